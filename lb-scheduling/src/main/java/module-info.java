@@ -1,0 +1,7 @@
+/** IPVS and HAProxy schedulers that pick exactly as the kernel and haproxy do, and a load simulator. */
+module dev.lbkit.scheduling {
+  requires transitive dev.lbkit.api;
+  requires com.google.common;
+  requires org.slf4j;
+
+}

@@ -1,0 +1,9 @@
+/** A VRRP v2/v3 engine (RFC 3768, RFC 5798) that interoperates with keepalived. */
+module dev.lbkit.vrrp {
+  requires transitive dev.lbkit.api;
+  requires dev.lbkit.ipvs;
+  requires com.sun.jna;
+  requires com.google.common;
+  requires org.slf4j;
+
+}

@@ -3,5 +3,4 @@ module dev.lbkit.scheduling {
   requires transitive dev.lbkit.api;
   requires com.google.common;
   requires org.slf4j;
-
 }

@@ -1,0 +1,6 @@
+/**
+ * VRRP advertisement bytes: {@link dev.lbkit.vrrp.internal.codec.VrrpCodec} encodes and decodes RFC 3768 (v2) and
+ * RFC 5798 (v3) packets; a failed receive check is a {@link dev.lbkit.vrrp.internal.codec.Rejection}. Knows bytes,
+ * not state or sockets.
+ */
+package dev.lbkit.vrrp.internal.codec;

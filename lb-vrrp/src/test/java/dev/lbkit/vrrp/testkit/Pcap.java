@@ -1,0 +1,82 @@
+package dev.lbkit.vrrp.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Reads classic pcap files (Ethernet) and pulls out IPv4/IPv6 datagrams of IP protocol 112. Test code only. */
+public final class Pcap {
+  /** One VRRP datagram from a capture, with the IP header fields the codec needs. */
+  public record IpDatagram(long micros, InetAddress source, InetAddress destination, int ttl, int tos,
+      byte[] payload) {}
+
+  private Pcap() {}
+
+  /** All IP protocol 112 datagrams in a classpath resource, in capture order. */
+  public static List<IpDatagram> vrrpDatagrams(String resource) {
+    try (InputStream in = Pcap.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalArgumentException("no resource " + resource);
+      }
+      return parse(in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static List<IpDatagram> parse(byte[] file) throws UnknownHostException {
+    ByteBuffer b = ByteBuffer.wrap(file);
+    int magic = b.order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+    if (magic != 0xa1b2c3d4) {
+      b.order(ByteOrder.BIG_ENDIAN);
+      if (b.getInt(0) != 0xa1b2c3d4) {
+        throw new IllegalArgumentException("not a classic microsecond pcap");
+      }
+    }
+    int linkType = b.getInt(20);
+    if (linkType != 1) {
+      throw new IllegalArgumentException("link type " + linkType + " is not Ethernet");
+    }
+    b.position(24);
+    List<IpDatagram> out = new ArrayList<>();
+    while (b.remaining() >= 16) {
+      long sec = b.getInt() & 0xffffffffL;
+      long usec = b.getInt() & 0xffffffffL;
+      int caplen = b.getInt();
+      b.getInt();
+      byte[] frame = new byte[caplen];
+      b.get(frame);
+      ByteBuffer f = ByteBuffer.wrap(frame);
+      int etherType = f.getShort(12) & 0xffff;
+      if (etherType == 0x0800) {
+        int ihl = (frame[14] & 0x0f) * 4;
+        int total = f.getShort(16) & 0xffff;
+        if ((frame[23] & 0xff) != 112) {
+          continue;
+        }
+        out.add(new IpDatagram(sec * 1_000_000 + usec,
+            InetAddress.getByAddress(Arrays.copyOfRange(frame, 26, 30)),
+            InetAddress.getByAddress(Arrays.copyOfRange(frame, 30, 34)), frame[22] & 0xff, frame[15] & 0xff,
+            Arrays.copyOfRange(frame, 14 + ihl, 14 + total)));
+      } else if (etherType == 0x86dd) {
+        int payloadLen = f.getShort(18) & 0xffff;
+        if ((frame[20] & 0xff) != 112) {
+          continue;
+        }
+        int tclass = ((f.getShort(14) & 0x0ff0) >>> 4);
+        out.add(new IpDatagram(sec * 1_000_000 + usec,
+            InetAddress.getByAddress(Arrays.copyOfRange(frame, 22, 38)),
+            InetAddress.getByAddress(Arrays.copyOfRange(frame, 38, 54)), frame[21] & 0xff, tclass,
+            Arrays.copyOfRange(frame, 54, 54 + payloadLen)));
+      }
+    }
+    return out;
+  }
+}

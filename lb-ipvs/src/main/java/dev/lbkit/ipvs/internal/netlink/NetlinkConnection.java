@@ -1,0 +1,338 @@
+package dev.lbkit.ipvs.internal.netlink;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Requests and their answers over a {@link NetlinkChannel}: sequence numbers, ACKs, errors with extended ACK
+ * messages, multipart dumps, and batches of many requests per datagram.
+ *
+ * <p>Thread safety: every public method holds one lock for the whole exchange, so threads may share a connection
+ * and their requests are serialized; open one connection per thread for parallelism (the kernel serializes IPVS
+ * changes anyway).
+ *
+ * <pre>{@code
+ * try (NetlinkConnection c = NetlinkConnection.open(NetlinkProtocol.ROUTE)) {
+ *   NetlinkMessageWriter w = new NetlinkMessageWriter().begin(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+ *   ... family header and attributes ...
+ *   c.execute("add address 192.0.2.1/24 to eth0", w.end());
+ * }
+ * }</pre>
+ */
+public final class NetlinkConnection implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(NetlinkConnection.class);
+
+  /** How many requests {@link #executeBatch} puts in flight at once: their ACKs must fit the receive buffer. */
+  public static final int BATCH_WINDOW = 256;
+  /** Largest datagram {@link #executeBatch} sends. */
+  private static final int MAX_DATAGRAM = 60 << 10;
+  /** How often a dump the kernel marked inconsistent, or that lost messages, is started again. */
+  private static final int DUMP_ATTEMPTS = 4;
+
+  private final NetlinkChannel channel;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ByteBuffer receive = ByteBuffer.allocateDirect(256 << 10).order(ByteOrder.nativeOrder());
+  private ByteBuffer send = ByteBuffer.allocate(MAX_DATAGRAM + 4096).order(ByteOrder.nativeOrder());
+  private int nextSequence = ThreadLocalRandom.current().nextInt(1, 1 << 30);
+
+  /** Wraps a channel; the connection closes it. */
+  public NetlinkConnection(NetlinkChannel channel) {
+    this.channel = channel;
+  }
+
+  /** Opens a {@link NetlinkSocket} of this protocol and wraps it. */
+  public static NetlinkConnection open(NetlinkProtocol protocol) throws NetlinkException {
+    return new NetlinkConnection(NetlinkSocket.open(protocol));
+  }
+
+  /** The local port id. */
+  public int portId() {
+    return channel.portId();
+  }
+
+  /**
+   * Sends one request with {@code NLM_F_REQUEST | NLM_F_ACK} and waits for its ACK.
+   *
+   * @param operation what the request does, for error messages ("add service TCP 192.0.2.1:80")
+   * @param message an ended writer
+   * @throws NetlinkException with the kernel's errno and extended ACK when it refuses
+   */
+  public void execute(String operation, NetlinkMessageWriter message) throws NetlinkException {
+    request(operation, message, m -> null);
+  }
+
+  /** Decodes one message of an answer; the message's payload is only valid during the call. */
+  @FunctionalInterface
+  public interface Decoder<T> {
+    /** Returns the decoded value, or null to drop the message. */
+    T decode(NetlinkMessage message) throws NetlinkException;
+  }
+
+  /**
+   * Sends one request with {@code NLM_F_REQUEST | NLM_F_ACK} and decodes every answer message up to the ACK.
+   *
+   * @return the decoded answers in order (without nulls)
+   * @throws NetlinkException with the kernel's errno when it refuses
+   */
+  public <T> List<T> request(String operation, NetlinkMessageWriter message, Decoder<T> decoder)
+      throws NetlinkException {
+    lock.lock();
+    try {
+      int seq = sequence(1);
+      send.clear();
+      put(send, message.toByteArray(), seq, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK);
+      channel.send(send.flip());
+      List<T> out = new ArrayList<>(1);
+      while (true) {
+        for (NetlinkMessage m : receiveOnce()) {
+          if (m.sequence() != seq) {
+            log.debug("dropping netlink message type {} with stale sequence {} (want {})", m.type(), m.sequence(), seq);
+            continue;
+          }
+          if (m.isError()) {
+            NetlinkException e = errorOf(operation, m);
+            if (e != null) {
+              throw e;
+            }
+            return out;
+          }
+          if (m.type() == Netlink.NLMSG_DONE || m.type() == Netlink.NLMSG_NOOP) {
+            continue;
+          }
+          T t = decoder.decode(m);
+          if (t != null) {
+            out.add(t);
+          }
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Sends a dump request ({@code NLM_F_REQUEST | NLM_F_DUMP}) and decodes every message until {@code NLMSG_DONE}.
+   * A dump the kernel marks inconsistent ({@code NLM_F_DUMP_INTR}, the table changed meanwhile) or that lost
+   * messages to a receive-buffer overrun is started again, a few times; then it fails. It is never returned
+   * truncated.
+   *
+   * @throws NetlinkException with the kernel's errno, or {@code EINTR}/{@code ENOBUFS} when every attempt was
+   *     disturbed
+   */
+  public <T> List<T> dump(String operation, NetlinkMessageWriter message, Decoder<T> decoder)
+      throws NetlinkException {
+    lock.lock();
+    try {
+      byte[] bytes = message.toByteArray();
+      NetlinkException last = null;
+      for (int attempt = 1; attempt <= DUMP_ATTEMPTS; attempt++) {
+        int seq = sequence(1);
+        send.clear();
+        put(send, bytes, seq, Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP);
+        channel.send(send.flip());
+        List<T> out = new ArrayList<>();
+        boolean interrupted = false;
+        boolean done = false;
+        boolean lost = false;
+        while (!done) {
+          List<NetlinkMessage> batch;
+          try {
+            batch = receiveOnce();
+          } catch (NetlinkException e) {
+            if (e.errno() != Errno.ENOBUFS) {
+              throw e;
+            }
+            // the dump goes on in the kernel; read it to its end, then start over
+            lost = true;
+            last = e;
+            continue;
+          }
+          for (NetlinkMessage m : batch) {
+            if (m.sequence() != seq) {
+              continue;
+            }
+            if ((m.flags() & Netlink.NLM_F_DUMP_INTR) != 0) {
+              interrupted = true;
+            }
+            if (m.isDone()) {
+              done = true;
+              break;
+            }
+            if (m.isError()) {
+              NetlinkException e = errorOf(operation, m);
+              if (e != null) {
+                throw e;
+              }
+              done = true;
+              break;
+            }
+            if (!lost && !interrupted) {
+              T t = decoder.decode(m);
+              if (t != null) {
+                out.add(t);
+              }
+            }
+          }
+        }
+        if (!interrupted && !lost) {
+          return out;
+        }
+        if (interrupted) {
+          last = new NetlinkException(operation + ": the table changed during the dump " + attempt
+              + " times in a row", Errno.EINTR, null, -1);
+        }
+        log.debug("{}: dump attempt {} was {}; starting again", operation, attempt,
+            interrupted ? "inconsistent (NLM_F_DUMP_INTR)" : "overrun (ENOBUFS)");
+      }
+      throw last;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Sends many requests, each with {@code NLM_F_REQUEST | NLM_F_ACK}, packed several to a datagram and without
+   * waiting for one ACK before sending the next; at most {@link #BATCH_WINDOW} are unanswered at a time. The
+   * kernel handles them in order and goes on after a refusal, so each request gets its own outcome.
+   *
+   * @param operations what each request does, for error messages; same size as {@code messages}
+   * @param messages ended writers' bytes ({@link NetlinkMessageWriter#toByteArray()})
+   * @return per request, in order: empty when it was applied, else why it was refused
+   * @throws NetlinkException when the exchange itself broke (a socket error, lost ACKs); then it is unknown which
+   *     of the unanswered requests were applied, and the exception says how many were confirmed
+   */
+  public List<Optional<NetlinkException>> executeBatch(List<String> operations, List<byte[]> messages)
+      throws NetlinkException {
+    if (operations.size() != messages.size()) {
+      throw new IllegalArgumentException(operations.size() + " operations for " + messages.size() + " messages");
+    }
+    lock.lock();
+    try {
+      int n = messages.size();
+      List<Optional<NetlinkException>> results = new ArrayList<>(java.util.Collections.nCopies(n, null));
+      int base = sequence(n);
+      int sent = 0;
+      int answered = 0;
+      try {
+        while (answered < n) {
+          // The kernel handles a datagram's requests inside sendto, so their ACKs are queued when it returns:
+          // read them all, then send the next window.
+          if (sent < n && sent == answered) {
+            send.clear();
+            while (sent < n && sent - answered < BATCH_WINDOW) {
+              byte[] m = messages.get(sent);
+              if (send.position() > 0 && send.position() + Netlink.align(m.length) > MAX_DATAGRAM) {
+                break;
+              }
+              if (send.remaining() < Netlink.align(m.length)) {
+                send = grow(send, m.length);
+              }
+              put(send, m, base + sent, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK);
+              sent++;
+            }
+            channel.send(send.flip());
+            continue;
+          }
+          for (NetlinkMessage m : receiveOnce()) {
+            int i = m.sequence() - base;
+            if (!m.isError() || i < 0 || i >= sent || results.get(i) != null) {
+              log.debug("dropping netlink message type {} sequence {} outside the batch", m.type(), m.sequence());
+              continue;
+            }
+            results.set(i, Optional.ofNullable(errorOf(operations.get(i), m)));
+            answered++;
+          }
+        }
+      } catch (NetlinkException e) {
+        throw new NetlinkException("batch of " + n + " requests: " + answered + " answered, " + (sent - answered)
+            + " sent without an answer, " + (n - sent) + " not sent; " + e.getMessage(), e.errno(), e);
+      }
+      return java.util.Collections.unmodifiableList(results);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Closes the channel. */
+  @Override
+  public void close() throws NetlinkException {
+    channel.close();
+  }
+
+  /**
+   * The error an {@code NLMSG_ERROR} message carries, or null for an ACK (errno 0).
+   *
+   * <pre>
+   * | error i32 (negative errno) | original nlmsghdr (16) | original payload, unless NLM_F_CAPPED |
+   * | extended ACK attributes (NLMSGERR_ATTR_MSG, _OFFS, ...) when NLM_F_ACK_TLVS                   |
+   * </pre>
+   */
+  public static NetlinkException errorOf(String operation, NetlinkMessage m) throws MalformedMessageException {
+    ByteBuffer p = m.payload();
+    if (p.remaining() < 4) {
+      throw new MalformedMessageException("NLMSG_ERROR of " + p.remaining() + " bytes has no error code");
+    }
+    int error = p.getInt(0);
+    if (error == 0) {
+      return null;
+    }
+    String message = null;
+    int offset = -1;
+    if ((m.flags() & Netlink.NLM_F_ACK_TLVS) != 0 && p.remaining() >= 4 + Netlink.HEADER_LENGTH) {
+      int originalLength = p.getInt(4);
+      int skip = 4 + ((m.flags() & Netlink.NLM_F_CAPPED) != 0 ? Netlink.HEADER_LENGTH : Netlink.align(originalLength));
+      if (skip <= p.remaining()) {
+        NetlinkAttributes tlvs = NetlinkAttributes.parse(p.duplicate().position(skip).slice());
+        if (tlvs.has(Netlink.NLMSGERR_ATTR_MSG)) {
+          message = tlvs.string(Netlink.NLMSGERR_ATTR_MSG);
+        }
+        if (tlvs.has(Netlink.NLMSGERR_ATTR_OFFS)) {
+          offset = tlvs.u32(Netlink.NLMSGERR_ATTR_OFFS);
+        }
+      }
+    }
+    return new NetlinkException(operation, -error, message, offset);
+  }
+
+  private List<NetlinkMessage> receiveOnce() throws NetlinkException {
+    receive.clear();
+    int n = channel.receive(receive);
+    return NetlinkMessage.parseAll(receive.duplicate().limit(n).order(ByteOrder.nativeOrder()));
+  }
+
+  private int sequence(int count) {
+    int s = nextSequence;
+    nextSequence += count;
+    if (nextSequence <= 0 || nextSequence > (1 << 30)) {
+      nextSequence = 1;
+      s = nextSequence;
+      nextSequence += count;
+    }
+    return s;
+  }
+
+  private void put(ByteBuffer out, byte[] message, int seq, int extraFlags) {
+    int start = out.position();
+    out.put(message);
+    out.putShort(start + 6, (short) (out.getShort(start + 6) | extraFlags));
+    out.putInt(start + 8, seq);
+    out.putInt(start + 12, channel.portId());
+    while ((out.position() & 3) != 0) {
+      out.put((byte) 0);
+    }
+  }
+
+  private static ByteBuffer grow(ByteBuffer b, int more) {
+    ByteBuffer bigger = ByteBuffer.allocate(b.capacity() + Netlink.align(more) + 4096).order(ByteOrder.nativeOrder());
+    b.flip();
+    bigger.put(b);
+    return bigger;
+  }
+}

@@ -1,0 +1,84 @@
+package dev.lbkit.ipvs.internal.netlink;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One received netlink message: the header fields and the payload after the 16-byte header. The payload is a
+ * read-only view in host order, positioned at 0; it may share memory with a receive buffer, so decode it before
+ * the next receive (see {@link NetlinkConnection}).
+ *
+ * @param type {@code nlmsg_type}: a control type or the family id
+ * @param flags {@code nlmsg_flags}
+ * @param sequence {@code nlmsg_seq}
+ * @param portId {@code nlmsg_pid}
+ * @param payload the bytes after the header, up to {@code nlmsg_len}
+ */
+public record NetlinkMessage(int type, int flags, int sequence, int portId, ByteBuffer payload) {
+
+  /**
+   * Splits a datagram into its messages.
+   *
+   * @throws MalformedMessageException if a length is shorter than a header or runs past the datagram
+   */
+  public static List<NetlinkMessage> parseAll(ByteBuffer datagram) throws MalformedMessageException {
+    ByteBuffer b = datagram.duplicate().order(ByteOrder.nativeOrder());
+    List<NetlinkMessage> out = new ArrayList<>(4);
+    while (b.remaining() >= Netlink.HEADER_LENGTH) {
+      int start = b.position();
+      int len = b.getInt(start);
+      // netlink(7): nlmsg_len covers the header; it may not run past the datagram
+      if (len < Netlink.HEADER_LENGTH || len > b.remaining()) {
+        throw new MalformedMessageException("message at offset " + (start - datagram.position()) + " has length "
+            + len + " but " + b.remaining() + " bytes remain");
+      }
+      int type = b.getShort(start + 4) & 0xffff;
+      int flags = b.getShort(start + 6) & 0xffff;
+      int seq = b.getInt(start + 8);
+      int pid = b.getInt(start + 12);
+      ByteBuffer payload = b.duplicate().position(start + Netlink.HEADER_LENGTH).limit(start + len).slice()
+          .asReadOnlyBuffer().order(ByteOrder.nativeOrder());
+      out.add(new NetlinkMessage(type, flags, seq, pid, payload));
+      b.position(Math.min(b.limit(), start + Netlink.align(len)));
+    }
+    if (b.hasRemaining()) {
+      throw new MalformedMessageException(b.remaining() + " trailing bytes after the last message");
+    }
+    return out;
+  }
+
+  /** The payload after a generic netlink header, as attributes. */
+  public NetlinkAttributes genlAttributes() throws MalformedMessageException {
+    return attributesAfter(Netlink.GENL_HEADER_LENGTH);
+  }
+
+  /** The generic netlink command ({@code genlmsghdr.cmd}). */
+  public int genlCommand() throws MalformedMessageException {
+    if (payload.remaining() < Netlink.GENL_HEADER_LENGTH) {
+      throw new MalformedMessageException("generic netlink message of " + payload.remaining() + " bytes has no header");
+    }
+    return payload.get(0) & 0xff;
+  }
+
+  /** The attributes after a family header of {@code headerLength} bytes (aligned up to 4). */
+  public NetlinkAttributes attributesAfter(int headerLength) throws MalformedMessageException {
+    int off = Netlink.align(headerLength);
+    if (payload.remaining() < off) {
+      throw new MalformedMessageException("message of type " + type + " has " + payload.remaining()
+          + " payload bytes, fewer than its " + headerLength + "-byte family header");
+    }
+    return NetlinkAttributes.parse(payload.duplicate().position(off).slice().order(ByteOrder.nativeOrder()));
+  }
+
+  /** Whether this is {@code NLMSG_ERROR}: an error or, with errno 0, an ACK. */
+  public boolean isError() {
+    return type == Netlink.NLMSG_ERROR;
+  }
+
+  /** Whether this is {@code NLMSG_DONE}. */
+  public boolean isDone() {
+    return type == Netlink.NLMSG_DONE;
+  }
+}

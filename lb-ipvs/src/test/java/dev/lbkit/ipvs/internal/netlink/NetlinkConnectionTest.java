@@ -1,0 +1,134 @@
+package dev.lbkit.ipvs.internal.netlink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+final class NetlinkConnectionTest {
+
+  private static NetlinkMessageWriter request(int value) {
+    return new NetlinkMessageWriter().begin(0x20, 0).genlHeader(1, 1).attrU32(1, value).end();
+  }
+
+  @Test
+  void execute_setsRequestAckSequenceAndPortId() throws Exception {
+    ScriptedChannel ch = new ScriptedChannel(reqs -> List.of(ScriptedChannel.error(reqs.get(0), 0, null, -1)));
+    try (NetlinkConnection c = new NetlinkConnection(ch)) {
+      c.execute("test", request(5));
+    }
+    NetlinkMessage sent = NetlinkMessage.parseAll(ByteBuffer.wrap(ch.sent.get(0))).get(0);
+    assertEquals(Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, sent.flags());
+    assertEquals(4242, sent.portId());
+    assertTrue(sent.sequence() > 0);
+    assertTrue(ch.closed);
+  }
+
+  @Test
+  void execute_throwsErrnoAndExtendedAck() {
+    ScriptedChannel ch = new ScriptedChannel(reqs -> List.of(
+        ScriptedChannel.error(reqs.get(0), Errno.EEXIST, "Service already exists", 24)));
+    NetlinkConnection c = new NetlinkConnection(ch);
+    NetlinkException e = assertThrows(NetlinkException.class, () -> c.execute("add service x", request(5)));
+    assertEquals(Errno.EEXIST, e.errno());
+    assertEquals("add service x", e.operation());
+    assertEquals(Optional.of("Service already exists"), e.extAckMessage());
+    assertEquals(24, e.extAckOffset().getAsInt());
+    assertEquals("add service x: already exists (EEXIST): Service already exists", e.getMessage());
+  }
+
+  @Test
+  void request_skipsStaleSequencesAndCollectsAnswersUntilTheAck() throws Exception {
+    ScriptedChannel ch = new ScriptedChannel(reqs -> {
+      NetlinkMessage r = reqs.get(0);
+      return List.of(ScriptedChannel.message(0x20, 0, r.sequence() - 1, 99), // stale
+          ScriptedChannel.concat(ScriptedChannel.message(0x20, 0, r.sequence(), 7),
+              ScriptedChannel.error(r, 0, null, -1)));
+    });
+    List<Integer> got = new NetlinkConnection(ch).request("get", request(1), m -> m.payload().getInt(0));
+    assertEquals(List.of(7), got);
+  }
+
+  @Test
+  void dump_readsMultipartUntilDone() throws Exception {
+    ScriptedChannel ch = new ScriptedChannel(reqs -> {
+      int seq = reqs.get(0).sequence();
+      return List.of(
+          ScriptedChannel.concat(ScriptedChannel.message(0x20, Netlink.NLM_F_MULTI, seq, 1),
+              ScriptedChannel.message(0x20, Netlink.NLM_F_MULTI, seq, 2)),
+          ScriptedChannel.message(0x20, Netlink.NLM_F_MULTI, seq, 3),
+          ScriptedChannel.message(Netlink.NLMSG_DONE, Netlink.NLM_F_MULTI, seq, 0));
+    });
+    List<Integer> got = new NetlinkConnection(ch).dump("list", request(1), m -> m.payload().getInt(0));
+    assertEquals(List.of(1, 2, 3), got);
+    NetlinkMessage sent = NetlinkMessage.parseAll(ByteBuffer.wrap(ch.sent.get(0))).get(0);
+    assertEquals(Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP, sent.flags());
+  }
+
+  @Test
+  void dump_startsAgainWhenInterruptedOrOverrunAndNeverReturnsAPartialTable() throws Exception {
+    AtomicInteger attempt = new AtomicInteger();
+    ScriptedChannel ch = new ScriptedChannel(reqs -> {
+      int seq = reqs.get(0).sequence();
+      int a = attempt.incrementAndGet();
+      List<byte[]> out = new ArrayList<>();
+      out.add(ScriptedChannel.message(0x20, Netlink.NLM_F_MULTI, seq, 10 * a));
+      if (a == 1) {
+        out.add(new byte[0]); // ENOBUFS: messages were lost
+      }
+      out.add(ScriptedChannel.message(0x20, Netlink.NLM_F_MULTI | (a == 2 ? Netlink.NLM_F_DUMP_INTR : 0), seq,
+          10 * a + 1));
+      out.add(ScriptedChannel.message(Netlink.NLMSG_DONE, Netlink.NLM_F_MULTI, seq, 0));
+      return out;
+    });
+    List<Integer> got = new NetlinkConnection(ch).dump("list", request(1), m -> m.payload().getInt(0));
+    assertEquals(List.of(30, 31), got);
+    assertEquals(3, attempt.get());
+  }
+
+  @Test
+  void dump_failsWhenEveryAttemptIsInterrupted() {
+    ScriptedChannel ch = new ScriptedChannel(reqs -> List.of(
+        ScriptedChannel.message(0x20, Netlink.NLM_F_MULTI | Netlink.NLM_F_DUMP_INTR, reqs.get(0).sequence(), 1),
+        ScriptedChannel.message(Netlink.NLMSG_DONE, Netlink.NLM_F_MULTI, reqs.get(0).sequence(), 0)));
+    NetlinkException e = assertThrows(NetlinkException.class,
+        () -> new NetlinkConnection(ch).dump("list services", request(1), m -> 1));
+    assertEquals(Errno.EINTR, e.errno());
+    assertTrue(e.getMessage().startsWith("list services: the table changed during the dump"), e.getMessage());
+  }
+
+  @Test
+  void executeBatch_packsRequestsAndReportsEachOutcome() throws Exception {
+    ScriptedChannel ch = new ScriptedChannel(reqs -> {
+      List<byte[]> out = new ArrayList<>();
+      for (NetlinkMessage r : reqs) {
+        int v = r.payload().getInt(8); // genl header, attribute header, value
+        out.add(ScriptedChannel.error(r, v % 3 == 0 ? Errno.EEXIST : 0, null, -1));
+      }
+      return out;
+    });
+    int n = 600;
+    List<String> ops = new ArrayList<>();
+    List<byte[]> msgs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ops.add("op " + i);
+      msgs.add(request(i).toByteArray());
+    }
+    List<Optional<NetlinkException>> results = new NetlinkConnection(ch).executeBatch(ops, msgs);
+    assertEquals(n, results.size());
+    for (int i = 0; i < n; i++) {
+      assertEquals(i % 3 == 0, results.get(i).isPresent(), "request " + i);
+      if (i % 3 == 0) {
+        assertEquals("op " + i, results.get(i).get().operation());
+      }
+    }
+    // 600 requests of 28 bytes in windows of 256: three datagrams, not 600
+    assertEquals(3, ch.sent.size());
+  }
+}

@@ -1,0 +1,43 @@
+package dev.lbkit.ipvs.internal.netlink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The netlink layer against the running kernel (host or lab): generic netlink controller and rtnetlink dumps. */
+final class NetlinkSocketIT {
+  private static final int RTM_GETLINK = 18; // RTM_GETLINK
+  private static final int IFINFOMSG_LENGTH = 16; // struct ifinfomsg
+  private static final int IFLA_IFNAME = 3; // IFLA_IFNAME: string
+
+  @Test
+  void generic_resolvesTheControllerItself() throws Exception {
+    try (NetlinkConnection c = NetlinkConnection.open(NetlinkProtocol.GENERIC)) {
+      assertNotEquals(0, c.portId());
+      Optional<GenericNetlink.Family> ctrl = GenericNetlink.resolve(c, "nlctrl");
+      assertEquals(Netlink.GENL_ID_CTRL, ctrl.orElseThrow().id());
+      assertEquals("nlctrl", ctrl.get().name());
+    }
+  }
+
+  @Test
+  void generic_unknownFamilyIsEmpty() throws Exception {
+    try (NetlinkConnection c = NetlinkConnection.open(NetlinkProtocol.GENERIC)) {
+      assertEquals(Optional.empty(), GenericNetlink.resolve(c, "lbkit-no-such"));
+    }
+  }
+
+  @Test
+  void route_dumpsLinksIncludingLoopback() throws Exception {
+    try (NetlinkConnection c = NetlinkConnection.open(NetlinkProtocol.ROUTE)) {
+      NetlinkMessageWriter req = new NetlinkMessageWriter().begin(RTM_GETLINK, 0).u8(0).u8(0).u16(0).u32(0).u32(0)
+          .u32(0).end();
+      List<String> names = c.dump("list links", req, m -> m.attributesAfter(IFINFOMSG_LENGTH).string(IFLA_IFNAME));
+      assertTrue(names.contains("lo"), names.toString());
+    }
+  }
+}

@@ -3,4 +3,6 @@ module dev.lbkit.scheduling {
   requires transitive dev.lbkit.api;
   requires com.google.common;
   requires org.slf4j;
+
+  exports dev.lbkit.scheduling.haproxy;
 }

@@ -6,4 +6,6 @@ module dev.lbkit.vrrp {
   requires com.google.common;
   requires org.slf4j;
 
+  exports dev.lbkit.vrrp;
+  exports dev.lbkit.vrrp.spi;
 }

@@ -39,6 +39,8 @@ public enum Rejection {
   ADDRESS_FAMILY("address family differs from the instance's"),
   /** RFC 5798 7.1 (IPv6): the source must be a link-local address. */
   SOURCE_NOT_LINK_LOCAL("IPv6 source is not link-local"),
+  /** With unicast peers configured, a sender that is not one of them (keepalived does the same). */
+  UNKNOWN_PEER("sender is not a configured unicast peer"),
   /** Our own advertisement looped back (same source as our primary address). */
   OWN_PACKET("our own advertisement");
 

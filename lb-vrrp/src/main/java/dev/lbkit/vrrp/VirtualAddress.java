@@ -1,0 +1,64 @@
+package dev.lbkit.vrrp;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lbkit.api.AddressFamily;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * A virtual IP address with the prefix length it gets on the interface, as in {@code 10.0.0.100/24}.
+ *
+ * @param address the address
+ * @param prefixLength 0..32 for IPv4, 0..128 for IPv6
+ */
+public record VirtualAddress(InetAddress address, int prefixLength) {
+  public VirtualAddress {
+    requireNonNull(address, "address");
+    int bits = AddressFamily.of(address).bits();
+    if (prefixLength < 0 || prefixLength > bits) {
+      throw new IllegalArgumentException("prefix length must be in [0, " + bits + "] but was " + prefixLength
+          + " (virtual address " + address.getHostAddress() + ")");
+    }
+  }
+
+  /**
+   * Parses {@code ADDR/LEN} or a bare address (then /32 or /128), numeric only.
+   *
+   * @throws IllegalArgumentException if it is not a numeric address with an optional prefix length
+   */
+  public static VirtualAddress parse(String text) {
+    requireNonNull(text, "text");
+    int slash = text.indexOf('/');
+    String addr = slash < 0 ? text : text.substring(0, slash);
+    if (addr.isEmpty() || !(addr.indexOf(':') >= 0 || addr.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9')))) {
+      throw new IllegalArgumentException("virtual address must be a numeric IP address [/prefix] but was '" + text
+          + "'");
+    }
+    InetAddress a;
+    try {
+      a = InetAddress.getByName(addr);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("virtual address must be a numeric IP address [/prefix] but was '" + text
+          + "'", e);
+    }
+    if (slash < 0) {
+      return new VirtualAddress(a, AddressFamily.of(a).bits());
+    }
+    try {
+      return new VirtualAddress(a, Integer.parseInt(text.substring(slash + 1)));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("prefix length must be a number but was '" + text.substring(slash + 1)
+          + "' (virtual address " + text + ")", e);
+    }
+  }
+
+  public AddressFamily family() {
+    return AddressFamily.of(address);
+  }
+
+  @Override
+  public String toString() {
+    return address.getHostAddress() + "/" + prefixLength;
+  }
+}

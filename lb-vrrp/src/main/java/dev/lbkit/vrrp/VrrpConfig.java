@@ -1,0 +1,318 @@
+package dev.lbkit.vrrp;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lbkit.api.AddressFamily;
+import dev.lbkit.api.Beta;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The configuration of one VRRP instance (keepalived's {@code vrrp_instance}). Immutable; build with
+ * {@link #builder(String)}:
+ *
+ * <pre>{@code
+ * VrrpConfig config = VrrpConfig.builder("VI_51")
+ *     .interfaceName("eth0").vrid(51).priority(150)
+ *     .virtualAddress("10.99.0.100/24")
+ *     .version(3).advertInterval(Duration.ofMillis(100))
+ *     .build();
+ * }</pre>
+ */
+@Beta
+public final class VrrpConfig {
+  private final String name;
+  private final String interfaceName;
+  private final int vrid;
+  private final int priority;
+  private final List<VirtualAddress> virtualAddresses;
+  private final int version;
+  private final Duration advertInterval;
+  private final Optional<String> authPassword;
+  private final boolean preempt;
+  private final Duration preemptDelay;
+  private final boolean acceptMode;
+  private final List<InetAddress> unicastPeers;
+  private final int garpRepeat;
+  private final Duration garpDelay;
+  private final Map<String, Integer> trackWeights;
+
+  private VrrpConfig(Builder b) {
+    this.name = b.name;
+    this.interfaceName = b.interfaceName;
+    this.vrid = b.vrid;
+    this.priority = b.priority;
+    this.virtualAddresses = List.copyOf(b.virtualAddresses);
+    this.version = b.version;
+    this.advertInterval = b.advertInterval;
+    this.authPassword = Optional.ofNullable(b.authPassword);
+    this.preempt = b.preempt;
+    this.preemptDelay = b.preemptDelay;
+    this.acceptMode = b.acceptMode;
+    this.unicastPeers = List.copyOf(b.unicastPeers);
+    this.garpRepeat = b.garpRepeat;
+    this.garpDelay = b.garpDelay;
+    this.trackWeights = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.trackWeights));
+  }
+
+  /** A builder for the instance called {@code name} (used in logs and events). */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String interfaceName() {
+    return interfaceName;
+  }
+
+  public int vrid() {
+    return vrid;
+  }
+
+  /** Configured priority: 1..254, or 255 for the address owner. */
+  public int priority() {
+    return priority;
+  }
+
+  public List<VirtualAddress> virtualAddresses() {
+    return virtualAddresses;
+  }
+
+  /** IPv4 or IPv6, from the virtual addresses. */
+  public AddressFamily family() {
+    return virtualAddresses.get(0).family();
+  }
+
+  /** 2 (RFC 3768) or 3 (RFC 5798). */
+  public int version() {
+    return version;
+  }
+
+  public Duration advertInterval() {
+    return advertInterval;
+  }
+
+  /** The VRRPv2 simple password (keepalived {@code auth_type PASS}), if any. */
+  public Optional<String> authPassword() {
+    return authPassword;
+  }
+
+  public boolean preempt() {
+    return preempt;
+  }
+
+  public Duration preemptDelay() {
+    return preemptDelay;
+  }
+
+  /** RFC 5798 accept mode: whether a non-owner Master accepts packets addressed to the virtual addresses. */
+  public boolean acceptMode() {
+    return acceptMode;
+  }
+
+  /** Unicast peers; empty means multicast to 224.0.0.18 / ff02::12. */
+  public List<InetAddress> unicastPeers() {
+    return unicastPeers;
+  }
+
+  /** Gratuitous ARPs / neighbour advertisements per burst on becoming Master (keepalived default 5). */
+  public int garpRepeat() {
+    return garpRepeat;
+  }
+
+  /** Delay of the second burst after becoming Master, zero for none (keepalived default 5 s). */
+  public Duration garpDelay() {
+    return garpDelay;
+  }
+
+  /**
+   * Tracked objects by name with their weight: 0 forces Fault while the object is down, a negative weight is added
+   * to the priority while it is down, a positive one while it is up (keepalived's semantics).
+   */
+  public Map<String, Integer> trackWeights() {
+    return trackWeights;
+  }
+
+  /** The 8 bytes of VRRPv2 authentication data: the password padded with zeros, or all zeros. */
+  byte[] authData() {
+    byte[] data = new byte[8];
+    authPassword.ifPresent(p -> {
+      byte[] raw = p.getBytes(StandardCharsets.UTF_8);
+      System.arraycopy(raw, 0, data, 0, raw.length);
+    });
+    return data;
+  }
+
+  @Override
+  public String toString() {
+    return "VrrpConfig{" + name + " " + interfaceName + " vrid " + vrid + " prio " + priority + " v" + version + " "
+        + advertInterval.toMillis() + "ms " + virtualAddresses + (preempt ? "" : " nopreempt") + "}";
+  }
+
+  /** Builds a {@link VrrpConfig}; {@link #build()} validates. Not thread-safe. */
+  public static final class Builder {
+    private final String name;
+    private String interfaceName;
+    private int vrid;
+    private int priority = 100;
+    private final List<VirtualAddress> virtualAddresses = new ArrayList<>();
+    private int version = 2;
+    private Duration advertInterval = Duration.ofSeconds(1);
+    private String authPassword;
+    private boolean preempt = true;
+    private Duration preemptDelay = Duration.ZERO;
+    private boolean acceptMode;
+    private final List<InetAddress> unicastPeers = new ArrayList<>();
+    private int garpRepeat = 5;
+    private Duration garpDelay = Duration.ofSeconds(5);
+    private final Map<String, Integer> trackWeights = new LinkedHashMap<>();
+
+    private Builder(String name) {
+      this.name = requireNonNull(name, "name");
+    }
+
+    public Builder interfaceName(String value) {
+      this.interfaceName = requireNonNull(value, "interfaceName");
+      return this;
+    }
+
+    public Builder vrid(int value) {
+      this.vrid = value;
+      return this;
+    }
+
+    /** 1..254, or 255 when this router owns the virtual addresses. Default 100. */
+    public Builder priority(int value) {
+      this.priority = value;
+      return this;
+    }
+
+    public Builder virtualAddress(VirtualAddress value) {
+      virtualAddresses.add(requireNonNull(value, "virtualAddress"));
+      return this;
+    }
+
+    /** {@code 10.0.0.100/24} or {@code 2001:db8::100/64}. */
+    public Builder virtualAddress(String value) {
+      return virtualAddress(VirtualAddress.parse(value));
+    }
+
+    /** 2 or 3. Default 2, like keepalived. */
+    public Builder version(int value) {
+      this.version = value;
+      return this;
+    }
+
+    /** v2: whole seconds 1..255; v3: centiseconds, 0.01..40.95 s. Default 1 s. */
+    public Builder advertInterval(Duration value) {
+      this.advertInterval = requireNonNull(value, "advertInterval");
+      return this;
+    }
+
+    /** VRRPv2 simple password, at most 8 bytes. */
+    public Builder authPassword(String value) {
+      this.authPassword = requireNonNull(value, "authPassword");
+      return this;
+    }
+
+    /** Default true. */
+    public Builder preempt(boolean value) {
+      this.preempt = value;
+      return this;
+    }
+
+    /** No preemption for this long after start (keepalived preempt_delay). Default 0. */
+    public Builder preemptDelay(Duration value) {
+      this.preemptDelay = requireNonNull(value, "preemptDelay");
+      return this;
+    }
+
+    public Builder acceptMode(boolean value) {
+      this.acceptMode = value;
+      return this;
+    }
+
+    public Builder unicastPeer(InetAddress value) {
+      unicastPeers.add(requireNonNull(value, "unicastPeer"));
+      return this;
+    }
+
+    public Builder garpRepeat(int value) {
+      this.garpRepeat = value;
+      return this;
+    }
+
+    public Builder garpDelay(Duration value) {
+      this.garpDelay = requireNonNull(value, "garpDelay");
+      return this;
+    }
+
+    /** Tracks the named object (see {@link VrrpConfig#trackWeights()}); weight in [-254, 254]. */
+    public Builder track(String objectName, int weight) {
+      requireNonNull(objectName, "objectName");
+      if (weight < -254 || weight > 254) {
+        throw new IllegalArgumentException("track weight must be in [-254, 254] but was " + weight + " (tracked "
+            + objectName + " in instance " + name + ")");
+      }
+      trackWeights.put(objectName, weight);
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @throws IllegalArgumentException naming the field, value and rule that failed
+     */
+    public VrrpConfig build() {
+      String in = " (instance " + name + ")";
+      check(interfaceName != null && !interfaceName.isEmpty(), "interface name must be set" + in);
+      check(vrid >= 1 && vrid <= 255, "vrid must be in [1, 255] but was " + vrid + in);
+      check(priority >= 1 && priority <= 255, "priority must be in [1, 255] but was " + priority + in);
+      check(version == 2 || version == 3, "version must be 2 or 3 but was " + version + in);
+      check(!virtualAddresses.isEmpty(), "at least one virtual address is required" + in);
+      AddressFamily family = virtualAddresses.get(0).family();
+      for (VirtualAddress v : virtualAddresses) {
+        check(v.family() == family, "virtual addresses must all be " + family + " but " + v + " is not" + in);
+      }
+      check(virtualAddresses.size() <= 255, "at most 255 virtual addresses but got " + virtualAddresses.size() + in);
+      long nanos = advertInterval.toNanos();
+      if (version == 2) {
+        check(family == AddressFamily.IPV4, "VRRPv2 is IPv4 only but the virtual addresses are IPv6" + in);
+        check(nanos % 1_000_000_000L == 0 && nanos >= 1_000_000_000L && nanos <= 255_000_000_000L,
+            "VRRPv2 advertisement interval must be whole seconds in [1, 255] but was " + advertInterval + in);
+      } else {
+        check(nanos % 10_000_000L == 0 && nanos >= 10_000_000L && nanos <= 40_950_000_000L,
+            "VRRPv3 advertisement interval must be whole centiseconds in [0.01 s, 40.95 s] but was "
+                + advertInterval + in);
+        check(authPassword == null, "VRRPv3 has no authentication but an auth password was set" + in);
+      }
+      if (authPassword != null) {
+        int len = authPassword.getBytes(StandardCharsets.UTF_8).length;
+        check(len >= 1 && len <= 8, "auth password must be 1 to 8 bytes but was " + len + " bytes" + in);
+      }
+      check(!preemptDelay.isNegative(), "preempt delay must not be negative but was " + preemptDelay + in);
+      check(garpRepeat >= 0 && garpRepeat <= 100, "garp repeat must be in [0, 100] but was " + garpRepeat + in);
+      check(!garpDelay.isNegative(), "garp delay must not be negative but was " + garpDelay + in);
+      for (InetAddress peer : unicastPeers) {
+        check(AddressFamily.of(peer) == family,
+            "unicast peer " + peer.getHostAddress() + " must be " + family + " like the virtual addresses" + in);
+      }
+      return new VrrpConfig(this);
+    }
+
+    private static void check(boolean ok, String message) {
+      if (!ok) {
+        throw new IllegalArgumentException(message);
+      }
+    }
+  }
+}

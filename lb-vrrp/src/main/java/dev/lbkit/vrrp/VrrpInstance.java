@@ -1,0 +1,326 @@
+package dev.lbkit.vrrp;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lbkit.api.Beta;
+import dev.lbkit.api.event.VrrpState;
+import dev.lbkit.vrrp.internal.codec.Rejection;
+import dev.lbkit.vrrp.internal.codec.VrrpCodec;
+import dev.lbkit.vrrp.internal.codec.VrrpPacket;
+import dev.lbkit.vrrp.internal.fsm.FsmConfig;
+import dev.lbkit.vrrp.internal.fsm.FsmOutput;
+import dev.lbkit.vrrp.internal.fsm.ReceiveChecks;
+import dev.lbkit.vrrp.internal.fsm.VrrpStateMachine;
+import dev.lbkit.vrrp.spi.VrrpDatagram;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One VRRP instance (one VRID on one interface) inside a {@link VrrpRouter}. The router creates and drives it; this
+ * class is its read-only view. The getters may be called from any thread and return the latest published values.
+ */
+@Beta
+public final class VrrpInstance {
+  private static final Logger log = LoggerFactory.getLogger(VrrpInstance.class);
+
+  private final VrrpConfig config;
+  private final VrrpRouter router;
+  private final Counters counters = new Counters();
+  private final Set<Rejection> loggedRejections = EnumSet.noneOf(Rejection.class);
+  private VrrpStateMachine fsm;
+  private ReceiveChecks checks;
+  private InetAddress primaryAddress;
+  private List<InetAddress> destinations;
+  private boolean vipsHeld;
+  private boolean ownFault;
+  private boolean sendFailing;
+  private volatile VrrpState state = VrrpState.INITIALIZE;
+  private volatile int priority;
+  private volatile InetAddress master;
+
+  VrrpInstance(VrrpConfig config, VrrpRouter router) {
+    this.config = requireNonNull(config, "config");
+    this.router = router;
+    this.priority = config.priority();
+  }
+
+  public String name() {
+    return config.name();
+  }
+
+  public VrrpConfig config() {
+    return config;
+  }
+
+  public VrrpState state() {
+    return state;
+  }
+
+  /** The priority advertised now (configured, adjusted by tracking). */
+  public int priority() {
+    return priority;
+  }
+
+  /** The current Master's address as last seen (ours when Master); empty when unknown. */
+  public Optional<InetAddress> masterAddress() {
+    return Optional.ofNullable(master);
+  }
+
+  /** Whether this instance has its virtual addresses configured right now. */
+  public boolean holdsVirtualAddresses() {
+    return vipsHeld;
+  }
+
+  public VrrpStats stats() {
+    return counters.snapshot();
+  }
+
+  @Override
+  public String toString() {
+    return "VrrpInstance{" + config.name() + " vrid " + config.vrid() + " " + state + " prio " + priority + "}";
+  }
+
+  // ---- engine thread ----
+
+  void start(InetAddress primary, long now) {
+    this.primaryAddress = primary;
+    this.destinations = config.unicastPeers().isEmpty() ? List.of(VrrpRouter.multicastGroup(config.family()))
+        : config.unicastPeers();
+    this.checks = new ReceiveChecks(config.version(), config.advertInterval(),
+        config.authPassword().isPresent() ? VrrpPacket.AUTH_PASS : VrrpPacket.AUTH_NONE, config.authData(),
+        config.virtualAddresses().stream().map(VirtualAddress::address).toList(), primary);
+    this.fsm = new VrrpStateMachine(new FsmConfig(config.version(), config.priority(),
+        config.advertInterval().toNanos(), config.preempt(), config.preemptDelay().toNanos(), primary,
+        config.garpRepeat(), config.garpDelay().toNanos()), new Output());
+    fsm.start(now);
+    publish();
+  }
+
+  boolean started() {
+    return fsm != null;
+  }
+
+  InetAddress primaryAddress() {
+    return primaryAddress;
+  }
+
+  VrrpStateMachine fsm() {
+    return fsm;
+  }
+
+  void receive(VrrpPacket packet, InetAddress source, long now) {
+    if (!config.unicastPeers().isEmpty() && !config.unicastPeers().contains(source)) {
+      reject(Rejection.UNKNOWN_PEER, source);
+      return;
+    }
+    Optional<Rejection> why = checks.check(packet, source);
+    if (why.isPresent()) {
+      if (why.get() != Rejection.OWN_PACKET) {
+        reject(why.get(), source);
+      }
+      return;
+    }
+    counters.received.incrementAndGet();
+    if (packet.priority() == 0) {
+      counters.priorityZeroReceived.incrementAndGet();
+    }
+    fsm.onAdvertisement(packet, source, now);
+    publish();
+  }
+
+  void reject(Rejection rejection, InetAddress source) {
+    counters.count(rejection);
+    // one log line per reason, the counters keep the totals
+    if (loggedRejections.add(rejection)) {
+      log.warn("{} (vrid {} on {}): dropped advertisement from {}: {} (logged once per reason)", config.name(),
+          config.vrid(), config.interfaceName(), source.getHostAddress(), rejection.description());
+    } else if (log.isDebugEnabled()) {
+      log.debug("{}: dropped advertisement from {}: {}", config.name(), source.getHostAddress(),
+          rejection.description());
+    }
+  }
+
+  void applyTracking(Map<String, Boolean> trackedUp, boolean groupFault, long now) {
+    int p = config.priority();
+    boolean fault = false;
+    StringBuilder why = new StringBuilder();
+    for (Map.Entry<String, Integer> t : config.trackWeights().entrySet()) {
+      boolean up = trackedUp.getOrDefault(t.getKey(), true);
+      int w = t.getValue();
+      if (w == 0 && !up) {
+        fault = true;
+        why.append(why.length() == 0 ? "" : ", ").append(t.getKey()).append(" down");
+      } else if (w < 0 && !up) {
+        p += w;
+      } else if (w > 0 && up) {
+        p += w;
+      }
+    }
+    ownFault = fault;
+    if (config.priority() != 255) {
+      fsm.setPriority(p, now);
+    }
+    if (fault || groupFault) {
+      fsm.setFault(true, now, fault ? "tracked " + why : "sync group member in fault");
+    } else {
+      fsm.setFault(false, now, "tracked objects recovered");
+    }
+    publish();
+  }
+
+  boolean ownFault() {
+    return ownFault;
+  }
+
+  void shutdown(long now, String reason) {
+    if (fsm != null) {
+      fsm.shutdown(now, reason);
+      publish();
+    }
+  }
+
+  long nextDeadline() {
+    return fsm == null ? Long.MAX_VALUE : fsm.nextDeadline();
+  }
+
+  void runTimers(long now) {
+    if (fsm != null && now >= fsm.nextDeadline()) {
+      fsm.onTimer(now);
+      publish();
+    }
+  }
+
+  private void publish() {
+    state = fsm.state();
+    priority = fsm.priority();
+    master = fsm.masterAddress();
+  }
+
+  /** Turns the state machine's requests into transport and address-manager calls. */
+  private final class Output implements FsmOutput {
+    @Override
+    public void sendAdvertisement(int advertisedPriority) {
+      VrrpPacket packet = config.version() == 2
+          ? VrrpPacket.v2(config.vrid(), advertisedPriority, config.advertInterval(),
+              config.authPassword().isPresent() ? VrrpPacket.AUTH_PASS : VrrpPacket.AUTH_NONE, config.authData(),
+              config.virtualAddresses().stream().map(VirtualAddress::address).toList())
+          : VrrpPacket.v3(config.vrid(), advertisedPriority, config.advertInterval(),
+              config.virtualAddresses().stream().map(VirtualAddress::address).toList());
+      for (InetAddress destination : destinations) {
+        byte[] bytes = VrrpCodec.encode(packet, primaryAddress, destination);
+        try {
+          router.transport().send(new VrrpDatagram(config.interfaceName(), primaryAddress, destination,
+              VrrpCodec.REQUIRED_TTL, bytes));
+          counters.sent.incrementAndGet();
+          if (advertisedPriority == 0) {
+            counters.priorityZeroSent.incrementAndGet();
+          }
+          if (sendFailing) {
+            sendFailing = false;
+            log.info("{}: sending advertisements works again", config.name());
+          }
+        } catch (IOException e) {
+          counters.sendErrors.incrementAndGet();
+          if (!sendFailing) {
+            sendFailing = true;
+            log.warn("{}: cannot send advertisement to {} on {}; will keep trying every interval", config.name(),
+                destination.getHostAddress(), config.interfaceName(), e);
+          }
+        }
+      }
+    }
+
+    @Override
+    public void addVirtualAddresses() {
+      vipsHeld = true;
+      for (VirtualAddress a : config.virtualAddresses()) {
+        try {
+          router.addresses().add(config.interfaceName(), a);
+        } catch (IOException e) {
+          counters.addressErrors.incrementAndGet();
+          log.error("{}: cannot add virtual address {} on {}; clients cannot reach it through this Master",
+              config.name(), a, config.interfaceName(), e);
+        }
+      }
+    }
+
+    @Override
+    public void removeVirtualAddresses() {
+      vipsHeld = false;
+      for (VirtualAddress a : config.virtualAddresses()) {
+        try {
+          router.addresses().remove(config.interfaceName(), a);
+        } catch (IOException e) {
+          counters.addressErrors.incrementAndGet();
+          log.error("{}: cannot remove virtual address {} from {}; two routers may now answer for it",
+              config.name(), a, config.interfaceName(), e);
+        }
+      }
+    }
+
+    @Override
+    public void announceVirtualAddresses() {
+      for (VirtualAddress a : config.virtualAddresses()) {
+        try {
+          router.addresses().announce(config.interfaceName(), a);
+        } catch (IOException e) {
+          counters.addressErrors.incrementAndGet();
+          log.warn("{}: cannot announce {} on {}; neighbours learn the move when their cache expires",
+              config.name(), a, config.interfaceName(), e);
+        }
+      }
+    }
+
+    @Override
+    public void stateChanged(VrrpState from, VrrpState to, String reason) {
+      if (to == VrrpState.MASTER) {
+        counters.becameMaster.incrementAndGet();
+      }
+      state = to;
+      router.stateChanged(VrrpInstance.this, from, to, reason);
+    }
+  }
+
+  /** Thread-safe counters behind {@link VrrpStats}. */
+  static final class Counters {
+    final AtomicLong received = new AtomicLong();
+    final AtomicLong sent = new AtomicLong();
+    final AtomicLong priorityZeroReceived = new AtomicLong();
+    final AtomicLong priorityZeroSent = new AtomicLong();
+    final AtomicLong becameMaster = new AtomicLong();
+    final AtomicLong sendErrors = new AtomicLong();
+    final AtomicLong addressErrors = new AtomicLong();
+    private final Map<Rejection, AtomicLong> rejected = new EnumMap<>(Rejection.class);
+
+    Counters() {
+      for (Rejection r : Rejection.values()) {
+        rejected.put(r, new AtomicLong());
+      }
+    }
+
+    void count(Rejection r) {
+      rejected.get(r).incrementAndGet();
+    }
+
+    VrrpStats snapshot() {
+      Map<String, Long> map = new HashMap<>();
+      rejected.forEach((r, n) -> {
+        if (n.get() > 0) {
+          map.put(r.key(), n.get());
+        }
+      });
+      return new VrrpStats(received.get(), sent.get(), priorityZeroReceived.get(), priorityZeroSent.get(),
+          becameMaster.get(), sendErrors.get(), addressErrors.get(), map);
+    }
+  }
+}

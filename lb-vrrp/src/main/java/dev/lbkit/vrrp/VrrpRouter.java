@@ -1,0 +1,521 @@
+package dev.lbkit.vrrp;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lbkit.api.AddressFamily;
+import dev.lbkit.api.Beta;
+import dev.lbkit.api.event.VrrpState;
+import dev.lbkit.api.event.VrrpStateChanged;
+import dev.lbkit.api.event.VrrpStateListener;
+import dev.lbkit.vrrp.internal.codec.Decoded;
+import dev.lbkit.vrrp.internal.codec.Rejection;
+import dev.lbkit.vrrp.internal.codec.VrrpCodec;
+import dev.lbkit.vrrp.spi.AddressManager;
+import dev.lbkit.vrrp.spi.VrrpDatagram;
+import dev.lbkit.vrrp.spi.VrrpTransport;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A VRRP router: one or more {@link VrrpInstance}s sharing a transport, an address manager, a ticker and one engine
+ * thread, with optional sync groups and tracked objects. Start here.
+ *
+ * <pre>{@code
+ * VrrpRouter router = VrrpRouter.builder(transport, addresses)
+ *     .instance(VrrpConfig.builder("VI_51").interfaceName("eth0").vrid(51).priority(150)
+ *         .virtualAddress("10.99.0.100/24").build())
+ *     .listener(event -> System.out.println(event))
+ *     .build();
+ * router.startInBackground();   // or router.run() on a thread of your own
+ * ...
+ * router.close();               // resigns (priority 0), removes the virtual addresses
+ * }</pre>
+ *
+ * <p>Threading: the engine methods ({@link #start()}, {@link #onDatagram}, {@link #runDueTimers()},
+ * {@link #shutdown(String)}, {@link #setTracked}, {@link #setPriority}) must be called from one thread, the engine
+ * thread; {@link #run()} is such a loop. From other threads use {@link #execute(Runnable)}, {@link #close()} and the
+ * read-only getters. Listeners run on the engine thread and must not block; one that throws is logged and the engine
+ * goes on.
+ */
+@Beta
+public final class VrrpRouter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(VrrpRouter.class);
+  private static final long MAX_POLL_NANOS = 20_000_000L;
+
+  private final VrrpTransport transport;
+  private final AddressManager addresses;
+  private final Ticker ticker;
+  private final Clock clock;
+  private final Map<String, VrrpInstance> instances = new LinkedHashMap<>();
+  private final List<List<VrrpInstance>> syncGroups = new ArrayList<>();
+  private final List<VrrpStateListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<PolledCheck> checks = new ArrayList<>();
+  private final Map<String, Boolean> trackedUp = new HashMap<>();
+  private final VrrpInstance.Counters unclaimed = new VrrpInstance.Counters();
+  private final Set<Rejection> loggedUnclaimed = EnumSet.noneOf(Rejection.class);
+  private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean closing;
+  private volatile Thread engineThread;
+  private boolean propagating;
+  private boolean started;
+
+  private VrrpRouter(Builder b) {
+    this.transport = b.transport;
+    this.addresses = b.addresses;
+    this.ticker = b.ticker;
+    this.clock = b.clock;
+    for (VrrpConfig c : b.configs) {
+      instances.put(c.name(), new VrrpInstance(c, this));
+    }
+    for (List<String> group : b.syncGroups) {
+      syncGroups.add(group.stream().map(instances::get).toList());
+    }
+    listeners.addAll(b.listeners);
+    checks.addAll(b.checks);
+  }
+
+  /** A builder over this transport and address manager. */
+  public static Builder builder(VrrpTransport transport, AddressManager addresses) {
+    return new Builder(transport, addresses);
+  }
+
+  /** 224.0.0.18 or ff02::12. */
+  public static InetAddress multicastGroup(AddressFamily family) {
+    try {
+      return InetAddress.getByAddress(family == AddressFamily.IPV4 ? new byte[] {(byte) 224, 0, 0, 18}
+          : new byte[] {(byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12});
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The instances, in configuration order. */
+  public List<VrrpInstance> instances() {
+    return List.copyOf(instances.values());
+  }
+
+  /**
+   * The instance of this name.
+   *
+   * @throws IllegalArgumentException if there is none
+   */
+  public VrrpInstance instance(String name) {
+    VrrpInstance i = instances.get(name);
+    if (i == null) {
+      throw new IllegalArgumentException("no VRRP instance named '" + name + "'; have " + instances.keySet());
+    }
+    return i;
+  }
+
+  /** Packets no instance claimed (unknown VRID, malformed): counted here. */
+  public VrrpStats unclaimedStats() {
+    return unclaimed.snapshot();
+  }
+
+  public void addListener(VrrpStateListener listener) {
+    listeners.add(requireNonNull(listener, "listener"));
+  }
+
+  VrrpTransport transport() {
+    return transport;
+  }
+
+  AddressManager addresses() {
+    return addresses;
+  }
+
+  // ---- engine thread ----
+
+  /**
+   * Opens the transport on every instance's interface and starts the instances (RFC 5798 Startup).
+   *
+   * @throws IOException if an interface is missing, has no usable address, or raw sockets are not permitted
+   */
+  public void start() throws IOException {
+    if (started) {
+      return;
+    }
+    started = true;
+    long now = ticker.read();
+    for (VrrpInstance i : instances.values()) {
+      VrrpConfig c = i.config();
+      transport.open(c.interfaceName(), c.family());
+      InetAddress primary = transport.primaryAddress(c.interfaceName(), c.family());
+      // keepalived removes leftover VIPs at startup; so do we, so a restart after a crash starts clean
+      for (VirtualAddress a : c.virtualAddresses()) {
+        addresses.remove(c.interfaceName(), a);
+      }
+      i.start(primary, now);
+    }
+    for (PolledCheck check : checks) {
+      check.due = now;
+    }
+    applyTracking(now);
+  }
+
+  /** Handles one received datagram: decode, check, dispatch to the instance of its VRID. Never throws for bad input. */
+  public void onDatagram(VrrpDatagram d) {
+    drainCommands();
+    long now = ticker.read();
+    Decoded decoded = VrrpCodec.decode(d.source(), d.destination(), d.ttl(), d.payload());
+    byte[] payload = d.payload();
+    int vrid = payload.length > 1 ? payload[1] & 0xff : -1;
+    AddressFamily family = AddressFamily.of(d.source());
+    VrrpInstance target = null;
+    for (VrrpInstance i : instances.values()) {
+      VrrpConfig c = i.config();
+      if (i.started() && c.vrid() == vrid && c.family() == family && c.interfaceName().equals(d.interfaceName())) {
+        target = i;
+        break;
+      }
+    }
+    if (decoded instanceof Decoded.Rejected r) {
+      if (target != null) {
+        target.reject(r.rejection(), d.source());
+      } else {
+        countUnclaimed(r.rejection(), d);
+      }
+      return;
+    }
+    if (target == null) {
+      // RFC 5798 7.1: drop unless the VRID is configured on this interface
+      countUnclaimed(Rejection.VRID, d);
+      return;
+    }
+    target.receive(((Decoded.Accepted) decoded).packet(), d.source(), now);
+  }
+
+  private void countUnclaimed(Rejection r, VrrpDatagram d) {
+    unclaimed.count(r);
+    if (loggedUnclaimed.add(r)) {
+      log.info("dropped VRRP datagram from {} on {}: {} (logged once per reason)", d.source().getHostAddress(),
+          d.interfaceName(), r.description());
+    }
+  }
+
+  /** Runs every timer and tracked-object check that is due. */
+  public void runDueTimers() {
+    drainCommands();
+    long now = ticker.read();
+    boolean trackingChanged = false;
+    for (PolledCheck check : checks) {
+      if (now >= check.due) {
+        check.due = now + check.intervalNanos;
+        boolean up;
+        try {
+          up = check.check.getAsBoolean();
+        } catch (RuntimeException e) {
+          log.warn("tracked check {} threw; counting it as down", check.name, e);
+          up = false;
+        }
+        if (!Boolean.valueOf(up).equals(trackedUp.put(check.name, up))) {
+          trackingChanged = true;
+        }
+      }
+    }
+    if (trackingChanged) {
+      applyTracking(now);
+    }
+    for (VrrpInstance i : instances.values()) {
+      i.runTimers(now);
+    }
+  }
+
+  /** The ticker time of the next due timer, or {@link Long#MAX_VALUE}. */
+  public long nextDeadlineNanos() {
+    long next = Long.MAX_VALUE;
+    for (VrrpInstance i : instances.values()) {
+      next = Math.min(next, i.nextDeadline());
+    }
+    for (PolledCheck check : checks) {
+      next = Math.min(next, check.due);
+    }
+    return next;
+  }
+
+  /** Sets a tracked object up or down (the callback form of keepalived's track_* objects). */
+  public void setTracked(String objectName, boolean up) {
+    requireNonNull(objectName, "objectName");
+    Boolean before = trackedUp.put(objectName, up);
+    if (before == null || before != up) {
+      applyTracking(ticker.read());
+    }
+  }
+
+  /**
+   * Changes an instance's configured priority at run time, as a reload of keepalived would.
+   *
+   * @throws IllegalArgumentException for an unknown instance or a priority outside [1, 254]
+   */
+  public void setPriority(String instanceName, int priority) {
+    if (priority < 1 || priority > 254) {
+      throw new IllegalArgumentException("priority must be in [1, 254] but was " + priority);
+    }
+    instance(instanceName).fsm().setPriority(priority, ticker.read());
+  }
+
+  /** Resigns every instance: a Master sends priority 0 and removes its virtual addresses. */
+  public void shutdown(String reason) {
+    long now = ticker.read();
+    for (VrrpInstance i : instances.values()) {
+      i.shutdown(now, reason);
+    }
+  }
+
+  private void applyTracking(long now) {
+    if (!started) {
+      return;
+    }
+    Map<VrrpInstance, Boolean> groupFault = new HashMap<>();
+    // a first pass finds own faults, the second applies group faults to every member
+    for (VrrpInstance i : instances.values()) {
+      i.applyTracking(trackedUp, false, now);
+    }
+    for (List<VrrpInstance> group : syncGroups) {
+      boolean any = group.stream().anyMatch(VrrpInstance::ownFault);
+      for (VrrpInstance i : group) {
+        groupFault.merge(i, any, Boolean::logicalOr);
+      }
+    }
+    for (Map.Entry<VrrpInstance, Boolean> e : groupFault.entrySet()) {
+      if (e.getValue()) {
+        e.getKey().applyTracking(trackedUp, true, now);
+      }
+    }
+  }
+
+  void stateChanged(VrrpInstance instance, VrrpState from, VrrpState to, String reason) {
+    VrrpConfig c = instance.config();
+    log.info("{} (vrid {} on {}): {} -> {} ({})", c.name(), c.vrid(), c.interfaceName(), from, to, reason);
+    VrrpStateChanged event = new VrrpStateChanged(clock.instant(), c.name(), c.vrid(), from, to, reason);
+    for (VrrpStateListener l : listeners) {
+      try {
+        l.onStateChange(event);
+      } catch (RuntimeException e) {
+        log.warn("listener {} threw on {}; continuing", l, event, e);
+      }
+    }
+    if (!propagating && (to == VrrpState.MASTER || (from == VrrpState.MASTER && to == VrrpState.BACKUP))) {
+      propagating = true;
+      try {
+        long now = ticker.read();
+        for (List<VrrpInstance> group : syncGroups) {
+          if (!group.contains(instance)) {
+            continue;
+          }
+          for (VrrpInstance other : group) {
+            if (other != instance) {
+              if (to == VrrpState.MASTER) {
+                other.fsm().forceMaster(now, "sync group: " + c.name() + " became MASTER");
+              } else {
+                other.fsm().forceBackup(now, "sync group: " + c.name() + " became BACKUP");
+              }
+            }
+          }
+        }
+      } finally {
+        propagating = false;
+      }
+    }
+  }
+
+  // ---- threads ----
+
+  /** Runs {@code command} on the engine thread before its next step. Thread-safe. */
+  public void execute(Runnable command) {
+    commands.add(requireNonNull(command, "command"));
+  }
+
+  private void drainCommands() {
+    Runnable r;
+    while ((r = commands.poll()) != null) {
+      r.run();
+    }
+  }
+
+  /**
+   * Runs the engine on the calling thread until {@link #close()}: starts, then receives and runs timers; on the way
+   * out resigns and removes the virtual addresses.
+   *
+   * @throws IOException if starting fails or the transport fails for good
+   * @throws InterruptedException if the thread is interrupted (the instances resign first)
+   */
+  public void run() throws IOException, InterruptedException {
+    engineThread = Thread.currentThread();
+    try {
+      start();
+      while (!closing) {
+        runDueTimers();
+        long wait = Math.max(0, Math.min(MAX_POLL_NANOS, nextDeadlineNanos() - ticker.read()));
+        Optional<VrrpDatagram> d = transport.receive(Duration.ofNanos(wait));
+        if (d.isPresent()) {
+          onDatagram(d.get());
+        }
+      }
+      drainCommands();
+    } finally {
+      shutdown("stopping");
+      stopped.countDown();
+    }
+  }
+
+  /**
+   * Runs {@link #run()} on a new daemon thread named {@code vrrp-engine}; failures are logged.
+   *
+   * @return the thread
+   */
+  public Thread startInBackground() {
+    Thread t = new Thread(() -> {
+      try {
+        run();
+      } catch (IOException e) {
+        log.error("VRRP engine stopped: {}", e.getMessage(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "vrrp-engine");
+    t.setDaemon(true);
+    engineThread = t;
+    t.start();
+    return t;
+  }
+
+  /**
+   * Stops the engine: every Master resigns with priority 0 and removes its addresses, then the transport closes.
+   * Waits for a running {@link #run()} to finish. Thread-safe and idempotent.
+   */
+  @Override
+  public void close() throws IOException {
+    closing = true;
+    Thread t = engineThread;
+    if (t != null && t != Thread.currentThread()) {
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    } else if (t == null) {
+      shutdown("closing");
+    }
+    transport.close();
+  }
+
+  private static final class PolledCheck {
+    final String name;
+    final BooleanSupplier check;
+    final long intervalNanos;
+    long due;
+
+    PolledCheck(String name, BooleanSupplier check, long intervalNanos) {
+      this.name = name;
+      this.check = check;
+      this.intervalNanos = intervalNanos;
+    }
+  }
+
+  /** Builds a {@link VrrpRouter}. Not thread-safe. */
+  public static final class Builder {
+    private final VrrpTransport transport;
+    private final AddressManager addresses;
+    private Ticker ticker = Ticker.system();
+    private Clock clock = Clock.systemUTC();
+    private final List<VrrpConfig> configs = new ArrayList<>();
+    private final List<List<String>> syncGroups = new ArrayList<>();
+    private final List<VrrpStateListener> listeners = new ArrayList<>();
+    private final List<PolledCheck> checks = new ArrayList<>();
+
+    private Builder(VrrpTransport transport, AddressManager addresses) {
+      this.transport = requireNonNull(transport, "transport");
+      this.addresses = requireNonNull(addresses, "addresses");
+    }
+
+    /** The time source of timers; default {@link Ticker#system()}. */
+    public Builder ticker(Ticker value) {
+      this.ticker = requireNonNull(value, "ticker");
+      return this;
+    }
+
+    /** The wall clock stamped on events; default UTC system clock. */
+    public Builder clock(Clock value) {
+      this.clock = requireNonNull(value, "clock");
+      return this;
+    }
+
+    public Builder instance(VrrpConfig config) {
+      configs.add(requireNonNull(config, "config"));
+      return this;
+    }
+
+    /** Instances that change state together (keepalived vrrp_sync_group). */
+    public Builder syncGroup(String... instanceNames) {
+      syncGroups.add(List.of(instanceNames));
+      return this;
+    }
+
+    public Builder listener(VrrpStateListener listener) {
+      listeners.add(requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * A tracked object polled on the engine thread every {@code interval} (keepalived track_script). The check
+     * must be quick; it counts as down when it returns false or throws.
+     */
+    public Builder trackedCheck(String objectName, BooleanSupplier check, Duration interval) {
+      requireNonNull(check, "check");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("check interval must be positive but was " + interval);
+      }
+      checks.add(new PolledCheck(requireNonNull(objectName, "objectName"), check, interval.toNanos()));
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @throws IllegalArgumentException for duplicate names or VRIDs, or a sync group naming an unknown instance
+     */
+    public VrrpRouter build() {
+      Set<String> names = new java.util.HashSet<>();
+      Set<String> keys = new java.util.HashSet<>();
+      for (VrrpConfig c : configs) {
+        if (!names.add(c.name())) {
+          throw new IllegalArgumentException("duplicate instance name '" + c.name() + "'");
+        }
+        if (!keys.add(c.interfaceName() + "/" + c.family() + "/" + c.vrid())) {
+          throw new IllegalArgumentException("instance '" + c.name() + "': vrid " + c.vrid() + " is already used for "
+              + c.family() + " on " + c.interfaceName());
+        }
+      }
+      if (configs.isEmpty()) {
+        throw new IllegalArgumentException("a router needs at least one instance");
+      }
+      for (List<String> g : syncGroups) {
+        for (String n : g) {
+          if (!names.contains(n)) {
+            throw new IllegalArgumentException("sync group " + g + " names unknown instance '" + n + "'");
+          }
+        }
+      }
+      return new VrrpRouter(this);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package dev.lbkit.vrrp.spi;
+
+import dev.lbkit.vrrp.VirtualAddress;
+import java.io.IOException;
+
+/**
+ * Puts virtual addresses on interfaces and announces them (gratuitous ARP, unsolicited neighbour advertisement).
+ * Called from the router's engine thread.
+ */
+public interface AddressManager {
+  /**
+   * Adds the address; already present is not an error.
+   *
+   * @throws IOException if the kernel refuses (for example without CAP_NET_ADMIN)
+   */
+  void add(String interfaceName, VirtualAddress address) throws IOException;
+
+  /**
+   * Removes the address; already absent is not an error.
+   *
+   * @throws IOException if the kernel refuses
+   */
+  void remove(String interfaceName, VirtualAddress address) throws IOException;
+
+  /**
+   * Sends one gratuitous ARP request (IPv4) or unsolicited neighbour advertisement (IPv6) for the address.
+   *
+   * @throws IOException if sending fails
+   */
+  void announce(String interfaceName, VirtualAddress address) throws IOException;
+}

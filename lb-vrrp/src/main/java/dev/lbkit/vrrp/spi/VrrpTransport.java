@@ -1,0 +1,46 @@
+package dev.lbkit.vrrp.spi;
+
+import dev.lbkit.api.AddressFamily;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Carries VRRP datagrams (IP protocol 112) in and out of interfaces. Implementations: the Linux raw-socket transport
+ * ({@code VrrpRouter.linux()}) and {@link dev.lbkit.vrrp.InMemoryVrrpNetwork}. Called from the router's engine thread
+ * only, except {@link #close()}.
+ */
+public interface VrrpTransport extends Closeable {
+
+  /**
+   * Starts receiving VRRP of this family on the interface: joins 224.0.0.18 / ff02::12. Idempotent.
+   *
+   * @throws IOException if the interface does not exist or the process may not open raw sockets
+   */
+  void open(String interfaceName, AddressFamily family) throws IOException;
+
+  /**
+   * The address advertisements are sent from: the interface's primary IPv4 address, or its IPv6 link-local one.
+   *
+   * @throws IOException if the interface has none
+   */
+  InetAddress primaryAddress(String interfaceName, AddressFamily family) throws IOException;
+
+  /**
+   * Sends one datagram with TTL / hop limit {@link VrrpDatagram#ttl()} (255).
+   *
+   * @throws IOException if the kernel refuses it
+   */
+  void send(VrrpDatagram datagram) throws IOException;
+
+  /**
+   * Waits up to {@code timeout} for the next datagram on any opened interface.
+   *
+   * @return the datagram, or empty when the time is up
+   * @throws IOException if receiving fails
+   * @throws InterruptedException if the thread was interrupted while waiting
+   */
+  Optional<VrrpDatagram> receive(Duration timeout) throws IOException, InterruptedException;
+}

@@ -1,0 +1,37 @@
+package dev.lbkit.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The parts of {@code global_defs} lbkit reads. Other well-known global keywords are accepted with a warning that
+ * lbkit does not use them.
+ *
+ * @param routerId {@code router_id}
+ * @param notificationEmails {@code notification_email { ... }}
+ * @param notificationEmailFrom {@code notification_email_from}
+ * @param smtpServer {@code smtp_server}, as written (address or name, optional port)
+ * @param smtpConnectTimeout {@code smtp_connect_timeout}
+ */
+public record GlobalDefs(
+    Optional<String> routerId,
+    List<String> notificationEmails,
+    Optional<String> notificationEmailFrom,
+    Optional<String> smtpServer,
+    Optional<Duration> smtpConnectTimeout) {
+
+  /** No global definitions. */
+  public static final GlobalDefs EMPTY =
+      new GlobalDefs(Optional.empty(), List.of(), Optional.empty(), Optional.empty(), Optional.empty());
+
+  public GlobalDefs {
+    requireNonNull(routerId, "routerId");
+    notificationEmails = List.copyOf(notificationEmails);
+    requireNonNull(notificationEmailFrom, "notificationEmailFrom");
+    requireNonNull(smtpServer, "smtpServer");
+    requireNonNull(smtpConnectTimeout, "smtpConnectTimeout");
+  }
+}

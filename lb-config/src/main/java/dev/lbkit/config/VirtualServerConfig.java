@@ -1,0 +1,89 @@
+package dev.lbkit.config;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lbkit.api.LoadBalancedService;
+import dev.lbkit.api.RealServer;
+import dev.lbkit.api.VirtualService;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A {@code virtual_server}: an IPVS service, its real servers and how failures change the pool. Immutable.
+ *
+ * @param service key ({@code IP PORT} with {@code protocol}, or {@code fwmark N}), {@code lb_algo},
+ *     scheduler flags, {@code ops}, {@code persistence_timeout}/{@code persistence_granularity} and
+ *     {@code persistence_engine}
+ * @param delayLoop {@code delay_loop}: the interval between checks (default 60 s)
+ * @param realServers its real servers, in file order
+ * @param quorum {@code quorum}: the sum of the weights of live real servers needed for the service to be up
+ *     (default 1)
+ * @param hysteresis {@code hysteresis}: the service goes down below {@code quorum - hysteresis} and comes up at
+ *     {@code quorum + hysteresis}
+ * @param sorryServer {@code sorry_server}: the server used while the quorum is lost
+ * @param sorryServerInhibit {@code sorry_server_inhibit}: the sorry server stays in the table with weight 0
+ *     instead of being removed while the quorum is met
+ * @param omega {@code omega}: run {@code quorum_down} also when the service is removed on shutdown
+ * @param quorumUp {@code quorum_up} command, if any
+ * @param quorumDown {@code quorum_down} command, if any
+ * @param virtualhost {@code virtualhost}, the default Host header of its HTTP checks
+ * @param location where the virtual server is defined
+ */
+public record VirtualServerConfig(
+    VirtualService service,
+    Duration delayLoop,
+    List<RealServerConfig> realServers,
+    int quorum,
+    int hysteresis,
+    Optional<RealServer> sorryServer,
+    boolean sorryServerInhibit,
+    boolean omega,
+    Optional<String> quorumUp,
+    Optional<String> quorumDown,
+    Optional<String> virtualhost,
+    Location location) {
+
+  /** keepalived's default {@code delay_loop}. */
+  public static final Duration DEFAULT_DELAY_LOOP = Duration.ofSeconds(60);
+
+  public VirtualServerConfig {
+    requireNonNull(service, "service");
+    requireNonNull(delayLoop, "delayLoop");
+    realServers = List.copyOf(realServers);
+    requireNonNull(sorryServer, "sorryServer");
+    requireNonNull(quorumUp, "quorumUp");
+    requireNonNull(quorumDown, "quorumDown");
+    requireNonNull(virtualhost, "virtualhost");
+    requireNonNull(location, "location");
+    if (quorum < 1) {
+      throw new IllegalArgumentException("quorum must be at least 1 but was " + quorum);
+    }
+    if (hysteresis < 0) {
+      throw new IllegalArgumentException("hysteresis must not be negative but was " + hysteresis);
+    }
+  }
+
+  /**
+   * The table entry once installed with every real server alive (those marked {@code alpha} left out, as they
+   * start as down): what {@code ipvsadm -Ln} shows right after start on the master.
+   *
+   * @throws IllegalArgumentException if the real servers break a rule of {@link LoadBalancedService}
+   */
+  public LoadBalancedService initialTable() {
+    List<RealServer> servers = realServers.stream()
+        .filter(rs -> !rs.alpha() || rs.checks().isEmpty())
+        .map(RealServerConfig::realServer)
+        .toList();
+    long weight = servers.stream().mapToLong(RealServer::weight).sum();
+    if (weight < quorum && sorryServer.isPresent()) {
+      return new LoadBalancedService(service, List.of(sorryServer.get()));
+    }
+    return new LoadBalancedService(service, servers);
+  }
+
+  /** The table entry with every real server at its configured weight. */
+  public LoadBalancedService allRealServers() {
+    return new LoadBalancedService(service, realServers.stream().map(RealServerConfig::realServer).toList());
+  }
+}

@@ -1,0 +1,155 @@
+package dev.lbkit.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A {@code vrrp_instance}: one VRRP virtual router on one interface. Immutable.
+ *
+ * @param name the instance's name
+ * @param initialState {@code state}: MASTER or BACKUP, the state it starts in (an election decides after)
+ * @param interfaceName {@code interface}
+ * @param virtualRouterId {@code virtual_router_id}, 1 to 255
+ * @param priority {@code priority}, 1 to 255 (default 100)
+ * @param advertInterval {@code advert_int} (default 1 s)
+ * @param version {@code version}: VRRP 2 or 3 (default 2)
+ * @param authentication {@code authentication}, if any (VRRPv2 only)
+ * @param virtualIpAddresses {@code virtual_ipaddress}: the addresses the master holds
+ * @param excludedIpAddresses {@code virtual_ipaddress_excluded}: held by the master, not advertised
+ * @param preempt false with {@code nopreempt}
+ * @param preemptDelay {@code preempt_delay} (default 0)
+ * @param unicastSourceIp {@code unicast_src_ip}, if set
+ * @param unicastPeers {@code unicast_peer { ... }}: advertise to these instead of multicast
+ * @param trackInterfaces {@code track_interface { ... }}
+ * @param trackScripts {@code track_script { ... }}, each naming a {@link VrrpScriptConfig}
+ * @param notifyScripts the notify hooks
+ * @param location where the instance is defined
+ */
+public record VrrpInstanceConfig(
+    String name,
+    InitialState initialState,
+    String interfaceName,
+    int virtualRouterId,
+    int priority,
+    Duration advertInterval,
+    int version,
+    Optional<Authentication> authentication,
+    List<VirtualIpAddress> virtualIpAddresses,
+    List<VirtualIpAddress> excludedIpAddresses,
+    boolean preempt,
+    Duration preemptDelay,
+    Optional<InetAddress> unicastSourceIp,
+    List<InetAddress> unicastPeers,
+    List<TrackedInterface> trackInterfaces,
+    List<TrackedScript> trackScripts,
+    NotifyScripts notifyScripts,
+    Location location) {
+
+  public VrrpInstanceConfig {
+    requireNonNull(name, "name");
+    requireNonNull(initialState, "initialState");
+    requireNonNull(interfaceName, "interfaceName");
+    requireNonNull(advertInterval, "advertInterval");
+    requireNonNull(authentication, "authentication");
+    virtualIpAddresses = List.copyOf(virtualIpAddresses);
+    excludedIpAddresses = List.copyOf(excludedIpAddresses);
+    requireNonNull(preemptDelay, "preemptDelay");
+    requireNonNull(unicastSourceIp, "unicastSourceIp");
+    unicastPeers = List.copyOf(unicastPeers);
+    trackInterfaces = List.copyOf(trackInterfaces);
+    trackScripts = List.copyOf(trackScripts);
+    requireNonNull(notifyScripts, "notifyScripts");
+    requireNonNull(location, "location");
+    if (virtualRouterId < 1 || virtualRouterId > 255) {
+      throw new IllegalArgumentException("virtual_router_id must be in [1, 255] but was " + virtualRouterId);
+    }
+    if (priority < 1 || priority > 255) {
+      throw new IllegalArgumentException("priority must be in [1, 255] but was " + priority);
+    }
+    if (version != 2 && version != 3) {
+      throw new IllegalArgumentException("VRRP version must be 2 or 3 but was " + version);
+    }
+  }
+
+  /** The state a {@code vrrp_instance} starts in. */
+  public enum InitialState {
+    MASTER,
+    BACKUP
+  }
+
+  /**
+   * {@code authentication { auth_type ...; auth_pass ... }}.
+   *
+   * @param type PASS (simple text password) or AH
+   * @param password at most 8 characters, as VRRPv2 carries it
+   */
+  public record Authentication(AuthType type, String password) {
+    /** The longest password VRRPv2 carries. */
+    public static final int MAX_PASSWORD_LENGTH = 8;
+
+    public Authentication {
+      requireNonNull(type, "type");
+      requireNonNull(password, "password");
+      if (password.length() > MAX_PASSWORD_LENGTH) {
+        throw new IllegalArgumentException("auth_pass must be at most 8 characters but has " + password.length());
+      }
+    }
+  }
+
+  /** {@code auth_type}. */
+  public enum AuthType {
+    PASS,
+    AH
+  }
+
+  /**
+   * One entry of {@code virtual_ipaddress}: {@code ADDRESS[/PREFIX] [dev IFACE] [label LABEL]}.
+   *
+   * @param address the address
+   * @param prefixLength the prefix length (default /32 or /128)
+   * @param device {@code dev}, if given
+   * @param label {@code label}, if given
+   */
+  public record VirtualIpAddress(InetAddress address, int prefixLength, Optional<String> device, Optional<String> label) {
+    public VirtualIpAddress {
+      requireNonNull(address, "address");
+      requireNonNull(device, "device");
+      requireNonNull(label, "label");
+      int max = address.getAddress().length * 8;
+      if (prefixLength < 0 || prefixLength > max) {
+        throw new IllegalArgumentException("prefix length must be in [0, " + max + "] but was " + prefixLength);
+      }
+    }
+  }
+
+  /**
+   * One entry of {@code track_interface}: the instance goes to FAULT when the interface is down, or with a weight
+   * its priority changes by the weight instead.
+   *
+   * @param name interface name
+   * @param weight 0 (fault) or a priority change, -254 to 254
+   */
+  public record TrackedInterface(String name, int weight) {
+    public TrackedInterface {
+      requireNonNull(name, "name");
+    }
+  }
+
+  /**
+   * One entry of {@code track_script}: a {@link VrrpScriptConfig} by name, with an optional weight override.
+   *
+   * @param name the script's name
+   * @param weight overrides the script's own weight when present
+   */
+  public record TrackedScript(String name, OptionalInt weight) {
+    public TrackedScript {
+      requireNonNull(name, "name");
+      requireNonNull(weight, "weight");
+    }
+  }
+}

@@ -1,0 +1,423 @@
+package dev.lbkit.config.internal;
+
+import dev.lbkit.config.GlobalDefs;
+import dev.lbkit.config.KeepalivedConfig;
+import dev.lbkit.config.NotifyScripts;
+import dev.lbkit.config.VirtualServerConfig;
+import dev.lbkit.config.VrrpInstanceConfig;
+import dev.lbkit.config.VrrpInstanceConfig.AuthType;
+import dev.lbkit.config.VrrpInstanceConfig.Authentication;
+import dev.lbkit.config.VrrpInstanceConfig.InitialState;
+import dev.lbkit.config.VrrpInstanceConfig.TrackedInterface;
+import dev.lbkit.config.VrrpInstanceConfig.TrackedScript;
+import dev.lbkit.config.VrrpInstanceConfig.VirtualIpAddress;
+import dev.lbkit.config.VrrpScriptConfig;
+import dev.lbkit.config.VrrpSyncGroupConfig;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Turns the statement tree into the immutable model, checking values and cross references (sync group members,
+ * tracked scripts, duplicate names and router ids). The virtual servers are read by {@link VirtualServerReader}.
+ * Defaults and ranges are keepalived's, from keepalived.conf(5) and vrrp_parser.c.
+ */
+final class ModelBuilder {
+  private final Values values;
+  private final Problems problems;
+
+  ModelBuilder(Problems problems) {
+    this.problems = problems;
+    this.values = new Values(problems);
+  }
+
+  KeepalivedConfig build(List<Node> top) {
+    GlobalDefs global = GlobalDefs.EMPTY;
+    List<VrrpSyncGroupConfig> groups = new ArrayList<>();
+    List<VrrpInstanceConfig> instances = new ArrayList<>();
+    List<VrrpScriptConfig> scripts = new ArrayList<>();
+    List<VirtualServerConfig> servers = new ArrayList<>();
+    Map<String, Node> instanceNodes = new HashMap<>();
+    VirtualServerReader vsReader = new VirtualServerReader(values);
+    for (Node n : top) {
+      switch (n.name()) {
+        case "global_defs" -> global = globalDefs(n, global);
+        case "vrrp_sync_group" -> syncGroup(n).ifPresent(groups::add);
+        case "vrrp_instance" -> instance(n).ifPresent(i -> {
+          instances.add(i);
+          instanceNodes.putIfAbsent(i.name(), n);
+        });
+        case "vrrp_script" -> script(n).ifPresent(scripts::add);
+        case "virtual_server" -> vsReader.read(n).ifPresent(servers::add);
+        default -> throw new AssertionError("grammar allows " + n.name() + " at the top level");
+      }
+    }
+    crossCheck(groups, instances, scripts, servers);
+    return new KeepalivedConfig(global, groups, instances, scripts, servers);
+  }
+
+  private GlobalDefs globalDefs(Node block, GlobalDefs previous) {
+    Optional<String> routerId = previous.routerId();
+    List<String> emails = new ArrayList<>(previous.notificationEmails());
+    Optional<String> from = previous.notificationEmailFrom();
+    Optional<String> smtp = previous.smtpServer();
+    Optional<Duration> smtpTimeout = previous.smtpConnectTimeout();
+    for (Node n : block.children()) {
+      switch (n.name()) {
+        case "router_id" -> routerId = values.single(n).map(Token::text);
+        case "notification_email" -> n.lines().forEach(line -> line.forEach(t -> emails.add(t.text())));
+        case "notification_email_from" -> from = values.single(n).map(Token::text);
+        case "smtp_server" -> {
+          if (values.arity(n, 1, 2)) {
+            smtp = Optional.of(String.join(" ", n.args().stream().map(Token::text).toList()));
+          }
+        }
+        case "smtp_connect_timeout" -> smtpTimeout = values.timer(n, Duration.ofSeconds(1), Duration.ofDays(1))
+            .or(() -> previous.smtpConnectTimeout());
+        default -> throw new AssertionError(n.name());
+      }
+    }
+    return new GlobalDefs(routerId, emails, from, smtp, smtpTimeout);
+  }
+
+  private Optional<String> name(Node n) {
+    if (n.args().isEmpty()) {
+      problems.error(n.location(), n.name() + " needs a name");
+      return Optional.empty();
+    }
+    if (n.args().size() > 1) {
+      problems.error(n.args().get(1).location(), n.name() + " takes one name but has an extra " + n.args().get(1));
+    }
+    return Optional.of(n.args().get(0).text());
+  }
+
+  private Optional<VrrpSyncGroupConfig> syncGroup(Node block) {
+    Optional<String> name = name(block);
+    List<String> members = new ArrayList<>();
+    NotifyHooks hooks = new NotifyHooks();
+    boolean sawGroup = false;
+    for (Node n : block.children()) {
+      if (n.name().equals("group")) {
+        sawGroup = true;
+        n.lines().forEach(line -> line.forEach(t -> members.add(t.text())));
+      } else {
+        hooks.read(n, values);
+      }
+    }
+    if (!sawGroup || members.isEmpty()) {
+      problems.error(block.location(), "vrrp_sync_group " + name.orElse("") + " has no group { ... } of instances");
+    }
+    return name.map(nm -> new VrrpSyncGroupConfig(nm, members, hooks.build(), block.location()));
+  }
+
+  private Optional<VrrpInstanceConfig> instance(Node block) {
+    Optional<String> name = name(block);
+    InitialState state = InitialState.BACKUP;
+    String iface = null;
+    Integer vrid = null;
+    int priority = 100;
+    Duration advert = Duration.ofSeconds(1);
+    int version = 2;
+    Optional<Authentication> auth = Optional.empty();
+    List<VirtualIpAddress> vips = new ArrayList<>();
+    List<VirtualIpAddress> excluded = new ArrayList<>();
+    boolean preempt = true;
+    Node nopreemptNode = null;
+    Duration preemptDelay = Duration.ZERO;
+    Optional<InetAddress> unicastSrc = Optional.empty();
+    List<InetAddress> peers = new ArrayList<>();
+    List<TrackedInterface> trackIfs = new ArrayList<>();
+    List<TrackedScript> trackScripts = new ArrayList<>();
+    NotifyHooks hooks = new NotifyHooks();
+    for (Node n : block.children()) {
+      switch (n.name()) {
+        case "state" -> state = values.choice(n, false, List.of("MASTER", "BACKUP")).map(InitialState::valueOf)
+            .orElse(state);
+        case "interface" -> iface = values.single(n).map(Token::text).orElse(iface);
+        case "virtual_router_id" -> {
+          OptionalInt v = values.integer(n, 1, 255);
+          if (v.isPresent()) {
+            vrid = v.getAsInt();
+          }
+        }
+        case "priority" -> priority = values.integer(n, 1, 255).orElse(priority);
+        case "advert_int" -> advert = values.timer(n, Duration.ofMillis(10), Duration.ofSeconds(255)).orElse(advert);
+        case "version" -> version = values.integer(n, 2, 3).orElse(version);
+        case "authentication" -> auth = authentication(n);
+        case "virtual_ipaddress" -> n.lines().forEach(line -> vip(line).ifPresent(vips::add));
+        case "virtual_ipaddress_excluded" -> n.lines().forEach(line -> vip(line).ifPresent(excluded::add));
+        case "nopreempt" -> {
+          if (values.arity(n, 0, 0)) {
+            preempt = false;
+            nopreemptNode = n;
+          }
+        }
+        case "preempt" -> {
+          if (values.arity(n, 0, 0)) {
+            preempt = true;
+          }
+        }
+        case "preempt_delay" -> preemptDelay = values.timer(n, Duration.ZERO, Duration.ofSeconds(1000))
+            .orElse(preemptDelay);
+        case "unicast_src_ip" -> unicastSrc = values.address(n).or(() -> Optional.empty());
+        case "unicast_peer" -> n.lines().forEach(line -> {
+          values.address(line.get(0), "unicast_peer").ifPresent(peers::add);
+          if (line.size() > 1) {
+            problems.warning(line.get(1).location(), "unicast_peer options are accepted but not used by lbkit");
+          }
+        });
+        case "track_interface" -> n.lines().forEach(line -> trackedWeight(line, "track_interface", 254)
+            .ifPresent(w -> trackIfs.add(new TrackedInterface(line.get(0).text(), w.orElse(0)))));
+        case "track_script" -> n.lines().forEach(line -> trackedWeight(line, "track_script", 253)
+            .ifPresent(w -> trackScripts.add(new TrackedScript(line.get(0).text(), w))));
+        default -> hooks.read(n, values);
+      }
+    }
+    boolean complete = name.isPresent();
+    if (iface == null) {
+      problems.error(block.location(), "vrrp_instance " + name.orElse("") + " has no interface");
+      complete = false;
+    }
+    if (vrid == null) {
+      problems.error(block.location(), "vrrp_instance " + name.orElse("") + " has no virtual_router_id");
+      complete = false;
+    }
+    if (nopreemptNode != null && state == InitialState.MASTER) {
+      problems.warning(nopreemptNode.location(), "nopreempt has no effect with state MASTER; use state BACKUP");
+    }
+    if (version == 3 && auth.isPresent()) {
+      problems.warning(block.location(), "VRRP version 3 has no authentication; authentication is ignored");
+      auth = Optional.empty();
+    }
+    if (!complete) {
+      return Optional.empty();
+    }
+    return Optional.of(new VrrpInstanceConfig(name.get(), state, iface, vrid, priority, advert, version, auth, vips,
+        excluded, preempt, preemptDelay, unicastSrc, peers, trackIfs, trackScripts, hooks.build(),
+        block.location()));
+  }
+
+  /** {@code NAME [weight N]}: empty on error, else the optional weight. */
+  private Optional<OptionalInt> trackedWeight(List<Token> line, String what, int limit) {
+    if (line.size() == 1) {
+      return Optional.of(OptionalInt.empty());
+    }
+    if (line.size() == 3 && line.get(1).text().equals("weight")) {
+      OptionalInt w = values.integer(line.get(2), what + " weight", -limit, limit);
+      return w.isPresent() ? Optional.of(w) : Optional.empty();
+    }
+    problems.error(line.get(1).location(), what + " entry must be 'NAME' or 'NAME weight N' but has " + line.get(1));
+    return Optional.empty();
+  }
+
+  private Optional<Authentication> authentication(Node block) {
+    AuthType type = null;
+    String pass = null;
+    for (Node n : block.children()) {
+      if (n.name().equals("auth_type")) {
+        type = values.choice(n, false, List.of("PASS", "AH")).map(AuthType::valueOf).orElse(type);
+      } else {
+        Optional<Token> t = values.single(n);
+        if (t.isPresent()) {
+          pass = t.get().text();
+          if (pass.length() > Authentication.MAX_PASSWORD_LENGTH) {
+            problems.warning(t.get().location(), "auth_pass is longer than 8 characters; truncated to its first 8,"
+                + " as keepalived does");
+            pass = pass.substring(0, Authentication.MAX_PASSWORD_LENGTH);
+          }
+        }
+      }
+    }
+    if (type == null) {
+      problems.error(block.location(), "authentication needs auth_type PASS or AH");
+      return Optional.empty();
+    }
+    if (pass == null) {
+      problems.error(block.location(), "authentication needs auth_pass");
+      return Optional.empty();
+    }
+    return Optional.of(new Authentication(type, pass));
+  }
+
+  /** {@code ADDRESS[/PREFIX] [dev IF] [label L] [brd B] [scope S] ...}. */
+  private Optional<VirtualIpAddress> vip(List<Token> line) {
+    Token first = line.get(0);
+    String text = first.text();
+    int slash = text.indexOf('/');
+    Optional<InetAddress> address = values.address(
+        new Token(Token.Kind.WORD, slash < 0 ? text : text.substring(0, slash), first.location()), "virtual_ipaddress");
+    if (address.isEmpty()) {
+      return Optional.empty();
+    }
+    int max = address.get().getAddress().length * 8;
+    int prefix = max;
+    if (slash >= 0) {
+      OptionalInt p = values.integer(new Token(Token.Kind.WORD, text.substring(slash + 1), first.location()),
+          "virtual_ipaddress prefix length", 0, max);
+      if (p.isEmpty()) {
+        return Optional.empty();
+      }
+      prefix = p.getAsInt();
+    }
+    Optional<String> dev = Optional.empty();
+    Optional<String> label = Optional.empty();
+    for (int i = 1; i < line.size(); i++) {
+      Token opt = line.get(i);
+      switch (opt.text()) {
+        case "dev", "label", "brd", "broadcast", "scope", "preferred_lft", "track_group", "metric" -> {
+          if (i + 1 >= line.size()) {
+            problems.error(opt.location(), "virtual_ipaddress option " + opt + " needs a value");
+            return Optional.empty();
+          }
+          String value = line.get(++i).text();
+          if (opt.text().equals("dev")) {
+            dev = Optional.of(value);
+          } else if (opt.text().equals("label")) {
+            label = Optional.of(value);
+          } else {
+            problems.warning(opt.location(), "virtual_ipaddress option " + opt + " is accepted but not used by lbkit");
+          }
+        }
+        case "no_track", "home", "-nodad", "nodad", "noprefixroute", "autojoin" ->
+            problems.warning(opt.location(), "virtual_ipaddress option " + opt + " is accepted but not used by lbkit");
+        default -> {
+          problems.error(opt.location(), "unknown virtual_ipaddress option " + opt);
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.of(new VirtualIpAddress(address.get(), prefix, dev, label));
+  }
+
+  private Optional<VrrpScriptConfig> script(Node block) {
+    Optional<String> name = name(block);
+    String script = null;
+    Duration interval = Duration.ofSeconds(1);
+    Optional<Duration> timeout = Optional.empty();
+    int weight = 0;
+    int rise = 1;
+    int fall = 1;
+    Optional<String> user = Optional.empty();
+    for (Node n : block.children()) {
+      switch (n.name()) {
+        case "script" -> script = values.rest(n).orElse(script);
+        case "interval" -> interval = values.timer(n, Duration.ofMillis(1), Duration.ofDays(1)).orElse(interval);
+        case "timeout" -> timeout = values.timer(n, Duration.ofMillis(1), Duration.ofDays(1)).or(() -> Optional.empty());
+        case "weight" -> {
+          if (values.arity(n, 1, 2)) {
+            weight = values.integer(n.args().get(0), "weight", -253, 253).orElse(weight);
+            if (n.args().size() == 2 && !n.args().get(1).text().equals("reverse")) {
+              problems.error(n.args().get(1).location(), "weight may only be followed by 'reverse' but has "
+                  + n.args().get(1));
+            } else if (n.args().size() == 2) {
+              problems.warning(n.args().get(1).location(), "'reverse' is accepted but not used by lbkit");
+            }
+          }
+        }
+        case "rise" -> rise = values.integer(n, 1, Integer.MAX_VALUE).orElse(rise);
+        case "fall" -> fall = values.integer(n, 1, Integer.MAX_VALUE).orElse(fall);
+        case "user" -> user = values.rest(n).or(() -> Optional.empty());
+        default -> throw new AssertionError(n.name());
+      }
+    }
+    if (script == null) {
+      problems.error(block.location(), "vrrp_script " + name.orElse("") + " has no script");
+      return Optional.empty();
+    }
+    if (name.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new VrrpScriptConfig(name.get(), script, interval, timeout.orElse(interval), weight, rise, fall,
+        user, block.location()));
+  }
+
+  private void crossCheck(List<VrrpSyncGroupConfig> groups, List<VrrpInstanceConfig> instances,
+      List<VrrpScriptConfig> scripts, List<VirtualServerConfig> servers) {
+    Map<String, VrrpInstanceConfig> byName = new HashMap<>();
+    Map<String, VrrpInstanceConfig> byRouter = new HashMap<>();
+    for (VrrpInstanceConfig i : instances) {
+      VrrpInstanceConfig before = byName.putIfAbsent(i.name(), i);
+      if (before != null) {
+        problems.error(i.location(), "vrrp_instance " + i.name() + " is already defined at " + before.location());
+      }
+      String router = i.interfaceName() + "/" + i.virtualRouterId() + "/"
+          + (i.virtualIpAddresses().isEmpty() ? 4 : i.virtualIpAddresses().get(0).address().getAddress().length);
+      VrrpInstanceConfig sameRouter = byRouter.putIfAbsent(router, i);
+      if (sameRouter != null) {
+        problems.error(i.location(), "vrrp_instance " + i.name() + " uses virtual_router_id " + i.virtualRouterId()
+            + " on " + i.interfaceName() + ", as vrrp_instance " + sameRouter.name() + " at " + sameRouter.location()
+            + " does");
+      }
+      for (TrackedScript t : i.trackScripts()) {
+        if (scripts.stream().noneMatch(s -> s.name().equals(t.name()))) {
+          problems.error(i.location(), "vrrp_instance " + i.name() + " tracks script " + t.name()
+              + ", but no vrrp_script of that name is defined");
+        }
+      }
+    }
+    Map<String, String> groupOf = new HashMap<>();
+    Map<String, VrrpSyncGroupConfig> groupByName = new HashMap<>();
+    for (VrrpSyncGroupConfig g : groups) {
+      VrrpSyncGroupConfig before = groupByName.putIfAbsent(g.name(), g);
+      if (before != null) {
+        problems.error(g.location(), "vrrp_sync_group " + g.name() + " is already defined at " + before.location());
+      }
+      for (String member : g.instances()) {
+        if (!byName.containsKey(member)) {
+          problems.error(g.location(), "vrrp_sync_group " + g.name() + " names vrrp_instance " + member
+              + ", which is not defined");
+        }
+        String other = groupOf.putIfAbsent(member, g.name());
+        if (other != null) {
+          problems.error(g.location(), "vrrp_instance " + member + " is in vrrp_sync_group " + g.name()
+              + " and in " + other + "; an instance belongs to one group at most");
+        }
+      }
+    }
+    Map<String, String> scriptNames = new HashMap<>();
+    for (VrrpScriptConfig s : scripts) {
+      String before = scriptNames.putIfAbsent(s.name(), s.location().toString());
+      if (before != null) {
+        problems.error(s.location(), "vrrp_script " + s.name() + " is already defined at " + before);
+      }
+    }
+    Map<Object, VirtualServerConfig> services = new HashMap<>();
+    for (VirtualServerConfig v : servers) {
+      VirtualServerConfig before = services.putIfAbsent(v.service().key(), v);
+      if (before != null) {
+        problems.error(v.location(), "virtual_server " + v.service().key() + " is already defined at "
+            + before.location());
+      }
+    }
+  }
+
+  /** Reads the notify_* keywords shared by instances and sync groups. */
+  private static final class NotifyHooks {
+    Optional<String> master = Optional.empty();
+    Optional<String> backup = Optional.empty();
+    Optional<String> fault = Optional.empty();
+    Optional<String> stop = Optional.empty();
+    Optional<String> any = Optional.empty();
+
+    void read(Node n, Values values) {
+      Optional<String> command = values.rest(n);
+      switch (n.name()) {
+        case "notify_master" -> master = command;
+        case "notify_backup" -> backup = command;
+        case "notify_fault" -> fault = command;
+        case "notify_stop" -> stop = command;
+        case "notify" -> any = command;
+        default -> throw new AssertionError(n.name());
+      }
+    }
+
+    NotifyScripts build() {
+      return new NotifyScripts(master, backup, fault, stop, any);
+    }
+  }
+}

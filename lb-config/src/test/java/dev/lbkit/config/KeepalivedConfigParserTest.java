@@ -1,0 +1,374 @@
+package dev.lbkit.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lbkit.api.AddressFamily;
+import dev.lbkit.api.Endpoint;
+import dev.lbkit.api.ForwardingMethod;
+import dev.lbkit.api.Persistence;
+import dev.lbkit.api.Protocol;
+import dev.lbkit.api.RealServer;
+import dev.lbkit.api.SchedulerFlag;
+import dev.lbkit.api.ServiceKey;
+import dev.lbkit.config.HealthCheckConfig.StatusRange;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+final class KeepalivedConfigParserTest {
+  @TempDir
+  Path dir;
+
+  private static ParseResult parse(String text) {
+    return KeepalivedConfigParser.parse("k.conf", text, Path.of("."));
+  }
+
+  private static List<String> errors(ParseResult r) {
+    return r.errors().stream().map(ConfigProblem::toString).toList();
+  }
+
+  @Test
+  void everyError_isCollected_withFileLineAndColumn() {
+    ParseResult r = parse("""
+        global_defs {
+          router_idd lb1
+        }
+        vrrp_instance VI_1 {
+          interface eth0
+          virtual_router_id 300
+          priority abc
+          advert_intt 1
+        }
+        virtual_server 10.0.0.1 80 {
+          lb_algo roundrobin
+          real_server 10.0.1.1 80 {
+            weight -1
+          }
+        }
+        """);
+    assertEquals(List.of(
+        "k.conf:2:3: unknown keyword 'router_idd' in global_defs",
+        "k.conf:4:1: vrrp_instance VI_1 has no virtual_router_id",
+        "k.conf:6:21: virtual_router_id must be in [1, 255] but was 300",
+        "k.conf:7:12: priority must be a whole number but was 'abc'",
+        "k.conf:8:3: unknown keyword 'advert_intt' in vrrp_instance",
+        "k.conf:11:11: lb_algo must be one of rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos"
+            + " but was 'roundrobin'",
+        "k.conf:13:12: weight must be in [0, 2147483647] but was -1"), errors(r));
+    KeepalivedConfigException e = assertThrows(KeepalivedConfigException.class, r::orThrow);
+    assertEquals(7, e.errors().size());
+  }
+
+  @Test
+  void unclosedBlocks_areReportedAtTheEnd_namingWhereTheyOpened() {
+    ParseResult r = parse("""
+        virtual_server 10.0.0.1 80 {
+          real_server 10.0.1.1 80 {
+            TCP_CHECK {
+              connect_timeout 3
+            }
+        """);
+    assertEquals(List.of(
+        "k.conf:5:6: missing '}': the real_server block opened at line 2 column 3 is not closed at the end of the"
+            + " configuration",
+        "k.conf:5:6: missing '}': the virtual_server block opened at line 1 column 1 is not closed at the end of the"
+            + " configuration"), errors(r));
+  }
+
+  @Test
+  void passwordLongerThan8_isTruncatedWithAWarning_notAnError() {
+    ParseResult r = parse("""
+        vrrp_instance VI_1 {
+          interface eth0
+          virtual_router_id 51
+          authentication {
+            auth_type PASS
+            auth_pass secret12345
+          }
+        }
+        """);
+    assertTrue(r.ok());
+    assertEquals(List.of("k.conf:6:15: warning: auth_pass is longer than 8 characters; truncated to its first 8,"
+        + " as keepalived does"), r.warnings().stream().map(ConfigProblem::toString).toList());
+    assertEquals("secret12", r.config().vrrpInstances().get(0).authentication().orElseThrow().password());
+  }
+
+  @Test
+  void bracesOnOneLine_andQuotedWords_areReadAsKeepalivedReadsThem() {
+    ParseResult r = parse("""
+        vrrp_script chk { script "/usr/bin/check --x 'a b'" ; interval 2 }
+        vrrp_instance VI_1 { interface eth0
+          virtual_router_id 51 # comment { not a brace
+          virtual_ipaddress { 192.0.2.1/24 dev eth0 label eth0:1 }
+          track_script { chk weight 10 }
+          notify_master "/bin/echo master"   ! another comment
+        }
+        """);
+    // one statement per line, as in keepalived: ';' separates nothing, so "interval 2" is part of the command
+    assertEquals(List.of(), errors(r));
+    assertEquals("/usr/bin/check --x 'a b' ; interval 2", r.config().vrrpScripts().get(0).script());
+    assertEquals(Duration.ofSeconds(1), r.config().vrrpScripts().get(0).interval());
+    VrrpInstanceConfig vi = r.config().vrrpInstances().get(0);
+    assertEquals(24, vi.virtualIpAddresses().get(0).prefixLength());
+    assertEquals("eth0:1", vi.virtualIpAddresses().get(0).label().orElseThrow());
+    assertEquals(OptionalInt.of(10), vi.trackScripts().get(0).weight());
+    assertEquals("/bin/echo master", vi.notifyScripts().master().orElseThrow());
+  }
+
+  @Test
+  void fullVirtualServer_mapsToTheDomainModel() {
+    ParseResult r = parse("""
+        virtual_server 192.0.2.10 443 {
+          delay_loop 2.5
+          lb_algo sh
+          sh-port
+          lb_kind DR
+          persistence_timeout 600
+          persistence_granularity 255.255.255.0
+          protocol TCP
+          quorum 3
+          hysteresis 1
+          alpha
+          inhibit_on_failure
+          sorry_server 10.9.9.9 443
+          real_server 10.0.0.2 443 {
+            weight 3
+            uthreshold 100
+            lthreshold 50
+            lvs_method NAT
+            SSL_GET {
+              url {
+                path /health
+                digest 0123456789ABCDEF0123456789abcdef
+                status_code 200-299 301
+              }
+              connect_timeout 2
+              retry 3
+              delay_before_retry 0.5
+            }
+          }
+          real_server 10.0.0.3 443 {
+            inhibit_on_failure off
+            MISC_CHECK {
+              misc_path "/usr/local/bin/check 10.0.0.3"
+              misc_timeout 4
+              misc_dynamic
+            }
+          }
+          real_server 10.0.0.4 {
+            TCP_CHECK {
+              connect_port 8443
+              bindto 10.0.0.1
+            }
+            HTTP_GET {
+              url { path / }
+              virtualhost www.example.com
+            }
+          }
+        }
+        virtual_server fwmark 7 {
+          persistence_timeout
+          real_server 2001:db8::2 {
+          }
+        }
+        """);
+    assertEquals(List.of(), errors(r));
+    VirtualServerConfig vs = r.config().virtualServers().get(0);
+    assertEquals(ServiceKey.of(Protocol.TCP, Endpoint.parse("192.0.2.10:443")), vs.service().key());
+    assertEquals(java.util.Set.of(SchedulerFlag.SH_PORT), vs.service().schedulerFlags());
+    assertEquals(Persistence.of(Duration.ofSeconds(600), 24), vs.service().persistence().orElseThrow());
+    assertEquals(Duration.ofMillis(2500), vs.delayLoop());
+    assertEquals(3, vs.quorum());
+    assertEquals(1, vs.hysteresis());
+    assertEquals(Endpoint.parse("10.9.9.9:443"), vs.sorryServer().orElseThrow().endpoint());
+    assertEquals(ForwardingMethod.DIRECT_ROUTE, vs.sorryServer().orElseThrow().forwarding());
+
+    RealServerConfig a = vs.realServers().get(0);
+    assertEquals(RealServer.builder(Endpoint.parse("10.0.0.2:443")).weight(3).upperThreshold(100)
+        .lowerThreshold(50).forwarding(ForwardingMethod.MASQUERADE).build(), a.realServer());
+    assertTrue(a.inhibitOnFailure());
+    assertTrue(a.alpha());
+    HealthCheckConfig.Http ssl = (HealthCheckConfig.Http) a.checks().get(0);
+    assertTrue(ssl.tls());
+    assertEquals(Endpoint.parse("10.0.0.2:443"), ssl.target());
+    assertEquals("0123456789abcdef0123456789abcdef", ssl.urls().get(0).digest().orElseThrow());
+    assertEquals(List.of(new StatusRange(200, 299), new StatusRange(301, 301)), ssl.urls().get(0).statusCodes());
+    assertTrue(ssl.urls().get(0).accepts(301));
+    assertFalse(ssl.urls().get(0).accepts(302));
+    assertEquals(3, ssl.retry());
+    assertEquals(Duration.ofMillis(500), ssl.delayBeforeRetry());
+
+    RealServerConfig b = vs.realServers().get(1);
+    assertFalse(b.inhibitOnFailure());
+    HealthCheckConfig.Misc misc = (HealthCheckConfig.Misc) b.checks().get(0);
+    assertEquals("/usr/local/bin/check 10.0.0.3", misc.script());
+    assertTrue(misc.dynamic());
+
+    RealServerConfig c = vs.realServers().get(2);
+    assertEquals(443, c.realServer().endpoint().port()); // no port: the service's
+    assertEquals(Endpoint.parse("10.0.0.4:8443"), ((HealthCheckConfig.Tcp) c.checks().get(0)).target());
+    assertEquals("www.example.com", ((HealthCheckConfig.Http) c.checks().get(1)).virtualhost().orElseThrow());
+
+    VirtualServerConfig fwm = r.config().virtualServers().get(1);
+    assertEquals(new ServiceKey.FirewallMark(7, AddressFamily.IPV6), fwm.service().key());
+    assertEquals(Duration.ofSeconds(360), fwm.service().persistence().orElseThrow().timeout());
+    assertEquals(0, fwm.realServers().get(0).realServer().endpoint().port());
+  }
+
+  @Test
+  void sortryServerReplacesAllRealServers_whenTheQuorumIsNotMetAtStart() {
+    ParseResult r = parse("""
+        virtual_server 192.0.2.10 80 {
+          quorum 5
+          sorry_server 10.9.9.9 80
+          real_server 10.0.0.2 80 {
+            weight 2
+          }
+        }
+        """);
+    assertEquals(List.of(Endpoint.parse("10.9.9.9:80")),
+        r.config().initialTable().get(0).realServers().stream().map(RealServer::endpoint).toList());
+  }
+
+  @Test
+  void crossReferences_areChecked() {
+    ParseResult r = parse("""
+        vrrp_sync_group G {
+          group {
+            VI_1
+            VI_9
+          }
+        }
+        vrrp_instance VI_1 {
+          interface eth0
+          virtual_router_id 51
+          track_script {
+            missing_script
+          }
+        }
+        vrrp_instance VI_2 {
+          interface eth0
+          virtual_router_id 51
+        }
+        virtual_server 10.0.0.1 80 {
+        }
+        virtual_server 10.0.0.1 80 {
+        }
+        """);
+    assertEquals(List.of(
+        "k.conf:1:1: vrrp_sync_group G names vrrp_instance VI_9, which is not defined",
+        "k.conf:7:1: vrrp_instance VI_1 tracks script missing_script, but no vrrp_script of that name is defined",
+        "k.conf:14:1: vrrp_instance VI_2 uses virtual_router_id 51 on eth0, as vrrp_instance VI_1 at k.conf:7:1 does",
+        "k.conf:20:1: virtual_server TCP 10.0.0.1:80 is already defined at k.conf:18:1"), errors(r));
+  }
+
+  @Test
+  void unsupportedAndIgnoredKeywords_areNeverDroppedSilently() {
+    ParseResult r = parse("""
+        global_defs {
+          enable_script_security
+        }
+        virtual_server_group G {
+          10.0.0.1 80
+        }
+        virtual_server 10.0.0.1 80 {
+          real_server 10.0.1.1 80 {
+            DNS_CHECK {
+              type A
+            }
+          }
+        }
+        """);
+    assertEquals(List.of(
+        "k.conf:4:1: 'virtual_server_group' is not supported: not implemented by lbkit",
+        "k.conf:9:5: 'DNS_CHECK' is not supported: this checker is not implemented by lbkit"), errors(r));
+    assertEquals(List.of("k.conf:2:3: warning: 'enable_script_security' is accepted but not used by lbkit"),
+        r.warnings().stream().map(ConfigProblem::toString).toList());
+  }
+
+  @Test
+  void include_followsGlobsAndBraces_relativeToTheIncludingFile() throws IOException {
+    Path conf = Files.createDirectories(dir.resolve("etc"));
+    Files.createDirectories(conf.resolve("conf.d"));
+    Files.writeString(conf.resolve("keepalived.conf"), """
+        include conf.d/*.conf
+        include {extra,none}/x.conf
+        include nothing/*.conf
+        """);
+    Files.writeString(conf.resolve("conf.d/b.conf"), "virtual_server 10.0.0.2 80 {\n}\n");
+    Files.writeString(conf.resolve("conf.d/a.conf"), """
+        virtual_server 10.0.0.1 80 {
+          bogus 1
+        }
+        """);
+    Files.writeString(conf.resolve("conf.d/.hidden.conf"), "junk\n");
+    Files.createDirectories(conf.resolve("extra"));
+    Files.writeString(conf.resolve("extra/x.conf"), "include ../conf.d/b.conf\n");
+
+    Path main = conf.resolve("keepalived.conf");
+    ParseResult r = KeepalivedConfigParser.parse(main);
+    String base = conf.toString();
+    assertEquals(List.of(base + "/conf.d/a.conf:2:3: unknown keyword 'bogus' in virtual_server",
+        base + "/conf.d/b.conf:1:1: virtual_server TCP 10.0.0.2:80 is already defined at " + base
+            + "/conf.d/b.conf:1:1"), errors(r));
+    assertEquals(List.of(base + "/keepalived.conf:3:9: warning: no configuration file matched include"
+        + " 'nothing/*.conf'"), r.warnings().stream().map(ConfigProblem::toString).toList());
+    assertEquals(3, r.config().virtualServers().size());
+  }
+
+  @Test
+  void includeCycle_isAnError() throws IOException {
+    Files.writeString(dir.resolve("a.conf"), "include b.conf\n");
+    Files.writeString(dir.resolve("b.conf"), "include a.conf\n");
+    ParseResult r = KeepalivedConfigParser.parse(dir.resolve("a.conf"));
+    assertEquals(1, r.errors().size());
+    assertTrue(r.errors().get(0).message().startsWith("include cycle"), r.errors().toString());
+  }
+
+  @Test
+  void missingFile_isAnError() {
+    ParseResult r = KeepalivedConfigParser.parse(dir.resolve("absent.conf"));
+    assertEquals(1, r.errors().size());
+    assertEquals(dir.resolve("absent.conf") + ":1:1", r.errors().get(0).location().toString());
+  }
+
+  @Test
+  void keepalivedExtensionsWeDoNotImplement_areErrors() {
+    ParseResult r = parse("""
+        $IF=eth0
+        @lb1 global_defs {
+        }
+        """);
+    assertEquals(List.of(
+        "k.conf:1:1: parameter definitions ($NAME=...) are not supported by lbkit",
+        "k.conf:2:1: conditional configuration lines (@ID ...) are not supported by lbkit",
+        "k.conf:3:1: extra '}' with no block open"), errors(r));
+  }
+
+  @Test
+  void vrrpScript_readsItsFields() {
+    ParseResult r = parse("""
+        vrrp_script chk_haproxy {
+          script "/usr/bin/killall -0 haproxy"
+          interval 2
+          weight -20
+          fall 3
+          rise 2
+        }
+        """);
+    VrrpScriptConfig s = r.config().vrrpScripts().get(0);
+    assertEquals("/usr/bin/killall -0 haproxy", s.script());
+    assertEquals(Duration.ofSeconds(2), s.timeout());
+    assertEquals(-20, s.weight());
+    assertEquals(3, s.fall());
+    assertEquals(2, s.rise());
+  }
+}

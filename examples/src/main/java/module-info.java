@@ -5,4 +5,5 @@ module dev.lbkit.examples {
   requires dev.lbkit.ipvs;
   requires dev.lbkit.vrrp;
   requires dev.lbkit.healthcheck;
+  requires dev.lbkit.config;
 }

@@ -1,0 +1,97 @@
+package dev.lbkit.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+final class RunCommandTest {
+  @TempDir
+  Path dir;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void configTest_printsTheTableAsIpvsadm_andWarnings_andExits0() throws IOException {
+    Path conf = Files.writeString(dir.resolve("keepalived.conf"), """
+        vrrp_instance VI_1 {
+          interface eth0
+          virtual_router_id 51
+          authentication {
+            auth_type PASS
+            auth_pass longpassword
+          }
+        }
+        virtual_server 192.0.2.10 80 {
+          lb_algo wrr
+          lb_kind DR
+          persistence_timeout 60
+          real_server 10.0.0.2 80 {
+            weight 3
+          }
+          real_server 10.0.0.1 80 {
+          }
+        }
+        """);
+    assertEquals(0, run("run", "--config-test", conf.toString()));
+    assertEquals("""
+        IP Virtual Server version 1.2.1 (size=4096)
+        Prot LocalAddress:Port Scheduler Flags
+          -> RemoteAddress:Port           Forward Weight ActiveConn InActConn
+        TCP  192.0.2.10:80 wrr persistent 60
+          -> 10.0.0.1:80                  Route   1      0          0         \n\
+          -> 10.0.0.2:80                  Route   3      0          0         \n\
+        """, out());
+    assertEquals(conf + ":6:15: warning: auth_pass is longer than 8 characters; truncated to its first 8, as"
+        + " keepalived does\n", err());
+  }
+
+  @Test
+  void configTest_printsEveryError_andExits1() throws IOException {
+    Path conf = Files.writeString(dir.resolve("bad.conf"), """
+        virtual_server 192.0.2.10 80
+          lb_algo nope
+          real_server 10.0.0.2 80 {
+            wieght 3
+          }
+        }
+        """);
+    assertEquals(1, run("run", "--config-test", conf.toString()));
+    assertEquals("", out());
+    assertEquals(String.join("\n",
+        conf + ":1:29: missing '{' after 'virtual_server': the lines that follow are read as its block",
+        conf + ":2:11: lb_algo must be one of rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos but"
+            + " was 'nope'",
+        conf + ":4:5: unknown keyword 'wieght' in real_server",
+        conf + ":6:1: extra '}' with no block open",
+        conf + ": 4 errors", ""), err());
+  }
+
+  @Test
+  void configTest_withoutAFile_isAUsageError() {
+    assertEquals(2, run("run", "--config-test"));
+    assertTrue(err().contains("--config-test FILE"), err());
+  }
+}

@@ -1,7 +1,17 @@
-/** keepalived and HAProxy health checks on one event loop. */
+/**
+ * keepalived and HAProxy health checks on one event loop.
+ *
+ * <p>Start with {@link dev.lbkit.healthcheck.HealthChecker}: add {@link dev.lbkit.healthcheck.Target}s, each a
+ * destination with a check ({@code tcp}, {@code http}, {@code misc}, {@code smtp}, {@code dns}, {@code udp},
+ * {@code agent} packages) and a {@link dev.lbkit.healthcheck.CheckPolicy}; listen for lb-api destination events.
+ */
 module dev.lbkit.healthcheck {
   requires transitive dev.lbkit.api;
   requires com.google.common;
   requires org.slf4j;
 
+  exports dev.lbkit.healthcheck;
+  exports dev.lbkit.healthcheck.tcp;
+  exports dev.lbkit.healthcheck.http;
+  exports dev.lbkit.healthcheck.misc;
 }

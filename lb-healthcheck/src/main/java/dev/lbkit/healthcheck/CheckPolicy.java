@@ -1,0 +1,220 @@
+package dev.lbkit.healthcheck;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * When to check and how many results it takes to change state: HAProxy's {@code inter fastinter downinter rise
+ * fall slowstart} and keepalived's {@code delay_loop retry delay_before_retry warmup alpha omega
+ * inhibit_on_failure}, in one immutable value.
+ *
+ * <p>How they combine. An <em>attempt</em> that fails while the destination is up is retried {@code retry}
+ * times, {@code delayBeforeRetry} apart (keepalived retries only servers that are up); a check fails when its
+ * last retry fails. Check results then move HAProxy's health counter: it runs from 0 to {@code rise + fall - 1};
+ * a pass adds one, a failure takes one away; an up destination goes down when the counter drops below
+ * {@code rise} (the counter then becomes 0), a down one goes up when it reaches {@code rise} (the counter then
+ * becomes its maximum). So from steady state it takes {@code fall} failures to go down and {@code rise} passes to
+ * come back. keepalived is {@code rise 1 fall 1}.
+ *
+ * <p>The next check is {@code interval} after the last while the destination is steadily up,
+ * {@code fastInterval} while the counter is between its extremes (a state change may be coming), and
+ * {@code downInterval} while it is steadily down. {@code timeout} is the hard deadline of one attempt.
+ *
+ * @param interval HAProxy {@code inter}, keepalived {@code delay_loop}
+ * @param fastInterval HAProxy {@code fastinter}
+ * @param downInterval HAProxy {@code downinter}
+ * @param timeout the hard deadline of one attempt (keepalived {@code connect_timeout}, HAProxy {@code timeout check})
+ * @param rise passes needed to come up, at least 1
+ * @param fall failures needed to go down, at least 1
+ * @param retry keepalived {@code retry}: extra attempts before a check of an up destination counts as failed
+ * @param delayBeforeRetry keepalived {@code delay_before_retry}
+ * @param warmup keepalived {@code warmup}: the first check waits a random time in [0, warmup]
+ * @param startDown keepalived {@code alpha}: start down and wait for the first pass (otherwise start up)
+ * @param downOnStop keepalived {@code omega}: report up destinations down when the checker stops
+ * @param inhibitOnFailure keepalived {@code inhibit_on_failure}: on failure set the weight to 0 instead of
+ *     reporting the destination down
+ * @param slowStart HAProxy {@code slowstart}: after coming back up the weight ramps from 1 to full over this
+ *     time; zero disables
+ */
+public record CheckPolicy(
+    Duration interval,
+    Duration fastInterval,
+    Duration downInterval,
+    Duration timeout,
+    int rise,
+    int fall,
+    int retry,
+    Duration delayBeforeRetry,
+    Duration warmup,
+    boolean startDown,
+    boolean downOnStop,
+    boolean inhibitOnFailure,
+    Duration slowStart) {
+
+  public CheckPolicy {
+    positive(interval, "interval");
+    positive(fastInterval, "fastInterval");
+    positive(downInterval, "downInterval");
+    positive(timeout, "timeout");
+    notNegative(delayBeforeRetry, "delayBeforeRetry");
+    notNegative(warmup, "warmup");
+    notNegative(slowStart, "slowStart");
+    if (rise < 1) {
+      throw new IllegalArgumentException("rise must be at least 1 but was " + rise);
+    }
+    if (fall < 1) {
+      throw new IllegalArgumentException("fall must be at least 1 but was " + fall);
+    }
+    if (retry < 0) {
+      throw new IllegalArgumentException("retry must not be negative but was " + retry);
+    }
+  }
+
+  /** HAProxy's defaults: {@code inter 2s rise 2 fall 3}, timeout 2s, no retries, start up. */
+  public static Builder haproxy() {
+    return new Builder().interval(Duration.ofSeconds(2)).rise(2).fall(3).timeout(Duration.ofSeconds(2));
+  }
+
+  /**
+   * keepalived's defaults: {@code delay_loop 60}, {@code connect_timeout 5}, {@code retry 1},
+   * {@code delay_before_retry 1}; rise and fall 1.
+   */
+  public static Builder keepalived() {
+    return new Builder().interval(Duration.ofSeconds(60)).timeout(Duration.ofSeconds(5)).rise(1).fall(1)
+        .retry(1).delayBeforeRetry(Duration.ofSeconds(1));
+  }
+
+  /** A builder starting from {@link #haproxy()}. */
+  public static Builder builder() {
+    return haproxy();
+  }
+
+  /** The health counter's maximum, {@code rise + fall - 1}. */
+  public int maxHealth() {
+    return rise + fall - 1;
+  }
+
+  private static void positive(Duration d, String name) {
+    requireNonNull(d, name);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive but was " + d);
+    }
+  }
+
+  private static void notNegative(Duration d, String name) {
+    requireNonNull(d, name);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative but was " + d);
+    }
+  }
+
+  /** Builds a {@link CheckPolicy}; {@code fastInterval} and {@code downInterval} default to {@code interval}. */
+  public static final class Builder {
+    private Duration interval = Duration.ofSeconds(2);
+    private Duration fastInterval;
+    private Duration downInterval;
+    private Duration timeout;
+    private int rise = 2;
+    private int fall = 3;
+    private int retry;
+    private Duration delayBeforeRetry = Duration.ofSeconds(1);
+    private Duration warmup = Duration.ZERO;
+    private boolean startDown;
+    private boolean downOnStop;
+    private boolean inhibitOnFailure;
+    private Duration slowStart = Duration.ZERO;
+
+    private Builder() {}
+
+    /** HAProxy {@code inter}, keepalived {@code delay_loop}. */
+    public Builder interval(Duration interval) {
+      this.interval = interval;
+      return this;
+    }
+
+    /** HAProxy {@code fastinter}. */
+    public Builder fastInterval(Duration fastInterval) {
+      this.fastInterval = fastInterval;
+      return this;
+    }
+
+    /** HAProxy {@code downinter}. */
+    public Builder downInterval(Duration downInterval) {
+      this.downInterval = downInterval;
+      return this;
+    }
+
+    /** The hard deadline of one attempt; defaults to the interval. */
+    public Builder timeout(Duration timeout) {
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** Passes needed to come up. */
+    public Builder rise(int rise) {
+      this.rise = rise;
+      return this;
+    }
+
+    /** Failures needed to go down. */
+    public Builder fall(int fall) {
+      this.fall = fall;
+      return this;
+    }
+
+    /** keepalived {@code retry}. */
+    public Builder retry(int retry) {
+      this.retry = retry;
+      return this;
+    }
+
+    /** keepalived {@code delay_before_retry}. */
+    public Builder delayBeforeRetry(Duration delayBeforeRetry) {
+      this.delayBeforeRetry = delayBeforeRetry;
+      return this;
+    }
+
+    /** keepalived {@code warmup}. */
+    public Builder warmup(Duration warmup) {
+      this.warmup = warmup;
+      return this;
+    }
+
+    /** keepalived {@code alpha}. */
+    public Builder startDown(boolean startDown) {
+      this.startDown = startDown;
+      return this;
+    }
+
+    /** keepalived {@code omega}. */
+    public Builder downOnStop(boolean downOnStop) {
+      this.downOnStop = downOnStop;
+      return this;
+    }
+
+    /** keepalived {@code inhibit_on_failure}. */
+    public Builder inhibitOnFailure(boolean inhibitOnFailure) {
+      this.inhibitOnFailure = inhibitOnFailure;
+      return this;
+    }
+
+    /** HAProxy {@code slowstart}. */
+    public Builder slowStart(Duration slowStart) {
+      this.slowStart = slowStart;
+      return this;
+    }
+
+    /**
+     * Builds the policy.
+     *
+     * @throws IllegalArgumentException naming the field and value that break a rule
+     */
+    public CheckPolicy build() {
+      Duration t = timeout == null ? interval : timeout;
+      return new CheckPolicy(interval, fastInterval == null ? interval : fastInterval,
+          downInterval == null ? interval : downInterval, t, rise, fall, retry, delayBeforeRetry, warmup,
+          startDown, downOnStop, inhibitOnFailure, slowStart);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.lbkit.healthcheck;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lbkit.api.Endpoint;
+import dev.lbkit.api.ServiceKey;
+import java.util.Optional;
+
+/**
+ * One destination to watch: which real server it is, its configured weight, the check and the policy.
+ * A {@link HealthChecker} knows a target by its {@link #service()} and {@link #destination()}.
+ *
+ * @param service the virtual service the destination belongs to, if any; carried into events
+ * @param destination the real server as the director knows it
+ * @param weight the configured weight, the 100% of agent percentages and the end of a slow-start ramp
+ * @param check what to check (it may connect elsewhere: keepalived {@code connect_ip}/{@code connect_port})
+ * @param policy when to check and how results change state
+ */
+public record Target(Optional<ServiceKey> service, Endpoint destination, int weight, Check check, CheckPolicy policy) {
+  public Target {
+    requireNonNull(service, "service");
+    requireNonNull(destination, "destination");
+    requireNonNull(check, "check");
+    requireNonNull(policy, "policy");
+    if (weight < 0) {
+      throw new IllegalArgumentException("weight must not be negative but was " + weight + " (destination "
+          + destination + ")");
+    }
+  }
+
+  /** A target outside any service. */
+  public static Target of(Endpoint destination, int weight, Check check, CheckPolicy policy) {
+    return new Target(Optional.empty(), destination, weight, check, policy);
+  }
+
+  /** The identity inside a {@link HealthChecker}. */
+  public Key key() {
+    return new Key(service, destination);
+  }
+
+  /**
+   * Identity of a target.
+   *
+   * @param service its service, if any
+   * @param destination its destination
+   */
+  public record Key(Optional<ServiceKey> service, Endpoint destination) {
+    public Key {
+      requireNonNull(service, "service");
+      requireNonNull(destination, "destination");
+    }
+
+    @Override
+    public String toString() {
+      return service.map(s -> s + " -> ").orElse("") + destination;
+    }
+  }
+}

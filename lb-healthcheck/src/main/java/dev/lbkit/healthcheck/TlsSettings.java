@@ -1,0 +1,164 @@
+package dev.lbkit.healthcheck;
+
+import static java.util.Objects.requireNonNull;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * TLS for a check (keepalived {@code SSL_GET}, HAProxy {@code check-ssl}). Certificate and host name verification
+ * are on unless {@link Builder#verify(boolean) verify(false)} is asked for; SNI is sent when a server name is
+ * set. Immutable; the {@link SSLContext} is built once in {@link Builder#build()}.
+ *
+ * <pre>{@code
+ * TlsSettings tls = TlsSettings.builder().serverName("www.example.com").build();   // JDK trust store
+ * TlsSettings lab = TlsSettings.builder().verify(false).build();                   // keepalived's default
+ * }</pre>
+ */
+public final class TlsSettings {
+  private final boolean verify;
+  private final Optional<String> serverName;
+  private final List<String> protocols;
+  private final SSLContext context;
+
+  private TlsSettings(Builder b, SSLContext context) {
+    this.verify = b.verify;
+    this.serverName = b.serverName;
+    this.protocols = b.protocols;
+    this.context = context;
+  }
+
+  /** Verification on, the JDK's trust store, no SNI, no client certificate. */
+  public static TlsSettings defaults() {
+    return builder().build();
+  }
+
+  /** A builder with verification on. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Whether the certificate chain and the host name (or IP address) are verified. */
+  public boolean verify() {
+    return verify;
+  }
+
+  /** The SNI host name, also the name the certificate must match when verifying; empty: the target's address. */
+  public Optional<String> serverName() {
+    return serverName;
+  }
+
+  /** The enabled protocols, e.g. {@code TLSv1.3}; empty: the JDK's defaults. */
+  public List<String> protocols() {
+    return protocols;
+  }
+
+  /** The context every attempt creates its engine from. */
+  public SSLContext context() {
+    return context;
+  }
+
+  @Override
+  public String toString() {
+    return "TLS" + (verify ? "" : " (no verify)") + serverName.map(s -> " SNI " + s).orElse("");
+  }
+
+  /** Builds {@link TlsSettings}. */
+  public static final class Builder {
+    private boolean verify = true;
+    private Optional<String> serverName = Optional.empty();
+    private List<String> protocols = List.of();
+    private KeyStore trustStore;
+    private KeyStore clientKeyStore;
+    private char[] clientKeyPassword;
+
+    private Builder() {}
+
+    /** Verify the certificate and host name (default true). */
+    public Builder verify(boolean verify) {
+      this.verify = verify;
+      return this;
+    }
+
+    /** The SNI host name and the name to verify against. */
+    public Builder serverName(String serverName) {
+      requireNonNull(serverName, "serverName");
+      if (serverName.isEmpty()) {
+        throw new IllegalArgumentException("TLS server name must not be empty");
+      }
+      this.serverName = Optional.of(serverName);
+      return this;
+    }
+
+    /** Enabled protocols, e.g. {@code "TLSv1.3"}. */
+    public Builder protocols(String... protocols) {
+      this.protocols = List.of(protocols);
+      return this;
+    }
+
+    /** Trust anchors to verify against instead of the JDK's cacerts. */
+    public Builder trustStore(KeyStore trustStore) {
+      this.trustStore = requireNonNull(trustStore, "trustStore");
+      return this;
+    }
+
+    /** A client certificate and key to present when the server asks for one. */
+    public Builder clientCertificate(KeyStore keyStore, char[] password) {
+      this.clientKeyStore = requireNonNull(keyStore, "keyStore");
+      this.clientKeyPassword = requireNonNull(password, "password").clone();
+      return this;
+    }
+
+    /**
+     * Builds the settings and their {@link SSLContext}.
+     *
+     * @throws IllegalArgumentException if the key or trust store cannot be used (wrong password, no key)
+     */
+    public TlsSettings build() {
+      try {
+        KeyManager[] keyManagers = null;
+        if (clientKeyStore != null) {
+          KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+          kmf.init(clientKeyStore, clientKeyPassword);
+          keyManagers = kmf.getKeyManagers();
+        }
+        TrustManager[] trustManagers;
+        if (!verify) {
+          trustManagers = new TrustManager[] {new TrustAll()};
+        } else {
+          TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+          tmf.init(trustStore); // null: the JDK's default trust store
+          trustManagers = tmf.getTrustManagers();
+        }
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers, trustManagers, null);
+        return new TlsSettings(this, context);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalArgumentException("TLS settings cannot be used: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Accepts any certificate: what {@code verify(false)} asks for, as keepalived's SSL_GET does by default. */
+  private static final class TrustAll implements X509TrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
+}

@@ -1,0 +1,331 @@
+package dev.lbkit.healthcheck.http;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lbkit.api.AddressFamily;
+import dev.lbkit.api.Endpoint;
+import dev.lbkit.healthcheck.Conversation;
+import dev.lbkit.healthcheck.NetworkCheck;
+import dev.lbkit.healthcheck.TlsSettings;
+import dev.lbkit.healthcheck.Transport;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * keepalived {@code HTTP_GET}/{@code SSL_GET} (one {@code url} block) and HAProxy {@code option httpchk} with
+ * {@code http-check expect}: send one request, judge the status line and, when asked, the body.
+ *
+ * <p>All configured criteria must hold: the status is in {@link #statusCodes()} (keepalived {@code status_code},
+ * HAProxy {@code expect status}); it matches {@link #statusPattern()} ({@code expect rstatus}); the MD5 of the body
+ * equals {@link #digest()} (keepalived {@code digest}: the hex MD5 of the bytes after the header block, after
+ * undoing chunked transfer coding); the body satisfies {@link #bodyExpect()} ({@code expect string/rstring}). The
+ * body is read only when a body criterion needs it, and never past {@link #maxBytes()}. For several url blocks
+ * wrap several checks in an {@link dev.lbkit.healthcheck.AllOf}.
+ *
+ * <pre>{@code
+ * HttpCheck check = HttpCheck.builder(Endpoint.parse("10.0.0.2:443"))
+ *     .path("/health").virtualHost("www.example.com").statusCodes(StatusCodes.parse("200-299,503"))
+ *     .tls(TlsSettings.builder().serverName("www.example.com").build())
+ *     .build();
+ * }</pre>
+ */
+public final class HttpCheck implements NetworkCheck {
+  /** Default cap on bytes read per attempt. */
+  public static final int DEFAULT_MAX_BYTES = 1024 * 1024;
+  /** Cap on the response head (status line and headers). */
+  public static final int MAX_HEADER_BYTES = 16 * 1024;
+
+  private final Endpoint target;
+  private final String method;
+  private final String path;
+  private final String version;
+  private final Optional<String> virtualHost;
+  private final List<Map.Entry<String, String>> headers;
+  private final StatusCodes statusCodes;
+  private final Optional<Pattern> statusPattern;
+  private final Optional<String> digest;
+  private final Optional<BodyExpect> bodyExpect;
+  private final Optional<TlsSettings> tls;
+  private final Optional<InetAddress> bindTo;
+  private final int maxBytes;
+  private final byte[] request;
+
+  private HttpCheck(Builder b) {
+    this.target = b.target;
+    this.method = b.method;
+    this.path = b.path;
+    this.version = b.version;
+    this.virtualHost = b.virtualHost;
+    this.headers = List.copyOf(b.headers);
+    this.statusCodes = b.statusCodes != null ? b.statusCodes : StatusCodes.SUCCESS;
+    this.statusPattern = b.statusPattern;
+    this.digest = b.digest;
+    this.bodyExpect = b.bodyExpect;
+    this.tls = b.tls;
+    this.bindTo = b.bindTo;
+    this.maxBytes = b.maxBytes;
+    this.request = buildRequest();
+  }
+
+  /** A GET of {@code /} over HTTP/1.0 accepting any 2xx (keepalived's defaults). */
+  public static Builder builder(Endpoint target) {
+    return new Builder(target);
+  }
+
+  private byte[] buildRequest() {
+    String host = virtualHost.orElseGet(() -> target.family() == AddressFamily.IPV6
+        ? "[" + Endpoint.toAddrString(target.address()) + "]:" + target.port()
+        : Endpoint.toAddrString(target.address()) + ":" + target.port());
+    StringBuilder b = new StringBuilder();
+    b.append(method).append(' ').append(path).append(' ').append(version).append("\r\n");
+    b.append("Host: ").append(host).append("\r\n");
+    b.append("User-Agent: lbkit-healthcheck\r\n");
+    b.append("Connection: close\r\n");
+    for (Map.Entry<String, String> h : headers) {
+      b.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+    }
+    b.append("\r\n");
+    return b.toString().getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** The request as sent. */
+  public byte[] request() {
+    return request.clone();
+  }
+
+  @Override
+  public Endpoint target() {
+    return target;
+  }
+
+  /** The request method, {@code GET} by default. */
+  public String method() {
+    return method;
+  }
+
+  /** The request target (keepalived {@code path}, HAProxy's URI). */
+  public String path() {
+    return path;
+  }
+
+  /** {@code HTTP/1.0} or {@code HTTP/1.1}. */
+  public String version() {
+    return version;
+  }
+
+  /** keepalived {@code virtualhost}: the Host header; empty sends the target's address and port. */
+  public Optional<String> virtualHost() {
+    return virtualHost;
+  }
+
+  /** The accepted statuses. */
+  public StatusCodes statusCodes() {
+    return statusCodes;
+  }
+
+  /** HAProxy {@code expect rstatus}. */
+  public Optional<Pattern> statusPattern() {
+    return statusPattern;
+  }
+
+  /** keepalived {@code digest}, lower-case hex MD5. */
+  public Optional<String> digest() {
+    return digest;
+  }
+
+  /** HAProxy {@code expect [!] string|rstring}. */
+  public Optional<BodyExpect> bodyExpect() {
+    return bodyExpect;
+  }
+
+  @Override
+  public Transport transport() {
+    return Transport.TCP;
+  }
+
+  @Override
+  public Optional<TlsSettings> tls() {
+    return tls;
+  }
+
+  @Override
+  public Optional<InetAddress> bindTo() {
+    return bindTo;
+  }
+
+  @Override
+  public int maxBytes() {
+    return maxBytes;
+  }
+
+  /** Whether a criterion needs the body. */
+  boolean needsBody() {
+    return digest.isPresent() || bodyExpect.isPresent();
+  }
+
+  @Override
+  public Conversation newConversation() {
+    return new HttpConversation(this, request);
+  }
+
+  @Override
+  public String describe() {
+    return (tls.isPresent() ? "HTTPS " : "HTTP ") + method + " " + path + " on " + target
+        + virtualHost.map(v -> " (Host " + v + ")").orElse("");
+  }
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+
+  /** Builds an {@link HttpCheck}. */
+  public static final class Builder {
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final Pattern VERSION = Pattern.compile("HTTP/1\\.[01]");
+
+    private final Endpoint target;
+    private String method = "GET";
+    private String path = "/";
+    private String version = "HTTP/1.0";
+    private Optional<String> virtualHost = Optional.empty();
+    private final List<Map.Entry<String, String>> headers = new ArrayList<>();
+    private StatusCodes statusCodes;
+    private Optional<Pattern> statusPattern = Optional.empty();
+    private Optional<String> digest = Optional.empty();
+    private Optional<BodyExpect> bodyExpect = Optional.empty();
+    private Optional<TlsSettings> tls = Optional.empty();
+    private Optional<InetAddress> bindTo = Optional.empty();
+    private int maxBytes = DEFAULT_MAX_BYTES;
+
+    private Builder(Endpoint target) {
+      this.target = requireNonNull(target, "target");
+      if (target.port() == 0) {
+        throw new IllegalArgumentException("HTTP check target needs a port but was " + target);
+      }
+    }
+
+    /** HAProxy httpchk method, e.g. {@code HEAD} or {@code OPTIONS}. */
+    public Builder method(String method) {
+      if (!TOKEN.matcher(requireNonNull(method, "method")).matches()) {
+        throw new IllegalArgumentException("HTTP method must be a token but was '" + method + "'");
+      }
+      this.method = method;
+      return this;
+    }
+
+    /** The request target; must start with {@code /} (or be {@code *}) and hold no spaces or control bytes. */
+    public Builder path(String path) {
+      requireNonNull(path, "path");
+      if (!(path.startsWith("/") || path.equals("*")) || !printable(path)) {
+        throw new IllegalArgumentException("HTTP path must start with '/' and hold no spaces or control "
+            + "characters but was '" + path + "'");
+      }
+      this.path = path;
+      return this;
+    }
+
+    /** {@code HTTP/1.0} (default) or {@code HTTP/1.1}. */
+    public Builder version(String version) {
+      if (!VERSION.matcher(requireNonNull(version, "version")).matches()) {
+        throw new IllegalArgumentException("HTTP version must be HTTP/1.0 or HTTP/1.1 but was '" + version + "'");
+      }
+      this.version = version;
+      return this;
+    }
+
+    /** keepalived {@code virtualhost}: the Host header. */
+    public Builder virtualHost(String host) {
+      if (!printable(requireNonNull(host, "host")) || host.isEmpty()) {
+        throw new IllegalArgumentException("virtual host must be non-empty without spaces or control "
+            + "characters but was '" + host + "'");
+      }
+      this.virtualHost = Optional.of(host);
+      return this;
+    }
+
+    /** An extra request header. */
+    public Builder header(String name, String value) {
+      if (!TOKEN.matcher(requireNonNull(name, "name")).matches()) {
+        throw new IllegalArgumentException("header name must be a token but was '" + name + "'");
+      }
+      if (requireNonNull(value, "value").chars().anyMatch(c -> c == '\r' || c == '\n')) {
+        throw new IllegalArgumentException("header " + name + " must not contain CR or LF");
+      }
+      headers.add(Map.entry(name, value));
+      return this;
+    }
+
+    /** Accepted statuses (default 200-299). */
+    public Builder statusCodes(StatusCodes codes) {
+      this.statusCodes = requireNonNull(codes, "codes");
+      return this;
+    }
+
+    /** HAProxy {@code expect rstatus <regex>}, matched against the three-digit status. */
+    public Builder statusPattern(String regex) {
+      try {
+        this.statusPattern = Optional.of(Pattern.compile(requireNonNull(regex, "regex")));
+      } catch (PatternSyntaxException e) {
+        throw new IllegalArgumentException("rstatus '" + regex + "' is not a valid regular expression: "
+            + e.getDescription(), e);
+      }
+      return this;
+    }
+
+    /** keepalived {@code digest}: 32 hex digits, any case. */
+    public Builder digest(String md5Hex) {
+      requireNonNull(md5Hex, "md5Hex");
+      if (md5Hex.length() != 32 || !md5Hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+        throw new IllegalArgumentException("digest must be 32 hex digits (an MD5) but was '" + md5Hex + "'");
+      }
+      HexFormat.of().parseHex(md5Hex);
+      this.digest = Optional.of(md5Hex.toLowerCase(Locale.ROOT));
+      return this;
+    }
+
+    /** HAProxy {@code expect string|rstring}. */
+    public Builder expect(BodyExpect expect) {
+      this.bodyExpect = Optional.of(requireNonNull(expect, "expect"));
+      return this;
+    }
+
+    /** Speak TLS (keepalived {@code SSL_GET}, HAProxy {@code check-ssl}). */
+    public Builder tls(TlsSettings settings) {
+      this.tls = Optional.of(requireNonNull(settings, "settings"));
+      return this;
+    }
+
+    /** keepalived {@code bindto}. */
+    public Builder bindTo(InetAddress local) {
+      this.bindTo = Optional.of(requireNonNull(local, "local"));
+      return this;
+    }
+
+    /** Cap on bytes read per attempt (default 1 MiB). */
+    public Builder maxBytes(int maxBytes) {
+      if (maxBytes < MAX_HEADER_BYTES) {
+        throw new IllegalArgumentException("maxBytes must be at least " + MAX_HEADER_BYTES + " but was " + maxBytes);
+      }
+      this.maxBytes = maxBytes;
+      return this;
+    }
+
+    /** Builds the check. */
+    public HttpCheck build() {
+      return new HttpCheck(this);
+    }
+
+    private static boolean printable(String s) {
+      return s.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+    }
+  }
+}

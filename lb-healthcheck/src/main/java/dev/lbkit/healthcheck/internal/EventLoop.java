@@ -1,0 +1,274 @@
+package dev.lbkit.healthcheck.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One selector thread: non-blocking sockets, a timer heap and a task inbox. Every probe and every target monitor
+ * assigned to a loop runs on its thread, so their state needs no locks.
+ *
+ * <p>The loop repeats: run due timers, drain the inbox, select until the next timer (at least a millisecond), and
+ * dispatch ready keys to their {@link Handler}. A handler that throws is logged and its channel closed; the loop
+ * goes on. This is the one place that reads the real clock.
+ */
+public final class EventLoop implements CheckScheduler, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+
+  /** Receives readiness of a registered channel. Called on the loop thread. */
+  public interface Handler {
+    /** The channel is ready for the key's ready ops. */
+    void onReady(SelectionKey key);
+
+    /** The loop is closing or the handler threw: release everything, report if still pending. */
+    void abort(String why);
+  }
+
+  private final Selector selector;
+  private final Thread thread;
+  private final Clock wallClock;
+  private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean wakeupPending = new AtomicBoolean();
+  private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
+  private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean closing;
+  private long timerSeq;
+
+  /**
+   * Opens the selector and starts the thread.
+   *
+   * @throws UncheckedIOException if no selector can be opened (out of file descriptors)
+   */
+  public EventLoop(String name, Clock wallClock) {
+    this.wallClock = wallClock;
+    try {
+      this.selector = Selector.open();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open a selector for " + name, e);
+    }
+    this.thread = new Thread(this::run, name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** The loop's thread, for tests that measure it. */
+  public Thread thread() {
+    return thread;
+  }
+
+  /** Whether the caller runs on this loop. */
+  public boolean inLoop() {
+    return Thread.currentThread() == thread;
+  }
+
+  /** A read buffer shared by all probes of this loop; valid only within one handler call. */
+  ByteBuffer readBuffer() {
+    return readBuffer.clear();
+  }
+
+  @Override
+  public long nanoTime() {
+    return System.nanoTime();
+  }
+
+  @Override
+  public Instant now() {
+    return wallClock.instant();
+  }
+
+  @Override
+  public Timer schedule(Duration delay, Runnable task) {
+    long deadline = System.nanoTime() + Math.max(0, saturatedNanos(delay));
+    LoopTimer timer = new LoopTimer(deadline, task);
+    if (inLoop()) {
+      timer.seq = timerSeq++;
+      timers.add(timer);
+    } else {
+      submit(() -> {
+        timer.seq = timerSeq++;
+        timers.add(timer);
+      });
+    }
+    return timer;
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    submit(task);
+  }
+
+  private void submit(Runnable task) {
+    if (closing) {
+      log.debug("loop {} is closing; dropping a task", thread.getName());
+      return;
+    }
+    inbox.add(task);
+    if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
+      selector.wakeup();
+    }
+  }
+
+  /**
+   * Registers a channel with the loop's selector. Loop thread only.
+   *
+   * @throws IOException if the channel is closed or cannot be registered
+   */
+  SelectionKey register(SelectableChannel channel, int ops, Handler handler) throws IOException {
+    assert inLoop();
+    return channel.register(selector, ops, handler);
+  }
+
+  private void run() {
+    try {
+      while (!closing) {
+        runTimers();
+        runInbox();
+        long wait = 0; // 0: block until woken
+        if (!timers.isEmpty()) {
+          long nanos = timers.peek().deadline - System.nanoTime();
+          wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+        }
+        if (!inbox.isEmpty()) {
+          selector.selectNow();
+        } else {
+          selector.select(wait);
+        }
+        wakeupPending.set(false);
+        for (SelectionKey key : selector.selectedKeys()) {
+          Handler h = (Handler) key.attachment();
+          try {
+            if (key.isValid()) {
+              h.onReady(key);
+            }
+          } catch (RuntimeException e) {
+            log.warn("check handler {} threw; closing its channel and continuing", h, e);
+            h.abort("internal error: " + e);
+          }
+        }
+        selector.selectedKeys().clear();
+      }
+    } catch (IOException | ClosedSelectorException e) {
+      log.error("event loop {} failed; its checks stop", thread.getName(), e);
+    } finally {
+      shutdown();
+      stopped.countDown();
+    }
+  }
+
+  private void runTimers() {
+    long now = System.nanoTime();
+    while (!timers.isEmpty() && timers.peek().deadline - now <= 0) {
+      LoopTimer t = timers.poll();
+      if (!t.cancelled) {
+        t.cancelled = true;
+        runSafely(t.task);
+      }
+    }
+  }
+
+  private void runInbox() {
+    Runnable task;
+    int budget = 100_000; // leave room for I/O under a flood of submissions
+    while (budget-- > 0 && (task = inbox.poll()) != null) {
+      runSafely(task);
+    }
+  }
+
+  private static void runSafely(Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      log.warn("task {} threw; continuing", task, e);
+    }
+  }
+
+  private void shutdown() {
+    List<Handler> handlers = new ArrayList<>();
+    try {
+      for (SelectionKey key : selector.keys()) {
+        handlers.add((Handler) key.attachment());
+      }
+    } catch (ClosedSelectorException e) {
+      log.debug("selector already closed", e);
+    }
+    for (Handler h : handlers) {
+      try {
+        h.abort("checker closed");
+      } catch (RuntimeException e) {
+        log.warn("handler {} threw while closing; continuing", h, e);
+      }
+    }
+    try {
+      selector.close();
+    } catch (IOException e) {
+      log.warn("closing the selector of {} failed; its descriptor may leak", thread.getName(), e);
+    }
+    timers.clear();
+    inbox.clear();
+  }
+
+  /** Stops the thread, aborting pending probes, and waits up to five seconds for it. */
+  @Override
+  public void close() {
+    closing = true;
+    selector.wakeup();
+    if (!inLoop()) {
+      try {
+        if (!stopped.await(5, TimeUnit.SECONDS)) {
+          log.warn("event loop {} did not stop within 5s", thread.getName());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return d.isNegative() ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
+    }
+  }
+
+  private static final class LoopTimer implements Timer, Comparable<LoopTimer> {
+    final long deadline;
+    final Runnable task;
+    long seq;
+    volatile boolean cancelled;
+
+    LoopTimer(long deadline, Runnable task) {
+      this.deadline = deadline;
+      this.task = task;
+    }
+
+    @Override
+    public void cancel() {
+      cancelled = true;
+    }
+
+    @Override
+    public int compareTo(LoopTimer o) {
+      int c = Long.compare(deadline - o.deadline, 0);
+      return c != 0 ? c : Long.compare(seq, o.seq);
+    }
+  }
+}

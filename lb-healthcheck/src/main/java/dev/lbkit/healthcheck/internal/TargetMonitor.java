@@ -1,0 +1,307 @@
+package dev.lbkit.healthcheck.internal;
+
+import dev.lbkit.api.event.DestinationDown;
+import dev.lbkit.api.event.DestinationEvent;
+import dev.lbkit.api.event.DestinationUp;
+import dev.lbkit.api.event.WeightChanged;
+import dev.lbkit.healthcheck.CheckPolicy;
+import dev.lbkit.healthcheck.CheckResult;
+import dev.lbkit.healthcheck.Target;
+import dev.lbkit.healthcheck.TargetStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state of one target: schedules its checks, counts results into up and down, and publishes transitions and
+ * effective weights. All methods run on the scheduler's thread; {@link #status()} may be read from any thread.
+ *
+ * <p>Semantics (see {@link CheckPolicy} for the rules in prose). Health is HAProxy's counter, 0 to
+ * {@code rise + fall - 1} (HAProxy manual, {@code rise}/{@code fall}; {@code init-state}). Starting up puts it at
+ * {@code rise}, so the first failure takes the target down, as HAProxy's default {@code init-state up} does;
+ * starting down (keepalived {@code alpha}) puts it at {@code rise - 1}, so the first pass brings it up. keepalived
+ * retries a failed attempt only while the target is up ({@code retry}, {@code delay_before_retry}). Slow start
+ * follows HAProxy: after a down-to-up transition (not at start) the weight is
+ * {@code max(1, ceil(weight * elapsed / slowstart))}, recomputed every {@code max(1s, slowstart / 20)}.
+ *
+ * <p>Membership: without {@code inhibit_on_failure} a target is a member while up (DestinationUp / DestinationDown);
+ * with it the target stays a member and its weight drops to 0 while down (WeightChanged only).
+ */
+public final class TargetMonitor {
+  private static final Logger log = LoggerFactory.getLogger(TargetMonitor.class);
+
+  private final Target target;
+  private final CheckPolicy policy;
+  private final CheckScheduler scheduler;
+  private final Prober prober;
+  private final RandomGenerator random;
+  private final Consumer<DestinationEvent> publisher;
+
+  private boolean up;
+  private int health;
+  private int retriesLeft;
+  private int baseWeight;
+  private int publishedWeight;
+  private boolean member;
+  private boolean ramping;
+  private long rampStartNanos;
+  private CheckScheduler.Timer nextCheck;
+  private CheckScheduler.Timer rampTick;
+  private boolean started;
+  private boolean stopped;
+  private long attempts;
+  private Optional<CheckResult> lastResult = Optional.empty();
+  private Instant lastChange;
+  private volatile TargetStatus status;
+
+  public TargetMonitor(Target target, CheckScheduler scheduler, Prober prober, RandomGenerator random,
+      Consumer<DestinationEvent> publisher) {
+    this.target = target;
+    this.policy = target.policy();
+    this.scheduler = scheduler;
+    this.prober = prober;
+    this.random = random;
+    this.publisher = publisher;
+    this.baseWeight = target.weight();
+    this.publishedWeight = target.weight();
+    this.lastChange = scheduler.now();
+    this.up = !policy.startDown();
+    this.health = up ? policy.rise() : policy.rise() - 1;
+    this.retriesLeft = policy.retry();
+    snapshot();
+  }
+
+  /** The latest snapshot; any thread. */
+  public TargetStatus status() {
+    return status;
+  }
+
+  /** Check attempts started so far. */
+  public long attempts() {
+    return attempts;
+  }
+
+  /** Publishes the initial state and schedules the first check (after a random warmup, if any). */
+  public void start() {
+    if (started || stopped) {
+      return;
+    }
+    started = true;
+    if (policy.inhibitOnFailure()) {
+      member = true;
+      publisher.accept(new DestinationUp(scheduler.now(), target.service(), target.destination(),
+          "initial state (inhibit_on_failure: stays a member)"));
+      if (!up) {
+        setWeight(0, "initial state down (alpha): weight 0");
+      }
+    } else if (up) {
+      member = true;
+      publisher.accept(new DestinationUp(scheduler.now(), target.service(), target.destination(), "initial state"));
+    } else {
+      publisher.accept(new DestinationDown(scheduler.now(), target.service(), target.destination(),
+          "initial state down (alpha): waiting for the first passing check"));
+    }
+    Duration first = Duration.ZERO;
+    if (!policy.warmup().isZero()) {
+      first = Duration.ofNanos(random.nextLong(EventLoop.saturatedNanos(policy.warmup()) + 1));
+    }
+    schedule(first);
+  }
+
+  /**
+   * Stops checking. With {@code omega} and keepalived's {@code omega} set, an up target is reported down.
+   *
+   * @param shutdown true when the whole checker stops (omega applies), false when the target is removed
+   */
+  public void stop(boolean shutdown) {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    cancel(nextCheck);
+    cancel(rampTick);
+    if (shutdown && policy.downOnStop() && member && up) {
+      member = false;
+      publisher.accept(new DestinationDown(scheduler.now(), target.service(), target.destination(),
+          "checker stopped (omega)"));
+    }
+    snapshot();
+  }
+
+  private void schedule(Duration delay) {
+    cancel(nextCheck);
+    nextCheck = scheduler.schedule(delay, this::runCheck);
+  }
+
+  private void runCheck() {
+    if (stopped) {
+      return;
+    }
+    attempts++;
+    prober.probe(target.check(), policy.timeout(), this::onResult);
+  }
+
+  void onResult(CheckResult r) {
+    if (stopped) {
+      return;
+    }
+    lastResult = Optional.of(r);
+    if (log.isDebugEnabled()) {
+      log.debug("{}: {} -> {}", target.key(), target.check().describe(), r);
+    }
+    if (!r.isUp()) {
+      if (up && retriesLeft > 0) {
+        retriesLeft--;
+        snapshot();
+        schedule(policy.delayBeforeRetry());
+        return;
+      }
+      retriesLeft = policy.retry();
+      health = Math.max(0, health - 1);
+      if (up && health < policy.rise()) {
+        health = 0;
+        goDown(r);
+      }
+    } else {
+      retriesLeft = policy.retry();
+      String hint = applyWeightHints(r);
+      if (!up) {
+        health++;
+        if (health >= policy.rise()) {
+          health = policy.maxHealth();
+          goUp(r);
+        }
+      } else {
+        health = Math.min(policy.maxHealth(), health + 1);
+      }
+      if (hint != null) {
+        refreshWeight(hint);
+      }
+    }
+    snapshot();
+    schedule(nextInterval());
+  }
+
+  private Duration nextInterval() {
+    if (up) {
+      return health >= policy.maxHealth() ? policy.interval() : policy.fastInterval();
+    }
+    return health == 0 ? policy.downInterval() : policy.fastInterval();
+  }
+
+  /** Applies an absolute or percent weight from the result; returns a reason if the base weight changed. */
+  private String applyWeightHints(CheckResult r) {
+    CheckResult.Up u = (CheckResult.Up) r;
+    int before = baseWeight;
+    String why = null;
+    if (u.weight().isPresent()) {
+      baseWeight = u.weight().getAsInt();
+      why = "check set weight " + baseWeight + " (" + u.detail() + ")";
+    } else if (u.weightPercent().isPresent()) {
+      long w = ((long) target.weight() * u.weightPercent().getAsInt() + 99) / 100;
+      baseWeight = (int) Math.min(Integer.MAX_VALUE, w);
+      why = "agent weight " + u.weightPercent().getAsInt() + "% of " + target.weight();
+    }
+    return baseWeight != before ? why : null;
+  }
+
+  private void goUp(CheckResult r) {
+    up = true;
+    lastChange = scheduler.now();
+    String reason = (policy.rise() > 1 ? "passed " + policy.rise() + " checks: " : "passed: ") + r.detail();
+    log.info("{} is up: {}", target.key(), reason);
+    if (!policy.slowStart().isZero()) {
+      ramping = true;
+      rampStartNanos = scheduler.nanoTime();
+      scheduleRampTick();
+    }
+    if (!member) {
+      member = true;
+      snapshot();
+      publisher.accept(new DestinationUp(scheduler.now(), target.service(), target.destination(), reason));
+    }
+    refreshWeight(ramping ? "slowstart begins: " + reason : reason);
+  }
+
+  private void goDown(CheckResult r) {
+    up = false;
+    lastChange = scheduler.now();
+    ramping = false;
+    cancel(rampTick);
+    String reason = r + (policy.fall() > 1 ? " (failed " + policy.fall() + " checks)" : "");
+    log.info("{} is down: {}", target.key(), reason);
+    if (policy.inhibitOnFailure()) {
+      setWeight(0, "inhibit_on_failure: " + reason);
+    } else if (member) {
+      member = false;
+      snapshot();
+      publisher.accept(new DestinationDown(scheduler.now(), target.service(), target.destination(), reason));
+    }
+  }
+
+  private int effectiveWeight() {
+    if (!up) {
+      return 0;
+    }
+    if (!ramping || baseWeight == 0) {
+      return baseWeight;
+    }
+    long elapsed = scheduler.nanoTime() - rampStartNanos;
+    long total = EventLoop.saturatedNanos(policy.slowStart());
+    if (elapsed >= total) {
+      ramping = false;
+      return baseWeight;
+    }
+    double ramped = Math.ceil((double) baseWeight * elapsed / total);
+    return (int) Math.max(1, Math.min(baseWeight, ramped));
+  }
+
+  private void refreshWeight(String reason) {
+    if (!member) {
+      return;
+    }
+    setWeight(effectiveWeight(), reason);
+  }
+
+  private void setWeight(int w, String reason) {
+    if (w != publishedWeight) {
+      int old = publishedWeight;
+      publishedWeight = w;
+      snapshot();
+      log.info("{} weight {} -> {}: {}", target.key(), old, w, reason);
+      publisher.accept(new WeightChanged(scheduler.now(), target.service(), target.destination(), old, w, reason));
+    }
+  }
+
+  private void scheduleRampTick() {
+    Duration step = policy.slowStart().dividedBy(20);
+    if (step.compareTo(Duration.ofSeconds(1)) < 0) {
+      step = Duration.ofSeconds(1);
+    }
+    cancel(rampTick);
+    rampTick = scheduler.schedule(step, () -> {
+      if (stopped || !ramping) {
+        return;
+      }
+      refreshWeight("slowstart");
+      if (ramping) {
+        scheduleRampTick();
+      }
+      snapshot();
+    });
+  }
+
+  private static void cancel(CheckScheduler.Timer t) {
+    if (t != null) {
+      t.cancel();
+    }
+  }
+
+  private void snapshot() {
+    status = new TargetStatus(target.key(), up, health, member ? publishedWeight : 0, lastResult, lastChange);
+  }
+}

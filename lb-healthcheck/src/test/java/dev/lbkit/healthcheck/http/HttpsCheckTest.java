@@ -1,0 +1,132 @@
+package dev.lbkit.healthcheck.http;
+
+import static dev.lbkit.healthcheck.Await.down;
+import static dev.lbkit.healthcheck.Await.result;
+import static dev.lbkit.healthcheck.Await.up;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import dev.lbkit.api.Endpoint;
+import dev.lbkit.healthcheck.CheckResult;
+import dev.lbkit.healthcheck.DownReason;
+import dev.lbkit.healthcheck.HealthChecker;
+import dev.lbkit.healthcheck.TestTls;
+import dev.lbkit.healthcheck.TlsSettings;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SNIMatcher;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** HTTPS checks against the JDK's HTTPS server with the checked-in test certificates: real TLS on loopback. */
+final class HttpsCheckTest {
+  private static final String BODY = "secure ok\n";
+
+  private final HealthChecker checker = HealthChecker.builder().build();
+  private final List<String> sniSeen = new CopyOnWriteArrayList<>();
+  private HttpsServer server;
+
+  private Endpoint start(String keystore, KeyStore clientTrust) throws IOException {
+    SSLContext ctx = TestTls.serverContext(keystore, clientTrust);
+    server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    server.setHttpsConfigurator(new HttpsConfigurator(ctx) {
+      @Override
+      public void configure(HttpsParameters params) {
+        SSLParameters p = ctx.getDefaultSSLParameters();
+        p.setNeedClientAuth(clientTrust != null);
+        p.setSNIMatchers(List.of(new SNIMatcher(0) {
+          @Override
+          public boolean matches(SNIServerName name) {
+            sniSeen.add(new String(name.getEncoded(), StandardCharsets.US_ASCII));
+            return true;
+          }
+        }));
+        params.setSSLParameters(p);
+      }
+    });
+    server.createContext("/", ex -> {
+      byte[] b = BODY.getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, b.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(b);
+      }
+    });
+    server.start();
+    return new Endpoint(InetAddress.getLoopbackAddress(), server.getAddress().getPort());
+  }
+
+  @AfterEach
+  void stop() {
+    checker.close();
+    if (server != null) {
+      server.stop(0);
+    }
+  }
+
+  private CheckResult check(HttpCheck c) {
+    return result(checker.checkOnce(c, Duration.ofSeconds(10)));
+  }
+
+  @Test
+  void trustedCertificate_isUp_withDigestOverTls() throws Exception {
+    Endpoint target = start("server", null);
+    up(check(HttpCheck.builder(target).tls(TestTls.trustingServer().build()).digest(HttpCheckTest.md5(BODY)).build()));
+  }
+
+  @Test
+  void verificationIsOnByDefault_untrustedCertificateIsDown() throws Exception {
+    Endpoint target = start("server", null);
+    CheckResult.Down d = down(check(HttpCheck.builder(target).tls(TlsSettings.defaults()).build()),
+        DownReason.CERTIFICATE);
+    assertFalse(d.detail().isEmpty());
+  }
+
+  @Test
+  void verificationOff_acceptsAnyCertificate_evenExpired() throws Exception {
+    Endpoint target = start("expired", null);
+    up(check(HttpCheck.builder(target).tls(TlsSettings.builder().verify(false).build()).build()));
+  }
+
+  @Test
+  void expiredCertificate_isDown() throws Exception {
+    Endpoint target = start("expired", null);
+    CheckResult.Down d = down(check(HttpCheck.builder(target)
+        .tls(TestTls.trustingServer().build()).build()), DownReason.CERTIFICATE);
+    assertTrue(d.detail().toLowerCase(java.util.Locale.ROOT).contains("expired")
+        || d.detail().contains("NotAfter"), d.detail());
+  }
+
+  @Test
+  void sni_isSent_andTheCertificateMustMatchIt() throws Exception {
+    Endpoint target = start("server", null);
+    up(check(HttpCheck.builder(target).virtualHost("check.lbkit.test")
+        .tls(TestTls.trustingServer().serverName("check.lbkit.test").build()).build()));
+    assertEquals(List.of("check.lbkit.test"), sniSeen);
+    down(check(HttpCheck.builder(target).tls(TestTls.trustingServer().serverName("other.lbkit.test").build()).build()),
+        DownReason.CERTIFICATE);
+  }
+
+  @Test
+  void clientCertificate_isPresentedWhenConfigured() throws Exception {
+    Endpoint target = start("server", TestTls.trustOf("client"));
+    up(check(HttpCheck.builder(target)
+        .tls(TestTls.trustingServer().clientCertificate(TestTls.keyStore("client"), TestTls.PASSWORD).build())
+        .build()));
+    CheckResult without = check(HttpCheck.builder(target).tls(TestTls.trustingServer().build()).build());
+    assertFalse(without.isUp(), without.toString());
+  }
+}

@@ -1,0 +1,143 @@
+package dev.lbkit.director.internal;
+
+import dev.lbkit.api.Endpoint;
+import dev.lbkit.api.LoadBalancedService;
+import dev.lbkit.api.RealServer;
+import dev.lbkit.director.PoolMember;
+import dev.lbkit.director.ServicePool;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The live state of one pool: which members are alive at which weight, and whether the quorum is held; and the
+ * table entry that follows from it. The rules are keepalived's (keepalived/check/ipwrapper.c, read in our own
+ * words): the live weight is the sum of the weights of live members; the quorum is lost when it falls below
+ * {@code quorum - hysteresis} and regained when it reaches {@code quorum + hysteresis}; without quorum a sorry
+ * server replaces the pool, members with {@code inhibit_on_failure} stay at weight 0 instead of leaving.
+ * Not thread-safe: the director confines it.
+ */
+public final class PoolState {
+  private ServicePool pool;
+  private final Map<Endpoint, Boolean> alive = new HashMap<>();
+  private final Map<Endpoint, Integer> weight = new HashMap<>();
+  private boolean quorumHeld;
+
+  /** A fresh pool: members alive unless they start down, quorum as the live weight says. */
+  public PoolState(ServicePool pool) {
+    this.pool = pool;
+    for (PoolMember m : pool.members()) {
+      alive.put(m.server().endpoint(), !m.startsDown());
+    }
+    quorumHeld = liveWeight() >= pool.quorum();
+  }
+
+  public ServicePool pool() {
+    return pool;
+  }
+
+  public boolean quorumHeld() {
+    return quorumHeld;
+  }
+
+  /** Whether a member counts as alive. */
+  public boolean alive(Endpoint member) {
+    return alive.getOrDefault(member, false);
+  }
+
+  /** The weight a member has while alive: its last reported weight, or its configured one. */
+  public int effectiveWeight(PoolMember m) {
+    return weight.getOrDefault(m.server().endpoint(), m.server().weight());
+  }
+
+  public long liveWeight() {
+    long sum = 0;
+    for (PoolMember m : pool.members()) {
+      if (alive(m.server().endpoint())) {
+        sum += effectiveWeight(m);
+      }
+    }
+    return sum;
+  }
+
+  /** Records a member's health; false if it is not a member or nothing changed. */
+  public boolean setAlive(Endpoint member, boolean up) {
+    if (pool.member(member).isEmpty()) {
+      return false;
+    }
+    Boolean before = alive.put(member, up);
+    return before == null || before != up;
+  }
+
+  /** Records a member's reported weight; false if it is not a member or nothing changed. */
+  public boolean setWeight(Endpoint member, int newWeight) {
+    if (pool.member(member).isEmpty()) {
+      return false;
+    }
+    Integer before = weight.put(member, newWeight);
+    return before == null || before != newWeight;
+  }
+
+  /**
+   * Re-evaluates the quorum with hysteresis.
+   *
+   * @return whether the quorum state changed
+   */
+  public boolean updateQuorum() {
+    long live = liveWeight();
+    if (quorumHeld && live < (long) pool.quorum() - pool.hysteresis()) {
+      quorumHeld = false;
+      return true;
+    }
+    if (!quorumHeld && live >= (long) pool.quorum() + pool.hysteresis()) {
+      quorumHeld = true;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Takes a new definition of the same service: members kept keep their health and reported weight, new ones
+   * start as their definition says, removed ones are forgotten.
+   */
+  public void redefine(ServicePool newPool) {
+    Map<Endpoint, Boolean> oldAlive = new HashMap<>(alive);
+    alive.clear();
+    for (PoolMember m : newPool.members()) {
+      Endpoint e = m.server().endpoint();
+      alive.put(e, oldAlive.getOrDefault(e, !m.startsDown()));
+      PoolMember old = pool.member(e).orElse(null);
+      if (old == null || old.server().weight() != m.server().weight()) {
+        weight.remove(e); // a new configured weight replaces what a check reported
+      }
+    }
+    weight.keySet().retainAll(alive.keySet());
+    pool = newPool;
+    updateQuorum();
+  }
+
+  /** The table entry this state calls for. */
+  public LoadBalancedService desired() {
+    List<RealServer> out = new ArrayList<>();
+    boolean sorryActive = !quorumHeld && pool.sorryServer().isPresent();
+    for (PoolMember m : pool.members()) {
+      boolean up = alive(m.server().endpoint());
+      if (sorryActive) {
+        if (m.inhibitOnFailure()) {
+          out.add(m.server().withWeight(0));
+        }
+      } else if (up) {
+        out.add(m.server().withWeight(effectiveWeight(m)));
+      } else if (m.inhibitOnFailure()) {
+        out.add(m.server().withWeight(0));
+      }
+    }
+    if (sorryActive) {
+      out.add(pool.sorryServer().get());
+    } else if (pool.sorryServer().isPresent() && pool.sorryServerInhibit()) {
+      out.add(pool.sorryServer().get().withWeight(0));
+    }
+    return new LoadBalancedService(pool.service(), out);
+  }
+}

@@ -4,5 +4,8 @@ module dev.lbkit.scheduling {
   requires com.google.common;
   requires org.slf4j;
 
+  exports dev.lbkit.scheduling;
   exports dev.lbkit.scheduling.haproxy;
+  exports dev.lbkit.scheduling.ipvs;
+  exports dev.lbkit.scheduling.trace;
 }

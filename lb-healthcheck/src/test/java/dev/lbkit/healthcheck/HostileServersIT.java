@@ -1,0 +1,137 @@
+package dev.lbkit.healthcheck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lbkit.api.Endpoint;
+import dev.lbkit.healthcheck.http.HttpCheck;
+import dev.lbkit.healthcheck.tcp.TcpCheck;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every hostile behaviour yields DOWN with the right reason by its deadline; afterwards the checker holds no more
+ * descriptors or threads than before, and the loop thread allocated far less than the flood offered.
+ *
+ * <p>The servers run in a child JVM ({@link HostileServer}) so only the checker's resources are counted here.
+ */
+final class HostileServersIT {
+  private static final Duration TIMEOUT = Duration.ofSeconds(2);
+  /** Grace past the deadline for a loaded 2-core CI machine; the deadline itself is enforced by the loop. */
+  private static final Duration GRACE = Duration.ofMillis(1500);
+
+  private static Process servers;
+  private static final Map<String, Integer> ports = new HashMap<>();
+
+  @BeforeAll
+  static void startServers() throws IOException {
+    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    servers = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), HostileServer.class.getName())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    BufferedReader r = new BufferedReader(new InputStreamReader(servers.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = r.readLine()) != null && !line.equals("ready")) {
+      String[] f = line.split(" ");
+      ports.put(f[0], Integer.parseInt(f[1]));
+    }
+    if (line == null) {
+      throw new IllegalStateException("hostile servers exited before they were ready");
+    }
+  }
+
+  @AfterAll
+  static void stopServers() throws Exception {
+    servers.getOutputStream().close();
+    if (!servers.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+      servers.destroyForcibly();
+    }
+  }
+
+  private static Endpoint at(String name) {
+    Integer port = ports.get(name);
+    if (port == null) {
+      throw new IllegalStateException("no hostile server " + name);
+    }
+    return Endpoint.parse("127.0.0.1:" + port);
+  }
+
+  private record Case(String server, Function<Endpoint, Check> check, DownReason expected) {}
+
+  private static final String ANY_MD5 = "0123456789abcdef0123456789abcdef";
+
+  private static List<Case> cases() {
+    List<Case> c = new ArrayList<>();
+    c.add(new Case("silent", e -> HttpCheck.builder(e).build(), DownReason.TIMEOUT));
+    c.add(new Case("slow", e -> HttpCheck.builder(e).digest(ANY_MD5).build(), DownReason.TIMEOUT));
+    c.add(new Case("flood", e -> HttpCheck.builder(e).digest(ANY_MD5).build(), DownReason.TOO_LARGE));
+    c.add(new Case("rawflood", e -> HttpCheck.builder(e).build(), DownReason.PROTOCOL_ERROR));
+    c.add(new Case("endless-headers", e -> HttpCheck.builder(e).build(), DownReason.PROTOCOL_ERROR));
+    c.add(new Case("close-mid-body", e -> HttpCheck.builder(e).digest(ANY_MD5).build(), DownReason.CLOSED));
+    c.add(new Case("close-mid-head", e -> HttpCheck.builder(e).build(), DownReason.CLOSED));
+    c.add(new Case("reset", e -> HttpCheck.builder(e).build(), DownReason.RESET));
+    c.add(new Case("expired-tls", e -> HttpCheck.builder(e).tls(TestTls.trustingServer().build()).build(),
+        DownReason.CERTIFICATE));
+    c.add(new Case("garbage-instead-of-tls", e -> HttpCheck.builder(e).tls(TestTls.trustingServer().build()).build(),
+        DownReason.TLS_HANDSHAKE));
+    c.add(new Case("garbage-instead-of-tls", e -> TcpCheck.of(e).withTls(TlsSettings.builder().verify(false).build()),
+        DownReason.TLS_HANDSHAKE));
+    c.add(new Case("tls-then-silent", e -> HttpCheck.builder(e).tls(TestTls.trustingServer().build()).build(),
+        DownReason.TIMEOUT));
+    return c;
+  }
+
+  /** Runs every case {@code copies} times at once; returns the thread count while they were in flight. */
+  private static int runAll(HealthChecker checker, int copies) {
+    List<CompletableFuture<CheckResult>> futures = new ArrayList<>();
+    List<Case> all = new ArrayList<>();
+    List<Long> starts = new ArrayList<>();
+    for (int i = 0; i < copies; i++) {
+      for (Case c : cases()) {
+        all.add(c);
+        starts.add(System.nanoTime());
+        futures.add(checker.checkOnce(c.check().apply(at(c.server())), TIMEOUT));
+      }
+    }
+    int threadsInFlight = Resources.threads();
+    for (int i = 0; i < futures.size(); i++) {
+      Case c = all.get(i);
+      CheckResult r = Await.result(futures.get(i));
+      Duration took = Duration.ofNanos(System.nanoTime() - starts.get(i));
+      Await.down(r, c.expected());
+      assertTrue(took.compareTo(TIMEOUT.plus(GRACE)) <= 0, c.server() + " took " + took + ": " + r);
+    }
+    return threadsInFlight;
+  }
+
+  @Test
+  void everyHostileServer_isDownForTheRightReason_byTheDeadline_withoutLeaks() throws Exception {
+    try (HealthChecker checker = HealthChecker.builder().threadName("hostile").build()) {
+      runAll(checker, 1); // warm up: classes loaded, jars opened, TLS contexts initialised
+      Thread loop = Resources.thread("hostile-0");
+      int fdsBefore = Resources.openFds();
+      int threadsBefore = Resources.threads();
+      long allocatedBefore = Resources.allocatedBytes(loop);
+
+      int threadsDuring = runAll(checker, 5); // 60 hostile attempts, concurrently on one loop thread
+
+      long allocated = Resources.allocatedBytes(loop) - allocatedBefore;
+      assertEquals(threadsBefore, threadsDuring, "checks must not start threads");
+      assertEquals(fdsBefore, Resources.openFdsSettlingTo(fdsBefore), "file descriptors leaked");
+      // 5 floods offered 500 MB; the cap stops each at 1 MiB
+      assertTrue(allocated < 64L * 1024 * 1024, "the loop thread allocated " + allocated + " bytes");
+    }
+  }
+}

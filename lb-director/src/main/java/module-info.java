@@ -7,6 +7,7 @@ module dev.lbkit.director {
   requires transitive dev.lbkit.config;
   requires transitive dev.lbkit.ipvs;
   requires transitive dev.lbkit.vrrp;
+  requires transitive dev.lbkit.healthcheck;
   requires com.google.common;
   requires org.slf4j;
 

@@ -1,0 +1,129 @@
+package dev.lbkit.director;
+
+import dev.lbkit.api.Endpoint;
+import dev.lbkit.config.HealthCheckConfig;
+import dev.lbkit.config.RealServerConfig;
+import dev.lbkit.config.VirtualServerConfig;
+import dev.lbkit.healthcheck.AllOf;
+import dev.lbkit.healthcheck.Check;
+import dev.lbkit.healthcheck.CheckPolicy;
+import dev.lbkit.healthcheck.Target;
+import dev.lbkit.healthcheck.TlsSettings;
+import dev.lbkit.healthcheck.http.HttpCheck;
+import dev.lbkit.healthcheck.http.StatusCodes;
+import dev.lbkit.healthcheck.misc.MiscCheck;
+import dev.lbkit.healthcheck.tcp.TcpCheck;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The health-check targets of a keepalived {@code virtual_server}: one {@link Target} per real server that has
+ * checkers, carrying the service key so a {@link Director} knows which pool an event is about.
+ *
+ * <p>Mapping: {@code TCP_CHECK} is a {@link TcpCheck}; each {@code url} of {@code HTTP_GET}/{@code SSL_GET} an
+ * {@link HttpCheck} (TLS without certificate verification for SSL_GET, as keepalived does); {@code MISC_CHECK} a
+ * {@link MiscCheck} whose command line is split on blanks (double quotes group words), run without a shell.
+ * Several checkers of one real server become one {@link AllOf}: up while all pass, as in keepalived. The policy is
+ * keepalived's (rise 1, fall 1) with the real server's or the service's {@code delay_loop}, the checkers'
+ * {@code retry} and {@code delay_before_retry} and, as the deadline, the sum of their timeouts. Failure handling
+ * ({@code inhibit_on_failure}, quorum) stays with the {@link Director}, so the checker reports plain up and down.
+ */
+public final class HealthTargets {
+  private HealthTargets() {}
+
+  /**
+   * The targets of a virtual server's checked real servers; real servers without checkers are always up.
+   *
+   * @throws IllegalArgumentException if a checker cannot be built (a MISC_CHECK with an empty command)
+   */
+  public static List<Target> of(VirtualServerConfig vs) {
+    List<Target> out = new ArrayList<>();
+    for (RealServerConfig rs : vs.realServers()) {
+      if (rs.checks().isEmpty()) {
+        continue;
+      }
+      List<Check> checks = new ArrayList<>();
+      Duration timeout = Duration.ZERO;
+      int retry = 0;
+      Duration delayBeforeRetry = Duration.ZERO;
+      Duration interval = rs.delayLoop().orElse(vs.delayLoop());
+      for (HealthCheckConfig c : rs.checks()) {
+        if (c instanceof HealthCheckConfig.Tcp tcp) {
+          TcpCheck check = TcpCheck.of(tcp.target());
+          checks.add(tcp.bindTo().map(check::withBindTo).orElse(check));
+          timeout = timeout.plus(tcp.connectTimeout());
+          retry = Math.max(retry, tcp.retry());
+          delayBeforeRetry = max(delayBeforeRetry, tcp.delayBeforeRetry());
+        } else if (c instanceof HealthCheckConfig.Http http) {
+          for (HealthCheckConfig.Url url : http.urls()) {
+            checks.add(httpCheck(http, url));
+            timeout = timeout.plus(http.connectTimeout());
+          }
+          retry = Math.max(retry, http.retry());
+          delayBeforeRetry = max(delayBeforeRetry, http.delayBeforeRetry());
+        } else if (c instanceof HealthCheckConfig.Misc misc) {
+          checks.add(new MiscCheck(words(misc.script()), misc.dynamic(), Optional.empty(), Map.of()));
+          timeout = timeout.plus(misc.timeout().orElse(interval));
+          retry = Math.max(retry, 1);
+          delayBeforeRetry = max(delayBeforeRetry, Duration.ofSeconds(1));
+        }
+      }
+      CheckPolicy policy = CheckPolicy.keepalived().interval(interval).timeout(timeout).retry(retry)
+          .delayBeforeRetry(delayBeforeRetry).startDown(rs.alpha()).build();
+      Check check = checks.size() == 1 ? checks.get(0) : new AllOf(checks);
+      out.add(new Target(Optional.of(vs.service().key()), rs.realServer().endpoint(), rs.realServer().weight(),
+          check, policy));
+    }
+    return out;
+  }
+
+  private static HttpCheck httpCheck(HealthCheckConfig.Http http, HealthCheckConfig.Url url) {
+    Endpoint target = http.target();
+    HttpCheck.Builder b = HttpCheck.builder(target).path(url.path());
+    url.virtualhost().or(http::virtualhost).ifPresent(b::virtualHost);
+    url.digest().ifPresent(b::digest);
+    if (!url.statusCodes().isEmpty()) {
+      b.statusCodes(new StatusCodes(url.statusCodes().stream()
+          .map(r -> new StatusCodes.Range(r.from(), r.to())).toList()));
+    }
+    http.bindTo().ifPresent(b::bindTo);
+    if (http.tls()) {
+      b.tls(TlsSettings.builder().verify(false).build());
+    }
+    return b.build();
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  /** Splits a command line on blanks; double quotes group words and are removed. */
+  static List<String> words(String commandLine) {
+    List<String> out = new ArrayList<>();
+    StringBuilder w = new StringBuilder();
+    boolean quoted = false;
+    boolean any = false;
+    for (char c : commandLine.toCharArray()) {
+      if (c == '"') {
+        quoted = !quoted;
+        any = true;
+      } else if (!quoted && (c == ' ' || c == '\t')) {
+        if (any) {
+          out.add(w.toString());
+          w.setLength(0);
+          any = false;
+        }
+      } else {
+        w.append(c);
+        any = true;
+      }
+    }
+    if (any) {
+      out.add(w.toString());
+    }
+    return out;
+  }
+}

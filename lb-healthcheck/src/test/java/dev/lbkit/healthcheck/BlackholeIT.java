@@ -40,7 +40,8 @@ final class BlackholeIT {
       }
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       assertTrue(took.compareTo(TIMEOUT.plus(GRACE)) <= 0, "100 blackholed checks took " + took);
-      assertEquals(fds, Resources.openFdsSettlingTo(fds), "file descriptors leaked");
+      int fdsAfter = Resources.openFdsSettlingTo(fds);
+      assertTrue(fdsAfter <= fds, "file descriptors leaked: " + fds + " before, " + fdsAfter + " after");
     }
   }
 }

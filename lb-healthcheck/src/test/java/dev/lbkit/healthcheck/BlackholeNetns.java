@@ -22,7 +22,7 @@ public final class BlackholeNetns implements AutoCloseable {
   /** The address that never answers. */
   public final String blackhole;
 
-  public BlackholeNetns() throws IOException, InterruptedException {
+  public BlackholeNetns() throws IOException {
     long pid = ProcessHandle.current().pid();
     int tag = (int) (pid % 50_000);
     this.ns = "lbkit-hc-" + pid;
@@ -46,19 +46,26 @@ public final class BlackholeNetns implements AutoCloseable {
     }
   }
 
-  private static void ip(String... args) throws IOException, InterruptedException {
+  private static void ip(String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add("ip");
     cmd.addAll(Arrays.asList(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+    boolean exited;
+    try {
+      exited = p.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while running " + String.join(" ", cmd), e);
+    }
+    if (!exited || p.exitValue() != 0) {
       throw new IOException(String.join(" ", cmd) + " failed (needs root and iproute2): " + out.trim());
     }
   }
 
   @Override
-  public void close() throws IOException, InterruptedException {
+  public void close() throws IOException {
     try {
       ip("link", "del", hostIf); // removes the peer in the namespace too
     } catch (IOException e) {

@@ -1,0 +1,258 @@
+package dev.lbkit.ipvs;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lbkit.api.AddressFamily;
+import dev.lbkit.api.Endpoint;
+import dev.lbkit.api.ForwardingMethod;
+import dev.lbkit.api.RealServer;
+import dev.lbkit.api.ServiceKey;
+import dev.lbkit.api.VirtualService;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An {@link IpvsClient} that keeps the table in memory and refuses what the kernel refuses, with the same errno
+ * and exception types: a duplicate service ({@code EEXIST}), a missing service ({@code ESRCH}) or destination
+ * ({@code ENOENT}), an unknown scheduler or persistence engine ({@code ENOENT}), a destination of another family
+ * without tunnel forwarding ({@code EINVAL}), a multicast or unspecified destination ({@code EINVAL}), an unknown
+ * sync daemon interface ({@code ENODEV}), a second daemon of one role ({@code EEXIST}). Rules the lb-api types
+ * enforce already (weights, thresholds, netmasks) fail earlier, at construction. For unit tests of control planes
+ * without root; the contract suite runs on it and on the kernel alike.
+ *
+ * <p>Differences from the kernel: services list in insertion order (the kernel's order is its hash order),
+ * destinations newest first as in the kernel; counters stay zero as no traffic flows; a destination on a local address keeps its forwarding
+ * method. Thread-safe: every method is atomic.
+ */
+public final class InMemoryIpvs implements IpvsClient {
+  /** The schedulers of Debian's 6.1 kernel, the one the kernel lab runs. */
+  public static final Set<String> LINUX_6_1_SCHEDULERS =
+      Set.of("rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "mh", "fo", "ovf");
+  /** The persistence engines of that kernel. */
+  public static final Set<String> LINUX_6_1_PERSISTENCE_ENGINES = Set.of("sip");
+  /** The kernel's IPVS version 1.2.1. */
+  public static final int IPVS_VERSION = 0x010201;
+  /** The kernel's default timeouts (tcp 900 s, tcpfin 120 s, udp 300 s). */
+  public static final IpvsTimeouts DEFAULT_TIMEOUTS = IpvsTimeouts.ofSeconds(900, 120, 300);
+
+  private static final InetAddress DEFAULT_GROUP = Endpoint.parseAddress("224.0.0.81"); // IP_VS_SYNC_GROUP
+
+  private final Set<String> schedulers;
+  private final Set<String> persistenceEngines;
+  private final Set<String> interfaces;
+  private final Map<ServiceKey, Entry> services = new LinkedHashMap<>();
+  private final Map<SyncDaemon.Role, SyncDaemon> daemons = new EnumMap<>(SyncDaemon.Role.class);
+  private IpvsTimeouts timeouts = DEFAULT_TIMEOUTS;
+
+  private static final class Entry {
+    VirtualService service;
+    final Map<Endpoint, RealServer> destinations = new LinkedHashMap<>();
+
+    Entry(VirtualService service) {
+      this.service = service;
+    }
+  }
+
+  /** An empty table with the 6.1 kernel's schedulers and engines, and one interface, {@code lo}. */
+  public InMemoryIpvs() {
+    this(LINUX_6_1_SCHEDULERS, LINUX_6_1_PERSISTENCE_ENGINES, Set.of("lo"));
+  }
+
+  /**
+   * An empty table.
+   *
+   * @param schedulers the scheduler names to accept
+   * @param persistenceEngines the persistence engine names to accept
+   * @param interfaces the interface names sync daemons may use
+   */
+  public InMemoryIpvs(Set<String> schedulers, Set<String> persistenceEngines, Set<String> interfaces) {
+    this.schedulers = Set.copyOf(schedulers);
+    this.persistenceEngines = Set.copyOf(persistenceEngines);
+    this.interfaces = Set.copyOf(interfaces);
+  }
+
+  @Override
+  public synchronized void addService(VirtualService service) throws IpvsException {
+    String op = "add service " + service.key();
+    checkModules(op, service);
+    if (services.containsKey(service.key())) {
+      throw IpvsErrors.of(op, IpvsErrors.EEXIST, null, null, null, null, null);
+    }
+    services.put(service.key(), new Entry(service));
+  }
+
+  @Override
+  public synchronized void editService(VirtualService service) throws IpvsException {
+    String op = "edit service " + service.key();
+    Entry e = entry(op, service.key());
+    checkModules(op, service);
+    e.service = service;
+  }
+
+  @Override
+  public synchronized void deleteService(ServiceKey key) throws IpvsException {
+    String op = "delete service " + key;
+    entry(op, key);
+    services.remove(key);
+  }
+
+  @Override
+  public synchronized Optional<IpvsService> getService(ServiceKey key) {
+    Entry e = services.get(requireNonNull(key, "key"));
+    return e == null ? Optional.empty() : Optional.of(new IpvsService(e.service, IpvsStats.ZERO));
+  }
+
+  @Override
+  public synchronized List<IpvsService> listServices() {
+    List<IpvsService> out = new ArrayList<>(services.size());
+    for (Entry e : services.values()) {
+      out.add(new IpvsService(e.service, IpvsStats.ZERO));
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized void addDestination(ServiceKey service, RealServer destination) throws IpvsException {
+    String op = "add destination " + destination.endpoint() + " to " + service;
+    Entry e = entry(op, service);
+    checkDestination(op, e, destination);
+    if (e.destinations.containsKey(destination.endpoint())) {
+      throw IpvsErrors.of(op, IpvsErrors.EEXIST, null, null, null, null, null);
+    }
+    e.destinations.put(destination.endpoint(), destination);
+  }
+
+  @Override
+  public synchronized void editDestination(ServiceKey service, RealServer destination) throws IpvsException {
+    String op = "edit destination " + destination.endpoint() + " of " + service;
+    Entry e = entry(op, service);
+    checkDestination(op, e, destination);
+    if (!e.destinations.containsKey(destination.endpoint())) {
+      throw IpvsErrors.of(op, IpvsErrors.ENOENT, "no such destination", null, null, null, null);
+    }
+    e.destinations.put(destination.endpoint(), destination);
+  }
+
+  @Override
+  public synchronized void deleteDestination(ServiceKey service, Endpoint destination) throws IpvsException {
+    String op = "delete destination " + destination + " from " + service;
+    Entry e = entry(op, service);
+    if (e.destinations.remove(destination) == null) {
+      throw IpvsErrors.of(op, IpvsErrors.ENOENT, "no such destination", null, null, null, null);
+    }
+  }
+
+  @Override
+  public synchronized List<IpvsDestination> listDestinations(ServiceKey service) throws IpvsException {
+    Entry e = entry("list destinations of " + service, service);
+    List<IpvsDestination> out = new ArrayList<>(e.destinations.size());
+    for (RealServer rs : e.destinations.values()) {
+      out.add(IpvsDestination.idle(rs));
+    }
+    java.util.Collections.reverse(out); // the kernel lists the newest destination first
+    return out;
+  }
+
+  @Override
+  public synchronized void flush() {
+    services.clear();
+  }
+
+  @Override
+  public synchronized void zero() {
+    // counters are always zero here
+  }
+
+  @Override
+  public synchronized void zero(ServiceKey service) throws IpvsException {
+    entry("zero counters of " + service, service);
+  }
+
+  @Override
+  public synchronized IpvsTimeouts timeouts() {
+    return timeouts;
+  }
+
+  @Override
+  public synchronized void setTimeouts(IpvsTimeouts t) {
+    timeouts = new IpvsTimeouts(t.tcp().isZero() ? timeouts.tcp() : t.tcp(),
+        t.tcpFin().isZero() ? timeouts.tcpFin() : t.tcpFin(), t.udp().isZero() ? timeouts.udp() : t.udp());
+  }
+
+  @Override
+  public IpvsInfo info() {
+    return new IpvsInfo(IPVS_VERSION, 4096);
+  }
+
+  @Override
+  public synchronized void startSyncDaemon(SyncDaemon d) throws IpvsException {
+    String op = "start " + d.role().name().toLowerCase(Locale.ROOT) + " sync daemon on " + d.interfaceName();
+    if (daemons.containsKey(d.role())) {
+      throw IpvsErrors.of(op, IpvsErrors.EEXIST, null, null, null, null, null);
+    }
+    if (!interfaces.contains(d.interfaceName())) {
+      throw IpvsErrors.of(op, IpvsErrors.ENODEV, null, null, null, null, null);
+    }
+    // the kernel fills in its defaults, and lists them
+    boolean v6 = d.group().isPresent() && !(d.group().get() instanceof Inet4Address);
+    InetAddress group = d.group().orElse(DEFAULT_GROUP);
+    daemons.put(d.role(), new SyncDaemon(d.role(), d.interfaceName(), d.syncId(),
+        d.maxPacketLength() != 0 ? d.maxPacketLength() : v6 ? 1500 - 40 - 8 : 1500 - 20 - 8, Optional.of(group),
+        d.port() != 0 ? d.port() : 8848, d.ttl() != 0 ? d.ttl() : 1));
+  }
+
+  @Override
+  public synchronized void stopSyncDaemon(SyncDaemon.Role role) throws IpvsException {
+    if (daemons.remove(role) == null) {
+      throw IpvsErrors.of("stop " + role.name().toLowerCase(Locale.ROOT) + " sync daemon", IpvsErrors.ESRCH,
+          null, "no such sync daemon", null, null, null);
+    }
+  }
+
+  @Override
+  public synchronized List<SyncDaemon> syncDaemons() {
+    return List.copyOf(daemons.values());
+  }
+
+  @Override
+  public void close() {
+    // nothing to release
+  }
+
+  private Entry entry(String op, ServiceKey key) throws IpvsException {
+    Entry e = services.get(requireNonNull(key, "service"));
+    if (e == null) {
+      throw IpvsErrors.of(op, IpvsErrors.ESRCH, null, null, null, null, null);
+    }
+    return e;
+  }
+
+  private void checkModules(String op, VirtualService s) throws IpvsException {
+    if (!schedulers.contains(s.scheduler())
+        || s.persistenceEngine().isPresent() && !persistenceEngines.contains(s.persistenceEngine().get())) {
+      throw IpvsErrors.of(op, IpvsErrors.ENOENT, NetlinkIpvsClient.schedulerNotFound(s), null, null, null, null);
+    }
+  }
+
+  private void checkDestination(String op, Entry e, RealServer d) throws IpvsException {
+    AddressFamily svcFamily = e.service.key().family();
+    // ip_vs_genl_set_cmd: another family is only forwardable through a tunnel
+    if (d.endpoint().family() != svcFamily && d.forwarding() != ForwardingMethod.TUNNEL) {
+      throw IpvsErrors.of(op, IpvsErrors.EINVAL, null, null, "address family", null, null);
+    }
+    // ip_vs_add_dest/ip_vs_edit_dest: the address must be unicast (or local)
+    InetAddress a = d.endpoint().address();
+    if (a.isMulticastAddress() || a.isAnyLocalAddress()
+        || a instanceof Inet4Address && a.getAddress()[0] == (byte) 255 && a.getAddress()[3] == (byte) 255) {
+      throw IpvsErrors.of(op, IpvsErrors.EINVAL, null, null, "address", null, null);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package dev.lbkit.ipvs;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lbkit.api.RealServer;
+
+/**
+ * A destination (real server) as listed from IPVS: its definition, connection counts and counters. Immutable.
+ *
+ * @param server the definition
+ * @param activeConnections connections in an active state
+ * @param inactiveConnections other connections
+ * @param persistentConnections persistence templates pointing at it
+ * @param stats the counters
+ */
+public record IpvsDestination(RealServer server, int activeConnections, int inactiveConnections,
+    int persistentConnections, IpvsStats stats) {
+  public IpvsDestination {
+    requireNonNull(server, "server");
+    requireNonNull(stats, "stats");
+  }
+
+  /** A destination without connections or traffic. */
+  public static IpvsDestination idle(RealServer server) {
+    return new IpvsDestination(server, 0, 0, 0, IpvsStats.ZERO);
+  }
+}

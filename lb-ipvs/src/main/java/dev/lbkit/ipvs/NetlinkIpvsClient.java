@@ -1,0 +1,296 @@
+package dev.lbkit.ipvs;
+
+import dev.lbkit.api.AddressFamily;
+import dev.lbkit.api.Endpoint;
+import dev.lbkit.api.ForwardingMethod;
+import dev.lbkit.api.RealServer;
+import dev.lbkit.api.ServiceKey;
+import dev.lbkit.api.VirtualService;
+import dev.lbkit.ipvs.internal.netlink.Errno;
+import dev.lbkit.ipvs.internal.netlink.GenericNetlink;
+import dev.lbkit.ipvs.internal.netlink.NetlinkConnection;
+import dev.lbkit.ipvs.internal.netlink.NetlinkException;
+import dev.lbkit.ipvs.internal.netlink.NetlinkMessageWriter;
+import dev.lbkit.ipvs.internal.netlink.NetlinkProtocol;
+import dev.lbkit.ipvs.internal.wire.IpvsGenl;
+import dev.lbkit.ipvs.internal.wire.IpvsReplies;
+import dev.lbkit.ipvs.internal.wire.IpvsRequests;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@link IpvsClient} over generic netlink: the kernel's IPVS table of the caller's network namespace. Open it with
+ * {@link Ipvs#open()}.
+ *
+ * <p>Thread safety: safe for concurrent use; requests share one netlink socket and are serialized. Bulk changes
+ * through {@link #execute(List)} are packed many to a datagram without waiting for each ACK.
+ */
+public final class NetlinkIpvsClient implements IpvsClient {
+  private final NetlinkConnection connection;
+  private final IpvsRequests requests;
+
+  private NetlinkIpvsClient(NetlinkConnection connection, int familyId) {
+    this.connection = connection;
+    this.requests = new IpvsRequests(familyId);
+  }
+
+  /** Opens a netlink socket and resolves the IPVS family. */
+  static NetlinkIpvsClient open() throws IpvsException {
+    NetlinkConnection c;
+    try {
+      c = NetlinkConnection.open(NetlinkProtocol.GENERIC);
+    } catch (NetlinkException e) {
+      throw IpvsErrors.of(e, null, null, null);
+    } catch (UnsupportedOperationException | LinkageError e) {
+      throw new IpvsUnavailableException("open IPVS", 0, "open IPVS: netlink is unavailable here: " + e.getMessage(),
+          e);
+    }
+    try {
+      Optional<GenericNetlink.Family> family = GenericNetlink.resolve(c, IpvsGenl.FAMILY_NAME);
+      if (family.isEmpty()) {
+        throw new IpvsUnavailableException("open IPVS", Errno.ENOENT, "open IPVS: the kernel has no IPVS generic"
+            + " netlink family; load the ip_vs module (modprobe ip_vs) or use a kernel with CONFIG_IP_VS", null);
+      }
+      return new NetlinkIpvsClient(c, family.get().id());
+    } catch (IpvsException | NetlinkException | RuntimeException e) {
+      try {
+        c.close();
+      } catch (NetlinkException closeFailure) {
+        e.addSuppressed(closeFailure);
+      }
+      if (e instanceof NetlinkException ne) {
+        throw IpvsErrors.of(ne, null, null, null);
+      }
+      if (e instanceof IpvsException ie) {
+        throw ie;
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  @Override
+  public void addService(VirtualService service) throws IpvsException {
+    run("add service " + service.key(), requests.newService(service), schedulerNotFound(service), null,
+        "scheduler, flags or persistence");
+  }
+
+  @Override
+  public void editService(VirtualService service) throws IpvsException {
+    run("edit service " + service.key(), requests.setService(service), schedulerNotFound(service), null,
+        "scheduler, flags or persistence");
+  }
+
+  @Override
+  public void deleteService(ServiceKey key) throws IpvsException {
+    run("delete service " + key, requests.delService(key), "no such service", null, null);
+  }
+
+  @Override
+  public Optional<IpvsService> getService(ServiceKey key) throws IpvsException {
+    try {
+      List<IpvsService> found = connection.request("get service " + key, requests.getService(key),
+          IpvsReplies::service);
+      return found.stream().findFirst();
+    } catch (NetlinkException e) {
+      if (e.errno() == Errno.ESRCH || e.errno() == Errno.ENOENT) {
+        return Optional.empty();
+      }
+      throw IpvsErrors.of(e, null, null, null);
+    }
+  }
+
+  @Override
+  public List<IpvsService> listServices() throws IpvsException {
+    try {
+      return connection.dump("list services", requests.dumpServices(), IpvsReplies::service);
+    } catch (NetlinkException e) {
+      throw IpvsErrors.of(e, null, null, null);
+    }
+  }
+
+  @Override
+  public void addDestination(ServiceKey service, RealServer destination) throws IpvsException {
+    run("add destination " + destination.endpoint() + " to " + service, requests.newDest(service, destination),
+        "no such destination", null, destinationAttribute(service, destination));
+  }
+
+  @Override
+  public void editDestination(ServiceKey service, RealServer destination) throws IpvsException {
+    run("edit destination " + destination.endpoint() + " of " + service, requests.setDest(service, destination),
+        "no such destination", null, destinationAttribute(service, destination));
+  }
+
+  @Override
+  public void deleteDestination(ServiceKey service, Endpoint destination) throws IpvsException {
+    run("delete destination " + destination + " from " + service, requests.delDest(service, destination),
+        "no such destination", null, null);
+  }
+
+  @Override
+  public List<IpvsDestination> listDestinations(ServiceKey service) throws IpvsException {
+    List<IpvsDestination> out;
+    try {
+      AddressFamily family = service.family();
+      out = connection.dump("list destinations of " + service, requests.dumpDests(service),
+          m -> IpvsReplies.destination(m, family));
+    } catch (NetlinkException e) {
+      throw IpvsErrors.of(e, null, null, null);
+    }
+    // the kernel answers an empty dump for a missing service; tell the two apart as the contract says
+    if (out.isEmpty() && getService(service).isEmpty()) {
+      throw IpvsErrors.of("list destinations of " + service, Errno.ESRCH, null, null, null, null, null);
+    }
+    return out;
+  }
+
+  @Override
+  public void flush() throws IpvsException {
+    run("flush", requests.flush(), null, null, null);
+  }
+
+  @Override
+  public void zero() throws IpvsException {
+    run("zero counters", requests.zeroAll(), null, null, null);
+  }
+
+  @Override
+  public void zero(ServiceKey service) throws IpvsException {
+    run("zero counters of " + service, requests.zero(service), "no such service", null, null);
+  }
+
+  @Override
+  public IpvsTimeouts timeouts() throws IpvsException {
+    try {
+      return single(connection.request("get timeouts", requests.getConfig(), IpvsReplies::timeouts), "get timeouts");
+    } catch (NetlinkException e) {
+      throw IpvsErrors.of(e, null, null, null);
+    }
+  }
+
+  @Override
+  public void setTimeouts(IpvsTimeouts timeouts) throws IpvsException {
+    run("set timeouts", requests.setConfig(timeouts), null, null, "timeout");
+  }
+
+  @Override
+  public IpvsInfo info() throws IpvsException {
+    try {
+      return single(connection.request("get info", requests.getInfo(), IpvsReplies::info), "get info");
+    } catch (NetlinkException e) {
+      throw IpvsErrors.of(e, null, null, null);
+    }
+  }
+
+  @Override
+  public void startSyncDaemon(SyncDaemon daemon) throws IpvsException {
+    run("start " + daemon.role().name().toLowerCase(java.util.Locale.ROOT) + " sync daemon on "
+        + daemon.interfaceName(), requests.newDaemon(daemon), "no such interface", null, "sync daemon settings");
+  }
+
+  @Override
+  public void stopSyncDaemon(SyncDaemon.Role role) throws IpvsException {
+    run("stop " + role.name().toLowerCase(java.util.Locale.ROOT) + " sync daemon", requests.delDaemon(role),
+        "no such sync daemon", "no such sync daemon", null);
+  }
+
+  @Override
+  public List<SyncDaemon> syncDaemons() throws IpvsException {
+    try {
+      return connection.dump("list sync daemons", requests.dumpDaemons(), IpvsReplies::daemon);
+    } catch (NetlinkException e) {
+      throw IpvsErrors.of(e, null, null, null);
+    }
+  }
+
+  /**
+   * Sends every change packed into few datagrams, without waiting for each ACK; the kernel applies them in order
+   * and goes on after a refusal.
+   */
+  @Override
+  public List<Optional<IpvsException>> execute(List<IpvsChange> changes) throws IpvsException {
+    List<String> ops = new ArrayList<>(changes.size());
+    List<byte[]> messages = new ArrayList<>(changes.size());
+    for (IpvsChange c : changes) {
+      ops.add(c.describe());
+      messages.add(encode(c).toByteArray());
+    }
+    List<Optional<NetlinkException>> results;
+    try {
+      results = connection.executeBatch(ops, messages);
+    } catch (NetlinkException e) {
+      throw new IpvsException("apply " + changes.size() + " changes", e.errno(), e.getMessage(), e);
+    }
+    List<Optional<IpvsException>> out = new ArrayList<>(results.size());
+    for (int i = 0; i < results.size(); i++) {
+      Optional<NetlinkException> r = results.get(i);
+      IpvsChange c = changes.get(i);
+      out.add(r.isEmpty() ? Optional.empty() : Optional.of(IpvsErrors.of(r.get(), notFound(c), null, null)));
+    }
+    return out;
+  }
+
+  @Override
+  public void close() throws IpvsException {
+    try {
+      connection.close();
+    } catch (NetlinkException e) {
+      throw IpvsErrors.of(e, null, null, null);
+    }
+  }
+
+  private NetlinkMessageWriter encode(IpvsChange c) {
+    if (c instanceof IpvsChange.AddService a) {
+      return requests.newService(a.service());
+    } else if (c instanceof IpvsChange.EditService e) {
+      return requests.setService(e.service());
+    } else if (c instanceof IpvsChange.DeleteService d) {
+      return requests.delService(d.key());
+    } else if (c instanceof IpvsChange.AddDestination a) {
+      return requests.newDest(a.service(), a.destination());
+    } else if (c instanceof IpvsChange.EditDestination e) {
+      return requests.setDest(e.service(), e.destination());
+    } else {
+      IpvsChange.DeleteDestination d = (IpvsChange.DeleteDestination) c;
+      return requests.delDest(d.service(), d.destination());
+    }
+  }
+
+  private static String notFound(IpvsChange c) {
+    if (c instanceof IpvsChange.AddService a) {
+      return schedulerNotFound(a.service());
+    }
+    if (c instanceof IpvsChange.EditService e) {
+      return schedulerNotFound(e.service());
+    }
+    return c instanceof IpvsChange.DeleteService ? "no such service" : "no such destination";
+  }
+
+  private void run(String operation, NetlinkMessageWriter message, String enoent, String esrch, String attribute)
+      throws IpvsException {
+    try {
+      connection.execute(operation, message);
+    } catch (NetlinkException e) {
+      throw IpvsErrors.of(e, enoent, esrch, attribute);
+    }
+  }
+
+  private static <T> T single(List<T> answers, String operation) throws IpvsException {
+    if (answers.isEmpty()) {
+      throw new IpvsException(operation, 0, operation + ": the kernel acknowledged without an answer", null);
+    }
+    return answers.get(0);
+  }
+
+  static String schedulerNotFound(VirtualService s) {
+    return "scheduler " + s.scheduler() + (s.persistenceEngine().isPresent() ? " or persistence engine "
+        + s.persistenceEngine().get() : "") + " not found (no ip_vs_" + s.scheduler() + " module)";
+  }
+
+  private static String destinationAttribute(ServiceKey service, RealServer d) {
+    if (d.endpoint().family() != service.family() && d.forwarding() != ForwardingMethod.TUNNEL) {
+      return "address family";
+    }
+    return d.tunnel().isPresent() ? "tunnel" : "weight or thresholds";
+  }
+}

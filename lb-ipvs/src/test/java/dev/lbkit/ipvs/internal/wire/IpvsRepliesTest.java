@@ -1,0 +1,131 @@
+package dev.lbkit.ipvs.internal.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lbkit.api.AddressFamily;
+import dev.lbkit.api.Endpoint;
+import dev.lbkit.api.ForwardingMethod;
+import dev.lbkit.api.Persistence;
+import dev.lbkit.api.Protocol;
+import dev.lbkit.api.RealServer;
+import dev.lbkit.api.SchedulerFlag;
+import dev.lbkit.api.ServiceKey;
+import dev.lbkit.api.Tunnel;
+import dev.lbkit.api.VirtualService;
+import dev.lbkit.ipvs.IpvsDestination;
+import dev.lbkit.ipvs.IpvsInfo;
+import dev.lbkit.ipvs.IpvsService;
+import dev.lbkit.ipvs.IpvsStats;
+import dev.lbkit.ipvs.IpvsTimeouts;
+import dev.lbkit.ipvs.SyncDaemon;
+import dev.lbkit.ipvs.internal.netlink.MalformedMessageException;
+import dev.lbkit.ipvs.internal.netlink.NetlinkMessage;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Decoding the kernel's answers to the real ipvsadm, captured in the kernel lab. */
+final class IpvsRepliesTest {
+  private static final Map<String, IpvsadmVectors.Run> RUNS = IpvsadmVectors.load();
+  private static final int FAMILY = 0x20;
+
+  private static List<NetlinkMessage> ipvsMessages(String args, int command) throws MalformedMessageException {
+    List<NetlinkMessage> out = new ArrayList<>();
+    for (byte[] datagram : RUNS.get(args).received()) {
+      for (NetlinkMessage m : NetlinkMessage.parseAll(ByteBuffer.wrap(datagram))) {
+        if (m.type() == FAMILY && m.genlCommand() == command) {
+          out.add(m);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void services_ofTheListedTable() throws Exception {
+    Set<VirtualService> got = new HashSet<>();
+    for (NetlinkMessage m : ipvsMessages("-Ln", IpvsGenl.CMD_NEW_SERVICE)) {
+      IpvsService s = IpvsReplies.service(m);
+      assertEquals(IpvsStats.ZERO, s.stats(), "no traffic flowed in the lab");
+      got.add(s.service());
+    }
+    Set<VirtualService> expected = Set.of(
+        VirtualService.builder(tcp("192.0.2.10:80")).scheduler("rr").build(),
+        VirtualService.builder(tcp("192.0.2.10:443")).scheduler("rr")
+            .persistence(Persistence.of(Duration.ofSeconds(600), 24)).build(),
+        VirtualService.builder(tcp("192.0.2.20:5060")).scheduler("rr")
+            .persistence(Persistence.of(Duration.ofSeconds(60))).persistenceEngine("sip").build(),
+        VirtualService.builder(ServiceKey.of(Protocol.SCTP, Endpoint.parse("198.51.100.1:3868"))).scheduler("wrr")
+            .build(),
+        VirtualService.builder(ServiceKey.of(Protocol.UDP, Endpoint.parse("[2001:db8::10]:53"))).scheduler("sh")
+            .schedulerFlag(SchedulerFlag.SH_FALLBACK).schedulerFlag(SchedulerFlag.SH_PORT).onePacket(true).build(),
+        VirtualService.builder(ServiceKey.firewallMark(42)).scheduler("mh").schedulerFlag(SchedulerFlag.MH_PORT)
+            .persistence(Persistence.of(Duration.ofSeconds(300))).build(),
+        VirtualService.builder(new ServiceKey.FirewallMark(43, AddressFamily.IPV6)).scheduler("lc")
+            .persistence(Persistence.of(Duration.ofSeconds(120), 64)).build());
+    assertEquals(expected, got);
+  }
+
+  @Test
+  void destinations_withTunnelsAndFamilies() throws Exception {
+    List<RealServer> got = new ArrayList<>();
+    for (NetlinkMessage m : ipvsMessages("-Ln", IpvsGenl.CMD_NEW_DEST)) {
+      IpvsDestination d = IpvsReplies.destination(m, AddressFamily.IPV4);
+      assertEquals(0, d.activeConnections());
+      got.add(d.server());
+    }
+    // the kernel lists a service's destinations newest first; ipvsadm -e without -x/-y set the thresholds to 0
+    assertEquals(List.of(
+        RealServer.builder(Endpoint.parse("10.0.0.5:80")).tunnel(Tunnel.gre(Tunnel.Checksum.CHECKSUM))
+            .upperThreshold(50).build(),
+        RealServer.builder(Endpoint.parse("10.0.0.4:80")).tunnel(Tunnel.gue(6080, Tunnel.Checksum.CHECKSUM)).build(),
+        RealServer.builder(Endpoint.parse("10.0.0.2:8080")).forwarding(ForwardingMethod.MASQUERADE).weight(5).build(),
+        RealServer.builder(Endpoint.parse("[2001:db8::53]:53")).forwarding(ForwardingMethod.MASQUERADE).weight(7)
+            .build(),
+        RealServer.builder(Endpoint.parse("10.0.0.9:0")).build()), got);
+  }
+
+  @Test
+  void infoTimeoutsDaemons() throws Exception {
+    assertEquals(new IpvsInfo(0x010201, 4096), IpvsReplies.info(ipvsMessages("-Ln", IpvsGenl.CMD_SET_INFO).get(0)));
+    assertEquals("1.2.1", new IpvsInfo(0x010201, 4096).versionString());
+    assertEquals(IpvsTimeouts.ofSeconds(900, 120, 300),
+        IpvsReplies.timeouts(ipvsMessages("-L --timeout", IpvsGenl.CMD_SET_CONFIG).get(0)));
+    List<SyncDaemon> daemons = new ArrayList<>();
+    for (NetlinkMessage m : ipvsMessages("-L --daemon", IpvsGenl.CMD_NEW_DAEMON)) {
+      daemons.add(IpvsReplies.daemon(m));
+    }
+    assertEquals(List.of(
+        new SyncDaemon(SyncDaemon.Role.MASTER, "lo", 7, 1472, Optional.of(Endpoint.parseAddress("224.0.0.81")), 8848,
+            1),
+        new SyncDaemon(SyncDaemon.Role.BACKUP, "lo", 9, 1400, Optional.of(Endpoint.parseAddress("239.1.2.3")), 8849,
+            2)), daemons);
+  }
+
+  @Test
+  void truncatedServiceIsRefusedNamingTheProblem() throws Exception {
+    byte[] datagram = RUNS.get("-Ln").received().stream()
+        .filter(d -> d.length > 100).findFirst().orElseThrow();
+    NetlinkMessage whole = NetlinkMessage.parseAll(ByteBuffer.wrap(datagram)).get(0);
+    // cut the message inside its nested service attribute and fix up the header length
+    byte[] cut = Arrays.copyOf(datagram, 60);
+    ByteBuffer.wrap(cut).order(java.nio.ByteOrder.nativeOrder()).putInt(0, 60);
+    NetlinkMessage broken = NetlinkMessage.parseAll(ByteBuffer.wrap(cut)).get(0);
+    assertEquals(whole.type(), broken.type());
+    MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> IpvsReplies.service(broken));
+    assertTrue(e.getMessage().contains("attribute of type 1 has length 300 but 40 bytes remain"), e.getMessage());
+  }
+
+  private static ServiceKey tcp(String endpoint) {
+    return ServiceKey.of(Protocol.TCP, Endpoint.parse(endpoint));
+  }
+}

@@ -33,6 +33,11 @@ public final class Schedulers {
   public static final String LBLC_EXPIRATION = "lblc-expiration";
   /** Option key: lblcr's cache entry expiration in seconds (sysctl {@code lblcr_expiration}). */
   public static final String LBLCR_EXPIRATION = "lblcr-expiration";
+  /**
+   * Option key: a HAProxy hash algorithm's {@code hash-type} ({@code consistent djb2 avalanche}); build the engine
+   * with {@link dev.lbkit.scheduling.haproxy.HaproxyBackend}.
+   */
+  public static final String HASH_TYPE = "hash-type";
 
   /** IPVS scheduler names with the option keys each accepts. */
   private static final Map<String, Set<String>> IPVS = ipvs();
@@ -56,7 +61,14 @@ public final class Schedulers {
   }
 
   private static Map<String, Set<String>> haproxy() {
-    return new LinkedHashMap<>();
+    Map<String, Set<String>> m = new LinkedHashMap<>();
+    for (String n : List.of("roundrobin", "static-rr", "leastconn", "first", "random")) {
+      m.put(n, Set.of());
+    }
+    for (String n : List.of("source", "uri", "url_param", "hdr", "rdp-cookie")) {
+      m.put(n, Set.of(HASH_TYPE));
+    }
+    return m;
   }
 
   /** Every known scheduler name of a family, in a stable order. */
@@ -149,6 +161,13 @@ public final class Schedulers {
       case LBLC_EXPIRATION:
       case LBLCR_EXPIRATION:
         parseSeconds(scheduler, key, value);
+        break;
+      case HASH_TYPE:
+        try {
+          dev.lbkit.scheduling.haproxy.HashType.parse(value);
+        } catch (IllegalArgumentException e) {
+          throw new SchedulerConfigException(scheduler, "option " + key + ": " + e.getMessage());
+        }
         break;
       default:
         throw new SchedulerConfigException(scheduler, "option " + key + " is not known");

@@ -58,13 +58,13 @@ public final class HaproxyBackend {
   int servedTotal;
 
   private HaproxyBackend(Builder b) {
-    if (b.servers.isEmpty()) {
-      throw new IllegalArgumentException("a backend needs at least one server");
-    }
     this.allBackups = b.allBackups;
     this.hashBalanceFactor = b.hashBalanceFactor;
     Balance balance = Balance.parse(b.balance);
     HashType hashType = HashType.parse(b.hashType);
+    if (b.servers.isEmpty()) {
+      throw new IllegalArgumentException("a backend needs at least one server");
+    }
     this.staticWeights = balance.isStatic(hashType);
     List<HaproxyServer> list = new ArrayList<>();
     Map<String, HaproxyServer> names = new LinkedHashMap<>();

@@ -11,7 +11,7 @@ public final class TraceFormats {
   public static List<TraceFormat> all() {
     List<TraceFormat> formats = new ArrayList<>();
     formats.add(new IpvsTraceFormat());
-    // haproxy records (the "algorithm" key) register here
+    formats.add(new HaproxyTraceFormat());
     return formats;
   }
 }

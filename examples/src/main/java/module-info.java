@@ -6,4 +6,6 @@ module dev.lbkit.examples {
   requires dev.lbkit.vrrp;
   requires dev.lbkit.healthcheck;
   requires dev.lbkit.config;
+  requires dev.lbkit.director;
+  requires jdk.httpserver;
 }

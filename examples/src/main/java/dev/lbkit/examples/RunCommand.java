@@ -1,16 +1,31 @@
 package dev.lbkit.examples;
 
 import dev.lbkit.config.ConfigProblem;
+import dev.lbkit.config.KeepalivedConfig;
 import dev.lbkit.config.KeepalivedConfigParser;
 import dev.lbkit.config.ParseResult;
+import dev.lbkit.director.DirectorEvent;
+import dev.lbkit.director.IpvsTableWriter;
+import dev.lbkit.director.KeepalivedDirector;
+import dev.lbkit.director.TableChange;
+import dev.lbkit.ipvs.InMemoryIpvs;
+import dev.lbkit.ipvs.Ipvs;
+import dev.lbkit.ipvs.IpvsClient;
+import dev.lbkit.ipvs.IpvsException;
 import dev.lbkit.ipvs.IpvsadmFormat;
+import dev.lbkit.vrrp.InMemoryVrrpNetwork;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
- * {@code lbkit run}: runs the director from a keepalived.conf; {@code --config-test} only checks the file, as
- * {@code keepalived -t} does.
+ * {@code lbkit run}: runs the director from a keepalived.conf, printing VRRP state, real server health and the
+ * table whenever it changes; {@code --config-test} only checks the file, as {@code keepalived -t} does.
  */
 final class RunCommand implements Command {
   @Override
@@ -20,27 +35,69 @@ final class RunCommand implements Command {
 
   @Override
   public String summary() {
-    return "check a keepalived.conf (--config-test FILE) and print its IPVS table";
+    return "run the director from a keepalived.conf (--in-memory anywhere), or check one (--config-test)";
   }
 
   private static void usage(PrintStream out) {
-    out.println("usage: lbkit run --config-test FILE");
+    out.println("usage: lbkit run FILE [--in-memory] [--for SECONDS]");
+    out.println("       lbkit run --config-test FILE");
     out.println();
+    out.println("  FILE                a keepalived.conf: its virtual servers are installed and health-checked,");
+    out.println("                      its VRRP instances decide when this director is active");
+    out.println("  --in-memory         IPVS and VRRP in memory (no root needed; health checks are real);");
+    out.println("                      every interface is mapped to the in-memory segment's eth0");
+    out.println("  --for SECONDS       stop after this long (default: run until interrupted)");
     out.println("  --config-test FILE  check FILE as keepalived -t does: print its virtual servers as ipvsadm -Ln");
     out.println("                      would show them once installed and exit 0, or print every error as");
     out.println("                      FILE:LINE:COLUMN: message and exit 1; warnings do not fail the check");
   }
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
+  public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
     if (args.contains("--help")) {
       usage(out);
       return 0;
     }
-    if (args.size() == 2 && args.get(0).equals("--config-test")) {
+    if (!args.isEmpty() && args.get(0).equals("--config-test")) {
+      if (args.size() != 2) {
+        throw new UsageException("expected --config-test FILE but got " + args + "; see 'lbkit run --help'");
+      }
       return configTest(Path.of(args.get(1)), out, err);
     }
-    throw new UsageException("expected --config-test FILE but got " + args + "; see 'lbkit run --help'");
+    Path file = null;
+    boolean inMemory = false;
+    Duration duration = null;
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.equals("--in-memory")) {
+        inMemory = true;
+      } else if (a.equals("--for")) {
+        if (i + 1 >= args.size()) {
+          throw new UsageException("--for needs a number of seconds");
+        }
+        try {
+          duration = Duration.ofMillis(Math.round(Double.parseDouble(args.get(++i)) * 1000));
+        } catch (NumberFormatException e) {
+          throw new UsageException("--for needs a number of seconds but got '" + args.get(i) + "'", e);
+        }
+      } else if (a.startsWith("-")) {
+        throw new UsageException("unknown option " + a + "; see 'lbkit run --help'");
+      } else if (file == null) {
+        file = Path.of(a);
+      } else {
+        throw new UsageException("only one FILE, but got " + file + " and " + a);
+      }
+    }
+    if (file == null) {
+      throw new UsageException("needs a keepalived.conf FILE; see 'lbkit run --help'");
+    }
+    ParseResult result = KeepalivedConfigParser.parse(file);
+    result.warnings().forEach(err::println);
+    if (!result.ok()) {
+      result.errors().forEach(err::println);
+      return 1;
+    }
+    return inMemory ? runInMemory(result.config(), duration, out) : runForReal(result.config(), duration, out, err);
   }
 
   static int configTest(Path file, PrintStream out, PrintStream err) {
@@ -57,5 +114,104 @@ final class RunCommand implements Command {
     }
     out.print(IpvsadmFormat.listNumeric(result.config().initialTable()));
     return 0;
+  }
+
+  private static int runInMemory(KeepalivedConfig config, Duration duration, PrintStream out) throws Exception {
+    InMemoryIpvs ipvs = new InMemoryIpvs();
+    Printer printer = new Printer(out, ipvs);
+    out.println("lbkit run: in memory (IPVS and VRRP simulated, health checks real)");
+    try (RealTimeVrrp vrrp = new RealTimeVrrp(Duration.ofMillis(10));
+        KeepalivedDirector node = KeepalivedDirector.builder(config, new IpvsTableWriter(ipvs))
+            .listener(printer::onEvent).build()) {
+      if (!config.vrrpInstances().isEmpty()) {
+        vrrp.call(net -> {
+          net.addHost("lbkit", "10.255.255.1", "fe80::1");
+          net.start("lbkit", node.vrrp(ifname -> InMemoryVrrpNetwork.INTERFACE));
+          return null;
+        });
+      }
+      node.start();
+      printer.printTable();
+      waitFor(duration);
+    }
+    return 0;
+  }
+
+  private static int runForReal(KeepalivedConfig config, Duration duration, PrintStream out, PrintStream err)
+      throws Exception {
+    if (!Ipvs.isAvailable()) {
+      err.println("lbkit run: kernel IPVS is not usable here ("
+          + Ipvs.unavailabilityCause().map(Throwable::getMessage).orElse("unknown cause")
+          + "); run as root on Linux with the ip_vs module, or use --in-memory");
+      return 1;
+    }
+    if (!config.vrrpInstances().isEmpty()) {
+      err.println("lbkit run: this build runs VRRP instances in memory only (--in-memory); the real VRRP transport"
+          + " is not wired into 'lbkit run' yet");
+      return 1;
+    }
+    try (IpvsClient ipvs = Ipvs.open()) {
+      Printer printer = new Printer(out, ipvs);
+      try (KeepalivedDirector node = KeepalivedDirector.builder(config, new IpvsTableWriter(ipvs))
+          .listener(printer::onEvent).build()) {
+        node.start();
+        printer.printTable();
+        waitFor(duration);
+      }
+    }
+    return 0;
+  }
+
+  private static void waitFor(Duration duration) throws InterruptedException {
+    CountDownLatch never = new CountDownLatch(1);
+    if (duration == null) {
+      never.await();
+    } else {
+      never.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Prints events and the table after each change, one line at a time. */
+  private static final class Printer {
+    private final PrintStream out;
+    private final IpvsClient ipvs;
+
+    Printer(PrintStream out, IpvsClient ipvs) {
+      this.out = out;
+      this.ipvs = ipvs;
+    }
+
+    void onEvent(DirectorEvent e) {
+      synchronized (out) {
+        String at = LocalTime.now().truncatedTo(ChronoUnit.MILLIS).toString();
+        if (e instanceof DirectorEvent.ActiveChanged a) {
+          out.println(at + " VRRP: director " + (a.active() ? "active" : "standing by") + " (" + a.reason() + ")");
+        } else if (e instanceof DirectorEvent.MemberChanged m) {
+          out.println(at + " health: " + m.service() + " -> " + m.member() + (m.alive() ? " up" : " down") + " ("
+              + m.reason() + ")");
+        } else if (e instanceof DirectorEvent.QuorumChanged q) {
+          out.println(at + " quorum: " + q.service() + (q.held() ? " regained" : " lost") + " (live weight "
+              + q.liveWeight() + ")");
+        } else if (e instanceof DirectorEvent.TableChanged t) {
+          for (TableChange c : t.changes()) {
+            out.println(at + " " + IpvsadmCommands.of(c));
+          }
+          printTable();
+        } else if (e instanceof DirectorEvent.ApplyFailed f) {
+          out.println(at + " FAILED " + IpvsadmCommands.of(f.change()) + ": " + f.error());
+        }
+      }
+    }
+
+    void printTable() {
+      synchronized (out) {
+        try {
+          out.print(IpvsadmFormat.listNumeric(ipvs.table()));
+        } catch (IpvsException e) {
+          out.println("cannot read the IPVS table: " + e.getMessage());
+        }
+        out.flush();
+      }
+    }
   }
 }

@@ -94,4 +94,41 @@ final class RunCommandTest {
     assertEquals(2, run("run", "--config-test"));
     assertTrue(err().contains("--config-test FILE"), err());
   }
+
+  @Test
+  void run_inMemory_installsTheTableOnceMaster_andPrintsIt() throws IOException {
+    try (java.net.ServerSocket backend = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Path conf = Files.writeString(dir.resolve("run.conf"), """
+          vrrp_instance VI_1 {
+            interface eth0
+            virtual_router_id 51
+            version 3
+            advert_int 0.1
+            virtual_ipaddress {
+              192.0.2.1
+            }
+          }
+          virtual_server 192.0.2.1 80 {
+            delay_loop 0.2
+            real_server 127.0.0.1 %d {
+              TCP_CHECK {
+                connect_timeout 1
+              }
+            }
+          }
+          """.formatted(backend.getLocalPort()));
+      assertEquals(0, run("run", conf.toString(), "--in-memory", "--for", "1.5"));
+    }
+    String text = out();
+    assertTrue(text.contains("VRRP: director active"), text);
+    assertTrue(text.contains("ipvsadm -A -t 192.0.2.1:80 -s wlc"), text);
+    assertTrue(text.contains("TCP  192.0.2.1:80 wlc"), text);
+    assertTrue(text.lines().anyMatch(l -> l.startsWith("  -> 127.0.0.1:") && l.contains("Masq    1")), text);
+  }
+
+  @Test
+  void run_withAnUnknownOption_isAUsageError() {
+    assertEquals(2, run("run", "x.conf", "--bogus"));
+    assertTrue(err().contains("unknown option --bogus"), err());
+  }
 }

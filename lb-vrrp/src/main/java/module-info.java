@@ -8,4 +8,5 @@ module dev.lbkit.vrrp {
 
   exports dev.lbkit.vrrp;
   exports dev.lbkit.vrrp.spi;
+  opens dev.lbkit.vrrp.internal.linux to com.sun.jna; // JNA binds LibC's native methods reflectively
 }

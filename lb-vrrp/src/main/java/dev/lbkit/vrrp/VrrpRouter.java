@@ -154,16 +154,18 @@ public final class VrrpRouter implements AutoCloseable {
       return;
     }
     started = true;
-    long now = ticker.read();
     for (VrrpInstance i : instances.values()) {
       VrrpConfig c = i.config();
-      transport.open(c.interfaceName(), c.family());
-      InetAddress primary = transport.primaryAddress(c.interfaceName(), c.family());
       // keepalived removes leftover VIPs at startup; so do we, so a restart after a crash starts clean
       for (VirtualAddress a : c.virtualAddresses()) {
         addresses.remove(c.interfaceName(), a);
       }
-      i.start(primary, now);
+      transport.open(c.interfaceName(), c.family());
+    }
+    long now = ticker.read();
+    for (VrrpInstance i : instances.values()) {
+      VrrpConfig c = i.config();
+      i.start(transport.primaryAddress(c.interfaceName(), c.family()), now);
     }
     for (PolledCheck check : checks) {
       check.due = now;
@@ -415,7 +417,19 @@ public final class VrrpRouter implements AutoCloseable {
     } else if (t == null) {
       shutdown("closing");
     }
-    transport.close();
+    try {
+      transport.close();
+    } finally {
+      if (addresses instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (IOException | RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new IOException("closing the address manager failed", e);
+        }
+      }
+    }
   }
 
   private static final class PolledCheck {

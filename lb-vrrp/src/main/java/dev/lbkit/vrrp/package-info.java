@@ -2,7 +2,7 @@
  * A VRRP v2/v3 engine (RFC 3768, RFC 5798) that interoperates with keepalived.
  *
  * <p>Start with {@link dev.lbkit.vrrp.VrrpRouter}: give it a transport and an address manager (the Linux ones from
- * {@code LinuxVrrp}, or the simulated {@link dev.lbkit.vrrp.InMemoryVrrpNetwork}), one
+ * {@link dev.lbkit.vrrp.LinuxVrrp}, or the simulated {@link dev.lbkit.vrrp.InMemoryVrrpNetwork}), one
  * {@link dev.lbkit.vrrp.VrrpConfig} per instance, and listeners for
  * {@link dev.lbkit.api.event.VrrpStateChanged} events.
  */

@@ -1,0 +1,251 @@
+package dev.lbkit.examples;
+
+import dev.lbkit.api.event.VrrpStateChanged;
+import dev.lbkit.vrrp.LinuxVrrp;
+import dev.lbkit.vrrp.VirtualAddress;
+import dev.lbkit.vrrp.VrrpConfig;
+import dev.lbkit.vrrp.VrrpRouter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code lbkit vrrp}: runs VRRP instances on this host's interfaces, holds their virtual addresses while Master, prints
+ * one JSON line per state change, and on SIGTERM resigns (priority 0), removes the addresses and exits 0.
+ */
+final class VrrpCommand implements Command {
+  private static final String USAGE = String.join("\n",
+      "usage: lbkit vrrp --interface IF --vrid N --priority P --vip ADDR/LEN [--vip ...] [--advert-int SECONDS]",
+      "                  [--version 2|3] [--auth-pass PASS] [--no-preempt] [--preempt-delay SECONDS]",
+      "                  [--unicast-peer ADDR ...] [--name NAME]",
+      "       lbkit vrrp --config FILE",
+      "",
+      "FILE holds one instance per line with the same options ('instance --name VI_1 --interface eth0 ...') and",
+      "optional 'sync-group NAME NAME...' lines; '#' starts a comment.",
+      "Needs CAP_NET_RAW (raw sockets) and CAP_NET_ADMIN (addresses). Prints one JSON line per state change:",
+      "{\"time\":...,\"instance\":...,\"vrid\":...,\"from\":...,\"to\":...,\"reason\":...}");
+
+  @Override
+  public String name() {
+    return "vrrp";
+  }
+
+  @Override
+  public String summary() {
+    return "run VRRP (v2/v3, keepalived-compatible) and hold virtual addresses while Master";
+  }
+
+  @Override
+  public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+    if (args.contains("--help") || args.contains("-h")) {
+      out.println(USAGE);
+      return 0;
+    }
+    List<VrrpConfig> configs = new ArrayList<>();
+    List<List<String>> groups = new ArrayList<>();
+    if (!args.isEmpty() && args.get(0).equals("--config")) {
+      if (args.size() != 2) {
+        throw new UsageException("--config takes one file and no other options");
+      }
+      readConfig(Path.of(args.get(1)), configs, groups);
+    } else {
+      configs.add(parseInstance(args, "VI_1"));
+    }
+    if (!LinuxVrrp.isAvailable()) {
+      err.println("lbkit vrrp: native sockets unavailable: " + LinuxVrrp.unavailabilityCause().orElseThrow());
+      return 1;
+    }
+    VrrpRouter.Builder builder = LinuxVrrp.routerBuilder();
+    configs.forEach(builder::instance);
+    groups.forEach(g -> builder.syncGroup(g.toArray(new String[0])));
+    builder.listener(e -> {
+      out.println(json(e));
+      out.flush();
+    });
+    VrrpRouter router;
+    try {
+      router = builder.build();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+    // SIGTERM and SIGINT run shutdown hooks: resign, remove the addresses, then leave with status 0
+    Thread hook = new Thread(() -> {
+      try {
+        router.close();
+      } catch (IOException e) {
+        err.println("lbkit vrrp: closing: " + e.getMessage());
+      }
+      out.flush();
+      err.flush();
+      Runtime.getRuntime().halt(0);
+    }, "vrrp-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      router.run();
+    } finally {
+      try {
+        // a failure to start (no such interface, no CAP_NET_RAW) must keep its own exit status
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // a signal is being handled: the hook resigns and sets the exit status 0
+      }
+    }
+    return 0;
+  }
+
+  private static void readConfig(Path file, List<VrrpConfig> configs, List<List<String>> groups)
+      throws IOException, UsageException {
+    int n = 0;
+    for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      n++;
+      String line = raw.strip();
+      int hash = line.indexOf('#');
+      if (hash >= 0) {
+        line = line.substring(0, hash).strip();
+      }
+      if (line.isEmpty()) {
+        continue;
+      }
+      List<String> words = Arrays.asList(line.split("\\s+"));
+      if (words.get(0).equals("instance")) {
+        try {
+          configs.add(parseInstance(words.subList(1, words.size()), "VI_" + (configs.size() + 1)));
+        } catch (UsageException e) {
+          throw new UsageException(file + ":" + n + ": " + e.getMessage(), e);
+        }
+      } else if (words.get(0).equals("sync-group") && words.size() >= 3) {
+        groups.add(List.copyOf(words.subList(1, words.size())));
+      } else {
+        throw new UsageException(file + ":" + n + ": expected 'instance OPTIONS' or 'sync-group NAME NAME...' but got '"
+            + line + "'");
+      }
+    }
+    if (configs.isEmpty()) {
+      throw new UsageException(file + ": no instance lines");
+    }
+  }
+
+  static VrrpConfig parseInstance(List<String> args, String defaultName) throws UsageException {
+    String name = defaultName;
+    for (int i = 0; i + 1 < args.size(); i++) {
+      if (args.get(i).equals("--name")) {
+        name = args.get(i + 1);
+      }
+    }
+    VrrpConfig.Builder b = VrrpConfig.builder(name);
+    boolean haveInterface = false;
+    boolean haveVrid = false;
+    for (int i = 0; i < args.size(); i++) {
+      String flag = args.get(i);
+      switch (flag) {
+        case "--no-preempt" -> b.preempt(false);
+        case "--interface" -> {
+          b.interfaceName(value(args, ++i, flag));
+          haveInterface = true;
+        }
+        case "--vrid" -> {
+          b.vrid(integer(value(args, ++i, flag), flag));
+          haveVrid = true;
+        }
+        case "--priority" -> b.priority(integer(value(args, ++i, flag), flag));
+        case "--vip" -> {
+          try {
+            b.virtualAddress(VirtualAddress.parse(value(args, ++i, flag)));
+          } catch (IllegalArgumentException e) {
+            throw new UsageException("--vip: " + e.getMessage(), e);
+          }
+        }
+        case "--advert-int" -> b.advertInterval(seconds(value(args, ++i, flag), flag));
+        case "--version" -> b.version(integer(value(args, ++i, flag), flag));
+        case "--auth-pass" -> b.authPassword(value(args, ++i, flag));
+        case "--preempt-delay" -> b.preemptDelay(seconds(value(args, ++i, flag), flag));
+        case "--unicast-peer" -> b.unicastPeer(address(value(args, ++i, flag), flag));
+        case "--name" -> i++;
+        default -> throw new UsageException("unknown option '" + flag + "'; run 'lbkit vrrp --help'");
+      }
+    }
+    if (!haveInterface || !haveVrid) {
+      throw new UsageException("--interface and --vrid are required; run 'lbkit vrrp --help'");
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+  }
+
+  private static String value(List<String> args, int i, String flag) throws UsageException {
+    if (i >= args.size()) {
+      throw new UsageException(flag + " needs a value");
+    }
+    return args.get(i);
+  }
+
+  private static int integer(String s, String flag) throws UsageException {
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      throw new UsageException(flag + " must be a whole number but was '" + s + "'", e);
+    }
+  }
+
+  private static Duration seconds(String s, String flag) throws UsageException {
+    try {
+      BigDecimal secs = new BigDecimal(s);
+      if (secs.signum() < 0) {
+        throw new UsageException(flag + " must not be negative but was " + s);
+      }
+      return Duration.ofNanos(secs.movePointRight(9).longValueExact());
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new UsageException(flag + " must be a number of seconds such as 1 or 0.1 but was '" + s + "'", e);
+    }
+  }
+
+  private static InetAddress address(String s, String flag) throws UsageException {
+    if (!(s.indexOf(':') >= 0 || s.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9')))) {
+      throw new UsageException(flag + " must be a numeric IP address but was '" + s + "'");
+    }
+    try {
+      return InetAddress.getByName(s);
+    } catch (UnknownHostException e) {
+      throw new UsageException(flag + " must be a numeric IP address but was '" + s + "'", e);
+    }
+  }
+
+  /** One JSON object per event, with the lb-api event's fields. */
+  static String json(VrrpStateChanged e) {
+    return String.format(Locale.ROOT, "{\"time\":\"%s\",\"instance\":%s,\"vrid\":%d,\"from\":\"%s\",\"to\":\"%s\","
+        + "\"reason\":%s}", e.at(), quote(e.instance()), e.vrid(), e.from(), e.to(), quote(e.reason()));
+  }
+
+  static String quote(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.append('"').toString();
+  }
+}

@@ -1,0 +1,219 @@
+package dev.lbkit.vrrp.internal.linux;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import dev.lbkit.api.AddressFamily;
+import dev.lbkit.vrrp.spi.VrrpDatagram;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A raw socket for IP protocol 112 on one interface and family: joined to 224.0.0.18 / ff02::12, sending with TTL /
+ * hop limit 255 and TOS 0xc0 from the interface's primary address, multicast loop off. Not thread-safe: the
+ * engine thread uses it; {@link #close()} may come from elsewhere once the engine stopped.
+ */
+final class RawVrrpSocket implements AutoCloseable {
+  private static final int IPPROTO_VRRP = 112;
+  private static final int BUFFER = 65_536;
+
+  private final String interfaceName;
+  private final AddressFamily family;
+  private final int fd;
+  private final Memory buffer = new Memory(BUFFER);
+  private final Memory control = new Memory(256);
+  private final Memory name = new Memory(28);
+  private final Memory iov = new Memory(16);
+  private final Memory msghdr = new Memory(56);
+  private volatile boolean closed;
+
+  private RawVrrpSocket(String interfaceName, AddressFamily family, int fd) {
+    this.interfaceName = interfaceName;
+    this.family = family;
+    this.fd = fd;
+  }
+
+  int fd() {
+    return fd;
+  }
+
+  String interfaceName() {
+    return interfaceName;
+  }
+
+  AddressFamily family() {
+    return family;
+  }
+
+  /**
+   * Opens, binds to the interface and the source address, joins the VRRP group.
+   *
+   * @throws IOException naming the call and errno; EPERM explains CAP_NET_RAW
+   */
+  static RawVrrpSocket open(String interfaceName, int ifindex, AddressFamily family, InetAddress source)
+      throws IOException {
+    Throwable cause = LibC.unavailabilityCause();
+    if (cause != null) {
+      throw new IOException("VRRP raw sockets are unavailable here: " + cause, cause);
+    }
+    int domain = family == AddressFamily.IPV4 ? LibC.AF_INET : LibC.AF_INET6;
+    int fd = LibC.socket(domain, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, IPPROTO_VRRP);
+    if (fd < 0) {
+      throw new SocketException("open raw socket for VRRP (IP protocol 112, " + family + ") on " + interfaceName,
+          Native.getLastError());
+    }
+    RawVrrpSocket s = new RawVrrpSocket(interfaceName, family, fd);
+    try {
+      byte[] dev = Arrays.copyOf(interfaceName.getBytes(StandardCharsets.US_ASCII), 16);
+      s.setsockopt("SO_BINDTODEVICE " + interfaceName, LibC.SOL_SOCKET, LibC.SO_BINDTODEVICE, dev);
+      if (family == AddressFamily.IPV4) {
+        byte[] mreqn = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder())
+            .put(new byte[] {(byte) 224, 0, 0, 18}).put(new byte[4]).putInt(ifindex).array();
+        s.setsockopt("join 224.0.0.18 on " + interfaceName, LibC.IPPROTO_IP, LibC.IP_ADD_MEMBERSHIP, mreqn);
+        byte[] mif = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder())
+            .put(new byte[4]).put(source.getAddress()).putInt(ifindex).array();
+        s.setsockopt("IP_MULTICAST_IF", LibC.IPPROTO_IP, LibC.IP_MULTICAST_IF, mif);
+        s.setInt("IP_MULTICAST_TTL 255", LibC.IPPROTO_IP, LibC.IP_MULTICAST_TTL, 255);
+        s.setInt("IP_TTL 255", LibC.IPPROTO_IP, LibC.IP_TTL, 255);
+        s.setInt("IP_MULTICAST_LOOP 0", LibC.IPPROTO_IP, LibC.IP_MULTICAST_LOOP, 0);
+        s.setInt("IP_TOS 0xc0", LibC.IPPROTO_IP, LibC.IP_TOS, 0xc0);
+      } else {
+        byte[] mreq = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder())
+            .put(InetAddress.getByName("ff02::12").getAddress()).putInt(ifindex).array();
+        s.setsockopt("join ff02::12 on " + interfaceName, LibC.IPPROTO_IPV6, LibC.IPV6_ADD_MEMBERSHIP, mreq);
+        s.setInt("IPV6_MULTICAST_IF", LibC.IPPROTO_IPV6, LibC.IPV6_MULTICAST_IF, ifindex);
+        s.setInt("IPV6_MULTICAST_HOPS 255", LibC.IPPROTO_IPV6, LibC.IPV6_MULTICAST_HOPS, 255);
+        s.setInt("IPV6_UNICAST_HOPS 255", LibC.IPPROTO_IPV6, LibC.IPV6_UNICAST_HOPS, 255);
+        s.setInt("IPV6_MULTICAST_LOOP 0", LibC.IPPROTO_IPV6, LibC.IPV6_MULTICAST_LOOP, 0);
+        s.setInt("IPV6_TCLASS 0xc0", LibC.IPPROTO_IPV6, LibC.IPV6_TCLASS, 0xc0);
+        s.setInt("IPV6_RECVHOPLIMIT", LibC.IPPROTO_IPV6, LibC.IPV6_RECVHOPLIMIT, 1);
+        s.setInt("IPV6_RECVPKTINFO", LibC.IPPROTO_IPV6, LibC.IPV6_RECVPKTINFO, 1);
+      }
+      // bound to the primary address, the kernel sends from the very address the v3 checksum covers
+      byte[] sa = sockaddr(source, ifindex);
+      if (LibC.bind(fd, sa, sa.length) < 0) {
+        throw new SocketException("bind VRRP socket to " + source.getHostAddress() + " on " + interfaceName,
+            Native.getLastError());
+      }
+      return s;
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  /** {@code sockaddr_in} or {@code sockaddr_in6} (with scope id for link-local), port 0. */
+  static byte[] sockaddr(InetAddress address, int ifindex) {
+    if (address instanceof Inet6Address) {
+      ByteBuffer b = ByteBuffer.allocate(28).order(ByteOrder.nativeOrder());
+      b.putShort((short) LibC.AF_INET6).putShort((short) 0).putInt(0).put(address.getAddress());
+      b.putInt(address.isLinkLocalAddress() || address.isMulticastAddress() ? ifindex : 0);
+      return b.array();
+    }
+    ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
+    b.putShort((short) LibC.AF_INET).putShort((short) 0).put(address.getAddress()).put(new byte[8]);
+    return b.array();
+  }
+
+  void send(VrrpDatagram d, int ifindex) throws IOException {
+    byte[] payload = d.payload();
+    byte[] sa = sockaddr(d.destination(), ifindex);
+    long n = LibC.sendto(fd, payload, payload.length, 0, sa, sa.length);
+    if (n < 0) {
+      throw new SocketException("send VRRP advertisement to " + d.destination().getHostAddress() + " on "
+          + interfaceName, Native.getLastError());
+    }
+  }
+
+  /**
+   * Reads one datagram without blocking (call after poll said readable).
+   *
+   * @return null if nothing was there or it was not a whole IP datagram
+   */
+  VrrpDatagram receive() throws IOException {
+    iov.setPointer(0, buffer);
+    iov.setLong(8, BUFFER);
+    msghdr.clear();
+    msghdr.setPointer(0, name);
+    msghdr.setInt(8, 28);
+    msghdr.setPointer(16, iov);
+    msghdr.setLong(24, 1);
+    msghdr.setPointer(32, control);
+    msghdr.setLong(40, control.size());
+    long n = LibC.recvmsg(fd, msghdr, LibC.MSG_DONTWAIT);
+    if (n < 0) {
+      int errno = Native.getLastError();
+      if (errno == LibC.EAGAIN || errno == LibC.EINTR) {
+        return null;
+      }
+      throw new SocketException("receive VRRP on " + interfaceName, errno);
+    }
+    byte[] data = buffer.getByteArray(0, (int) n);
+    return family == AddressFamily.IPV4 ? parseIpv4(data) : parseIpv6(data);
+  }
+
+  private VrrpDatagram parseIpv4(byte[] data) throws UnknownHostException {
+    // a raw IPv4 socket delivers the IP header too: TTL, source and destination come from it
+    if (data.length < 20 || (data[0] & 0xf0) != 0x40) {
+      return null;
+    }
+    int ihl = (data[0] & 0x0f) * 4;
+    if (ihl < 20 || data.length < ihl) {
+      return null;
+    }
+    int ttl = data[8] & 0xff;
+    InetAddress src = InetAddress.getByAddress(Arrays.copyOfRange(data, 12, 16));
+    InetAddress dst = InetAddress.getByAddress(Arrays.copyOfRange(data, 16, 20));
+    return new VrrpDatagram(interfaceName, src, dst, ttl, Arrays.copyOfRange(data, ihl, data.length));
+  }
+
+  private VrrpDatagram parseIpv6(byte[] data) throws UnknownHostException {
+    // a raw IPv6 socket delivers only the payload: the hop limit and destination arrive as control messages
+    InetAddress src = Inet6Address.getByAddress(null, name.getByteArray(8, 16), -1);
+    int ttl = -1;
+    InetAddress dst = null;
+    long controlLen = msghdr.getLong(40);
+    long off = 0;
+    while (off + 16 <= controlLen) {
+      long len = control.getLong(off);
+      int level = control.getInt(off + 8);
+      int type = control.getInt(off + 12);
+      if (len < 16) {
+        break;
+      }
+      if (level == LibC.IPPROTO_IPV6 && type == LibC.IPV6_HOPLIMIT) {
+        ttl = control.getInt(off + 16);
+      } else if (level == LibC.IPPROTO_IPV6 && type == LibC.IPV6_PKTINFO) {
+        dst = Inet6Address.getByAddress(null, control.getByteArray(off + 16, 16), -1);
+      }
+      off += (len + 7) & ~7L;
+    }
+    if (dst == null) {
+      return null;
+    }
+    return new VrrpDatagram(interfaceName, src, dst, ttl, data);
+  }
+
+  private void setInt(String what, int level, int option, int value) throws IOException {
+    setsockopt(what, level, option, ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array());
+  }
+
+  private void setsockopt(String what, int level, int option, byte[] value) throws IOException {
+    if (LibC.setsockopt(fd, level, option, value, value.length) < 0) {
+      throw new SocketException("set up VRRP socket: " + what, Native.getLastError());
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      LibC.close(fd);
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package dev.lbkit.vrrp.internal.linux;
+
+import dev.lbkit.api.AddressFamily;
+import dev.lbkit.ipvs.internal.netlink.Errno;
+import dev.lbkit.ipvs.internal.netlink.Netlink;
+import dev.lbkit.ipvs.internal.netlink.NetlinkAttributes;
+import dev.lbkit.ipvs.internal.netlink.NetlinkConnection;
+import dev.lbkit.ipvs.internal.netlink.NetlinkException;
+import dev.lbkit.ipvs.internal.netlink.NetlinkMessage;
+import dev.lbkit.ipvs.internal.netlink.NetlinkMessageWriter;
+import dev.lbkit.ipvs.internal.netlink.NetlinkProtocol;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * Interface addresses through rtnetlink (RTM_NEWADDR, RTM_DELADDR, RTM_GETADDR), on the shared netlink layer of
+ * lb-ipvs. Thread-safe (the connection serializes exchanges).
+ */
+final class Rtnetlink implements AutoCloseable {
+  static final int RTM_NEWADDR = 20; // RTM_NEWADDR
+  static final int RTM_DELADDR = 21; // RTM_DELADDR
+  static final int RTM_GETADDR = 22; // RTM_GETADDR
+  static final int IFA_ADDRESS = 1; // IFA_ADDRESS
+  static final int IFA_LOCAL = 2; // IFA_LOCAL
+  static final int IFA_F_SECONDARY = 0x01; // IFA_F_SECONDARY
+  static final int IFA_F_NODAD = 0x02; // IFA_F_NODAD: a VIP must not wait for duplicate address detection
+  static final int RT_SCOPE_UNIVERSE = 0; // RT_SCOPE_UNIVERSE
+  static final int RT_SCOPE_LINK = 253; // RT_SCOPE_LINK
+
+  private final NetlinkConnection connection;
+
+  private Rtnetlink(NetlinkConnection connection) {
+    this.connection = connection;
+  }
+
+  /**
+   * Opens a NETLINK_ROUTE connection.
+   *
+   * @throws IOException if netlink is unavailable
+   */
+  static Rtnetlink open() throws IOException {
+    try {
+      return new Rtnetlink(NetlinkConnection.open(NetlinkProtocol.ROUTE));
+    } catch (UnsupportedOperationException e) {
+      throw new IOException("rtnetlink is unavailable here: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The interface index.
+   *
+   * @throws IOException if there is no such interface in this network namespace
+   */
+  static int ifindex(String interfaceName) throws IOException {
+    NetworkInterface ni;
+    try {
+      ni = NetworkInterface.getByName(interfaceName);
+    } catch (SocketException e) {
+      throw new IOException("look up interface '" + interfaceName + "': " + e.getMessage(), e);
+    }
+    if (ni == null) {
+      throw new IOException("interface '" + interfaceName + "' does not exist (ip link show lists the interfaces of "
+          + "this network namespace)");
+    }
+    return ni.getIndex();
+  }
+
+  /** One address of an interface as the kernel lists it. */
+  record Address(InetAddress address, int prefixLength, int flags, int scope) {}
+
+  /** The addresses of one family on the interface, in the kernel's order (primary before secondary). */
+  List<Address> addresses(int ifindex, AddressFamily family) throws IOException {
+    NetlinkMessageWriter w = new NetlinkMessageWriter().begin(RTM_GETADDR, 0);
+    ifaddrmsg(w, family, 0, 0, 0, 0);
+    List<Address> all = connection.dump("list addresses", w.end(), m -> decode(m, ifindex));
+    return all.stream().filter(a -> AddressFamily.of(a.address()) == family).toList();
+  }
+
+  private static Address decode(NetlinkMessage m, int ifindex) throws NetlinkException {
+    if (m.type() != RTM_NEWADDR) {
+      return null;
+    }
+    ByteBuffer p = m.payload();
+    int prefix = p.get(1) & 0xff;
+    int flags = p.get(2) & 0xff;
+    int scope = p.get(3) & 0xff;
+    int index = p.getInt(4);
+    if (index != ifindex) {
+      return null;
+    }
+    NetlinkAttributes attrs = m.attributesAfter(8);
+    byte[] raw = attrs.has(IFA_LOCAL) ? attrs.bytes(IFA_LOCAL) : attrs.has(IFA_ADDRESS) ? attrs.bytes(IFA_ADDRESS)
+        : null;
+    if (raw == null || (raw.length != 4 && raw.length != 16)) {
+      return null;
+    }
+    try {
+      InetAddress a = raw.length == 16 ? Inet6Address.getByAddress(null, raw, -1) : InetAddress.getByAddress(raw);
+      return new Address(a, prefix, flags, scope);
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * Adds an address; already present is fine.
+   *
+   * @throws IOException with errno; EPERM explains CAP_NET_ADMIN
+   */
+  void add(int ifindex, String interfaceName, InetAddress address, int prefixLength) throws IOException {
+    AddressFamily family = AddressFamily.of(address);
+    NetlinkMessageWriter w = new NetlinkMessageWriter().begin(RTM_NEWADDR, Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL);
+    ifaddrmsg(w, family, prefixLength, family == AddressFamily.IPV6 ? IFA_F_NODAD : 0, RT_SCOPE_UNIVERSE, ifindex);
+    w.attrBytes(IFA_LOCAL, address.getAddress()).attrBytes(IFA_ADDRESS, address.getAddress());
+    String op = "add " + address.getHostAddress() + "/" + prefixLength + " to " + interfaceName;
+    try {
+      connection.execute(op, w.end());
+    } catch (NetlinkException e) {
+      if (e.errno() != Errno.EEXIST) {
+        throw explain(e, op);
+      }
+    }
+  }
+
+  /**
+   * Removes an address; already absent is fine.
+   *
+   * @throws IOException with errno; EPERM explains CAP_NET_ADMIN
+   */
+  void remove(int ifindex, String interfaceName, InetAddress address, int prefixLength) throws IOException {
+    AddressFamily family = AddressFamily.of(address);
+    NetlinkMessageWriter w = new NetlinkMessageWriter().begin(RTM_DELADDR, 0);
+    ifaddrmsg(w, family, prefixLength, 0, RT_SCOPE_UNIVERSE, ifindex);
+    w.attrBytes(IFA_LOCAL, address.getAddress()).attrBytes(IFA_ADDRESS, address.getAddress());
+    String op = "remove " + address.getHostAddress() + "/" + prefixLength + " from " + interfaceName;
+    try {
+      connection.execute(op, w.end());
+    } catch (NetlinkException e) {
+      if (e.errno() != Errno.EADDRNOTAVAIL && e.errno() != Errno.ENOENT && e.errno() != Errno.ENODEV) {
+        throw explain(e, op);
+      }
+    }
+  }
+
+  private static IOException explain(NetlinkException e, String op) {
+    if (e.errno() == Errno.EPERM || e.errno() == Errno.EACCES) {
+      return new IOException(op + ": operation not permitted (EPERM); changing addresses needs CAP_NET_ADMIN", e);
+    }
+    return e;
+  }
+
+  /** {@code struct ifaddrmsg}: family, prefix length, flags, scope, interface index. */
+  private static void ifaddrmsg(NetlinkMessageWriter w, AddressFamily family, int prefix, int flags, int scope,
+      int ifindex) {
+    w.u8(family.linuxValue()).u8(prefix).u8(flags).u8(scope).u32(ifindex);
+  }
+
+  @Override
+  public void close() throws IOException {
+    connection.close();
+  }
+}

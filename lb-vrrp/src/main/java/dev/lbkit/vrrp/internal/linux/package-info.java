@@ -1,0 +1,6 @@
+/**
+ * The Linux edge of the VRRP engine: raw IP protocol 112 sockets with multicast membership and TTL 255, gratuitous
+ * ARP / unsolicited neighbour advertisements, and virtual addresses through rtnetlink on lb-ipvs's shared netlink
+ * layer. The only package of lb-vrrp that imports JNA.
+ */
+package dev.lbkit.vrrp.internal.linux;

@@ -39,6 +39,7 @@ final class LibC {
   static final int SOCK_RAW = 3;
   static final int SOCK_CLOEXEC = 0x80000;
   static final int SOL_SOCKET = 1;
+  static final int SO_RCVBUF = 8; // SO_RCVBUF
   static final int SO_BINDTODEVICE = 25; // SO_BINDTODEVICE: char[IFNAMSIZ]
   static final int IPPROTO_IP = 0;
   static final int IPPROTO_IPV6 = 41;

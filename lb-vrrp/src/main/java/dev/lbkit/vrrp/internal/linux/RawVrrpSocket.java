@@ -14,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A raw socket for IP protocol 112 on one interface and family: joined to 224.0.0.18 / ff02::12, sending with TTL /
- * hop limit 255 and TOS 0xc0 from the interface's primary address, multicast loop off. Not thread-safe: the
+ * Raw sockets for IP protocol 112 on one interface and family: a receiving one joined to 224.0.0.18 / ff02::12, and
+ * a sending one bound to the interface's primary address with TTL / hop limit 255, TOS 0xc0 and multicast loop off.
+ * Two sockets because a raw socket bound to a unicast address only receives datagrams addressed to it, and the
+ * sender must be bound so the kernel sends from the very address the v3 checksum covers. Not thread-safe: the
  * engine thread uses it; {@link #close()} may come from elsewhere once the engine stopped.
  */
 final class RawVrrpSocket implements AutoCloseable {
@@ -25,6 +27,7 @@ final class RawVrrpSocket implements AutoCloseable {
   private final String interfaceName;
   private final AddressFamily family;
   private final int fd;
+  private int sendFd = -1;
   private final Memory buffer = new Memory(BUFFER);
   private final Memory control = new Memory(256);
   private final Memory name = new Memory(28);
@@ -61,49 +64,69 @@ final class RawVrrpSocket implements AutoCloseable {
     if (cause != null) {
       throw new IOException("VRRP raw sockets are unavailable here: " + cause, cause);
     }
+    RawVrrpSocket s = new RawVrrpSocket(interfaceName, family, rawSocket(interfaceName, family));
+    try {
+      s.setupReceiver(ifindex);
+      s.sendFd = rawSocket(interfaceName, family);
+      s.setupSender(ifindex, source);
+      return s;
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  private static int rawSocket(String interfaceName, AddressFamily family) throws IOException {
     int domain = family == AddressFamily.IPV4 ? LibC.AF_INET : LibC.AF_INET6;
     int fd = LibC.socket(domain, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, IPPROTO_VRRP);
     if (fd < 0) {
       throw new SocketException("open raw socket for VRRP (IP protocol 112, " + family + ") on " + interfaceName,
           Native.getLastError());
     }
-    RawVrrpSocket s = new RawVrrpSocket(interfaceName, family, fd);
-    try {
-      byte[] dev = Arrays.copyOf(interfaceName.getBytes(StandardCharsets.US_ASCII), 16);
-      s.setsockopt("SO_BINDTODEVICE " + interfaceName, LibC.SOL_SOCKET, LibC.SO_BINDTODEVICE, dev);
-      if (family == AddressFamily.IPV4) {
-        byte[] mreqn = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder())
-            .put(new byte[] {(byte) 224, 0, 0, 18}).put(new byte[4]).putInt(ifindex).array();
-        s.setsockopt("join 224.0.0.18 on " + interfaceName, LibC.IPPROTO_IP, LibC.IP_ADD_MEMBERSHIP, mreqn);
-        byte[] mif = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder())
-            .put(new byte[4]).put(source.getAddress()).putInt(ifindex).array();
-        s.setsockopt("IP_MULTICAST_IF", LibC.IPPROTO_IP, LibC.IP_MULTICAST_IF, mif);
-        s.setInt("IP_MULTICAST_TTL 255", LibC.IPPROTO_IP, LibC.IP_MULTICAST_TTL, 255);
-        s.setInt("IP_TTL 255", LibC.IPPROTO_IP, LibC.IP_TTL, 255);
-        s.setInt("IP_MULTICAST_LOOP 0", LibC.IPPROTO_IP, LibC.IP_MULTICAST_LOOP, 0);
-        s.setInt("IP_TOS 0xc0", LibC.IPPROTO_IP, LibC.IP_TOS, 0xc0);
-      } else {
-        byte[] mreq = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder())
-            .put(InetAddress.getByName("ff02::12").getAddress()).putInt(ifindex).array();
-        s.setsockopt("join ff02::12 on " + interfaceName, LibC.IPPROTO_IPV6, LibC.IPV6_ADD_MEMBERSHIP, mreq);
-        s.setInt("IPV6_MULTICAST_IF", LibC.IPPROTO_IPV6, LibC.IPV6_MULTICAST_IF, ifindex);
-        s.setInt("IPV6_MULTICAST_HOPS 255", LibC.IPPROTO_IPV6, LibC.IPV6_MULTICAST_HOPS, 255);
-        s.setInt("IPV6_UNICAST_HOPS 255", LibC.IPPROTO_IPV6, LibC.IPV6_UNICAST_HOPS, 255);
-        s.setInt("IPV6_MULTICAST_LOOP 0", LibC.IPPROTO_IPV6, LibC.IPV6_MULTICAST_LOOP, 0);
-        s.setInt("IPV6_TCLASS 0xc0", LibC.IPPROTO_IPV6, LibC.IPV6_TCLASS, 0xc0);
-        s.setInt("IPV6_RECVHOPLIMIT", LibC.IPPROTO_IPV6, LibC.IPV6_RECVHOPLIMIT, 1);
-        s.setInt("IPV6_RECVPKTINFO", LibC.IPPROTO_IPV6, LibC.IPV6_RECVPKTINFO, 1);
-      }
-      // bound to the primary address, the kernel sends from the very address the v3 checksum covers
-      byte[] sa = sockaddr(source, ifindex);
-      if (LibC.bind(fd, sa, sa.length) < 0) {
-        throw new SocketException("bind VRRP socket to " + source.getHostAddress() + " on " + interfaceName,
-            Native.getLastError());
-      }
-      return s;
-    } catch (IOException | RuntimeException e) {
-      s.close();
-      throw e;
+    return fd;
+  }
+
+  private void setupReceiver(int ifindex) throws IOException {
+    byte[] dev = Arrays.copyOf(interfaceName.getBytes(StandardCharsets.US_ASCII), 16);
+    setsockopt(fd, "SO_BINDTODEVICE " + interfaceName, LibC.SOL_SOCKET, LibC.SO_BINDTODEVICE, dev);
+    if (family == AddressFamily.IPV4) {
+      byte[] mreqn = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder())
+          .put(new byte[] {(byte) 224, 0, 0, 18}).put(new byte[4]).putInt(ifindex).array();
+      setsockopt(fd, "join 224.0.0.18 on " + interfaceName, LibC.IPPROTO_IP, LibC.IP_ADD_MEMBERSHIP, mreqn);
+    } else {
+      byte[] mreq = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder())
+          .put(InetAddress.getByName("ff02::12").getAddress()).putInt(ifindex).array();
+      setsockopt(fd, "join ff02::12 on " + interfaceName, LibC.IPPROTO_IPV6, LibC.IPV6_ADD_MEMBERSHIP, mreq);
+      setInt(fd, "IPV6_RECVHOPLIMIT", LibC.IPPROTO_IPV6, LibC.IPV6_RECVHOPLIMIT, 1);
+      setInt(fd, "IPV6_RECVPKTINFO", LibC.IPPROTO_IPV6, LibC.IPV6_RECVPKTINFO, 1);
+    }
+  }
+
+  private void setupSender(int ifindex, InetAddress source) throws IOException {
+    byte[] dev = Arrays.copyOf(interfaceName.getBytes(StandardCharsets.US_ASCII), 16);
+    setsockopt(sendFd, "SO_BINDTODEVICE " + interfaceName, LibC.SOL_SOCKET, LibC.SO_BINDTODEVICE, dev);
+    // never read: keep what the kernel queues on it small
+    setInt(sendFd, "SO_RCVBUF", LibC.SOL_SOCKET, LibC.SO_RCVBUF, 1);
+    if (family == AddressFamily.IPV4) {
+      byte[] mif = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder())
+          .put(new byte[4]).put(source.getAddress()).putInt(ifindex).array();
+      setsockopt(sendFd, "IP_MULTICAST_IF", LibC.IPPROTO_IP, LibC.IP_MULTICAST_IF, mif);
+      setInt(sendFd, "IP_MULTICAST_TTL 255", LibC.IPPROTO_IP, LibC.IP_MULTICAST_TTL, 255);
+      setInt(sendFd, "IP_TTL 255", LibC.IPPROTO_IP, LibC.IP_TTL, 255);
+      setInt(sendFd, "IP_MULTICAST_LOOP 0", LibC.IPPROTO_IP, LibC.IP_MULTICAST_LOOP, 0);
+      setInt(sendFd, "IP_TOS 0xc0", LibC.IPPROTO_IP, LibC.IP_TOS, 0xc0);
+    } else {
+      setInt(sendFd, "IPV6_MULTICAST_IF", LibC.IPPROTO_IPV6, LibC.IPV6_MULTICAST_IF, ifindex);
+      setInt(sendFd, "IPV6_MULTICAST_HOPS 255", LibC.IPPROTO_IPV6, LibC.IPV6_MULTICAST_HOPS, 255);
+      setInt(sendFd, "IPV6_UNICAST_HOPS 255", LibC.IPPROTO_IPV6, LibC.IPV6_UNICAST_HOPS, 255);
+      setInt(sendFd, "IPV6_MULTICAST_LOOP 0", LibC.IPPROTO_IPV6, LibC.IPV6_MULTICAST_LOOP, 0);
+      setInt(sendFd, "IPV6_TCLASS 0xc0", LibC.IPPROTO_IPV6, LibC.IPV6_TCLASS, 0xc0);
+    }
+    // bound to the primary address, the kernel sends from the very address the v3 checksum covers
+    byte[] sa = sockaddr(source, ifindex);
+    if (LibC.bind(sendFd, sa, sa.length) < 0) {
+      throw new SocketException("bind VRRP socket to " + source.getHostAddress() + " on " + interfaceName,
+          Native.getLastError());
     }
   }
 
@@ -123,7 +146,7 @@ final class RawVrrpSocket implements AutoCloseable {
   void send(VrrpDatagram d, int ifindex) throws IOException {
     byte[] payload = d.payload();
     byte[] sa = sockaddr(d.destination(), ifindex);
-    long n = LibC.sendto(fd, payload, payload.length, 0, sa, sa.length);
+    long n = LibC.sendto(sendFd, payload, payload.length, 0, sa, sa.length);
     if (n < 0) {
       throw new SocketException("send VRRP advertisement to " + d.destination().getHostAddress() + " on "
           + interfaceName, Native.getLastError());
@@ -199,11 +222,11 @@ final class RawVrrpSocket implements AutoCloseable {
     return new VrrpDatagram(interfaceName, src, dst, ttl, data);
   }
 
-  private void setInt(String what, int level, int option, int value) throws IOException {
-    setsockopt(what, level, option, ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array());
+  private static void setInt(int fd, String what, int level, int option, int value) throws IOException {
+    setsockopt(fd, what, level, option, ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array());
   }
 
-  private void setsockopt(String what, int level, int option, byte[] value) throws IOException {
+  private static void setsockopt(int fd, String what, int level, int option, byte[] value) throws IOException {
     if (LibC.setsockopt(fd, level, option, value, value.length) < 0) {
       throw new SocketException("set up VRRP socket: " + what, Native.getLastError());
     }
@@ -214,6 +237,9 @@ final class RawVrrpSocket implements AutoCloseable {
     if (!closed) {
       closed = true;
       LibC.close(fd);
+      if (sendFd >= 0) {
+        LibC.close(sendFd);
+      }
     }
   }
 }

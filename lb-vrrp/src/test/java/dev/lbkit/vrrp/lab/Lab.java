@@ -1,0 +1,279 @@
+package dev.lbkit.vrrp.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drives the project's own lab script ({@code lab/vrrp/vrrp-lab}) from JUnit: namespaces on a bridge, keepalived
+ * peers, and {@link LabNode} processes running lbkit's engine. Each lab gets its own namespace prefix; {@link #close()}
+ * stops what it started (by PID) and deletes its namespaces.
+ */
+public final class Lab implements AutoCloseable {
+  private static final long MS = 1_000_000L;
+  private final Path script;
+  private final String prefix;
+  private final List<Node> nodes = new ArrayList<>();
+
+  private Lab(Path script, String prefix) {
+    this.script = script;
+    this.prefix = prefix;
+  }
+
+  /**
+   * Creates {@code routers} namespaces. Fails (does not skip) without root or keepalived: CI installs them.
+   */
+  public static Lab up(String prefix, int routers) {
+    if (!"root".equals(System.getProperty("user.name"))) {
+      fail("the VRRP interop ITs need root (network namespaces, raw sockets); run as root");
+    }
+    if (!Files.isExecutable(Path.of("/usr/sbin/keepalived"))) {
+      fail("keepalived is missing: .ci/install installs the Debian package");
+    }
+    Path script = Path.of("").toAbsolutePath().getParent().resolve("lab/vrrp/vrrp-lab");
+    if (!Files.isExecutable(script)) {
+      fail("lab script not found at " + script);
+    }
+    Lab lab = new Lab(script, prefix);
+    lab.run("down");
+    lab.run("up", Integer.toString(routers));
+    return lab;
+  }
+
+  public String ns(int i) {
+    return prefix + i;
+  }
+
+  /** The lab's IPv4 address of router i. */
+  public static String ip(int i) {
+    return "10.98.0." + i;
+  }
+
+  /** Runs a lab command; returns stdout; fails with the output on a non-zero status unless allowed. */
+  public String run(String... args) {
+    return run(List.of(0), args).output;
+  }
+
+  /** Result of a lab command. */
+  public record Result(int status, String output) {}
+
+  public Result run(List<Integer> allowed, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(script.toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("VRRP_LAB_PREFIX", prefix);
+    try {
+      Process p = pb.start();
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        fail("lab " + String.join(" ", args) + " did not finish in 60 s");
+      }
+      if (!allowed.contains(p.exitValue())) {
+        fail("lab " + String.join(" ", args) + " exited " + p.exitValue() + ": " + out);
+      }
+      return new Result(p.exitValue(), out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Namespaces holding the address, as {@code vip-owner} sees them. */
+  public String owners(String vip) {
+    return run(List.of(0, 1, 2), "vip-owner", vip).output.strip();
+  }
+
+  /** Polls every 5 ms until exactly {@code ns} holds the VIP; returns the System.nanoTime it was seen. */
+  public long awaitOwner(String vip, String ns, long timeoutMs) {
+    long deadline = System.nanoTime() + timeoutMs * MS;
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      last = owners(vip);
+      if (last.equals(ns)) {
+        return System.nanoTime();
+      }
+      sleepMs(5);
+    }
+    return fail("after " + timeoutMs + " ms " + vip + " is held by [" + last + "], expected [" + ns + "]");
+  }
+
+  public static void sleepMs(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Starts keepalived in router i with lab options. */
+  public void keepalived(int i, String... options) {
+    List<String> a = new ArrayList<>(List.of("keepalived", ns(i)));
+    a.addAll(List.of(options));
+    run(a.toArray(new String[0]));
+  }
+
+  /** The keepalived log of router i. */
+  public String keepalivedLog(int i) {
+    try {
+      return Files.readString(Path.of("/tmp/vrrp-lab-" + prefix, ns(i), "keepalived.log"));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** Starts a {@link LabNode} in router i; waits until it printed READY. */
+  public Node node(int i, String... args) {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(i),
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+        LabNode.class.getName()));
+    cmd.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      p.getOutputStream().close();
+      Node n = new Node(p, ns(i));
+      nodes.add(n);
+      n.awaitLine("READY", 20_000);
+      return n;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A running LabNode: its output lines arrive on a queue. */
+  public static final class Node {
+    final Process process;
+    final String ns;
+    final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    final List<String> all = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    Node(Process process, String ns) {
+      this.process = process;
+      this.ns = ns;
+      Thread t = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+            StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = r.readLine()) != null) {
+            all.add(line);
+            lines.add(line);
+          }
+        } catch (IOException e) {
+          lines.add("EOF " + e);
+        }
+      }, "labnode-" + ns);
+      t.setDaemon(true);
+      t.start();
+    }
+
+    /** Waits for the next line starting with {@code prefix}, skipping others. */
+    public String awaitLine(String prefix, long timeoutMs) {
+      long deadline = System.nanoTime() + timeoutMs * MS;
+      try {
+        while (true) {
+          long left = deadline - System.nanoTime();
+          String l = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
+          if (l == null) {
+            return fail("node in " + ns + ": no '" + prefix + "' line in " + timeoutMs + " ms; output " + all);
+          }
+          if (l.startsWith(prefix)) {
+            return l;
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** Waits for a transition to {@code to} and returns its System.nanoTime stamp. */
+    public long awaitState(String to, long timeoutMs) {
+      long deadline = System.nanoTime() + timeoutMs * MS;
+      while (true) {
+        long left = (deadline - System.nanoTime()) / MS;
+        String l = awaitLine("STATE ", Math.max(1, left));
+        String[] f = l.split(" ", 5);
+        if (f[2].equals(to)) {
+          return Long.parseLong(f[3]);
+        }
+      }
+    }
+
+    /** The lines printed so far. */
+    public List<String> output() {
+      return List.copyOf(all);
+    }
+
+    /** SIGTERM (by the PID we started), then waits for exit; returns the exit status. */
+    public int terminate() {
+      return signalAndWait(false);
+    }
+
+    /** SIGKILL, like a crash. */
+    public int kill() {
+      return signalAndWait(true);
+    }
+
+    private int signalAndWait(boolean kill) {
+      // ip netns exec execs java, so the PID we started is the JVM itself
+      ProcessHandle h = process.toHandle();
+      if (kill) {
+        h.destroyForcibly();
+      } else {
+        h.destroy();
+      }
+      try {
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          return fail("node in " + ns + " did not exit within 15 s");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      return process.exitValue();
+    }
+
+    public boolean alive() {
+      return process.isAlive();
+    }
+  }
+
+  /** Deletes an address by hand, as a dead host's would vanish. */
+  public void deleteAddress(int i, String cidr) {
+    run(List.of(0, 2), "exec", ns(i), "ip", "addr", "del", cidr, "dev", "eth0");
+  }
+
+  @Override
+  public void close() {
+    for (Node n : nodes) {
+      if (n.alive()) {
+        n.kill();
+      }
+    }
+    run("down");
+  }
+
+  /** Fails unless exactly one namespace holds the VIP. */
+  public void assertSingleOwner(String vip, String expected) {
+    assertEquals(expected, owners(vip), "holders of " + vip);
+  }
+}

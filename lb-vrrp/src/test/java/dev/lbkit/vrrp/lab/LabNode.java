@@ -1,0 +1,58 @@
+package dev.lbkit.vrrp.lab;
+
+import dev.lbkit.vrrp.LinuxVrrp;
+import dev.lbkit.vrrp.VrrpConfig;
+import dev.lbkit.vrrp.VrrpRouter;
+import dev.lbkit.vrrp.VrrpStats;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+
+/**
+ * A VRRP router process for the interop ITs, started by {@link Lab} inside a lab namespace with
+ * {@code ip netns exec NS java -cp ... LabNode KEY=VALUE...}. Prints {@code STATE from to nanoTime reason} per
+ * transition (System.nanoTime is CLOCK_MONOTONIC, comparable across processes) and {@code STATS ...} when it exits;
+ * SIGTERM resigns, removes the VIPs and exits 0.
+ */
+public final class LabNode {
+  private LabNode() {}
+
+  public static void main(String[] args) throws Exception {
+    VrrpConfig.Builder b = VrrpConfig.builder("VI").interfaceName("eth0");
+    for (String a : args) {
+      String key = a.substring(0, a.indexOf('='));
+      String value = a.substring(a.indexOf('=') + 1);
+      switch (key) {
+        case "vrid" -> b.vrid(Integer.parseInt(value));
+        case "priority" -> b.priority(Integer.parseInt(value));
+        case "version" -> b.version(Integer.parseInt(value));
+        case "advert" -> b.advertInterval(Duration.ofMillis(Long.parseLong(value)));
+        case "vip" -> b.virtualAddress(value);
+        case "pass" -> b.authPassword(value);
+        case "preempt" -> b.preempt(Boolean.parseBoolean(value));
+        default -> throw new IllegalArgumentException("unknown argument " + a);
+      }
+    }
+    PrintStream out = System.out;
+    VrrpRouter router = LinuxVrrp.routerBuilder().instance(b.build())
+        .listener(e -> {
+          out.println("STATE " + e.from() + " " + e.to() + " " + System.nanoTime() + " " + e.reason());
+          out.flush();
+        }).build();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        router.close();
+      } catch (IOException e) {
+        e.printStackTrace();
+      }
+      VrrpStats s = router.instances().get(0).stats();
+      out.println("STATS sent=" + s.advertisementsSent() + " received=" + s.advertisementsReceived() + " rejected="
+          + s.rejected() + " unclaimed=" + router.unclaimedStats().rejected());
+      out.flush();
+      Runtime.getRuntime().halt(0);
+    }));
+    out.println("READY " + System.nanoTime());
+    out.flush();
+    router.run();
+  }
+}

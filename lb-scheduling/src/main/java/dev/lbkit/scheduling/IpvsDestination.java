@@ -31,6 +31,8 @@ public final class IpvsDestination implements Destination {
 
   /** List position key: a smaller value is nearer the list head. Guarded by the service lock. */
   long sequence;
+  /** Index in the service's current list, -1 when not linked; published with each new list. */
+  private volatile int listIndex = -1;
 
   IpvsDestination(Endpoint endpoint, int id) {
     this.endpoint = endpoint;
@@ -62,6 +64,15 @@ public final class IpvsDestination implements Destination {
    */
   public long listSequence() {
     return sequence;
+  }
+
+  /**
+   * Its index in the service's current destination list (0 = head), or -1 when not linked. Updated whenever the
+   * service publishes a new list; a reader racing with a change may see the index of the previous list, so
+   * check {@code list[index] == this} before relying on it.
+   */
+  public int listIndex() {
+    return listIndex;
   }
 
   @Override
@@ -154,6 +165,10 @@ public final class IpvsDestination implements Destination {
 
   void setOverloaded(boolean b) {
     overloaded = b;
+  }
+
+  void setListIndex(int i) {
+    listIndex = i;
   }
 
   void setAvailable(boolean b) {

@@ -56,7 +56,8 @@ import java.util.random.RandomGenerator;
  *       template counts in {@code persistconns}, controls the client's connections, and expires its timeout after
  *       it was last used, but not while it controls connections (then the kernel retries 60 s later and the
  *       template's timeout becomes 60 s). A firewall-mark service groups all ports of the mark under one template.
- *       A template whose destination was removed is dropped and the client rescheduled; a quiesced (weight 0)
+ *       A template whose destination was removed is put out of reach (it still counts in {@code persistconns} until
+ *       its own timer ends it) and the client is rescheduled under a new template; a quiesced (weight 0)
  *       destination keeps its persistent clients unless {@link Builder#expireQuiescentTemplate} is set, as with the
  *       sysctl of that name.
  *   <li>Time: a clock in milliseconds moved only by {@link #advanceTime}; lblc/lblcr timers and template expiry run
@@ -84,6 +85,8 @@ public final class IpvsService {
   private final List<IpvsDestination> created = new ArrayList<>();
   private final Map<Endpoint, IpvsDestination> byEndpoint = new HashMap<>();
   private final Map<PersistenceTemplate.Key, PersistenceTemplate> templates = new HashMap<>();
+  /** Templates invalidated by ip_vs_check_template: no longer found, but alive (and counted) until their timer. */
+  private final List<PersistenceTemplate> invalidated = new ArrayList<>();
   private long headSequence;
   private volatile long now;
 
@@ -254,10 +257,10 @@ public final class IpvsService {
     return now;
   }
 
-  /** Live persistence templates. */
+  /** Live persistence templates, including invalidated ones that have not expired yet. */
   public int persistenceTemplates() {
     synchronized (lock) {
-      return templates.size();
+      return templates.size() + invalidated.size();
     }
   }
 
@@ -355,7 +358,8 @@ public final class IpvsService {
       System.arraycopy(old, 0, next, 0, index);
       System.arraycopy(old, index + 1, next, index, old.length - index - 1);
       d.setAvailable(false);
-      list = next;
+      d.setListIndex(-1);
+      publish(next);
       scheduler.removed(d, index);
     }
   }
@@ -406,6 +410,13 @@ public final class IpvsService {
     throw new IllegalStateException("destination " + d + " is not linked");
   }
 
+  private void publish(IpvsDestination[] next) {
+    for (int i = 0; i < next.length; i++) {
+      next[i].setListIndex(i);
+    }
+    list = next;
+  }
+
   /** {@code __ip_vs_update_dest}. */
   private void update(IpvsDestination d, int weight, int upper, int lower, boolean add) {
     if (add || weight != 0) {
@@ -423,7 +434,7 @@ public final class IpvsService {
       next[0] = d;
       System.arraycopy(old, 0, next, 1, old.length);
       d.sequence = --headSequence;
-      list = next;
+      publish(next);
       scheduler.added(d);
     } else {
       scheduler.edited(d);
@@ -453,7 +464,9 @@ public final class IpvsService {
         PersistenceTemplate.Key k = templateKey(flow);
         template = templates.get(k);
         if (template != null && !templateValid(template)) {
-          expireTemplate(template);
+          // the kernel rehashes it out of reach and lets its own timer end it; it stays in persistconns till then
+          templates.remove(k);
+          invalidated.add(template);
           template = null;
         }
         if (template == null) {
@@ -548,6 +561,7 @@ public final class IpvsService {
     }
     t.expired = true;
     templates.remove(t.key(), t);
+    invalidated.remove(t);
     IpvsDestination d = t.destination();
     d.setPersistent(d.persistentConnections() - 1);
     clearOverloadOnUnbind(d);
@@ -606,7 +620,9 @@ public final class IpvsService {
   }
 
   private void expireTemplatesUntil(long target) {
-    for (PersistenceTemplate t : new ArrayList<>(templates.values())) {
+    List<PersistenceTemplate> all = new ArrayList<>(templates.values());
+    all.addAll(invalidated);
+    for (PersistenceTemplate t : all) {
       if (t.dueMillis > target) {
         continue;
       }

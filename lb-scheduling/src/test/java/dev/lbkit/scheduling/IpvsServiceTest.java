@@ -170,13 +170,21 @@ final class IpvsServiceTest {
     IpvsConnection c = svc.connect(flow("198.51.100.7", 1000)).orElseThrow();
     IpvsDestination home = c.destination();
     svc.setWeight(home.endpoint(), 0);
-    assertSame(home, svc.connect(flow("198.51.100.7", 1001)).orElseThrow().destination(),
-        "weight 0 keeps existing persistent clients");
+    IpvsConnection again = svc.connect(flow("198.51.100.7", 1001)).orElseThrow();
+    assertSame(home, again.destination(), "weight 0 keeps existing persistent clients");
     assertNotEquals(home, svc.connect(flow("198.51.100.8", 1001)).orElseThrow().destination(),
         "new clients avoid the quiesced destination");
     svc.removeDestination(home.endpoint());
-    assertNotEquals(home, svc.connect(flow("198.51.100.7", 1002)).orElseThrow().destination(),
-        "a removed destination's template is dropped and the client rescheduled");
+    IpvsConnection moved = svc.connect(flow("198.51.100.7", 1002)).orElseThrow();
+    assertNotEquals(home, moved.destination(), "a removed destination's template is dropped, the client rescheduled");
+    assertEquals(1, home.persistentConnections(), "the invalidated template lives on until its timer");
+    c.close();
+    svc.advanceTime(Duration.ofSeconds(300));
+    assertEquals(1, home.persistentConnections(), "still controls a connection: retried every 60 s");
+    again.close();
+    svc.advanceTime(Duration.ofSeconds(60));
+    assertEquals(0, home.persistentConnections());
+    assertEquals(2, moved.destination().persistentConnections(), "templates of .8 and of the rescheduled .7");
   }
 
   @Test

@@ -9,7 +9,8 @@ import dev.lbkit.scheduling.IpvsDestination;
  * OVERLOAD and with weight above 0; the kernel's strict {@code >} keeps the one nearest the list head on a tie.
  * Connections are ignored. Nothing eligible: empty.
  *
- * <p>How: no scan; a heap ordered by (weight descending, list position), re-filed on weight and flag changes.
+ * <p>How: no scan; a heap ordered by (weight descending, list position), re-filed on weight and flag changes;
+ * a pick is one volatile read of the published top.
  */
 public final class FoScheduler extends IndexedIpvsScheduler {
   /** The name {@code ipvsadm -s} takes. */

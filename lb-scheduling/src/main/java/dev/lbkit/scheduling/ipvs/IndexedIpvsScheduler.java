@@ -8,10 +8,13 @@ import dev.lbkit.scheduling.internal.DestinationHeap;
 /**
  * An IPVS scheduler that answers from a {@link DestinationHeap} of the eligible linked destinations instead of
  * scanning the list. Subclasses give the order (their kernel formula, ties to the list head) and the eligibility
- * rule; every hook re-files the one destination that changed.
+ * rule; every hook re-files the one destination that changed (O(log n)) and publishes the new answer, so a pick
+ * is a single volatile read.
  */
 abstract class IndexedIpvsScheduler extends IpvsScheduler {
   protected final DestinationHeap heap;
+  /** The current answer, recomputed after every change and read by picks without the lock. */
+  private volatile IpvsDestination top;
 
   protected IndexedIpvsScheduler() {
     heap = new DestinationHeap(this::before);
@@ -23,14 +26,29 @@ abstract class IndexedIpvsScheduler extends IpvsScheduler {
   /** Whether a linked destination may be picked at all. */
   protected abstract boolean eligible(IpvsDestination d);
 
-  /** Re-files one destination after any change. */
+  /** Re-files one destination after any change and republishes the answer. */
   protected void refile(IpvsDestination d) {
     heap.set(d, d.available() && eligible(d));
+    top = best();
+  }
+
+  /** The pick for the current state, computed under the lock. */
+  protected IpvsDestination best() {
+    return heap.peek();
+  }
+
+  /**
+   * A pick is one volatile read of the answer the last change computed, so picks take no lock. A pick racing with
+   * a change sees the answer from just before or just after it, much as the kernel's lockless readers do.
+   */
+  @Override
+  protected boolean lockFreePicks() {
+    return true;
   }
 
   @Override
   protected IpvsDestination schedule(Flow flow) {
-    return heap.peek();
+    return top;
   }
 
   @Override

@@ -11,7 +11,7 @@ import dev.lbkit.scheduling.IpvsDestination;
  * Weights matter only through being 0. Nothing eligible: empty.
  *
  * <p>How: no scan. The eligible destinations sit in a heap ordered by (overhead, list position), re-filed in
- * O(log n) whenever a counter, flag or weight of one of them changes; a pick is a peek under the service lock.
+ * O(log n) whenever a counter, flag or weight of one of them changes; the heap top is published after each change and a pick is one volatile read, without the lock.
  */
 public final class LcScheduler extends IndexedIpvsScheduler {
   /** The name {@code ipvsadm -s} takes. */

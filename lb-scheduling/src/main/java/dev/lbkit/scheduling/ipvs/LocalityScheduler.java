@@ -57,6 +57,12 @@ abstract class LocalityScheduler<E extends Entry> extends IndexedIpvsScheduler {
     this.expirationMillis = expirationMillis;
   }
 
+  /** Cache lookups and inserts run under the service lock. */
+  @Override
+  protected boolean lockFreePicks() {
+    return false;
+  }
+
   @Override
   protected boolean eligible(IpvsDestination d) {
     return d.weight() > 0 && !d.overloaded();

@@ -1,6 +1,5 @@
 package dev.lbkit.scheduling.ipvs;
 
-import dev.lbkit.api.sched.Flow;
 import dev.lbkit.scheduling.IpvsDestination;
 import dev.lbkit.scheduling.internal.DestinationHeap;
 
@@ -12,7 +11,8 @@ import dev.lbkit.scheduling.internal.DestinationHeap;
  * idle, the sed choice: the smallest {@code (activeconns + 1) / weight}, 64-bit cross-multiplied, strict, so the one
  * nearest the list head wins a tie. Nothing eligible: empty.
  *
- * <p>How: no scan. Two heaps: the idle eligible destinations by list position, and all eligible ones in sed order.
+ * <p>How: no scan. Two heaps: the idle eligible destinations by list position, and all eligible ones in sed order;
+ * the answer is published after each change and a pick is one volatile read.
  */
 public final class NqScheduler extends IndexedIpvsScheduler {
   /** The name {@code ipvsadm -s} takes. */
@@ -41,13 +41,12 @@ public final class NqScheduler extends IndexedIpvsScheduler {
 
   @Override
   protected void refile(IpvsDestination d) {
-    boolean e = d.available() && eligible(d);
-    heap.set(d, e);
-    idle.set(d, e && d.activeConnections() == 0);
+    idle.set(d, d.available() && eligible(d) && d.activeConnections() == 0);
+    super.refile(d);
   }
 
   @Override
-  protected IpvsDestination schedule(Flow flow) {
+  protected IpvsDestination best() {
     IpvsDestination d = idle.peek();
     return d != null ? d : heap.peek();
   }

@@ -20,7 +20,7 @@ import java.util.Map;
  * at the list head is therefore reached only after the scan wraps.
  *
  * <p>Cost: O(1) per pick while destinations are eligible; a run of ineligible ones is scanned, as in the kernel.
- * Picks run under the service lock.
+ * Picks take no lock (see {@link #lockFreePicks()}).
  */
 public final class RrScheduler extends IpvsScheduler {
   /** The name {@code ipvsadm -s} takes. */
@@ -29,34 +29,45 @@ public final class RrScheduler extends IpvsScheduler {
   /** A scheduler for one {@link dev.lbkit.scheduling.IpvsService}; services create their own. */
   public RrScheduler() {}
 
-  /** null means the list head. */
-  private IpvsDestination cursor;
-  /** The cursor's index in the current list; checked before use and recomputed if stale. */
-  private int cursorIndex = -1;
+  /** The destination picked last; null means the list head. */
+  private volatile IpvsDestination cursor;
 
   @Override
   public String name() {
     return NAME;
   }
 
+  /**
+   * Picks without the service lock: the cursor is one volatile reference and the list an immutable snapshot. Threads
+   * racing on the same cursor may both move past the same destination (the kernel serialises them with a spinlock);
+   * a single thread, and every trace, sees the exact kernel sequence.
+   */
+  @Override
+  protected boolean lockFreePicks() {
+    return true;
+  }
+
   @Override
   protected IpvsDestination schedule(Flow flow) {
     IpvsDestination[] list = list();
     int n = list.length;
-    if (cursor == null) {
+    IpvsDestination c = cursor;
+    int start = -1;
+    if (c != null) {
+      start = c.listIndex();
+      if (start < 0 || start >= n || list[start] != c) {
+        start = find(list, c);
+      }
+    }
+    if (start < 0) {
       for (int i = 0; i < n; i++) {
         IpvsDestination d = list[i];
         if (d.weight() > 0 && !d.overloaded()) {
           cursor = d;
-          cursorIndex = i;
           return d;
         }
       }
       return null;
-    }
-    int start = cursorIndex;
-    if (start < 0 || start >= n || list[start] != cursor) {
-      start = find(list, cursor);
     }
     // after the cursor to the end, then from the head up to and including the cursor
     for (int k = 1; k <= n; k++) {
@@ -67,36 +78,26 @@ public final class RrScheduler extends IpvsScheduler {
       IpvsDestination d = list[i];
       if (d.weight() > 0 && !d.overloaded()) {
         cursor = d;
-        cursorIndex = i;
         return d;
       }
     }
     return null;
   }
 
+  /** The index of d, or -1 when a concurrent removal unlinked it (then the scan starts at the head). */
   private static int find(IpvsDestination[] list, IpvsDestination d) {
     for (int i = 0; i < list.length; i++) {
       if (list[i] == d) {
         return i;
       }
     }
-    throw new IllegalStateException("rr cursor " + d + " is not in the list");
-  }
-
-  @Override
-  protected void added(IpvsDestination d) {
-    if (cursor != null) {
-      cursorIndex++;
-    }
+    return -1;
   }
 
   @Override
   protected void removed(IpvsDestination d, int formerIndex) {
     if (cursor == d) {
-      cursorIndex = formerIndex - 1;
-      cursor = cursorIndex < 0 ? null : list()[cursorIndex];
-    } else if (cursor != null && formerIndex < cursorIndex) {
-      cursorIndex--;
+      cursor = formerIndex == 0 ? null : list()[formerIndex - 1];
     }
   }
 

@@ -10,7 +10,7 @@ import dev.lbkit.scheduling.IpvsDestination;
  * weight above 0 and no OVERLOAD, compared by 64-bit cross-multiplication with strict {@code >}, so the one nearest
  * the list head wins a tie. Nothing eligible: empty.
  *
- * <p>How: no scan; a heap ordered by that ratio and list position, re-filed on each change, peeked under the lock.
+ * <p>How: no scan; a heap ordered by that ratio and list position, re-filed on each change; a pick reads the published top without the lock.
  */
 public final class SedScheduler extends IndexedIpvsScheduler {
   /** The name {@code ipvsadm -s} takes. */

@@ -13,7 +13,7 @@ import dev.lbkit.scheduling.IpvsDestination;
  * ratios the one nearest the list head. Nothing eligible: empty.
  *
  * <p>How: no scan. A heap ordered by the cross-multiplied ratio and then list position holds the eligible
- * destinations; each change re-files one destination in O(log n); a pick is a peek under the service lock.
+ * destinations; each change re-files one destination in O(log n); the heap top is published after each change and a pick is one volatile read, without the lock.
  */
 public final class WlcScheduler extends IndexedIpvsScheduler {
   /** The name {@code ipvsadm -s} takes. */

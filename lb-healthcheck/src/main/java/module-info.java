@@ -14,4 +14,8 @@ module dev.lbkit.healthcheck {
   exports dev.lbkit.healthcheck.tcp;
   exports dev.lbkit.healthcheck.http;
   exports dev.lbkit.healthcheck.misc;
+  exports dev.lbkit.healthcheck.smtp;
+  exports dev.lbkit.healthcheck.dns;
+  exports dev.lbkit.healthcheck.udp;
+  exports dev.lbkit.healthcheck.agent;
 }

@@ -81,6 +81,9 @@ final class HostileServersIT {
     c.add(new Case("flood", e -> HttpCheck.builder(e).digest(ANY_MD5).maxBytes(FLOOD_CAP).build(),
         DownReason.TOO_LARGE));
     c.add(new Case("rawflood", e -> HttpCheck.builder(e).build(), DownReason.PROTOCOL_ERROR));
+    c.add(new Case("rawflood", e -> dev.lbkit.healthcheck.agent.AgentCheck.of(e), DownReason.TOO_LARGE));
+    c.add(new Case("rawflood", e -> dev.lbkit.healthcheck.smtp.SmtpCheck.of(e), DownReason.PROTOCOL_ERROR));
+    c.add(new Case("silent", e -> dev.lbkit.healthcheck.agent.AgentCheck.of(e), DownReason.TIMEOUT));
     c.add(new Case("endless-headers", e -> HttpCheck.builder(e).build(), DownReason.PROTOCOL_ERROR));
     c.add(new Case("close-mid-body", e -> HttpCheck.builder(e).digest(ANY_MD5).build(), DownReason.CLOSED));
     c.add(new Case("close-mid-head", e -> HttpCheck.builder(e).build(), DownReason.CLOSED));
@@ -137,7 +140,7 @@ final class HostileServersIT {
       int threadsBefore = Resources.threads();
       long allocatedBefore = Resources.allocatedBytes(loop);
 
-      int threadsDuring = runConcurrently(checker, 5); // 60 hostile attempts, concurrently on one loop thread
+      int threadsDuring = runConcurrently(checker, 5); // 75 hostile attempts, concurrently on one loop thread
 
       long allocated = Resources.allocatedBytes(loop) - allocatedBefore;
       assertEquals(threadsBefore, threadsDuring, "checks must not start threads");

@@ -1,0 +1,233 @@
+package dev.lbkit.healthcheck.dns;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lbkit.api.Endpoint;
+import dev.lbkit.healthcheck.CheckResult;
+import dev.lbkit.healthcheck.Conversation;
+import dev.lbkit.healthcheck.DownReason;
+import dev.lbkit.healthcheck.NetworkCheck;
+import dev.lbkit.healthcheck.Step;
+import dev.lbkit.healthcheck.TlsSettings;
+import dev.lbkit.healthcheck.Transport;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * keepalived {@code DNS_CHECK}: one query over UDP (recursion desired, class IN); up when the response has
+ * RCODE NOERROR and at least one answer record of the queried type and, if expected addresses are given, one of
+ * its A/AAAA answers is among them.
+ *
+ * <pre>{@code
+ * DnsCheck c = DnsCheck.of(Endpoint.parse("10.0.0.53:53"), "www.example.com", "A")
+ *     .expecting(InetAddress.getByName("192.0.2.10"));
+ * }</pre>
+ *
+ * <p>A response with another query id is ignored (it is not ours); a malformed response is
+ * {@link DownReason#PROTOCOL_ERROR}, an error RCODE {@link DownReason#BAD_STATUS}, a missing or different answer
+ * {@link DownReason#CONTENT_MISMATCH}.
+ *
+ * @param target the server
+ * @param name the query name; {@code "."} is the root (keepalived's default with type SOA)
+ * @param type the query type by name: A, NS, CNAME, SOA, PTR, MX, TXT, AAAA, SRV
+ * @param expected addresses of which one must be answered (A/AAAA only); empty: any answer of the type
+ * @param bindTo a local address to bind first
+ */
+public record DnsCheck(Endpoint target, String name, String type, List<InetAddress> expected,
+    Optional<InetAddress> bindTo) implements NetworkCheck {
+
+  private static final Map<String, Integer> TYPES = Map.of("A", 1, "NS", 2, "CNAME", 5, "SOA", 6, "PTR", 12,
+      "MX", 15, "TXT", 16, "AAAA", 28, "SRV", 33);
+  private static final String[] RCODES = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"};
+
+  public DnsCheck {
+    requireNonNull(target, "target");
+    requireNonNull(name, "name");
+    type = requireNonNull(type, "type").toUpperCase(Locale.ROOT);
+    expected = List.copyOf(requireNonNull(expected, "expected"));
+    requireNonNull(bindTo, "bindTo");
+    if (!TYPES.containsKey(type)) {
+      throw new IllegalArgumentException("DNS query type must be one of " + TYPES.keySet() + " but was " + type);
+    }
+    if (!expected.isEmpty() && !type.equals("A") && !type.equals("AAAA")) {
+      throw new IllegalArgumentException("expected addresses need type A or AAAA but the type was " + type);
+    }
+    encodeName(name); // validates
+    if (target.port() == 0) {
+      throw new IllegalArgumentException("DNS check target needs a port but was " + target);
+    }
+  }
+
+  /** Queries {@code name} of {@code type}, accepting any answer of that type. */
+  public static DnsCheck of(Endpoint target, String name, String type) {
+    return new DnsCheck(target, name, type, List.of(), Optional.empty());
+  }
+
+  /** The same check requiring one of these addresses in the answer. */
+  public DnsCheck expecting(InetAddress... addresses) {
+    return new DnsCheck(target, name, type, List.of(addresses), bindTo);
+  }
+
+  static byte[] encodeName(String name) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    String n = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    if (!n.isEmpty()) {
+      for (String label : n.split("\\.", -1)) {
+        byte[] b = label.getBytes(StandardCharsets.US_ASCII);
+        if (b.length == 0 || b.length > 63 || !label.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+          throw new IllegalArgumentException("DNS name '" + name + "' has an empty, too long (over 63) or "
+              + "non-printable label '" + label + "'");
+        }
+        out.write(b.length);
+        out.write(b, 0, b.length);
+      }
+    }
+    out.write(0);
+    if (out.size() > 255) {
+      throw new IllegalArgumentException("DNS name '" + name + "' is longer than 255 bytes");
+    }
+    return out.toByteArray();
+  }
+
+  /** The query message for an id (RFC 1035 4.1). */
+  byte[] query(int id) {
+    byte[] qname = encodeName(name);
+    ByteBuffer b = ByteBuffer.allocate(12 + qname.length + 4);
+    b.putShort((short) id).putShort((short) 0x0100) // RD
+        .putShort((short) 1).putShort((short) 0).putShort((short) 0).putShort((short) 0);
+    b.put(qname).putShort((short) (int) TYPES.get(type)).putShort((short) 1); // class IN
+    return b.array();
+  }
+
+  @Override
+  public Transport transport() {
+    return Transport.UDP;
+  }
+
+  @Override
+  public Optional<TlsSettings> tls() {
+    return Optional.empty();
+  }
+
+  @Override
+  public int maxBytes() {
+    return 256 * 1024;
+  }
+
+  @Override
+  public Conversation newConversation() {
+    int id = ThreadLocalRandom.current().nextInt(1 << 16); // not semantics: makes replies hard to spoof
+    return new Conversation() {
+      @Override
+      public Step onConnected() {
+        return Step.send(ByteBuffer.wrap(query(id)));
+      }
+
+      @Override
+      public Step onReceive(ByteBuffer data, boolean endOfStream) {
+        try {
+          return judge(data.slice(), id);
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+          return Step.finish(new CheckResult.Down(DownReason.PROTOCOL_ERROR, "malformed DNS response: " + e));
+        }
+      }
+    };
+  }
+
+  /*
+   * Header (RFC 1035 4.1.1), 12 bytes:
+   *   ID(16) | QR(1) OPCODE(4) AA TC RD RA Z(3) RCODE(4) | QDCOUNT | ANCOUNT | NSCOUNT | ARCOUNT
+   * then QDCOUNT questions (name, type, class) and ANCOUNT resource records
+   *   (name, type(16), class(16), ttl(32), rdlength(16), rdata).
+   */
+  private Step judge(ByteBuffer m, int id) {
+    if (m.remaining() < 12 || (m.getShort(0) & 0xffff) != id) {
+      return Step.await(); // not the answer to our query
+    }
+    int flags = m.getShort(2) & 0xffff;
+    if ((flags & 0x8000) == 0) {
+      return Step.finish(new CheckResult.Down(DownReason.PROTOCOL_ERROR, "DNS message is not a response"));
+    }
+    int rcode = flags & 0xf;
+    if (rcode != 0) {
+      String rc = rcode < RCODES.length ? RCODES[rcode] : Integer.toString(rcode);
+      return Step.finish(new CheckResult.Down(DownReason.BAD_STATUS, "rcode " + rc + " for " + name + " " + type));
+    }
+    int qd = m.getShort(4) & 0xffff;
+    int an = m.getShort(6) & 0xffff;
+    m.position(12);
+    for (int i = 0; i < qd; i++) {
+      skipName(m);
+      m.position(m.position() + 4);
+    }
+    int want = TYPES.get(type);
+    int matching = 0;
+    List<String> addresses = new ArrayList<>();
+    for (int i = 0; i < an; i++) {
+      skipName(m);
+      int rrType = m.getShort() & 0xffff;
+      m.getShort(); // class
+      m.getInt(); // ttl
+      int len = m.getShort() & 0xffff;
+      byte[] rdata = new byte[len];
+      m.get(rdata);
+      if (rrType != want) {
+        continue;
+      }
+      matching++;
+      if ((rrType == 1 && len == 4) || (rrType == 28 && len == 16)) {
+        try {
+          InetAddress a = InetAddress.getByAddress(rdata);
+          if (expected.contains(a)) {
+            return Step.finish(CheckResult.Up.of(name + " " + type + " " + a.getHostAddress()));
+          }
+          addresses.add(a.getHostAddress());
+        } catch (UnknownHostException e) {
+          throw new IllegalArgumentException("bad address length " + len, e);
+        }
+      }
+    }
+    if (matching == 0) {
+      return Step.finish(new CheckResult.Down(DownReason.CONTENT_MISMATCH, "no " + type + " record for " + name
+          + " in " + an + " answers"));
+    }
+    if (!expected.isEmpty()) {
+      return Step.finish(new CheckResult.Down(DownReason.CONTENT_MISMATCH, name + " " + type + " answered "
+          + addresses + ", expected one of " + expected.stream().map(InetAddress::getHostAddress).toList()));
+    }
+    return Step.finish(CheckResult.Up.of(matching + " " + type + " record(s) for " + name));
+  }
+
+  private static void skipName(ByteBuffer m) {
+    for (int hops = 0; hops < 128; hops++) {
+      int len = m.get() & 0xff;
+      if (len == 0) {
+        return;
+      }
+      if ((len & 0xc0) == 0xc0) {
+        m.get(); // a compression pointer ends the name here
+        return;
+      }
+      if ((len & 0xc0) != 0) {
+        throw new IllegalArgumentException("bad label type " + len);
+      }
+      m.position(m.position() + len);
+    }
+    throw new IllegalArgumentException("name with more than 128 labels");
+  }
+
+  @Override
+  public String describe() {
+    return "DNS " + type + " " + name + " at " + target;
+  }
+}

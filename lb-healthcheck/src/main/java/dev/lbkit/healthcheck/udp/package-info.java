@@ -1,0 +1,2 @@
+/** keepalived {@code UDP_CHECK}: start with {@link dev.lbkit.healthcheck.udp.UdpCheck}. */
+package dev.lbkit.healthcheck.udp;

@@ -1,0 +1,46 @@
+package dev.lbkit.healthcheck.dns;
+
+import static dev.lbkit.healthcheck.Await.down;
+import static dev.lbkit.healthcheck.Await.result;
+import static dev.lbkit.healthcheck.Await.up;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lbkit.api.Endpoint;
+import dev.lbkit.healthcheck.CheckResult;
+import dev.lbkit.healthcheck.DownReason;
+import dev.lbkit.healthcheck.HealthChecker;
+import dev.lbkit.healthcheck.LocalDaemon;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** DNS_CHECK against a real DNS server: dnsmasq on loopback (dnsmasq-base, see .ci/install). */
+final class DnsCheckIT {
+  @Test
+  void realDnsServer_answers_refuses_andIsMissed() throws Exception {
+    int port = LocalDaemon.freeUdpPort();
+    Endpoint dns = Endpoint.parse("127.0.0.1:" + port);
+    try (HealthChecker checker = HealthChecker.builder().build()) {
+      try (LocalDaemon dnsmasq = LocalDaemon.start("dnsmasq", List.of("dnsmasq", "--keep-in-foreground",
+          "--conf-file=/dev/null", "--port=" + port, "--listen-address=127.0.0.1", "--bind-interfaces",
+          "--no-resolv", "--no-hosts", "--pid-file", "--user=root",
+          "--address=/www.lbkit.test/192.0.2.10", "--address=/gone.lbkit.test/"))) {
+        CheckResult first = null;
+        for (int i = 0; i < 50 && (first == null || !first.isUp()); i++) { // dnsmasq needs a moment to bind
+          first = result(checker.checkOnce(DnsCheck.of(dns, "www.lbkit.test", "A"), Duration.ofMillis(400)));
+        }
+        up(first);
+        assertTrue(dnsmasq.alive(), "dnsmasq exited; see target/daemon-dnsmasq.log");
+        up(result(checker.checkOnce(DnsCheck.of(dns, "www.lbkit.test", "A")
+            .expecting(InetAddress.getByName("192.0.2.10")), Duration.ofSeconds(5))));
+        down(result(checker.checkOnce(DnsCheck.of(dns, "www.lbkit.test", "A")
+            .expecting(InetAddress.getByName("192.0.2.99")), Duration.ofSeconds(5))), DownReason.CONTENT_MISMATCH);
+        down(result(checker.checkOnce(DnsCheck.of(dns, "gone.lbkit.test", "A"), Duration.ofSeconds(5))),
+            DownReason.BAD_STATUS);
+      }
+      down(result(checker.checkOnce(DnsCheck.of(dns, "www.lbkit.test", "A"), Duration.ofSeconds(5))),
+          DownReason.REFUSED);
+    }
+  }
+}

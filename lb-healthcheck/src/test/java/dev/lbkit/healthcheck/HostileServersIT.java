@@ -82,7 +82,7 @@ final class HostileServersIT {
         DownReason.TOO_LARGE));
     c.add(new Case("rawflood", e -> HttpCheck.builder(e).build(), DownReason.PROTOCOL_ERROR));
     c.add(new Case("rawflood", e -> dev.lbkit.healthcheck.agent.AgentCheck.of(e), DownReason.TOO_LARGE));
-    c.add(new Case("rawflood", e -> dev.lbkit.healthcheck.smtp.SmtpCheck.of(e), DownReason.PROTOCOL_ERROR));
+    c.add(new Case("rawflood", e -> dev.lbkit.healthcheck.smtp.SmtpCheck.of(e), DownReason.TOO_LARGE));
     c.add(new Case("silent", e -> dev.lbkit.healthcheck.agent.AgentCheck.of(e), DownReason.TIMEOUT));
     c.add(new Case("endless-headers", e -> HttpCheck.builder(e).build(), DownReason.PROTOCOL_ERROR));
     c.add(new Case("close-mid-body", e -> HttpCheck.builder(e).digest(ANY_MD5).build(), DownReason.CLOSED));

@@ -88,7 +88,7 @@ public record SmtpCheck(Endpoint target, String heloName, Optional<InetAddress> 
           Optional<String> line = lines.next(data);
           if (line.isEmpty()) {
             if (lines.overflowed()) {
-              return Step.finish(new CheckResult.Down(DownReason.PROTOCOL_ERROR, "SMTP reply line longer than "
+              return Step.finish(new CheckResult.Down(DownReason.TOO_LARGE, "SMTP reply line longer than "
                   + MAX_LINE + " bytes"));
             }
             return Step.await(); // end of stream without a reply is reported as closed by the engine

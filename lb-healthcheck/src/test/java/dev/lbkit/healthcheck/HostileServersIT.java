@@ -72,7 +72,7 @@ final class HostileServersIT {
 
   private static final String ANY_MD5 = "0123456789abcdef0123456789abcdef";
   /** The byte cap for the flood case: small, so a loaded CI machine reaches it well before the deadline. */
-  private static final int FLOOD_CAP = 128 * 1024;
+  private static final int FLOOD_CAP = 32 * 1024;
 
   private static List<Case> cases() {
     List<Case> c = new ArrayList<>();
@@ -111,9 +111,9 @@ final class HostileServersIT {
   }
 
   /**
-   * Runs every case {@code copies} times at once and asserts the reasons; returns the thread count while they were
-   * in flight. No timing here: on a loaded machine queued TLS handshakes start late, and an attempt's deadline
-   * counts from its start.
+   * Runs every case {@code copies} times at once and asserts each is down (with its reason, or TIMEOUT when the
+   * loaded machine starved it); returns the thread count while they were in flight. The exact reasons and timing
+   * are asserted one case at a time by {@link #runEachAlone}.
    */
   private static int runConcurrently(HealthChecker checker, int copies) {
     List<CompletableFuture<CheckResult>> futures = new ArrayList<>();
@@ -126,7 +126,11 @@ final class HostileServersIT {
     }
     int threadsInFlight = Resources.threads();
     for (int i = 0; i < futures.size(); i++) {
-      Await.down(Await.result(futures.get(i)), all.get(i).expected());
+      CheckResult r = Await.result(futures.get(i));
+      DownReason expected = all.get(i).expected();
+      // a CPU-starved loop may reach an attempt's deadline first; down it must be, by one of the two
+      assertTrue(r instanceof CheckResult.Down && (((CheckResult.Down) r).reason() == expected
+          || ((CheckResult.Down) r).reason() == DownReason.TIMEOUT), all.get(i).server() + ": " + r);
     }
     return threadsInFlight;
   }
@@ -146,7 +150,7 @@ final class HostileServersIT {
       assertEquals(threadsBefore, threadsDuring, "checks must not start threads");
       int fdsAfter = Resources.openFdsSettlingTo(fdsBefore);
       assertTrue(fdsAfter <= fdsBefore, "file descriptors leaked: " + fdsBefore + " before, " + fdsAfter + " after");
-      // 5 floods offered 500 MB; the cap stops each at 128 KiB
+      // the floods offered hundreds of MB; the caps stop each at 32 KiB (HTTP) or 1 KiB (agent)
       assertTrue(allocated < 64L * 1024 * 1024, "the loop thread allocated " + allocated + " bytes");
     }
   }

@@ -27,7 +27,10 @@ final class DnsCheckIT {
           "--no-resolv", "--no-hosts", "--pid-file", "--user=root",
           "--address=/www.lbkit.test/192.0.2.10", "--address=/gone.lbkit.test/"))) {
         CheckResult first = null;
-        for (int i = 0; i < 50 && (first == null || !first.isUp()); i++) { // dnsmasq needs a moment to bind
+        for (int i = 0; i < 100 && (first == null || !first.isUp()); i++) { // dnsmasq needs a moment to bind
+          if (first != null) {
+            Thread.sleep(100);
+          }
           first = result(checker.checkOnce(DnsCheck.of(dns, "www.lbkit.test", "A"), Duration.ofMillis(400)));
         }
         up(first);

@@ -2,7 +2,7 @@ package dev.lbkit.scheduling.ipvs;
 
 import dev.lbkit.api.sched.Flow;
 import dev.lbkit.scheduling.IpvsDestination;
-import dev.lbkit.scheduling.internal.KernelHash;
+import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,7 +22,7 @@ import java.util.Map;
  * {@code lblc_expiration}, default 24 h) every 30 minutes.
  *
  * <p>How: O(1) lookups; the wlc choice comes from a heap and the "some destination is half loaded" test from a
- * count, so nothing scans the list. Picks run under the service lock. IPv6 entries are keyed by the folded address.
+ * count, so nothing scans the list. Picks run under the service lock.
  */
 public final class LblcScheduler extends LocalityScheduler<LblcScheduler.DestEntry> {
   /** The name {@code ipvsadm -s} takes. */
@@ -34,7 +34,7 @@ public final class LblcScheduler extends LocalityScheduler<LblcScheduler.DestEnt
   static final class DestEntry extends LocalityScheduler.Entry {
     IpvsDestination dest;
 
-    DestEntry(int daddr, IpvsDestination dest, long now) {
+    DestEntry(InetAddress daddr, IpvsDestination dest, long now) {
       super(daddr);
       this.dest = dest;
       this.lastuse = now;
@@ -53,7 +53,7 @@ public final class LblcScheduler extends LocalityScheduler<LblcScheduler.DestEnt
 
   @Override
   protected IpvsDestination schedule(Flow flow) {
-    int daddr = KernelHash.foldAddress(flow.destination());
+    InetAddress daddr = flow.destination();
     long now = now();
     DestEntry en = lookup(daddr);
     if (en != null) {
@@ -81,7 +81,7 @@ public final class LblcScheduler extends LocalityScheduler<LblcScheduler.DestEnt
   Map<String, Object> describe(int bucket, DestEntry e) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("bucket", (long) bucket);
-    m.put("daddr", addressText(e.daddr));
+    m.put("daddr", addressText(e));
     m.put("dest", e.dest.name());
     m.put("lastuse", e.lastuse);
     return m;

@@ -2,7 +2,7 @@ package dev.lbkit.scheduling.ipvs;
 
 import dev.lbkit.api.sched.Flow;
 import dev.lbkit.scheduling.IpvsDestination;
-import dev.lbkit.scheduling.internal.KernelHash;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +42,7 @@ public final class LblcrScheduler extends LocalityScheduler<LblcrScheduler.SetEn
     final List<IpvsDestination> set = new ArrayList<>(2);
     long lastmod;
 
-    SetEntry(int daddr, long now) {
+    SetEntry(InetAddress daddr, long now) {
       super(daddr);
       this.lastuse = now;
       this.lastmod = now;
@@ -116,7 +116,7 @@ public final class LblcrScheduler extends LocalityScheduler<LblcrScheduler.SetEn
 
   @Override
   protected IpvsDestination schedule(Flow flow) {
-    int daddr = KernelHash.foldAddress(flow.destination());
+    InetAddress daddr = flow.destination();
     long now = now();
     SetEntry en = lookup(daddr);
     if (en != null) {
@@ -156,7 +156,7 @@ public final class LblcrScheduler extends LocalityScheduler<LblcrScheduler.SetEn
   Map<String, Object> describe(int bucket, SetEntry e) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("bucket", (long) bucket);
-    m.put("daddr", addressText(e.daddr));
+    m.put("daddr", addressText(e));
     m.put("lastuse", e.lastuse);
     m.put("lastmod", e.lastmod);
     m.put("size", (long) e.set.size());

@@ -3,6 +3,8 @@ package dev.lbkit.scheduling.ipvs;
 import dev.lbkit.scheduling.IpvsDestination;
 import dev.lbkit.scheduling.internal.KernelHash;
 import dev.lbkit.scheduling.ipvs.LocalityScheduler.Entry;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,12 +36,16 @@ abstract class LocalityScheduler<E extends Entry> extends IndexedIpvsScheduler {
 
   /** A cache entry; subclasses add the destination or set. */
   public abstract static class Entry {
+    /** The address folded as the kernel hashes it (the IPv4 address itself). */
     public final int daddr;
+    /** The full address when it is IPv6 (the fold alone is not unique), else null. */
+    final InetAddress address6;
     public long lastuse;
     Entry next;
 
-    protected Entry(int daddr) {
-      this.daddr = daddr;
+    protected Entry(InetAddress daddr) {
+      this.daddr = KernelHash.foldAddress(daddr);
+      this.address6 = daddr instanceof Inet4Address ? null : daddr;
     }
   }
 
@@ -100,10 +106,12 @@ abstract class LocalityScheduler<E extends Entry> extends IndexedIpvsScheduler {
     return d.activeConnections() > d.weight() && halfLoadedCount > 0;
   }
 
-  /** The cache entry for a destination address, or null. */
-  protected final E lookup(int daddr) {
+  /** The cache entry for a destination address, or null; compares whole addresses as the kernel does. */
+  protected final E lookup(InetAddress address) {
+    int daddr = KernelHash.foldAddress(address);
+    boolean v4 = address instanceof Inet4Address;
     for (Entry e = buckets[bucket(daddr)]; e != null; e = e.next) {
-      if (e.daddr == daddr) {
+      if (e.daddr == daddr && (v4 ? e.address6 == null : address.equals(e.address6))) {
         @SuppressWarnings("unchecked")
         E found = (E) e;
         return found;
@@ -220,8 +228,12 @@ abstract class LocalityScheduler<E extends Entry> extends IndexedIpvsScheduler {
   /** One entry as a map for {@link #state()}. */
   abstract Map<String, Object> describe(int bucket, E e);
 
-  /** The address part of an entry as text. */
-  protected static String addressText(int daddr) {
-    return ((daddr >>> 24) & 0xff) + "." + ((daddr >>> 16) & 0xff) + "." + ((daddr >>> 8) & 0xff) + "." + (daddr & 0xff);
+  /** The address of an entry as text. */
+  protected static String addressText(Entry e) {
+    if (e.address6 != null) {
+      return dev.lbkit.api.Endpoint.toAddrString(e.address6);
+    }
+    int a = e.daddr;
+    return ((a >>> 24) & 0xff) + "." + ((a >>> 16) & 0xff) + "." + ((a >>> 8) & 0xff) + "." + (a & 0xff);
   }
 }

@@ -283,8 +283,10 @@ public final class NetlinkIpvsClient implements IpvsClient {
   }
 
   static String schedulerNotFound(VirtualService s) {
-    return "scheduler " + s.scheduler() + (s.persistenceEngine().isPresent() ? " or persistence engine "
-        + s.persistenceEngine().get() : "") + " not found (no ip_vs_" + s.scheduler() + " module)";
+    return s.persistenceEngine().isPresent()
+        ? "scheduler " + s.scheduler() + " or persistence engine " + s.persistenceEngine().get() + " not found (no"
+            + " ip_vs_" + s.scheduler() + " or ip_vs_pe_" + s.persistenceEngine().get() + " module)"
+        : "scheduler " + s.scheduler() + " not found (no ip_vs_" + s.scheduler() + " module)";
   }
 
   private static String destinationAttribute(ServiceKey service, RealServer d) {

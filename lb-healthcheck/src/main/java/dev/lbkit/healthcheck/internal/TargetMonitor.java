@@ -93,6 +93,7 @@ public final class TargetMonitor {
     started = true;
     if (policy.inhibitOnFailure()) {
       member = true;
+      snapshot();
       publisher.accept(new DestinationUp(scheduler.now(), target.service(), target.destination(),
           "initial state (inhibit_on_failure: stays a member)"));
       if (!up) {
@@ -100,6 +101,7 @@ public final class TargetMonitor {
       }
     } else if (up) {
       member = true;
+      snapshot();
       publisher.accept(new DestinationUp(scheduler.now(), target.service(), target.destination(), "initial state"));
     } else {
       publisher.accept(new DestinationDown(scheduler.now(), target.service(), target.destination(),

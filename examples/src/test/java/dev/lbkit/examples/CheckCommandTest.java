@@ -1,0 +1,137 @@
+package dev.lbkit.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code lbkit check} end to end against loopback servers. */
+final class CheckCommandTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private ServerSocket server;
+
+  @AfterEach
+  void stop() throws IOException {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private int run(String... args) {
+    return Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String stdout() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** A server that answers every connection with {@code response} (or nothing when null). */
+  private int serve(String response) throws IOException {
+    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread t = new Thread(() -> {
+      while (!server.isClosed()) {
+        try (Socket s = server.accept()) {
+          InputStream in = s.getInputStream();
+          byte[] buf = new byte[4096];
+          in.read(buf);
+          if (response == null) {
+            while (in.read() >= 0) {
+              // say nothing until the checker gives up
+            }
+          } else {
+            OutputStream o = s.getOutputStream();
+            o.write(response.getBytes(StandardCharsets.US_ASCII));
+            o.flush();
+          }
+        } catch (IOException e) {
+          // next connection
+        }
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return server.getLocalPort();
+  }
+
+  @Test
+  void onceTcp_up_exitsZero_withJson() throws Exception {
+    int port = serve("");
+    assertEquals(0, run("check", "tcp", "127.0.0.1:" + port, "--once", "--timeout", "2"));
+    assertTrue(stdout().startsWith("{\"check\":\"TCP connect to 127.0.0.1:" + port + "\",\"result\":\"up\""),
+        stdout());
+  }
+
+  @Test
+  void onceTcp_refused_exitsOne_withTheReason() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    assertEquals(1, run("check", "tcp", "127.0.0.1:" + port, "--once"));
+    assertTrue(stdout().contains("\"result\":\"down\",\"reason\":\"refused\""), stdout());
+  }
+
+  @Test
+  void onceHttp_statusRangesAndDigest() throws Exception {
+    int port = serve("HTTP/1.0 503 Service Unavailable\r\nContent-Length: 5\r\n\r\nhello");
+    String url = "http://127.0.0.1:" + port + "/health";
+    assertEquals(1, run("check", "http", url, "--once"));
+    assertTrue(stdout().contains("\"reason\":\"bad status\",\"detail\":\"status 503 not in 200-299\""), stdout());
+    // md5("hello")
+    assertEquals(0, run("check", "http", url, "--once", "--status", "200-299,503",
+        "--digest", "5d41402abc4b2a76b9719d911017c592"));
+    assertEquals(1, run("check", "http", url, "--once", "--status", "503", "--expect-string", "bye"));
+  }
+
+  @Test
+  void onceHttp_silentServer_isTimeoutWithinTheGivenTimeout() throws Exception {
+    int port = serve(null);
+    assertEquals(1, run("check", "http", "http://127.0.0.1:" + port + "/", "--once", "--timeout", "0.3"));
+    assertTrue(stdout().contains("\"reason\":\"timeout\""), stdout());
+  }
+
+  @Test
+  void onceMisc_dynamicWeight() {
+    assertEquals(0, run("check", "misc", "--once", "--dynamic", "--", "sh", "-c", "exit 12"));
+    assertTrue(stdout().contains("\"weight\":10"), stdout());
+    out.reset();
+    assertEquals(1, run("check", "misc", "--once", "--", "false"));
+  }
+
+  @Test
+  void watch_printsOneJsonLinePerTransition() throws Exception {
+    int port = serve("");
+    assertEquals(0, run("check", "tcp", "127.0.0.1:" + port, "--interval", "0.1", "--duration", "0.5",
+        "--weight", "3"));
+    String first = stdout().lines().findFirst().orElse("");
+    assertTrue(first.matches("\\{\"time\":\"[^\"]+\",\"event\":\"up\",\"destination\":\"127.0.0.1:" + port
+        + "\",\"weight\":3,\"reason\":\"initial state\"}"), first);
+  }
+
+  @Test
+  void badFlags_areUsageErrors() {
+    assertEquals(2, run("check", "tcp", "127.0.0.1:80", "--frobnicate"));
+    assertEquals(2, run("check", "tcp", "127.0.0.1:80", "--timeout", "soon"));
+    assertEquals(2, run("check", "tcp", "127.0.0.1:80", "--timeout", "0"));
+    assertEquals(2, run("check", "http", "https://127.0.0.1/"));
+    assertEquals(2, run("check", "misc"));
+    assertEquals(2, run("check", "http", "http://127.0.0.1/", "--digest", "nothex"));
+    assertEquals(2, run("check", "ping", "127.0.0.1:80"));
+    String e = err.toString(StandardCharsets.UTF_8);
+    assertTrue(e.contains("unknown flag --frobnicate"), e);
+    assertTrue(e.contains("--timeout must be seconds"), e);
+  }
+}

@@ -14,7 +14,7 @@ final class SchedCommand implements Command {
   /** The subcommands, in the order {@code lbkit sched --help} lists them. */
   static Map<String, Command> subcommands() {
     Map<String, Command> m = new LinkedHashMap<>();
-    for (Command c : List.<Command>of(new SchedReplayCommand())) {
+    for (Command c : List.<Command>of(new SchedReplayCommand(), new SchedSimulateCommand())) {
       m.put(c.name(), c);
     }
     return m;
@@ -27,7 +27,7 @@ final class SchedCommand implements Command {
 
   @Override
   public String summary() {
-    return "scheduler tools: replay kernel/haproxy traces";
+    return "scheduler tools: replay kernel/haproxy traces, simulate load";
   }
 
   @Override

@@ -48,6 +48,11 @@ public final class HaproxyServer implements Destination {
     this.weight = config.weight();
   }
 
+  /** Its position in declaration order, from 0. */
+  public int index() {
+    return index;
+  }
+
   /** The configuration it was declared with. */
   public ServerConfig config() {
     return config;

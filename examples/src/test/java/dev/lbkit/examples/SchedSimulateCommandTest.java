@@ -1,0 +1,54 @@
+package dev.lbkit.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+final class SchedSimulateCommandTest {
+  @TempDir
+  Path dir;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void simulate_printsTableAndWritesChart() throws Exception {
+    Path svg = dir.resolve("chart.svg");
+    assertEquals(0, run("sched", "simulate", "--servers", "a=1,b=3", "--connections", "4000", "--scheduler", "wrr",
+        "--scheduler", "uri depth 1@consistent", "--fail", "b@100ms", "--svg", svg.toString()),
+        err.toString(StandardCharsets.UTF_8));
+    String table = out.toString(StandardCharsets.UTF_8);
+    assertTrue(table.contains("wrr") && table.contains("uri depth 1 @consistent") && table.contains("max/mean"),
+        table);
+    assertTrue(Files.readString(svg).startsWith("<svg "));
+  }
+
+  @Test
+  void simulate_namesTheBadCsvLineAndField() throws Exception {
+    Path csv = dir.resolve("w.csv");
+    Files.writeString(csv, "conn,0,1,1,10.0.0.1\nconn,1,1,x,10.0.0.1\n");
+    assertEquals(2, run("sched", "simulate", "--trace", csv.toString()));
+    String e = err.toString(StandardCharsets.UTF_8);
+    assertTrue(e.contains(csv + ":2: field cost_ms:"), e);
+    assertTrue(out.toString(StandardCharsets.UTF_8).isEmpty(), "nothing reported as if complete");
+  }
+
+  @Test
+  void simulate_rejectsUnknownScheduler() {
+    assertEquals(2, run("sched", "simulate", "--scheduler", "fastest"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("'fastest'"), err.toString(StandardCharsets.UTF_8));
+  }
+}

@@ -163,4 +163,32 @@ final class KeepalivedInteropIT {
     List<String> states = node.output().stream().filter(l -> l.startsWith("STATE")).toList();
     assertTrue(states.size() >= 4, states.toString());
   }
+
+  @Test
+  void v3_ipv6_keepalivedAndLbkitAcceptEachOther() {
+    String vip6 = "2001:db8:98::100";
+    lab.keepalived(1, "--priority", "150", "--vrid", "81", "--vip", vip6 + "/64", "--version", "3", "--advert-int",
+        "0.1");
+    lab.awaitOwner(vip6, lab.ns(1), 3_000);
+    // lbkit (100) accepts keepalived's IPv6 adverts (link-local source, pseudo-header checksum): stays Backup
+    Node node = lab.node(2, "vrid=81", "priority=100", "version=3", "advert=100", "vip=" + vip6 + "/64");
+    node.awaitState("BACKUP", 2_000);
+    Lab.sleepMs(1_000);
+    lab.assertSingleOwner(vip6, lab.ns(1));
+    long killed = System.nanoTime();
+    lab.run("kill", lab.ns(1));
+    long master = node.awaitState("MASTER", 2_000);
+    lab.awaitOwner(vip6, lab.ns(2), 1_000);
+    assertTrue((master - killed) / 1_000_000 < 500, "IPv6 crash failover took " + (master - killed) / 1_000_000);
+    // keepalived (50) accepts lbkit's IPv6 adverts: it stays Backup behind lbkit (100)
+    lab.keepalived(1, "--priority", "50", "--vrid", "81", "--vip", vip6 + "/64", "--version", "3", "--advert-int",
+        "0.1");
+    Lab.sleepMs(1_000);
+    lab.assertSingleOwner(vip6, lab.ns(2));
+    assertTrue(lab.keepalivedLog(1).contains("Entering BACKUP STATE"), lab.keepalivedLog(1));
+    assertTrue(!lab.keepalivedLog(1).contains("Entering MASTER STATE"), lab.keepalivedLog(1));
+    assertEquals(0, node.terminate());
+    lab.awaitOwner(vip6, lab.ns(1), 1_000);
+    lab.run("stop", lab.ns(1));
+  }
 }

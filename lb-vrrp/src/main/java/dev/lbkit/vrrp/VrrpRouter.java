@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
 @Beta
 public final class VrrpRouter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(VrrpRouter.class);
-  private static final long MAX_POLL_NANOS = 20_000_000L;
+  private static final long MAX_POLL_NANOS = 100_000_000L; // bounds the latency of execute() and close()
 
   private final VrrpTransport transport;
   private final AddressManager addresses;

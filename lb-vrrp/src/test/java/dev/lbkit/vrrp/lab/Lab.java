@@ -141,10 +141,48 @@ public final class Lab implements AutoCloseable {
 
   /** Starts a {@link LabNode} in router i; waits until it printed READY. */
   public Node node(int i, String... args) {
+    return java(i, LabNode.class, args);
+  }
+
+  /** Starts a {@link LabVipWatch} in router i; waits until it subscribed. */
+  public Node vipWatch(int i) {
+    return java(i, LabVipWatch.class);
+  }
+
+  /**
+   * Starts tcpdump of IP protocol 112 on the bridge (it sees the whole segment), nanosecond time stamps, into
+   * {@code file}; stop it with {@link Process#destroy()} (by the PID we started).
+   */
+  public Process capture(Path file) {
+    try {
+      Process p = new ProcessBuilder("ip", "netns", "exec", prefix + "-br", "tcpdump", "-i", "br0", "-U", "-n",
+          "--time-stamp-precision=nano", "-w", file.toString(), "ip proto 112")
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      sleepMs(500);
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Process ids of the lab's keepalived in router i (parent and VRRP child), for CPU accounting. */
+  public List<Long> keepalivedPids(int i) {
+    List<Long> out = new ArrayList<>();
+    for (String f : List.of("keepalived.pid", "vrrp.pid")) {
+      try {
+        out.add(Long.parseLong(Files.readString(Path.of("/tmp/vrrp-lab-" + prefix, ns(i), f)).strip()));
+      } catch (IOException | NumberFormatException e) {
+        fail("no keepalived pid file " + f + " in " + ns(i) + ": " + e);
+      }
+    }
+    return out;
+  }
+
+  private Node java(int i, Class<?> main, String... args) {
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(i),
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
         System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-        LabNode.class.getName()));
+        main.getName()));
     cmd.addAll(List.of(args));
     try {
       Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -210,11 +248,16 @@ public final class Lab implements AutoCloseable {
       while (true) {
         long left = (deadline - System.nanoTime()) / MS;
         String l = awaitLine("STATE ", Math.max(1, left));
-        String[] f = l.split(" ", 5);
+        String[] f = l.split(" ", 6);
         if (f[2].equals(to)) {
           return Long.parseLong(f[3]);
         }
       }
+    }
+
+    /** The PID of the process (the JVM: ip netns exec execs it). */
+    public long pid() {
+      return process.pid();
     }
 
     /** The lines printed so far. */

@@ -19,14 +19,28 @@ public final class LabNode {
 
   public static void main(String[] args) throws Exception {
     VrrpConfig.Builder b = VrrpConfig.builder("VI").interfaceName("eth0");
+    int instances = 0;
+    int priority = 100;
+    Duration advert = Duration.ofSeconds(1);
+    int version = 2;
     for (String a : args) {
       String key = a.substring(0, a.indexOf('='));
       String value = a.substring(a.indexOf('=') + 1);
       switch (key) {
         case "vrid" -> b.vrid(Integer.parseInt(value));
-        case "priority" -> b.priority(Integer.parseInt(value));
-        case "version" -> b.version(Integer.parseInt(value));
-        case "advert" -> b.advertInterval(Duration.ofMillis(Long.parseLong(value)));
+        case "priority" -> {
+          priority = Integer.parseInt(value);
+          b.priority(priority);
+        }
+        case "version" -> {
+          version = Integer.parseInt(value);
+          b.version(version);
+        }
+        case "advert" -> {
+          advert = Duration.ofMillis(Long.parseLong(value));
+          b.advertInterval(advert);
+        }
+        case "instances" -> instances = Integer.parseInt(value);
         case "vip" -> b.virtualAddress(value);
         case "pass" -> b.authPassword(value);
         case "preempt" -> b.preempt(Boolean.parseBoolean(value));
@@ -34,9 +48,20 @@ public final class LabNode {
       }
     }
     PrintStream out = System.out;
-    VrrpRouter router = LinuxVrrp.routerBuilder().instance(b.build())
+    VrrpRouter.Builder rb = LinuxVrrp.routerBuilder();
+    if (instances == 0) {
+      rb.instance(b.build());
+    } else {
+      // N instances, VRID 1..N, VIP 10.97.0.i/32 each, like the lab's keepalived --instances
+      for (int i = 1; i <= instances; i++) {
+        rb.instance(VrrpConfig.builder("VI_" + i).interfaceName("eth0").vrid(i).priority(priority).version(version)
+            .advertInterval(advert).virtualAddress("10.97.0." + i + "/32").build());
+      }
+    }
+    VrrpRouter router = rb
         .listener(e -> {
-          out.println("STATE " + e.from() + " " + e.to() + " " + System.nanoTime() + " " + e.reason());
+          out.println("STATE " + e.from() + " " + e.to() + " " + System.nanoTime() + " " + e.instance() + " "
+              + e.reason());
           out.flush();
         }).build();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

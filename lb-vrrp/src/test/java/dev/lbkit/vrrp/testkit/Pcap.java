@@ -14,10 +14,15 @@ import java.util.List;
 /** Reads classic pcap files (Ethernet) and pulls out IPv4/IPv6 datagrams of IP protocol 112. Test code only. */
 public final class Pcap {
   /** One VRRP datagram from a capture, with the IP header fields the codec needs. */
-  public record IpDatagram(long micros, InetAddress source, InetAddress destination, int ttl, int tos,
+  public record IpDatagram(long nanos, InetAddress source, InetAddress destination, int ttl, int tos,
       byte[] payload) {}
 
   private Pcap() {}
+
+  /** All IP protocol 112 datagrams in a pcap file (microsecond or nanosecond), in capture order. */
+  public static List<IpDatagram> vrrpDatagrams(java.nio.file.Path file) throws IOException {
+    return parse(java.nio.file.Files.readAllBytes(file));
+  }
 
   /** All IP protocol 112 datagrams in a classpath resource, in capture order. */
   public static List<IpDatagram> vrrpDatagrams(String resource) {
@@ -32,14 +37,16 @@ public final class Pcap {
   }
 
   static List<IpDatagram> parse(byte[] file) throws UnknownHostException {
-    ByteBuffer b = ByteBuffer.wrap(file);
-    int magic = b.order(ByteOrder.LITTLE_ENDIAN).getInt(0);
-    if (magic != 0xa1b2c3d4) {
+    ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+    int magic = b.getInt(0);
+    if (magic != 0xa1b2c3d4 && magic != 0xa1b23c4d) {
       b.order(ByteOrder.BIG_ENDIAN);
-      if (b.getInt(0) != 0xa1b2c3d4) {
-        throw new IllegalArgumentException("not a classic microsecond pcap");
+      magic = b.getInt(0);
+      if (magic != 0xa1b2c3d4 && magic != 0xa1b23c4d) {
+        throw new IllegalArgumentException("not a classic pcap");
       }
     }
+    long fractionNanos = magic == 0xa1b23c4d ? 1 : 1000;
     int linkType = b.getInt(20);
     if (linkType != 1) {
       throw new IllegalArgumentException("link type " + linkType + " is not Ethernet");
@@ -48,7 +55,7 @@ public final class Pcap {
     List<IpDatagram> out = new ArrayList<>();
     while (b.remaining() >= 16) {
       long sec = b.getInt() & 0xffffffffL;
-      long usec = b.getInt() & 0xffffffffL;
+      long frac = b.getInt() & 0xffffffffL;
       int caplen = b.getInt();
       b.getInt();
       byte[] frame = new byte[caplen];
@@ -61,7 +68,7 @@ public final class Pcap {
         if ((frame[23] & 0xff) != 112) {
           continue;
         }
-        out.add(new IpDatagram(sec * 1_000_000 + usec,
+        out.add(new IpDatagram(sec * 1_000_000_000L + frac * fractionNanos,
             InetAddress.getByAddress(Arrays.copyOfRange(frame, 26, 30)),
             InetAddress.getByAddress(Arrays.copyOfRange(frame, 30, 34)), frame[22] & 0xff, frame[15] & 0xff,
             Arrays.copyOfRange(frame, 14 + ihl, 14 + total)));
@@ -71,7 +78,7 @@ public final class Pcap {
           continue;
         }
         int tclass = ((f.getShort(14) & 0x0ff0) >>> 4);
-        out.add(new IpDatagram(sec * 1_000_000 + usec,
+        out.add(new IpDatagram(sec * 1_000_000_000L + frac * fractionNanos,
             InetAddress.getByAddress(Arrays.copyOfRange(frame, 22, 38)),
             InetAddress.getByAddress(Arrays.copyOfRange(frame, 38, 54)), frame[21] & 0xff, tclass,
             Arrays.copyOfRange(frame, 54, 54 + payloadLen)));

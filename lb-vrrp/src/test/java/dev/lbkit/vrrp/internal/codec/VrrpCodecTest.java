@@ -93,8 +93,8 @@ final class VrrpCodecTest {
     assertArrayEquals(new int[] {150, 0, 100, 100}, priorities);
     assertEquals(ip("10.99.0.2"), ds.get(2).source());
     // the new master's first advert follows the resignation after Skew_Time(100) = 609 ms
-    long gapMicros = ds.get(2).micros() - ds.get(1).micros();
-    assertEquals(609, gapMicros / 1000, 30);
+    long gapNanos = ds.get(2).nanos() - ds.get(1).nanos();
+    assertEquals(609, gapNanos / 1_000_000, 30);
   }
 
   @Test

@@ -12,7 +12,8 @@ import java.util.Arrays;
  * takes a new slot. Slots are renumbered when the tree fills with holes.
  */
 public final class WeightTree {
-  private long[] tree = new long[16];
+  /** Fenwick sums in 32 bits (the kernel's twos sums weights in an int); see {@link #firstReaching}. */
+  private int[] tree = new int[16];
   private long[] weights = new long[16];
   private IpvsDestination[] bySlot = new IpvsDestination[16];
   private int[] slotById = new int[16];
@@ -52,7 +53,7 @@ public final class WeightTree {
     weights[slot] = weight;
     total += delta;
     for (int i = slot; i < tree.length; i += i & -i) {
-      tree[i] += delta;
+      tree[i] += (int) delta;
     }
   }
 
@@ -67,18 +68,35 @@ public final class WeightTree {
    * {@code target}, for {@code 1 <= target <= total()}.
    */
   public IpvsDestination firstReaching(long target) {
+    if (total > Integer.MAX_VALUE) {
+      return firstReachingByScan(target);
+    }
     // in list order the running sum up to slot k is total - prefix(k - 1); find the largest m with
-    // prefix(m) <= total - target, then slot m + 1 is the first with a positive weight that reaches target
-    long budget = total - target;
+    // prefix(m) <= total - target, then slot m + 1 is the first with a positive weight that reaches target.
+    // Sums fit 31 bits here; the steps are written without branches (conditional moves) because the
+    // comparisons are unpredictable.
+    int budget = (int) (total - target);
+    int[] t = tree;
     int pos = 0;
-    for (int step = Integer.highestOneBit(tree.length - 1); step > 0; step >>= 1) {
-      int next = pos + step;
-      if (next < tree.length && tree[next] <= budget) {
-        pos = next;
-        budget -= tree[next];
-      }
+    for (int step = Integer.highestOneBit(t.length - 1); step > 0; step >>= 1) {
+      int v = t[pos + step];
+      boolean take = v <= budget;
+      pos = take ? pos + step : pos;
+      budget = take ? budget - v : budget;
     }
     return bySlot[pos + 1];
+  }
+
+  /** The same answer by walking slots from the list head, for totals beyond 31 bits (the kernel overflows there). */
+  private IpvsDestination firstReachingByScan(long target) {
+    long run = 0;
+    for (int slot = tree.length - 1; slot >= 1; slot--) {
+      run += weights[slot];
+      if (weights[slot] > 0 && run >= target) {
+        return bySlot[slot];
+      }
+    }
+    return null;
   }
 
   private void grow(IpvsDestination[] listHeadFirst, IpvsDestination adding) {
@@ -89,7 +107,7 @@ public final class WeightTree {
     }
     long[] oldWeights = weights;
     int[] oldSlots = slotById;
-    tree = new long[cap];
+    tree = new int[cap];
     weights = new long[cap];
     bySlot = new IpvsDestination[cap];
     total = 0;

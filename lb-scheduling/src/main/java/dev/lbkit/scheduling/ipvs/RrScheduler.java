@@ -3,6 +3,7 @@ package dev.lbkit.scheduling.ipvs;
 import dev.lbkit.api.sched.Flow;
 import dev.lbkit.scheduling.IpvsDestination;
 import dev.lbkit.scheduling.IpvsScheduler;
+import dev.lbkit.scheduling.internal.WeightSnapshot;
 import java.util.Map;
 
 /**
@@ -29,8 +30,13 @@ public final class RrScheduler extends IpvsScheduler {
   /** A scheduler for one {@link dev.lbkit.scheduling.IpvsService}; services create their own. */
   public RrScheduler() {}
 
-  /** The destination picked last; null means the list head. */
-  private volatile IpvsDestination cursor;
+  /** The list with effective weights; replaced when the list changes. */
+  private volatile WeightSnapshot snap = new WeightSnapshot(new IpvsDestination[0]);
+  /**
+   * The cursor: the index of the destination picked last, -1 for the list head. A plain field: a pick reads and
+   * writes it without the lock, and list changes shift it under the lock.
+   */
+  private int cursor = -1;
 
   @Override
   public String name() {
@@ -38,9 +44,10 @@ public final class RrScheduler extends IpvsScheduler {
   }
 
   /**
-   * Picks without the service lock: the cursor is one volatile reference and the list an immutable snapshot. Threads
-   * racing on the same cursor may both move past the same destination (the kernel serialises them with a spinlock);
-   * a single thread, and every trace, sees the exact kernel sequence.
+   * Picks without the service lock: the list and its weights are one snapshot and the cursor one int. Threads racing
+   * on the cursor may both move past the same destination, or a list change may shift a cursor a racing pick
+   * overwrites (the kernel serialises with a spinlock); a single thread, and every trace, sees the kernel's exact
+   * sequence.
    */
   @Override
   protected boolean lockFreePicks() {
@@ -49,60 +56,69 @@ public final class RrScheduler extends IpvsScheduler {
 
   @Override
   protected IpvsDestination schedule(Flow flow) {
-    IpvsDestination[] list = list();
-    int n = list.length;
-    IpvsDestination c = cursor;
-    int start = -1;
-    if (c != null) {
-      start = c.listIndex();
-      if (start < 0 || start >= n || list[start] != c) {
-        start = find(list, c);
-      }
+    WeightSnapshot s = snap;
+    int[] w = s.weights;
+    int n = w.length;
+    int start = cursor;
+    if (start >= n) {
+      start = -1;
     }
     if (start < 0) {
       for (int i = 0; i < n; i++) {
-        IpvsDestination d = list[i];
-        if (d.weight() > 0 && !d.overloaded()) {
-          cursor = d;
-          return d;
+        if (w[i] > 0) {
+          cursor = i;
+          return s.list[i];
         }
       }
       return null;
     }
     // after the cursor to the end, then from the head up to and including the cursor
-    for (int k = 1; k <= n; k++) {
-      int i = start + k;
-      if (i >= n) {
-        i -= n;
+    for (int i = start + 1; i < n; i++) {
+      if (w[i] > 0) {
+        cursor = i;
+        return s.list[i];
       }
-      IpvsDestination d = list[i];
-      if (d.weight() > 0 && !d.overloaded()) {
-        cursor = d;
-        return d;
+    }
+    for (int i = 0; i <= start; i++) {
+      if (w[i] > 0) {
+        cursor = i;
+        return s.list[i];
       }
     }
     return null;
   }
 
-  /** The index of d, or -1 when a concurrent removal unlinked it (then the scan starts at the head). */
-  private static int find(IpvsDestination[] list, IpvsDestination d) {
-    for (int i = 0; i < list.length; i++) {
-      if (list[i] == d) {
-        return i;
-      }
+  @Override
+  protected void added(IpvsDestination d) {
+    snap = new WeightSnapshot(list());
+    if (cursor >= 0) {
+      cursor++;
     }
-    return -1;
   }
 
   @Override
   protected void removed(IpvsDestination d, int formerIndex) {
-    if (cursor == d) {
-      cursor = formerIndex == 0 ? null : list()[formerIndex - 1];
+    snap = new WeightSnapshot(list());
+    if (cursor == formerIndex) {
+      cursor = formerIndex - 1;
+    } else if (cursor > formerIndex) {
+      cursor--;
     }
   }
 
   @Override
+  protected void edited(IpvsDestination d) {
+    snap.update(d);
+  }
+
+  @Override
+  protected void countersChanged(IpvsDestination d) {
+    snap.update(d);
+  }
+
+  @Override
   public Map<String, Object> state() {
-    return Map.of("cursor", cursor == null ? "HEAD" : cursor.name());
+    int c = cursor;
+    return Map.of("cursor", c < 0 ? "HEAD" : snap.list[c].name());
   }
 }

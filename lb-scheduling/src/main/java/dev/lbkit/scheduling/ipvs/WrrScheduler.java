@@ -4,6 +4,7 @@ import dev.lbkit.api.sched.Flow;
 import dev.lbkit.scheduling.IpvsDestination;
 import dev.lbkit.scheduling.IpvsScheduler;
 import dev.lbkit.scheduling.internal.KernelHash;
+import dev.lbkit.scheduling.internal.WeightSnapshot;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,7 +25,7 @@ import java.util.Map;
  * {@code (cw / di) * di + 1} when {@code di > 1}. Because destinations are added to an existing service, {@code cw}
  * is usually 1 after set-up and the first round visits every positive weight once, exactly as the kernel does.
  *
- * <p>Cost: amortised O(1) per pick for similar weights; picks run under the service lock.
+ * <p>Cost: amortised O(1) per pick for similar weights, scanning a dense weight array; picks take no lock.
  */
 public final class WrrScheduler extends IpvsScheduler {
   /** The name {@code ipvsadm -s} takes. */
@@ -33,6 +34,8 @@ public final class WrrScheduler extends IpvsScheduler {
   /** A scheduler for one {@link dev.lbkit.scheduling.IpvsService}; services create their own. */
   public WrrScheduler() {}
 
+  // written under the service lock by list changes, read and written by lock-free picks (see lockFreePicks)
+  private volatile WeightSnapshot snap = new WeightSnapshot(new IpvsDestination[0]);
   private int clIndex = -1;
   private int cw;
   private int mw;
@@ -65,6 +68,7 @@ public final class WrrScheduler extends IpvsScheduler {
   }
 
   private void reset() {
+    snap = new WeightSnapshot(list());
     clIndex = -1;
     recompute();
     if (cw > mw || cw == 0) {
@@ -74,28 +78,49 @@ public final class WrrScheduler extends IpvsScheduler {
     }
   }
 
+  /**
+   * Picks without the service lock: the state is read into locals, the walk runs on them and on one snapshot, and
+   * the result is written back. Threads racing here may interleave their write-backs (the kernel serialises them
+   * with a spinlock), which can repeat or skip a turn but never returns an ineligible destination of the snapshot; a
+   * single thread, and every trace, sees the kernel's exact sequence.
+   */
+  @Override
+  protected boolean lockFreePicks() {
+    return true;
+  }
+
   @Override
   protected IpvsDestination schedule(Flow flow) {
+    WeightSnapshot s = snap;
+    int mw = this.mw;
+    int di = this.di;
     if (mw == 0) {
       return null;
     }
-    IpvsDestination[] list = list();
-    int n = list.length;
-    int last = clIndex;
+    int[] w = s.weights;
+    int n = w.length;
+    int cl = clIndex;
+    if (cl >= n) {
+      cl = -1;
+    }
+    int cw = this.cw;
+    int last = cl;
     int stop = Integer.MIN_VALUE;
     boolean lastPass = false;
     boolean restarted = false;
-    int pos = clIndex;
+    int pos = cl;
+    IpvsDestination result = null;
+    walk:
     while (true) {
       for (int i = pos + 1; i < n; i++) {
-        IpvsDestination d = list[i];
-        if (!d.overloaded() && d.weight() >= cw) {
-          clIndex = i;
-          return d;
+        if (w[i] >= cw) {
+          cl = i;
+          result = s.list[i];
+          break walk;
         }
         if (i == stop) {
-          clIndex = i;
-          return null;
+          cl = i;
+          break walk;
         }
       }
       pos = -1;
@@ -103,8 +128,8 @@ public final class WrrScheduler extends IpvsScheduler {
       if (cw <= 0) {
         cw = mw;
         if (lastPass || last < 0) {
-          clIndex = -1;
-          return null;
+          cl = -1;
+          break;
         }
         restarted = true;
       }
@@ -113,6 +138,9 @@ public final class WrrScheduler extends IpvsScheduler {
         stop = last;
       }
     }
+    this.cw = cw;
+    this.clIndex = cl;
+    return result;
   }
 
   @Override
@@ -128,6 +156,11 @@ public final class WrrScheduler extends IpvsScheduler {
   @Override
   protected void edited(IpvsDestination d) {
     reset();
+  }
+
+  @Override
+  protected void countersChanged(IpvsDestination d) {
+    snap.update(d);
   }
 
   @Override

@@ -133,6 +133,14 @@ final class VrrpCommand implements Command {
     if (configs.isEmpty()) {
       throw new UsageException(file + ": no instance lines");
     }
+    // checked here, before any socket opens
+    for (List<String> g : groups) {
+      for (String member : g) {
+        if (configs.stream().noneMatch(c -> c.name().equals(member))) {
+          throw new UsageException(file + ": sync-group " + g + " names unknown instance '" + member + "'");
+        }
+      }
+    }
   }
 
   static VrrpConfig parseInstance(List<String> args, String defaultName) throws UsageException {

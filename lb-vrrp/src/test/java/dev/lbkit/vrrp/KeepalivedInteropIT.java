@@ -191,4 +191,26 @@ final class KeepalivedInteropIT {
     lab.awaitOwner(vip6, lab.ns(1), 1_000);
     lab.run("stop", lab.ns(1));
   }
+
+  @Test
+  void trackedInterface_linkDownForcesFaultAndKeepalivedTakesOver() {
+    String vip = "10.98.0.103";
+    lab.keepalived(1, "--priority", "100", "--vrid", "91", "--vip", vip + "/24", "--version", "3", "--advert-int",
+        "0.1");
+    Node node = lab.node(2, "vrid=91", "priority=150", "version=3", "advert=100", "vip=" + vip + "/24",
+        "track-interface=eth0");
+    node.awaitState("MASTER", 3_000);
+    lab.awaitOwner(vip, lab.ns(2), 1_000);
+    // carrier lost on lbkit's interface: Fault, VIP removed; keepalived no longer hears it and takes over
+    lab.run("link", lab.ns(2), "down");
+    node.awaitState("FAULT", 2_000);
+    lab.awaitOwner(vip, lab.ns(1), 2_000);
+    // carrier back: Backup, then it preempts keepalived again
+    lab.run("link", lab.ns(2), "up");
+    node.awaitState("BACKUP", 2_000);
+    node.awaitState("MASTER", 3_000);
+    lab.awaitOwner(vip, lab.ns(2), 1_000);
+    assertEquals(0, node.terminate());
+    lab.run("stop", lab.ns(1));
+  }
 }

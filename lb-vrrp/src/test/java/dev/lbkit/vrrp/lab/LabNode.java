@@ -23,6 +23,7 @@ public final class LabNode {
     int priority = 100;
     Duration advert = Duration.ofSeconds(1);
     int version = 2;
+    String trackInterface = null;
     for (String a : args) {
       String key = a.substring(0, a.indexOf('='));
       String value = a.substring(a.indexOf('=') + 1);
@@ -41,6 +42,10 @@ public final class LabNode {
           b.advertInterval(advert);
         }
         case "instances" -> instances = Integer.parseInt(value);
+        case "track-interface" -> {
+          trackInterface = value;
+          b.track("link:" + value, 0);
+        }
         case "vip" -> b.virtualAddress(value);
         case "pass" -> b.authPassword(value);
         case "preempt" -> b.preempt(Boolean.parseBoolean(value));
@@ -57,6 +62,9 @@ public final class LabNode {
         rb.instance(VrrpConfig.builder("VI_" + i).interfaceName("eth0").vrid(i).priority(priority).version(version)
             .advertInterval(advert).virtualAddress("10.97.0." + i + "/32").build());
       }
+    }
+    if (trackInterface != null) {
+      rb.trackedCheck("link:" + trackInterface, LinuxVrrp.interfaceUp(trackInterface), Duration.ofMillis(100));
     }
     VrrpRouter router = rb
         .listener(e -> {

@@ -1,0 +1,102 @@
+package dev.lbkit.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lbkit.api.event.VrrpState;
+import dev.lbkit.api.event.VrrpStateChanged;
+import dev.lbkit.vrrp.VrrpConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code lbkit vrrp}: option parsing, config files and the JSON line; the real run is in lb-vrrp's ITs. */
+final class VrrpCommandTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void parse_allOptions() throws Exception {
+    VrrpConfig c = VrrpCommand.parseInstance(List.of("--interface", "eth0", "--vrid", "51", "--priority", "150",
+        "--vip", "10.0.0.100/24", "--vip", "10.0.0.101/24", "--advert-int", "0.1", "--version", "3",
+        "--no-preempt", "--preempt-delay", "2.5", "--unicast-peer", "10.0.0.2", "--name", "web"), "VI_1");
+    assertEquals("web", c.name());
+    assertEquals(51, c.vrid());
+    assertEquals(150, c.priority());
+    assertEquals(2, c.virtualAddresses().size());
+    assertEquals(Duration.ofMillis(100), c.advertInterval());
+    assertEquals(Duration.ofMillis(2500), c.preemptDelay());
+    assertEquals(false, c.preempt());
+    assertEquals("10.0.0.2", c.unicastPeers().get(0).getHostAddress());
+  }
+
+  @Test
+  void parse_v2SubSecondIntervalIsAUsageErrorNamingTheRule() {
+    UsageException e = assertThrows(UsageException.class, () -> VrrpCommand.parseInstance(List.of("--interface",
+        "eth0", "--vrid", "51", "--vip", "10.0.0.100/24", "--advert-int", "0.1"), "VI_1"));
+    assertTrue(e.getMessage().contains("VRRPv2 advertisement interval must be whole seconds"), e.getMessage());
+  }
+
+  @Test
+  void run_unknownOptionExitsTwo() {
+    assertEquals(2, run("vrrp", "--interface", "eth0", "--vrid", "1", "--vip", "10.0.0.1", "--frob"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown option '--frob'"));
+  }
+
+  @Test
+  void run_missingInterfaceExitsTwo() {
+    assertEquals(2, run("vrrp", "--vrid", "1", "--vip", "10.0.0.1"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("--interface and --vrid are required"));
+  }
+
+  @Test
+  void run_badVipExitsTwo() {
+    assertEquals(2, run("vrrp", "--interface", "eth0", "--vrid", "1", "--vip", "example.com"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("numeric IP address"), err.toString());
+  }
+
+  @Test
+  void help_showsUsage() {
+    assertEquals(0, run("vrrp", "--help"));
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("--unicast-peer"));
+  }
+
+  @Test
+  void configFile_unknownLineNamesFileAndLine(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("vrrp.conf");
+    Files.writeString(f, "# two instances\ninstance --name A --interface eth0 --vrid 1 --vip 10.0.0.1/24\n"
+        + "bogus line\n");
+    assertEquals(2, run("vrrp", "--config", f.toString()));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("vrrp.conf:3: expected 'instance OPTIONS'"),
+        err.toString());
+  }
+
+  @Test
+  void configFile_syncGroupNamingUnknownInstanceIsAUsageError(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("vrrp.conf");
+    Files.writeString(f, "instance --name A --interface eth0 --vrid 1 --vip 10.0.0.1/24\nsync-group A B\n");
+    assertEquals(2, run("vrrp", "--config", f.toString()));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("names unknown instance 'B'"), err.toString());
+  }
+
+  @Test
+  void json_escapesAndCarriesEveryField() {
+    String line = VrrpCommand.json(new VrrpStateChanged(Instant.parse("2026-11-26T05:00:00Z"), "VI \"1\"", 51,
+        VrrpState.BACKUP, VrrpState.MASTER, "master down\ttimer"));
+    assertEquals("{\"time\":\"2026-11-26T05:00:00Z\",\"instance\":\"VI \\\"1\\\"\",\"vrid\":51,\"from\":\"BACKUP\","
+        + "\"to\":\"MASTER\",\"reason\":\"master down\\ttimer\"}", line);
+  }
+}

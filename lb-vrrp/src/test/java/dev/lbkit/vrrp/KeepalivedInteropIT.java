@@ -213,4 +213,29 @@ final class KeepalivedInteropIT {
     assertEquals(0, node.terminate());
     lab.run("stop", lab.ns(1));
   }
+
+  @Test
+  void unicastPeers_electAndFailOverWithKeepalived() {
+    String vip = "10.98.0.104";
+    lab.keepalived(1, "--priority", "150", "--vrid", "95", "--vip", vip + "/24", "--version", "3", "--advert-int",
+        "0.1", "--unicast-peer", Lab.ip(2));
+    lab.awaitOwner(vip, lab.ns(1), 3_000);
+    Node node = lab.node(2, "vrid=95", "priority=100", "version=3", "advert=100", "vip=" + vip + "/24",
+        "peer=" + Lab.ip(1));
+    node.awaitState("BACKUP", 2_000);
+    Lab.sleepMs(1_000);
+    lab.assertSingleOwner(vip, lab.ns(1));
+    lab.run("kill", lab.ns(1));
+    node.awaitState("MASTER", 2_000);
+    lab.awaitOwner(vip, lab.ns(2), 1_000);
+    // keepalived (50) hears lbkit's unicast adverts and stays Backup
+    lab.keepalived(1, "--priority", "50", "--vrid", "95", "--vip", vip + "/24", "--version", "3", "--advert-int",
+        "0.1", "--unicast-peer", Lab.ip(2));
+    Lab.sleepMs(1_000);
+    lab.assertSingleOwner(vip, lab.ns(2));
+    assertTrue(!lab.keepalivedLog(1).contains("Entering MASTER STATE"), lab.keepalivedLog(1));
+    assertEquals(0, node.terminate());
+    lab.awaitOwner(vip, lab.ns(1), 1_000);
+    lab.run("stop", lab.ns(1));
+  }
 }

@@ -48,6 +48,7 @@ public final class LabNode {
         }
         case "vip" -> b.virtualAddress(value);
         case "pass" -> b.authPassword(value);
+        case "peer" -> b.unicastPeer(java.net.InetAddress.getByName(value));
         case "preempt" -> b.preempt(Boolean.parseBoolean(value));
         default -> throw new IllegalArgumentException("unknown argument " + a);
       }

@@ -1,0 +1,14 @@
+package dev.lbkit.scheduling.contract;
+
+import dev.lbkit.api.sched.Scheduler;
+import dev.lbkit.scheduling.testkit.DeterministicSchedulerContract;
+import dev.lbkit.scheduling.testkit.TestDestination;
+import java.util.List;
+
+/** The scheduler test kit's contract, run on IPVS `ovf`. */
+final class IpvsOvfContractProperties implements DeterministicSchedulerContract {
+  @Override
+  public Scheduler create(List<TestDestination> destinations) {
+    return IpvsContracts.service("ovf", destinations);
+  }
+}

@@ -143,10 +143,25 @@ final class KeepalivedInteropIT {
         "0.1");
     Node node = lab.node(2, v3(100));
     lab.awaitOwner(VIP, lab.ns(1), 3_000);
-    // 40 % loss of VRRP in and out of the Master for 3 s, then the lbkit router is cut off for 2 s
+    // 40 % loss of VRRP in and out of the Master for 3 s
     lab.run("loss", lab.ns(1), "40");
     Lab.sleepMs(3_000);
     lab.run("loss", lab.ns(1), "0");
+    // the Master's adverts delayed 150 ms: gaps stay below Master_Down_Interval (361 ms), nobody takes over
+    Lab.sleepMs(500);
+    int before = node.output().size();
+    lab.run("delay", lab.ns(1), "150");
+    Lab.sleepMs(2_000);
+    assertTrue(node.output().subList(before, node.output().size()).stream()
+        .noneMatch(l -> l.startsWith("STATE BACKUP MASTER")), node.output().toString());
+    lab.assertSingleOwner(VIP, lab.ns(1));
+    // delayed 600 ms: longer than Master_Down_Interval, so the Backups take over until the late adverts arrive
+    lab.run("delay", lab.ns(1), "600");
+    node.awaitState("MASTER", 2_000);
+    Lab.sleepMs(1_000);
+    lab.run("delay", lab.ns(1), "0");
+    lab.awaitOwner(VIP, lab.ns(1), 2_000);
+    // then the lbkit router is cut off for a while
     lab.run("partition", lab.ns(2));
     node.awaitState("MASTER", 2_000);
     Lab.sleepMs(1_000);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lbkit.api.event.DestinationEvent;
 import dev.lbkit.api.event.DestinationListener;
 import dev.lbkit.healthcheck.internal.EventLoop;
+import dev.lbkit.healthcheck.internal.LatenessHistogram;
 import dev.lbkit.healthcheck.internal.LoopProber;
 import dev.lbkit.healthcheck.internal.TargetMonitor;
 import java.time.Clock;
@@ -49,6 +50,7 @@ public final class HealthChecker implements AutoCloseable {
   private final RandomGenerator random;
   private final ConcurrentMap<Target.Key, Entry> targets = new ConcurrentHashMap<>();
   private final AtomicInteger nextLoop = new AtomicInteger();
+  private final LatenessHistogram lateness = new LatenessHistogram();
   private volatile boolean closed;
 
   private record Entry(TargetMonitor monitor, EventLoop loop) {}
@@ -83,7 +85,7 @@ public final class HealthChecker implements AutoCloseable {
     ensureOpen();
     int i = Math.floorMod(nextLoop.getAndIncrement(), loops.size());
     EventLoop loop = loops.get(i);
-    TargetMonitor monitor = new TargetMonitor(target, loop, probers.get(i), random, this::publish);
+    TargetMonitor monitor = new TargetMonitor(target, loop, probers.get(i), random, this::publish, lateness);
     if (targets.putIfAbsent(target.key(), new Entry(monitor, loop)) != null) {
       throw new IllegalArgumentException("target " + target.key() + " is already checked");
     }
@@ -108,6 +110,17 @@ public final class HealthChecker implements AutoCloseable {
   /** The state of every target. */
   public List<TargetStatus> statuses() {
     return targets.values().stream().map(e -> e.monitor().status()).collect(Collectors.toList());
+  }
+
+  /** Punctuality of scheduled checks since start or the last {@link #resetStats()}. */
+  public CheckerStats stats() {
+    return new CheckerStats(lateness.count(), lateness.quantile(0.50), lateness.quantile(0.99), lateness.max(),
+        loops.size());
+  }
+
+  /** Starts {@link #stats()} afresh, e.g. after a warm-up. */
+  public void resetStats() {
+    lateness.reset();
   }
 
   /** The number of event-loop threads. */

@@ -40,6 +40,8 @@ public final class TargetMonitor {
   private final Prober prober;
   private final RandomGenerator random;
   private final Consumer<DestinationEvent> publisher;
+  private final LatenessHistogram lateness;
+  private long nextCheckAt;
 
   private boolean up;
   private int health;
@@ -60,6 +62,13 @@ public final class TargetMonitor {
 
   public TargetMonitor(Target target, CheckScheduler scheduler, Prober prober, RandomGenerator random,
       Consumer<DestinationEvent> publisher) {
+    this(target, scheduler, prober, random, publisher, new LatenessHistogram());
+  }
+
+  /** As above, recording how late each check starts into {@code lateness}. */
+  public TargetMonitor(Target target, CheckScheduler scheduler, Prober prober, RandomGenerator random,
+      Consumer<DestinationEvent> publisher, LatenessHistogram lateness) {
+    this.lateness = lateness;
     this.target = target;
     this.policy = target.policy();
     this.scheduler = scheduler;
@@ -136,6 +145,7 @@ public final class TargetMonitor {
 
   private void schedule(Duration delay) {
     cancel(nextCheck);
+    nextCheckAt = scheduler.nanoTime() + EventLoop.saturatedNanos(delay);
     nextCheck = scheduler.schedule(delay, this::runCheck);
   }
 
@@ -144,6 +154,7 @@ public final class TargetMonitor {
       return;
     }
     attempts++;
+    lateness.record(scheduler.nanoTime() - nextCheckAt);
     prober.probe(target.check(), policy.timeout(), this::onResult);
   }
 

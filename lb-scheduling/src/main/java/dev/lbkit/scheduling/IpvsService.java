@@ -65,9 +65,12 @@ import java.util.random.RandomGenerator;
  * </ul>
  *
  * <p>Threading: every change (destinations, connections, time) takes the service lock, publishes a new immutable
- * destination list and informs the scheduler. Picks may run from any number of threads concurrently with changes:
- * schedulers with pick state take the same lock, the pure table lookups (sh, dh, mh) read a volatile snapshot
- * without it. Destination getters return the latest published values from any thread.
+ * destination list and informs the scheduler. Picks may run from any number of threads concurrently with changes.
+ * Most picks take no lock: sh, dh and mh read an immutable table, lc/wlc/sed/nq/fo/ovf read the answer their index
+ * published after the last change, rr and wrr walk an immutable snapshot with a racy cursor (as the kernel's
+ * lockless readers, a pick racing with a change may see the state just before it). twos, lblc and lblcr, whose picks
+ * read several structures or insert into a cache, take the service lock. {@link #connect} (pick plus bind) always
+ * runs under the lock. Destination getters return the latest published values from any thread.
  */
 public final class IpvsService {
   private static final IpvsDestination[] EMPTY = new IpvsDestination[0];

@@ -16,6 +16,8 @@ public final class WeightTree {
   private int[] tree = new int[16];
   private long[] weights = new long[16];
   private IpvsDestination[] bySlot = new IpvsDestination[16];
+  /** Each slot's connection overhead, mirrored so that a pick need not read the destination objects. */
+  private int[] overheadBySlot = new int[16];
   private int[] slotById = new int[16];
   private int used;
   private long total;
@@ -41,6 +43,7 @@ public final class WeightTree {
     slotById[d.id()] = slot;
     bySlot[slot] = d;
     weights[slot] = 0;
+    overheadBySlot[slot] = d.overhead();
   }
 
   /** Sets a linked destination's weight (0 for ineligible). */
@@ -57,6 +60,26 @@ public final class WeightTree {
     }
   }
 
+  /** Mirrors a linked destination's current overhead. */
+  public void setOverhead(IpvsDestination d) {
+    overheadBySlot[slotById[d.id()]] = d.overhead();
+  }
+
+  /** The destination in a slot. */
+  public IpvsDestination destination(int slot) {
+    return bySlot[slot];
+  }
+
+  /** The weight filed for a slot. */
+  public int weight(int slot) {
+    return (int) weights[slot];
+  }
+
+  /** The overhead mirrored for a slot. */
+  public int overhead(int slot) {
+    return overheadBySlot[slot];
+  }
+
   /** Unlinks a destination: its weight becomes 0 and its slot a hole. */
   public void unlink(IpvsDestination d) {
     set(d, 0);
@@ -68,8 +91,13 @@ public final class WeightTree {
    * {@code target}, for {@code 1 <= target <= total()}.
    */
   public IpvsDestination firstReaching(long target) {
+    return bySlot[slotReaching(target)];
+  }
+
+  /** The slot of {@link #firstReaching}. */
+  public int slotReaching(long target) {
     if (total > Integer.MAX_VALUE) {
-      return firstReachingByScan(target);
+      return slotReachingByScan(target);
     }
     // in list order the running sum up to slot k is total - prefix(k - 1); find the largest m with
     // prefix(m) <= total - target, then slot m + 1 is the first with a positive weight that reaches target.
@@ -84,19 +112,19 @@ public final class WeightTree {
       pos = take ? pos + step : pos;
       budget = take ? budget - v : budget;
     }
-    return bySlot[pos + 1];
+    return pos + 1;
   }
 
   /** The same answer by walking slots from the list head, for totals beyond 31 bits (the kernel overflows there). */
-  private IpvsDestination firstReachingByScan(long target) {
+  private int slotReachingByScan(long target) {
     long run = 0;
     for (int slot = tree.length - 1; slot >= 1; slot--) {
       run += weights[slot];
       if (weights[slot] > 0 && run >= target) {
-        return bySlot[slot];
+        return slot;
       }
     }
-    return null;
+    return 0;
   }
 
   private void grow(IpvsDestination[] listHeadFirst, IpvsDestination adding) {
@@ -110,6 +138,7 @@ public final class WeightTree {
     tree = new int[cap];
     weights = new long[cap];
     bySlot = new IpvsDestination[cap];
+    overheadBySlot = new int[cap];
     total = 0;
     used = 0;
     // renumber the linked destinations from the tail (oldest) to the head, then the new one

@@ -21,7 +21,9 @@ import java.util.random.RandomGenerator;
  * overheads {@code o = activeconns * 256 + inactconns}: choice 2 if {@code w2 * o1 > w1 * o2} (32-bit products, as
  * the kernel's {@code int}s), else choice 1.
  *
- * <p>How: no scan. The eligible weights live in a Fenwick tree in list order, so each choice is an O(log n) search.
+ * <p>How: no scan. The eligible weights live in a Fenwick tree in list order, so each choice is an O(log n) search,
+ * and weights and overheads are mirrored by slot so a pick reads arrays, not destination objects. Picks run under
+ * the service lock.
  * Exact while the total weight fits the kernel's 32-bit {@code int}; beyond that the kernel itself overflows.
  */
 public final class TwosScheduler extends IpvsScheduler {
@@ -59,13 +61,13 @@ public final class TwosScheduler extends IpvsScheduler {
     long r2 = below(ceil);
     lastR1 = r1;
     lastR2 = r2;
-    IpvsDestination c1 = tree.firstReaching(Math.max(r1, 1));
-    IpvsDestination c2 = tree.firstReaching(Math.max(r2, 1));
-    int w1 = c1.weight();
-    int w2 = c2.weight();
-    int o1 = c1.overhead();
-    int o2 = c2.overhead();
-    return w2 * o1 > w1 * o2 ? c2 : c1;
+    int s1 = tree.slotReaching(Math.max(r1, 1));
+    int s2 = tree.slotReaching(Math.max(r2, 1));
+    int w1 = tree.weight(s1);
+    int w2 = tree.weight(s2);
+    int o1 = tree.overhead(s1);
+    int o2 = tree.overhead(s2);
+    return tree.destination(w2 * o1 > w1 * o2 ? s2 : s1);
   }
 
   /** {@code __get_random_u32_below(ceil)}. */
@@ -102,6 +104,7 @@ public final class TwosScheduler extends IpvsScheduler {
 
   private void refile(IpvsDestination d) {
     tree.set(d, d.available() && d.weight() > 0 && !d.overloaded() ? d.weight() : 0);
+    tree.setOverhead(d);
   }
 
   @Override

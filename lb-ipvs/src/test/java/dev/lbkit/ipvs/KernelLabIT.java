@@ -41,7 +41,9 @@ final class KernelLabIT {
     Path log = module.resolve("target/kernel-lab.log");
     Files.createDirectories(log.getParent());
     ProcessBuilder pb = new ProcessBuilder(lab.toString(), "--timeout", "900", "--", "sh", "-c", script.toString())
-        .directory(module.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        // the lab shares only its working directory read-write and hides the host's /tmp behind a fresh tmpfs, so
+        // it runs from the checkout's root: then every module's classes are visible even in a clone under /tmp
+        .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
     Process p = pb.start();
     boolean done = p.waitFor(1000, TimeUnit.SECONDS);
     if (!done) {

@@ -9,7 +9,7 @@ import java.util.random.RandomGenerator;
  * <p>Accepted forms, as in HAProxy 2.6's configuration manual: {@code roundrobin}, {@code static-rr},
  * {@code leastconn}, {@code first}, {@code source}, {@code uri [len N] [depth N] [whole] [path-only]},
  * {@code url_param NAME [check_post [N]] [max_wait N]}, {@code hdr(NAME) [use_domain_only]},
- * {@code rdp-cookie[(NAME)]}, {@code random[(DRAWS)]}.
+ * {@code rdp-cookie[(NAME)]}, {@code random[(DRAWS)]}, {@code hash <expr>} (see {@link HashExprScheduler}).
  */
 final class Balance {
   final String algorithm;
@@ -54,6 +54,13 @@ final class Balance {
         return parseUrlParam(w);
       default:
         break;
+    }
+    if (lower.equals(HashExprScheduler.NAME)) {
+      if (w.length < 2) {
+        throw new IllegalArgumentException("balance hash needs a sample expression, e.g. 'hash req.hdr(X-Key)'");
+      }
+      String expr = text.trim().substring(first.length()).trim();
+      return new Balance(HashExprScheduler.NAME, expr, 0, 0, false, false, false, 0);
     }
     if (lower.startsWith("hdr(") || lower.equals("hdr")) {
       String name = argument(first, "hdr", true);
@@ -193,6 +200,7 @@ final class Balance {
       case UrlParamScheduler.NAME:
       case HdrScheduler.NAME:
       case RdpCookieScheduler.NAME:
+      case HashExprScheduler.NAME:
         return true;
       default:
         return false;
@@ -227,6 +235,8 @@ final class Balance {
         return new RdpCookieScheduler(backend, hashType, name);
       case RandomScheduler.NAME:
         return new RandomScheduler(backend, draws, random);
+      case HashExprScheduler.NAME:
+        return new HashExprScheduler(backend, hashType, name);
       default:
         throw new AssertionError(algorithm);
     }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.TestFactory;
 /** Replays the recorded HAProxy 2.6 traces (src/test/resources/traces/haproxy, see ORIGIN.md). */
 final class HaproxyTraceReplayTest {
   static final List<String> FILES = List.of("roundrobin", "static-rr", "leastconn", "first", "source", "uri",
-      "url_param", "hdr", "rdp-cookie", "random");
+      "url_param", "hdr", "rdp-cookie", "random", "hash");
 
   static List<Map<String, Object>> records(String file) throws IOException {
     List<Map<String, Object>> out = new ArrayList<>();

@@ -114,7 +114,11 @@ public final class VrrpConfig {
     return preemptDelay;
   }
 
-  /** RFC 5798 accept mode: whether a non-owner Master accepts packets addressed to the virtual addresses. */
+  /**
+   * RFC 5798 accept mode: whether a non-owner Master accepts packets addressed to the virtual addresses. Recorded
+   * only: the Linux address manager configures the addresses, so the host always accepts them, as keepalived does
+   * without {@code vrrp_strict}; dropping them (accept mode off) is not implemented.
+   */
   public boolean acceptMode() {
     return acceptMode;
   }

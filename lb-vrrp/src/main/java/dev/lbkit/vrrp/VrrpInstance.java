@@ -41,7 +41,7 @@ public final class VrrpInstance {
   private ReceiveChecks checks;
   private InetAddress primaryAddress;
   private List<InetAddress> destinations;
-  private boolean vipsHeld;
+  private volatile boolean vipsHeld;
   private boolean ownFault;
   private boolean sendFailing;
   private volatile VrrpState state = VrrpState.INITIALIZE;

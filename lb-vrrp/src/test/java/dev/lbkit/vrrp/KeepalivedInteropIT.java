@@ -91,7 +91,10 @@ final class KeepalivedInteropIT {
     assertEquals(0, node2.terminate());
     lab.awaitOwner(VIP, lab.ns(1), 1_000);
     assertTrue((System.nanoTime() - term) / 1_000_000 < 2_000);
-    assertTrue(node2.output().stream().anyMatch(l -> l.startsWith("STATE MASTER INITIALIZE")), node2.output().toString());
+    assertTrue(node2.output().stream().anyMatch(l -> l.startsWith("STATE MASTER INITIALIZE")),
+        node2.output().toString());
+    String stats = node2.output().stream().filter(l -> l.startsWith("STATS")).findFirst().orElseThrow();
+    assertTrue(stats.contains("addressErrors=0 sendErrors=0"), "VIPs and gratuitous ARPs went through: " + stats);
     lab.run("stop", lab.ns(1));
   }
 
@@ -204,6 +207,9 @@ final class KeepalivedInteropIT {
     assertTrue(!lab.keepalivedLog(1).contains("Entering MASTER STATE"), lab.keepalivedLog(1));
     assertEquals(0, node.terminate());
     lab.awaitOwner(vip6, lab.ns(1), 1_000);
+    // the address add/remove and the unsolicited neighbour advertisements all went through
+    String stats = node.output().stream().filter(l -> l.startsWith("STATS")).findFirst().orElseThrow();
+    assertTrue(stats.contains("addressErrors=0 sendErrors=0"), stats);
     lab.run("stop", lab.ns(1));
   }
 

@@ -80,8 +80,11 @@ public final class LabNode {
         e.printStackTrace();
       }
       VrrpStats s = router.instances().get(0).stats();
+      long addressErrors = router.instances().stream().mapToLong(i -> i.stats().addressErrors()).sum();
+      long sendErrors = router.instances().stream().mapToLong(i -> i.stats().sendErrors()).sum();
       out.println("STATS sent=" + s.advertisementsSent() + " received=" + s.advertisementsReceived() + " rejected="
-          + s.rejected() + " unclaimed=" + router.unclaimedStats().rejected());
+          + s.rejected() + " unclaimed=" + router.unclaimedStats().rejected() + " addressErrors=" + addressErrors
+          + " sendErrors=" + sendErrors);
       out.flush();
       Runtime.getRuntime().halt(0);
     }));

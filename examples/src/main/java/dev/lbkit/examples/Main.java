@@ -15,7 +15,7 @@ public final class Main {
   /** The subcommands, in the order {@code --help} lists them. Later issues add theirs here. */
   static Map<String, Command> commands() {
     Map<String, Command> commands = new LinkedHashMap<>();
-    for (Command c : List.<Command>of(new CheckCommand(), new DemoCommand(), new RunCommand(), new SchedCommand(), new VersionCommand(),
+    for (Command c : List.<Command>of(new CheckCommand(), new DemoCommand(), new IpvsadmCommand(), new RunCommand(), new SchedCommand(), new VersionCommand(),
         new VrrpCommand())) {
       commands.put(c.name(), c);
     }

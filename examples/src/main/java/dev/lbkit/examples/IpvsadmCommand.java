@@ -1,0 +1,506 @@
+package dev.lbkit.examples;
+
+import dev.lbkit.api.AddressFamily;
+import dev.lbkit.api.Endpoint;
+import dev.lbkit.api.ForwardingMethod;
+import dev.lbkit.api.Persistence;
+import dev.lbkit.api.Protocol;
+import dev.lbkit.api.RealServer;
+import dev.lbkit.api.SchedulerFlag;
+import dev.lbkit.api.ServiceKey;
+import dev.lbkit.api.Tunnel;
+import dev.lbkit.api.TunnelType;
+import dev.lbkit.api.VirtualService;
+import dev.lbkit.ipvs.InMemoryIpvs;
+import dev.lbkit.ipvs.Ipvs;
+import dev.lbkit.ipvs.IpvsChange;
+import dev.lbkit.ipvs.IpvsClient;
+import dev.lbkit.ipvs.IpvsDestination;
+import dev.lbkit.ipvs.IpvsException;
+import dev.lbkit.ipvs.IpvsService;
+import dev.lbkit.ipvs.IpvsTimeouts;
+import dev.lbkit.ipvs.IpvsadmFormat;
+import dev.lbkit.ipvs.SyncDaemon;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * {@code lbkit ipvsadm}: the ipvsadm command line on lbkit's public IPVS API. For the same table, {@code -L -n}
+ * and {@code -S -n} print byte for byte what ipvsadm 1.31 prints. Output is always numeric ({@code -n} is
+ * implied: lbkit resolves no names). With {@code --in-memory} it works on an {@link InMemoryIpvs} that lives for
+ * this one process; {@code -R} then accepts any ipvsadm command per line, including {@code -L} and {@code -S}, so a
+ * whole session runs in one process.
+ */
+final class IpvsadmCommand implements Command {
+  private final Supplier<InputStream> stdin;
+
+  IpvsadmCommand() {
+    this(() -> System.in);
+  }
+
+  IpvsadmCommand(Supplier<InputStream> stdin) {
+    this.stdin = stdin;
+  }
+
+  @Override
+  public String name() {
+    return "ipvsadm";
+  }
+
+  @Override
+  public String summary() {
+    return "ipvsadm-compatible IPVS administration (kernel, or --in-memory)";
+  }
+
+  /** One parsed ipvsadm command line. */
+  static final class Args {
+    String command; // "-A", "-E", "-D", "-C", "-R", "-S", "-a", "-e", "-d", "-L", "-Z", "--set", ...
+    List<String> commandArgs = new ArrayList<>();
+    ServiceKey service;
+    Protocol protocol;
+    String serviceText;
+    long fwmark;
+    boolean ipv6;
+    String scheduler;
+    List<SchedulerFlag> flags = new ArrayList<>();
+    Integer persistentTimeout;
+    String netmask;
+    String pe;
+    boolean onePacket;
+    String realServer;
+    ForwardingMethod forwarding;
+    Integer weight;
+    int upper;
+    int lower;
+    TunnelType tunType;
+    int tunPort;
+    Tunnel.Checksum tunChecksum = Tunnel.Checksum.NONE;
+    boolean exact;
+    IpvsadmFormat.Columns columns = IpvsadmFormat.Columns.DEFAULT;
+    boolean timeout;
+    boolean daemon;
+    String mcastInterface;
+    int syncId;
+    int syncMaxLen;
+    String mcastGroup;
+    int mcastPort;
+    int mcastTtl;
+  }
+
+  @Override
+  public int run(List<String> rawArgs, PrintStream out, PrintStream err) throws Exception {
+    List<String> args = new ArrayList<>(rawArgs);
+    boolean inMemory = args.remove("--in-memory");
+    if (args.contains("--help") || args.contains("-h")) {
+      usage(out);
+      return 0;
+    }
+    Args a = parse(args);
+    try (IpvsClient ipvs = inMemory ? new InMemoryIpvs() : Ipvs.open()) {
+      return execute(ipvs, a, inMemory, out, err);
+    }
+  }
+
+  private int execute(IpvsClient ipvs, Args a, boolean inMemory, PrintStream out, PrintStream err)
+      throws IpvsException, UsageException, IOException {
+    switch (a.command) {
+      case "-A":
+        ipvs.addService(service(a));
+        return 0;
+      case "-E":
+        ipvs.editService(service(a));
+        return 0;
+      case "-D":
+        ipvs.deleteService(key(a));
+        return 0;
+      case "-C":
+        ipvs.flush();
+        return 0;
+      case "-a":
+        ipvs.addDestination(key(a), server(a));
+        return 0;
+      case "-e":
+        ipvs.editDestination(key(a), server(a));
+        return 0;
+      case "-d":
+        ipvs.deleteDestination(key(a), realEndpoint(a));
+        return 0;
+      case "-Z":
+        if (a.service != null) {
+          ipvs.zero(a.service);
+        } else {
+          ipvs.zero();
+        }
+        return 0;
+      case "--set":
+        if (a.commandArgs.size() != 3) {
+          throw new UsageException("--set needs three values: tcp tcpfin udp");
+        }
+        ipvs.setTimeouts(IpvsTimeouts.ofSeconds(number(a.commandArgs.get(0), "tcp timeout"),
+            number(a.commandArgs.get(1), "tcpfin timeout"), number(a.commandArgs.get(2), "udp timeout")));
+        return 0;
+      case "--start-daemon":
+        ipvs.startSyncDaemon(daemon(a));
+        return 0;
+      case "--stop-daemon":
+        ipvs.stopSyncDaemon(role(a.commandArgs));
+        return 0;
+      case "-S":
+        out.print(IpvsadmFormat.save(IpvsadmFormat.snapshot(ipvs)));
+        return 0;
+      case "-L":
+        return list(ipvs, a, out);
+      case "-R":
+        return restore(ipvs, inMemory, out, err);
+      default:
+        throw new UsageException("unknown command " + a.command);
+    }
+  }
+
+  private int list(IpvsClient ipvs, Args a, PrintStream out) throws IpvsException {
+    if (a.timeout) {
+      out.print(IpvsadmFormat.timeouts(ipvs.timeouts()));
+      return 0;
+    }
+    if (a.daemon) {
+      out.print(IpvsadmFormat.daemons(ipvs.syncDaemons()));
+      return 0;
+    }
+    if (a.service != null) {
+      Optional<IpvsService> s = ipvs.getService(a.service);
+      if (s.isEmpty()) {
+        throw new IpvsException("list service " + a.service, 3, "list service " + a.service
+            + ": no such service (ESRCH)", null);
+      }
+      List<IpvsDestination> dests = ipvs.listDestinations(a.service);
+      out.print(IpvsadmFormat.list(List.of(new IpvsadmFormat.Entry(s.get(), dests)), a.columns, a.exact));
+      return 0;
+    }
+    out.print(IpvsadmFormat.versionLine(ipvs.info()) + "\n"
+        + IpvsadmFormat.list(IpvsadmFormat.snapshot(ipvs), a.columns, a.exact));
+    return 0;
+  }
+
+  /**
+   * ipvsadm -R: service and server changes go to the kernel in one batch; with --in-memory any command runs, in
+   * order. A line that fails is reported with its number and the rest still apply.
+   */
+  private int restore(IpvsClient ipvs, boolean inMemory, PrintStream out, PrintStream err)
+      throws IOException, IpvsException, UsageException {
+    BufferedReader r = new BufferedReader(new InputStreamReader(stdin.get(), StandardCharsets.UTF_8));
+    List<IpvsChange> changes = new ArrayList<>();
+    List<Integer> lineOf = new ArrayList<>();
+    int failures = 0;
+    int n = 0;
+    for (String line; (line = r.readLine()) != null; ) {
+      n++;
+      String text = line.trim();
+      if (text.isEmpty() || text.startsWith("#")) {
+        continue;
+      }
+      Args a;
+      try {
+        a = parse(tokens(text));
+      } catch (UsageException | IllegalArgumentException e) {
+        err.println("lbkit ipvsadm -R: line " + n + ": " + e.getMessage());
+        failures++;
+        continue;
+      }
+      try {
+        IpvsChange c = change(a);
+        if (c != null && !inMemory) {
+          changes.add(c);
+          lineOf.add(n);
+        } else if (c != null || inMemory) {
+          execute(ipvs, a, true, out, err);
+        } else {
+          throw new UsageException("-R takes -A, -E, -D, -a, -e and -d lines, not " + a.command);
+        }
+      } catch (IpvsException | UsageException | IllegalArgumentException e) {
+        err.println("lbkit ipvsadm -R: line " + n + ": " + e.getMessage());
+        failures++;
+      }
+    }
+    if (!changes.isEmpty()) {
+      List<Optional<IpvsException>> results = ipvs.execute(changes);
+      for (int i = 0; i < results.size(); i++) {
+        if (results.get(i).isPresent()) {
+          err.println("lbkit ipvsadm -R: line " + lineOf.get(i) + ": " + results.get(i).get().getMessage());
+          failures++;
+        }
+      }
+    }
+    return failures == 0 ? 0 : 1;
+  }
+
+  private IpvsChange change(Args a) throws UsageException {
+    switch (a.command) {
+      case "-A":
+        return new IpvsChange.AddService(service(a));
+      case "-E":
+        return new IpvsChange.EditService(service(a));
+      case "-D":
+        return new IpvsChange.DeleteService(key(a));
+      case "-a":
+        return new IpvsChange.AddDestination(key(a), server(a));
+      case "-e":
+        return new IpvsChange.EditDestination(key(a), server(a));
+      case "-d":
+        return new IpvsChange.DeleteDestination(key(a), realEndpoint(a));
+      default:
+        return null;
+    }
+  }
+
+  // ---- parsing
+
+  static List<String> tokens(String line) {
+    List<String> out = new ArrayList<>();
+    for (String t : line.split("\\s+")) {
+      if (!t.isEmpty()) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  static Args parse(List<String> args) throws UsageException {
+    Args a = new Args();
+    List<String> expanded = new ArrayList<>();
+    for (String s : args) {
+      // popt style bundles: -Ln is -L -n; options with values take the rest of the word, as -p300 would
+      if (s.length() > 2 && s.charAt(0) == '-' && s.charAt(1) != '-' && "LlnZCS".indexOf(s.charAt(1)) >= 0) {
+        for (char c : s.substring(1).toCharArray()) {
+          expanded.add("-" + c);
+        }
+      } else {
+        expanded.add(s);
+      }
+    }
+    for (int i = 0; i < expanded.size(); i++) {
+      String o = expanded.get(i);
+      switch (o) {
+        case "-A": case "--add-service": command(a, "-A"); break;
+        case "-E": case "--edit-service": command(a, "-E"); break;
+        case "-D": case "--delete-service": command(a, "-D"); break;
+        case "-C": case "--clear": command(a, "-C"); break;
+        case "-R": case "--restore": command(a, "-R"); break;
+        case "-S": case "--save": command(a, "-S"); break;
+        case "-a": case "--add-server": command(a, "-a"); break;
+        case "-e": case "--edit-server": command(a, "-e"); break;
+        case "-d": case "--delete-server": command(a, "-d"); break;
+        case "-L": case "-l": case "--list": command(a, "-L"); break;
+        case "-Z": case "--zero": command(a, "-Z"); break;
+        case "--set":
+          command(a, "--set");
+          for (int k = 0; k < 3; k++) {
+            a.commandArgs.add(value(expanded, ++i, o));
+          }
+          break;
+        case "--start-daemon": command(a, "--start-daemon"); a.commandArgs.add(value(expanded, ++i, o)); break;
+        case "--stop-daemon": command(a, "--stop-daemon"); a.commandArgs.add(value(expanded, ++i, o)); break;
+        case "-t": case "--tcp-service": serviceOption(a, Protocol.TCP, value(expanded, ++i, o)); break;
+        case "-u": case "--udp-service": serviceOption(a, Protocol.UDP, value(expanded, ++i, o)); break;
+        case "--sctp-service": serviceOption(a, Protocol.SCTP, value(expanded, ++i, o)); break;
+        case "-f": case "--fwmark-service":
+          a.fwmark = number(value(expanded, ++i, o), "firewall mark");
+          a.serviceText = "fwmark";
+          break;
+        case "-6": case "--ipv6": a.ipv6 = true; break;
+        case "-s": case "--scheduler": a.scheduler = value(expanded, ++i, o); break;
+        case "-b": case "--sched-flags":
+          for (String f : value(expanded, ++i, o).split(",")) {
+            a.flags.add(SchedulerFlag.parse(f));
+          }
+          break;
+        case "-p": case "--persistent":
+          // the timeout is optional, as in ipvsadm
+          if (i + 1 < expanded.size() && expanded.get(i + 1).matches("\\d+")) {
+            a.persistentTimeout = (int) number(expanded.get(++i), "persistence timeout");
+          } else {
+            a.persistentTimeout = (int) Persistence.DEFAULT_TIMEOUT.toSeconds();
+          }
+          break;
+        case "-M": case "--netmask": a.netmask = value(expanded, ++i, o); break;
+        case "--pe": a.pe = value(expanded, ++i, o); break;
+        case "-o": case "--ops": a.onePacket = true; break;
+        case "-r": case "--real-server": a.realServer = value(expanded, ++i, o); break;
+        case "-g": case "--gatewaying": a.forwarding = ForwardingMethod.DIRECT_ROUTE; break;
+        case "-i": case "--ipip": a.forwarding = ForwardingMethod.TUNNEL; break;
+        case "-m": case "--masquerading": a.forwarding = ForwardingMethod.MASQUERADE; break;
+        case "-w": case "--weight": a.weight = (int) number(value(expanded, ++i, o), "weight"); break;
+        case "-x": case "--u-threshold": a.upper = (int) number(value(expanded, ++i, o), "upper threshold"); break;
+        case "-y": case "--l-threshold": a.lower = (int) number(value(expanded, ++i, o), "lower threshold"); break;
+        case "--tun-type": a.tunType = TunnelType.parse(value(expanded, ++i, o)); break;
+        case "--tun-port": a.tunPort = (int) number(value(expanded, ++i, o), "tunnel port"); break;
+        case "--tun-nocsum": a.tunChecksum = Tunnel.Checksum.NONE; break;
+        case "--tun-csum": a.tunChecksum = Tunnel.Checksum.CHECKSUM; break;
+        case "--tun-remcsum": a.tunChecksum = Tunnel.Checksum.REMOTE_CHECKSUM; break;
+        case "-n": case "--numeric": break; // always numeric
+        case "--exact": a.exact = true; break;
+        case "--stats": a.columns = IpvsadmFormat.Columns.STATS; break;
+        case "--rate": a.columns = IpvsadmFormat.Columns.RATE; break;
+        case "--thresholds": a.columns = IpvsadmFormat.Columns.THRESHOLDS; break;
+        case "--persistent-conn": a.columns = IpvsadmFormat.Columns.PERSISTENT_CONN; break;
+        case "--timeout": a.timeout = true; break;
+        case "--daemon": a.daemon = true; break;
+        case "--mcast-interface": a.mcastInterface = value(expanded, ++i, o); break;
+        case "--syncid": a.syncId = (int) number(value(expanded, ++i, o), "sync id"); break;
+        case "--sync-maxlen": a.syncMaxLen = (int) number(value(expanded, ++i, o), "sync max length"); break;
+        case "--mcast-group": a.mcastGroup = value(expanded, ++i, o); break;
+        case "--mcast-port": a.mcastPort = (int) number(value(expanded, ++i, o), "multicast port"); break;
+        case "--mcast-ttl": a.mcastTtl = (int) number(value(expanded, ++i, o), "multicast ttl"); break;
+        case "-c": case "--connection":
+          throw new UsageException("-c (the connection table) is not supported by lbkit ipvsadm");
+        default:
+          throw new UsageException("unknown option '" + o + "'; see lbkit ipvsadm --help");
+      }
+    }
+    if (a.command == null) {
+      throw new UsageException("no command given (-A, -E, -D, -C, -R, -S, -a, -e, -d, -L, -Z, --set, --start-daemon,"
+          + " --stop-daemon); see lbkit ipvsadm --help");
+    }
+    if ("fwmark".equals(a.serviceText)) {
+      a.service = new ServiceKey.FirewallMark(a.fwmark, a.ipv6 ? AddressFamily.IPV6 : AddressFamily.IPV4);
+    }
+    return a;
+  }
+
+  private static void command(Args a, String c) throws UsageException {
+    if (a.command != null) {
+      throw new UsageException("two commands given: " + a.command + " and " + c);
+    }
+    a.command = c;
+  }
+
+  private static void serviceOption(Args a, Protocol p, String text) {
+    a.protocol = p;
+    a.serviceText = text;
+    a.service = ServiceKey.of(p, Endpoint.parse(text));
+  }
+
+  private static String value(List<String> args, int i, String option) throws UsageException {
+    if (i >= args.size()) {
+      throw new UsageException("option " + option + " needs a value");
+    }
+    return args.get(i);
+  }
+
+  private static long number(String s, String what) throws UsageException {
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      throw new UsageException(what + " must be a number but was '" + s + "'", e);
+    }
+  }
+
+  private static ServiceKey key(Args a) throws UsageException {
+    if (a.service == null) {
+      throw new UsageException(a.command + " needs a service: -t, -u, --sctp-service or -f");
+    }
+    return a.service;
+  }
+
+  private static VirtualService service(Args a) throws UsageException {
+    VirtualService.Builder b = VirtualService.builder(key(a))
+        .scheduler(a.scheduler != null ? a.scheduler : VirtualService.DEFAULT_SCHEDULER).onePacket(a.onePacket);
+    for (SchedulerFlag f : a.flags) {
+      b.schedulerFlag(f);
+    }
+    if (a.persistentTimeout != null) {
+      Duration timeout = Duration.ofSeconds(a.persistentTimeout);
+      if (a.netmask == null) {
+        b.persistence(Persistence.of(timeout));
+      } else {
+        int prefix = a.service.family() == AddressFamily.IPV4 && a.netmask.contains(".")
+            ? Persistence.prefixLengthOfNetmask(a.netmask) : (int) number(a.netmask, "netmask");
+        b.persistence(prefix == a.service.family().bits() ? Persistence.of(timeout) : Persistence.of(timeout, prefix));
+      }
+      if (a.pe != null) {
+        b.persistenceEngine(a.pe);
+      }
+    } else if (a.pe != null) {
+      throw new UsageException("--pe needs a persistent service (-p)");
+    }
+    return b.build();
+  }
+
+  private static Endpoint realEndpoint(Args a) throws UsageException {
+    if (a.realServer == null) {
+      throw new UsageException(a.command + " needs a real server: -r ADDRESS[:PORT]");
+    }
+    Endpoint e = Endpoint.parse(a.realServer);
+    // as in ipvsadm, a real server without a port takes the service's
+    if (e.port() == 0 && a.service instanceof ServiceKey.Address addr && !a.realServer.matches(".*:\\d+$")) {
+      e = e.withPort(addr.endpoint().port());
+    }
+    return e;
+  }
+
+  private static RealServer server(Args a) throws UsageException {
+    RealServer.Builder b = RealServer.builder(realEndpoint(a))
+        .forwarding(a.forwarding != null ? a.forwarding : ForwardingMethod.DIRECT_ROUTE)
+        .weight(a.weight != null ? a.weight : 1).upperThreshold(a.upper).lowerThreshold(a.lower);
+    if (a.forwarding == ForwardingMethod.TUNNEL) {
+      TunnelType type = a.tunType != null ? a.tunType : TunnelType.IPIP;
+      b.tunnel(new Tunnel(type, a.tunPort, type == TunnelType.IPIP ? Tunnel.Checksum.NONE : a.tunChecksum));
+    } else if (a.tunType != null) {
+      throw new UsageException("--tun-type needs tunnel forwarding (-i)");
+    }
+    return b.build();
+  }
+
+  private static SyncDaemon.Role role(List<String> args) throws UsageException {
+    String r = args.get(0).toLowerCase(Locale.ROOT);
+    if (r.equals("master")) {
+      return SyncDaemon.Role.MASTER;
+    }
+    if (r.equals("backup")) {
+      return SyncDaemon.Role.BACKUP;
+    }
+    throw new UsageException("sync daemon state must be master or backup but was '" + args.get(0) + "'");
+  }
+
+  private static SyncDaemon daemon(Args a) throws UsageException {
+    if (a.mcastInterface == null) {
+      throw new UsageException("--start-daemon needs --mcast-interface (lbkit does not guess eth0)");
+    }
+    Optional<InetAddress> group = a.mcastGroup == null ? Optional.empty()
+        : Optional.of(Endpoint.parseAddress(a.mcastGroup));
+    return new SyncDaemon(role(a.commandArgs), a.mcastInterface, a.syncId, a.syncMaxLen, group, a.mcastPort,
+        a.mcastTtl);
+  }
+
+  private static void usage(PrintStream out) {
+    out.println("usage: lbkit ipvsadm [--in-memory] COMMAND [OPTIONS]");
+    out.println("  -A|-E -t|-u|--sctp-service ADDR:PORT | -f MARK [-6] [-s SCHED] [-b FLAGS] [-p [TIMEOUT]] [-M MASK]");
+    out.println("        [--pe ENGINE] [-o]                             add / edit a virtual service");
+    out.println("  -D SERVICE                                            delete a virtual service");
+    out.println("  -a|-e SERVICE -r ADDR[:PORT] [-g|-i|-m] [-w W] [-x UPPER] [-y LOWER]");
+    out.println("        [--tun-type ipip|gue|gre] [--tun-port P] [--tun-nocsum|--tun-csum|--tun-remcsum]");
+    out.println("  -d SERVICE -r ADDR[:PORT]                             delete a real server");
+    out.println("  -C                                                    clear the table");
+    out.println("  -L|-l [-n] [SERVICE] [--exact] [--stats|--rate|--thresholds|--persistent-conn] [--timeout|--daemon]");
+    out.println("  -S [-n]                                               save rules to stdout");
+    out.println("  -R                                                    restore rules from stdin (batched)");
+    out.println("  -Z [SERVICE]                                          zero counters");
+    out.println("  --set TCP TCPFIN UDP                                  set connection timeouts (0 = unchanged)");
+    out.println("  --start-daemon master|backup --mcast-interface IF [--syncid N] [--sync-maxlen N]");
+    out.println("        [--mcast-group ADDR] [--mcast-port N] [--mcast-ttl N]");
+    out.println("  --stop-daemon master|backup");
+    out.println("Output is always numeric. --in-memory: an in-memory table for this process only; then -R runs any");
+    out.println("of these commands per line (including -L and -S), e.g. printf -- '-A -t 10.0.0.1:80\\n-Ln\\n' |"
+        + " lbkit ipvsadm --in-memory -R");
+  }
+}

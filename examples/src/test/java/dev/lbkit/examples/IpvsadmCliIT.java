@@ -1,0 +1,95 @@
+package dev.lbkit.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code lbkit ipvsadm} against the real ipvsadm on the kernel lab's IPVS (lab/kernel/run): for the same table,
+ * {@code -L -n} and {@code -S -n} are byte-identical; rules restored by lbkit read back through ipvsadm; the other
+ * commands change the kernel table as ipvsadm sees it. One VM boot; each check is a diff in the script.
+ */
+final class IpvsadmCliIT {
+  // a varied table, with addresses that trip ipvsadm's signed comparisons
+  static final String RULES = String.join("\n",
+      "-A -t 192.0.2.10:80 -s wrr",
+      "-a -t 192.0.2.10:80 -r 192.168.1.1:80 -i -w 1 --tun-type gre --tun-nocsum",
+      "-a -t 192.0.2.10:80 -r 203.0.113.9:80 -g -w 0",
+      "-a -t 192.0.2.10:80 -r 10.0.0.2:8080 -m -w 3",
+      "-a -t 192.0.2.10:80 -r 10.0.0.3:80 -i -w 65535 --tun-type ipip",
+      "-a -t 192.0.2.10:80 -r 172.16.0.1:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-csum",
+      "-A -t 200.1.1.1:80 -s wlc",
+      "-A -t 10.9.9.9:443 -s sh -p 600 -M 255.255.255.0 -b sh-fallback,sh-port",
+      "-a -t 10.9.9.9:443 -r 10.0.1.1:443 -g -w 1",
+      "-A -u 192.0.2.20:5060 -s rr -p 60 --pe sip",
+      "-A --sctp-service 198.51.100.1:3868 -s mh -b mh-fallback",
+      "-A -u [2001:db8::10]:53 -s rr -o",
+      "-a -u [2001:db8::10]:53 -r [2001:db8::53]:53 -m -w 7",
+      "-a -u [2001:db8::10]:53 -r [2001:db8::54]:53 -m -w 1",
+      "-A -f 42 -s wlc -b flag-3",
+      "-A -f 43 -6 -s lblcr -p 120 -M 64",
+      "-a -f 43 -6 -r [2001:db8::99]:0 -g -w 1") + "\n";
+
+  @Test
+  void lbkitIpvsadmMatchesTheRealIpvsadm() throws Exception {
+    Path module = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    Path lab = module.getParent().resolve("lab/kernel/run");
+    assertTrue(Files.isExecutable(lab), lab + " is missing");
+    Path dir = module.resolve("target/ipvsadm-cli-it");
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("rules"), RULES, StandardCharsets.UTF_8);
+    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String script = String.join("\n",
+        "set -eu",
+        "cd target/ipvsadm-cli-it",
+        "CP='" + classpath.replace("'", "'\\''") + "'",
+        "lbkit() { '" + java + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp \"$CP\" dev.lbkit.examples.Main ipvsadm"
+            + " \"$@\"; }",
+        "check() { if diff -u \"$1\" \"$2\"; then echo \"[cli] same: $3\"; else echo \"[cli] DIFFERENT: $3\"; exit 1; fi; }",
+        "ipvsadm -C; ipvsadm -R < rules",
+        "ipvsadm -Sn > real.S; lbkit -Sn > lbkit.S; check real.S lbkit.S 'ipvsadm -R, then -Sn'",
+        "ipvsadm -Ln > real.L; lbkit -Ln > lbkit.L; check real.L lbkit.L 'ipvsadm -R, then -Ln'",
+        "ipvsadm -L -n --stats --exact > real.stats; lbkit -L -n --stats --exact > lbkit.stats;"
+            + " check real.stats lbkit.stats '-Ln --stats --exact'",
+        "ipvsadm -Ln -t 192.0.2.10:80 > real.one; lbkit -Ln -t 192.0.2.10:80 > lbkit.one;"
+            + " check real.one lbkit.one '-Ln -t SERVICE'",
+        "ipvsadm -C; lbkit -R < rules",
+        "ipvsadm -Sn > real.S2; check real.S real.S2 'lbkit ipvsadm -R, then the real -Sn'",
+        "lbkit -E -t 200.1.1.1:80 -s rr -p 30",
+        "printf -- '-e -t 192.0.2.10:80 -r 10.0.0.2:8080 -m -w 9 -x 50 -y 5\\n-d -t 192.0.2.10:80 -r 203.0.113.9:80\\n"
+            + "-D -u 192.0.2.20:5060\\n' | lbkit -R",
+        "lbkit -Z; lbkit --set 1000 0 200",
+        "ipvsadm -Sn > real.S3; lbkit -Sn > lbkit.S3; check real.S3 lbkit.S3 '-E -e -d -D, then -Sn'",
+        "grep -q -- '-A -t 200.1.1.1:80 -s rr -p 30' real.S3 && grep -q -- '-r 10.0.0.2:8080 -m -w 9' real.S3"
+            + " && ! grep -q 203.0.113.9 real.S3 && ! grep -q 5060 real.S3 && echo '[cli] edits applied'",
+        "ipvsadm -Ln --thresholds > real.T; lbkit -Ln --thresholds > lbkit.T; check real.T lbkit.T '--thresholds'",
+        "ipvsadm -L --timeout > real.t; lbkit -L --timeout > lbkit.t; check real.t lbkit.t '--timeout'",
+        "lbkit --start-daemon master --mcast-interface lo --syncid 5",
+        "ipvsadm -L --daemon > real.d; lbkit -L --daemon > lbkit.d; check real.d lbkit.d '--daemon'",
+        "lbkit --stop-daemon master; test -z \"$(ipvsadm -L --daemon)\" && echo '[cli] daemon stopped'",
+        "lbkit -C; test \"$(ipvsadm -Sn)\" = '' && echo '[cli] cleared'",
+        "echo '[cli] all same'");
+    Files.writeString(dir.resolve("check.sh"), script + "\n", StandardCharsets.UTF_8);
+    Path log = module.resolve("target/ipvsadm-cli-it.log");
+    ProcessBuilder pb = new ProcessBuilder(lab.toString(), "--timeout", "900", "--", "sh", "-c",
+        "ip netns add lbkit-cli && ip -n lbkit-cli link set lo up && exec ip netns exec lbkit-cli bash"
+            + " target/ipvsadm-cli-it/check.sh")
+        .directory(module.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    Process p = pb.start();
+    boolean done = p.waitFor(1000, TimeUnit.SECONDS);
+    if (!done) {
+      p.destroyForcibly();
+    }
+    String output = Files.readString(log, StandardCharsets.UTF_8);
+    System.out.println(output);
+    assertTrue(done, "the lab did not finish in time; see " + log);
+    assertEquals(0, p.exitValue(), "lbkit ipvsadm differs from ipvsadm in the lab:\n" + output);
+    assertTrue(output.contains("[cli] all same"), output);
+  }
+}

@@ -17,7 +17,9 @@ import dev.lbkit.api.Tunnel;
 import dev.lbkit.api.VirtualService;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -313,5 +315,85 @@ abstract class IpvsClientContract {
     assertEquals(0, results.stream().filter(Optional::isPresent).count());
     assertEquals(50, ipvs.listServices().size());
     assertEquals(20, ipvs.listDestinations(ServiceKey.of(Protocol.TCP, Endpoint.parse("192.0.2.1:2049"))).size());
+  }
+
+  // ---- IpvsReconciler on this implementation
+
+  static List<LoadBalancedService> desiredTable() {
+    List<LoadBalancedService> t = new ArrayList<>();
+    for (int s = 0; s < 5; s++) {
+      ServiceKey key = ServiceKey.of(Protocol.TCP, Endpoint.parse("192.0.2.1:" + (3000 + s)));
+      List<RealServer> servers = new ArrayList<>();
+      for (int d = 1; d <= 4; d++) {
+        servers.add(server("10.2." + s + "." + d + ":80", d));
+      }
+      t.add(new LoadBalancedService(VirtualService.builder(key).scheduler("wrr").build(), servers));
+    }
+    return t;
+  }
+
+  @Test
+  void reconcile_fromEmptyAddsEverythingAndTheSecondApplyChangesNothing() throws Exception {
+    IpvsReconciler r = new IpvsReconciler(ipvs);
+    IpvsReconciler.Result first = r.apply(desiredTable());
+    assertTrue(first.complete(), first.failed().toString());
+    assertEquals(25, first.applied().size());
+    assertEquals(asMap(desiredTable()), asMap(ipvs.table()));
+    IpvsReconciler.Result second = r.apply(desiredTable());
+    assertTrue(second.plan().isEmpty(), second.plan().toString());
+  }
+
+  @Test
+  void reconcile_plansOnlyTheDifferenceAndDryRunChangesNothing() throws Exception {
+    IpvsReconciler r = new IpvsReconciler(ipvs);
+    r.apply(desiredTable());
+    List<LoadBalancedService> next = new ArrayList<>(desiredTable());
+    ServiceKey k0 = next.get(0).service().key();
+    ServiceKey k1 = next.get(1).service().key();
+    ServiceKey k4 = next.get(4).service().key();
+    // service 0: one weight changed, one server gone, one new; service 1: scheduler changed; service 4: gone
+    List<RealServer> s0 = new ArrayList<>(next.get(0).realServers());
+    s0.set(0, s0.get(0).withWeight(50));
+    s0.remove(3);
+    s0.add(server("10.2.0.9:80", 1));
+    next.set(0, new LoadBalancedService(next.get(0).service(), s0));
+    VirtualService s1 = next.get(1).service().withScheduler("lc");
+    next.set(1, new LoadBalancedService(s1, next.get(1).realServers()));
+    next.remove(4);
+    IpvsReconciler.Plan plan = r.plan(next);
+    assertEquals(List.of(
+        new IpvsChange.DeleteService(k4),
+        new IpvsChange.DeleteDestination(k0, Endpoint.parse("10.2.0.4:80")),
+        new IpvsChange.EditDestination(k0, server("10.2.0.1:80", 50)),
+        new IpvsChange.EditService(s1),
+        new IpvsChange.AddDestination(k0, server("10.2.0.9:80", 1))).stream().collect(Collectors.toSet()),
+        new HashSet<>(plan.changes()));
+    assertEquals(5, plan.changes().size());
+    assertEquals(asMap(desiredTable()), asMap(ipvs.table()), "a plan is a dry run");
+    IpvsReconciler.Result result = r.apply(next);
+    assertTrue(result.complete(), result.failed().toString());
+    assertEquals(asMap(next), asMap(ipvs.table()));
+  }
+
+  @Test
+  void reconcile_partialFailureSaysExactlyWhatWasAndWasNotApplied() throws Exception {
+    List<LoadBalancedService> desired = new ArrayList<>(desiredTable());
+    ServiceKey bad = ServiceKey.of(Protocol.TCP, Endpoint.parse("192.0.2.1:3999"));
+    desired.add(new LoadBalancedService(VirtualService.builder(bad).scheduler("nosuch").build(),
+        List.of(server("10.3.0.1:80", 1))));
+    IpvsReconciler.Result result = new IpvsReconciler(ipvs).apply(desired);
+    assertEquals(25, result.applied().size());
+    assertEquals(List.of(new IpvsChange.AddService(desired.get(5).service()),
+        new IpvsChange.AddDestination(bad, server("10.3.0.1:80", 1))), new ArrayList<>(result.failed().keySet()));
+    assertEquals(List.of(2, 3), result.failed().values().stream().map(IpvsException::errno).toList());
+    assertEquals(asMap(desiredTable()), asMap(ipvs.table()));
+  }
+
+  static Map<VirtualService, Set<RealServer>> asMap(List<LoadBalancedService> table) {
+    Map<VirtualService, Set<RealServer>> out = new HashMap<>();
+    for (LoadBalancedService s : table) {
+      out.put(s.service(), new HashSet<>(s.realServers()));
+    }
+    return out;
   }
 }

@@ -1,0 +1,185 @@
+package dev.lbkit.ipvs;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lbkit.api.Endpoint;
+import dev.lbkit.api.LoadBalancedService;
+import dev.lbkit.api.Persistence;
+import dev.lbkit.api.RealServer;
+import dev.lbkit.api.ServiceKey;
+import dev.lbkit.api.VirtualService;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Makes the IPVS table equal to a desired one with the fewest changes: services and destinations that are missing
+ * are added, those that differ are edited, those not wanted are deleted (a deleted service takes its destinations
+ * with it, so they are not deleted one by one). Applying the same table twice changes nothing the second time.
+ *
+ * <pre>{@code
+ * IpvsReconciler r = new IpvsReconciler(Ipvs.open());
+ * IpvsReconciler.Plan plan = r.plan(desired);           // dry run: what would change
+ * IpvsReconciler.Result result = r.apply(desired);      // apply, in one batch
+ * if (!result.failed().isEmpty()) { ... result.failed() says which changes the kernel refused, and why }
+ * }</pre>
+ *
+ * <p>The reconciler owns the whole table of its client: services absent from the desired table are deleted.
+ * Comparison is on lb-api values, with whole-address persistence ({@code /32}, {@code /128}) equal to persistence
+ * without a prefix, as the kernel reports it. Thread safety: as safe as the client; concurrent writers to the same
+ * table make plans stale, and a later apply corrects them.
+ */
+public final class IpvsReconciler {
+  private final IpvsClient client;
+
+  /** A plan: the changes, in the order they are applied (deletes, edits, then adds). */
+  public record Plan(List<IpvsChange> changes) {
+    public Plan {
+      changes = List.copyOf(changes);
+    }
+
+    /** Whether the table is already as desired. */
+    public boolean isEmpty() {
+      return changes.isEmpty();
+    }
+  }
+
+  /**
+   * What an apply did: every change of the plan is in exactly one of {@code applied} and {@code failed}.
+   *
+   * @param plan the plan that was applied
+   * @param applied the changes the kernel made, in order
+   * @param failed the changes it refused, with why, in order
+   */
+  public record Result(Plan plan, List<IpvsChange> applied, Map<IpvsChange, IpvsException> failed) {
+    public Result {
+      applied = List.copyOf(applied);
+      failed = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(failed));
+    }
+
+    /** Whether every change was applied. */
+    public boolean complete() {
+      return failed.isEmpty();
+    }
+  }
+
+  public IpvsReconciler(IpvsClient client) {
+    this.client = requireNonNull(client, "client");
+  }
+
+  /**
+   * The changes that would make the live table equal to {@code desired}; changes nothing.
+   *
+   * @throws IpvsException if the live table cannot be read
+   * @throws IllegalArgumentException if {@code desired} has a service key twice
+   */
+  public Plan plan(Collection<LoadBalancedService> desired) throws IpvsException {
+    return diff(client.table(), desired);
+  }
+
+  /**
+   * Plans and applies. Refusals do not stop the rest: the kernel applies every other change, and the result says
+   * exactly which were and were not applied.
+   *
+   * @throws IpvsException if the live table cannot be read or the exchange itself breaks (then the message says
+   *     how many changes were confirmed; plan again to see what is left)
+   */
+  public Result apply(Collection<LoadBalancedService> desired) throws IpvsException {
+    Plan plan = plan(desired);
+    if (plan.isEmpty()) {
+      return new Result(plan, List.of(), Map.of());
+    }
+    List<Optional<IpvsException>> outcomes = client.execute(plan.changes());
+    List<IpvsChange> applied = new ArrayList<>();
+    Map<IpvsChange, IpvsException> failed = new LinkedHashMap<>();
+    for (int i = 0; i < outcomes.size(); i++) {
+      IpvsChange c = plan.changes().get(i);
+      if (outcomes.get(i).isPresent()) {
+        failed.put(c, outcomes.get(i).get());
+      } else {
+        applied.add(c);
+      }
+    }
+    return new Result(plan, applied, failed);
+  }
+
+  /**
+   * The minimal changes from {@code live} to {@code desired}, without I/O.
+   *
+   * @throws IllegalArgumentException if {@code desired} has a service key twice
+   */
+  public static Plan diff(Collection<LoadBalancedService> live, Collection<LoadBalancedService> desired) {
+    Map<ServiceKey, LoadBalancedService> want = new LinkedHashMap<>();
+    for (LoadBalancedService s : desired) {
+      if (want.put(s.service().key(), s) != null) {
+        throw new IllegalArgumentException("desired table has service " + s.service().key() + " twice");
+      }
+    }
+    Map<ServiceKey, LoadBalancedService> have = new LinkedHashMap<>();
+    for (LoadBalancedService s : live) {
+      have.put(s.service().key(), s);
+    }
+    List<IpvsChange> deletes = new ArrayList<>();
+    List<IpvsChange> edits = new ArrayList<>();
+    List<IpvsChange> adds = new ArrayList<>();
+    for (LoadBalancedService h : have.values()) {
+      if (!want.containsKey(h.service().key())) {
+        deletes.add(new IpvsChange.DeleteService(h.service().key()));
+      }
+    }
+    for (LoadBalancedService w : want.values()) {
+      ServiceKey key = w.service().key();
+      LoadBalancedService h = have.get(key);
+      if (h == null) {
+        adds.add(new IpvsChange.AddService(w.service()));
+        for (RealServer rs : w.realServers()) {
+          adds.add(new IpvsChange.AddDestination(key, rs));
+        }
+        continue;
+      }
+      if (!canonical(h.service()).equals(canonical(w.service()))) {
+        edits.add(new IpvsChange.EditService(w.service()));
+      }
+      Map<Endpoint, RealServer> haveServers = new LinkedHashMap<>();
+      for (RealServer rs : h.realServers()) {
+        haveServers.put(rs.endpoint(), rs);
+      }
+      Map<Endpoint, RealServer> wantServers = new LinkedHashMap<>();
+      for (RealServer rs : w.realServers()) {
+        wantServers.put(rs.endpoint(), rs);
+      }
+      for (RealServer rs : h.realServers()) {
+        if (!wantServers.containsKey(rs.endpoint())) {
+          deletes.add(new IpvsChange.DeleteDestination(key, rs.endpoint()));
+        }
+      }
+      for (RealServer rs : w.realServers()) {
+        RealServer current = haveServers.get(rs.endpoint());
+        if (current == null) {
+          adds.add(new IpvsChange.AddDestination(key, rs));
+        } else if (!current.equals(rs)) {
+          edits.add(new IpvsChange.EditDestination(key, rs));
+        }
+      }
+    }
+    List<IpvsChange> all = new ArrayList<>(deletes.size() + edits.size() + adds.size());
+    all.addAll(deletes);
+    all.addAll(edits);
+    all.addAll(adds);
+    return new Plan(all);
+  }
+
+  /** The service as the kernel reports it: whole-address persistence has no prefix length. */
+  private static VirtualService canonical(VirtualService s) {
+    if (s.persistence().isPresent()) {
+      Persistence p = s.persistence().get();
+      if (p.prefixLength().isPresent() && p.prefixLength().getAsInt() == s.key().family().bits()) {
+        return s.toBuilder().persistence(Persistence.of(p.timeout())).build();
+      }
+    }
+    return s;
+  }
+}

@@ -47,7 +47,7 @@ final class IpvsadmCliIT {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String script = String.join("\n",
         "set -eu",
-        "cd target/ipvsadm-cli-it",
+        "cd '" + dir + "'",
         "CP='" + classpath.replace("'", "'\\''") + "'",
         "lbkit() { '" + java + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp \"$CP\" dev.lbkit.examples.Main ipvsadm"
             + " \"$@\"; }",
@@ -79,8 +79,10 @@ final class IpvsadmCliIT {
     Path log = module.resolve("target/ipvsadm-cli-it.log");
     ProcessBuilder pb = new ProcessBuilder(lab.toString(), "--timeout", "900", "--", "sh", "-c",
         "ip netns add lbkit-cli && ip -n lbkit-cli link set lo up && exec ip netns exec lbkit-cli bash"
-            + " target/ipvsadm-cli-it/check.sh")
-        .directory(module.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+            + " '" + dir.resolve("check.sh") + "'")
+        // from the checkout's root: the lab shares only its working directory and hides the host's /tmp, so this
+        // keeps every module's classes visible even in a clone under /tmp
+        .directory(module.getParent().toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
     Process p = pb.start();
     boolean done = p.waitFor(1000, TimeUnit.SECONDS);
     if (!done) {

@@ -7,7 +7,8 @@ import java.util.stream.Collectors;
 
 /**
  * Several checks that must all pass, run one after another within one deadline: keepalived's several {@code url}
- * blocks in one {@code HTTP_GET}. The first failure is the result.
+ * blocks in one {@code HTTP_GET}, or an HAProxy agent check beside a health check. The first failure is the
+ * result; when all pass, the result joins their details and keeps the weight a check asked for (the last one).
  *
  * @param checks at least one
  */

@@ -13,7 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.LinkedHashSet;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +51,7 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
   private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
   private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Set<Runnable> closeHooks = new LinkedHashSet<>(); // loop thread only
   private volatile boolean closing;
   private long timerSeq;
 
@@ -124,6 +127,17 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
     if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
       selector.wakeup();
     }
+  }
+
+  /** Runs {@code hook} if the loop closes before {@link #removeCloseHook} is called. Loop thread only. */
+  void addCloseHook(Runnable hook) {
+    assert inLoop();
+    closeHooks.add(hook);
+  }
+
+  /** Forgets a close hook. Loop thread only. */
+  void removeCloseHook(Runnable hook) {
+    closeHooks.remove(hook);
   }
 
   /**
@@ -216,6 +230,10 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
         log.warn("handler {} threw while closing; continuing", h, e);
       }
     }
+    for (Runnable hook : List.copyOf(closeHooks)) {
+      runSafely(hook);
+    }
+    closeHooks.clear();
     try {
       selector.close();
     } catch (IOException e) {

@@ -7,7 +7,9 @@ import dev.lbkit.healthcheck.DownReason;
 import dev.lbkit.healthcheck.NetworkCheck;
 import dev.lbkit.healthcheck.misc.MiscCheck;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 /** Runs attempts on one {@link EventLoop}: network checks as {@link NetProbe}s, programs as {@link ProcessProbe}s. */
@@ -29,25 +31,52 @@ public final class LoopProber implements Prober {
     } else if (check instanceof MiscCheck) {
       ProcessProbe.start(loop, (MiscCheck) check, timeout, done);
     } else if (check instanceof AllOf) {
-      runAll(((AllOf) check).checks(), 0, loop.nanoTime() + EventLoop.saturatedNanos(timeout), done);
+      runAll(((AllOf) check).checks(), 0, loop.nanoTime() + EventLoop.saturatedNanos(timeout), new ArrayList<>(),
+          done);
     } else {
       done.accept(new CheckResult.Down(DownReason.CHECK_ERROR, "unsupported check type "
           + check.getClass().getName()));
     }
   }
 
-  private void runAll(List<Check> checks, int index, long deadlineNanos, Consumer<CheckResult> done) {
+  private void runAll(List<Check> checks, int index, long deadlineNanos, List<CheckResult.Up> passed,
+      Consumer<CheckResult> done) {
     long left = deadlineNanos - loop.nanoTime();
     if (left <= 0) {
       done.accept(new CheckResult.Down(DownReason.TIMEOUT, "deadline passed before " + checks.get(index).describe()));
       return;
     }
     probe(checks.get(index), Duration.ofNanos(left), r -> {
-      if (!r.isUp() || index == checks.size() - 1) {
+      if (!r.isUp()) {
         done.accept(r);
+      } else if (index == checks.size() - 1) {
+        done.accept(merge(passed, (CheckResult.Up) r));
       } else {
-        runAll(checks, index + 1, deadlineNanos, done);
+        passed.add((CheckResult.Up) r);
+        runAll(checks, index + 1, deadlineNanos, passed, done);
       }
     });
+  }
+
+  /** All passed: one Up with every detail, keeping the weight a check asked for (the last one that did). */
+  private static CheckResult merge(List<CheckResult.Up> earlier, CheckResult.Up last) {
+    if (earlier.isEmpty()) {
+      return last;
+    }
+    List<CheckResult.Up> all = new ArrayList<>(earlier);
+    all.add(last);
+    OptionalInt weight = OptionalInt.empty();
+    OptionalInt percent = OptionalInt.empty();
+    StringBuilder detail = new StringBuilder();
+    for (CheckResult.Up u : all) {
+      if (u.weight().isPresent()) {
+        weight = u.weight();
+      }
+      if (u.weightPercent().isPresent()) {
+        percent = u.weightPercent();
+      }
+      detail.append(detail.length() == 0 ? "" : "; ").append(u.detail());
+    }
+    return new CheckResult.Up(detail.toString(), weight, percent);
   }
 }

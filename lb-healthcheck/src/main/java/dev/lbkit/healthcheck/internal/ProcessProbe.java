@@ -11,14 +11,16 @@ import java.util.function.Consumer;
 
 /**
  * One run of a {@link MiscCheck}. The program runs as a child process; the JDK's process reaper waits for it and
- * the exit is handed back to the scheduler's thread. At the deadline the program and its descendants get SIGKILL.
+ * the exit is handed back to the loop's thread. At the deadline, or when the checker closes first, the program and
+ * its descendants get SIGKILL. (The JDK waits for each child on a "process reaper" thread of its own: programs,
+ * unlike sockets, cost a thread while they run.)
  */
 final class ProcessProbe {
   private static final File DEV_NULL = new File("/dev/null");
 
   private ProcessProbe() {}
 
-  static void start(CheckScheduler scheduler, MiscCheck check, Duration timeout, Consumer<CheckResult> done) {
+  static void start(EventLoop scheduler, MiscCheck check, Duration timeout, Consumer<CheckResult> done) {
     ProcessBuilder pb = new ProcessBuilder(check.command())
         .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -34,16 +36,29 @@ final class ProcessProbe {
       return;
     }
     AtomicBoolean reported = new AtomicBoolean();
+    Runnable kill = () -> {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    };
+    Runnable onClose = () -> { // a closing checker leaves no program behind
+      if (reported.compareAndSet(false, true)) {
+        kill.run();
+        done.accept(new CheckResult.Down(DownReason.IO_ERROR, "checker closed; " + check.command().get(0)
+            + " killed"));
+      }
+    };
+    scheduler.addCloseHook(onClose);
     CheckScheduler.Timer deadline = scheduler.schedule(timeout, () -> {
       if (reported.compareAndSet(false, true)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        scheduler.removeCloseHook(onClose);
+        kill.run();
         done.accept(new CheckResult.Down(DownReason.TIMEOUT, check.command().get(0) + " did not exit within "
             + Durations.format(timeout) + "; killed"));
       }
     });
     process.onExit().thenAccept(p -> scheduler.execute(() -> {
       if (reported.compareAndSet(false, true)) {
+        scheduler.removeCloseHook(onClose);
         deadline.cancel();
         done.accept(check.judge(p.exitValue()));
       }

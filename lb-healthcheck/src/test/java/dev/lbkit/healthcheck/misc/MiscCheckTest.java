@@ -67,6 +67,31 @@ final class MiscCheckTest {
   }
 
   @Test
+  void closingTheChecker_killsARunningProgram() throws Exception {
+    long before = ProcessHandle.current().children().count();
+    HealthChecker other = HealthChecker.builder().build();
+    java.util.concurrent.CompletableFuture<CheckResult> pending =
+        other.checkOnce(MiscCheck.of("sleep", "60"), Duration.ofSeconds(60));
+    for (int i = 0; i < 100 && ProcessHandle.current().children().count() == before; i++) {
+      Thread.sleep(20); // wait until it runs
+    }
+    other.close();
+    assertTrue(!result(pending).isUp());
+    for (int i = 0; i < 100 && ProcessHandle.current().children().count() > before; i++) {
+      Thread.sleep(50);
+    }
+    assertEquals(before, ProcessHandle.current().children().count(), "close must kill the program");
+  }
+
+  @Test
+  void allOf_keepsTheWeightAProgramAskedFor() {
+    CheckResult r = result(checker.checkOnce(dev.lbkit.healthcheck.AllOf.of(
+        MiscCheck.of("sh", "-c", "exit 12").withDynamic(true), MiscCheck.of("true")), Duration.ofSeconds(10)));
+    assertEquals(OptionalInt.of(10), up(r).weight());
+    assertEquals("exit 12; exit 0", r.detail());
+  }
+
+  @Test
   void emptyCommand_isRejected() {
     assertThrows(IllegalArgumentException.class, () -> MiscCheck.of());
     assertThrows(IllegalArgumentException.class, () -> MiscCheck.of(""));

@@ -141,12 +141,17 @@ public final class Lab implements AutoCloseable {
 
   /** Starts a {@link LabNode} in router i; waits until it printed READY. */
   public Node node(int i, String... args) {
-    return java(i, LabNode.class, args);
+    return java(i, List.of(), LabNode.class, args);
+  }
+
+  /** Starts a {@link LabNode} in router i through a wrapper command, such as setpriv dropping a capability. */
+  public Node nodeVia(int i, List<String> wrapper, String... args) {
+    return java(i, wrapper, LabNode.class, args);
   }
 
   /** Starts a {@link LabVipWatch} in router i; waits until it subscribed. */
   public Node vipWatch(int i) {
-    return java(i, LabVipWatch.class);
+    return java(i, List.of(), LabVipWatch.class);
   }
 
   /**
@@ -178,9 +183,10 @@ public final class Lab implements AutoCloseable {
     return out;
   }
 
-  private Node java(int i, Class<?> main, String... args) {
-    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(i),
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+  private Node java(int i, List<String> wrapper, Class<?> main, String... args) {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(i)));
+    cmd.addAll(wrapper);
+    cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
         System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
         main.getName()));
     cmd.addAll(List.of(args));
@@ -263,6 +269,19 @@ public final class Lab implements AutoCloseable {
     /** The lines printed so far. */
     public List<String> output() {
       return List.copyOf(all);
+    }
+
+    /** Waits for the process to end by itself; returns the exit status. */
+    public int awaitExit(long timeoutMs) {
+      try {
+        if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+          return fail("node in " + ns + " still runs after " + timeoutMs + " ms: " + all);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      return process.exitValue();
     }
 
     /** SIGTERM (by the PID we started), then waits for exit; returns the exit status. */

@@ -29,6 +29,7 @@ public final class LabNode {
       String value = a.substring(a.indexOf('=') + 1);
       switch (key) {
         case "vrid" -> b.vrid(Integer.parseInt(value));
+        case "interface" -> b.interfaceName(value);
         case "priority" -> {
           priority = Integer.parseInt(value);
           b.priority(priority);
@@ -90,6 +91,13 @@ public final class LabNode {
     }));
     out.println("READY " + System.nanoTime());
     out.flush();
-    router.run();
+    try {
+      router.run();
+    } catch (IOException e) {
+      // the operator's view of a failed start: one line, then exit 1 without the hook's exit 0
+      out.println("ERROR " + e.getMessage());
+      out.flush();
+      Runtime.getRuntime().halt(1);
+    }
   }
 }

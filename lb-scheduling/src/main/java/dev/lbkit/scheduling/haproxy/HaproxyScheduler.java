@@ -63,6 +63,30 @@ public abstract class HaproxyScheduler implements Scheduler {
   /** A server's usability or effective weight changed; backend totals are already recounted. */
   abstract void serverChanged(HaproxyServer s, boolean wasUsable, int oldEweight);
 
+  /**
+   * The first server not at maxconn of the group in use, for algorithms that keep usable servers in one ordered
+   * set per group: the active set while any active server is usable, else the first usable backup alone (unless
+   * {@code option allbackups}), else the backup set.
+   */
+  final HaproxyServer firstNotFull(Iterable<HaproxyServer> active, Iterable<HaproxyServer> backup) {
+    Iterable<HaproxyServer> tree;
+    if (backend.srvAct > 0) {
+      tree = active;
+    } else if (backend.fbck != null) {
+      return backend.fbck;
+    } else if (backend.srvBck > 0) {
+      tree = backup;
+    } else {
+      return null;
+    }
+    for (HaproxyServer s : tree) {
+      if (!s.full()) {
+        return s;
+      }
+    }
+    return null;
+  }
+
   /** A server's in-flight count changed. */
   void connectionChanged(HaproxyServer s) {}
 

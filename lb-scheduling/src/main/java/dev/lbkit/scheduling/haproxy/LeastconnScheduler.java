@@ -65,22 +65,7 @@ public final class LeastconnScheduler extends HaproxyScheduler {
 
   @Override
   HaproxyServer select(Request request, byte[] body) {
-    TreeSet<HaproxyServer> tree;
-    if (backend.srvAct > 0) {
-      tree = active;
-    } else if (backend.fbck != null) {
-      return backend.fbck;
-    } else if (backend.srvBck > 0) {
-      tree = backup;
-    } else {
-      return null;
-    }
-    for (HaproxyServer s : tree) {
-      if (!s.full()) {
-        return s;
-      }
-    }
-    return null;
+    return firstNotFull(active, backup);
   }
 
   @Override

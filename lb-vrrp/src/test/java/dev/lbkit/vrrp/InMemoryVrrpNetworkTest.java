@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lbkit.api.event.VrrpState;
 import dev.lbkit.api.event.VrrpStateChanged;
+import dev.lbkit.vrrp.testkit.VrrpArbitraries;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -249,5 +250,39 @@ final class InMemoryVrrpNetworkTest {
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> net.start("r1", with(v2("A", 150).interfaceName("eth9"))));
     assertTrue(e.getMessage().contains("no interface 'eth9'"), e.getMessage());
+  }
+
+  @Test
+  void unicast_reachesOnlyThePeerAndStrangersAreCounted() {
+    net.start("r1", with(v2("A", 150).unicastPeer(VrrpArbitraries.parse("10.0.0.2"))));
+    net.start("r2", with(v2("B", 100).unicastPeer(VrrpArbitraries.parse("10.0.0.1"))));
+    // r3 multicasts with the same VRID; r1 and r2 drop it as a stranger, r3 never hears their unicast adverts
+    net.start("r3", with(v2("C", 50)));
+    net.advance(Duration.ofSeconds(10));
+    assertEquals(VrrpState.MASTER, state("r1"));
+    assertEquals(VrrpState.BACKUP, state("r2"));
+    assertEquals(VrrpState.MASTER, state("r3"));
+    assertTrue(net.router("r2").orElseThrow().instance("B").stats().rejected("unknown_peer") > 0);
+    assertEquals(0, net.router("r3").orElseThrow().instance("C").stats().advertisementsReceived());
+  }
+
+  @Test
+  void addHost_rejectsDuplicatesAndNonLinkLocal() {
+    assertThrows(IllegalArgumentException.class, () -> net.addHost("r1", "10.0.0.9", "fe80::9"));
+    assertThrows(IllegalArgumentException.class, () -> net.addHost("r9", "10.0.0.1", "fe80::9"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> net.addHost("r9", "10.0.0.9", "2001:db8::9"));
+    assertTrue(e.getMessage().contains("link-local"), e.getMessage());
+  }
+
+  @Test
+  void listenerThatThrows_doesNotStopTheEngine() {
+    VrrpConfig c = v2("A", 150).build();
+    net.start("r1", b -> b.instance(c).listener(e -> {
+      throw new IllegalStateException("boom");
+    }).listener(events::add));
+    net.advance(Duration.ofSeconds(5));
+    assertEquals(VrrpState.MASTER, state("r1"));
+    assertEquals(2, events.size(), "the second listener still got INITIALIZE->BACKUP and BACKUP->MASTER");
   }
 }

@@ -1,0 +1,217 @@
+package dev.lbkit.healthcheck.haproxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.lbkit.api.Endpoint;
+import dev.lbkit.healthcheck.Await;
+import dev.lbkit.healthcheck.Check;
+import dev.lbkit.healthcheck.CheckResult;
+import dev.lbkit.healthcheck.HealthChecker;
+import dev.lbkit.healthcheck.agent.AgentCheck;
+import dev.lbkit.healthcheck.http.BodyExpect;
+import dev.lbkit.healthcheck.http.HttpCheck;
+import dev.lbkit.healthcheck.http.StatusCodes;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The same backends checked by a real HAProxy (Debian's 2.6, see .ci/install) and by lbkit with the equivalent
+ * check: both must reach the same verdict, and agent weights must match HAProxy's. HAProxy's view comes from its
+ * runtime API ({@code show stat}: status and weight columns).
+ */
+final class HaproxyChecksDifferentialIT {
+
+  /** One server line and the lbkit check that should judge it the same way. */
+  private record Scenario(String backend, String options, String server, Check lbkit) {}
+
+  private static ServerSocket agent(String reply) throws IOException {
+    ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread t = new Thread(() -> {
+      while (!s.isClosed()) {
+        try (Socket c = s.accept()) {
+          OutputStream out = c.getOutputStream();
+          out.write((reply + "\n").getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+        } catch (IOException e) {
+          return;
+        }
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return s;
+  }
+
+  @Test
+  void haproxyAndLbkit_agreeOnEveryServer() throws Exception {
+    HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    http.createContext("/health", ex -> reply(ex, 200, "ready\n"));
+    http.createContext("/maint", ex -> reply(ex, 503, "maintenance\n"));
+    http.createContext("/warming", ex -> reply(ex, 200, "starting\n"));
+    http.start();
+    int port;
+    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = closed.getLocalPort();
+    }
+    Endpoint web = new Endpoint(InetAddress.getLoopbackAddress(), http.getAddress().getPort());
+    Endpoint nobody = new Endpoint(InetAddress.getLoopbackAddress(), port);
+    Map<String, ServerSocket> agents = new LinkedHashMap<>();
+    for (String reply : List.of("50%", "drain", "down", "maint", "up 25%", "stopped # going away")) {
+      agents.put(reply, agent(reply));
+    }
+    String w = "127.0.0.1:" + web.port();
+    String chk = " check inter 100 rise 1 fall 1";
+    List<Scenario> scenarios = new ArrayList<>();
+    scenarios.add(new Scenario("st_ok", "option httpchk GET /health\n  http-check expect status 200", w + chk,
+        HttpCheck.builder(web).path("/health").statusCodes(StatusCodes.parse("200")).build()));
+    scenarios.add(new Scenario("st_503", "option httpchk GET /maint\n  http-check expect status 200", w + chk,
+        HttpCheck.builder(web).path("/maint").statusCodes(StatusCodes.parse("200")).build()));
+    scenarios.add(new Scenario("st_default", "option httpchk GET /maint", w + chk,
+        HttpCheck.builder(web).path("/maint").statusCodes(StatusCodes.SUCCESS_OR_REDIRECT).build()));
+    scenarios.add(new Scenario("st_closed", "option httpchk GET /health", "127.0.0.1:" + port + chk,
+        HttpCheck.builder(nobody).path("/health").statusCodes(StatusCodes.SUCCESS_OR_REDIRECT).build()));
+    scenarios.add(new Scenario("rstatus", "option httpchk GET /maint\n  http-check expect rstatus ^5", w + chk,
+        HttpCheck.builder(web).path("/maint").statusCodes(StatusCodes.parse("100-999")).statusPattern("^5")
+            .build()));
+    scenarios.add(new Scenario("string_yes", "option httpchk GET /health\n  http-check expect string ready",
+        w + chk, HttpCheck.builder(web).path("/health").statusCodes(StatusCodes.parse("100-999"))
+            .expect(BodyExpect.string("ready")).build()));
+    scenarios.add(new Scenario("string_no", "option httpchk GET /warming\n  http-check expect string ready",
+        w + chk, HttpCheck.builder(web).path("/warming").statusCodes(StatusCodes.parse("100-999"))
+            .expect(BodyExpect.string("ready")).build()));
+    scenarios.add(new Scenario("not_string", "option httpchk GET /warming\n  http-check expect ! string starting",
+        w + chk, HttpCheck.builder(web).path("/warming").statusCodes(StatusCodes.parse("100-999"))
+            .expect(BodyExpect.string("starting").negated()).build()));
+    scenarios.add(new Scenario("rstring", "option httpchk GET /warming\n  http-check expect rstring ^start",
+        w + chk, HttpCheck.builder(web).path("/warming").statusCodes(StatusCodes.parse("100-999"))
+            .expect(BodyExpect.rstring("^start")).build()));
+    scenarios.add(new Scenario("tcp_closed", "", "127.0.0.1:" + port + chk,
+        dev.lbkit.healthcheck.tcp.TcpCheck.of(nobody)));
+    int i = 0;
+    for (Map.Entry<String, ServerSocket> a : agents.entrySet()) {
+      Endpoint ae = new Endpoint(InetAddress.getLoopbackAddress(), a.getValue().getLocalPort());
+      scenarios.add(new Scenario("agent" + i++, "", w + " weight 100 agent-check agent-port " + ae.port()
+          + " agent-inter 100", AgentCheck.of(ae)));
+    }
+
+    StringBuilder cfg = new StringBuilder("defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n"
+        + "  timeout server 5s\n  timeout check 1s\n\n");
+    for (Scenario s : scenarios) {
+      cfg.append("backend ").append(s.backend()).append('\n');
+      if (!s.options().isEmpty()) {
+        cfg.append("  ").append(s.options()).append('\n');
+      }
+      cfg.append("  server s ").append(s.server()).append("\n\n");
+    }
+    Path dir = Files.createTempDirectory("lbkit-hc-haproxy");
+    Path sock = dir.resolve("admin.sock");
+    Files.writeString(dir.resolve("haproxy.cfg"), "global\n  stats socket " + sock + " mode 600 level admin\n\n"
+        + cfg);
+    Process haproxy = new ProcessBuilder("haproxy", "-db", "-f", dir.resolve("haproxy.cfg").toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+    try (HealthChecker checker = HealthChecker.builder().build()) {
+      Map<String, String[]> stat = new LinkedHashMap<>();
+      for (int tries = 0; tries < 100; tries++) { // give HAProxy's checks (every 100 ms) time to settle
+        Thread.sleep(100);
+        if (!haproxy.isAlive()) {
+          throw new IllegalStateException("haproxy exited: " + Files.readString(dir.resolve("haproxy.log")));
+        }
+        if (tries >= 15 && Files.exists(sock)) {
+          stat = showStat(sock);
+          if (stat.size() == scenarios.size()) {
+            break;
+          }
+        }
+      }
+      List<String> disagreements = new ArrayList<>();
+      for (Scenario s : scenarios) {
+        String[] row = stat.get(s.backend());
+        CheckResult ours = Await.result(checker.checkOnce(s.lbkit(), Duration.ofSeconds(2)));
+        String status = row[17];
+        // a server with only an agent check shows "no check" while it is up
+        boolean theirsUp = status.startsWith("UP") || status.startsWith("DRAIN") || status.equals("no check");
+        if (theirsUp != ours.isUp()) {
+          disagreements.add(s.backend() + ": haproxy " + status + ", lbkit " + ours);
+        } else if (ours instanceof CheckResult.Up && ((CheckResult.Up) ours).weightPercent().isPresent()) {
+          int weight = Integer.parseInt(row[18]);
+          int expected = ((CheckResult.Up) ours).weightPercent().getAsInt(); // of weight 100
+          if (expected == 0) {
+            // "drain": HAProxy keeps the weight column and shows the DRAIN state; lbkit says weight 0
+            if (!status.startsWith("DRAIN")) {
+              disagreements.add(s.backend() + ": haproxy " + status + " for a drain, lbkit weight 0");
+            }
+          } else if (weight != expected) {
+            disagreements.add(s.backend() + ": haproxy weight " + weight + ", lbkit " + expected + "% of 100");
+          }
+        }
+      }
+      StringBuilder seen = new StringBuilder();
+      for (Map.Entry<String, String[]> e : stat.entrySet()) {
+        seen.append(e.getKey()).append(' ').append(e.getValue()[17]).append(" w=").append(e.getValue()[18])
+            .append('\n');
+      }
+      assertTrue(disagreements.isEmpty(), String.join("\n", disagreements) + "\n" + seen + cfg);
+      assertEquals(scenarios.size(), stat.size());
+    } finally {
+      haproxy.destroy();
+      if (!haproxy.waitFor(10, TimeUnit.SECONDS)) {
+        haproxy.destroyForcibly();
+      }
+      http.stop(0);
+      for (ServerSocket s : agents.values()) {
+        s.close();
+      }
+    }
+  }
+
+  private static void reply(com.sun.net.httpserver.HttpExchange ex, int status, String body) throws IOException {
+    byte[] b = body.getBytes(StandardCharsets.US_ASCII);
+    ex.sendResponseHeaders(status, b.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(b);
+    }
+  }
+
+  /** {@code show stat} rows of servers, by backend name (column 17 is status, 18 weight). */
+  private static Map<String, String[]> showStat(Path sock) throws IOException {
+    Map<String, String[]> rows = new LinkedHashMap<>();
+    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ch.connect(UnixDomainSocketAddress.of(sock));
+      ch.write(ByteBuffer.wrap("show stat\n".getBytes(StandardCharsets.US_ASCII)));
+      StringBuilder text = new StringBuilder();
+      ByteBuffer buf = ByteBuffer.allocate(16384);
+      while (ch.read(buf) >= 0) {
+        buf.flip();
+        text.append(StandardCharsets.UTF_8.decode(buf));
+        buf.clear();
+      }
+      for (String line : text.toString().split("\n")) {
+        String[] f = line.split(",", -1);
+        if (f.length > 18 && f[1].equals("s")) {
+          rows.put(f[0], f);
+        }
+      }
+    }
+    return rows;
+  }
+}

@@ -40,23 +40,53 @@ final class HaproxyDifferentialIT {
   static HaproxyProcess haproxy;
   static List<DifferentialScenarios.Scenario> scenarios;
   static Map<String, Integer> frontendPorts = new HashMap<>();
+  /** Frontends listen on an address of their own in 127/8 so concurrent runs on one machine never share one. */
+  static InetAddress frontendAddress;
 
   @BeforeAll
   static void startHaproxy() throws Exception {
     backends = new LoopbackBackends(SERVERS);
     scenarios = DifferentialScenarios.all();
+    IllegalStateException failure = null;
+    for (int attempt = 0; attempt < 3 && haproxy == null; attempt++) {
+      try {
+        haproxy = HaproxyProcess.start(dir.resolve("run" + attempt), configuration());
+      } catch (IllegalStateException e) { // a port taken between probing and haproxy's bind: new ports
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (haproxy == null) {
+      throw failure;
+    }
+  }
+
+  private static String configuration() throws IOException {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom();
+    frontendAddress = InetAddress.getByAddress(new byte[] {127, (byte) (1 + rnd.nextInt(250)),
+        (byte) rnd.nextInt(256), 1});
+    List<ServerSocket> probes = new ArrayList<>();
+    try {
+      for (int i = 0; i < scenarios.size(); i++) {
+        probes.add(new ServerSocket(0, 1, frontendAddress));
+      }
+    } finally {
+      for (ServerSocket p : probes) {
+        p.close();
+      }
+    }
     StringBuilder cfg = new StringBuilder();
     cfg.append("defaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n"
         + "    timeout queue 30s\n\n");
     for (int i = 0; i < scenarios.size(); i++) {
       DifferentialScenarios.Scenario s = scenarios.get(i);
-      int port;
-      try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        port = probe.getLocalPort();
-      }
+      int port = probes.get(i).getLocalPort();
       frontendPorts.put(s.name, port);
       cfg.append("frontend fe").append(i).append("\n    mode ").append(s.mode)
-          .append("\n    bind 127.0.0.1:").append(port).append('\n');
+          .append("\n    bind ").append(frontendAddress.getHostAddress()).append(':').append(port).append('\n');
       if (s.mode.equals("tcp")) {
         cfg.append("    tcp-request inspect-delay 5s\n    tcp-request content accept if RDP_COOKIE\n"
             + "    tcp-request content accept if { req.len ge 11 }\n");
@@ -86,7 +116,7 @@ final class HaproxyDifferentialIT {
       }
       cfg.append('\n');
     }
-    haproxy = HaproxyProcess.start(dir, cfg.toString());
+    return cfg.toString();
   }
 
   @AfterAll
@@ -250,7 +280,7 @@ final class HaproxyDifferentialIT {
     Socket socket = new Socket();
     socket.setSoTimeout(30_000);
     socket.bind(new InetSocketAddress(InetAddress.getByName(src), 0));
-    socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+    socket.connect(new InetSocketAddress(frontendAddress, port), 5_000);
     return socket;
   }
 

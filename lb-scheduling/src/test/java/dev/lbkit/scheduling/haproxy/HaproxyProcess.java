@@ -56,9 +56,11 @@ final class HaproxyProcess implements AutoCloseable {
    * @param dir a fresh temporary directory
    */
   static HaproxyProcess start(Path dir, String sections) throws IOException, InterruptedException {
+    Files.createDirectories(dir);
     Path socket = dir.resolve("admin.sock");
-    String cfg = "global\n    nbthread 1\n    stats socket " + socket + " mode 600 level admin\n    stats timeout 1h\n\n"
-        + sections;
+    // noreuseport: a port another process holds makes startup fail instead of sharing connections with it
+    String cfg = "global\n    nbthread 1\n    noreuseport\n    stats socket " + socket
+        + " mode 600 level admin\n    stats timeout 1h\n\n" + sections;
     Path file = dir.resolve("haproxy.cfg");
     Files.writeString(file, cfg);
     Path log = dir.resolve("haproxy.log");

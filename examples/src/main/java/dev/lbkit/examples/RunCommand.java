@@ -4,9 +4,11 @@ import dev.lbkit.config.ConfigProblem;
 import dev.lbkit.config.KeepalivedConfig;
 import dev.lbkit.config.KeepalivedConfigParser;
 import dev.lbkit.config.ParseResult;
+import dev.lbkit.config.VrrpInstanceConfig;
 import dev.lbkit.director.DirectorEvent;
 import dev.lbkit.director.IpvsTableWriter;
 import dev.lbkit.director.KeepalivedDirector;
+import dev.lbkit.director.ScriptTracker;
 import dev.lbkit.director.TableChange;
 import dev.lbkit.ipvs.InMemoryIpvs;
 import dev.lbkit.ipvs.Ipvs;
@@ -14,6 +16,8 @@ import dev.lbkit.ipvs.IpvsClient;
 import dev.lbkit.ipvs.IpvsException;
 import dev.lbkit.ipvs.IpvsadmFormat;
 import dev.lbkit.vrrp.InMemoryVrrpNetwork;
+import dev.lbkit.vrrp.LinuxVrrp;
+import dev.lbkit.vrrp.VrrpRouter;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +26,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code lbkit run}: runs the director from a keepalived.conf, printing VRRP state, real server health and the
@@ -132,7 +137,7 @@ final class RunCommand implements Command {
       }
       node.start();
       printer.printTable();
-      waitFor(duration);
+      waitFor(duration, node);
     }
     return 0;
   }
@@ -145,29 +150,83 @@ final class RunCommand implements Command {
           + "); run as root on Linux with the ip_vs module, or use --in-memory");
       return 1;
     }
-    if (!config.vrrpInstances().isEmpty()) {
-      err.println("lbkit run: this build runs VRRP instances in memory only (--in-memory); the real VRRP transport"
-          + " is not wired into 'lbkit run' yet");
+    if (!config.vrrpInstances().isEmpty() && !LinuxVrrp.isAvailable()) {
+      err.println("lbkit run: VRRP needs raw sockets and rtnetlink ("
+          + LinuxVrrp.unavailabilityCause().map(Throwable::getMessage).orElse("unknown cause") + "); or use --in-memory");
       return 1;
     }
     try (IpvsClient ipvs = Ipvs.open()) {
       Printer printer = new Printer(out, ipvs);
       try (KeepalivedDirector node = KeepalivedDirector.builder(config, new IpvsTableWriter(ipvs))
           .listener(printer::onEvent).build()) {
+        VrrpRouter router = null;
+        ScriptTracker scripts = null;
+        if (!config.vrrpInstances().isEmpty()) {
+          VrrpRouter.Builder b = node.vrrp(UnaryOperator.identity()).apply(LinuxVrrp.routerBuilder());
+          for (VrrpInstanceConfig i : config.vrrpInstances()) {
+            for (VrrpInstanceConfig.TrackedInterface t : i.trackInterfaces()) {
+              b.trackedCheck(t.name(), LinuxVrrp.interfaceUp(t.name()), Duration.ofSeconds(1));
+            }
+          }
+          router = b.build();
+          scripts = new ScriptTracker(router, config.vrrpScripts());
+        }
         node.start();
         printer.printTable();
-        waitFor(duration);
+        if (router != null) {
+          router.startInBackground();
+        }
+        try {
+          waitFor(duration, router == null ? node : closeAll(scripts, router, node));
+        } finally {
+          if (scripts != null) {
+            scripts.close();
+          }
+          if (router != null) {
+            router.close();
+          }
+        }
       }
     }
     return 0;
   }
 
-  private static void waitFor(Duration duration) throws InterruptedException {
-    CountDownLatch never = new CountDownLatch(1);
+  /** Closes VRRP first (the VIPs go, with a priority-0 advertisement), then the director. */
+  private static AutoCloseable closeAll(ScriptTracker scripts, VrrpRouter router, KeepalivedDirector node) {
+    return () -> {
+      scripts.close();
+      router.close();
+      node.close();
+    };
+  }
+
+  /**
+   * Waits for the duration, or until the JVM is asked to stop (SIGTERM, Ctrl-C); in that case the caller's
+   * try-with-resources still closes the director (which removes its services) before the JVM exits.
+   */
+  private static void waitFor(Duration duration, AutoCloseable node) throws InterruptedException {
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+      try {
+        node.close();
+      } catch (Exception e) {
+        System.err.println("lbkit run: closing the director failed: " + e);
+      } finally {
+        closed.countDown();
+      }
+    }, "lbkit-run-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
     if (duration == null) {
-      never.await();
+      stop.await();
     } else {
-      never.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+      stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    if (stop.getCount() == 1) {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } else {
+      closed.await(10, TimeUnit.SECONDS);
     }
   }
 

@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# Failover end to end on a real kernel: run inside lab/kernel/run's VM as root (DirectorKernelLabIT does).
+#
+#   director-vrrp-e2e.sh REPO_ROOT OUT_DIR
+#
+# The RHEL 7 "basic keepalived configuration" as a lab: two directors (lbkit, `bin/lbkit run` with real VRRP,
+# kernel IPVS NAT and HTTP_GET checks) share a sync group of two VRRP instances: RH_EXT holds the VIP 10.0.1.100
+# on the client segment, RH_INT the real servers' gateway 10.0.2.1 on the server segment. Each segment is a Linux
+# bridge in a namespace of its own; the client, both directors and both real servers are namespaces joined to
+# them by veth pairs. A client asks every 50 ms on a new connection. The script kills the master (the process
+# with SIGKILL and its links down, as a dead host) and measures how long the client sees failures until the
+# backup has taken both VIPs and answers. Results go to OUT_DIR/e2e-result.txt; last line "N passed, N failed".
+set -uo pipefail
+top=$1
+out=$2
+mkdir -p "$out"
+passed=0
+failed=0
+pids=()
+result() { echo "$*" | tee -a "$out/e2e-result.txt"; }
+check() { if [[ $2 == 0 ]]; then passed=$((passed + 1)); result "PASS $1"; else failed=$((failed + 1)); result "FAIL $1"; fi; }
+cleanup() {
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+  for n in sw c d1 d2 r1 r2; do ip netns del "lbkit-v-$n" 2>/dev/null; done
+}
+trap cleanup EXIT
+now() { date +%s.%N; }
+minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
+later() { awk -v a="$1" -v b="$2" -v s="$3" 'BEGIN { exit !(a - b > s) }'; }
+ns() { local n=$1; shift; ip netns exec "lbkit-v-$n" "$@"; }
+: >"$out/e2e-result.txt"
+modprobe veth
+modprobe bridge
+
+for n in sw c d1 d2 r1 r2; do
+  ip netns add "lbkit-v-$n"
+  ip -n "lbkit-v-$n" link set lo up
+done
+ip -n lbkit-v-sw link add br-ext type bridge
+ip -n lbkit-v-sw link add br-int type bridge
+ip -n lbkit-v-sw link set br-ext up
+ip -n lbkit-v-sw link set br-int up
+port() { # NODE IFNAME BRIDGE ADDR: a veth from the node (named IFNAME there) to a bridge port
+  local peer="$1-$2"
+  ip link add "tmp-$peer" type veth peer name "$peer"
+  ip link set "tmp-$peer" netns "lbkit-v-$1"
+  ip -n "lbkit-v-$1" link set "tmp-$peer" name "$2"
+  ip link set "$peer" netns lbkit-v-sw
+  ip -n lbkit-v-sw link set "$peer" master "$3" up
+  ip -n "lbkit-v-$1" addr add "$4" dev "$2"
+  ip -n "lbkit-v-$1" link set "$2" up
+}
+port c eth0 br-ext 10.0.1.2/24
+port d1 ext br-ext 10.0.1.11/24
+port d2 ext br-ext 10.0.1.12/24
+port d1 int br-int 10.0.2.11/24
+port d2 int br-int 10.0.2.12/24
+port r1 eth0 br-int 10.0.2.21/24
+port r2 eth0 br-int 10.0.2.22/24
+ip -n lbkit-v-r1 route add default via 10.0.2.1
+ip -n lbkit-v-r2 route add default via 10.0.2.1
+for d in d1 d2; do ns "$d" sysctl -qw net.ipv4.ip_forward=1; done
+
+declare -A server
+for r in r1 r2; do
+  mkdir -p "$out/www-$r"
+  echo "$r" >"$out/www-$r/name"
+  addr=$([[ $r == r1 ]] && echo 10.0.2.21 || echo 10.0.2.22)
+  ip netns exec "lbkit-v-$r" python3 -m http.server 80 --bind "$addr" --directory "$out/www-$r" \
+    >"$out/http-$r.log" 2>&1 &
+  server[$r]=$!
+  pids+=("$!")
+done
+
+conf() { # STATE PRIORITY
+  cat <<CONF
+vrrp_sync_group VG1 {
+  group {
+    RH_EXT
+    RH_INT
+  }
+}
+vrrp_instance RH_EXT {
+  state $1
+  interface ext
+  virtual_router_id 50
+  priority $2
+  advert_int 1
+  authentication {
+    auth_type PASS
+    auth_pass passw123
+  }
+  virtual_ipaddress {
+    10.0.1.100/24
+  }
+}
+vrrp_instance RH_INT {
+  state $1
+  interface int
+  virtual_router_id 2
+  priority $2
+  advert_int 1
+  authentication {
+    auth_type PASS
+    auth_pass passw123
+  }
+  virtual_ipaddress {
+    10.0.2.1/24
+  }
+}
+virtual_server 10.0.1.100 80 {
+  delay_loop 1
+  lb_algo rr
+  lb_kind NAT
+  protocol TCP
+  real_server 10.0.2.21 80 {
+    HTTP_GET {
+      url {
+        path /name
+      }
+      connect_timeout 5
+      retry 1
+      delay_before_retry 0.5
+    }
+  }
+  real_server 10.0.2.22 80 {
+    HTTP_GET {
+      url {
+        path /name
+      }
+      connect_timeout 5
+      retry 1
+      delay_before_retry 0.5
+    }
+  }
+}
+CONF
+}
+conf MASTER 150 >"$out/d1.conf"
+conf BACKUP 100 >"$out/d2.conf"
+
+declare -A director
+for d in d1 d2; do
+  LBKIT_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" ip netns exec "lbkit-v-$d" "$top/bin/lbkit" run \
+    "$out/$d.conf" --for 900 >"$out/$d.log" 2>&1 &
+  director[$d]=$!
+  pids+=("$!")
+done
+t_start=$(now)
+holds() { ip -n "lbkit-v-$1" -4 addr show dev "$2" | grep -q "inet $3/"; }
+ok=1
+while ! later "$(now)" "$t_start" 240; do
+  if holds d1 ext 10.0.1.100 && holds d1 int 10.0.2.1 \
+      && [[ $(ns d1 ipvsadm -Ln 2>/dev/null | grep -c -E '10\.0\.2\.2[12]:80 +Masq +1') == 2 ]]; then ok=0; break; fi
+  sleep 0.2
+done
+result "d1 became master with both VIPs and its table $(minus "$(now)" "$t_start") s after start"
+holds d2 ext 10.0.1.100
+d2_holds=$?
+[[ $ok == 0 && $d2_holds != 0 ]]
+check "the higher-priority director (d1) is master of the sync group and holds the VIPs; d2 does not" $?
+
+cat >"$out/client.py" <<'PY'
+import sys, time, urllib.request
+vip, seconds, path = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+end = time.time() + seconds
+with open(path, "w") as log:
+    while time.time() < end:
+        t = time.time()
+        try:
+            answer = urllib.request.urlopen("http://%s/name" % vip, timeout=3).read().decode().strip()
+        except Exception:
+            answer = "error"
+        log.write("%.3f %s\n" % (t, answer))
+        log.flush()
+        time.sleep(0.05)
+PY
+ip netns exec lbkit-v-c python3 "$out/client.py" 10.0.1.100 90 "$out/client.log" &
+client=$!
+pids+=("$client")
+for _ in $(seq 1 600); do [[ -f $out/client.log && $(wc -l <"$out/client.log") -ge 20 ]] && break; sleep 0.1; done
+r1=$(head -20 "$out/client.log" | grep -c ' r1$')
+r2=$(head -20 "$out/client.log" | grep -c ' r2$')
+result "first 20 requests through d1: r1=$r1 r2=$r2"
+[[ $r1 -ge 8 && $r2 -ge 8 ]]
+check "requests are balanced over both real servers" $?
+
+# the master dies: its process at once, its links with it
+kill -9 "${director[d1]}"
+ip -n lbkit-v-d1 link set ext down
+ip -n lbkit-v-d1 link set int down
+t_kill=$(now)
+taken=""
+while ! later "$(now)" "$t_kill" 60; do
+  if holds d2 ext 10.0.1.100 && holds d2 int 10.0.2.1; then taken=$(now); break; fi
+  sleep 0.1
+done
+if [[ -n $taken ]]; then
+  result "d2 held both VIPs $(minus "$taken" "$t_kill") s after d1 died (advert_int 1: master down interval about 3.6 s)"
+fi
+[[ -n $taken ]]
+check "the backup (d2) takes over both VIPs" $?
+wait "$client"
+awk -v k="$t_kill" '$1 >= k { n++; if ($2 == "error") { e++; if (!f) f = $1; l = $1 } else if (e && !r) r = $1 }
+  END { if (e) printf "client outage: %d of %d requests failed, first failure %.2f s and last %.2f s after the kill; answers resumed %.2f s after it\n", e, n, f - k, l - k, r - k;
+        else printf "client outage: none of %d requests failed\n", n }' "$out/client.log" | tee -a "$out/e2e-result.txt"
+tail_answers=$(tail -20 "$out/client.log")
+[[ $(grep -c ' r[12]$' <<<"$tail_answers") == 20 ]]
+check "traffic resumes through d2: the last 20 requests are all answered" $?
+ns d2 ipvsadm -Ln >"$out/ipvsadm-d2.txt" 2>&1
+
+kill -TERM "${director[d2]}"
+wait "${director[d2]}" 2>/dev/null
+holds d2 ext 10.0.1.100
+[[ $? != 0 ]]
+check "stopping d2 gracefully releases the VIP" $?
+result "$passed passed, $failed failed"
+[[ $failed == 0 ]]

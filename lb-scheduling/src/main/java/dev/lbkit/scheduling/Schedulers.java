@@ -65,7 +65,7 @@ public final class Schedulers {
     for (String n : List.of("roundrobin", "static-rr", "leastconn", "first", "random")) {
       m.put(n, Set.of());
     }
-    for (String n : List.of("source", "uri", "url_param", "hdr", "rdp-cookie")) {
+    for (String n : List.of("source", "uri", "url_param", "hdr", "rdp-cookie", "hash")) {
       m.put(n, Set.of(HASH_TYPE));
     }
     return m;

@@ -188,4 +188,19 @@ final class HaproxyBackendTest {
     assertThrows(IllegalArgumentException.class, () -> server(1, 257));
     assertThrows(IllegalArgumentException.class, () -> HaproxyBackend.builder().balance("roundrobin").build());
   }
+
+  @Test
+  void schedulers_knowHaproxyNamesAndCheckHashType() {
+    dev.lbkit.scheduling.SchedulerSpec spec = dev.lbkit.scheduling.Schedulers.create("uri", java.util.Set.of(),
+        Map.of(dev.lbkit.scheduling.Schedulers.HASH_TYPE, "consistent djb2 avalanche"));
+    assertEquals(dev.lbkit.scheduling.SchedulerFamily.HAPROXY, spec.family());
+    assertEquals(dev.lbkit.scheduling.SchedulerFamily.HAPROXY,
+        dev.lbkit.scheduling.Schedulers.create("roundrobin").family());
+    dev.lbkit.scheduling.SchedulerConfigException e = assertThrows(
+        dev.lbkit.scheduling.SchedulerConfigException.class, () -> dev.lbkit.scheduling.Schedulers.create("uri",
+            java.util.Set.of(), Map.of(dev.lbkit.scheduling.Schedulers.HASH_TYPE, "consistent md5")));
+    assertTrue(e.getMessage().contains("'md5'"), e.getMessage());
+    assertThrows(dev.lbkit.scheduling.SchedulerConfigException.class, () -> dev.lbkit.scheduling.Schedulers
+        .create("roundrobin", java.util.Set.of(), Map.of(dev.lbkit.scheduling.Schedulers.HASH_TYPE, "consistent")));
+  }
 }

@@ -396,6 +396,15 @@ final class DifferentialScenarios {
       list.add(h);
     }
 
+    // randomized: weights (0 included), backups, allbackups, runtime changes at random points
+    String[][] fuzz = {{"roundrobin", null}, {"static-rr", null}, {"leastconn", null}, {"first", null},
+        {"uri", "consistent"}, {"uri whole", null}, {"source", "consistent djb2 avalanche"},
+        {"hdr(X-Key)", "map-based wt6"}, {"url_param user", "consistent crc32"}, {"roundrobin", null},
+        {"leastconn", null}, {"uri depth 1", "consistent sdbm"}};
+    for (int f = 0; f < fuzz.length; f++) {
+      list.add(fuzzScenario(f, fuzz[f][0], fuzz[f][1]));
+    }
+
     Scenario random = new Scenario("random-3", "random(3)", null).servers(1, 2, 4, 1);
     random.deterministic = false;
     for (int i = 0; i < 600; i++) {
@@ -403,6 +412,69 @@ final class DifferentialScenarios {
     }
     list.add(random);
     return list;
+  }
+
+  private static Scenario fuzzScenario(int seed, String balance, String hashType) {
+    Random r = new Random(1000 + seed);
+    Scenario s = new Scenario("fuzz-" + seed + "-" + balance.replaceAll("[^a-z]", ""), balance, hashType);
+    int n = 3 + r.nextInt(4);
+    for (int i = 1; i <= n; i++) {
+      int[] choices = {0, 1, 1, 2, 3, 5, 7, 10, 16, 64, 100, 256};
+      s.server(i, r.nextInt(8) == 0 ? 0 : choices[1 + r.nextInt(choices.length - 1)]);
+      if (i > 2 && r.nextInt(3) == 0) {
+        s.last().put("backup", true);
+      }
+    }
+    if (r.nextBoolean()) {
+      s.extra.add("option allbackups");
+    }
+    boolean holds = balance.equals("leastconn") || balance.equals("first") || r.nextInt(3) == 0;
+    // maxconn only without runtime changes and with an active server that never fills, so no request ever waits
+    // in a queue (which request leaves a queue first is not a balancing question)
+    boolean hashing = hashType != null || balance.startsWith("uri") || balance.startsWith("hdr")
+        || balance.startsWith("url_param") || balance.startsWith("source");
+    boolean limits = holds && (balance.equals("first") || (!hashing && r.nextBoolean())); // hash hits ignore maxconn
+    if (limits) {
+      s.servers.get(0).put("weight", 1L);
+      s.servers.get(0).remove("backup");
+      s.servers.get(0).put("id", 1000);
+      for (int i = 1; i < n; i++) {
+        s.servers.get(i).put("maxconn", 1 + r.nextInt(3));
+      }
+    }
+    List<Integer> open = new ArrayList<>();
+    int requests = 0;
+    while (requests < 200) {
+      int k = r.nextInt(20);
+      String name = "s" + (1 + r.nextInt(n));
+      if (k == 0 && !limits) {
+        s.cli("set server bk/" + name + " state " + new String[] {"maint", "drain", "ready", "ready"}[r.nextInt(4)]);
+      } else if (k == 1 && !limits) {
+        String w = r.nextBoolean() ? Integer.toString(r.nextInt(40)) : (r.nextInt(4) * 50) + "%";
+        s.cli("set weight bk/" + name + " " + w);
+      } else if (holds && !open.isEmpty() && (open.size() >= 3 || k < 6)) {
+        s.release(open.remove(r.nextInt(open.size())));
+      } else if (holds && k < 10 && open.size() < 3) {
+        open.add(s.requestCount());
+        Map<String, Object> req = fuzzRequest(r);
+        req.put("hold", true);
+        s.request(req);
+        requests++;
+      } else {
+        s.request(fuzzRequest(r));
+        requests++;
+      }
+    }
+    for (int j : open) {
+      s.release(j);
+    }
+    return s;
+  }
+
+  private static Map<String, Object> fuzzRequest(Random r) {
+    Map<String, Object> req = r.nextBoolean() ? hdrRequest(r) : urlParamRequest(r);
+    req.put("src", "127." + r.nextInt(256) + "." + r.nextInt(256) + "." + (1 + r.nextInt(254)));
+    return req;
   }
 
   private static Map<String, Object> cliStep(String command) {

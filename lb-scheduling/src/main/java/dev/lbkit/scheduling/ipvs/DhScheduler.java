@@ -2,10 +2,7 @@ package dev.lbkit.scheduling.ipvs;
 
 import dev.lbkit.api.sched.Flow;
 import dev.lbkit.scheduling.IpvsDestination;
-import dev.lbkit.scheduling.IpvsScheduler;
 import dev.lbkit.scheduling.internal.KernelHash;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,7 +17,7 @@ import java.util.Map;
  *
  * <p>Picks read an immutable table published through a volatile field and take no lock: O(1), no allocation.
  */
-public final class DhScheduler extends IpvsScheduler {
+public final class DhScheduler extends TableScheduler {
   /** The name {@code ipvsadm -s} takes. */
   public static final String NAME = "dh";
 
@@ -37,11 +34,6 @@ public final class DhScheduler extends IpvsScheduler {
   }
 
   @Override
-  protected boolean lockFreePicks() {
-    return true;
-  }
-
-  @Override
   protected IpvsDestination schedule(Flow flow) {
     IpvsDestination d = buckets[KernelHash.hash32(KernelHash.foldAddress(flow.destination()), 8)];
     if (d == null || !d.available() || d.weight() <= 0 || d.overloaded()) {
@@ -50,7 +42,14 @@ public final class DhScheduler extends IpvsScheduler {
     return d;
   }
 
-  private void rebuild() {
+  /** dh keeps its table on an edit, as {@code ip_vs_dh} has no {@code upd_dest}. */
+  @Override
+  boolean rebuildsOnEdit() {
+    return false;
+  }
+
+  @Override
+  void rebuild() {
     IpvsDestination[] list = list();
     IpvsDestination[] table = new IpvsDestination[TABLE_SIZE];
     if (list.length > 0) {
@@ -62,26 +61,7 @@ public final class DhScheduler extends IpvsScheduler {
   }
 
   @Override
-  protected void init() {
-    rebuild();
-  }
-
-  @Override
-  protected void added(IpvsDestination d) {
-    rebuild();
-  }
-
-  @Override
-  protected void removed(IpvsDestination d, int formerIndex) {
-    rebuild();
-  }
-
-  @Override
   public Map<String, Object> state() {
-    List<Object> b = new ArrayList<>();
-    for (IpvsDestination d : buckets) {
-      b.add(d == null ? -1L : (long) d.id());
-    }
-    return Map.of("buckets", b);
+    return Map.of("buckets", slotIds(buckets));
   }
 }

@@ -3,9 +3,7 @@ package dev.lbkit.scheduling.ipvs;
 import dev.lbkit.api.SchedulerFlag;
 import dev.lbkit.api.sched.Flow;
 import dev.lbkit.scheduling.IpvsDestination;
-import dev.lbkit.scheduling.IpvsScheduler;
 import dev.lbkit.scheduling.internal.KernelHash;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +34,7 @@ import java.util.Map;
  * <p>Picks read an immutable table published through a volatile field and take no lock; no allocation for IPv4.
  * A rebuild for 1,000 destinations takes well under a millisecond (see docs/benchmarks.md).
  */
-public final class MhScheduler extends IpvsScheduler {
+public final class MhScheduler extends TableScheduler {
   /** The name {@code ipvsadm -s} takes. */
   public static final String NAME = "mh";
   /** Slots: {@code IP_VS_MH_TAB_SIZE}, the prime {@code primes[CONFIG_IP_VS_MH_TAB_INDEX - 8]}. */
@@ -61,11 +59,6 @@ public final class MhScheduler extends IpvsScheduler {
   @Override
   public String name() {
     return NAME;
-  }
-
-  @Override
-  protected boolean lockFreePicks() {
-    return true;
   }
 
   static int hashKey(int addr, int port, long key, int offset) {
@@ -105,7 +98,8 @@ public final class MhScheduler extends IpvsScheduler {
     return null;
   }
 
-  private void rebuild() {
+  @Override
+  void rebuild() {
     IpvsDestination[] list = list();
     IpvsDestination[] slots = new IpvsDestination[TABLE_SIZE];
     int g = 0;
@@ -164,39 +158,15 @@ public final class MhScheduler extends IpvsScheduler {
   }
 
   @Override
-  protected void init() {
-    rebuild();
-  }
-
-  @Override
-  protected void added(IpvsDestination d) {
-    rebuild();
-  }
-
-  @Override
-  protected void removed(IpvsDestination d, int formerIndex) {
-    rebuild();
-  }
-
-  @Override
-  protected void edited(IpvsDestination d) {
-    rebuild();
-  }
-
-  @Override
   public Map<String, Object> state() {
     Table t = table;
-    List<Object> b = new ArrayList<>();
-    for (IpvsDestination d : t.slots()) {
-      b.add(d == null ? -1L : (long) d.id());
-    }
     Map<String, Object> perm = new LinkedHashMap<>();
     t.perm().forEach((d, p) -> perm.put(d.name(), List.of((long) p[0], (long) p[1])));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("gcd", (long) t.gcd());
     m.put("rshift", (long) t.rshift());
     m.put("perm", perm);
-    m.put("buckets", b);
+    m.put("buckets", slotIds(t.slots()));
     return m;
   }
 }

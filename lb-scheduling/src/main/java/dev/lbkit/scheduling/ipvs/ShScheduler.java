@@ -4,10 +4,7 @@ import dev.lbkit.api.Protocol;
 import dev.lbkit.api.SchedulerFlag;
 import dev.lbkit.api.sched.Flow;
 import dev.lbkit.scheduling.IpvsDestination;
-import dev.lbkit.scheduling.IpvsScheduler;
 import dev.lbkit.scheduling.internal.KernelHash;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,7 +23,7 @@ import java.util.Map;
  *
  * <p>Picks read an immutable table published through a volatile field and take no lock: O(1), no allocation.
  */
-public final class ShScheduler extends IpvsScheduler {
+public final class ShScheduler extends TableScheduler {
   /** The name {@code ipvsadm -s} takes. */
   public static final String NAME = "sh";
   /** Buckets: {@code IP_VS_SH_TAB_SIZE}. */
@@ -46,11 +43,6 @@ public final class ShScheduler extends IpvsScheduler {
   @Override
   public String name() {
     return NAME;
-  }
-
-  @Override
-  protected boolean lockFreePicks() {
-    return true;
   }
 
   private static boolean unavailable(IpvsDestination d) {
@@ -89,7 +81,8 @@ public final class ShScheduler extends IpvsScheduler {
     return protocol == Protocol.TCP || protocol == Protocol.UDP || protocol == Protocol.SCTP;
   }
 
-  private void rebuild() {
+  @Override
+  void rebuild() {
     IpvsDestination[] list = list();
     IpvsDestination[] table = new IpvsDestination[TABLE_SIZE];
     if (list.length > 0) {
@@ -108,31 +101,7 @@ public final class ShScheduler extends IpvsScheduler {
   }
 
   @Override
-  protected void init() {
-    rebuild();
-  }
-
-  @Override
-  protected void added(IpvsDestination d) {
-    rebuild();
-  }
-
-  @Override
-  protected void removed(IpvsDestination d, int formerIndex) {
-    rebuild();
-  }
-
-  @Override
-  protected void edited(IpvsDestination d) {
-    rebuild();
-  }
-
-  @Override
   public Map<String, Object> state() {
-    List<Object> b = new ArrayList<>();
-    for (IpvsDestination d : buckets) {
-      b.add(d == null ? -1L : (long) d.id());
-    }
-    return Map.of("buckets", b);
+    return Map.of("buckets", slotIds(buckets));
   }
 }

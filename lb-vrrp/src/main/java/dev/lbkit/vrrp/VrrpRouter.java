@@ -67,6 +67,8 @@ public final class VrrpRouter implements AutoCloseable {
   private final List<List<VrrpInstance>> syncGroups = new ArrayList<>();
   private final List<VrrpStateListener> listeners = new CopyOnWriteArrayList<>();
   private final List<PolledCheck> checks = new ArrayList<>();
+  private final List<TrackScript> scripts = new ArrayList<>();
+  private volatile java.util.concurrent.ScheduledExecutorService scriptRunner;
   private final Map<String, Boolean> trackedUp = new HashMap<>();
   private final VrrpInstance.Counters unclaimed = new VrrpInstance.Counters();
   private final Set<Rejection> loggedUnclaimed = EnumSet.noneOf(Rejection.class);
@@ -90,6 +92,7 @@ public final class VrrpRouter implements AutoCloseable {
     }
     listeners.addAll(b.listeners);
     checks.addAll(b.checks);
+    scripts.addAll(b.scripts);
   }
 
   /** A builder over this transport and address manager. */
@@ -364,6 +367,7 @@ public final class VrrpRouter implements AutoCloseable {
     engineThread = Thread.currentThread();
     try {
       start();
+      startScripts();
       while (!closing) {
         runDueTimers();
         long wait = Math.max(0, Math.min(MAX_POLL_NANOS, nextDeadlineNanos() - ticker.read()));
@@ -374,8 +378,36 @@ public final class VrrpRouter implements AutoCloseable {
       }
       drainCommands();
     } finally {
+      java.util.concurrent.ScheduledExecutorService runner = scriptRunner;
+      if (runner != null) {
+        runner.shutdownNow();
+      }
       shutdown("stopping");
       stopped.countDown();
+    }
+  }
+
+  /** Tracked scripts run on their own daemon threads and post results to the engine thread. */
+  private void startScripts() {
+    if (scripts.isEmpty()) {
+      return;
+    }
+    java.util.concurrent.ScheduledExecutorService runner = java.util.concurrent.Executors.newScheduledThreadPool(
+        Math.min(4, scripts.size()), r -> {
+          Thread t = new Thread(r, "vrrp-track-script");
+          t.setDaemon(true);
+          return t;
+        });
+    scriptRunner = runner;
+    for (TrackScript script : scripts) {
+      runner.scheduleWithFixedDelay(() -> {
+        try {
+          boolean up = script.runOnce();
+          execute(() -> setTracked(script.name, up));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, 0, script.interval.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
     }
   }
 
@@ -455,6 +487,7 @@ public final class VrrpRouter implements AutoCloseable {
     private final List<List<String>> syncGroups = new ArrayList<>();
     private final List<VrrpStateListener> listeners = new ArrayList<>();
     private final List<PolledCheck> checks = new ArrayList<>();
+    private final List<TrackScript> scripts = new ArrayList<>();
 
     private Builder(VrrpTransport transport, AddressManager addresses) {
       this.transport = requireNonNull(transport, "transport");
@@ -499,6 +532,19 @@ public final class VrrpRouter implements AutoCloseable {
         throw new IllegalArgumentException("check interval must be positive but was " + interval);
       }
       checks.add(new PolledCheck(requireNonNull(objectName, "objectName"), check, interval.toNanos()));
+      return this;
+    }
+
+    /**
+     * A tracked program (keepalived's {@code vrrp_script}): the object is up while {@code command} exits 0 within
+     * {@code timeout}. It runs every {@code interval} on a thread of its own once {@link VrrpRouter#run()} (or
+     * {@link VrrpRouter#startInBackground()}) runs, never on the engine thread; until its first result the object
+     * counts as up. Name the object in {@link VrrpConfig.Builder#track} to give it a weight.
+     *
+     * @throws IllegalArgumentException for an empty command or a non-positive interval or timeout
+     */
+    public Builder trackedScript(String objectName, List<String> command, Duration interval, Duration timeout) {
+      scripts.add(new TrackScript(objectName, command, interval, timeout));
       return this;
     }
 

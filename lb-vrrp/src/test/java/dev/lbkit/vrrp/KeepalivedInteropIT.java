@@ -259,4 +259,29 @@ final class KeepalivedInteropIT {
     lab.awaitOwner(vip, lab.ns(1), 1_000);
     lab.run("stop", lab.ns(1));
   }
+
+  @Test
+  void trackedScript_failingScriptHandsOverToKeepalived() throws Exception {
+    String vip = "10.98.0.105";
+    java.nio.file.Path flag = java.nio.file.Files.createTempFile("vrrp-track", ".flag");
+    java.nio.file.Files.delete(flag);
+    lab.keepalived(1, "--priority", "100", "--vrid", "96", "--vip", vip + "/24", "--version", "3", "--advert-int",
+        "0.1");
+    Node node = lab.node(2, "vrid=96", "priority=150", "version=3", "advert=100", "vip=" + vip + "/24",
+        "track-absent=" + flag);
+    node.awaitState("MASTER", 3_000);
+    lab.awaitOwner(vip, lab.ns(2), 1_000);
+    java.nio.file.Files.createFile(flag);
+    try {
+      node.awaitState("FAULT", 3_000);
+      lab.awaitOwner(vip, lab.ns(1), 2_000);
+    } finally {
+      java.nio.file.Files.delete(flag);
+    }
+    node.awaitState("BACKUP", 3_000);
+    node.awaitState("MASTER", 3_000);
+    lab.awaitOwner(vip, lab.ns(2), 1_000);
+    assertEquals(0, node.terminate());
+    lab.run("stop", lab.ns(1));
+  }
 }

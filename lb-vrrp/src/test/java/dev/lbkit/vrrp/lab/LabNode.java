@@ -24,6 +24,7 @@ public final class LabNode {
     Duration advert = Duration.ofSeconds(1);
     int version = 2;
     String trackInterface = null;
+    String trackAbsent = null;
     for (String a : args) {
       String key = a.substring(0, a.indexOf('='));
       String value = a.substring(a.indexOf('=') + 1);
@@ -43,6 +44,11 @@ public final class LabNode {
           b.advertInterval(advert);
         }
         case "instances" -> instances = Integer.parseInt(value);
+        case "track-absent" -> {
+          // a tracked script that fails while the file exists
+          trackAbsent = value;
+          b.track("script", 0);
+        }
         case "track-interface" -> {
           trackInterface = value;
           b.track("link:" + value, 0);
@@ -64,6 +70,10 @@ public final class LabNode {
         rb.instance(VrrpConfig.builder("VI_" + i).interfaceName("eth0").vrid(i).priority(priority).version(version)
             .advertInterval(advert).virtualAddress("10.97.0." + i + "/32").build());
       }
+    }
+    if (trackAbsent != null) {
+      rb.trackedScript("script", java.util.List.of("/bin/sh", "-c", "test ! -e " + trackAbsent),
+          Duration.ofMillis(200), Duration.ofSeconds(1));
     }
     if (trackInterface != null) {
       rb.trackedCheck("link:" + trackInterface, LinuxVrrp.interfaceUp(trackInterface), Duration.ofMillis(100));

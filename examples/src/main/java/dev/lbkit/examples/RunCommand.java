@@ -1,5 +1,6 @@
 package dev.lbkit.examples;
 
+import dev.lbkit.api.event.VrrpStateChanged;
 import dev.lbkit.config.ConfigProblem;
 import dev.lbkit.config.KeepalivedConfig;
 import dev.lbkit.config.KeepalivedConfigParser;
@@ -131,7 +132,8 @@ final class RunCommand implements Command {
       if (!config.vrrpInstances().isEmpty()) {
         vrrp.call(net -> {
           net.addHost("lbkit", "10.255.255.1", "fe80::1");
-          net.start("lbkit", node.vrrp(ifname -> InMemoryVrrpNetwork.INTERFACE));
+          net.start("lbkit", b -> node.vrrp(ifname -> InMemoryVrrpNetwork.INTERFACE).apply(b)
+              .listener(printer::onVrrp));
           return null;
         });
       }
@@ -162,7 +164,8 @@ final class RunCommand implements Command {
         VrrpRouter router = null;
         ScriptTracker scripts = null;
         if (!config.vrrpInstances().isEmpty()) {
-          VrrpRouter.Builder b = node.vrrp(UnaryOperator.identity()).apply(LinuxVrrp.routerBuilder());
+          VrrpRouter.Builder b = node.vrrp(UnaryOperator.identity()).apply(LinuxVrrp.routerBuilder())
+              .listener(printer::onVrrp);
           for (VrrpInstanceConfig i : config.vrrpInstances()) {
             for (VrrpInstanceConfig.TrackedInterface t : i.trackInterfaces()) {
               b.trackedCheck(t.name(), LinuxVrrp.interfaceUp(t.name()), Duration.ofSeconds(1));
@@ -238,6 +241,13 @@ final class RunCommand implements Command {
     Printer(PrintStream out, IpvsClient ipvs) {
       this.out = out;
       this.ipvs = ipvs;
+    }
+
+    void onVrrp(VrrpStateChanged e) {
+      synchronized (out) {
+        out.println(LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " VRRP " + e.instance() + " (vrid " + e.vrid()
+            + "): " + e.from() + " -> " + e.to() + " (" + e.reason() + ")");
+      }
     }
 
     void onEvent(DirectorEvent e) {

@@ -120,6 +120,7 @@ final class RunCommandTest {
       assertEquals(0, run("run", conf.toString(), "--in-memory", "--for", "1.5"));
     }
     String text = out();
+    assertTrue(text.contains("VRRP VI_1 (vrid 51): BACKUP -> MASTER"), text);
     assertTrue(text.contains("VRRP: director active"), text);
     assertTrue(text.contains("ipvsadm -A -t 192.0.2.1:80 -s wlc"), text);
     assertTrue(text.contains("TCP  192.0.2.1:80 wlc"), text);

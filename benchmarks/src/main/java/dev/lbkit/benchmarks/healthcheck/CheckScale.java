@@ -113,6 +113,15 @@ public final class CheckScale {
     }
   }
 
+  /** Accepts, or returns null when nothing is pending or accept fails (out of descriptors): keep the listener. */
+  private static SocketChannel acceptOrNull(ServerSocketChannel listener) {
+    try {
+      return listener.accept();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   /** utime and stime of this process in clock ticks (USER_HZ, 100 on Linux). */
   private static long[] userSys() throws IOException {
     String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
@@ -170,7 +179,7 @@ public final class CheckScale {
         try {
           if (k.isAcceptable()) {
             SocketChannel c;
-            while ((c = ((ServerSocketChannel) k.channel()).accept()) != null) {
+            while ((c = acceptOrNull((ServerSocketChannel) k.channel())) != null) {
               // wait for the request (http) or for the checker to hang up (tcp): the checker closes first
               c.configureBlocking(false);
               c.register(selector, SelectionKey.OP_READ);

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * One selector thread: non-blocking sockets, a timer heap and a task inbox. Every probe and every target monitor
  * assigned to a loop runs on its thread, so their state needs no locks.
  *
- * <p>The loop repeats: run due timers, drain the inbox, select until the next timer (at least a millisecond), and
- * dispatch ready keys to their {@link Handler}. A handler that throws is logged and its channel closed; the loop
+ * <p>The loop repeats: select until the next timer (at least a millisecond; at once if work is queued), dispatch
+ * ready keys to their {@link Handler}, run due timers, drain the inbox. I/O goes before timers so that when the
+ * loop runs late (a starved CPU) a reply that did arrive is not reported as a timeout. A handler that throws is logged and its channel closed; the loop
  * goes on. This is the one place that reads the real clock.
  */
 public final class EventLoop implements CheckScheduler, AutoCloseable {
@@ -153,19 +154,18 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
   private void run() {
     try {
       while (!closing) {
-        runTimers();
-        runInbox();
         long wait = 0; // 0: block until woken
         if (!timers.isEmpty()) {
           long nanos = timers.peek().deadline - System.nanoTime();
           wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
         }
-        if (!inbox.isEmpty()) {
+        if (!inbox.isEmpty() || (!timers.isEmpty() && timers.peek().deadline - System.nanoTime() <= 0)) {
           selector.selectNow();
         } else {
           selector.select(wait);
         }
         wakeupPending.set(false);
+        // I/O before timers: when the loop runs late, an answer that did arrive beats its overdue deadline
         for (SelectionKey key : selector.selectedKeys()) {
           Handler h = (Handler) key.attachment();
           try {
@@ -178,6 +178,8 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
           }
         }
         selector.selectedKeys().clear();
+        runTimers();
+        runInbox();
       }
     } catch (IOException | ClosedSelectorException e) {
       log.error("event loop {} failed; its checks stop", thread.getName(), e);

@@ -90,15 +90,15 @@ final class NetProbe implements EventLoop.Handler {
     SocketChannel ch = SocketChannel.open(family(target));
     channel = ch;
     ch.configureBlocking(false);
-    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    // no TCP_NODELAY: a check writes at most once per round trip, so Nagle never holds anything back
     ch.setOption(StandardSocketOptions.SO_LINGER, 0);
     if (check.bindTo().isPresent()) {
       ch.bind(new InetSocketAddress(check.bindTo().get(), 0));
     }
-    boolean connected = ch.connect(new InetSocketAddress(target.address(), target.port()));
-    key = loop.register(ch, connected ? 0 : SelectionKey.OP_CONNECT, this);
-    if (connected) {
-      onTransportReady();
+    if (ch.connect(new InetSocketAddress(target.address(), target.port()))) {
+      onTransportReady(); // registered only if it has to wait for something
+    } else {
+      interest(SelectionKey.OP_CONNECT);
     }
   }
 
@@ -112,7 +112,6 @@ final class NetProbe implements EventLoop.Handler {
       ch.bind(new InetSocketAddress(bind, 0));
     }
     ch.connect(new InetSocketAddress(target.address(), target.port())); // ICMP errors now reach this socket
-    key = loop.register(ch, 0, this);
     onTransportReady();
   }
 
@@ -317,8 +316,13 @@ final class NetProbe implements EventLoop.Handler {
     return !pendingOut.hasRemaining();
   }
 
-  private void interest(int ops) {
-    if (key != null && key.isValid()) {
+  /** Sets the ops to wait for, registering with the loop on first need. */
+  private void interest(int ops) throws IOException {
+    if (key == null) {
+      if (ops != 0 && !finished) {
+        key = loop.register(channel, ops, this);
+      }
+    } else if (key.isValid()) {
       key.interestOps(ops);
     }
   }

@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -182,7 +181,8 @@ public final class HaproxyTraceReplay {
           rdpCookieName == null ? "mstshash" : rdpCookieName);
       return new Request(flow, "", "", Map.of(), cookie);
     }
-    Map<String, List<String>> headers = new LinkedHashMap<>();
+    // one list per name regardless of spelling, in line order: X-Key, x-key, X-Key stay first, second, third
+    Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     Object hs = req.get("headers");
     if (hs instanceof List) {
       for (Object h : (List<?>) hs) {

@@ -203,4 +203,14 @@ final class HaproxyBackendTest {
     assertThrows(dev.lbkit.scheduling.SchedulerConfigException.class, () -> dev.lbkit.scheduling.Schedulers
         .create("roundrobin", java.util.Set.of(), Map.of(dev.lbkit.scheduling.Schedulers.HASH_TYPE, "consistent")));
   }
+
+  @Test
+  void replayRequest_keepsHeaderLineOrderAcrossNameSpellings() {
+    Map<String, Object> req = new java.util.HashMap<>();
+    req.put("src", "127.0.0.1");
+    req.put("method", "GET");
+    req.put("uri", "/");
+    req.put("headers", List.of(List.of("X-Key", "a"), List.of("x-key", "b"), List.of("X-KEY", "c")));
+    assertEquals(List.of("a", "b", "c"), HaproxyTraceReplay.request(req, null).headerValues("x-key"));
+  }
 }

@@ -4,7 +4,8 @@ import java.util.Optional;
 
 /**
  * One connection an {@link IpvsService} scheduled and bound to a destination, for simulations: it starts
- * {@link State#ACTIVE} (TCP ESTABLISHED), may move to {@link State#INACTIVE} and back, and ends
+ * {@link State#ACTIVE} (TCP ESTABLISHED; UDP starts and stays {@link State#INACTIVE} unless moved), may move to
+ * {@link State#INACTIVE} and back, and ends
  * {@link State#EXPIRED}, which releases its destination's counter as the kernel's {@code ip_vs_unbind_dest} does.
  *
  * <p>Thread-safe: every transition runs under the service lock. Transitions that do not apply (deactivating an

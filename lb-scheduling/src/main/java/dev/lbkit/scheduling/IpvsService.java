@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lbkit.api.AddressFamily;
 import dev.lbkit.api.Endpoint;
 import dev.lbkit.api.Persistence;
+import dev.lbkit.api.Protocol;
 import dev.lbkit.api.ServiceKey;
 import dev.lbkit.api.VirtualService;
 import dev.lbkit.api.sched.Destination;
@@ -454,7 +455,9 @@ public final class IpvsService {
 
   /**
    * Handles the first packet of a new connection as the kernel does: honours a live persistence template, else asks
-   * the scheduler (and, with persistence, creates a template), then binds an ACTIVE connection to the destination.
+   * the scheduler (and, with persistence, creates a template), then binds the connection to the destination. A TCP
+   * or SCTP connection starts ACTIVE (the established state, as if its handshake completed at once); a UDP one is
+   * INACTIVE, as the kernel counts UDP connections.
    *
    * @return the connection, or empty when the scheduler picked nothing
    */
@@ -493,10 +496,17 @@ public final class IpvsService {
           return Optional.empty();
         }
       }
-      d.setActive(d.activeConnections() + 1);
+      // UDP has no established state: the kernel counts its connections inactive for their whole life
+      boolean udp = flow.protocol() == Protocol.UDP;
+      if (udp) {
+        d.setInactive(d.inactiveConnections() + 1);
+      } else {
+        d.setActive(d.activeConnections() + 1);
+      }
       checkOverloadOnBind(d);
       scheduler.countersChanged(d);
-      return Optional.of(new IpvsConnection(this, d, template, IpvsConnection.State.ACTIVE));
+      return Optional.of(new IpvsConnection(this, d, template,
+          udp ? IpvsConnection.State.INACTIVE : IpvsConnection.State.ACTIVE));
     }
   }
 

@@ -219,6 +219,19 @@ final class IpvsServiceTest {
   }
 
   @Test
+  void connect_countsUdpAsInactive() {
+    IpvsService svc = IpvsService.create(Schedulers.create("lc"));
+    IpvsDestination a = svc.addDestination(A, 1);
+    IpvsConnection c = svc.connect(new Flow(Protocol.UDP, Endpoint.parseAddress("198.51.100.1"), 53,
+        Endpoint.parseAddress("192.0.2.1"), 53, 0)).orElseThrow();
+    assertEquals(IpvsConnection.State.INACTIVE, c.state());
+    assertEquals(0, a.activeConnections());
+    assertEquals(1, a.inactiveConnections());
+    c.close();
+    assertEquals(0, a.inactiveConnections());
+  }
+
+  @Test
   void of_buildsFromVirtualService() {
     dev.lbkit.api.VirtualService vs = dev.lbkit.api.VirtualService.builder(
         new ServiceKey.Address(Protocol.TCP, Endpoint.parse("192.0.2.1:80"))).scheduler("sh").build();

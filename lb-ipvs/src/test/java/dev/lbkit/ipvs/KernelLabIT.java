@@ -20,7 +20,8 @@ final class KernelLabIT {
   /** The test classes that need a kernel with IPVS. */
   static final List<String> LAB_TESTS = List.of(
       "dev.lbkit.ipvs.NetlinkIpvsClientIT",
-      "dev.lbkit.ipvs.IpvsadmInteropIT");
+      "dev.lbkit.ipvs.IpvsadmInteropIT",
+      "dev.lbkit.ipvs.NetlinkIpvsScaleIT");
 
   @Test
   void kernelTestsPassInTheLab() throws Exception {

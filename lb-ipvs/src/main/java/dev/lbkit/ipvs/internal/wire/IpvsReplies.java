@@ -93,8 +93,9 @@ public final class IpvsReplies {
         b.tunnel(new Tunnel(type, type == TunnelType.GUE ? port : 0,
             type == TunnelType.IPIP ? Tunnel.Checksum.NONE : Tunnel.Checksum.fromKernelFlags(tflags)));
       }
-      return new IpvsDestination(b.build(), d.u32(DEST_ATTR_ACTIVE_CONNS), d.u32(DEST_ATTR_INACT_CONNS),
-          d.u32(DEST_ATTR_PERSIST_CONNS), stats(d, DEST_ATTR_STATS, DEST_ATTR_STATS64));
+      // connection counts come only in the kernel's answers, not in requests (which this also decodes in tests)
+      return new IpvsDestination(b.build(), optional(d, DEST_ATTR_ACTIVE_CONNS), optional(d, DEST_ATTR_INACT_CONNS),
+          optional(d, DEST_ATTR_PERSIST_CONNS), stats(d, DEST_ATTR_STATS, DEST_ATTR_STATS64));
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException("the kernel reported destination " + endpoint
           + " that lbkit cannot represent: " + e.getMessage());
@@ -153,6 +154,10 @@ public final class IpvsReplies {
           u(s, STATS_ATTR_OUTPPS), u(s, STATS_ATTR_INBPS), u(s, STATS_ATTR_OUTBPS), false);
     }
     return IpvsStats.ZERO;
+  }
+
+  private static int optional(NetlinkAttributes a, int type) throws MalformedMessageException {
+    return a.has(type) ? a.u32(type) : 0;
   }
 
   private static long u(NetlinkAttributes a, int type) throws MalformedMessageException {

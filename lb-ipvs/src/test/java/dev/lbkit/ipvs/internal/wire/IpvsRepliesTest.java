@@ -128,4 +128,45 @@ final class IpvsRepliesTest {
   private static ServiceKey tcp(String endpoint) {
     return ServiceKey.of(Protocol.TCP, Endpoint.parse(endpoint));
   }
+
+  /** A service answer with the given stats nests, as the kernel lays it out. */
+  private static NetlinkMessage serviceWithStats(boolean with32, boolean with64) throws Exception {
+    dev.lbkit.ipvs.internal.netlink.NetlinkMessageWriter w = new dev.lbkit.ipvs.internal.netlink.NetlinkMessageWriter()
+        .begin(FAMILY, dev.lbkit.ipvs.internal.netlink.Netlink.NLM_F_MULTI).genlHeader(IpvsGenl.CMD_NEW_SERVICE, 1);
+    int svc = w.beginNested(IpvsGenl.CMD_ATTR_SERVICE | dev.lbkit.ipvs.internal.netlink.Netlink.NLA_F_NESTED);
+    w.attrU16(IpvsGenl.SVC_ATTR_AF, 2).attrU32(IpvsGenl.SVC_ATTR_FWMARK, 9).attrString(IpvsGenl.SVC_ATTR_SCHED_NAME, "rr")
+        .attrBytes(IpvsGenl.SVC_ATTR_FLAGS, new byte[8]).attrU32(IpvsGenl.SVC_ATTR_TIMEOUT, 0)
+        .attrU32(IpvsGenl.SVC_ATTR_NETMASK, -1);
+    if (with32) {
+      int st = w.beginNested(IpvsGenl.SVC_ATTR_STATS | dev.lbkit.ipvs.internal.netlink.Netlink.NLA_F_NESTED);
+      for (int a = IpvsGenl.STATS_ATTR_CONNS; a <= IpvsGenl.STATS_ATTR_OUTBPS; a++) {
+        if (a == IpvsGenl.STATS_ATTR_INBYTES || a == IpvsGenl.STATS_ATTR_OUTBYTES) {
+          w.attrU64(a, 5_000_000_000L + a);
+        } else {
+          w.attrU32(a, 0xF000_0000 + a); // above 2^31: unsigned
+        }
+      }
+      w.endNested(st);
+    }
+    if (with64) {
+      int st = w.beginNested(IpvsGenl.SVC_ATTR_STATS64 | dev.lbkit.ipvs.internal.netlink.Netlink.NLA_F_NESTED);
+      for (int a = IpvsGenl.STATS_ATTR_CONNS; a <= IpvsGenl.STATS_ATTR_OUTBPS; a++) {
+        w.attrU64(a, 7_000_000_000L + a);
+      }
+      w.endNested(st);
+    }
+    w.endNested(svc);
+    return NetlinkMessage.parseAll(ByteBuffer.wrap(w.end().toByteArray())).get(0);
+  }
+
+  @Test
+  void stats_prefer64BitCountersAndReadThe32BitOnesUnsigned() throws Exception {
+    assertEquals(new IpvsStats(7_000_000_001L, 7_000_000_002L, 7_000_000_003L, 7_000_000_004L, 7_000_000_005L,
+        7_000_000_006L, 7_000_000_007L, 7_000_000_008L, 7_000_000_009L, 7_000_000_010L, true),
+        IpvsReplies.service(serviceWithStats(true, true)).stats());
+    assertEquals(new IpvsStats(0xF000_0001L, 0xF000_0002L, 0xF000_0003L, 5_000_000_004L, 5_000_000_005L,
+        0xF000_0006L, 0xF000_0007L, 0xF000_0008L, 0xF000_0009L, 0xF000_000AL, false),
+        IpvsReplies.service(serviceWithStats(true, false)).stats());
+    assertEquals(IpvsStats.ZERO, IpvsReplies.service(serviceWithStats(false, false)).stats());
+  }
 }

@@ -32,8 +32,8 @@ public final class LcScheduler extends IndexedIpvsScheduler {
 
   @Override
   protected boolean before(IpvsDestination a, IpvsDestination b) {
-    int ao = a.overhead();
-    int bo = b.overhead();
-    return ao < bo || (ao == bo && a.listSequence() < b.listSequence());
+    // the kernel keeps overheads in unsigned ints here
+    int c = Integer.compareUnsigned(a.overhead(), b.overhead());
+    return c < 0 || (c == 0 && a.listSequence() < b.listSequence());
   }
 }

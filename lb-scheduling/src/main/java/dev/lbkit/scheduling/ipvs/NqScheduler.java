@@ -35,8 +35,9 @@ public final class NqScheduler extends IndexedIpvsScheduler {
 
   @Override
   protected boolean before(IpvsDestination a, IpvsDestination b) {
-    return weightedBefore(a.activeConnections() + 1L, a.weight(), a.listSequence(),
-        b.activeConnections() + 1L, b.weight(), b.listSequence());
+    // nq's overheads are unsigned ints widened to 64 bits
+    return weightedBefore(Integer.toUnsignedLong(a.activeConnections() + 1), a.weight(), a.listSequence(),
+        Integer.toUnsignedLong(b.activeConnections() + 1), b.weight(), b.listSequence());
   }
 
   @Override

@@ -66,6 +66,41 @@ final class HealthCheckerTest {
   }
 
   @Test
+  void serviceQuorum_onARealChecker_bringsTheSorryServerInAndOut() throws Exception {
+    BlockingQueue<String> quorum = new LinkedBlockingQueue<>();
+    BlockingQueue<DestinationEvent> sorry = new LinkedBlockingQueue<>();
+    Endpoint sorryServer = Endpoint.parse("127.0.0.1:9");
+    ServerSocket b0 = new ServerSocket();
+    try (ServerSocket a = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      b0.setReuseAddress(true);
+      b0.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+      Endpoint ea = new Endpoint(InetAddress.getLoopbackAddress(), a.getLocalPort());
+      Endpoint eb = new Endpoint(InetAddress.getLoopbackAddress(), b0.getLocalPort());
+      ServiceQuorum q = ServiceQuorum.builder().destination(ea, 1).destination(eb, 1).quorum(2)
+          .sorryServer(sorryServer).listener(sorry::add)
+          .quorumListener((held, w, reason) -> quorum.add(held + " " + w)).build();
+      CheckPolicy policy = CheckPolicy.haproxy().interval(Duration.ofMillis(50)).rise(1).fall(1).build();
+      try (HealthChecker checker = HealthChecker.builder().listener(q).build()) {
+        checker.add(Target.of(ea, 1, TcpCheck.of(ea), policy));
+        checker.add(Target.of(eb, 1, TcpCheck.of(eb), policy));
+        b0.close();
+        assertEquals("false 1", quorum.poll(Await.HANG_GUARD.toMillis(), TimeUnit.MILLISECONDS));
+        DestinationEvent in = sorry.poll(Await.HANG_GUARD.toMillis(), TimeUnit.MILLISECONDS);
+        assertTrue(in instanceof DestinationUp && in.destination().equals(sorryServer), String.valueOf(in));
+        try (ServerSocket b1 = new ServerSocket()) {
+          b1.setReuseAddress(true);
+          b1.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), eb.port()), 50);
+          assertEquals("true 2", quorum.poll(Await.HANG_GUARD.toMillis(), TimeUnit.MILLISECONDS));
+          DestinationEvent out = sorry.poll(Await.HANG_GUARD.toMillis(), TimeUnit.MILLISECONDS);
+          assertTrue(out instanceof DestinationDown, String.valueOf(out));
+        }
+      }
+    } finally {
+      b0.close();
+    }
+  }
+
+  @Test
   void closedChecker_refusesWork() {
     HealthChecker checker = HealthChecker.builder().build();
     checker.close();

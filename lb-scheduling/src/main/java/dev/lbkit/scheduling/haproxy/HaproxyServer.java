@@ -37,6 +37,9 @@ public final class HaproxyServer implements Destination {
   long treeKey;
   long treeSeq;
   TreeSet<HaproxyServer> tree;
+  // fwrr: the ordered set it is in
+  ServerHeap heap;
+  int heapIndex;
   // consistent hashing: ring points
   ChashRing.Point[] points = new ChashRing.Point[0];
   int pointsNow;

@@ -2,9 +2,7 @@ package dev.lbkit.scheduling.haproxy;
 
 import dev.lbkit.api.sched.Request;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Deque;
-import java.util.TreeSet;
 
 /** HAProxy {@code balance roundrobin}: dynamic, smoothly interleaved weighted round robin. */
 public final class RoundrobinScheduler extends HaproxyScheduler {
@@ -27,16 +25,13 @@ public final class RoundrobinScheduler extends HaproxyScheduler {
   private static final long EWEIGHT_MAX = 4096; // SRV_EWGHT_MAX
   private static final long UWEIGHT_RANGE = 256; // SRV_UWGHT_RANGE
 
-  private static final Comparator<HaproxyServer> ORDER =
-      Comparator.<HaproxyServer>comparingLong(s -> s.treeKey).thenComparingLong(s -> s.treeSeq);
-
   private static final class Group {
     long currPos;
     long currWeight;
     long nextWeight;
-    final TreeSet<HaproxyServer> curr = new TreeSet<>(ORDER);
-    TreeSet<HaproxyServer> init = new TreeSet<>(ORDER);
-    TreeSet<HaproxyServer> next = new TreeSet<>(ORDER);
+    final ServerHeap curr = new ServerHeap();
+    ServerHeap init = new ServerHeap();
+    ServerHeap next = new ServerHeap();
   }
 
   private final Group active = new Group();
@@ -67,20 +62,19 @@ public final class RoundrobinScheduler extends HaproxyScheduler {
     return s.backup() ? backup : active;
   }
 
-  private void insert(TreeSet<HaproxyServer> tree, HaproxyServer s, long key) {
+  private void insert(ServerHeap tree, HaproxyServer s, long key) {
     s.treeKey = key;
     s.treeSeq = seq++;
     tree.add(s);
-    s.tree = tree;
   }
 
-  private void dequeue(HaproxyServer s) {
-    if (s.tree != null) {
-      s.tree.remove(s);
+  private static void dequeue(HaproxyServer s) {
+    if (s.heap != null) {
+      s.heap.remove(s);
     }
   }
 
-  private void queueByWeight(TreeSet<HaproxyServer> tree, HaproxyServer s) {
+  private void queueByWeight(ServerHeap tree, HaproxyServer s) {
     insert(tree, s, EWEIGHT_MAX - s.eweight);
   }
 
@@ -95,11 +89,11 @@ public final class RoundrobinScheduler extends HaproxyScheduler {
   }
 
   private HaproxyServer fromGroup(Group g) {
-    HaproxyServer s1 = g.curr.isEmpty() ? null : g.curr.first();
+    HaproxyServer s1 = g.curr.first();
     if (s1 != null && s1.eweight > 0 && s1.npos <= g.currPos) {
       return s1;
     }
-    HaproxyServer s2 = g.init.isEmpty() ? null : g.init.first();
+    HaproxyServer s2 = g.init.first();
     if (s2 != null && s2.eweight > 0) {
       s2.npos = 0;
       s2.rweight = 0;
@@ -149,7 +143,7 @@ public final class RoundrobinScheduler extends HaproxyScheduler {
           break;
         }
         switched = true;
-        TreeSet<HaproxyServer> t = g.init;
+        ServerHeap t = g.init;
         g.init = g.next;
         g.next = t;
         g.currWeight = g.nextWeight;
@@ -188,18 +182,17 @@ public final class RoundrobinScheduler extends HaproxyScheduler {
     if (wasUsable && !s.usable) {
       g.nextWeight -= oldEweight;
       dequeue(s);
-      s.tree = null;
     } else if (!wasUsable && s.usable) {
       g.nextWeight += s.eweight;
       s.npos = g.currPos + (g.nextWeight + g.currWeight - g.currPos) / s.eweight;
       queue(g, s);
     } else if (s.usable) {
       g.nextWeight += s.eweight - oldEweight;
-      if (s.tree == g.init) {
+      if (s.heap == g.init) {
         dequeue(s);
         queueByWeight(g.init, s);
       } else {
-        if (s.tree == g.next) {
+        if (s.heap == g.next) {
           s.npos += g.currWeight;
         }
         long step = g.nextWeight / s.eweight;

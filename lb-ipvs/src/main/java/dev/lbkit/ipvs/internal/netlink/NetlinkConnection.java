@@ -29,12 +29,15 @@ import org.slf4j.LoggerFactory;
 public final class NetlinkConnection implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NetlinkConnection.class);
 
-  /** How many requests {@link #executeBatch} puts in flight at once: their ACKs must fit the receive buffer. */
+  /** How many requests {@link #executeBatch} puts in one datagram: all their errors must fit the receive buffer. */
   public static final int BATCH_WINDOW = 256;
   /** Largest datagram {@link #executeBatch} sends. */
   private static final int MAX_DATAGRAM = 60 << 10;
   /** How often a dump the kernel marked inconsistent, or that lost messages, is started again. */
   private static final int DUMP_ATTEMPTS = 4;
+
+  /** An {@code NLMSG_NOOP}: the kernel acknowledges it without handing it to a family. */
+  private static final byte[] NOOP = new NetlinkMessageWriter(16).begin(Netlink.NLMSG_NOOP, 0).end().toByteArray();
 
   private final NetlinkChannel channel;
   private final ReentrantLock lock = new ReentrantLock();
@@ -198,15 +201,18 @@ public final class NetlinkConnection implements AutoCloseable {
   }
 
   /**
-   * Sends many requests, each with {@code NLM_F_REQUEST | NLM_F_ACK}, packed several to a datagram and without
-   * waiting for one ACK before sending the next; at most {@link #BATCH_WINDOW} are unanswered at a time. The
-   * kernel handles them in order and goes on after a refusal, so each request gets its own outcome.
+   * Sends many requests packed several to a datagram, without an ACK request on each: the kernel answers a request
+   * only when it refuses it ({@code NLMSG_ERROR} always comes back for an error). Each datagram ends with an
+   * {@code NLMSG_NOOP} that does ask for an ACK; the kernel handles a datagram's messages in order, so when that
+   * ACK arrives every refusal of the datagram has arrived before it, and the other requests were applied. At most
+   * {@link #BATCH_WINDOW} requests go in one datagram, so even if all are refused their errors fit the receive
+   * buffer. The kernel goes on after a refusal, so each request gets its own outcome.
    *
    * @param operations what each request does, for error messages; same size as {@code messages}
    * @param messages ended writers' bytes ({@link NetlinkMessageWriter#toByteArray()})
    * @return per request, in order: empty when it was applied, else why it was refused
-   * @throws NetlinkException when the exchange itself broke (a socket error, lost ACKs); then it is unknown which
-   *     of the unanswered requests were applied, and the exception says how many were confirmed
+   * @throws NetlinkException when the exchange itself broke (a socket error, lost answers); then it is unknown which
+   *     requests of the unconfirmed datagram were applied, and the message says how many were confirmed
    */
   public List<Optional<NetlinkException>> executeBatch(List<String> operations, List<byte[]> messages)
       throws NetlinkException {
@@ -217,42 +223,64 @@ public final class NetlinkConnection implements AutoCloseable {
     try {
       int n = messages.size();
       List<Optional<NetlinkException>> results = new ArrayList<>(java.util.Collections.nCopies(n, null));
-      int base = sequence(n);
+      // sequence numbers: base + i for request i; base + n + k for the k-th datagram's closing NOOP
+      int base = sequence(2 * n + 1);
+      int confirmed = 0;
       int sent = 0;
-      int answered = 0;
+      int datagram = 0;
       try {
-        while (answered < n) {
-          // The kernel handles a datagram's requests inside sendto, so their ACKs are queued when it returns:
-          // read them all, then send the next window.
-          if (sent < n && sent == answered) {
-            send.clear();
-            while (sent < n && sent - answered < BATCH_WINDOW) {
-              byte[] m = messages.get(sent);
-              if (send.position() > 0 && send.position() + Netlink.align(m.length) > MAX_DATAGRAM) {
-                break;
-              }
-              if (send.remaining() < Netlink.align(m.length)) {
-                send = grow(send, m.length);
-              }
-              put(send, m, base + sent, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK);
-              sent++;
+        while (confirmed < n) {
+          send.clear();
+          int first = sent;
+          while (sent < n && sent - first < BATCH_WINDOW) {
+            byte[] m = messages.get(sent);
+            if (sent > first && send.position() + Netlink.align(m.length) + Netlink.HEADER_LENGTH > MAX_DATAGRAM) {
+              break;
             }
-            channel.send(send.flip());
-            continue;
-          }
-          for (NetlinkMessage m : receiveOnce()) {
-            int i = m.sequence() - base;
-            if (!m.isError() || i < 0 || i >= sent || results.get(i) != null) {
-              log.debug("dropping netlink message type {} sequence {} outside the batch", m.type(), m.sequence());
-              continue;
+            if (send.remaining() < Netlink.align(m.length) + Netlink.HEADER_LENGTH) {
+              send = grow(send, m.length + Netlink.HEADER_LENGTH);
             }
-            results.set(i, Optional.ofNullable(errorOf(operations.get(i), m)));
-            answered++;
+            put(send, m, base + sent, Netlink.NLM_F_REQUEST);
+            sent++;
           }
+          int noopSeq = base + n + datagram++;
+          put(send, NOOP, noopSeq, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK);
+          channel.send(send.flip());
+          boolean closed = false;
+          while (!closed) {
+            for (NetlinkMessage m : receiveOnce()) {
+              if (!m.isError()) {
+                log.debug("dropping netlink message type {} sequence {} in a batch", m.type(), m.sequence());
+                continue;
+              }
+              if (m.sequence() == noopSeq) {
+                closed = true;
+                continue;
+              }
+              int i = m.sequence() - base;
+              if (i < first || i >= sent || results.get(i) != null) {
+                log.debug("dropping netlink error sequence {} outside the datagram", m.sequence());
+                continue;
+              }
+              NetlinkException e = errorOf(operations.get(i), m);
+              if (e == null) {
+                // an ACK nobody asked for: the request was applied
+                results.set(i, Optional.empty());
+              } else {
+                results.set(i, Optional.of(e));
+              }
+            }
+          }
+          for (int i = first; i < sent; i++) {
+            if (results.get(i) == null) {
+              results.set(i, Optional.empty());
+            }
+          }
+          confirmed = sent;
         }
       } catch (NetlinkException e) {
-        throw new NetlinkException("batch of " + n + " requests: " + answered + " answered, " + (sent - answered)
-            + " sent without an answer, " + (n - sent) + " not sent; " + e.getMessage(), e.errno(), e);
+        throw new NetlinkException("batch of " + n + " requests: " + confirmed + " confirmed, " + (sent - confirmed)
+            + " sent without confirmation, " + (n - sent) + " not sent; " + e.getMessage(), e.errno(), e);
       }
       return java.util.Collections.unmodifiableList(results);
     } finally {

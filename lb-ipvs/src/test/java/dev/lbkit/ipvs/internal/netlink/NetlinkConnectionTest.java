@@ -104,12 +104,17 @@ final class NetlinkConnectionTest {
   }
 
   @Test
-  void executeBatch_packsRequestsAndReportsEachOutcome() throws Exception {
+  void executeBatch_packsRequestsWithoutAcksAndReportsEachRefusal() throws Exception {
+    // like the kernel: an error for every refused request, an ACK only where NLM_F_ACK asks for one
+    List<Integer> flagsSeen = new ArrayList<>();
     ScriptedChannel ch = new ScriptedChannel(reqs -> {
       List<byte[]> out = new ArrayList<>();
       for (NetlinkMessage r : reqs) {
-        int v = r.payload().getInt(8); // genl header, attribute header, value
-        out.add(ScriptedChannel.error(r, v % 3 == 0 ? Errno.EEXIST : 0, null, -1));
+        flagsSeen.add(r.flags());
+        boolean refused = r.type() != Netlink.NLMSG_NOOP && r.payload().getInt(8) % 3 == 0; // genl hdr, attr hdr
+        if (refused || (r.flags() & Netlink.NLM_F_ACK) != 0) {
+          out.add(ScriptedChannel.error(r, refused ? Errno.EEXIST : 0, null, -1));
+        }
       }
       return out;
     });
@@ -128,7 +133,20 @@ final class NetlinkConnectionTest {
         assertEquals("op " + i, results.get(i).get().operation());
       }
     }
-    // 600 requests of 28 bytes in windows of 256: three datagrams, not 600
+    // 600 requests in datagrams of at most 256, each closed by one NOOP that asks for the only ACK
     assertEquals(3, ch.sent.size());
+    assertEquals(603, flagsSeen.size());
+    assertEquals(3, flagsSeen.stream().filter(f -> (f & Netlink.NLM_F_ACK) != 0).count());
+  }
+
+  @Test
+  void executeBatch_lostAnswersAreAnExchangeFailureSayingWhatIsKnown() {
+    ScriptedChannel ch = new ScriptedChannel(reqs -> List.of(new byte[0])); // ENOBUFS instead of the ACK
+    List<byte[]> msgs = List.of(request(1).toByteArray(), request(2).toByteArray());
+    NetlinkException e = assertThrows(NetlinkException.class,
+        () -> new NetlinkConnection(ch).executeBatch(List.of("a", "b"), msgs));
+    assertEquals(Errno.ENOBUFS, e.errno());
+    assertTrue(e.getMessage().startsWith("batch of 2 requests: 0 confirmed, 2 sent without confirmation, 0 not sent"),
+        e.getMessage());
   }
 }

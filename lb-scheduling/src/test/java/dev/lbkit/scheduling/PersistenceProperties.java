@@ -62,6 +62,9 @@ final class PersistenceProperties {
         if (c != null) {
           open.add(c);
           sticky.put(net, c.destination());
+        } else {
+          // nothing could be scheduled: an invalid template was dropped on the way, so the network starts afresh
+          sticky.remove(net);
         }
       } else if (op < 70) {
         if (!open.isEmpty()) {

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# End to end on a real kernel: run inside lab/kernel/run's VM as root (DirectorKernelLabIT does).
+# End to end on a real kernel, NAT and direct routing: run inside lab/kernel/run's VM as root (DirectorKernelLabIT does).
 #
 #   director-nat-e2e.sh REPO_ROOT OUT_DIR
 #
 # Network namespaces: a client (10.0.1.2), a director (10.0.1.1, VIP 10.0.1.100) and two real servers
 # (10.0.2.2, 10.0.3.2) running python's http.server, joined by veth pairs; the real servers route back through
-# the director, as IPVS NAT needs. The director is `bin/lbkit run` with a keepalived.conf: kernel IPVS over
-# netlink, real HTTP_GET checks. The script checks that requests are balanced round-robin, then stops one real
+# the director, as IPVS NAT needs. They also hold the DR VIP 10.0.1.101 on lo (arp_ignore), so for that service
+# the director only rewrites the MAC and they answer the client themselves, with the VIP as source (their replies
+# still pass the director as plain routed packets: it has no other way back). The director is `bin/lbkit run`
+# with a keepalived.conf: kernel IPVS over netlink, real HTTP_GET checks. The script checks that requests are balanced round-robin, then stops one real
 # server and measures how long the client sees failures and when the server leaves the IPVS table. Results go
 # to OUT_DIR/e2e-result.txt; the last line is "N passed, N failed".
 set -uo pipefail
@@ -49,51 +51,55 @@ link d c 10.0.1.1/24 10.0.1.2/24
 link d r1 10.0.2.1/24 10.0.2.2/24
 link d r2 10.0.3.1/24 10.0.3.2/24
 ip -n lbkit-e2e-d addr add 10.0.1.100/32 dev d-c
+ip -n lbkit-e2e-d addr add 10.0.1.101/32 dev d-c
 ip -n lbkit-e2e-c route add default via 10.0.1.1
 ip -n lbkit-e2e-r1 route add default via 10.0.2.1
 ip -n lbkit-e2e-r2 route add default via 10.0.3.1
 ns d sysctl -qw net.ipv4.ip_forward=1
+# DR replies come back through the director with the VIP, one of its own addresses, as source: let them pass
+for c in all default d-r1 d-r2; do
+  ns d sysctl -qw "net.ipv4.conf.$c.accept_local=1" "net.ipv4.conf.$c.rp_filter=0"
+done
 
 declare -A server
 for r in r1 r2; do
   mkdir -p "$out/www-$r"
   echo "$r" >"$out/www-$r/name"
-  addr=$([[ $r == r1 ]] && echo 10.0.2.2 || echo 10.0.3.2)
+  # direct routing: the real server accepts packets for the DR VIP itself (on lo) and does not answer ARP for it
+  ip -n "lbkit-e2e-$r" addr add 10.0.1.101/32 dev lo
+  ns "$r" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
   # ip netns exec execs the command, so $! is the server's own PID (a shell function would add a subshell)
-  ip netns exec "lbkit-e2e-$r" python3 -m http.server 80 --bind "$addr" --directory "$out/www-$r" \
+  ip netns exec "lbkit-e2e-$r" python3 -m http.server 80 --bind 0.0.0.0 --directory "$out/www-$r" \
     >"$out/http-$r.log" 2>&1 &
   server[$r]=$!
   pids+=("$!")
 done
 
-cat >"$out/e2e.conf" <<CONF
-virtual_server 10.0.1.100 80 {
+service() { # VIP KIND: a virtual server with both real servers, HTTP_GET checked
+  cat <<CONF
+virtual_server $1 80 {
   delay_loop 1
   lb_algo rr
-  lb_kind NAT
+  lb_kind $2
   protocol TCP
-  real_server 10.0.2.2 80 {
-    HTTP_GET {
-      url {
-        path /name
-      }
-      connect_timeout 5
-      retry 1
-      delay_before_retry 0.5
-    }
-  }
-  real_server 10.0.3.2 80 {
-    HTTP_GET {
-      url {
-        path /name
-      }
-      connect_timeout 5
-      retry 1
-      delay_before_retry 0.5
-    }
-  }
-}
 CONF
+  for rs in 10.0.2.2 10.0.3.2; do
+    cat <<CONF
+  real_server $rs 80 {
+    HTTP_GET {
+      url {
+        path /name
+      }
+      connect_timeout 5
+      retry 1
+      delay_before_retry 0.5
+    }
+  }
+CONF
+  done
+  echo "}"
+}
+{ service 10.0.1.100 NAT; service 10.0.1.101 DR; } >"$out/e2e.conf"
 
 LBKIT_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" ip netns exec lbkit-e2e-d "$top/bin/lbkit" run \
   "$out/e2e.conf" --for 900 >"$out/director.log" 2>&1 &
@@ -102,15 +108,15 @@ pids+=("$director")
 t_start=$(now)
 ok=1
 while ! later "$(now)" "$t_start" 300; do
-  if [[ $(ns d ipvsadm -Ln 2>/dev/null | grep -c -E '10\.0\.[23]\.2:80 +Masq +1') == 2 ]]; then ok=0; break; fi
+  if [[ $(ns d ipvsadm -Ln 2>/dev/null | grep -c -E '10\.0\.[23]\.2:80 +(Masq|Route) +1') == 4 ]]; then ok=0; break; fi
   kill -0 "$director" 2>/dev/null || break
   sleep 0.2
 done
 result "director installed the table after $(minus "$(now)" "$t_start") s"
 ns d ipvsadm -Ln >"$out/ipvsadm-before.txt" 2>&1
-check "the director installs TCP 10.0.1.100:80 with both real servers in kernel IPVS" $ok
+check "the director installs TCP 10.0.1.100:80 (NAT) and 10.0.1.101:80 (DR) with both real servers in kernel IPVS" $ok
 
-ask() { ns c curl -s --max-time 5 http://10.0.1.100/name 2>/dev/null || echo error; }
+ask() { ns c curl -s --max-time 5 "http://${1:-10.0.1.100}/name" 2>/dev/null || echo error; }
 answers=""
 for _ in $(seq 1 20); do answers+="$(ask) "; done
 r1=$(grep -o r1 <<<"$answers" | wc -l)
@@ -120,6 +126,13 @@ result "20 requests before the failure: r1=$r1 r2=$r2 ($answers)"
 # one out for a moment, so ask for both to be well used rather than for an exact split
 [[ $r1 -ge 5 && $r2 -ge 5 ]]
 check "requests are balanced over both real servers (rr)" $?
+answers=""
+for _ in $(seq 1 20); do answers+="$(ask 10.0.1.101) "; done
+r1=$(grep -o r1 <<<"$answers" | wc -l)
+r2=$(grep -o r2 <<<"$answers" | wc -l)
+result "20 requests to the DR service: r1=$r1 r2=$r2 ($answers)"
+[[ $r1 -ge 5 && $r2 -ge 5 ]]
+check "direct routing: requests are balanced over both real servers, which answer the client themselves" $?
 
 # A client that asks every 50 ms on a new connection and logs "TIME ANSWER", started before the failure so its
 # own start-up (slow under emulation) does not hide anything.
@@ -147,7 +160,7 @@ kill "${server[r1]}"
 t_kill=$(now)
 removed=""
 while ! later "$(now)" "$t_kill" 30; do
-  if ! ns d ipvsadm -Ln | grep -q '10\.0\.2\.2:80'; then removed=$(now); break; fi
+  if [[ $(ns d ipvsadm -Ln | grep -c '10\.0\.2\.2:80') == 0 ]]; then removed=$(now); break; fi
   sleep 0.1
 done
 ns d ipvsadm -Ln >"$out/ipvsadm-after.txt" 2>&1
@@ -171,11 +184,15 @@ r2_after=$(grep -c ' r2$' <<<"$after")
 result "after the removal: $r2_after of $total_after requests answered by r2"
 [[ $total_after -ge 5 && $r2_after == "$total_after" ]]
 check "traffic continues on r2 alone once r1 is out" $?
+answers=""
+for _ in $(seq 1 10); do answers+="$(ask 10.0.1.101) "; done
+[[ $(grep -o r2 <<<"$answers" | wc -l) == 10 ]]
+check "direct routing continues on r2 alone: $answers" $?
 
 kill -TERM "$director"
 wait "$director" 2>/dev/null
 ns d ipvsadm -Ln >"$out/ipvsadm-stopped.txt" 2>&1
-! grep -q '10\.0\.1\.100:80' "$out/ipvsadm-stopped.txt"
-check "stopping the director removes its service" $?
+! grep -q '10\.0\.1\.10[01]:80' "$out/ipvsadm-stopped.txt"
+check "stopping the director removes its services" $?
 result "$passed passed, $failed failed"
 [[ $failed == 0 ]]

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The director end to end on a real kernel: boots the kernel lab once (lab/kernel/run: Debian's kernel with IPVS
  * under qemu) and runs two scripts of src/test/lab in it, each in network namespaces of its own.
- * director-nat-e2e.sh: `bin/lbkit run` programs kernel IPVS (NAT) from a keepalived.conf, a client sends requests
- * to the VIP, real HTTP servers answer; one is stopped and must leave the table while traffic goes on.
+ * director-nat-e2e.sh: `bin/lbkit run` programs kernel IPVS (a NAT and a direct-routing service) from a
+ * keepalived.conf, a client sends requests to the VIPs, real HTTP servers answer; one is stopped and must leave the
+ * table while traffic goes on.
  * director-vrrp-e2e.sh: two directors with real VRRP (the RHEL sync group of an external VIP and the servers'
  * gateway) on bridged segments; the master is killed and the backup must take both VIPs while the client goes
  * on. The scripts record the outage the client saw. Needs root and the packaged CLI (the failsafe phase runs after

@@ -266,6 +266,11 @@ public final class Lab implements AutoCloseable {
       return process.pid();
     }
 
+    /** Forgets lines not yet awaited, so a later await sees only what happens from now on. */
+    public void drain() {
+      lines.clear();
+    }
+
     /** The lines printed so far. */
     public List<String> output() {
       return List.copyOf(all);

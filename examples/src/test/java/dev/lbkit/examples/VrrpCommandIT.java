@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * Needs root and keepalived (.ci/install).
  */
 final class VrrpCommandIT {
-  private static final String PREFIX = "lbvx";
+  /** The JVM's pid keeps concurrent builds on one machine apart; the letter keeps prefixes from matching others. */
+  private static final String PREFIX = "lbvx" + ProcessHandle.current().pid() + "r";
   private static final Path LAB = Path.of("").toAbsolutePath().getParent().resolve("lab/vrrp/vrrp-lab");
 
   private static String lab(String... args) throws Exception {

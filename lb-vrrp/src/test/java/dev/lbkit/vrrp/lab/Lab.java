@@ -33,9 +33,12 @@ public final class Lab implements AutoCloseable {
   }
 
   /**
-   * Creates {@code routers} namespaces. Fails (does not skip) without root or keepalived: CI installs them.
+   * Creates {@code routers} namespaces named {@code BASE<pid>r1..N}: the test JVM's pid keeps two builds on one
+   * machine out of each other's namespaces, and the closing letter keeps one prefix from matching another's
+   * namespaces. Fails (does not skip) without root or keepalived: CI installs them.
    */
-  public static Lab up(String prefix, int routers) {
+  public static Lab up(String base, int routers) {
+    String prefix = base + ProcessHandle.current().pid() + "r";
     if (!"root".equals(System.getProperty("user.name"))) {
       fail("the VRRP interop ITs need root (network namespaces, raw sockets); run as root");
     }

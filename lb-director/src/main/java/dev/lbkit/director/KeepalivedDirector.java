@@ -20,7 +20,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * A keepalived.conf brought to life: a {@link Director} with the file's virtual servers, a {@link HealthChecker}
- * running their checkers, and the VRRP configuration for a router that makes the director active.
+ * running their checkers, the VRRP configuration for a router that makes the director active, and a
+ * {@link NotifyRunner} for the file's notify hooks.
  *
  * <pre>{@code
  * KeepalivedConfig config = KeepalivedConfigParser.parse(path).orThrow();
@@ -38,13 +39,15 @@ import java.util.function.UnaryOperator;
 public final class KeepalivedDirector implements AutoCloseable {
   private final Director director;
   private final HealthChecker checker;
+  private final NotifyRunner notify;
   private KeepalivedConfig config;
   private final Map<Target.Key, Target> targets = new HashMap<>();
   private boolean started;
 
   private KeepalivedDirector(Builder b) {
     this.config = b.config;
-    Director.Builder db = Director.builder(b.table).backupPolicy(b.backupPolicy).clock(b.clock);
+    this.notify = new NotifyRunner(config);
+    Director.Builder db = Director.builder(b.table).backupPolicy(b.backupPolicy).clock(b.clock).listener(notify);
     b.listeners.forEach(db::listener);
     for (VirtualServerConfig vs : config.virtualServers()) {
       db.pool(ServicePool.from(vs));
@@ -76,7 +79,7 @@ public final class KeepalivedDirector implements AutoCloseable {
    */
   public UnaryOperator<VrrpRouter.Builder> vrrp(UnaryOperator<String> interfaceMap) {
     UnaryOperator<VrrpRouter.Builder> instances = KeepalivedVrrp.instances(config, interfaceMap);
-    return b -> instances.apply(b).listener(director);
+    return b -> instances.apply(b).listener(director).listener(notify);
   }
 
   /**
@@ -128,6 +131,7 @@ public final class KeepalivedDirector implements AutoCloseable {
       }
     }
     config = next;
+    notify.config(next);
   }
 
   private static boolean sameCheck(Target a, Target b) {
@@ -140,6 +144,7 @@ public final class KeepalivedDirector implements AutoCloseable {
   public synchronized void close() {
     checker.close();
     director.close();
+    notify.close();
   }
 
   /** Builds a {@link KeepalivedDirector}. */

@@ -88,7 +88,18 @@ public final class IpvsReconciler {
    *     how many changes were confirmed; plan again to see what is left)
    */
   public Result apply(Collection<LoadBalancedService> desired) throws IpvsException {
-    Plan plan = plan(desired);
+    return execute(plan(desired));
+  }
+
+  /**
+   * Applies a plan as it is, without reading the live table. For a controller that is the only writer of the
+   * table and plans with {@code diff(lastAppliedTable, desired)}: then a change costs in proportion to its size,
+   * not to the table's (reading back 100,000 destinations is what {@link #apply} spends most of its time on).
+   * If someone else changed the table, some changes fail and say so, and a later {@link #apply} repairs it.
+   *
+   * @throws IpvsException if the exchange itself breaks
+   */
+  public Result execute(Plan plan) throws IpvsException {
     if (plan.isEmpty()) {
       return new Result(plan, List.of(), Map.of());
     }

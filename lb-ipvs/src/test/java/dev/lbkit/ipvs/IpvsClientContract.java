@@ -376,6 +376,21 @@ abstract class IpvsClientContract {
   }
 
   @Test
+  void reconcile_executeOfAPlanBetweenTwoDesiredTablesSendsOnlyTheChange() throws Exception {
+    IpvsReconciler r = new IpvsReconciler(ipvs);
+    List<LoadBalancedService> before = desiredTable();
+    r.apply(before);
+    List<LoadBalancedService> after = new ArrayList<>(before);
+    List<RealServer> servers = new ArrayList<>(after.get(2).realServers());
+    servers.set(1, servers.get(1).withWeight(9));
+    after.set(2, new LoadBalancedService(after.get(2).service(), servers));
+    IpvsReconciler.Result result = r.execute(IpvsReconciler.diff(before, after));
+    assertEquals(List.of(new IpvsChange.EditDestination(after.get(2).service().key(), servers.get(1))),
+        result.applied());
+    assertEquals(asMap(after), asMap(ipvs.table()));
+  }
+
+  @Test
   void reconcile_partialFailureSaysExactlyWhatWasAndWasNotApplied() throws Exception {
     List<LoadBalancedService> desired = new ArrayList<>(desiredTable());
     ServiceKey bad = ServiceKey.of(Protocol.TCP, Endpoint.parse("192.0.2.1:3999"));

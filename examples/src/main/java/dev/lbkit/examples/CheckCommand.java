@@ -55,7 +55,7 @@ final class CheckCommand implements Command {
   private static final Set<String> SWITCHES = Set.of("once", "no-verify", "dynamic", "alpha", "inhibit-on-failure");
   private static final Set<String> VALUED = Set.of("interval", "timeout", "rise", "fall", "retry",
       "delay-before-retry", "fastinter", "downinter", "warmup", "slowstart", "weight", "duration", "status",
-      "digest", "virtualhost", "expect-string", "expect-regex", "expect-status-regex", "method", "http-version",
+      "digest", "virtualhost", "expect", "expect-string", "expect-regex", "expect-status-regex", "method", "http-version",
       "sni", "cacert", "client-cert", "client-password", "bind", "max-bytes", "send", "helo", "name", "type",
       "expect-address", "payload-hex", "require-reply-hex", "destination");
 
@@ -84,6 +84,8 @@ final class CheckCommand implements Command {
     out.println("  --weight N              configured weight (default 1)   --duration S  stop after S seconds");
     out.println("  http(s): --status 200-299,503 --digest MD5HEX --virtualhost NAME --expect-string TEXT");
     out.println("           --expect-regex RE --expect-status-regex RE --method M --http-version HTTP/1.1");
+    out.println("           --expect 'RULE' (repeatable) in HAProxy words: '[!] status|rstatus|string|rstring PATTERN',");
+    out.println("           e.g. --expect '! status 500-599' --expect 'rstring ^ready'");
     out.println("           --max-bytes N --no-verify --sni NAME --cacert PEM --client-cert P12 --client-password P");
     out.println("  misc: --dynamic (exit 2-255 sets weight code-2)   agent: --send TEXT   smtp: --helo NAME");
     out.println("  dns: --name NAME --type A --expect-address IP     udp: --payload-hex HEX --require-reply-hex HEX");
@@ -130,7 +132,8 @@ final class CheckCommand implements Command {
             }
             value = args.get(++i);
           }
-          flags.put(name, value);
+          boolean repeatable = name.equals("expect");
+          flags.merge(name, value, (a1, a2) -> repeatable ? a1 + "\n" + a2 : a2);
         } else {
           throw new UsageException("unknown flag --" + name + "; run 'lbkit check --help'");
         }
@@ -333,6 +336,11 @@ final class CheckCommand implements Command {
       }
       if (f.containsKey("expect-status-regex")) {
         b.statusPattern(f.get("expect-status-regex"));
+      }
+      if (f.containsKey("expect")) {
+        for (String rule : f.get("expect").split("\n")) {
+          b.expect(rule);
+        }
       }
       if (f.containsKey("method")) {
         b.method(f.get("method"));

@@ -97,6 +97,18 @@ final class CheckCommandTest {
   }
 
   @Test
+  void onceHttp_haproxyExpectRules_withNegation() throws Exception {
+    int port = serve("HTTP/1.0 503 Service Unavailable\r\nContent-Length: 5\r\n\r\nhello");
+    String url = "http://127.0.0.1:" + port + "/health";
+    assertEquals(0, run("check", "http", url, "--once", "--expect", "! status 200-299"));
+    assertEquals(1, run("check", "http", url, "--once", "--expect", "! rstatus ^5"));
+    assertTrue(stdout().contains("fails expect ! rstatus ^5"), stdout());
+    assertEquals(0, run("check", "http", url, "--once", "--expect", "status 503", "--expect", "! string bye"));
+    assertEquals(1, run("check", "http", url, "--once", "--expect", "status 503", "--expect", "! string hell"));
+    assertEquals(2, run("check", "http", url, "--once", "--expect", "stat 503"));
+  }
+
+  @Test
   void onceHttp_silentServer_isTimeoutWithinTheGivenTimeout() throws Exception {
     int port = serve(null);
     assertEquals(1, run("check", "http", "http://127.0.0.1:" + port + "/", "--once", "--timeout", "0.3"));

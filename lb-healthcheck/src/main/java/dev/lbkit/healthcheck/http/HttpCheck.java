@@ -17,18 +17,23 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * keepalived {@code HTTP_GET}/{@code SSL_GET} (one {@code url} block) and HAProxy {@code option httpchk} with
  * {@code http-check expect}: send one request, judge the status line and, when asked, the body.
  *
- * <p>All configured criteria must hold: the status is in {@link #statusCodes()} (keepalived {@code status_code},
- * HAProxy {@code expect status}); it matches {@link #statusPattern()} ({@code expect rstatus}); the MD5 of the body
- * equals {@link #digest()} (keepalived {@code digest}: the hex MD5 of the bytes after the header block, after
- * undoing chunked transfer coding); the body satisfies {@link #bodyExpect()} ({@code expect string/rstring}). The
- * body is read only when a body criterion needs it, and never past {@link #maxBytes()}. For several url blocks
+ * <p>All configured criteria must hold: the status is in {@link #statusCodes()} (keepalived {@code status_code});
+ * it satisfies {@link #statusExpect()} (HAProxy {@code expect [!] status|rstatus}); the MD5 of the body equals
+ * {@link #digest()} (keepalived {@code digest}: the hex MD5 of the bytes after the header block, after undoing
+ * chunked transfer coding); the body satisfies {@link #bodyExpect()} (HAProxy {@code expect [!] string|rstring}).
+ * The body is read only when a body criterion needs it, and never past {@link #maxBytes()}. For several url blocks
  * wrap several checks in an {@link dev.lbkit.healthcheck.AllOf}.
+ *
+ * <p>Defaults follow the product the criteria come from: with no HAProxy expect rule the status must be 2xx
+ * (keepalived); once an expect rule is given and {@link Builder#statusCodes} is not, only the rules judge, as in
+ * HAProxy (whose own 2xx/3xx default applies only when no expect rule exists: use
+ * {@link StatusCodes#SUCCESS_OR_REDIRECT} for it). As in HAProxy 2.6, a body rule, negated or not, fails on a
+ * response without a body.
  *
  * <pre>{@code
  * HttpCheck check = HttpCheck.builder(Endpoint.parse("10.0.0.2:443"))
@@ -50,7 +55,7 @@ public final class HttpCheck implements NetworkCheck {
   private final Optional<String> virtualHost;
   private final List<Map.Entry<String, String>> headers;
   private final StatusCodes statusCodes;
-  private final Optional<Pattern> statusPattern;
+  private final Optional<StatusExpect> statusExpect;
   private final Optional<String> digest;
   private final Optional<BodyExpect> bodyExpect;
   private final Optional<TlsSettings> tls;
@@ -65,8 +70,9 @@ public final class HttpCheck implements NetworkCheck {
     this.version = b.version;
     this.virtualHost = b.virtualHost;
     this.headers = List.copyOf(b.headers);
-    this.statusCodes = b.statusCodes != null ? b.statusCodes : StatusCodes.SUCCESS;
-    this.statusPattern = b.statusPattern;
+    boolean haproxyRules = b.statusExpect.isPresent() || b.bodyExpect.isPresent();
+    this.statusCodes = b.statusCodes != null ? b.statusCodes : haproxyRules ? StatusCodes.ANY : StatusCodes.SUCCESS;
+    this.statusExpect = b.statusExpect;
     this.digest = b.digest;
     this.bodyExpect = b.bodyExpect;
     this.tls = b.tls;
@@ -131,9 +137,9 @@ public final class HttpCheck implements NetworkCheck {
     return statusCodes;
   }
 
-  /** HAProxy {@code expect rstatus}. */
-  public Optional<Pattern> statusPattern() {
-    return statusPattern;
+  /** HAProxy {@code expect [!] status|rstatus}. */
+  public Optional<StatusExpect> statusExpect() {
+    return statusExpect;
   }
 
   /** keepalived {@code digest}, lower-case hex MD5. */
@@ -199,7 +205,7 @@ public final class HttpCheck implements NetworkCheck {
     private Optional<String> virtualHost = Optional.empty();
     private final List<Map.Entry<String, String>> headers = new ArrayList<>();
     private StatusCodes statusCodes;
-    private Optional<Pattern> statusPattern = Optional.empty();
+    private Optional<StatusExpect> statusExpect = Optional.empty();
     private Optional<String> digest = Optional.empty();
     private Optional<BodyExpect> bodyExpect = Optional.empty();
     private Optional<TlsSettings> tls = Optional.empty();
@@ -270,15 +276,50 @@ public final class HttpCheck implements NetworkCheck {
       return this;
     }
 
-    /** HAProxy {@code expect rstatus <regex>}, matched against the three-digit status. */
+    /** HAProxy {@code expect rstatus <regex>}, searched in the three-digit status; the same as {@code expect(StatusExpect.rstatus(regex))}. */
     public Builder statusPattern(String regex) {
-      try {
-        this.statusPattern = Optional.of(Pattern.compile(requireNonNull(regex, "regex")));
-      } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException("rstatus '" + regex + "' is not a valid regular expression: "
-            + e.getDescription(), e);
-      }
+      return expect(StatusExpect.rstatus(requireNonNull(regex, "regex")));
+    }
+
+    /** HAProxy {@code expect [!] status|rstatus}. */
+    public Builder expect(StatusExpect expect) {
+      this.statusExpect = Optional.of(requireNonNull(expect, "expect"));
       return this;
+    }
+
+    /**
+     * An HAProxy rule in HAProxy's own words: {@code [!] status|rstatus|string|rstring <pattern>}, e.g.
+     * {@code "! status 500-599"} or {@code "rstring ^ready"}. As in HAProxy, any number of {@code !} (attached or
+     * separate) each invert the rule, and the pattern is the rest of the line.
+     *
+     * @throws IllegalArgumentException naming the keyword or pattern that is wrong
+     */
+    public Builder expect(String rule) {
+      String s = requireNonNull(rule, "rule").strip();
+      boolean negate = false;
+      while (s.startsWith("!")) {
+        negate = !negate;
+        s = s.substring(1).stripLeading();
+      }
+      String[] parts = s.split("\\s+", 2);
+      if (parts.length < 2 || parts[1].isBlank()) {
+        throw new IllegalArgumentException("expect rule '" + rule + "' needs a keyword (status, rstatus, string, "
+            + "rstring) and a pattern");
+      }
+      String pattern = parts[1].strip();
+      switch (parts[0]) {
+        case "status":
+          return expect(new StatusExpect(false, pattern, negate));
+        case "rstatus":
+          return expect(new StatusExpect(true, pattern, negate));
+        case "string":
+          return expect(new BodyExpect(false, pattern, negate));
+        case "rstring":
+          return expect(new BodyExpect(true, pattern, negate));
+        default:
+          throw new IllegalArgumentException("expect rule '" + rule + "': unknown keyword '" + parts[0]
+              + "' (status, rstatus, string or rstring)");
+      }
     }
 
     /** keepalived {@code digest}: 32 hex digits, any case. */
@@ -292,7 +333,7 @@ public final class HttpCheck implements NetworkCheck {
       return this;
     }
 
-    /** HAProxy {@code expect string|rstring}. */
+    /** HAProxy {@code expect [!] string|rstring}. */
     public Builder expect(BodyExpect expect) {
       this.bodyExpect = Optional.of(requireNonNull(expect, "expect"));
       return this;

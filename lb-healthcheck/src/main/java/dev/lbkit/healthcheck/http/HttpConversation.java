@@ -115,9 +115,9 @@ final class HttpConversation implements Conversation {
       return Step.finish(new CheckResult.Down(DownReason.BAD_STATUS, "status " + status + " not in "
           + check.statusCodes()));
     }
-    if (check.statusPattern().isPresent() && !check.statusPattern().get().matcher(Integer.toString(status)).find()) {
-      return Step.finish(new CheckResult.Down(DownReason.BAD_STATUS, "status " + status + " does not match /"
-          + check.statusPattern().get().pattern() + "/"));
+    if (check.statusExpect().isPresent() && !check.statusExpect().get().accepts(status)) {
+      return Step.finish(new CheckResult.Down(DownReason.BAD_STATUS, "status " + status + " fails expect "
+          + check.statusExpect().get()));
     }
     boolean noBody = check.method().equals("HEAD") || status == 204 || status == 304 || (status >= 100 && status < 200);
     if (!check.needsBody()) {
@@ -216,6 +216,10 @@ final class HttpConversation implements Conversation {
     }
     if (text != null) {
       BodyExpect e = check.bodyExpect().get();
+      if (bodyBytes == 0) { // HAProxy 2.6: no body fails a body rule, negated or not
+        return Step.finish(new CheckResult.Down(DownReason.CONTENT_MISMATCH, "no response body to match expect "
+            + e));
+      }
       if (e.found(text) == e.negate()) {
         return Step.finish(new CheckResult.Down(DownReason.CONTENT_MISMATCH, "body does not satisfy expect " + e));
       }

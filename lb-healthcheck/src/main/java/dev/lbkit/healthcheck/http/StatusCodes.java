@@ -15,6 +15,8 @@ import java.util.stream.Collectors;
 public record StatusCodes(List<Range> ranges) {
   /** keepalived's default: any 2xx. */
   public static final StatusCodes SUCCESS = new StatusCodes(List.of(new Range(200, 299)));
+  /** Any status: HAProxy when only {@code http-check expect} rules judge. */
+  public static final StatusCodes ANY = new StatusCodes(List.of(new Range(100, 999)));
   /** HAProxy's default for {@code option httpchk}: 2xx and 3xx. */
   public static final StatusCodes SUCCESS_OR_REDIRECT = new StatusCodes(List.of(new Range(200, 399)));
 

@@ -68,6 +68,7 @@ final class HaproxyChecksDifferentialIT {
     http.createContext("/health", ex -> reply(ex, 200, "ready\n"));
     http.createContext("/maint", ex -> reply(ex, 503, "maintenance\n"));
     http.createContext("/warming", ex -> reply(ex, 200, "starting\n"));
+    http.createContext("/empty", ex -> reply(ex, 200, ""));
     http.start();
     int port;
     try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -105,6 +106,23 @@ final class HaproxyChecksDifferentialIT {
     scenarios.add(new Scenario("rstring", "option httpchk GET /warming\n  http-check expect rstring ^start",
         w + chk, HttpCheck.builder(web).path("/warming").statusCodes(StatusCodes.parse("100-999"))
             .expect(BodyExpect.rstring("^start")).build()));
+    // negation (HAProxy 2.6 tcpcheck rules): the very same rule text goes to HAProxy and to HttpCheck.expect
+    String[][] rules = {
+        {"not_status_up", "/maint", "! status 200"},
+        {"not_status_down", "/health", "!status 200"},
+        {"not_status_list", "/maint", "! status 404,500-599"},
+        {"status_list", "/maint", "status 200,503"},
+        {"not_rstatus_down", "/maint", "! rstatus ^5"},
+        {"not_rstatus_up", "/health", "! rstatus ^5"},
+        {"not_rstring_down", "/warming", "! rstring ^start"},
+        {"not_rstring_up", "/health", "! rstring ^start"},
+        {"not_string_empty", "/empty", "! string anything"},
+        {"double_negation", "/health", "!! status 200"},
+    };
+    for (String[] r : rules) {
+      scenarios.add(new Scenario(r[0], "option httpchk GET " + r[1] + "\n  http-check expect " + r[2], w + chk,
+          HttpCheck.builder(web).path(r[1]).expect(r[2]).build()));
+    }
     scenarios.add(new Scenario("tcp_closed", "", "127.0.0.1:" + port + chk,
         dev.lbkit.healthcheck.tcp.TcpCheck.of(nobody)));
     int i = 0;
@@ -186,7 +204,7 @@ final class HaproxyChecksDifferentialIT {
 
   private static void reply(com.sun.net.httpserver.HttpExchange ex, int status, String body) throws IOException {
     byte[] b = body.getBytes(StandardCharsets.US_ASCII);
-    ex.sendResponseHeaders(status, b.length);
+    ex.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(b);
     }

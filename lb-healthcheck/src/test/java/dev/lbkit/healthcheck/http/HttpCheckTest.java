@@ -129,6 +129,37 @@ final class HttpCheckTest {
   }
 
   @Test
+  void negatedStatusAndRstatus_passEverythingElse_likeHaproxy() {
+    up(check(HttpCheck.builder(target).path("/down").expect("! status 200-299").build())); // 503 passes
+    down(check(HttpCheck.builder(target).expect("!status 200").build()), DownReason.BAD_STATUS);
+    down(check(HttpCheck.builder(target).path("/down").expect("! rstatus ^5").build()), DownReason.BAD_STATUS);
+    up(check(HttpCheck.builder(target).path("/redirect").expect("! rstatus ^5").build())); // no 2xx default
+    up(check(HttpCheck.builder(target).expect("!! status 200").build())); // each ! inverts
+    up(check(HttpCheck.builder(target).path("/down").expect(StatusExpect.status(StatusCodes.parse("503")))
+        .build()));
+    // an explicit keepalived status set still applies beside the rule
+    down(check(HttpCheck.builder(target).path("/down").statusCodes(StatusCodes.SUCCESS).expect("! status 200")
+        .build()), DownReason.BAD_STATUS);
+  }
+
+  @Test
+  void bodyRule_onAnEmptyBody_failsEvenWhenNegated() {
+    CheckResult.Down d = down(check(HttpCheck.builder(target).path("/redirect").expect("! string anything")
+        .build()), DownReason.CONTENT_MISMATCH);
+    assertTrue(d.detail().contains("no response body"), d.detail());
+    down(check(HttpCheck.builder(target).expect("! rstring ^<html>").build()), DownReason.CONTENT_MISMATCH);
+    up(check(HttpCheck.builder(target).expect("! rstring ^ready").build()));
+  }
+
+  @Test
+  void expectRule_withoutKeywordOrPattern_isRejected() {
+    assertThrows(IllegalArgumentException.class, () -> HttpCheck.builder(target).expect("! status"));
+    assertThrows(IllegalArgumentException.class, () -> HttpCheck.builder(target).expect("header name X"));
+    assertThrows(IllegalArgumentException.class, () -> HttpCheck.builder(target).expect("status 2xx"));
+    assertThrows(IllegalArgumentException.class, () -> HttpCheck.builder(target).expect("rstatus ("));
+  }
+
+  @Test
   void virtualHost_isTheHostHeader_andMethodIsHonoured() {
     up(check(HttpCheck.builder(target).method("HEAD").path("/health?x=1").virtualHost("www.example.com").build()));
     assertEquals("www.example.com", hosts.get(0));

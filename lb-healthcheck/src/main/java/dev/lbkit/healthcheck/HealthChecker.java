@@ -6,7 +6,10 @@ import dev.lbkit.api.event.DestinationEvent;
 import dev.lbkit.api.event.DestinationListener;
 import dev.lbkit.healthcheck.internal.EventLoop;
 import dev.lbkit.healthcheck.internal.LatenessHistogram;
+import dev.lbkit.healthcheck.internal.CheckScheduler;
 import dev.lbkit.healthcheck.internal.LoopProber;
+import dev.lbkit.healthcheck.internal.ManualScheduler;
+import dev.lbkit.healthcheck.internal.Prober;
 import dev.lbkit.healthcheck.internal.TargetMonitor;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +22,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -40,12 +44,16 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: all methods may be called from any thread. Each target is pinned to one loop; its checks,
  * timers and listener calls run on that loop's thread, so listeners must not block. A listener that throws is
  * logged and skipped.
+ *
+ * <p>For tests, {@link Builder#manualClock} runs the same scheduling (intervals, rise/fall, retries, slow start,
+ * warmup) on a {@link ManualClock} with answers from a {@link CheckResponder}: no threads, no sockets, no sleeps.
  */
 public final class HealthChecker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
 
-  private final List<EventLoop> loops;
-  private final List<LoopProber> probers;
+  private final List<EventLoop> loops; // empty on a manual clock
+  private final List<Lane> lanes;
+  private final ManualScheduler manual; // null unless on a manual clock
   private final List<DestinationListener> listeners;
   private final RandomGenerator random;
   private final ConcurrentMap<Target.Key, Entry> targets = new ConcurrentHashMap<>();
@@ -53,20 +61,30 @@ public final class HealthChecker implements AutoCloseable {
   private final LatenessHistogram lateness = new LatenessHistogram();
   private volatile boolean closed;
 
-  private record Entry(TargetMonitor monitor, EventLoop loop) {}
+  /** Where a target's timers and attempts run: an event loop, or the manual clock with its responder. */
+  private record Lane(CheckScheduler scheduler, Prober prober) {}
+
+  private record Entry(TargetMonitor monitor, Lane lane) {}
 
   private HealthChecker(Builder b) {
     this.listeners = List.copyOf(b.listeners);
     this.random = b.random;
+    if (b.clock != null) {
+      this.manual = b.clock.scheduler();
+      this.loops = List.of();
+      this.lanes = List.of(new Lane(manual, new ResponderProber(b.responder)));
+      return;
+    }
+    this.manual = null;
     List<EventLoop> ls = new ArrayList<>();
-    List<LoopProber> ps = new ArrayList<>();
+    List<Lane> lns = new ArrayList<>();
     for (int i = 0; i < b.threads; i++) {
       EventLoop loop = new EventLoop(b.threadName + "-" + i, Clock.systemUTC());
       ls.add(loop);
-      ps.add(new LoopProber(loop));
+      lns.add(new Lane(loop, new LoopProber(loop)));
     }
     this.loops = List.copyOf(ls);
-    this.probers = List.copyOf(ps);
+    this.lanes = List.copyOf(lns);
   }
 
   /** A builder: one thread, no listeners. */
@@ -83,13 +101,22 @@ public final class HealthChecker implements AutoCloseable {
   public void add(Target target) {
     requireNonNull(target, "target");
     ensureOpen();
-    int i = Math.floorMod(nextLoop.getAndIncrement(), loops.size());
-    EventLoop loop = loops.get(i);
-    TargetMonitor monitor = new TargetMonitor(target, loop, probers.get(i), random, this::publish, lateness);
-    if (targets.putIfAbsent(target.key(), new Entry(monitor, loop)) != null) {
+    Lane lane = lanes.get(Math.floorMod(nextLoop.getAndIncrement(), lanes.size()));
+    TargetMonitor monitor = new TargetMonitor(target, lane.scheduler(), lane.prober(), random, this::publish,
+        lateness);
+    if (targets.putIfAbsent(target.key(), new Entry(monitor, lane)) != null) {
       throw new IllegalArgumentException("target " + target.key() + " is already checked");
     }
-    loop.execute(monitor::start);
+    onLane(lane, monitor::start);
+  }
+
+  /** Runs {@code task} on the lane's thread: later on a loop, at once on a manual clock (the caller's thread). */
+  private void onLane(Lane lane, Runnable task) {
+    if (manual != null) {
+      task.run();
+    } else {
+      lane.scheduler().execute(task);
+    }
   }
 
   /** Stops checking a target; no events follow. Returns whether it was checked. */
@@ -98,7 +125,7 @@ public final class HealthChecker implements AutoCloseable {
     if (e == null) {
       return false;
     }
-    e.loop().execute(() -> e.monitor().stop(false));
+    onLane(e.lane(), () -> e.monitor().stop(false));
     return true;
   }
 
@@ -123,7 +150,7 @@ public final class HealthChecker implements AutoCloseable {
     lateness.reset();
   }
 
-  /** The number of event-loop threads. */
+  /** The number of event-loop threads (0 on a manual clock). */
   public int threads() {
     return loops.size();
   }
@@ -142,8 +169,7 @@ public final class HealthChecker implements AutoCloseable {
     }
     ensureOpen();
     CompletableFuture<CheckResult> f = new CompletableFuture<>();
-    int i = Math.floorMod(nextLoop.getAndIncrement(), loops.size());
-    probers.get(i).probe(check, timeout, f::complete);
+    lanes.get(Math.floorMod(nextLoop.getAndIncrement(), lanes.size())).prober().probe(check, timeout, f::complete);
     return f;
   }
 
@@ -173,11 +199,18 @@ public final class HealthChecker implements AutoCloseable {
       return;
     }
     closed = true;
+    if (manual != null) {
+      for (Entry e : targets.values()) {
+        e.monitor().stop(true);
+      }
+      targets.clear();
+      return;
+    }
     CountDownLatch stoppedAll = new CountDownLatch(loops.size());
     for (EventLoop loop : loops) {
       loop.execute(() -> {
         for (Entry e : targets.values()) {
-          if (e.loop() == loop) {
+          if (e.lane().scheduler() == loop) {
             e.monitor().stop(true);
           }
         }
@@ -203,8 +236,20 @@ public final class HealthChecker implements AutoCloseable {
     private final List<DestinationListener> listeners = new ArrayList<>();
     private RandomGenerator random = RandomGenerator.getDefault();
     private String threadName = "lbkit-healthcheck";
+    private ManualClock clock;
+    private CheckResponder responder;
 
     private Builder() {}
+
+    /**
+     * Runs on {@code clock} instead of event-loop threads, answering every attempt with {@code responder}: for
+     * deterministic tests of what is built on the checker. {@link #threads} is then ignored.
+     */
+    public Builder manualClock(ManualClock clock, CheckResponder responder) {
+      this.clock = requireNonNull(clock, "clock");
+      this.responder = requireNonNull(responder, "responder");
+      return this;
+    }
 
     /** Event-loop threads, 1 to 64 (default 1; one per core is plenty). */
     public Builder threads(int threads) {
@@ -233,9 +278,31 @@ public final class HealthChecker implements AutoCloseable {
       return this;
     }
 
-    /** Starts the loop threads. */
+    /** Starts the loop threads (none on a manual clock). */
     public HealthChecker build() {
       return new HealthChecker(this);
+    }
+  }
+
+  /** Answers attempts from a {@link CheckResponder}, at once, on the manual clock's thread. */
+  private static final class ResponderProber implements Prober {
+    private final CheckResponder responder;
+
+    ResponderProber(CheckResponder responder) {
+      this.responder = responder;
+    }
+
+    @Override
+    public void probe(Check check, Duration timeout, Consumer<CheckResult> done) {
+      CheckResult r;
+      try {
+        r = responder.respond(check);
+      } catch (RuntimeException e) {
+        log.warn("check responder {} threw for {}; reporting the check as failed", responder, check.describe(), e);
+        r = new CheckResult.Down(DownReason.CHECK_ERROR, "responder threw " + e);
+      }
+      done.accept(r != null ? r : new CheckResult.Down(DownReason.CHECK_ERROR, "responder gave no result for "
+          + check.describe()));
     }
   }
 }

@@ -5,7 +5,8 @@
  * {@link dev.lbkit.healthcheck.CheckPolicy}; results are {@link dev.lbkit.healthcheck.CheckResult}s with a typed
  * {@link dev.lbkit.healthcheck.DownReason}; transitions go to lb-api's
  * {@link dev.lbkit.api.event.DestinationListener}. {@link dev.lbkit.healthcheck.ServiceQuorum} adds keepalived's
- * quorum, hysteresis and sorry server on top.
+ * quorum, hysteresis and sorry server on top. To test code built on the checker without threads or sleeps, run
+ * it on a {@link dev.lbkit.healthcheck.ManualClock} with a {@link dev.lbkit.healthcheck.CheckResponder}.
  */
 @Beta
 package dev.lbkit.healthcheck;

@@ -16,12 +16,12 @@ final class ScriptedProber implements Prober {
   static final CheckResult UP = CheckResult.Up.of("scripted up");
   static final CheckResult DOWN = new CheckResult.Down(DownReason.REFUSED, "scripted down");
 
-  private final FakeScheduler scheduler;
+  private final ManualScheduler scheduler;
   private final Duration latency;
   private CheckResult answer = UP;
   final List<Duration> attemptTimes = new ArrayList<>();
 
-  ScriptedProber(FakeScheduler scheduler, Duration latency) {
+  ScriptedProber(ManualScheduler scheduler, Duration latency) {
     this.scheduler = scheduler;
     this.latency = latency;
   }

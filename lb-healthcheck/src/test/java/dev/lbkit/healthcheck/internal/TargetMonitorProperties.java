@@ -24,7 +24,7 @@ final class TargetMonitorProperties {
   boolean anyResults_thenFallFailures_isDown_thenRisePasses_isUp_andEventsAlternate(
       @ForAll @IntRange(min = 1, max = 5) int rise, @ForAll @IntRange(min = 1, max = 5) int fall,
       @ForAll boolean startDown, @ForAll @Size(max = 40) List<Boolean> prefix) {
-    FakeScheduler clock = new FakeScheduler();
+    ManualScheduler clock = new ManualScheduler();
     ScriptedProber prober = new ScriptedProber(clock, Duration.ofMillis(1));
     List<DestinationEvent> events = new ArrayList<>();
     TargetMonitor m = new TargetMonitor(Target.of(DEST, 5, TcpCheck.of(DEST), CheckPolicy.haproxy()

@@ -26,7 +26,7 @@ final class TargetMonitorTest {
   private static final Endpoint DEST = Endpoint.parse("10.0.0.2:80");
   private static final Duration LATENCY = Duration.ofMillis(10);
 
-  private final FakeScheduler clock = new FakeScheduler();
+  private final ManualScheduler clock = new ManualScheduler();
   private final ScriptedProber prober = new ScriptedProber(clock, LATENCY);
   private final List<DestinationEvent> events = new ArrayList<>();
   private final SplittableRandom random = new SplittableRandom(42);

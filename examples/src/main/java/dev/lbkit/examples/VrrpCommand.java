@@ -27,11 +27,15 @@ final class VrrpCommand implements Command {
   private static final String USAGE = String.join("\n",
       "usage: lbkit vrrp --interface IF --vrid N --priority P --vip ADDR/LEN [--vip ...] [--advert-int SECONDS]",
       "                  [--version 2|3] [--auth-pass PASS] [--no-preempt] [--preempt-delay SECONDS]",
-      "                  [--unicast-peer ADDR ...] [--name NAME]",
+      "                  [--unicast-peer ADDR ...] [--accept | --no-accept] [--name NAME]",
       "       lbkit vrrp --config FILE",
       "",
       "FILE holds one instance per line with the same options ('instance --name VI_1 --interface eth0 ...') and",
       "optional 'sync-group NAME NAME...' lines; '#' starts a comment.",
+      "--no-accept: RFC 5798 accept mode off: while Master (below priority 255) drop traffic to the VIPs with",
+      "nftables (table inet lbkit_vrrp; needs the nft program) but still answer ARP / neighbour discovery. The",
+      "default, --accept, accepts it, as keepalived does without vrrp_strict (keepalived's no_accept / vrrp_strict",
+      "and RFC 5798's default correspond to --no-accept).",
       "Needs CAP_NET_RAW (raw sockets) and CAP_NET_ADMIN (addresses). Prints one JSON line per state change:",
       "{\"time\":...,\"instance\":...,\"vrid\":...,\"from\":...,\"to\":...,\"reason\":...}");
 
@@ -157,6 +161,8 @@ final class VrrpCommand implements Command {
       String flag = args.get(i);
       switch (flag) {
         case "--no-preempt" -> b.preempt(false);
+        case "--accept" -> b.acceptMode(true);
+        case "--no-accept" -> b.acceptMode(false);
         case "--interface" -> {
           b.interfaceName(value(args, ++i, flag));
           haveInterface = true;

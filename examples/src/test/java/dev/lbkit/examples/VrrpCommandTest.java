@@ -41,6 +41,16 @@ final class VrrpCommandTest {
     assertEquals(Duration.ofMillis(2500), c.preemptDelay());
     assertEquals(false, c.preempt());
     assertEquals("10.0.0.2", c.unicastPeers().get(0).getHostAddress());
+    assertEquals(true, c.acceptMode(), "accept mode by default, as keepalived without vrrp_strict");
+  }
+
+  @Test
+  void parse_noAcceptTurnsAcceptModeOff() throws Exception {
+    VrrpConfig c = VrrpCommand.parseInstance(List.of("--interface", "eth0", "--vrid", "51", "--vip",
+        "10.0.0.100/24", "--no-accept"), "VI_1");
+    assertEquals(false, c.acceptMode());
+    assertEquals(true, VrrpCommand.parseInstance(List.of("--interface", "eth0", "--vrid", "51", "--vip",
+        "10.0.0.100/24", "--no-accept", "--accept"), "VI_1").acceptMode(), "the last flag wins");
   }
 
   @Test

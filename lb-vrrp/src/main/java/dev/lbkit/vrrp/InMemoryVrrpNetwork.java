@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.lbkit.api.AddressFamily;
 import dev.lbkit.api.Beta;
 import dev.lbkit.vrrp.spi.AddressManager;
+import dev.lbkit.vrrp.spi.TrafficFilter;
+import dev.lbkit.vrrp.spi.TrafficFilterException;
 import dev.lbkit.vrrp.spi.VrrpDatagram;
 import dev.lbkit.vrrp.spi.VrrpTransport;
 import java.io.IOException;
@@ -143,7 +145,8 @@ public final class InMemoryVrrpNetwork {
       throw new IllegalStateException("host '" + hostName + "' already runs a router");
     }
     h.configure = requireNonNull(configure, "configure");
-    VrrpRouter r = configure.apply(VrrpRouter.builder(h, h).ticker(ticker()).clock(clock())).build();
+    VrrpRouter r = configure.apply(VrrpRouter.builder(h, h).trafficFilter(h).ticker(ticker())
+        .clock(clock())).build();
     h.router = r;
     try {
       r.start();
@@ -168,6 +171,7 @@ public final class InMemoryVrrpNetwork {
     Host h = host(hostName);
     h.router = null;
     h.addresses.clear();
+    h.blocked.clear();
   }
 
   /** Graceful stop: the router resigns (priority 0) and removes its addresses. */
@@ -249,6 +253,20 @@ public final class InMemoryVrrpNetwork {
     return Collections.unmodifiableSet(new LinkedHashSet<>(host(hostName).addresses));
   }
 
+  /** The addresses whose traffic a host's accept-mode filter drops now (RFC 5798 accept mode off). */
+  public Set<InetAddress> blocked(String hostName) {
+    return Collections.unmodifiableSet(new LinkedHashSet<>(host(hostName).blocked));
+  }
+
+  /**
+   * Whether the host would accept an IP packet addressed to {@code address}: it holds the address and its filter
+   * does not drop it. (It answers ARP / neighbour discovery for every address it holds, blocked or not.)
+   */
+  public boolean accepts(String hostName, InetAddress address) {
+    Host h = host(hostName);
+    return !h.blocked.contains(address) && h.addresses.stream().anyMatch(a -> a.address().equals(address));
+  }
+
   /** Gratuitous ARPs / neighbour advertisements a host has sent so far. */
   public long announcements(String hostName) {
     return host(hostName).announcements;
@@ -323,12 +341,13 @@ public final class InMemoryVrrpNetwork {
     }
   }
 
-  /** One simulated host: its transport and address manager. */
-  private final class Host implements VrrpTransport, AddressManager {
+  /** One simulated host: its transport, address manager and accept-mode filter. */
+  private final class Host implements VrrpTransport, AddressManager, TrafficFilter {
     final String name;
     final InetAddress ipv4;
     final InetAddress ipv6;
     final Set<VirtualAddress> addresses = new LinkedHashSet<>();
+    final Set<InetAddress> blocked = new LinkedHashSet<>();
     final Set<AddressFamily> opened = new HashSet<>();
     UnaryOperator<VrrpRouter.Builder> configure;
     VrrpRouter router;
@@ -402,6 +421,25 @@ public final class InMemoryVrrpNetwork {
     public void remove(String interfaceName, VirtualAddress address) throws IOException {
       checkInterface(interfaceName);
       addresses.remove(address);
+    }
+
+    @Override
+    public void block(String interfaceName, List<VirtualAddress> list) throws TrafficFilterException {
+      filterInterface(interfaceName, "block");
+      list.forEach(a -> blocked.add(a.address()));
+    }
+
+    @Override
+    public void unblock(String interfaceName, List<VirtualAddress> list) throws TrafficFilterException {
+      filterInterface(interfaceName, "unblock");
+      list.forEach(a -> blocked.remove(a.address()));
+    }
+
+    private void filterInterface(String interfaceName, String op) throws TrafficFilterException {
+      if (!INTERFACE.equals(interfaceName)) {
+        throw new TrafficFilterException(TrafficFilterException.Kind.FAILED, op + " on " + interfaceName,
+            "host " + name + " has no interface '" + interfaceName + "' (only " + INTERFACE + ")");
+      }
     }
 
     @Override

@@ -4,7 +4,9 @@ import dev.lbkit.api.Beta;
 import dev.lbkit.vrrp.internal.linux.LinuxAddressManager;
 import dev.lbkit.vrrp.internal.linux.LinuxSupport;
 import dev.lbkit.vrrp.internal.linux.LinuxVrrpTransport;
+import dev.lbkit.vrrp.internal.linux.NftTrafficFilter;
 import dev.lbkit.vrrp.spi.AddressManager;
+import dev.lbkit.vrrp.spi.TrafficFilter;
 import dev.lbkit.vrrp.spi.VrrpTransport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,12 +58,30 @@ public final class LinuxVrrp {
   }
 
   /**
-   * A router builder over a new transport and address manager; {@link VrrpRouter#close()} closes both.
+   * The nftables accept-mode filter (table {@code inet lbkit_vrrp}); it runs the {@code nft} program (Debian package
+   * nftables) only when an instance with accept mode off becomes Master, and its close() deletes the table.
+   */
+  public static TrafficFilter trafficFilter() {
+    return new NftTrafficFilter(NftTrafficFilter.DEFAULT_TABLE);
+  }
+
+  /**
+   * The nftables accept-mode filter with its own table name, for a second router in one network namespace.
+   *
+   * @throws IllegalArgumentException for a name nft would not take
+   */
+  public static TrafficFilter trafficFilter(String tableName) {
+    return new NftTrafficFilter(tableName);
+  }
+
+  /**
+   * A router builder over a new transport, address manager and nftables {@link #trafficFilter()};
+   * {@link VrrpRouter#close()} closes all three.
    *
    * @throws IOException if rtnetlink cannot be opened
    */
   public static VrrpRouter.Builder routerBuilder() throws IOException {
-    return VrrpRouter.builder(transport(), addressManager());
+    return VrrpRouter.builder(transport(), addressManager()).trafficFilter(trafficFilter());
   }
 
   /**

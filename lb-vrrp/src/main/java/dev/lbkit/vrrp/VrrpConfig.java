@@ -115,9 +115,11 @@ public final class VrrpConfig {
   }
 
   /**
-   * RFC 5798 accept mode: whether a non-owner Master accepts packets addressed to the virtual addresses. Recorded
-   * only: the Linux address manager configures the addresses, so the host always accepts them, as keepalived does
-   * without {@code vrrp_strict}; dropping them (accept mode off) is not implemented.
+   * RFC 5798 accept mode: whether a Master that does not own the addresses (priority below 255) accepts packets
+   * addressed to them. Off, the router's {@link dev.lbkit.vrrp.spi.TrafficFilter} drops such packets while this
+   * instance is Master (ARP and neighbour discovery still answered); the owner always accepts. Default true, as
+   * keepalived without {@code vrrp_strict} ({@code accept}); RFC 5798's default, and keepalived's under
+   * {@code vrrp_strict}, is false ({@code no_accept}).
    */
   public boolean acceptMode() {
     return acceptMode;
@@ -146,6 +148,11 @@ public final class VrrpConfig {
     return trackWeights;
   }
 
+  /** Whether a Master of this instance must drop traffic to its addresses: accept mode off and not the owner. */
+  boolean filtersTraffic() {
+    return !acceptMode && priority != 255;
+  }
+
   /** The 8 bytes of VRRPv2 authentication data: the password padded with zeros, or all zeros. */
   byte[] authData() {
     byte[] data = new byte[8];
@@ -159,7 +166,8 @@ public final class VrrpConfig {
   @Override
   public String toString() {
     return "VrrpConfig{" + name + " " + interfaceName + " vrid " + vrid + " prio " + priority + " v" + version + " "
-        + advertInterval.toMillis() + "ms " + virtualAddresses + (preempt ? "" : " nopreempt") + "}";
+        + advertInterval.toMillis() + "ms " + virtualAddresses + (preempt ? "" : " nopreempt")
+        + (acceptMode ? "" : " no_accept") + "}";
   }
 
   /** Builds a {@link VrrpConfig}; {@link #build()} validates. Not thread-safe. */
@@ -174,7 +182,7 @@ public final class VrrpConfig {
     private String authPassword;
     private boolean preempt = true;
     private Duration preemptDelay = Duration.ZERO;
-    private boolean acceptMode;
+    private boolean acceptMode = true;
     private final List<InetAddress> unicastPeers = new ArrayList<>();
     private int garpRepeat = 5;
     private Duration garpDelay = Duration.ofSeconds(5);
@@ -240,6 +248,10 @@ public final class VrrpConfig {
       return this;
     }
 
+    /**
+     * RFC 5798 Accept_Mode (keepalived {@code accept} / {@code no_accept}); default true, see
+     * {@link VrrpConfig#acceptMode()}.
+     */
     public Builder acceptMode(boolean value) {
       this.acceptMode = value;
       return this;

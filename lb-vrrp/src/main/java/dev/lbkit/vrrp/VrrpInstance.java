@@ -11,6 +11,7 @@ import dev.lbkit.vrrp.internal.fsm.FsmConfig;
 import dev.lbkit.vrrp.internal.fsm.FsmOutput;
 import dev.lbkit.vrrp.internal.fsm.ReceiveChecks;
 import dev.lbkit.vrrp.internal.fsm.VrrpStateMachine;
+import dev.lbkit.vrrp.spi.TrafficFilterException;
 import dev.lbkit.vrrp.spi.VrrpDatagram;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -42,6 +43,7 @@ public final class VrrpInstance {
   private InetAddress primaryAddress;
   private List<InetAddress> destinations;
   private volatile boolean vipsHeld;
+  private volatile boolean blocked;
   private boolean ownFault;
   private boolean sendFailing;
   private volatile VrrpState state = VrrpState.INITIALIZE;
@@ -206,6 +208,32 @@ public final class VrrpInstance {
     master = fsm.masterAddress();
   }
 
+  /** Blocks or unblocks traffic to the virtual addresses; a failure is counted and logged, never thrown. */
+  void filter(boolean block) {
+    try {
+      if (block) {
+        router.trafficFilter().block(config.interfaceName(), config.virtualAddresses());
+      } else {
+        router.trafficFilter().unblock(config.interfaceName(), config.virtualAddresses());
+      }
+      blocked = block;
+    } catch (TrafficFilterException e) {
+      counters.filterErrors.incrementAndGet();
+      if (block) {
+        log.error("{}: accept mode is off but traffic to its virtual addresses cannot be blocked ({}); this Master "
+            + "accepts it", config.name(), e.kind(), e);
+      } else {
+        log.error("{}: traffic to its virtual addresses stays blocked ({}); remove the rule by hand", config.name(),
+            e.kind(), e);
+      }
+    }
+  }
+
+  /** Whether the accept-mode filter drops traffic to this instance's addresses now (as far as the engine knows). */
+  public boolean blocksTraffic() {
+    return blocked;
+  }
+
   /** Turns the state machine's requests into transport and address-manager calls. */
   private final class Output implements FsmOutput {
     @Override
@@ -242,6 +270,10 @@ public final class VrrpInstance {
 
     @Override
     public void addVirtualAddresses() {
+      if (config.filtersTraffic()) {
+        // RFC 5798 6.4.3: accept mode off; the drop rules go in first, so the addresses never accept traffic
+        filter(true);
+      }
       vipsHeld = true;
       for (VirtualAddress a : config.virtualAddresses()) {
         try {
@@ -265,6 +297,10 @@ public final class VrrpInstance {
           log.error("{}: cannot remove virtual address {} from {}; two routers may now answer for it",
               config.name(), a, config.interfaceName(), e);
         }
+      }
+      if (config.filtersTraffic()) {
+        // after the removal, so there is no moment where the addresses are up and accepting
+        filter(false);
       }
     }
 
@@ -300,6 +336,7 @@ public final class VrrpInstance {
     final AtomicLong becameMaster = new AtomicLong();
     final AtomicLong sendErrors = new AtomicLong();
     final AtomicLong addressErrors = new AtomicLong();
+    final AtomicLong filterErrors = new AtomicLong();
     private final Map<Rejection, AtomicLong> rejected = new EnumMap<>(Rejection.class);
 
     Counters() {
@@ -320,7 +357,7 @@ public final class VrrpInstance {
         }
       });
       return new VrrpStats(received.get(), sent.get(), priorityZeroReceived.get(), priorityZeroSent.get(),
-          becameMaster.get(), sendErrors.get(), addressErrors.get(), map);
+          becameMaster.get(), sendErrors.get(), addressErrors.get(), filterErrors.get(), map);
     }
   }
 }

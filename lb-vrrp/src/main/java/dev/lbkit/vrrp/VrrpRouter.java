@@ -11,6 +11,7 @@ import dev.lbkit.vrrp.internal.codec.Decoded;
 import dev.lbkit.vrrp.internal.codec.Rejection;
 import dev.lbkit.vrrp.internal.codec.VrrpCodec;
 import dev.lbkit.vrrp.spi.AddressManager;
+import dev.lbkit.vrrp.spi.TrafficFilter;
 import dev.lbkit.vrrp.spi.VrrpDatagram;
 import dev.lbkit.vrrp.spi.VrrpTransport;
 import java.io.IOException;
@@ -61,6 +62,7 @@ public final class VrrpRouter implements AutoCloseable {
 
   private final VrrpTransport transport;
   private final AddressManager addresses;
+  private final TrafficFilter trafficFilter;
   private final Ticker ticker;
   private final Clock clock;
   private final Map<String, VrrpInstance> instances = new LinkedHashMap<>();
@@ -82,6 +84,7 @@ public final class VrrpRouter implements AutoCloseable {
   private VrrpRouter(Builder b) {
     this.transport = b.transport;
     this.addresses = b.addresses;
+    this.trafficFilter = b.trafficFilter;
     this.ticker = b.ticker;
     this.clock = b.clock;
     for (VrrpConfig c : b.configs) {
@@ -145,6 +148,11 @@ public final class VrrpRouter implements AutoCloseable {
     return addresses;
   }
 
+  /** Only instances with accept mode off call it; build() made sure it is there for them. */
+  TrafficFilter trafficFilter() {
+    return trafficFilter;
+  }
+
   // ---- engine thread ----
 
   /**
@@ -162,6 +170,9 @@ public final class VrrpRouter implements AutoCloseable {
       // keepalived removes leftover VIPs at startup; so do we, so a restart after a crash starts clean
       for (VirtualAddress a : c.virtualAddresses()) {
         addresses.remove(c.interfaceName(), a);
+      }
+      if (c.filtersTraffic()) {
+        i.filter(false); // and any drop rule a crashed run left for them
       }
       transport.open(c.interfaceName(), c.family());
     }
@@ -452,14 +463,22 @@ public final class VrrpRouter implements AutoCloseable {
     try {
       transport.close();
     } finally {
-      if (addresses instanceof AutoCloseable c) {
-        try {
-          c.close();
-        } catch (IOException | RuntimeException e) {
-          throw e;
-        } catch (Exception e) {
-          throw new IOException("closing the address manager failed", e);
-        }
+      try {
+        closeIfCloseable(addresses, "address manager");
+      } finally {
+        closeIfCloseable(trafficFilter, "traffic filter");
+      }
+    }
+  }
+
+  private static void closeIfCloseable(Object o, String what) throws IOException {
+    if (o instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (IOException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IOException("closing the " + what + " failed", e);
       }
     }
   }
@@ -481,6 +500,7 @@ public final class VrrpRouter implements AutoCloseable {
   public static final class Builder {
     private final VrrpTransport transport;
     private final AddressManager addresses;
+    private TrafficFilter trafficFilter;
     private Ticker ticker = Ticker.system();
     private Clock clock = Clock.systemUTC();
     private final List<VrrpConfig> configs = new ArrayList<>();
@@ -492,6 +512,16 @@ public final class VrrpRouter implements AutoCloseable {
     private Builder(VrrpTransport transport, AddressManager addresses) {
       this.transport = requireNonNull(transport, "transport");
       this.addresses = requireNonNull(addresses, "addresses");
+    }
+
+    /**
+     * Drops traffic to the virtual addresses of Masters whose accept mode is off (RFC 5798 6.4.3). Required when an
+     * instance has {@link VrrpConfig#acceptMode()} false and priority below 255; {@code LinuxVrrp.routerBuilder()}
+     * sets the nftables one.
+     */
+    public Builder trafficFilter(TrafficFilter value) {
+      this.trafficFilter = requireNonNull(value, "trafficFilter");
+      return this;
     }
 
     /** The time source of timers; default {@link Ticker#system()}. */
@@ -551,7 +581,8 @@ public final class VrrpRouter implements AutoCloseable {
     /**
      * Validates and builds.
      *
-     * @throws IllegalArgumentException for duplicate names or VRIDs, or a sync group naming an unknown instance
+     * @throws IllegalArgumentException for duplicate names or VRIDs, a sync group naming an unknown instance, or an
+     *     instance with accept mode off and no {@link #trafficFilter}
      */
     public VrrpRouter build() {
       Set<String> names = new java.util.HashSet<>();
@@ -559,6 +590,11 @@ public final class VrrpRouter implements AutoCloseable {
       for (VrrpConfig c : configs) {
         if (!names.add(c.name())) {
           throw new IllegalArgumentException("duplicate instance name '" + c.name() + "'");
+        }
+        if (c.filtersTraffic() && trafficFilter == null) {
+          throw new IllegalArgumentException("instance '" + c.name() + "' has accept mode off, which needs a traffic "
+              + "filter to drop packets to its virtual addresses; set Builder.trafficFilter (LinuxVrrp.routerBuilder() "
+              + "has the nftables one) or turn accept mode on");
         }
         if (!keys.add(c.interfaceName() + "/" + c.family() + "/" + c.vrid())) {
           throw new IllegalArgumentException("instance '" + c.name() + "': vrid " + c.vrid() + " is already used for "

@@ -13,10 +13,12 @@ import java.util.TreeMap;
  * @param becameMaster transitions to Master
  * @param sendErrors advertisements the transport failed to send
  * @param addressErrors virtual address add/remove/announce failures
+ * @param filterErrors accept-mode filter failures (blocking or unblocking traffic to the virtual addresses)
  * @param rejected dropped packets by reason ({@code checksum}, {@code auth_password}, {@code vrid}, ...)
  */
 public record VrrpStats(long advertisementsReceived, long advertisementsSent, long priorityZeroReceived,
-    long priorityZeroSent, long becameMaster, long sendErrors, long addressErrors, Map<String, Long> rejected) {
+    long priorityZeroSent, long becameMaster, long sendErrors, long addressErrors, long filterErrors,
+    Map<String, Long> rejected) {
   public VrrpStats {
     rejected = java.util.Collections.unmodifiableMap(new TreeMap<>(rejected));
   }

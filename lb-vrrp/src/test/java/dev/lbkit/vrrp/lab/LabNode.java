@@ -57,6 +57,7 @@ public final class LabNode {
         case "pass" -> b.authPassword(value);
         case "peer" -> b.unicastPeer(java.net.InetAddress.getByName(value));
         case "preempt" -> b.preempt(Boolean.parseBoolean(value));
+        case "accept" -> b.acceptMode(Boolean.parseBoolean(value));
         default -> throw new IllegalArgumentException("unknown argument " + a);
       }
     }
@@ -93,9 +94,10 @@ public final class LabNode {
       VrrpStats s = router.instances().get(0).stats();
       long addressErrors = router.instances().stream().mapToLong(i -> i.stats().addressErrors()).sum();
       long sendErrors = router.instances().stream().mapToLong(i -> i.stats().sendErrors()).sum();
+      long filterErrors = router.instances().stream().mapToLong(i -> i.stats().filterErrors()).sum();
       out.println("STATS sent=" + s.advertisementsSent() + " received=" + s.advertisementsReceived() + " rejected="
           + s.rejected() + " unclaimed=" + router.unclaimedStats().rejected() + " addressErrors=" + addressErrors
-          + " sendErrors=" + sendErrors);
+          + " sendErrors=" + sendErrors + " filterErrors=" + filterErrors);
       out.flush();
       Runtime.getRuntime().halt(0);
     }));

@@ -19,6 +19,7 @@ import dev.lbkit.healthcheck.http.StatusCodes;
 import dev.lbkit.healthcheck.misc.MiscCheck;
 import dev.lbkit.healthcheck.smtp.SmtpCheck;
 import dev.lbkit.healthcheck.tcp.TcpCheck;
+import dev.lbkit.healthcheck.udp.ReplyPattern;
 import dev.lbkit.healthcheck.udp.UdpCheck;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -52,12 +53,13 @@ import java.util.concurrent.TimeoutException;
  * or continuously (one JSON line per transition).
  */
 final class CheckCommand implements Command {
-  private static final Set<String> SWITCHES = Set.of("once", "no-verify", "dynamic", "alpha", "inhibit-on-failure");
+  private static final Set<String> SWITCHES = Set.of("once", "no-verify", "dynamic", "alpha", "inhibit-on-failure",
+      "require-reply");
   private static final Set<String> VALUED = Set.of("interval", "timeout", "rise", "fall", "retry",
       "delay-before-retry", "fastinter", "downinter", "warmup", "slowstart", "weight", "duration", "status",
       "digest", "virtualhost", "expect", "expect-string", "expect-regex", "expect-status-regex", "method", "http-version",
       "sni", "cacert", "client-cert", "client-password", "bind", "max-bytes", "send", "helo", "name", "type",
-      "expect-address", "payload-hex", "require-reply-hex", "destination");
+      "expect-address", "payload-hex", "require-reply-hex", "min-reply-length", "max-reply-length", "destination");
 
   @Override
   public String name() {
@@ -88,7 +90,10 @@ final class CheckCommand implements Command {
     out.println("           e.g. --expect '! status 500-599' --expect 'rstring ^ready'");
     out.println("           --max-bytes N --no-verify --sni NAME --cacert PEM --client-cert P12 --client-password P");
     out.println("  misc: --dynamic (exit 2-255 sets weight code-2)   agent: --send TEXT   smtp: --helo NAME");
-    out.println("  dns: --name NAME --type A --expect-address IP     udp: --payload-hex HEX --require-reply-hex HEX");
+    out.println("  dns: --name NAME --type A --expect-address IP");
+    out.println("  udp: --payload-hex HEX --require-reply --require-reply-hex 'HEX with x wildcards'");
+    out.println("       --min-reply-length N --max-reply-length N (default 0, 255); silence is up unless a reply");
+    out.println("       is required, an ICMP unreachable is down (keepalived UDP_CHECK)");
     out.println("  any: --bind LOCAL_IP");
   }
 
@@ -281,9 +286,18 @@ final class CheckCommand implements Command {
             expected, bind);
       }
       case "udp": {
-        UdpCheck c = UdpCheck.of(endpoint(t, -1).endpoint, hex(f, "payload-hex"));
-        if (f.containsKey("require-reply-hex")) {
-          c = c.requiringReply(hex(f, "require-reply-hex"));
+        Endpoint e = endpoint(t, -1).endpoint;
+        UdpCheck c = f.containsKey("payload-hex") ? UdpCheck.of(e, hex(f, "payload-hex")) : UdpCheck.of(e);
+        try {
+          if (f.containsKey("require-reply-hex")) {
+            c = c.requiringReply(ReplyPattern.parse(f.get("require-reply-hex")));
+          } else if (f.containsKey("require-reply")) {
+            c = c.requiringReply();
+          }
+          c = c.withReplyLength(intFlag(f, "min-reply-length", 0, 0),
+              intFlag(f, "max-reply-length", UdpCheck.DEFAULT_MAX_REPLY_LENGTH, 0));
+        } catch (IllegalArgumentException ex) {
+          throw new UsageException(ex.getMessage(), ex);
         }
         return bind.isPresent() ? c.withBindTo(bind.get()) : c;
       }

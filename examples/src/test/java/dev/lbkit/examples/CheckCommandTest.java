@@ -109,6 +109,17 @@ final class CheckCommandTest {
   }
 
   @Test
+  void onceUdp_silenceIsUpUnlessAReplyIsRequired() throws Exception {
+    try (java.net.DatagramSocket silent = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      String target = "127.0.0.1:" + silent.getLocalPort();
+      assertEquals(0, run("check", "udp", target, "--once", "--timeout", "0.3"));
+      assertEquals(1, run("check", "udp", target, "--once", "--timeout", "0.3", "--require-reply"));
+      assertTrue(stdout().contains("\"reason\":\"timeout\""), stdout());
+      assertEquals(2, run("check", "udp", target, "--once", "--require-reply-hex", "4g"));
+    }
+  }
+
+  @Test
   void onceHttp_silentServer_isTimeoutWithinTheGivenTimeout() throws Exception {
     int port = serve(null);
     assertEquals(1, run("check", "http", "http://127.0.0.1:" + port + "/", "--once", "--timeout", "0.3"));

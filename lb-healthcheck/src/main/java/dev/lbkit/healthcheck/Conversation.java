@@ -21,4 +21,16 @@ public interface Conversation {
    *     {@link Step#await()} to it is reported as {@link DownReason#CLOSED}
    */
   Step onReceive(ByteBuffer data, boolean endOfStream);
+
+  /**
+   * The deadline passed after {@link #onConnected()} without a verdict. Most protocols are down then, which is
+   * the default; keepalived's UDP check without {@code require_reply} is up, since silence is all a working UDP
+   * server may give.
+   *
+   * @param timeout the {@link DownReason#TIMEOUT} result the engine would report
+   * @return the result to report
+   */
+  default CheckResult onDeadline(CheckResult.Down timeout) {
+    return timeout;
+  }
 }

@@ -342,7 +342,17 @@ final class NetProbe implements EventLoop.Handler {
     } else {
       detail = "no complete answer" + within + " (" + bytesRead + " bytes read)";
     }
-    finish(new CheckResult.Down(DownReason.TIMEOUT, detail));
+    CheckResult.Down timedOut = new CheckResult.Down(DownReason.TIMEOUT, detail);
+    CheckResult r = timedOut;
+    if (phase == Phase.TALKING) {
+      try {
+        r = conversation.onDeadline(timedOut);
+      } catch (RuntimeException e) {
+        log.warn("conversation of {} threw at its deadline", check.describe(), e);
+        r = new CheckResult.Down(DownReason.CHECK_ERROR, e.toString());
+      }
+    }
+    finish(r != null ? r : timedOut);
   }
 
   @Override

@@ -65,6 +65,7 @@ public final class Director implements VrrpStateListener, DestinationListener, A
   private final List<DirectorListener> listeners = new CopyOnWriteArrayList<>();
   private Map<ServiceKey, LoadBalancedService> installed = new LinkedHashMap<>();
   private boolean active;
+  private boolean vrrpHeld;
   private boolean started;
   private boolean closed;
 
@@ -137,9 +138,38 @@ public final class Director implements VrrpStateListener, DestinationListener, A
     return pools.values().stream().map(PoolState::pool).toList();
   }
 
+  /**
+   * Follows another set of VRRP instances from now on, with their current states (after a VRRP reload, which may
+   * rename, add or remove instances without a state change event): active while all of them are Master, or always
+   * when there are none.
+   */
+  public synchronized void followVrrpInstances(Map<String, VrrpState> states) {
+    vrrpHeld = false;
+    if (closed) {
+      return;
+    }
+    vrrpStates.clear();
+    vrrpStates.putAll(states);
+    boolean now = vrrpStates.values().stream().allMatch(s -> s == VrrpState.MASTER);
+    if (now != active) {
+      active = now;
+      log.info("director {}: following VRRP instances {}", now ? "active" : "standing by", vrrpStates);
+      publish(new DirectorEvent.ActiveChanged(clock.instant(), now, "VRRP reload: instances " + vrrpStates));
+    }
+    sync();
+  }
+
+  /**
+   * Until the next {@link #followVrrpInstances}, VRRP state changes do not change whether the director is active: a
+   * reload is resigning the instances it removes, which must not take the table down on their way out.
+   */
+  synchronized void holdVrrp() {
+    vrrpHeld = true;
+  }
+
   @Override
   public synchronized void onStateChange(VrrpStateChanged event) {
-    if (closed || !vrrpStates.containsKey(event.instance())) {
+    if (closed || vrrpHeld || !vrrpStates.containsKey(event.instance())) {
       return;
     }
     vrrpStates.put(event.instance(), event.to());

@@ -10,13 +10,20 @@ import dev.lbkit.director.spi.TableWriter;
 import dev.lbkit.healthcheck.HealthChecker;
 import dev.lbkit.healthcheck.Target;
 import dev.lbkit.vrrp.VrrpRouter;
+import dev.lbkit.api.event.VrrpState;
+import dev.lbkit.vrrp.VrrpConfig;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A keepalived.conf brought to life: a {@link Director} with the file's virtual servers, a {@link HealthChecker}
@@ -27,21 +34,28 @@ import java.util.function.UnaryOperator;
  * KeepalivedConfig config = KeepalivedConfigParser.parse(path).orThrow();
  * try (KeepalivedDirector node = KeepalivedDirector.builder(config, new IpvsTableWriter(ipvs)).build()) {
  *   VrrpRouter router = node.vrrp(UnaryOperator.identity()).apply(LinuxVrrp.routerBuilder()).build();
+ *   node.attach(router);   // so that reload(nextConfig) reloads VRRP too
  *   node.start();
  *   router.run();
  * }
  * }</pre>
  *
  * <p>The director follows every {@code vrrp_instance} of the file: it is active while all are Master (one sync
- * group, typically), or always when there are none. {@link #reload} applies a new file's virtual servers and
- * checkers, changing only what differs; VRRP instances are not reloaded (build a new router for that).
+ * group, typically), or always when there are none. {@link #reload} applies a new file as keepalived does on
+ * SIGHUP: virtual servers and checkers change only where they differ, and with a router {@link #attach attached}
+ * the VRRP instances and sync groups are reloaded on its engine thread ({@link VrrpRouter#reload}): unchanged
+ * instances run on untouched, changed ones keep their state, removed ones resign, new ones start.
  */
 public final class KeepalivedDirector implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(KeepalivedDirector.class);
+
   private final Director director;
   private final HealthChecker checker;
   private final NotifyRunner notify;
   private KeepalivedConfig config;
   private final Map<Target.Key, Target> targets = new HashMap<>();
+  private UnaryOperator<String> interfaceMap = UnaryOperator.identity();
+  private VrrpRouter router;
   private boolean started;
 
   private KeepalivedDirector(Builder b) {
@@ -77,9 +91,20 @@ public final class KeepalivedDirector implements AutoCloseable {
    *
    * @param interfaceMap renames interfaces (identity on a real host, everything to {@code eth0} in memory)
    */
-  public UnaryOperator<VrrpRouter.Builder> vrrp(UnaryOperator<String> interfaceMap) {
+  public synchronized UnaryOperator<VrrpRouter.Builder> vrrp(UnaryOperator<String> interfaceMap) {
+    this.interfaceMap = requireNonNull(interfaceMap, "interfaceMap");
     UnaryOperator<VrrpRouter.Builder> instances = KeepalivedVrrp.instances(config, interfaceMap);
     return b -> instances.apply(b).listener(director).listener(notify);
+  }
+
+  /**
+   * The router built with {@link #vrrp}: {@link #reload} reloads its instances too.
+   *
+   * @return this
+   */
+  public synchronized KeepalivedDirector attach(VrrpRouter router) {
+    this.router = requireNonNull(router, "router");
+    return this;
   }
 
   /**
@@ -102,10 +127,26 @@ public final class KeepalivedDirector implements AutoCloseable {
   }
 
   /**
-   * Applies another configuration's virtual servers: only changed pools, members and checkers change.
+   * Applies another configuration: only changed pools, members and checkers change, and with a router attached the
+   * VRRP instances and sync groups are reloaded on the router's engine thread (see {@link VrrpRouter#reload}); the
+   * director then follows the new instances with their states, and notify hooks come from the new file.
+   *
+   * @return completes with what the VRRP reload did (empty without a router) once the engine thread has run it, or
+   *     exceptionally if the router refused it (the old VRRP configuration then keeps running)
+   * @throws IllegalArgumentException if lbkit's VRRP refuses an instance of {@code next}, or {@code next} adds VRRP
+   *     instances to a director that runs without VRRP or removes all of a router's (both need a restart); nothing
+   *     changes then
    */
-  public synchronized void reload(KeepalivedConfig next) {
+  public synchronized CompletableFuture<Optional<VrrpRouter.Reload>> reload(KeepalivedConfig next) {
     requireNonNull(next, "next");
+    List<VrrpConfig> vrrpConfigs = KeepalivedVrrp.vrrpConfigs(next, interfaceMap);
+    if (router == null && config.vrrpInstances().isEmpty() && !vrrpConfigs.isEmpty()) {
+      throw new IllegalArgumentException("the new configuration adds vrrp_instance "
+          + next.vrrpInstances().get(0).name() + " to a director that runs without VRRP; restart to start VRRP");
+    }
+    if (router != null && vrrpConfigs.isEmpty()) {
+      throw new IllegalArgumentException("the new configuration has no vrrp_instance; restart to run without VRRP");
+    }
     List<ServicePool> pools = new ArrayList<>();
     Map<Target.Key, Target> nextTargets = new HashMap<>();
     for (VirtualServerConfig vs : next.virtualServers()) {
@@ -130,8 +171,33 @@ public final class KeepalivedDirector implements AutoCloseable {
         }
       }
     }
+    KeepalivedConfig previous = config;
     config = next;
     notify.config(next);
+    if (router == null) {
+      if (!vrrpConfigs.equals(KeepalivedVrrp.vrrpConfigs(previous, interfaceMap))) {
+        log.warn("reload: VRRP instances changed but no router is attached; VRRP keeps its configuration");
+      }
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    VrrpRouter r = router;
+    List<List<String>> groups = KeepalivedVrrp.syncGroups(next);
+    CompletableFuture<Optional<VrrpRouter.Reload>> done = new CompletableFuture<>();
+    r.execute(() -> {
+      director.holdVrrp();
+      try {
+        done.complete(Optional.of(r.reload(vrrpConfigs, groups)));
+      } catch (IOException | RuntimeException e) {
+        log.error("VRRP reload failed; the previous VRRP configuration keeps running: {}", e.getMessage(), e);
+        done.completeExceptionally(e);
+      } finally {
+        // one decision on the states after the reload: removed instances resigning are no reason to stand by
+        Map<String, VrrpState> states = new LinkedHashMap<>();
+        r.instances().forEach(i -> states.put(i.name(), i.state()));
+        director.followVrrpInstances(states);
+      }
+    });
+    return done;
   }
 
   private static boolean sameCheck(Target a, Target b) {

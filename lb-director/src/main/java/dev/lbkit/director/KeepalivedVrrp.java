@@ -7,6 +7,7 @@ import dev.lbkit.config.VrrpSyncGroupConfig;
 import dev.lbkit.vrrp.VirtualAddress;
 import dev.lbkit.vrrp.VrrpConfig;
 import dev.lbkit.vrrp.VrrpRouter;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -52,18 +53,31 @@ public final class KeepalivedVrrp {
   }
 
   /**
+   * Every instance of the configuration, in file order.
+   *
+   * @throws IllegalArgumentException if lbkit's VRRP refuses an instance
+   */
+  public static List<VrrpConfig> vrrpConfigs(KeepalivedConfig config, UnaryOperator<String> interfaceMap) {
+    return config.vrrpInstances().stream().map(i -> vrrpConfig(config, i, interfaceMap)).toList();
+  }
+
+  /** The sync groups as lists of instance names. */
+  public static List<List<String>> syncGroups(KeepalivedConfig config) {
+    return config.syncGroups().stream().map(VrrpSyncGroupConfig::instances).toList();
+  }
+
+  /**
    * Adds every instance and sync group of the configuration to a router builder.
    *
    * @throws IllegalArgumentException if lbkit's VRRP refuses an instance
    */
   public static UnaryOperator<VrrpRouter.Builder> instances(KeepalivedConfig config,
       UnaryOperator<String> interfaceMap) {
+    List<VrrpConfig> instances = vrrpConfigs(config, interfaceMap);
     return b -> {
-      for (VrrpInstanceConfig i : config.vrrpInstances()) {
-        b.instance(vrrpConfig(config, i, interfaceMap));
-      }
-      for (VrrpSyncGroupConfig g : config.syncGroups()) {
-        b.syncGroup(g.instances().toArray(String[]::new));
+      instances.forEach(b::instance);
+      for (List<String> g : syncGroups(config)) {
+        b.syncGroup(g.toArray(String[]::new));
       }
       return b;
     };

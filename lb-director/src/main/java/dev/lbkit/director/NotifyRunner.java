@@ -10,10 +10,13 @@ import dev.lbkit.config.NotifyScripts;
 import dev.lbkit.config.RealServerConfig;
 import dev.lbkit.config.VirtualServerConfig;
 import dev.lbkit.config.VrrpInstanceConfig;
+import dev.lbkit.config.VrrpSyncGroupConfig;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,16 +26,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a keepalived.conf's notify hooks: {@code notify_master}, {@code notify_backup}, {@code notify_fault},
- * {@code notify_stop} and {@code notify} of each {@code vrrp_instance} on its state changes, {@code notify_up} and
- * {@code notify_down} of real servers, {@code quorum_up} and {@code quorum_down} of virtual servers. As keepalived
- * does, {@code notify} gets {@code INSTANCE NAME STATE PRIORITY} appended. Commands are split on blanks (double
- * quotes group words) and run without a shell, one at a time in order on a thread of their own, so a slow hook never
- * holds up VRRP or the director; a hook that fails is logged. Sync-group hooks are not run.
+ * {@code notify_stop} and {@code notify} of each {@code vrrp_instance} and {@code vrrp_sync_group} on their state
+ * changes, {@code notify_up} and {@code notify_down} of real servers, {@code quorum_up} and {@code quorum_down} of
+ * virtual servers. As keepalived does (vrrp_notify.c), {@code notify} gets {@code INSTANCE NAME STATE PRIORITY} or
+ * {@code GROUP NAME STATE 0} appended. Commands are split on blanks (double quotes group words) and run without a
+ * shell, one at a time in order on a thread of their own, so a slow hook never holds up VRRP or the director; a hook
+ * that fails is logged.
+ *
+ * <p>A sync group's state follows its members as keepalived's vrrp_sync.c moves it: FAULT as soon as one member is in
+ * Fault, MASTER once all are Master, BACKUP when one falls back (or all start as Backup), STOP when all have stopped.
+ * An instance that a reload removes reports FAULT, keepalived's default for a deleted instance (vrrp.c
+ * clear_diff_vrrp), unless it was in Fault already.
  */
 public final class NotifyRunner implements VrrpStateListener, DirectorListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NotifyRunner.class);
 
   private volatile KeepalivedConfig config;
+  private volatile KeepalivedConfig previous;
+  /** Engine thread: the members' last states and each group's, for the group hooks. */
+  private final Map<String, VrrpState> instanceStates = new HashMap<>();
+  private final Map<String, String> groupStates = new HashMap<>();
   private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "lbkit-notify");
     t.setDaemon(true);
@@ -45,29 +58,80 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
 
   /** Uses the hooks of another configuration from now on (after a reload). */
   public void config(KeepalivedConfig next) {
-    this.config = requireNonNull(next, "next");
+    requireNonNull(next, "next");
+    this.previous = this.config;
+    this.config = next;
   }
 
   @Override
-  public void onStateChange(VrrpStateChanged e) {
+  public synchronized void onStateChange(VrrpStateChanged e) {
     KeepalivedConfig config = this.config;
     Optional<VrrpInstanceConfig> instance = config.vrrpInstance(e.instance());
+    boolean deleted = false;
+    if (instance.isEmpty() && previous != null) {
+      // an instance of the configuration before a reload: removed, or still changing state before the reload ran
+      instance = previous.vrrpInstance(e.instance());
+      deleted = e.to() == VrrpState.INITIALIZE;
+    }
     if (instance.isEmpty()) {
       return;
     }
+    instanceStates.put(e.instance(), e.to());
     NotifyScripts n = instance.get().notifyScripts();
-    String state = e.to() == VrrpState.INITIALIZE ? "STOP" : e.to().name();
-    Optional<String> specific = switch (e.to()) {
+    VrrpState to = deleted ? VrrpState.FAULT : e.to();
+    boolean quiet = e.from() == VrrpState.INITIALIZE && e.to() == VrrpState.INITIALIZE
+        || deleted && e.from() == VrrpState.FAULT;
+    if (!quiet) {
+      hooks(n, to, "INSTANCE", e.instance(), instance.get().priority());
+    }
+    for (VrrpSyncGroupConfig g : config.syncGroups()) {
+      if (g.instances().contains(e.instance())) {
+        groupChanged(g);
+      }
+    }
+  }
+
+  /** Recomputes a sync group's state from its members and runs its hooks when it changed. */
+  private void groupChanged(VrrpSyncGroupConfig g) {
+    List<VrrpState> members = g.instances().stream()
+        .map(name -> instanceStates.getOrDefault(name, VrrpState.INITIALIZE)).toList();
+    String before = groupStates.get(g.name());
+    String now;
+    if (members.contains(VrrpState.FAULT)) {
+      now = "FAULT";
+    } else if (members.stream().allMatch(s -> s == VrrpState.MASTER)) {
+      now = "MASTER";
+    } else if (members.contains(VrrpState.BACKUP)) {
+      now = "BACKUP";
+    } else if (members.stream().allMatch(s -> s == VrrpState.INITIALIZE)) {
+      now = before == null ? null : "STOP";
+    } else {
+      now = before;
+    }
+    if (now != null && !now.equals(before)) {
+      groupStates.put(g.name(), now);
+      VrrpState as = switch (now) {
+        case "MASTER" -> VrrpState.MASTER;
+        case "BACKUP" -> VrrpState.BACKUP;
+        case "FAULT" -> VrrpState.FAULT;
+        default -> VrrpState.INITIALIZE;
+      };
+      log.info("vrrp_sync_group {}: {} -> {}", g.name(), before == null ? "INIT" : before, now);
+      hooks(g.notifyScripts(), as, "GROUP", g.name(), 0);
+    }
+  }
+
+  /** The state's own hook, then the generic one with keepalived's arguments; INITIALIZE is keepalived's STOP. */
+  private void hooks(NotifyScripts n, VrrpState to, String type, String name, int priority) {
+    Optional<String> specific = switch (to) {
       case MASTER -> n.master();
       case BACKUP -> n.backup();
       case FAULT -> n.fault();
-      case INITIALIZE -> e.from() == VrrpState.INITIALIZE ? Optional.empty() : n.stop();
+      case INITIALIZE -> n.stop();
     };
     specific.ifPresent(this::run);
-    if (!(e.to() == VrrpState.INITIALIZE && e.from() == VrrpState.INITIALIZE)) {
-      n.any().ifPresent(cmd -> run(cmd + " INSTANCE \"" + e.instance() + "\" " + state + " "
-          + instance.get().priority()));
-    }
+    String state = to == VrrpState.INITIALIZE ? "STOP" : to.name();
+    n.any().ifPresent(cmd -> run(cmd + " " + type + " \"" + name + "\" " + state + " " + priority));
   }
 
   @Override

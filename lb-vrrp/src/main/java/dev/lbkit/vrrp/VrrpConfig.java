@@ -66,6 +66,23 @@ public final class VrrpConfig {
     return new Builder(name);
   }
 
+  /** Equal when every setting is equal (a reload keeps an instance whose configuration is equal). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof VrrpConfig c && name.equals(c.name) && interfaceName.equals(c.interfaceName)
+        && vrid == c.vrid && priority == c.priority && virtualAddresses.equals(c.virtualAddresses)
+        && version == c.version && advertInterval.equals(c.advertInterval) && authPassword.equals(c.authPassword)
+        && preempt == c.preempt && preemptDelay.equals(c.preemptDelay) && acceptMode == c.acceptMode
+        && unicastPeers.equals(c.unicastPeers) && garpRepeat == c.garpRepeat && garpDelay.equals(c.garpDelay)
+        && trackWeights.equals(c.trackWeights);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(name, interfaceName, vrid, priority, virtualAddresses, version, advertInterval,
+        preempt, unicastPeers);
+  }
+
   public String name() {
     return name;
   }

@@ -36,7 +36,7 @@ public final class VrrpInstance {
 
   private final VrrpConfig config;
   private final VrrpRouter router;
-  private final Counters counters = new Counters();
+  private final Counters counters;
   private final Set<Rejection> loggedRejections = EnumSet.noneOf(Rejection.class);
   private VrrpStateMachine fsm;
   private ReceiveChecks checks;
@@ -51,8 +51,14 @@ public final class VrrpInstance {
   private volatile InetAddress master;
 
   VrrpInstance(VrrpConfig config, VrrpRouter router) {
+    this(config, router, new Counters());
+  }
+
+  /** An instance that continues the counters of the one it replaces (a reload). */
+  VrrpInstance(VrrpConfig config, VrrpRouter router, Counters counters) {
     this.config = requireNonNull(config, "config");
     this.router = router;
+    this.counters = requireNonNull(counters, "counters");
     this.priority = config.priority();
   }
 
@@ -95,6 +101,54 @@ public final class VrrpInstance {
   // ---- engine thread ----
 
   void start(InetAddress primary, long now) {
+    init(primary);
+    fsm.start(now);
+    publish();
+  }
+
+  /**
+   * Starts in place of {@code previous}, an instance of the same VRID, interface and family from the configuration
+   * before a reload, keeping its state as keepalived does: a Master stays Master, removes the virtual addresses the
+   * new configuration dropped, adds and announces the ones it added, and advertises at once; a Backup stays Backup.
+   * No state change is reported for a kept state. {@code previous} must be stopped without resigning.
+   */
+  void resume(VrrpInstance previous, InetAddress primary, long now) {
+    init(primary);
+    VrrpState before = previous.state;
+    if (before == VrrpState.MASTER) {
+      // same interface (that is how the two were matched): only the difference in addresses changes
+      if (config.filtersTraffic()) {
+        filter(true); // accept mode off: the new set is blocked before anything is added (blocking is idempotent)
+      }
+      List<VirtualAddress> kept = previous.config.virtualAddresses();
+      List<VirtualAddress> dropped = kept.stream().filter(a -> !config.virtualAddresses().contains(a)).toList();
+      dropped.forEach(this::removeAddress);
+      if (previous.blocksTraffic()) {
+        List<VirtualAddress> unblock = config.filtersTraffic() ? dropped : kept;
+        if (!unblock.isEmpty()) {
+          filter(false, unblock);
+        }
+        blocked = config.filtersTraffic();
+      }
+      vipsHeld = true;
+      List<VirtualAddress> added = config.virtualAddresses().stream().filter(a -> !kept.contains(a)).toList();
+      added.forEach(this::addAddress);
+      fsm.resume(before, now, "reload");
+      for (int i = 0; i < config.garpRepeat(); i++) {
+        added.forEach(this::announceAddress);
+      }
+    } else {
+      fsm.resume(before, now, "reload");
+    }
+    publish();
+  }
+
+  /** Forgets the state machine without resigning: a reload hands the state to a successor. */
+  void detach() {
+    fsm = null;
+  }
+
+  private void init(InetAddress primary) {
     this.primaryAddress = primary;
     this.destinations = config.unicastPeers().isEmpty() ? List.of(VrrpRouter.multicastGroup(config.family()))
         : config.unicastPeers();
@@ -104,12 +158,14 @@ public final class VrrpInstance {
     this.fsm = new VrrpStateMachine(new FsmConfig(config.version(), config.priority(),
         config.advertInterval().toNanos(), config.preempt(), config.preemptDelay().toNanos(), primary,
         config.garpRepeat(), config.garpDelay().toNanos()), new Output());
-    fsm.start(now);
-    publish();
   }
 
   boolean started() {
     return fsm != null;
+  }
+
+  Counters counters() {
+    return counters;
   }
 
   InetAddress primaryAddress() {
@@ -210,11 +266,15 @@ public final class VrrpInstance {
 
   /** Blocks or unblocks traffic to the virtual addresses; a failure is counted and logged, never thrown. */
   void filter(boolean block) {
+    filter(block, config.virtualAddresses());
+  }
+
+  private void filter(boolean block, List<VirtualAddress> addresses) {
     try {
       if (block) {
-        router.trafficFilter().block(config.interfaceName(), config.virtualAddresses());
+        router.trafficFilter().block(config.interfaceName(), addresses);
       } else {
-        router.trafficFilter().unblock(config.interfaceName(), config.virtualAddresses());
+        router.trafficFilter().unblock(config.interfaceName(), addresses);
       }
       blocked = block;
     } catch (TrafficFilterException e) {
@@ -232,6 +292,36 @@ public final class VrrpInstance {
   /** Whether the accept-mode filter drops traffic to this instance's addresses now (as far as the engine knows). */
   public boolean blocksTraffic() {
     return blocked;
+  }
+
+  private void addAddress(VirtualAddress a) {
+    try {
+      router.addresses().add(config.interfaceName(), a);
+    } catch (IOException e) {
+      counters.addressErrors.incrementAndGet();
+      log.error("{}: cannot add virtual address {} on {}; clients cannot reach it through this Master",
+          config.name(), a, config.interfaceName(), e);
+    }
+  }
+
+  private void removeAddress(VirtualAddress a) {
+    try {
+      router.addresses().remove(config.interfaceName(), a);
+    } catch (IOException e) {
+      counters.addressErrors.incrementAndGet();
+      log.error("{}: cannot remove virtual address {} from {}; two routers may now answer for it",
+          config.name(), a, config.interfaceName(), e);
+    }
+  }
+
+  private void announceAddress(VirtualAddress a) {
+    try {
+      router.addresses().announce(config.interfaceName(), a);
+    } catch (IOException e) {
+      counters.addressErrors.incrementAndGet();
+      log.warn("{}: cannot announce {} on {}; neighbours learn the move when their cache expires",
+          config.name(), a, config.interfaceName(), e);
+    }
   }
 
   /** Turns the state machine's requests into transport and address-manager calls. */
@@ -275,29 +365,13 @@ public final class VrrpInstance {
         filter(true);
       }
       vipsHeld = true;
-      for (VirtualAddress a : config.virtualAddresses()) {
-        try {
-          router.addresses().add(config.interfaceName(), a);
-        } catch (IOException e) {
-          counters.addressErrors.incrementAndGet();
-          log.error("{}: cannot add virtual address {} on {}; clients cannot reach it through this Master",
-              config.name(), a, config.interfaceName(), e);
-        }
-      }
+      config.virtualAddresses().forEach(VrrpInstance.this::addAddress);
     }
 
     @Override
     public void removeVirtualAddresses() {
       vipsHeld = false;
-      for (VirtualAddress a : config.virtualAddresses()) {
-        try {
-          router.addresses().remove(config.interfaceName(), a);
-        } catch (IOException e) {
-          counters.addressErrors.incrementAndGet();
-          log.error("{}: cannot remove virtual address {} from {}; two routers may now answer for it",
-              config.name(), a, config.interfaceName(), e);
-        }
-      }
+      config.virtualAddresses().forEach(VrrpInstance.this::removeAddress);
       if (config.filtersTraffic()) {
         // after the removal, so there is no moment where the addresses are up and accepting
         filter(false);
@@ -306,15 +380,7 @@ public final class VrrpInstance {
 
     @Override
     public void announceVirtualAddresses() {
-      for (VirtualAddress a : config.virtualAddresses()) {
-        try {
-          router.addresses().announce(config.interfaceName(), a);
-        } catch (IOException e) {
-          counters.addressErrors.incrementAndGet();
-          log.warn("{}: cannot announce {} on {}; neighbours learn the move when their cache expires",
-              config.name(), a, config.interfaceName(), e);
-        }
-      }
+      config.virtualAddresses().forEach(VrrpInstance.this::announceAddress);
     }
 
     @Override

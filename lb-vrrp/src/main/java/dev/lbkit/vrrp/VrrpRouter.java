@@ -67,6 +67,7 @@ public final class VrrpRouter implements AutoCloseable {
   private final Clock clock;
   private final Map<String, VrrpInstance> instances = new LinkedHashMap<>();
   private final List<List<VrrpInstance>> syncGroups = new ArrayList<>();
+  private final Set<String> openedInterfaces = new java.util.HashSet<>();
   private final List<VrrpStateListener> listeners = new CopyOnWriteArrayList<>();
   private final List<PolledCheck> checks = new ArrayList<>();
   private final List<TrackScript> scripts = new ArrayList<>();
@@ -174,7 +175,7 @@ public final class VrrpRouter implements AutoCloseable {
       if (c.filtersTraffic()) {
         i.filter(false); // and any drop rule a crashed run left for them
       }
-      transport.open(c.interfaceName(), c.family());
+      open(c);
     }
     long now = ticker.read();
     for (VrrpInstance i : instances.values()) {
@@ -185,6 +186,127 @@ public final class VrrpRouter implements AutoCloseable {
       check.due = now;
     }
     applyTracking(now);
+  }
+
+  private void open(VrrpConfig c) throws IOException {
+    if (!openedInterfaces.contains(c.interfaceName() + "/" + c.family())) {
+      transport.open(c.interfaceName(), c.family());
+      openedInterfaces.add(c.interfaceName() + "/" + c.family());
+    }
+  }
+
+  /**
+   * Applies a new configuration at run time, as keepalived does on a reload (SIGHUP). A new instance takes the place
+   * of a running one with the same interface, address family and VRID, both multicast or both unicast (keepalived's
+   * {@code vrrp_exist}), whatever its name:
+   * <ul>
+   *   <li>unchanged ({@link VrrpConfig#equals}): it keeps running untouched;
+   *   <li>changed: a new instance continues the old one's state and counters without a state change: a Master stays
+   *       Master, drops the addresses the new configuration left out, adds and announces the new ones and advertises
+   *       at once (with a changed priority, the election then goes on from there); a Backup stays Backup with a fresh
+   *       master-down timer; an instance in Fault or Initialize starts afresh, and tracking decides on Fault again;
+   *   <li>gone from the new configuration: it stops as on shutdown (a Master resigns with priority 0 and removes its
+   *       addresses), reporting Initialize;
+   *   <li>new: it starts as at startup (its interface's transport is opened if no instance used it yet).
+   * </ul>
+   * The sync groups are replaced by {@code syncGroups}. Engine thread only (use {@link #execute}). Before
+   * {@link #start()} it only replaces the configuration.
+   *
+   * @return which instances were kept, changed, added and removed
+   * @throws IllegalArgumentException for no instances, duplicate names or VRIDs, or a sync group naming an unknown
+   *     instance; nothing changes then
+   * @throws IOException if the transport cannot be opened on a new instance's interface; instances already handled
+   *     stay as they are, the rest of the old configuration keeps running
+   */
+  public Reload reload(List<VrrpConfig> configs, List<List<String>> syncGroupNames) throws IOException {
+    validate(configs, syncGroupNames, trafficFilter != null);
+    long now = ticker.read();
+    Map<String, VrrpInstance> next = new LinkedHashMap<>();
+    Set<VrrpInstance> matched = new java.util.HashSet<>();
+    List<String> kept = new ArrayList<>();
+    List<String> changed = new ArrayList<>();
+    List<String> added = new ArrayList<>();
+    List<VrrpInstance> toStart = new ArrayList<>();
+    Map<VrrpInstance, VrrpInstance> toResume = new LinkedHashMap<>();
+    for (VrrpConfig c : configs) {
+      VrrpInstance old = null;
+      for (VrrpInstance i : instances.values()) {
+        if (!matched.contains(i) && sameRouter(i.config(), c)) {
+          old = i;
+          break;
+        }
+      }
+      if (old != null) {
+        matched.add(old);
+      }
+      if (old != null && old.config().equals(c)) {
+        next.put(c.name(), old);
+        kept.add(c.name());
+      } else if (old != null) {
+        VrrpInstance successor = new VrrpInstance(c, this, old.counters());
+        next.put(c.name(), successor);
+        toResume.put(successor, old);
+        changed.add(c.name());
+      } else {
+        VrrpInstance fresh = new VrrpInstance(c, this);
+        next.put(c.name(), fresh);
+        toStart.add(fresh);
+        added.add(c.name());
+      }
+    }
+    List<VrrpInstance> gone = instances.values().stream().filter(i -> !matched.contains(i)).toList();
+    List<String> removed = gone.stream().map(VrrpInstance::name).toList();
+    if (started) {
+      for (VrrpInstance i : gone) {
+        i.shutdown(now, "removed by a reload");
+      }
+      for (Map.Entry<VrrpInstance, VrrpInstance> e : toResume.entrySet()) {
+        VrrpConfig c = e.getKey().config();
+        VrrpInstance old = e.getValue();
+        old.detach();
+        e.getKey().resume(old, transport.primaryAddress(c.interfaceName(), c.family()), now);
+      }
+    }
+    instances.clear();
+    instances.putAll(next);
+    syncGroups.clear();
+    for (List<String> group : syncGroupNames) {
+      syncGroups.add(group.stream().map(instances::get).toList());
+    }
+    if (started) {
+      for (VrrpInstance i : toStart) {
+        VrrpConfig c = i.config();
+        open(c);
+        i.start(transport.primaryAddress(c.interfaceName(), c.family()), now);
+      }
+      applyTracking(now);
+    }
+    Reload result = new Reload(kept, changed, added, removed);
+    log.info("VRRP reload: {}", result);
+    return result;
+  }
+
+  /** keepalived's {@code vrrp_exist}: the same virtual router on the wire. */
+  private static boolean sameRouter(VrrpConfig a, VrrpConfig b) {
+    return a.vrid() == b.vrid() && a.family() == b.family() && a.interfaceName().equals(b.interfaceName())
+        && a.unicastPeers().isEmpty() == b.unicastPeers().isEmpty();
+  }
+
+  /**
+   * What {@link #reload} did, by instance name (a changed instance under its new name, a removed one under its old).
+   *
+   * @param kept unchanged and left running
+   * @param changed replaced, continuing the old state
+   * @param added started
+   * @param removed stopped
+   */
+  public record Reload(List<String> kept, List<String> changed, List<String> added, List<String> removed) {
+    public Reload {
+      kept = List.copyOf(kept);
+      changed = List.copyOf(changed);
+      added = List.copyOf(added);
+      removed = List.copyOf(removed);
+    }
   }
 
   /** Handles one received datagram: decode, check, dispatch to the instance of its VRID. Never throws for bad input. */
@@ -483,6 +605,35 @@ public final class VrrpRouter implements AutoCloseable {
     }
   }
 
+  private static void validate(List<VrrpConfig> configs, List<List<String>> syncGroups, boolean haveFilter) {
+    Set<String> names = new java.util.HashSet<>();
+    Set<String> keys = new java.util.HashSet<>();
+    for (VrrpConfig c : configs) {
+      if (!names.add(c.name())) {
+        throw new IllegalArgumentException("duplicate instance name '" + c.name() + "'");
+      }
+      if (c.filtersTraffic() && !haveFilter) {
+        throw new IllegalArgumentException("instance '" + c.name() + "' has accept mode off, which needs a traffic "
+            + "filter to drop packets to its virtual addresses; set Builder.trafficFilter (LinuxVrrp.routerBuilder() "
+            + "has the nftables one) or turn accept mode on");
+      }
+      if (!keys.add(c.interfaceName() + "/" + c.family() + "/" + c.vrid())) {
+        throw new IllegalArgumentException("instance '" + c.name() + "': vrid " + c.vrid() + " is already used for "
+            + c.family() + " on " + c.interfaceName());
+      }
+    }
+    if (configs.isEmpty()) {
+      throw new IllegalArgumentException("a router needs at least one instance");
+    }
+    for (List<String> g : syncGroups) {
+      for (String n : g) {
+        if (!names.contains(n)) {
+          throw new IllegalArgumentException("sync group " + g + " names unknown instance '" + n + "'");
+        }
+      }
+    }
+  }
+
   private static final class PolledCheck {
     final String name;
     final BooleanSupplier check;
@@ -585,32 +736,7 @@ public final class VrrpRouter implements AutoCloseable {
      *     instance with accept mode off and no {@link #trafficFilter}
      */
     public VrrpRouter build() {
-      Set<String> names = new java.util.HashSet<>();
-      Set<String> keys = new java.util.HashSet<>();
-      for (VrrpConfig c : configs) {
-        if (!names.add(c.name())) {
-          throw new IllegalArgumentException("duplicate instance name '" + c.name() + "'");
-        }
-        if (c.filtersTraffic() && trafficFilter == null) {
-          throw new IllegalArgumentException("instance '" + c.name() + "' has accept mode off, which needs a traffic "
-              + "filter to drop packets to its virtual addresses; set Builder.trafficFilter (LinuxVrrp.routerBuilder() "
-              + "has the nftables one) or turn accept mode on");
-        }
-        if (!keys.add(c.interfaceName() + "/" + c.family() + "/" + c.vrid())) {
-          throw new IllegalArgumentException("instance '" + c.name() + "': vrid " + c.vrid() + " is already used for "
-              + c.family() + " on " + c.interfaceName());
-        }
-      }
-      if (configs.isEmpty()) {
-        throw new IllegalArgumentException("a router needs at least one instance");
-      }
-      for (List<String> g : syncGroups) {
-        for (String n : g) {
-          if (!names.contains(n)) {
-            throw new IllegalArgumentException("sync group " + g + " names unknown instance '" + n + "'");
-          }
-        }
-      }
+      validate(configs, syncGroups, trafficFilter != null);
       return new VrrpRouter(this);
     }
   }

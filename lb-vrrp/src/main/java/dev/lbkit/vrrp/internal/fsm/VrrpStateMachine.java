@@ -109,6 +109,31 @@ public final class VrrpStateMachine {
     }
   }
 
+  /**
+   * Takes over from a machine of the previous configuration after a reload, keeping its Master or Backup state
+   * without a transition, as keepalived does on a reload: a Master advertises at once (its virtual addresses are the
+   * owner's business), a Backup arms a fresh master-down timer. Any other state starts as {@link #start} does.
+   */
+  public void resume(VrrpState previous, long now, String reason) {
+    if (state != VrrpState.INITIALIZE) {
+      return;
+    }
+    preemptAllowedAt = now + config.preemptDelayNanos();
+    if (previous == VrrpState.MASTER) {
+      state = VrrpState.MASTER;
+      masterAddress = config.primaryAddress();
+      masterAdverIntervalNanos = config.advertIntervalNanos();
+      out.sendAdvertisement(priority);
+      adverDeadline = now + config.advertIntervalNanos();
+    } else if (previous == VrrpState.BACKUP) {
+      state = VrrpState.BACKUP;
+      masterAdverIntervalNanos = config.advertIntervalNanos();
+      masterDownDeadline = now + masterDownIntervalNanos();
+    } else {
+      enterFromInitialize(now, reason);
+    }
+  }
+
   /** RFC 5798 6.4.2 / 6.4.3: the Shutdown event; a Master resigns with priority 0. */
   public void shutdown(long now, String reason) {
     if (state == VrrpState.MASTER) {

@@ -92,6 +92,19 @@ final class VrrpRouterReloadTest {
   }
 
   @Test
+  void changedMaster_turningAcceptModeOff_blocksItsAddresses_andOnAgain_unblocksThem() throws Exception {
+    r1.reload(List.of(instance("A", 51, 150).acceptMode(false).virtualAddress(VIP2).build()), List.of());
+    assertEquals(Set.of(VIP.address(), VIP2.address()), net.blocked("r1"));
+    assertTrue(r1.instance("A").blocksTraffic());
+    r1.reload(List.of(instance("A", 51, 150).acceptMode(false).build()), List.of());
+    assertEquals(Set.of(VIP.address()), net.blocked("r1"), "the dropped address is unblocked with its removal");
+    r1.reload(List.of(instance("A", 51, 150).build()), List.of());
+    assertEquals(Set.of(), net.blocked("r1"));
+    assertEquals(VrrpState.MASTER, r1.instance("A").state());
+    assertEquals(List.of(), r1Events);
+  }
+
+  @Test
   void renamedInstance_ofTheSameVrid_continuesTheState() throws Exception {
     VrrpRouter.Reload result = r1.reload(List.of(instance("EXT", 51, 150).build()), List.of());
     assertEquals(List.of("EXT"), result.changed());

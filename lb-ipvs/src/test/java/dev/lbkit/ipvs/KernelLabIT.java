@@ -21,7 +21,8 @@ final class KernelLabIT {
   static final List<String> LAB_TESTS = List.of(
       "dev.lbkit.ipvs.NetlinkIpvsClientIT",
       "dev.lbkit.ipvs.IpvsadmInteropIT",
-      "dev.lbkit.ipvs.NetlinkIpvsScaleIT");
+      "dev.lbkit.ipvs.NetlinkIpvsScaleIT",
+      "dev.lbkit.ipvs.IpvsTrafficIT");
 
   @Test
   void kernelTestsPassInTheLab() throws Exception {

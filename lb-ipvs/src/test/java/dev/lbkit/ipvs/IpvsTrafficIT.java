@@ -1,0 +1,140 @@
+package dev.lbkit.ipvs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lbkit.api.Endpoint;
+import dev.lbkit.api.ForwardingMethod;
+import dev.lbkit.api.Protocol;
+import dev.lbkit.api.RealServer;
+import dev.lbkit.api.ServiceKey;
+import dev.lbkit.api.VirtualService;
+import dev.lbkit.ipvs.IpvsadmFormat.Columns;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real traffic through real IPVS NAT (inside the kernel lab, started by KernelLabIT): a client namespace fetches
+ * over HTTP from a virtual service whose real server runs in a second namespace, and lbkit reads the counters the
+ * kernel kept, the same numbers {@code ipvsadm -Ln --stats --exact} prints, and non-zero.
+ */
+final class IpvsTrafficIT {
+  private static final int REQUESTS = 5;
+  private static final ServiceKey WEB = ServiceKey.of(Protocol.TCP, Endpoint.parse("10.77.0.1:80"));
+  private static final Endpoint SERVER = Endpoint.parse("10.78.0.2:8080");
+
+  private IpvsClient ipvs;
+  private Process server;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    ipvs = Ipvs.open();
+    ipvs.flush();
+    sh("modprobe veth 2>/dev/null || true; sysctl -qw net.ipv4.ip_forward=1"
+        + "; ip netns add lbkit-rs && ip netns add lbkit-cl"
+        + " && ip link add v-rs type veth peer name eth0 netns lbkit-rs"
+        + " && ip link add v-cl type veth peer name eth0 netns lbkit-cl"
+        + " && ip addr add 10.78.0.1/24 dev v-rs && ip link set v-rs up"
+        + " && ip addr add 10.79.0.1/24 dev v-cl && ip link set v-cl up"
+        + " && ip addr add 10.77.0.1/32 dev lo"
+        + " && ip -n lbkit-rs addr add 10.78.0.2/24 dev eth0 && ip -n lbkit-rs link set eth0 up"
+        + " && ip -n lbkit-rs route add default via 10.78.0.1"
+        + " && ip -n lbkit-cl addr add 10.79.0.2/24 dev eth0 && ip -n lbkit-cl link set eth0 up"
+        + " && ip -n lbkit-cl route add default via 10.79.0.1");
+    server = new ProcessBuilder("ip", "netns", "exec", "lbkit-rs", "python3", "-u", "-m", "http.server", "8080",
+        "--bind", "10.78.0.2").redirectErrorStream(true).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine();
+    assertTrue(line != null && line.startsWith("Serving HTTP"), "the real server did not start: " + line);
+    // keep draining its request log so that it never blocks on a full pipe
+    Thread drain = new Thread(() -> {
+      try {
+        while (out.readLine() != null) {
+          // discard
+        }
+      } catch (IOException e) {
+        // the server is gone
+      }
+    }, "real-server-log");
+    drain.setDaemon(true);
+    drain.start();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (server != null) {
+      server.destroy();
+      server.waitFor(30, TimeUnit.SECONDS);
+    }
+    ipvs.flush();
+    ipvs.close();
+    sh("ip netns del lbkit-rs; ip netns del lbkit-cl; ip addr del 10.77.0.1/32 dev lo; true");
+  }
+
+  @Test
+  void countersOfRealTrafficAreNonZeroAndMatchIpvsadm() throws Exception {
+    ipvs.addService(VirtualService.builder(WEB).scheduler("rr").build());
+    ipvs.addDestination(WEB, RealServer.builder(SERVER).forwarding(ForwardingMethod.MASQUERADE).build());
+
+    String statuses = sh("ip netns exec lbkit-cl python3 -c 'import urllib.request\n"
+        + "for i in range(" + REQUESTS + "):\n"
+        + "  print(urllib.request.urlopen(\"http://10.77.0.1/\", timeout=20).status)'");
+    assertEquals("200\n".repeat(REQUESTS), statuses);
+
+    // the kernel folds its per-CPU counters into what it reports every 2 s (the rate estimator's tick)
+    IpvsService service = awaitConnections(REQUESTS);
+    IpvsStats s = service.stats();
+    assertTrue(s.packetsIn() >= 3L * REQUESTS && s.packetsOut() >= 2L * REQUESTS, s.toString());
+    assertTrue(s.bytesIn() > 0 && s.bytesOut() > s.bytesIn(), "a GET is smaller than its reply: " + s);
+    assertTrue(s.wide(), "6.1 sends 64-bit counters");
+
+    List<IpvsDestination> dests = ipvs.listDestinations(WEB);
+    assertEquals(1, dests.size());
+    IpvsDestination d = dests.get(0);
+    assertEquals(REQUESTS, d.stats().connections());
+    assertEquals(s.packetsIn(), d.stats().packetsIn());
+    assertEquals(s.bytesOut(), d.stats().bytesOut());
+    // every connection has been closed by the client; NAT keeps each in TIME_WAIT, counted as inactive
+    assertEquals(0, d.activeConnections());
+    assertEquals(REQUESTS, d.inactiveConnections());
+
+    String version = IpvsadmFormat.versionLine(ipvs.info()) + "\n";
+    List<IpvsadmFormat.Entry> snapshot = IpvsadmFormat.snapshot(ipvs);
+    assertEquals(IpvsadmInteropIT.run(null, "ipvsadm", "-Ln", "--stats", "--exact"),
+        version + IpvsadmFormat.list(snapshot, Columns.STATS, true));
+    assertEquals(IpvsadmInteropIT.run(null, "ipvsadm", "-Ln"), version + IpvsadmFormat.list(snapshot,
+        Columns.DEFAULT, false));
+
+    ipvs.zero(WEB);
+    assertEquals(0, awaitConnections(0).stats().bytesIn());
+  }
+
+  /** Reads the service until its connection count is {@code expected} and two reads 2.2 s apart agree. */
+  private IpvsService awaitConnections(long expected) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    IpvsService previous = null;
+    while (true) {
+      IpvsService now = ipvs.getService(WEB).orElseThrow();
+      if (previous != null && now.stats().connections() == expected
+          && now.stats().bytesIn() == previous.stats().bytesIn()
+          && now.stats().connections() == previous.stats().connections()) {
+        return now;
+      }
+      assertTrue(System.nanoTime() < deadline, "counters did not settle at " + expected + " connections: "
+          + now.stats());
+      previous = now;
+      Thread.sleep(2200);
+    }
+  }
+
+  private static String sh(String script) throws IOException, InterruptedException {
+    return IpvsadmInteropIT.run(null, "sh", "-c", script);
+  }
+}

@@ -21,10 +21,8 @@ import dev.lbkit.ipvs.IpvsService;
 import dev.lbkit.ipvs.IpvsTimeouts;
 import dev.lbkit.ipvs.IpvsadmFormat;
 import dev.lbkit.ipvs.SyncDaemon;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -198,9 +196,10 @@ final class IpvsadmCommand implements Command {
    */
   private int restore(IpvsClient ipvs, boolean inMemory, PrintStream out, PrintStream err)
       throws IOException, IpvsException, UsageException {
-    BufferedReader r = new BufferedReader(new InputStreamReader(stdin.get(), StandardCharsets.UTF_8));
+    LineReader r = new LineReader(stdin.get());
     List<IpvsChange> changes = new ArrayList<>();
     List<Integer> lineOf = new ArrayList<>();
+    ServiceKeyCache keys = new ServiceKeyCache();
     int failures = 0;
     int n = 0;
     for (String line; (line = r.readLine()) != null; ) {
@@ -211,7 +210,7 @@ final class IpvsadmCommand implements Command {
       }
       Args a;
       try {
-        a = parse(tokens(text));
+        a = parse(tokens(text), keys);
       } catch (UsageException | IllegalArgumentException e) {
         err.println("lbkit ipvsadm -R: line " + n + ": " + e.getMessage());
         failures++;
@@ -244,6 +243,131 @@ final class IpvsadmCommand implements Command {
     return failures == 0 ? 0 : 1;
   }
 
+  /**
+   * Lines of UTF-8 text, split at {@code \n} (a {@code \r} before it is dropped, as {@code BufferedReader} does for
+   * {@code \r\n}). Reads bytes and makes ASCII lines without a detour through a char buffer: a restore file has a
+   * hundred thousand lines, and the JVM in the kernel lab is slow.
+   */
+  static final class LineReader {
+    private final InputStream in;
+    private byte[] buf = new byte[64 << 10];
+    private int start;
+    private int end;
+    private boolean eof;
+
+    LineReader(InputStream in) {
+      this.in = in;
+    }
+
+    String readLine() throws IOException {
+      int scanned = start;
+      while (true) {
+        for (int i = scanned; i < end; i++) {
+          if (buf[i] == '\n') {
+            String line = text(start, i > start && buf[i - 1] == '\r' ? i - 1 : i);
+            start = i + 1;
+            return line;
+          }
+        }
+        scanned = end;
+        if (eof) {
+          if (start == end) {
+            return null;
+          }
+          String line = text(start, buf[end - 1] == '\r' ? end - 1 : end);
+          start = end;
+          return line;
+        }
+        if (start > 0) {
+          System.arraycopy(buf, start, buf, 0, end - start);
+          scanned -= start;
+          end -= start;
+          start = 0;
+        }
+        if (end == buf.length) {
+          buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+        }
+        int got = in.read(buf, end, buf.length - end);
+        if (got < 0) {
+          eof = true;
+        } else {
+          end += got;
+        }
+      }
+    }
+
+    private String text(int from, int to) {
+      for (int i = from; i < to; i++) {
+        if (buf[i] < 0) {
+          return new String(buf, from, to - from, StandardCharsets.UTF_8);
+        }
+      }
+      return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /** The last service parsed, so the destination lines that follow their service do not parse it again. */
+  static final class ServiceKeyCache {
+    private Protocol protocol;
+    private String text;
+    private ServiceKey key;
+
+    ServiceKey get(Protocol p, String t) {
+      if (p != protocol || !t.equals(text)) {
+        ServiceKey k = ServiceKey.of(p, endpoint(t));
+        protocol = p;
+        text = t;
+        key = k;
+      }
+      return key;
+    }
+  }
+
+  /**
+   * {@link Endpoint#parse}, with a quick path for the common {@code a.b.c.d:port} (decimal octets without leading
+   * zeros, as Endpoint.parse accepts them); anything else goes to Endpoint.parse, which also words the errors.
+   */
+  static Endpoint endpoint(String text) {
+    int n = text.length();
+    byte[] addr = new byte[4];
+    int i = 0;
+    for (int octet = 0; octet < 4; octet++) {
+      int value = 0;
+      int digits = 0;
+      while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9' && digits < 4) {
+        value = value * 10 + (text.charAt(i++) - '0');
+        digits++;
+      }
+      boolean leadingZero = digits > 1 && text.charAt(i - digits) == '0';
+      if (digits == 0 || digits > 3 || value > 255 || leadingZero) {
+        return Endpoint.parse(text);
+      }
+      addr[octet] = (byte) value;
+      char sep = octet < 3 ? '.' : ':';
+      if (i >= n || text.charAt(i) != sep) {
+        return Endpoint.parse(text);
+      }
+      i++;
+    }
+    int port = 0;
+    int digits = 0;
+    for (; i < n; i++, digits++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9' || digits >= 5) {
+        return Endpoint.parse(text);
+      }
+      port = port * 10 + (c - '0');
+    }
+    if (digits == 0 || port > Endpoint.MAX_PORT) {
+      return Endpoint.parse(text);
+    }
+    try {
+      return new Endpoint(InetAddress.getByAddress(addr), port);
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError("four bytes are always an IPv4 address", e);
+    }
+  }
+
   private IpvsChange change(Args a) throws UsageException {
     switch (a.command) {
       case "-A":
@@ -265,17 +389,36 @@ final class IpvsadmCommand implements Command {
 
   // ---- parsing
 
+  /** The words of a line, split at white space as {@code split("\\s+")} would, without empty words. */
   static List<String> tokens(String line) {
-    List<String> out = new ArrayList<>();
-    for (String t : line.split("\\s+")) {
-      if (!t.isEmpty()) {
-        out.add(t);
+    List<String> out = new ArrayList<>(12);
+    int n = line.length();
+    int i = 0;
+    while (i < n) {
+      while (i < n && isSpace(line.charAt(i))) {
+        i++;
+      }
+      int from = i;
+      while (i < n && !isSpace(line.charAt(i))) {
+        i++;
+      }
+      if (i > from) {
+        out.add(line.substring(from, i));
       }
     }
     return out;
   }
 
+  /** What the regex {@code \\s} matches: space, tab, newline, vertical tab, form feed, carriage return. */
+  private static boolean isSpace(char c) {
+    return c == ' ' || (c >= '\t' && c <= '\r');
+  }
+
   static Args parse(List<String> args) throws UsageException {
+    return parse(args, new ServiceKeyCache());
+  }
+
+  private static Args parse(List<String> args, ServiceKeyCache keys) throws UsageException {
     Args a = new Args();
     List<String> expanded = new ArrayList<>();
     for (String s : args) {
@@ -310,9 +453,9 @@ final class IpvsadmCommand implements Command {
           break;
         case "--start-daemon": command(a, "--start-daemon"); a.commandArgs.add(value(expanded, ++i, o)); break;
         case "--stop-daemon": command(a, "--stop-daemon"); a.commandArgs.add(value(expanded, ++i, o)); break;
-        case "-t": case "--tcp-service": serviceOption(a, Protocol.TCP, value(expanded, ++i, o)); break;
-        case "-u": case "--udp-service": serviceOption(a, Protocol.UDP, value(expanded, ++i, o)); break;
-        case "--sctp-service": serviceOption(a, Protocol.SCTP, value(expanded, ++i, o)); break;
+        case "-t": case "--tcp-service": serviceOption(a, Protocol.TCP, value(expanded, ++i, o), keys); break;
+        case "-u": case "--udp-service": serviceOption(a, Protocol.UDP, value(expanded, ++i, o), keys); break;
+        case "--sctp-service": serviceOption(a, Protocol.SCTP, value(expanded, ++i, o), keys); break;
         case "-f": case "--fwmark-service":
           a.fwmark = number(value(expanded, ++i, o), "firewall mark");
           a.serviceText = "fwmark";
@@ -384,10 +527,10 @@ final class IpvsadmCommand implements Command {
     a.command = c;
   }
 
-  private static void serviceOption(Args a, Protocol p, String text) {
+  private static void serviceOption(Args a, Protocol p, String text, ServiceKeyCache keys) {
     a.protocol = p;
     a.serviceText = text;
-    a.service = ServiceKey.of(p, Endpoint.parse(text));
+    a.service = keys.get(p, text);
   }
 
   private static String value(List<String> args, int i, String option) throws UsageException {
@@ -440,7 +583,7 @@ final class IpvsadmCommand implements Command {
     if (a.realServer == null) {
       throw new UsageException(a.command + " needs a real server: -r ADDRESS[:PORT]");
     }
-    Endpoint e = Endpoint.parse(a.realServer);
+    Endpoint e = endpoint(a.realServer);
     // as in ipvsadm, a real server without a port takes the service's
     if (e.port() == 0 && a.service instanceof ServiceKey.Address addr && !a.realServer.matches(".*:\\d+$")) {
       e = e.withPort(addr.endpoint().port());

@@ -99,4 +99,53 @@ final class IpvsadmCommandTest {
         () -> run("", "--in-memory", "-A", "-t"));
     assertEquals("option -t needs a value", e.getMessage());
   }
+
+  @Test
+  void lineReader_splitsAtNewlinesDropsCarriageReturnsAndDecodesUtf8() throws Exception {
+    StringBuilder big = new StringBuilder();
+    for (int i = 0; i < 20_000; i++) {
+      big.append("-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m\n");
+    }
+    String text = "one\r\ntwo\n\nfünf\r\n" + big + "last without newline";
+    IpvsadmCommand.LineReader r = new IpvsadmCommand.LineReader(
+        new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+    assertEquals("one", r.readLine());
+    assertEquals("two", r.readLine());
+    assertEquals("", r.readLine());
+    assertEquals("fünf", r.readLine());
+    for (int i = 0; i < 20_000; i++) {
+      assertEquals("-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m", r.readLine());
+    }
+    assertEquals("last without newline", r.readLine());
+    assertEquals(null, r.readLine());
+  }
+
+  @Test
+  void tokens_splitAtAnyWhiteSpaceLikeTheRegex() {
+    for (String line : List.of("-A -t 1.2.3.4:80", "  -a\t-t  1.2.3.4:80 \u000b-r x\f ", "", "   ", "x")) {
+      List<String> expected = new java.util.ArrayList<>();
+      for (String t : line.split("\\s+")) {
+        if (!t.isEmpty()) {
+          expected.add(t);
+        }
+      }
+      assertEquals(expected, IpvsadmCommand.tokens(line), line);
+    }
+  }
+
+  @Test
+  void endpoint_quickPathAgreesWithEndpointParse() {
+    for (String text : List.of("10.0.0.1:80", "0.0.0.0:0", "255.255.255.255:65535", "1.2.3.4:080", "1.2.3.4:00080",
+        "1.2.3.4", "[2001:db8::1]:53", "2001:db8::1", "::ffff:10.0.0.1")) {
+      assertEquals(dev.lbkit.api.Endpoint.parse(text), IpvsadmCommand.endpoint(text), text);
+    }
+    for (String text : List.of("256.0.0.1:80", "01.2.3.4:80", "1.2.3:80", "1.2.3.4:", "1.2.3.4:65536",
+        "1.2.3.4:123456", "1.2.3.4:-1", "1.2.3.4.5:80", "1.2.3.4:8x", "a.b.c.d:80", "1..3.4:80", "1234.2.3.4:80")) {
+      IllegalArgumentException quick = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> IpvsadmCommand.endpoint(text), text);
+      IllegalArgumentException parse = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> dev.lbkit.api.Endpoint.parse(text), text);
+      assertEquals(parse.getMessage(), quick.getMessage(), text);
+    }
+  }
 }

@@ -14,7 +14,7 @@ import dev.lbkit.api.ServiceKey;
 import dev.lbkit.api.Tunnel;
 import dev.lbkit.api.VirtualService;
 import dev.lbkit.api.sched.DestinationCounters;
-import java.nio.ByteBuffer;
+import java.net.Inet4Address;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -114,39 +114,39 @@ public final class IpvsadmFormat {
    * listing the whole table; prepend {@link #versionLine(IpvsInfo)} and a newline for that).
    */
   public static String list(List<Entry> table, Columns columns, boolean exact) {
-    StringBuilder out = new StringBuilder();
+    StringBuilder out = new StringBuilder(64 + 80 * size(table));
     switch (columns) {
       case STATS:
-        out.append(String.format(Locale.ROOT, "%-33s %8s %8s %8s %8s %8s%n  -> RemoteAddress:Port%n",
+        out.append(String.format(Locale.ROOT, "%-33s %8s %8s %8s %8s %8s\n  -> RemoteAddress:Port\n",
             "Prot LocalAddress:Port", "Conns", "InPkts", "OutPkts", "InBytes", "OutBytes"));
         break;
       case RATE:
-        out.append(String.format(Locale.ROOT, "%-33s %8s %8s %8s %8s %8s%n  -> RemoteAddress:Port%n",
+        out.append(String.format(Locale.ROOT, "%-33s %8s %8s %8s %8s %8s\n  -> RemoteAddress:Port\n",
             "Prot LocalAddress:Port", "CPS", "InPPS", "OutPPS", "InBPS", "OutBPS"));
         break;
       case THRESHOLDS:
-        out.append(String.format(Locale.ROOT, "%-33s %-10s %-10s %-10s %-10s%n  -> RemoteAddress:Port%n",
+        out.append(String.format(Locale.ROOT, "%-33s %-10s %-10s %-10s %-10s\n  -> RemoteAddress:Port\n",
             "Prot LocalAddress:Port", "Uthreshold", "Lthreshold", "ActiveConn", "InActConn"));
         break;
       case PERSISTENT_CONN:
-        out.append(String.format(Locale.ROOT, "%-33s %-9s %-11s %-10s %-10s%n  -> RemoteAddress:Port%n",
+        out.append(String.format(Locale.ROOT, "%-33s %-9s %-11s %-10s %-10s\n  -> RemoteAddress:Port\n",
             "Prot LocalAddress:Port", "Weight", "PersistConn", "ActiveConn", "InActConn"));
         break;
       default:
         out.append("Prot LocalAddress:Port Scheduler Flags\n"
             + "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
     }
+    StringBuilder dn = new StringBuilder(48);
     for (Entry e : sortServices(table)) {
       VirtualService svc = e.service().service();
       IpvsStats st = e.service().stats();
-      String name = serviceName(svc.key());
       switch (columns) {
         case STATS:
-          out.append(String.format(Locale.ROOT, "%-33s", name));
+          padRight(out, serviceName(svc.key()), 33);
           numbers(out, exact, st.connections(), st.packetsIn(), st.packetsOut(), st.bytesIn(), st.bytesOut());
           break;
         case RATE:
-          out.append(String.format(Locale.ROOT, "%-33s", name));
+          padRight(out, serviceName(svc.key()), 33);
           numbers(out, exact, st.connectionsPerSecond(), st.packetsInPerSecond(), st.packetsOutPerSecond(),
               st.bytesInPerSecond(), st.bytesOutPerSecond());
           break;
@@ -156,43 +156,47 @@ public final class IpvsadmFormat {
       out.append('\n');
       for (IpvsDestination d : sortDestinations(e.destinations())) {
         RealServer rs = d.server();
-        String dn = rs.endpoint().toString();
+        dn.setLength(0);
+        appendEndpoint(dn, rs.endpoint());
         IpvsStats ds = d.stats();
+        out.append("  -> ");
+        padRight(out, dn, 28);
         switch (columns) {
           case STATS:
-            out.append(String.format(Locale.ROOT, "  -> %-28s", dn));
             numbers(out, exact, ds.connections(), ds.packetsIn(), ds.packetsOut(), ds.bytesIn(), ds.bytesOut());
-            out.append('\n');
             break;
           case RATE:
-            out.append(String.format(Locale.ROOT, "  -> %-28s", dn));
             numbers(out, exact, ds.connectionsPerSecond(), ds.packetsInPerSecond(), ds.packetsOutPerSecond(),
                 ds.bytesInPerSecond(), ds.bytesOutPerSecond());
-            out.append('\n');
             break;
           case THRESHOLDS:
-            out.append(String.format(Locale.ROOT, "  -> %-28s %-10d %-10d %-10d %-10d%n", dn,
-                Integer.toUnsignedLong(rs.upperThreshold()), Integer.toUnsignedLong(rs.lowerThreshold()),
-                Integer.toUnsignedLong(d.activeConnections()), Integer.toUnsignedLong(d.inactiveConnections())));
+            column(out, Integer.toUnsignedLong(rs.upperThreshold()), 10);
+            column(out, Integer.toUnsignedLong(rs.lowerThreshold()), 10);
+            column(out, Integer.toUnsignedLong(d.activeConnections()), 10);
+            column(out, Integer.toUnsignedLong(d.inactiveConnections()), 10);
             break;
           case PERSISTENT_CONN:
-            out.append(String.format(Locale.ROOT, "  -> %-28s %-9d %-11d %-10d %-10d%n", dn, rs.weight(),
-                Integer.toUnsignedLong(d.persistentConnections()), Integer.toUnsignedLong(d.activeConnections()),
-                Integer.toUnsignedLong(d.inactiveConnections())));
+            column(out, rs.weight(), 9);
+            column(out, Integer.toUnsignedLong(d.persistentConnections()), 11);
+            column(out, Integer.toUnsignedLong(d.activeConnections()), 10);
+            column(out, Integer.toUnsignedLong(d.inactiveConnections()), 10);
             break;
           default:
-            out.append(String.format(Locale.ROOT, "  -> %-28s %-7s %-6d %-10d %-10d%n", dn,
-                forwardName(rs.forwarding()), rs.weight(), Integer.toUnsignedLong(d.activeConnections()),
-                Integer.toUnsignedLong(d.inactiveConnections())));
+            out.append(' ');
+            padRight(out, forwardName(rs.forwarding()), 7);
+            column(out, rs.weight(), 6);
+            column(out, Integer.toUnsignedLong(d.activeConnections()), 10);
+            column(out, Integer.toUnsignedLong(d.inactiveConnections()), 10);
         }
+        out.append('\n');
       }
     }
-    return out.toString().replace(System.lineSeparator(), "\n");
+    return out.toString();
   }
 
   /** {@code ipvsadm -S -n}: the rules that rebuild the table, one per line. */
   public static String save(List<Entry> table) {
-    StringBuilder out = new StringBuilder();
+    StringBuilder out = new StringBuilder(64 * size(table));
     for (Entry e : sortServices(table)) {
       VirtualService svc = e.service().service();
       String spec = serviceSpec(svc.key());
@@ -215,8 +219,9 @@ public final class IpvsadmFormat {
       out.append('\n');
       for (IpvsDestination d : sortDestinations(e.destinations())) {
         RealServer rs = d.server();
-        out.append("-a ").append(spec).append(" -r ").append(rs.endpoint()).append(' ')
-            .append(forwardOption(rs.forwarding())).append(" -w ").append(rs.weight());
+        out.append("-a ").append(spec).append(" -r ");
+        appendEndpoint(out, rs.endpoint());
+        out.append(' ').append(forwardOption(rs.forwarding())).append(" -w ").append(rs.weight());
         if (rs.tunnel().isPresent()) {
           Tunnel t = rs.tunnel().get();
           out.append(" --tun-type ").append(t.type().ipvsadmName());
@@ -287,7 +292,9 @@ public final class IpvsadmFormat {
   /** {@code TCP  192.0.2.1:80}, {@code SCTP 192.0.2.1:80}, {@code FWM  7 IPv6}: the protocol padded to 4. */
   static String serviceName(ServiceKey key) {
     if (key instanceof ServiceKey.Address a) {
-      return String.format(Locale.ROOT, "%-4s %s", a.protocol().name(), a.endpoint());
+      StringBuilder b = new StringBuilder(40);
+      padRight(b, a.protocol().name(), 4).append(' ');
+      return appendEndpoint(b, a.endpoint()).toString();
     }
     ServiceKey.FirewallMark f = (ServiceKey.FirewallMark) key;
     return "FWM  " + (int) f.mark() + (f.family() == AddressFamily.IPV6 ? " IPv6" : ""); // signed, as ipvsadm prints it
@@ -295,8 +302,8 @@ public final class IpvsadmFormat {
 
   private static String serviceSpec(ServiceKey key) {
     if (key instanceof ServiceKey.Address a) {
-      String opt = a.protocol() == Protocol.TCP ? "-t" : a.protocol() == Protocol.UDP ? "-u" : "--sctp-service";
-      return opt + " " + a.endpoint();
+      String opt = a.protocol() == Protocol.TCP ? "-t " : a.protocol() == Protocol.UDP ? "-u " : "--sctp-service ";
+      return appendEndpoint(new StringBuilder(40).append(opt), a.endpoint()).toString();
     }
     ServiceKey.FirewallMark f = (ServiceKey.FirewallMark) key;
     // ipvsadm -S prints the mark as a signed int (so marks above 2^31 come out negative, and -R refuses them)
@@ -335,82 +342,162 @@ public final class IpvsadmFormat {
   // ipvsadm's print_largenum: 8 digits and a unit above 100 million, or all digits with --exact
   private static void numbers(StringBuilder out, boolean exact, long... values) {
     for (long v : values) {
-      String digits = Long.toUnsignedString(v);
       if (exact) {
-        out.append(String.format(Locale.ROOT, "%" + (digits.length() <= 8 ? 9 : digits.length() + 1) + "s", digits));
+        String digits = Long.toUnsignedString(v);
+        padLeft(out, digits, digits.length() <= 8 ? 9 : digits.length() + 1);
       } else if (Long.compareUnsigned(v, 100_000_000L) < 0) {
-        out.append(String.format(Locale.ROOT, "%9s", digits));
+        padLeft(out, Long.toString(v), 9);
       } else if (Long.compareUnsigned(v, 1_000_000_000L) < 0) {
-        out.append(String.format(Locale.ROOT, "%8dK", v / 1000));
+        padLeft(out, Long.toString(v / 1000), 8).append('K');
       } else if (Long.compareUnsigned(v, 100_000_000_000L) < 0) {
-        out.append(String.format(Locale.ROOT, "%8dM", v / 1_000_000));
+        padLeft(out, Long.toString(v / 1_000_000), 8).append('M');
       } else if (Long.compareUnsigned(v, 100_000_000_000_000L) < 0) {
-        out.append(String.format(Locale.ROOT, "%8dG", v / 1_000_000_000L));
+        padLeft(out, Long.toString(v / 1_000_000_000L), 8).append('G');
       } else {
-        out.append(String.format(Locale.ROOT, "%8sT", Long.toUnsignedString(Long.divideUnsigned(v,
-            1_000_000_000_000L))));
+        padLeft(out, Long.toUnsignedString(Long.divideUnsigned(v, 1_000_000_000_000L)), 8).append('T');
       }
     }
+  }
+
+  /** A space, then {@code value} left-justified in {@code width} columns ({@code " %-Nd"}). */
+  private static void column(StringBuilder out, long value, int width) {
+    out.append(' ');
+    int start = out.length();
+    out.append(value);
+    for (int n = out.length() - start; n < width; n++) {
+      out.append(' ');
+    }
+  }
+
+  /** {@code %-Ns}: the text, then spaces up to {@code width}. */
+  private static StringBuilder padRight(StringBuilder out, CharSequence text, int width) {
+    out.append(text);
+    for (int n = text.length(); n < width; n++) {
+      out.append(' ');
+    }
+    return out;
+  }
+
+  /** {@code %Ns}: spaces up to {@code width}, then the text. */
+  private static StringBuilder padLeft(StringBuilder out, String text, int width) {
+    for (int n = text.length(); n < width; n++) {
+      out.append(' ');
+    }
+    return out.append(text);
+  }
+
+  /** {@link Endpoint#toString()}, with IPv4 addresses printed without a detour through Guava. */
+  static StringBuilder appendEndpoint(StringBuilder out, Endpoint e) {
+    if (e.address() instanceof Inet4Address) {
+      byte[] a = e.address().getAddress();
+      return out.append(a[0] & 0xff).append('.').append(a[1] & 0xff).append('.').append(a[2] & 0xff).append('.')
+          .append(a[3] & 0xff).append(':').append(e.port());
+    }
+    return out.append(e);
+  }
+
+  private static int size(List<Entry> table) {
+    int n = table.size();
+    for (Entry e : table) {
+      n += e.destinations().size();
+    }
+    return n;
   }
 
   // ---- ipvsadm's order: libipvs comparators (signed differences of unsigned words) under glibc's merge sort
 
   static List<Entry> sortServices(List<Entry> table) {
-    return mergeSort(table, (a, b) -> compareServices(a.service().service().key(), b.service().service().key()));
+    List<SortKey<Entry>> keys = new ArrayList<>(table.size());
+    for (Entry e : table) {
+      ServiceKey k = e.service().service().key();
+      if (k instanceof ServiceKey.Address a) {
+        keys.add(new SortKey<>(e, 0, k.family().linuxValue(), a.protocol().ipProtocolNumber(), a.endpoint()));
+      } else {
+        keys.add(new SortKey<>(e, (int) ((ServiceKey.FirewallMark) k).mark(), k.family().linuxValue(), 0, null));
+      }
+    }
+    return values(mergeSort(keys, IpvsadmFormat::compareServices));
   }
 
   static List<IpvsDestination> sortDestinations(List<IpvsDestination> dests) {
-    return mergeSort(dests, (a, b) -> compareDestinations(a.server().endpoint(), b.server().endpoint()));
+    List<SortKey<IpvsDestination>> keys = new ArrayList<>(dests.size());
+    for (IpvsDestination d : dests) {
+      keys.add(new SortKey<>(d, 0, 0, 0, d.server().endpoint()));
+    }
+    return values(mergeSort(keys, IpvsadmFormat::compareDestinations));
   }
 
-  private static int compareServices(ServiceKey a, ServiceKey b) {
-    int markA = a instanceof ServiceKey.FirewallMark f ? (int) f.mark() : 0;
-    int markB = b instanceof ServiceKey.FirewallMark f ? (int) f.mark() : 0;
-    int r = markA - markB;
-    if (r != 0) {
-      return r;
+  /**
+   * What libipvs's comparators read of a service or destination, taken once before sorting: the mark and family
+   * and protocol (0 for destinations), the address as four host-order words (zero-padded), and the port.
+   */
+  private static final class SortKey<T> {
+    final T value;
+    final int mark;
+    final int family;
+    final int protocol;
+    final boolean ipv6;
+    final int[] words = new int[4];
+    final int port;
+
+    SortKey(T value, int mark, int family, int protocol, Endpoint endpoint) {
+      this.value = value;
+      this.mark = mark;
+      this.family = family;
+      this.protocol = protocol;
+      if (endpoint != null) {
+        byte[] raw = endpoint.address().getAddress();
+        for (int i = 0; i < raw.length; i++) {
+          words[i >> 2] |= (raw[i] & 0xff) << (24 - 8 * (i & 3));
+        }
+        this.ipv6 = raw.length == 16;
+        this.port = endpoint.port();
+      } else {
+        this.ipv6 = false;
+        this.port = 0;
+      }
     }
-    r = a.family().linuxValue() - b.family().linuxValue();
-    if (r != 0) {
-      return r;
-    }
-    ServiceKey.Address x = a instanceof ServiceKey.Address ax ? ax : null;
-    ServiceKey.Address y = b instanceof ServiceKey.Address by ? by : null;
-    r = (x == null ? 0 : x.protocol().ipProtocolNumber()) - (y == null ? 0 : y.protocol().ipProtocolNumber());
-    if (r != 0) {
-      return r;
-    }
-    r = compareWords(a.family(), x == null ? null : x.endpoint(), y == null ? null : y.endpoint());
-    if (r != 0) {
-      return r;
-    }
-    return (x == null ? 0 : x.endpoint().port()) - (y == null ? 0 : y.endpoint().port());
   }
 
-  private static int compareDestinations(Endpoint a, Endpoint b) {
-    int r = compareWords(a.family(), a, b);
-    return r != 0 ? r : a.port() - b.port();
+  private static <T> List<T> values(List<SortKey<T>> keys) {
+    List<T> out = new ArrayList<>(keys.size());
+    for (SortKey<T> k : keys) {
+      out.add(k.value);
+    }
+    return out;
+  }
+
+  private static int compareServices(SortKey<?> a, SortKey<?> b) {
+    int r = a.mark - b.mark;
+    if (r != 0) {
+      return r;
+    }
+    r = a.family - b.family;
+    if (r != 0) {
+      return r;
+    }
+    r = a.protocol - b.protocol;
+    if (r != 0) {
+      return r;
+    }
+    // the service's family says how many words: ipv6 of an fwmark key is false, but its words are all 0 anyway
+    r = compareWords(a.family == AddressFamily.IPV6.linuxValue(), a, b);
+    return r != 0 ? r : a.port - b.port;
+  }
+
+  private static int compareDestinations(SortKey<?> a, SortKey<?> b) {
+    int r = compareWords(a.ipv6, a, b);
+    return r != 0 ? r : a.port - b.port;
   }
 
   /** Address words as {@code ntohl(w1) - ntohl(w2)} into an int: IPv6 word by word, IPv4 the first word. */
-  private static int compareWords(AddressFamily family, Endpoint a, Endpoint b) {
-    ByteBuffer wa = ByteBuffer.wrap(words(a));
-    ByteBuffer wb = ByteBuffer.wrap(words(b));
+  private static int compareWords(boolean ipv6, SortKey<?> a, SortKey<?> b) {
     int r = 0;
-    int n = family == AddressFamily.IPV6 ? 4 : 1;
+    int n = ipv6 ? 4 : 1;
     for (int i = 0; r == 0 && i < n; i++) {
-      r = wa.getInt(i * 4) - wb.getInt(i * 4);
+      r = a.words[i] - b.words[i];
     }
     return r;
-  }
-
-  private static byte[] words(Endpoint e) {
-    byte[] out = new byte[16];
-    if (e != null) {
-      byte[] raw = e.address().getAddress();
-      System.arraycopy(raw, 0, out, 0, raw.length);
-    }
-    return out;
   }
 
   /** glibc's msort: top-down merge sort, left half n/2, ties and "<= 0" take the left element. */

@@ -209,15 +209,13 @@ public final class NetlinkIpvsClient implements IpvsClient {
    */
   @Override
   public List<Optional<IpvsException>> execute(List<IpvsChange> changes) throws IpvsException {
-    List<String> ops = new ArrayList<>(changes.size());
     List<byte[]> messages = new ArrayList<>(changes.size());
     for (IpvsChange c : changes) {
-      ops.add(c.describe());
       messages.add(encode(c).toByteArray());
     }
     List<Optional<NetlinkException>> results;
     try {
-      results = connection.executeBatch(ops, messages);
+      results = connection.executeBatch(i -> changes.get(i).describe(), messages);
     } catch (NetlinkException e) {
       throw new IpvsException("apply " + changes.size() + " changes", e.errno(), e.getMessage(), e);
     }

@@ -11,17 +11,29 @@ import java.util.List;
  * The attributes of one level of a netlink message, by type. Types are read with the nested and byte-order flags
  * masked off. When a type repeats, {@link #get(int)} returns the last (as the kernel's {@code nla_parse} does) and
  * {@link #all()} keeps every one in order. Getters check the value length and name the attribute when it is wrong.
+ *
+ * <p>Parsing only records where each value starts and how long it is; the getters read the message's buffer in
+ * place, so decoding a large dump makes no buffer objects per attribute.
  */
 public final class NetlinkAttributes {
   /** One attribute: its type (flags masked off) and value. */
   public record Attribute(int type, ByteBuffer value) {}
 
-  private final List<Attribute> all;
-  private final ByteBuffer[] byType;
+  /** The region the attributes fill, in host order; read with absolute indexes only. */
+  private final ByteBuffer buf;
+  private final int from;
+  private final int to;
+  /** By type: the value's absolute offset in {@link #buf}, or -1 when absent. */
+  private final int[] offset;
+  /** By type: the value's length. */
+  private final int[] length;
 
-  private NetlinkAttributes(List<Attribute> all, ByteBuffer[] byType) {
-    this.all = all;
-    this.byType = byType;
+  private NetlinkAttributes(ByteBuffer buf, int from, int to, int[] offset, int[] length) {
+    this.buf = buf;
+    this.from = from;
+    this.to = to;
+    this.offset = offset;
+    this.length = length;
   }
 
   /**
@@ -30,99 +42,129 @@ public final class NetlinkAttributes {
    * @throws MalformedMessageException if an attribute length is below 4 or runs past the end
    */
   public static NetlinkAttributes parse(ByteBuffer region) throws MalformedMessageException {
-    ByteBuffer b = region.duplicate().order(ByteOrder.nativeOrder());
-    List<Attribute> all = new ArrayList<>();
+    ByteBuffer b = region.order() == ByteOrder.nativeOrder() ? region : region.duplicate().order(ByteOrder.nativeOrder());
+    return parse(b, region.position(), region.limit());
+  }
+
+  /** Parses the attributes in {@code [from, to)} of a host-order buffer, by absolute index. */
+  static NetlinkAttributes parse(ByteBuffer b, int from, int to) throws MalformedMessageException {
+    // first pass: validate the lengths and find the largest type
     int max = -1;
-    while (b.remaining() >= Netlink.ATTR_HEADER_LENGTH) {
-      int start = b.position();
-      int len = b.getShort(start) & 0xffff;
-      int type = b.getShort(start + 2) & Netlink.NLA_TYPE_MASK;
-      if (len < Netlink.ATTR_HEADER_LENGTH || len > b.remaining()) {
+    for (int p = from; to - p >= Netlink.ATTR_HEADER_LENGTH; ) {
+      int len = b.getShort(p) & 0xffff;
+      int type = b.getShort(p + 2) & Netlink.NLA_TYPE_MASK;
+      if (len < Netlink.ATTR_HEADER_LENGTH || len > to - p) {
         throw new MalformedMessageException("attribute of type " + type + " has length " + len + " but "
-            + b.remaining() + " bytes remain");
+            + (to - p) + " bytes remain");
       }
-      ByteBuffer value = b.duplicate().position(start + Netlink.ATTR_HEADER_LENGTH).limit(start + len).slice()
-          .order(ByteOrder.nativeOrder());
-      all.add(new Attribute(type, value));
       max = Math.max(max, type);
-      b.position(Math.min(b.limit(), start + Netlink.align(len)));
+      p = Math.min(to, p + Netlink.align(len));
     }
-    ByteBuffer[] byType = new ByteBuffer[max + 1];
-    for (Attribute a : all) {
-      byType[a.type()] = a.value();
+    int[] offset = new int[max + 1];
+    int[] length = new int[max + 1];
+    java.util.Arrays.fill(offset, -1);
+    for (int p = from; to - p >= Netlink.ATTR_HEADER_LENGTH; ) {
+      int len = b.getShort(p) & 0xffff;
+      int type = b.getShort(p + 2) & Netlink.NLA_TYPE_MASK;
+      offset[type] = p + Netlink.ATTR_HEADER_LENGTH;
+      length[type] = len - Netlink.ATTR_HEADER_LENGTH;
+      p = Math.min(to, p + Netlink.align(len));
     }
-    return new NetlinkAttributes(Collections.unmodifiableList(all), byType);
+    return new NetlinkAttributes(b, from, to, offset, length);
   }
 
   /** Every attribute in order. */
   public List<Attribute> all() {
-    return all;
+    List<Attribute> out = new ArrayList<>();
+    for (int p = from; to - p >= Netlink.ATTR_HEADER_LENGTH; ) {
+      int len = buf.getShort(p) & 0xffff;
+      int type = buf.getShort(p + 2) & Netlink.NLA_TYPE_MASK;
+      out.add(new Attribute(type, slice(p + Netlink.ATTR_HEADER_LENGTH, len - Netlink.ATTR_HEADER_LENGTH)));
+      p = Math.min(to, p + Netlink.align(len));
+    }
+    return Collections.unmodifiableList(out);
   }
 
   /** Whether an attribute of this type is present. */
   public boolean has(int type) {
-    return type >= 0 && type < byType.length && byType[type] != null;
+    return type >= 0 && type < offset.length && offset[type] >= 0;
   }
 
   /** The value of the last attribute of this type, or null. */
   public ByteBuffer get(int type) {
-    return has(type) ? byType[type].duplicate().order(ByteOrder.nativeOrder()) : null;
+    return has(type) ? slice(offset[type], length[type]) : null;
   }
 
   public int u8(int type) throws MalformedMessageException {
-    return require(type, 1).get(0) & 0xff;
+    return buf.get(require(type, 1)) & 0xff;
   }
 
   public int u16(int type) throws MalformedMessageException {
-    return require(type, 2).getShort(0) & 0xffff;
+    return buf.getShort(require(type, 2)) & 0xffff;
   }
 
   /** A network-order u16, such as a port. */
   public int be16(int type) throws MalformedMessageException {
-    ByteBuffer v = require(type, 2);
-    return ((v.get(0) & 0xff) << 8) | (v.get(1) & 0xff);
+    int at = require(type, 2);
+    return ((buf.get(at) & 0xff) << 8) | (buf.get(at + 1) & 0xff);
   }
 
   public int u32(int type) throws MalformedMessageException {
-    return require(type, 4).getInt(0);
+    return buf.getInt(require(type, 4));
   }
 
   public long u64(int type) throws MalformedMessageException {
-    return require(type, 8).getLong(0);
+    return buf.getLong(require(type, 8));
   }
 
   /** The value as bytes. */
   public byte[] bytes(int type) throws MalformedMessageException {
-    ByteBuffer v = require(type, 0);
-    byte[] out = new byte[v.remaining()];
-    v.get(out);
+    int at = require(type, 0);
+    byte[] out = new byte[length[type]];
+    buf.get(at, out);
+    return out;
+  }
+
+  /** The first {@code n} bytes of the value. */
+  public byte[] bytes(int type, int n) throws MalformedMessageException {
+    int at = require(type, n);
+    byte[] out = new byte[n];
+    buf.get(at, out);
     return out;
   }
 
   /** A string, up to its first NUL (or the whole value when it has none). */
   public String string(int type) throws MalformedMessageException {
-    byte[] b = bytes(type);
-    int n = 0;
-    while (n < b.length && b[n] != 0) {
+    int at = require(type, 0);
+    int end = at + length[type];
+    int n = at;
+    while (n < end && buf.get(n) != 0) {
       n++;
     }
-    return new String(b, 0, n, StandardCharsets.UTF_8);
+    byte[] b = new byte[n - at];
+    buf.get(at, b);
+    return new String(b, StandardCharsets.UTF_8);
   }
 
   /** The attributes nested in this one. */
   public NetlinkAttributes nested(int type) throws MalformedMessageException {
-    return parse(require(type, 0));
+    int at = require(type, 0);
+    return parse(buf, at, at + length[type]);
   }
 
-  private ByteBuffer require(int type, int minLength) throws MalformedMessageException {
-    ByteBuffer v = get(type);
-    if (v == null) {
+  private ByteBuffer slice(int at, int n) {
+    return buf.slice(at, n).order(ByteOrder.nativeOrder());
+  }
+
+  /** The absolute offset of the value, checked to be present and at least {@code minLength} long. */
+  private int require(int type, int minLength) throws MalformedMessageException {
+    if (!has(type)) {
       throw new MalformedMessageException("attribute " + type + " is missing");
     }
-    if (v.remaining() < minLength) {
-      throw new MalformedMessageException("attribute " + type + " has " + v.remaining() + " bytes, needs "
+    if (length[type] < minLength) {
+      throw new MalformedMessageException("attribute " + type + " has " + length[type] + " bytes, needs "
           + minLength);
     }
-    return v;
+    return offset[type];
   }
 }

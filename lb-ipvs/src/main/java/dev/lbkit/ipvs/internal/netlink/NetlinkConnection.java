@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -219,6 +220,17 @@ public final class NetlinkConnection implements AutoCloseable {
     if (operations.size() != messages.size()) {
       throw new IllegalArgumentException(operations.size() + " operations for " + messages.size() + " messages");
     }
+    return executeBatch(operations::get, messages);
+  }
+
+  /**
+   * {@link #executeBatch(List, List)} with the operations described on demand: only refused requests need words,
+   * and describing a hundred thousand that succeed costs more than sending them.
+   *
+   * @param operation what request {@code i} does, for error messages
+   */
+  public List<Optional<NetlinkException>> executeBatch(IntFunction<String> operation, List<byte[]> messages)
+      throws NetlinkException {
     lock.lock();
     try {
       int n = messages.size();
@@ -262,7 +274,7 @@ public final class NetlinkConnection implements AutoCloseable {
                 log.debug("dropping netlink error sequence {} outside the datagram", m.sequence());
                 continue;
               }
-              NetlinkException e = errorOf(operations.get(i), m);
+              NetlinkException e = errorOf(operation.apply(i), m);
               if (e == null) {
                 // an ACK nobody asked for: the request was applied
                 results.set(i, Optional.empty());

@@ -38,8 +38,8 @@ public record NetlinkMessage(int type, int flags, int sequence, int portId, Byte
       int flags = b.getShort(start + 6) & 0xffff;
       int seq = b.getInt(start + 8);
       int pid = b.getInt(start + 12);
-      ByteBuffer payload = b.duplicate().position(start + Netlink.HEADER_LENGTH).limit(start + len).slice()
-          .asReadOnlyBuffer().order(ByteOrder.nativeOrder());
+      ByteBuffer payload = b.slice(start + Netlink.HEADER_LENGTH, len - Netlink.HEADER_LENGTH).asReadOnlyBuffer()
+          .order(ByteOrder.nativeOrder());
       out.add(new NetlinkMessage(type, flags, seq, pid, payload));
       b.position(Math.min(b.limit(), start + Netlink.align(len)));
     }
@@ -69,7 +69,8 @@ public record NetlinkMessage(int type, int flags, int sequence, int portId, Byte
       throw new MalformedMessageException("message of type " + type + " has " + payload.remaining()
           + " payload bytes, fewer than its " + headerLength + "-byte family header");
     }
-    return NetlinkAttributes.parse(payload.duplicate().position(off).slice().order(ByteOrder.nativeOrder()));
+    return NetlinkAttributes.parse(payload.order() == ByteOrder.nativeOrder() ? payload
+        : payload.duplicate().order(ByteOrder.nativeOrder()), payload.position() + off, payload.limit());
   }
 
   /** Whether this is {@code NLMSG_ERROR}: an error or, with errno 0, an ACK. */

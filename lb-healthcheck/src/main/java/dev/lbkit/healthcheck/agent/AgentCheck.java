@@ -3,6 +3,8 @@ package dev.lbkit.healthcheck.agent;
 import static java.util.Objects.requireNonNull;
 
 import dev.lbkit.api.Endpoint;
+import dev.lbkit.healthcheck.AdminState;
+import dev.lbkit.healthcheck.AgentReply;
 import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.Conversation;
 import dev.lbkit.healthcheck.DownReason;
@@ -14,23 +16,24 @@ import dev.lbkit.healthcheck.internal.LineReader;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * HAProxy {@code agent-check}: connect, optionally send {@code agent-send}, read one line (up to LF or the end of
- * the stream) and turn it into a result.
+ * HAProxy {@code agent-check}: connect, optionally send {@code agent-send}, read one line and report what the agent
+ * said, as HAProxy 2.6 reads it (see {@link AgentReply} for the words).
  *
- * <p>The line holds words separated by spaces, tabs or commas; text after {@code #} is a comment (HAProxy
- * shows it as the reason). {@code down}, {@code fail} and {@code stopped} give {@link DownReason#AGENT_DOWN};
- * {@code maint} gives {@link DownReason#MAINTENANCE}; {@code drain} is up with weight 0%; {@code ready} and
- * {@code up} are up at full weight; {@code NN%} is up with that weight percentage (0 to 256, relative to the
- * configured weight); {@code maxconn:N} is accepted and ignored. When several words disagree, down and
- * maintenance win over drain, which wins over a percentage. A line with none of these is
- * {@link DownReason#PROTOCOL_ERROR}.
+ * <p>The result of one attempt, for {@link dev.lbkit.healthcheck.HealthChecker#checkOnce} and the CLI: an
+ * operational {@code down}/{@code stopped}/{@code fail} is {@link DownReason#AGENT_DOWN}; otherwise an admin
+ * {@code maint} is {@link DownReason#MAINTENANCE}; a line HAProxy acts on in no way is
+ * {@link DownReason#PROTOCOL_ERROR}; anything else is up, with the weight percentage the line gave ({@code drain}:
+ * 0%). Every such result carries the parsed {@link CheckResult#agent() reply}.
+ *
+ * <p>A checked target follows HAProxy's model instead, in which the agent's words are changes to persistent state:
+ * the administrative state ({@link AdminState}: ready, drain, maint) is kept apart from the operational one (up,
+ * down); a word changes only its own category, {@code up}/{@code down} act at once (no rise or fall), and an agent
+ * that cannot be reached, times out or sends an incomplete line (no CR or LF before the end) changes nothing, as in
+ * HAProxy, where the regular health check judges connectivity.
  *
  * @param target the agent's address ({@code agent-addr}, {@code agent-port})
  * @param send {@code agent-send}: bytes sent on connect, may be empty
@@ -60,76 +63,32 @@ public record AgentCheck(Endpoint target, String send, Optional<InetAddress> bin
   }
 
   /**
-   * Parses one agent reply line.
+   * Parses one complete agent reply line into the result of one attempt.
    *
    * @param line without its line end
    */
   public static CheckResult parse(String line) {
-    int hash = line.indexOf('#');
-    String words = hash >= 0 ? line.substring(0, hash) : line;
-    boolean down = false;
-    boolean maint = false;
-    boolean drain = false;
-    boolean up = false;
-    OptionalInt percent = OptionalInt.empty();
-    List<String> unknown = new ArrayList<>();
-    for (String w : words.trim().split("[\\s,]+")) {
-      String word = w.toLowerCase(Locale.ROOT);
-      if (word.isEmpty()) {
-        continue;
-      }
-      switch (word) {
-        case "down":
-        case "fail":
-        case "failed":
-        case "stopped":
-          down = true;
-          break;
-        case "maint":
-          maint = true;
-          break;
-        case "drain":
-          drain = true;
-          break;
-        case "up":
-        case "ready":
-          up = true;
-          break;
-        default:
-          if (word.endsWith("%")) {
-            try {
-              int p = Integer.parseInt(word.substring(0, word.length() - 1));
-              if (p < 0 || p > 256) {
-                unknown.add(w);
-              } else {
-                percent = OptionalInt.of(p);
-              }
-            } catch (NumberFormatException e) {
-              unknown.add(w);
-            }
-          } else if (!word.startsWith("maxconn:")) {
-            unknown.add(w);
-          }
-      }
-    }
+    AgentReply r = AgentReply.parse(line);
+    Optional<AgentReply> agent = Optional.of(r);
     String detail = "agent: " + abbreviate(line.trim());
-    if (down) {
-      return new CheckResult.Down(DownReason.AGENT_DOWN, detail);
+    if (r.health().isPresent() && r.health().get().isDown()) {
+      return new CheckResult.Down(DownReason.AGENT_DOWN, detail, agent);
     }
-    if (maint) {
-      return new CheckResult.Down(DownReason.MAINTENANCE, detail);
+    if (r.admin().equals(Optional.of(AdminState.MAINT))) {
+      return new CheckResult.Down(DownReason.MAINTENANCE, detail, agent);
     }
-    if (drain) {
-      return new CheckResult.Up(detail, OptionalInt.empty(), OptionalInt.of(0));
+    if (!r.saysAnything()) {
+      return new CheckResult.Down(DownReason.PROTOCOL_ERROR, "agent reply has no state or weight: '"
+          + abbreviate(line) + "'" + r.error().map(e -> " (unknown word '" + abbreviate(e) + "')").orElse(""),
+          agent);
     }
-    if (percent.isPresent()) {
-      return new CheckResult.Up(detail, OptionalInt.empty(), percent);
-    }
-    if (up) {
-      return new CheckResult.Up(detail, OptionalInt.empty(), OptionalInt.of(100));
-    }
-    return new CheckResult.Down(DownReason.PROTOCOL_ERROR, "agent reply has no state or weight: '"
-        + abbreviate(line) + "'" + (unknown.isEmpty() ? "" : " (unknown words " + unknown + ")"));
+    OptionalInt percent = r.admin().equals(Optional.of(AdminState.DRAIN)) ? OptionalInt.of(0) : r.weightPercent();
+    return new CheckResult.Up(detail, OptionalInt.empty(), percent, agent);
+  }
+
+  private static String beforeCr(String line) {
+    int cr = line.indexOf('\r');
+    return cr >= 0 ? line.substring(0, cr) : line;
   }
 
   private static String abbreviate(String s) {
@@ -166,14 +125,19 @@ public record AgentCheck(Endpoint target, String send, Optional<InetAddress> bin
       public Step onReceive(ByteBuffer data, boolean endOfStream) {
         Optional<String> line = reader.next(data);
         if (line.isPresent()) {
-          return Step.finish(parse(line.get()));
+          return Step.finish(parse(beforeCr(line.get())));
+        }
+        if (reader.partial().indexOf('\r') >= 0) { // HAProxy ends the line at the first CR or LF
+          return Step.finish(parse(beforeCr(reader.partial())));
         }
         if (reader.overflowed()) {
           return Step.finish(new CheckResult.Down(DownReason.TOO_LARGE, "agent reply longer than " + MAX_LINE
               + " bytes without a line end"));
         }
-        if (endOfStream && !reader.partial().isEmpty()) {
-          return Step.finish(parse(reader.partial()));
+        if (endOfStream && !reader.partial().isEmpty()) { // HAProxy: "Ignoring incomplete line from agent"
+          return Step.finish(new CheckResult.Down(DownReason.PROTOCOL_ERROR,
+              "incomplete line from the agent (no line end before the close), ignored: '"
+                  + abbreviate(reader.partial()) + "'"));
         }
         return Step.await();
       }

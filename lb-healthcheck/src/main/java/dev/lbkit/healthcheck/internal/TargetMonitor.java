@@ -4,10 +4,13 @@ import dev.lbkit.api.event.DestinationDown;
 import dev.lbkit.api.event.DestinationEvent;
 import dev.lbkit.api.event.DestinationUp;
 import dev.lbkit.api.event.WeightChanged;
+import dev.lbkit.healthcheck.AdminState;
+import dev.lbkit.healthcheck.AgentReply;
 import dev.lbkit.healthcheck.CheckPolicy;
 import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.Target;
 import dev.lbkit.healthcheck.TargetStatus;
+import dev.lbkit.healthcheck.agent.AgentCheck;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -30,6 +33,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Membership: without {@code inhibit_on_failure} a target is a member while up (DestinationUp / DestinationDown);
  * with it the target stays a member and its weight drops to 0 while down (WeightChanged only).
+ *
+ * <p>A target checked by an HAProxy agent alone follows HAProxy's agent model: each reply changes only what it
+ * names. The administrative state is kept apart from the operational one: {@code maint} takes the target out
+ * (DestinationDown) while its health stays as it is, {@code ready} or {@code drain} bring it back if it is up;
+ * {@code drain} makes its effective weight 0 while it stays a member; {@code NN%} sets the weight to that share of
+ * the configured one until the agent says otherwise; {@code up} and {@code down}/{@code stopped}/{@code fail} act at
+ * once, without rise or fall. An attempt that brings no reply (agent unreachable, timeout, incomplete line)
+ * changes nothing, as HAProxy treats agent failures.
  */
 public final class TargetMonitor {
   private static final Logger log = LoggerFactory.getLogger(TargetMonitor.class);
@@ -41,7 +52,9 @@ public final class TargetMonitor {
   private final RandomGenerator random;
   private final Consumer<DestinationEvent> publisher;
   private final LatenessHistogram lateness;
+  private final boolean agentTarget;
   private long nextCheckAt;
+  private AdminState admin = AdminState.READY;
 
   private boolean up;
   private int health;
@@ -75,6 +88,7 @@ public final class TargetMonitor {
     this.prober = prober;
     this.random = random;
     this.publisher = publisher;
+    this.agentTarget = target.check() instanceof AgentCheck;
     this.baseWeight = target.weight();
     this.publishedWeight = target.weight();
     this.lastChange = scheduler.now();
@@ -166,6 +180,14 @@ public final class TargetMonitor {
     if (log.isDebugEnabled()) {
       log.debug("{}: {} -> {}", target.key(), target.check().describe(), r);
     }
+    if (agentTarget) {
+      if (r.agent().isPresent()) {
+        applyAgent(r.agent().get(), r.detail());
+      }
+      snapshot();
+      schedule(policy.interval());
+      return;
+    }
     if (!r.isUp()) {
       if (up && retriesLeft > 0) {
         retriesLeft--;
@@ -199,6 +221,54 @@ public final class TargetMonitor {
     schedule(nextInterval());
   }
 
+  /** HAProxy's order: the admin state first, then the weight, then the operational state. */
+  private void applyAgent(AgentReply a, String said) {
+    if (a.admin().isPresent() && a.admin().get() != admin) {
+      setAdmin(a.admin().get(), said);
+    }
+    if (a.weightPercent().isPresent()) {
+      baseWeight = AgentReply.weightOf(target.weight(), a.weightPercent().getAsInt());
+    }
+    refreshWeight(said); // once, for both: no intermediate weight between them
+    if (a.health().isPresent()) {
+      if (a.health().get() == AgentReply.Health.UP) {
+        health = policy.maxHealth();
+        if (!up) {
+          goUp(said);
+        }
+      } else {
+        health = 0;
+        if (up) {
+          goDown(said);
+        }
+      }
+    }
+  }
+
+  private void setAdmin(AdminState next, String said) {
+    AdminState old = admin;
+    admin = next;
+    log.info("{} admin state {} -> {}: {}", target.key(), old, next, said);
+    if (next == AdminState.MAINT) {
+      if (member) {
+        member = false;
+        snapshot();
+        publisher.accept(new DestinationDown(scheduler.now(), target.service(), target.destination(),
+            "maintenance (" + said + ")"));
+      }
+      return;
+    }
+    if (old == AdminState.MAINT && !member && (up || policy.inhibitOnFailure())) {
+      member = true;
+      snapshot();
+      publisher.accept(new DestinationUp(scheduler.now(), target.service(), target.destination(),
+          "out of maintenance (" + said + ")"));
+      if (!up) {
+        setWeight(0, "inhibit_on_failure: still down");
+      }
+    }
+  }
+
   private Duration nextInterval() {
     if (up) {
       return health >= policy.maxHealth() ? policy.interval() : policy.fastInterval();
@@ -215,24 +285,26 @@ public final class TargetMonitor {
       baseWeight = u.weight().getAsInt();
       why = "check set weight " + baseWeight + " (" + u.detail() + ")";
     } else if (u.weightPercent().isPresent()) {
-      long w = ((long) target.weight() * u.weightPercent().getAsInt() + 99) / 100;
-      baseWeight = (int) Math.min(Integer.MAX_VALUE, w);
+      baseWeight = AgentReply.weightOf(target.weight(), u.weightPercent().getAsInt());
       why = "agent weight " + u.weightPercent().getAsInt() + "% of " + target.weight();
     }
     return baseWeight != before ? why : null;
   }
 
   private void goUp(CheckResult r) {
+    goUp((policy.rise() > 1 ? "passed " + policy.rise() + " checks: " : "passed: ") + r.detail());
+  }
+
+  private void goUp(String reason) {
     up = true;
     lastChange = scheduler.now();
-    String reason = (policy.rise() > 1 ? "passed " + policy.rise() + " checks: " : "passed: ") + r.detail();
     log.info("{} is up: {}", target.key(), reason);
     if (!policy.slowStart().isZero()) {
       ramping = true;
       rampStartNanos = scheduler.nanoTime();
       scheduleRampTick();
     }
-    if (!member) {
+    if (!member && admin != AdminState.MAINT) {
       member = true;
       snapshot();
       publisher.accept(new DestinationUp(scheduler.now(), target.service(), target.destination(), reason));
@@ -241,13 +313,19 @@ public final class TargetMonitor {
   }
 
   private void goDown(CheckResult r) {
+    goDown(r + (policy.fall() > 1 ? " (failed " + policy.fall() + " checks)" : ""));
+  }
+
+  private void goDown(String reason) {
     up = false;
     lastChange = scheduler.now();
     ramping = false;
     cancel(rampTick);
-    String reason = r + (policy.fall() > 1 ? " (failed " + policy.fall() + " checks)" : "");
     log.info("{} is down: {}", target.key(), reason);
     if (policy.inhibitOnFailure()) {
+      if (!member) {
+        return; // in maintenance: no weight to change
+      }
       setWeight(0, "inhibit_on_failure: " + reason);
     } else if (member) {
       member = false;
@@ -257,7 +335,7 @@ public final class TargetMonitor {
   }
 
   private int effectiveWeight() {
-    if (!up) {
+    if (!up || admin == AdminState.DRAIN) {
       return 0;
     }
     if (!ramping || baseWeight == 0) {
@@ -315,6 +393,6 @@ public final class TargetMonitor {
   }
 
   private void snapshot() {
-    status = new TargetStatus(target.key(), up, health, member ? publishedWeight : 0, lastResult, lastChange);
+    status = new TargetStatus(target.key(), up, health, member ? publishedWeight : 0, lastResult, lastChange, admin);
   }
 }

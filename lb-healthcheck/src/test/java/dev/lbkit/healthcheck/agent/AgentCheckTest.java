@@ -4,8 +4,11 @@ import static dev.lbkit.healthcheck.Await.down;
 import static dev.lbkit.healthcheck.Await.result;
 import static dev.lbkit.healthcheck.Await.up;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lbkit.api.Endpoint;
+import dev.lbkit.healthcheck.AdminState;
+import dev.lbkit.healthcheck.AgentReply;
 import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.DownReason;
 import dev.lbkit.healthcheck.HealthChecker;
@@ -17,6 +20,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -82,7 +86,10 @@ final class AgentCheckTest {
     assertEquals(OptionalInt.of(75), up(ask("75%\n", AgentCheck.of(target()))).weightPercent());
     down(ask("down # disk full\n", AgentCheck.of(target())), DownReason.AGENT_DOWN);
     down(ask("maint\r\n", AgentCheck.of(target())), DownReason.MAINTENANCE);
-    assertEquals(OptionalInt.of(0), up(ask("drain", AgentCheck.of(target()))).weightPercent()); // no LF, then EOF
+    assertEquals(OptionalInt.of(0), up(ask("drain\rignored after CR", AgentCheck.of(target()))).weightPercent());
+    // HAProxy ignores a line that the agent ends by closing instead of CR or LF
+    CheckResult.Down d = down(ask("drain", AgentCheck.of(target())), DownReason.PROTOCOL_ERROR);
+    assertTrue(d.agent().isEmpty());
     up(ask("ready,up\n", AgentCheck.of(target()).withSend("hello\n")));
     assertEquals("hello", received.stream().filter(s -> !s.isEmpty()).findFirst().orElse(""));
     down(ask("x".repeat(5000), AgentCheck.of(target())), DownReason.TOO_LARGE);
@@ -90,15 +97,35 @@ final class AgentCheckTest {
   }
 
   @Test
-  void parse_wordsAndPrecedence() {
+  void parse_lastWordOfEachCategoryWins_andCategoriesAreIndependent() {
+    AgentReply r = AgentReply.parse("up 50% drain, stopped 20% MAINT maxconn:30 banana # going away  ");
+    assertEquals(Optional.of(AgentReply.Health.STOPPED), r.health());
+    assertEquals(Optional.of(AdminState.MAINT), r.admin());
+    assertEquals(OptionalInt.of(20), r.weightPercent());
+    assertEquals(OptionalInt.of(30), r.maxconn());
+    assertEquals("going away", r.description());
+    assertEquals(Optional.of("banana"), r.error());
+    AgentReply ready = AgentReply.parse("ready");
+    assertEquals(Optional.empty(), ready.health()); // ready is administrative only
+    assertEquals(OptionalInt.empty(), ready.weightPercent()); // and leaves the weight alone
+    assertEquals(OptionalInt.empty(), AgentReply.parse("75").weightPercent()); // a weight needs its %
+    assertEquals(OptionalInt.empty(), AgentReply.parse("75%x").weightPercent());
+    assertEquals(OptionalInt.of(AgentReply.MAX_PERCENT), AgentReply.parse("99999%").weightPercent());
+    assertEquals(Optional.of("failed"), AgentReply.parse("failed").error()); // HAProxy knows fail, not failed
+    assertEquals(37, AgentReply.weightOf(50, 75)); // truncated, as HAProxy computes it
+  }
+
+  @Test
+  void parse_resultOfOneAttempt() {
     assertEquals(OptionalInt.of(50), ((CheckResult.Up) AgentCheck.parse("up 50%")).weightPercent());
     assertEquals(OptionalInt.of(0), ((CheckResult.Up) AgentCheck.parse("50% drain")).weightPercent());
     assertEquals(DownReason.AGENT_DOWN, ((CheckResult.Down) AgentCheck.parse("drain, stopped")).reason());
     assertEquals(DownReason.AGENT_DOWN, ((CheckResult.Down) AgentCheck.parse("FAIL")).reason());
     assertEquals(DownReason.MAINTENANCE, ((CheckResult.Down) AgentCheck.parse("maint 20%")).reason());
-    assertEquals(OptionalInt.of(100), ((CheckResult.Up) AgentCheck.parse("ready maxconn:30")).weightPercent());
+    assertEquals(OptionalInt.empty(), ((CheckResult.Up) AgentCheck.parse("ready maxconn:30")).weightPercent());
+    assertEquals(OptionalInt.of(300), ((CheckResult.Up) AgentCheck.parse("300%")).weightPercent());
     assertEquals(DownReason.PROTOCOL_ERROR, ((CheckResult.Down) AgentCheck.parse("banana")).reason());
-    assertEquals(DownReason.PROTOCOL_ERROR, ((CheckResult.Down) AgentCheck.parse("300%")).reason());
     assertEquals(DownReason.PROTOCOL_ERROR, ((CheckResult.Down) AgentCheck.parse("# only a comment")).reason());
+    assertTrue(AgentCheck.parse("banana").agent().isPresent());
   }
 }

@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.lbkit.api.Endpoint;
+import dev.lbkit.healthcheck.AdminState;
 import dev.lbkit.healthcheck.Await;
 import dev.lbkit.healthcheck.Check;
+import dev.lbkit.healthcheck.CheckPolicy;
 import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.HealthChecker;
+import dev.lbkit.healthcheck.Target;
+import dev.lbkit.healthcheck.TargetStatus;
 import dev.lbkit.healthcheck.agent.AgentCheck;
 import dev.lbkit.healthcheck.http.BodyExpect;
 import dev.lbkit.healthcheck.http.HttpCheck;
@@ -32,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -200,6 +205,86 @@ final class HaproxyChecksDifferentialIT {
         s.close();
       }
     }
+  }
+
+  /**
+   * One agent whose reply changes step by step, read by HAProxy ({@code agent-check} only, weight 40) and by an
+   * lbkit target: after each step the administrative state (MAINT, DRAIN, READY), the operational state and the
+   * weight must be the same on both sides. HAProxy's words are persistent changes, so order matters.
+   */
+  @Test
+  void agentAdminAndOperationalState_followTheSameSequence() throws Exception {
+    AtomicReference<String> say = new AtomicReference<>("up");
+    ServerSocket agent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread t = new Thread(() -> {
+      while (!agent.isClosed()) {
+        try (Socket c = agent.accept()) {
+          c.getOutputStream().write((say.get() + "\n").getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+          return;
+        }
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    Endpoint ae = new Endpoint(InetAddress.getLoopbackAddress(), agent.getLocalPort());
+    Path dir = Files.createTempDirectory("lbkit-hc-agent");
+    Path sock = dir.resolve("admin.sock");
+    Files.writeString(dir.resolve("haproxy.cfg"), "global\n  stats socket " + sock + " mode 600 level admin\n\n"
+        + "defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n  timeout server 5s\n"
+        + "  timeout check 1s\n\nbackend agent_seq\n  balance roundrobin\n  server s 127.0.0.1:9 weight 40 agent-check agent-port " + ae.port()
+        + " agent-inter 100\n");
+    Process haproxy = new ProcessBuilder("haproxy", "-db", "-f", dir.resolve("haproxy.cfg").toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+    Target target = Target.of(Endpoint.parse("127.0.0.1:9"), 40, AgentCheck.of(ae),
+        CheckPolicy.haproxy().interval(Duration.ofMillis(100)).timeout(Duration.ofSeconds(1)).build());
+    List<String> disagreements = new ArrayList<>();
+    StringBuilder trace = new StringBuilder();
+    try (HealthChecker checker = HealthChecker.builder().build()) {
+      checker.add(target);
+      for (String step : List.of("up", "maint", "75%", "ready", "drain", "down # disk full", "up", "ready 50%",
+          "stopped maint", "ready", "up", "drain 0%", "ready 100%")) {
+        say.set(step);
+        String[] row = null;
+        TargetStatus ours = null;
+        String last = "";
+        int same = 0;
+        for (int i = 0; i < 60 && same < 4; i++) { // settle: four equal readings 100 ms apart
+          Thread.sleep(100);
+          if (!haproxy.isAlive()) {
+            throw new IllegalStateException("haproxy exited: " + Files.readString(dir.resolve("haproxy.log")));
+          }
+          if (!Files.exists(sock)) {
+            continue;
+          }
+          row = showStat(sock).get("agent_seq");
+          ours = checker.status(target.key()).orElseThrow();
+          String now = row == null ? "" : row[17] + "/" + row[18] + "|" + ours.admin() + "/" + ours.up() + "/"
+              + ours.weight();
+          same = now.equals(last) ? same + 1 : 0;
+          last = now;
+        }
+        trace.append(step).append(" -> haproxy ").append(row == null ? "?" : row[17] + " w=" + row[18])
+            .append(", lbkit ").append(ours).append('\n');
+        String theirs = row == null ? "?" : row[17];
+        String expected = ours.admin() == AdminState.MAINT ? "MAINT" : !ours.up() ? "DOWN"
+            : ours.admin() == AdminState.DRAIN ? "DRAIN" : "UP";
+        boolean stateAgrees = theirs.startsWith(expected) || (expected.equals("UP") && theirs.equals("no check"));
+        if (!stateAgrees) {
+          disagreements.add(step + ": haproxy " + theirs + ", lbkit " + expected);
+        }
+        if (stateAgrees && expected.equals("UP") && Integer.parseInt(row[18]) != ours.weight()) {
+          disagreements.add(step + ": haproxy weight " + row[18] + ", lbkit " + ours.weight());
+        }
+      }
+    } finally {
+      haproxy.destroy();
+      if (!haproxy.waitFor(10, TimeUnit.SECONDS)) {
+        haproxy.destroyForcibly();
+      }
+      agent.close();
+    }
+    assertTrue(disagreements.isEmpty(), String.join("\n", disagreements) + "\n" + trace);
   }
 
   private static void reply(com.sun.net.httpserver.HttpExchange ex, int status, String body) throws IOException {

@@ -25,13 +25,18 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 
 /**
  * {@code lbkit run}: runs the director from a keepalived.conf, printing VRRP state, real server health and the
- * table whenever it changes; {@code --config-test} only checks the file, as {@code keepalived -t} does.
+ * table whenever it changes; {@code --config-test} only checks the file, as {@code keepalived -t} does. SIGHUP
+ * reloads the file as keepalived does: virtual servers, checkers, VRRP instances and sync groups change only where
+ * they differ; a file with errors is refused and the running configuration stays.
  */
 final class RunCommand implements Command {
   @Override
@@ -56,6 +61,9 @@ final class RunCommand implements Command {
     out.println("  --config-test FILE  check FILE as keepalived -t does: print its virtual servers as ipvsadm -Ln");
     out.println("                      would show them once installed and exit 0, or print every error as");
     out.println("                      FILE:LINE:COLUMN: message and exit 1; warnings do not fail the check");
+    out.println();
+    out.println("  SIGHUP (kill -HUP PID) reloads FILE as keepalived does: only what changed changes; unchanged VRRP");
+    out.println("  instances keep running, changed ones keep their state, removed ones resign, new ones start.");
   }
 
   @Override
@@ -103,7 +111,8 @@ final class RunCommand implements Command {
       result.errors().forEach(err::println);
       return 1;
     }
-    return inMemory ? runInMemory(result.config(), duration, out) : runForReal(result.config(), duration, out, err);
+    return inMemory ? runInMemory(file, result.config(), duration, out, err)
+        : runForReal(file, result.config(), duration, out, err);
   }
 
   static int configTest(Path file, PrintStream out, PrintStream err) {
@@ -122,7 +131,8 @@ final class RunCommand implements Command {
     return 0;
   }
 
-  private static int runInMemory(KeepalivedConfig config, Duration duration, PrintStream out) throws Exception {
+  private static int runInMemory(Path file, KeepalivedConfig config, Duration duration, PrintStream out,
+      PrintStream err) throws Exception {
     InMemoryIpvs ipvs = new InMemoryIpvs();
     Printer printer = new Printer(out, ipvs);
     out.println("lbkit run: in memory (IPVS and VRRP simulated, health checks real)");
@@ -130,22 +140,22 @@ final class RunCommand implements Command {
         KeepalivedDirector node = KeepalivedDirector.builder(config, new IpvsTableWriter(ipvs))
             .listener(printer::onEvent).build()) {
       if (!config.vrrpInstances().isEmpty()) {
-        vrrp.call(net -> {
+        node.attach(vrrp.call(net -> {
           net.addHost("lbkit", "10.255.255.1", "fe80::1");
-          net.start("lbkit", b -> node.vrrp(ifname -> InMemoryVrrpNetwork.INTERFACE).apply(b)
+          return net.start("lbkit", b -> node.vrrp(ifname -> InMemoryVrrpNetwork.INTERFACE).apply(b)
               .listener(printer::onVrrp));
-          return null;
-        });
+        }));
       }
       node.start();
       printer.printTable();
+      reloadOnHangup(file, node, null, printer, err);
       waitFor(duration, node);
     }
     return 0;
   }
 
-  private static int runForReal(KeepalivedConfig config, Duration duration, PrintStream out, PrintStream err)
-      throws Exception {
+  private static int runForReal(Path file, KeepalivedConfig config, Duration duration, PrintStream out,
+      PrintStream err) throws Exception {
     if (!Ipvs.isAvailable()) {
       err.println("lbkit run: kernel IPVS is not usable here ("
           + Ipvs.unavailabilityCause().map(Throwable::getMessage).orElse("unknown cause")
@@ -172,10 +182,12 @@ final class RunCommand implements Command {
             }
           }
           router = b.build();
+          node.attach(router);
           scripts = new ScriptTracker(router, config.vrrpScripts());
         }
         node.start();
         printer.printTable();
+        reloadOnHangup(file, node, scripts, printer, err);
         if (router != null) {
           router.startInBackground();
         }
@@ -192,6 +204,47 @@ final class RunCommand implements Command {
       }
     }
     return 0;
+  }
+
+  /** Installs the SIGHUP handler, or says why there is none (the process then runs without reloads). */
+  private static void reloadOnHangup(Path file, KeepalivedDirector node, ScriptTracker scripts, Printer printer,
+      PrintStream err) {
+    Hangup.onHangup(() -> reload(file, node, scripts, printer, err)).ifPresentOrElse(
+        why -> err.println("lbkit run: cannot reload on SIGHUP here (" + why + ")"),
+        () -> printer.line("reload: kill -HUP " + ProcessHandle.current().pid() + " reloads " + file));
+  }
+
+  /**
+   * Reads the file again and applies it; a file with errors, or one lbkit refuses, leaves the running configuration
+   * as it is.
+   */
+  static void reload(Path file, KeepalivedDirector node, ScriptTracker scripts, Printer printer, PrintStream err) {
+    ParseResult result = KeepalivedConfigParser.parse(file);
+    result.warnings().forEach(err::println);
+    if (!result.ok()) {
+      result.errors().forEach(err::println);
+      err.println("lbkit run: reload refused (" + result.errors().size() + " errors); the running configuration "
+          + "stays");
+      return;
+    }
+    try {
+      Optional<VrrpRouter.Reload> vrrp = node.reload(result.config()).get(30, TimeUnit.SECONDS);
+      if (scripts != null) {
+        scripts.update(result.config().vrrpScripts());
+      }
+      printer.line("reload: " + file + " applied" + vrrp.map(r -> "; VRRP kept " + r.kept() + ", changed "
+          + r.changed() + ", added " + r.added() + ", removed " + r.removed()).orElse(""));
+      printer.printTable();
+    } catch (IllegalArgumentException e) {
+      err.println("lbkit run: reload refused: " + e.getMessage() + "; the running configuration stays");
+    } catch (ExecutionException e) {
+      err.println("lbkit run: VRRP reload failed: " + e.getCause().getMessage()
+          + "; the virtual servers are reloaded, VRRP keeps its previous configuration");
+    } catch (TimeoutException e) {
+      err.println("lbkit run: the VRRP engine did not run the reload within 30 s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Closes VRRP first (the VIPs go, with a priority-0 advertisement), then the director. */
@@ -269,6 +322,13 @@ final class RunCommand implements Command {
         } else if (e instanceof DirectorEvent.ApplyFailed f) {
           out.println(at + " FAILED " + IpvsadmCommands.of(f.change()) + ": " + f.error());
         }
+      }
+    }
+
+    void line(String text) {
+      synchronized (out) {
+        out.println(LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " " + text);
+        out.flush();
       }
     }
 

@@ -132,4 +132,59 @@ final class RunCommandTest {
     assertEquals(2, run("run", "x.conf", "--bogus"));
     assertTrue(err().contains("unknown option --bogus"), err());
   }
+
+  private void awaitOutput(String text) throws InterruptedException {
+    for (int i = 0; i < 200 && !out().contains(text); i++) {
+      Thread.sleep(50);
+    }
+    assertTrue(out().contains(text), "waited 10 s for '" + text + "' in:\n" + out() + err());
+  }
+
+  /** A real SIGHUP to this JVM, once the run has installed its handler (else the signal would end the JVM). */
+  private static void hangup() throws Exception {
+    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(ProcessHandle.current().pid())).start();
+    assertEquals(0, kill.waitFor());
+  }
+
+  @Test
+  void run_inMemory_reloadsOnSighup_changingOnlyWhatChanged_andRefusesABadFile() throws Exception {
+    String conf = """
+        vrrp_instance VI_1 {
+          interface eth0
+          virtual_router_id 51
+          priority %d
+          advert_int 1
+          virtual_ipaddress {
+            192.0.2.1
+          }
+        }
+        virtual_server 192.0.2.1 80 {
+          real_server 127.0.0.1 8080 {
+          }
+        %s}
+        """;
+    Path file = Files.writeString(dir.resolve("reload.conf"), conf.formatted(255, ""));
+    Thread run = new Thread(() -> run("run", file.toString(), "--in-memory", "--for", "6"));
+    run.start();
+    try {
+      awaitOutput("reload: kill -HUP " + ProcessHandle.current().pid());
+      awaitOutput("VRRP: director active");
+      Files.writeString(file, conf.formatted(254, "  real_server 127.0.0.2 8080 {\n  }\n"));
+      hangup();
+      awaitOutput("applied; VRRP kept [], changed [VI_1], added [], removed []");
+      Files.writeString(file, "virtual_server 192.0.2.1 80 {\n  lb_algo nope\n}\n");
+      hangup();
+      for (int i = 0; i < 200 && !err().contains("reload refused"); i++) {
+        Thread.sleep(50);
+      }
+    } finally {
+      run.join();
+    }
+    String text = out();
+    assertTrue(text.contains("ipvsadm -a -t 192.0.2.1:80 -r 127.0.0.2:8080 -m -w 1"), text);
+    assertEquals(1, text.lines().filter(l -> l.contains(" VRRP VI_1 ")).count(), "no VRRP state change on reload:\n" + text);
+    assertTrue(err().contains("lb_algo must be one of"), err());
+    assertTrue(err().contains("reload refused (1 errors); the running configuration stays"), err());
+    assertTrue(text.lines().anyMatch(l -> l.startsWith("  -> 127.0.0.2:8080")), text);
+  }
 }

@@ -5,10 +5,12 @@ import static java.util.Objects.requireNonNull;
 import dev.lbkit.config.VrrpScriptConfig;
 import dev.lbkit.vrrp.VrrpRouter;
 import java.io.IOException;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,26 +25,47 @@ public final class ScriptTracker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ScriptTracker.class);
 
   private final ScheduledExecutorService executor;
-  private final List<Runner> runners = new ArrayList<>();
+  private final VrrpRouter router;
+  private final Map<String, Runner> runners = new LinkedHashMap<>();
 
   /** Starts running the scripts for this router. */
   public ScriptTracker(VrrpRouter router, List<VrrpScriptConfig> scripts) {
-    requireNonNull(router, "router");
+    this.router = requireNonNull(router, "router");
     executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "lbkit-vrrp-script");
       t.setDaemon(true);
       return t;
     });
-    for (VrrpScriptConfig s : scripts) {
-      Runner runner = new Runner(router, s);
-      runners.add(runner);
-      executor.scheduleWithFixedDelay(runner::runOnce, 0, s.interval().toNanos(), TimeUnit.NANOSECONDS);
+    update(scripts);
+  }
+
+  /**
+   * Runs these scripts from now on (after a reload): an unchanged script runs on with its rise/fall count, a changed
+   * or new one starts afresh, a removed one stops.
+   */
+  public synchronized void update(List<VrrpScriptConfig> scripts) {
+    Map<String, VrrpScriptConfig> next = new LinkedHashMap<>();
+    scripts.forEach(s -> next.put(s.name(), s));
+    for (Map.Entry<String, Runner> e : Map.copyOf(runners).entrySet()) {
+      if (!e.getValue().script.equals(next.get(e.getKey()))) {
+        e.getValue().schedule.cancel(false);
+        runners.remove(e.getKey());
+      }
+    }
+    for (VrrpScriptConfig s : next.values()) {
+      if (!runners.containsKey(s.name())) {
+        Runner runner = new Runner(router, s);
+        runner.schedule = executor.scheduleWithFixedDelay(runner::runOnce, 0, s.interval().toNanos(),
+            TimeUnit.NANOSECONDS);
+        runners.put(s.name(), runner);
+      }
     }
   }
 
   private static final class Runner {
     final VrrpRouter router;
     final VrrpScriptConfig script;
+    ScheduledFuture<?> schedule;
     int passes;
     int failures;
     Boolean up;

@@ -8,6 +8,7 @@
 module dev.lbkit.healthcheck {
   requires transitive dev.lbkit.api;
   requires com.google.common;
+  requires com.sun.jna; // MISC_CHECK programs: process groups and raw wait statuses (internal.jna)
   requires org.slf4j;
 
   exports dev.lbkit.healthcheck;
@@ -18,4 +19,5 @@ module dev.lbkit.healthcheck {
   exports dev.lbkit.healthcheck.dns;
   exports dev.lbkit.healthcheck.udp;
   exports dev.lbkit.healthcheck.agent;
+  opens dev.lbkit.healthcheck.internal.jna to com.sun.jna; // JNA binds the native methods reflectively
 }

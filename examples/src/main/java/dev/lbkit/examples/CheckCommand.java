@@ -17,6 +17,7 @@ import dev.lbkit.healthcheck.http.BodyExpect;
 import dev.lbkit.healthcheck.http.HttpCheck;
 import dev.lbkit.healthcheck.http.StatusCodes;
 import dev.lbkit.healthcheck.misc.MiscCheck;
+import dev.lbkit.healthcheck.misc.ScriptUser;
 import dev.lbkit.healthcheck.smtp.SmtpCheck;
 import dev.lbkit.healthcheck.tcp.TcpCheck;
 import dev.lbkit.healthcheck.udp.ReplyPattern;
@@ -59,7 +60,7 @@ final class CheckCommand implements Command {
       "delay-before-retry", "fastinter", "downinter", "warmup", "slowstart", "weight", "duration", "status",
       "digest", "virtualhost", "expect", "expect-string", "expect-regex", "expect-status-regex", "method", "http-version",
       "sni", "cacert", "client-cert", "client-password", "bind", "max-bytes", "send", "helo", "name", "type",
-      "expect-address", "payload-hex", "require-reply-hex", "min-reply-length", "max-reply-length", "destination");
+      "expect-address", "payload-hex", "require-reply-hex", "min-reply-length", "max-reply-length", "destination", "user");
 
   @Override
   public String name() {
@@ -89,7 +90,8 @@ final class CheckCommand implements Command {
     out.println("           --expect 'RULE' (repeatable) in HAProxy words: '[!] status|rstatus|string|rstring PATTERN',");
     out.println("           e.g. --expect '! status 500-599' --expect 'rstring ^ready'");
     out.println("           --max-bytes N --no-verify --sni NAME --cacert PEM --client-cert P12 --client-password P");
-    out.println("  misc: --dynamic (exit 2-255 sets weight code-2)   agent: --send TEXT   smtp: --helo NAME");
+    out.println("  misc: --dynamic (exit 2-255 sets weight code-2) --user 'USER [GROUP]' (as root)");
+    out.println("  agent: --send TEXT   smtp: --helo NAME");
     out.println("  dns: --name NAME --type A --expect-address IP");
     out.println("  udp: --payload-hex HEX --require-reply --require-reply-hex 'HEX with x wildcards'");
     out.println("       --min-reply-length N --max-reply-length N (default 0, 255); silence is up unless a reply");
@@ -252,7 +254,15 @@ final class CheckCommand implements Command {
       if (!positional.isEmpty()) {
         throw new UsageException("check misc takes no target; unexpected " + positional);
       }
-      return MiscCheck.of(argv.toArray(new String[0])).withDynamic(f.containsKey("dynamic"));
+      MiscCheck m = MiscCheck.of(argv.toArray(new String[0])).withDynamic(f.containsKey("dynamic"));
+      if (f.containsKey("user")) {
+        try {
+          m = m.withUser(ScriptUser.parse(f.get("user")));
+        } catch (IllegalArgumentException e) {
+          throw new UsageException("--user: " + e.getMessage(), e);
+        }
+      }
+      return m;
     }
     if (!argv.isEmpty()) {
       throw new UsageException("only check misc takes a program after --");

@@ -132,6 +132,10 @@ final class CheckCommandTest {
     assertTrue(stdout().contains("\"weight\":10"), stdout());
     out.reset();
     assertEquals(1, run("check", "misc", "--once", "--", "false"));
+    out.reset();
+    assertEquals(1, run("check", "misc", "--once", "--dynamic", "--", "sh", "-c", "kill -TERM $$"));
+    assertTrue(stdout().contains("\"reason\":\"signaled\""), stdout());
+    assertEquals(2, run("check", "misc", "--once", "--user", "a b c", "--", "true"));
   }
 
   @Test

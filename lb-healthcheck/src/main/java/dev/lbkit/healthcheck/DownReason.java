@@ -28,8 +28,10 @@ public enum DownReason {
   PROTOCOL_ERROR,
   /** The peer sent more than the check's byte cap. */
   TOO_LARGE,
-  /** A MISC_CHECK program exited with a failure status or was killed by a signal. */
+  /** A MISC_CHECK program exited with a failure status. */
   EXIT_STATUS,
+  /** A MISC_CHECK program was killed by a signal the checker did not send (a crash, an OOM kill, an operator). */
+  SIGNALED,
   /** An HAProxy agent replied {@code down}, {@code fail} or {@code stopped}. */
   AGENT_DOWN,
   /** An HAProxy agent replied {@code maint}. */

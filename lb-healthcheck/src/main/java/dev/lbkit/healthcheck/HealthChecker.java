@@ -11,6 +11,7 @@ import dev.lbkit.healthcheck.internal.LoopProber;
 import dev.lbkit.healthcheck.internal.ManualScheduler;
 import dev.lbkit.healthcheck.internal.Prober;
 import dev.lbkit.healthcheck.internal.TargetMonitor;
+import dev.lbkit.healthcheck.misc.ScriptUser;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,7 +82,7 @@ public final class HealthChecker implements AutoCloseable {
     for (int i = 0; i < b.threads; i++) {
       EventLoop loop = new EventLoop(b.threadName + "-" + i, Clock.systemUTC());
       ls.add(loop);
-      lns.add(new Lane(loop, new LoopProber(loop)));
+      lns.add(new Lane(loop, new LoopProber(loop, b.scriptUser)));
     }
     this.loops = List.copyOf(ls);
     this.lanes = List.copyOf(lns);
@@ -238,6 +239,7 @@ public final class HealthChecker implements AutoCloseable {
     private String threadName = "lbkit-healthcheck";
     private ManualClock clock;
     private CheckResponder responder;
+    private Optional<ScriptUser> scriptUser = Optional.empty();
 
     private Builder() {}
 
@@ -269,6 +271,15 @@ public final class HealthChecker implements AutoCloseable {
     /** The randomness for keepalived's {@code warmup}. */
     public Builder random(RandomGenerator random) {
       this.random = requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * keepalived's {@code script_user} in {@code global_defs}: MISC_CHECK programs that name no {@code user} of
+     * their own run as this one (the checker must run as root to switch). Without it they run as the JVM's user.
+     */
+    public Builder scriptUser(ScriptUser user) {
+      this.scriptUser = Optional.of(requireNonNull(user, "user"));
       return this;
     }
 

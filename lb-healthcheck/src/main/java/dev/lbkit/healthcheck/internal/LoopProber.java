@@ -6,18 +6,27 @@ import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.DownReason;
 import dev.lbkit.healthcheck.NetworkCheck;
 import dev.lbkit.healthcheck.misc.MiscCheck;
+import dev.lbkit.healthcheck.misc.ScriptUser;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 /** Runs attempts on one {@link EventLoop}: network checks as {@link NetProbe}s, programs as {@link ProcessProbe}s. */
 public final class LoopProber implements Prober {
   private final EventLoop loop;
+  private final Optional<ScriptUser> scriptUser;
 
   public LoopProber(EventLoop loop) {
+    this(loop, Optional.empty());
+  }
+
+  /** Runs MISC_CHECK programs as {@code scriptUser} unless a check names its own (keepalived's script_user). */
+  public LoopProber(EventLoop loop, Optional<ScriptUser> scriptUser) {
     this.loop = loop;
+    this.scriptUser = scriptUser;
   }
 
   @Override
@@ -29,7 +38,7 @@ public final class LoopProber implements Prober {
     if (check instanceof NetworkCheck) {
       new NetProbe(loop, (NetworkCheck) check, timeout, done).start();
     } else if (check instanceof MiscCheck) {
-      ProcessProbe.start(loop, (MiscCheck) check, timeout, done);
+      ProcessProbe.start(loop, (MiscCheck) check, scriptUser, timeout, done);
     } else if (check instanceof AllOf) {
       runAll(((AllOf) check).checks(), 0, loop.nanoTime() + EventLoop.saturatedNanos(timeout), new ArrayList<>(),
           done);

@@ -2,66 +2,206 @@ package dev.lbkit.healthcheck.internal;
 
 import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.DownReason;
+import dev.lbkit.healthcheck.internal.jna.Spawner;
 import dev.lbkit.healthcheck.misc.MiscCheck;
-import java.io.File;
+import dev.lbkit.healthcheck.misc.ScriptUser;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One run of a {@link MiscCheck}. The program runs as a child process; the JDK's process reaper waits for it and
- * the exit is handed back to the loop's thread. At the deadline, or when the checker closes first, the program and
- * its descendants get SIGKILL. (The JDK waits for each child on a "process reaper" thread of its own: programs,
- * unlike sockets, cost a thread while they run.)
+ * One run of a {@link MiscCheck}, as keepalived's {@code misc_check_thread}/{@code misc_check_child_thread}: the
+ * program starts in a process group of its own ({@link Spawner}), the loop collects its wait status by polling
+ * (a few milliseconds apart, backing off to 20 ms; no thread per program), and the status says which ending it
+ * was: an exit code, or a signal.
+ *
+ * <p>At the deadline the result is TIMEOUT at once, and the group gets SIGTERM, then SIGKILL two seconds later if
+ * the program is still there (keepalived's REQUESTING then FORCING termination); a program that ends from our
+ * SIGTERM has the rest of its group killed too. The loop keeps reaping until the program is gone. When the checker
+ * closes first, the group gets SIGKILL.
+ *
+ * <p>With a script user other than the JVM's own (root needed), the program is started through util-linux
+ * {@code setpriv}, which sets the group, that group alone as supplementary group, then the user, and execs the
+ * program in place: the same steps and order as keepalived's {@code set_privileges}.
  */
 final class ProcessProbe {
-  private static final File DEV_NULL = new File("/dev/null");
+  private static final Logger log = LoggerFactory.getLogger(ProcessProbe.class);
+  private static final int SIGKILL = 9;
+  private static final int SIGTERM = 15;
+  private static final Duration TERM_GRACE = Duration.ofSeconds(2); // keepalived: 2 s from SIGTERM to SIGKILL
+  private static final long MAX_POLL_MILLIS = 20;
 
-  private ProcessProbe() {}
+  private final EventLoop loop;
+  private final MiscCheck check;
+  private final Consumer<CheckResult> done;
+  private final Runnable onClose = this::onClose;
+  private int pid;
+  private boolean reported;
+  private boolean terminating;
+  private boolean reaped;
+  private long pollMillis = 1;
+  private CheckScheduler.Timer deadline;
 
-  static void start(EventLoop scheduler, MiscCheck check, Duration timeout, Consumer<CheckResult> done) {
-    ProcessBuilder pb = new ProcessBuilder(check.command())
-        .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.DISCARD);
-    check.workingDirectory().ifPresent(d -> pb.directory(d.toFile()));
-    pb.environment().putAll(check.environment());
-    Process process;
+  private ProcessProbe(EventLoop loop, MiscCheck check, Consumer<CheckResult> done) {
+    this.loop = loop;
+    this.check = check;
+    this.done = done;
+  }
+
+  static void start(EventLoop loop, MiscCheck check, Optional<ScriptUser> defaultUser, Duration timeout,
+      Consumer<CheckResult> done) {
+    new ProcessProbe(loop, check, done).begin(defaultUser, timeout);
+  }
+
+  private void begin(Optional<ScriptUser> defaultUser, Duration timeout) {
+    List<String> argv;
     try {
-      process = pb.start();
+      argv = argv(check.user().or(() -> defaultUser));
+      Map<String, String> env = new HashMap<>(System.getenv());
+      env.putAll(check.environment());
+      pid = Spawner.spawn(argv, env, check.workingDirectory());
     } catch (IOException e) {
-      done.accept(new CheckResult.Down(DownReason.IO_ERROR, "cannot run " + check.command().get(0) + ": "
-          + e.getMessage()));
+      report(new CheckResult.Down(DownReason.IO_ERROR, e.getMessage()));
       return;
     }
-    AtomicBoolean reported = new AtomicBoolean();
-    Runnable kill = () -> {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-    };
-    Runnable onClose = () -> { // a closing checker leaves no program behind
-      if (reported.compareAndSet(false, true)) {
-        kill.run();
-        done.accept(new CheckResult.Down(DownReason.IO_ERROR, "checker closed; " + check.command().get(0)
-            + " killed"));
+    loop.addCloseHook(onClose);
+    deadline = loop.schedule(timeout, () -> onDeadline(timeout));
+    loop.schedule(Duration.ofMillis(pollMillis), this::poll);
+  }
+
+  /** The command line, through setpriv when the program must run as another user. */
+  private List<String> argv(Optional<ScriptUser> who) throws IOException {
+    if (who.isEmpty()) {
+      return check.command();
+    }
+    ScriptUser u = who.get();
+    Spawner.Ids user = Spawner.user(u.user()).orElseThrow(() -> new IOException("script user '" + u.user()
+        + "' does not exist"));
+    int gid = user.gid();
+    if (u.group().isPresent()) {
+      String g = u.group().get();
+      OptionalInt byName = Spawner.group(g);
+      if (byName.isPresent()) {
+        gid = byName.getAsInt();
+      } else if (g.chars().allMatch(Character::isDigit) && g.length() < 10) {
+        gid = Integer.parseInt(g);
+      } else {
+        throw new IOException("script group '" + g + "' does not exist");
       }
-    };
-    scheduler.addCloseHook(onClose);
-    CheckScheduler.Timer deadline = scheduler.schedule(timeout, () -> {
-      if (reported.compareAndSet(false, true)) {
-        scheduler.removeCloseHook(onClose);
-        kill.run();
-        done.accept(new CheckResult.Down(DownReason.TIMEOUT, check.command().get(0) + " did not exit within "
-            + Durations.format(timeout) + "; killed"));
+    }
+    Spawner.Ids self = Spawner.self();
+    if (user.uid() == self.uid() && gid == self.gid()) {
+      return check.command();
+    }
+    if (self.uid() != 0) {
+      throw new IOException("cannot run " + check.command().get(0) + " as " + u + " (uid " + user.uid() + ", gid "
+          + gid + "): the checker runs as uid " + self.uid() + ", and only root may switch users");
+    }
+    List<String> a = new ArrayList<>(List.of("setpriv", "--regid=" + gid, "--groups=" + gid,
+        "--reuid=" + user.uid(), "--"));
+    a.addAll(check.command());
+    return a;
+  }
+
+  private void poll() {
+    if (reaped) {
+      return;
+    }
+    OptionalInt status;
+    try {
+      status = Spawner.reap(pid);
+    } catch (IOException e) {
+      log.warn("lost track of {} (pid {}); reporting it failed", check.describe(), pid, e);
+      reaped = true;
+      loop.removeCloseHook(onClose);
+      report(new CheckResult.Down(DownReason.IO_ERROR, e.getMessage()));
+      return;
+    }
+    if (status.isEmpty()) {
+      pollMillis = Math.min(MAX_POLL_MILLIS, pollMillis * 2);
+      loop.schedule(Duration.ofMillis(terminating ? 100 : pollMillis), this::poll);
+      return;
+    }
+    reaped = true;
+    loop.removeCloseHook(onClose);
+    if (deadline != null) {
+      deadline.cancel();
+    }
+    int w = status.getAsInt();
+    int sig = w & 0x7f;
+    if (terminating) {
+      // our SIGTERM or SIGKILL ended it: make sure the rest of its group goes too (keepalived does the same)
+      Spawner.signalGroup(pid, SIGKILL);
+      log.debug("{} (pid {}) ended after the deadline with wait status {}", check.describe(), pid, w);
+      return;
+    }
+    if (sig == 0) {
+      report(check.judge((w >> 8) & 0xff));
+    } else {
+      report(check.judgeSignal(sig, (w & 0x80) != 0));
+    }
+  }
+
+  private void onDeadline(Duration timeout) {
+    if (reaped || reported) {
+      return;
+    }
+    terminating = true;
+    Spawner.signalGroup(pid, SIGTERM);
+    report(new CheckResult.Down(DownReason.TIMEOUT, check.command().get(0) + " timed out: still running after "
+        + Durations.format(timeout) + "; sent SIGTERM to its process group (SIGKILL after "
+        + Durations.format(TERM_GRACE) + ")"));
+    loop.schedule(TERM_GRACE, () -> {
+      if (!reaped) {
+        Spawner.signalGroup(pid, SIGKILL);
       }
     });
-    process.onExit().thenAccept(p -> scheduler.execute(() -> {
-      if (reported.compareAndSet(false, true)) {
-        scheduler.removeCloseHook(onClose);
-        deadline.cancel();
-        done.accept(check.judge(p.exitValue()));
+  }
+
+  /** The loop is closing: nothing will poll any more, so kill the group and reap here, briefly. */
+  private void onClose() {
+    if (reaped) {
+      return;
+    }
+    Spawner.signalGroup(pid, SIGKILL);
+    report(new CheckResult.Down(DownReason.IO_ERROR, "checker closed; " + check.command().get(0) + " killed"));
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+    try {
+      while (!reaped && System.nanoTime() < until) {
+        if (Spawner.reap(pid).isPresent()) {
+          reaped = true;
+        } else {
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
       }
-    }));
+    } catch (IOException e) {
+      log.debug("reaping {} at close", pid, e);
+    }
+    if (!reaped) {
+      log.warn("{} (pid {}) did not die within 500 ms of SIGKILL; it stays a zombie until the JVM exits",
+          check.describe(), pid);
+    }
+  }
+
+  private void report(CheckResult r) {
+    if (reported) {
+      return;
+    }
+    reported = true;
+    try {
+      done.accept(r);
+    } catch (RuntimeException e) {
+      log.warn("result consumer of {} threw; continuing", check.describe(), e);
+    }
   }
 }

@@ -12,13 +12,21 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * keepalived {@code MISC_CHECK}: run a program and judge it by its exit status. The program is started from an
- * argument vector, never through a shell, with stdin from nothing and its output discarded; at the deadline it
- * and its descendants are killed and the check is down ({@link DownReason#TIMEOUT}).
+ * keepalived {@code MISC_CHECK}: run a program and judge it by how it ended, as keepalived 2.2.7 does
+ * ({@code check_misc.c}). The program is started from an argument vector, never through a shell, in a process group
+ * of its own, with stdin, stdout and stderr on /dev/null and no inherited descriptors; as {@link #user()} (or the
+ * checker's {@code script_user}) when one is given.
  *
- * <p>Exit 0 is up, 1 is down. With {@code dynamic} (keepalived {@code misc_dynamic}), 2 to 255 are up with
- * weight {@code status - 2}; without it, any status but 0 is down. The JDK reports a program killed by signal N
- * as status 128 + N, indistinguishable from {@code exit(128 + N)}.
+ * <p>Three endings, told apart as keepalived tells them:
+ * <ul>
+ *   <li>it exited: 0 is up; with {@code dynamic} (keepalived {@code misc_dynamic}) 2 to 255 are up with weight
+ *       {@code status - 2}; anything else is down, {@link DownReason#EXIT_STATUS} ("exited with status N");
+ *   <li>something else killed it by a signal: down, {@link DownReason#SIGNALED} ("due to signal N"), whatever
+ *       the signal number, so a crash or an OOM kill never passes for {@code exit(128 + N)} nor, with
+ *       {@code dynamic}, for a weight;
+ *   <li>it ran past the deadline: down, {@link DownReason#TIMEOUT} ("timed out"), reported at the deadline; its
+ *       process group then gets SIGTERM and, two seconds later if still there, SIGKILL.
+ * </ul>
  *
  * <pre>{@code
  * Check c = MiscCheck.of("/usr/local/bin/check-db", "--port", "5432");
@@ -28,9 +36,10 @@ import java.util.OptionalInt;
  * @param dynamic keepalived {@code misc_dynamic}
  * @param workingDirectory where to run it; empty: the JVM's
  * @param environment variables to add to the inherited environment
+ * @param user keepalived {@code user USER [GROUP]}; empty: the checker's script user, else the JVM's own
  */
 public record MiscCheck(List<String> command, boolean dynamic, Optional<Path> workingDirectory,
-    Map<String, String> environment) implements Check {
+    Map<String, String> environment, Optional<ScriptUser> user) implements Check {
 
   /** The largest exit status a process can return. */
   public static final int MAX_STATUS = 255;
@@ -39,9 +48,16 @@ public record MiscCheck(List<String> command, boolean dynamic, Optional<Path> wo
     command = List.copyOf(requireNonNull(command, "command"));
     requireNonNull(workingDirectory, "workingDirectory");
     environment = Map.copyOf(requireNonNull(environment, "environment"));
+    requireNonNull(user, "user");
     if (command.isEmpty() || command.get(0).isEmpty()) {
       throw new IllegalArgumentException("MISC_CHECK needs a program to run but the command was " + command);
     }
+  }
+
+  /** A check as the JVM's (or the checker's script) user. */
+  public MiscCheck(List<String> command, boolean dynamic, Optional<Path> workingDirectory,
+      Map<String, String> environment) {
+    this(command, dynamic, workingDirectory, environment, Optional.empty());
   }
 
   /** A static check of {@code program args...}. */
@@ -51,7 +67,12 @@ public record MiscCheck(List<String> command, boolean dynamic, Optional<Path> wo
 
   /** The same check with {@code misc_dynamic} on or off. */
   public MiscCheck withDynamic(boolean dynamic) {
-    return new MiscCheck(command, dynamic, workingDirectory, environment);
+    return new MiscCheck(command, dynamic, workingDirectory, environment, user);
+  }
+
+  /** The same check run as {@code user} (keepalived {@code user} in the {@code MISC_CHECK} block). */
+  public MiscCheck withUser(ScriptUser user) {
+    return new MiscCheck(command, dynamic, workingDirectory, environment, Optional.of(user));
   }
 
   /**
@@ -69,8 +90,25 @@ public record MiscCheck(List<String> command, boolean dynamic, Optional<Path> wo
     return new CheckResult.Down(DownReason.EXIT_STATUS, "exit " + status);
   }
 
+  /**
+   * Judges a death by {@code signal} that the checker did not cause: down, whatever {@code dynamic} says.
+   *
+   * @param signal the signal number
+   * @param coreDumped whether the kernel wrote a core file
+   */
+  public CheckResult judgeSignal(int signal, boolean coreDumped) {
+    return new CheckResult.Down(DownReason.SIGNALED, "killed by signal " + signal + signalName(signal)
+        + (coreDumped ? ", core dumped" : ""));
+  }
+
+  private static String signalName(int signal) {
+    String[] names = {"", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV",
+        "USR2", "PIPE", "ALRM", "TERM"};
+    return signal > 0 && signal < names.length ? " (SIG" + names[signal] + ")" : "";
+  }
+
   @Override
   public String describe() {
-    return "MISC_CHECK " + String.join(" ", command);
+    return "MISC_CHECK " + String.join(" ", command) + user.map(u -> " as " + u).orElse("");
   }
 }

@@ -11,6 +11,9 @@ import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.DownReason;
 import dev.lbkit.healthcheck.HealthChecker;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +62,7 @@ final class MiscCheckTest {
     long before = ProcessHandle.current().children().count();
     CheckResult.Down d = down(run(MiscCheck.of("sh", "-c", "sleep 60 & sleep 60"), Duration.ofMillis(500)),
         DownReason.TIMEOUT);
-    assertTrue(d.detail().contains("killed"), d.detail());
+    assertTrue(d.detail().startsWith("sh timed out"), d.detail());
     for (int i = 0; i < 100 && ProcessHandle.current().children().count() > before; i++) {
       Thread.sleep(50);
     }
@@ -89,6 +92,37 @@ final class MiscCheckTest {
         MiscCheck.of("sh", "-c", "exit 12").withDynamic(true), MiscCheck.of("true")), Duration.ofSeconds(10)));
     assertEquals(OptionalInt.of(10), up(r).weight());
     assertEquals("exit 12; exit 0", r.detail());
+  }
+
+  @Test
+  void deathBySignal_isNotAnExitCode_evenWithMiscDynamic() {
+    // exit(143) is an exit code: with misc_dynamic it is weight 141
+    assertEquals(OptionalInt.of(141), up(run(MiscCheck.of("sh", "-c", "exit 143").withDynamic(true),
+        Duration.ofSeconds(10))).weight());
+    // SIGTERM from elsewhere (the JDK would report it as 143 too) is a failure, as keepalived reports it
+    CheckResult.Down term = down(run(MiscCheck.of("sh", "-c", "kill -TERM $$").withDynamic(true),
+        Duration.ofSeconds(10)), DownReason.SIGNALED);
+    assertEquals("killed by signal 15 (SIGTERM)", term.detail());
+    CheckResult.Down kill = down(run(MiscCheck.of("sh", "-c", "kill -KILL $$"), Duration.ofSeconds(10)),
+        DownReason.SIGNALED);
+    assertEquals("killed by signal 9 (SIGKILL)", kill.detail());
+  }
+
+  @Test
+  void theProgram_leadsItsOwnProcessGroup_withNothingInherited() {
+    // field 5 of /proc/PID/stat is the process group: the program's own pid
+    up(run(MiscCheck.of("sh", "-c", "set -- $(cat /proc/$$/stat); [ \"$5\" = \"$$\" ]"), Duration.ofSeconds(10)));
+    // no descriptor of the JVM (its sockets, epoll instances, jars) leaks in
+    up(run(MiscCheck.of("sh", "-c", "! ls -l /proc/$$/fd | grep -qE 'socket:|anon_inode:|[.]jar|[.]jsa'"),
+        Duration.ofSeconds(10)));
+    // which this check would see: the JVM's own descriptors
+    down(run(MiscCheck.of("sh", "-c", "! ls -l /proc/$PPID/fd | grep -qE 'socket:|anon_inode:|[.]jar|[.]jsa'"),
+        Duration.ofSeconds(10)), DownReason.EXIT_STATUS);
+    // stdin is /dev/null
+    up(run(MiscCheck.of("sh", "-c", "[ \"$(readlink /proc/$$/fd/0)\" = /dev/null ]"), Duration.ofSeconds(10)));
+    // the environment is the JVM's plus the check's
+    up(run(new MiscCheck(List.of("sh", "-c", "[ \"$LBKIT_TEST\" = yes ] && [ -n \"$PATH\" ]"), false,
+        Optional.empty(), Map.of("LBKIT_TEST", "yes")), Duration.ofSeconds(10)));
   }
 
   @Test

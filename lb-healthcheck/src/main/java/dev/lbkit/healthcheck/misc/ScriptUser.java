@@ -1,0 +1,58 @@
+package dev.lbkit.healthcheck.misc;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+
+/**
+ * Whom a MISC_CHECK program runs as: keepalived's {@code user USERNAME [GROUPNAME]} in a {@code MISC_CHECK} block,
+ * or {@code script_user} in {@code global_defs} for all of them (see
+ * {@link dev.lbkit.healthcheck.HealthChecker.Builder#scriptUser}).
+ *
+ * <p>As in keepalived, the group defaults to the user's primary group, and the program gets that group as its only
+ * supplementary group. Switching needs root (or the same user); names are looked up when a program starts, so a
+ * missing user makes that check down with a clear reason rather than failing configuration.
+ *
+ * @param user a user name or numeric uid
+ * @param group a group name or numeric gid; empty: the user's primary group
+ */
+public record ScriptUser(String user, Optional<String> group) {
+  public ScriptUser {
+    requireNonNull(user, "user");
+    requireNonNull(group, "group");
+    if (user.isBlank() || user.chars().anyMatch(Character::isWhitespace)) {
+      throw new IllegalArgumentException("script user must be one word but was '" + user + "'");
+    }
+    if (group.isPresent() && (group.get().isBlank() || group.get().chars().anyMatch(Character::isWhitespace))) {
+      throw new IllegalArgumentException("script group must be one word but was '" + group.get() + "'");
+    }
+  }
+
+  /** {@code user NAME}. */
+  public static ScriptUser of(String user) {
+    return new ScriptUser(user, Optional.empty());
+  }
+
+  /** {@code user NAME GROUP}. */
+  public static ScriptUser of(String user, String group) {
+    return new ScriptUser(user, Optional.of(group));
+  }
+
+  /**
+   * keepalived's words: {@code "nobody"} or {@code "nobody nogroup"}.
+   *
+   * @throws IllegalArgumentException for no word or more than two
+   */
+  public static ScriptUser parse(String words) {
+    String[] w = requireNonNull(words, "words").strip().split("\\s+");
+    if (w.length == 0 || w[0].isEmpty() || w.length > 2) {
+      throw new IllegalArgumentException("script user must be 'USER' or 'USER GROUP' but was '" + words + "'");
+    }
+    return w.length == 1 ? of(w[0]) : of(w[0], w[1]);
+  }
+
+  @Override
+  public String toString() {
+    return user + group.map(g -> ":" + g).orElse("");
+  }
+}

@@ -12,10 +12,13 @@ import java.util.OptionalInt;
  * A {@code vrrp_instance}: one VRRP virtual router on one interface. Immutable.
  *
  * @param name the instance's name
- * @param initialState {@code state}: MASTER or BACKUP, the state it starts in (an election decides after)
+ * @param initialState {@code state}: MASTER or BACKUP (default: MASTER for priority 255, else BACKUP). As in
+ *     keepalived 2.2.7, only an address owner (priority 255) wanting MASTER starts as Master at once; any other
+ *     instance starts as Backup and the election decides. MASTER clears {@code nopreempt} and {@code preempt_delay}
+ *     (with a warning)
  * @param interfaceName {@code interface}
  * @param virtualRouterId {@code virtual_router_id}, 1 to 255
- * @param priority {@code priority}, 1 to 255 (default 100)
+ * @param priority {@code priority}, 1 to 255 (default 255 with {@code state MASTER}, else 100, as keepalived)
  * @param advertInterval {@code advert_int} (default 1 s)
  * @param version {@code version}: VRRP 2 or 3 (default 2)
  * @param authentication {@code authentication}, if any (VRRPv2 only)

@@ -371,4 +371,47 @@ final class KeepalivedConfigParserTest {
     assertEquals(3, s.fall());
     assertEquals(2, s.rise());
   }
+
+  private static VrrpInstanceConfig instance(String body) {
+    ParseResult r = parse("vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 51\n" + body + "}\n");
+    assertEquals(List.of(), errors(r));
+    return r.config().vrrpInstance("VI_1").orElseThrow();
+  }
+
+  @Test
+  void stateAndPriority_defaultFromEachOther_asKeepalived() {
+    // keepalived 2.2.7 vrrp_complete_instance: no priority -> 255 with state MASTER, else 100; no state -> from it
+    assertEquals(255, instance("  state MASTER\n").priority());
+    assertEquals(100, instance("  state BACKUP\n").priority());
+    assertEquals(100, instance("").priority());
+    assertEquals(VrrpInstanceConfig.InitialState.BACKUP, instance("").initialState());
+    assertEquals(VrrpInstanceConfig.InitialState.MASTER, instance("  priority 255\n").initialState());
+    assertEquals(VrrpInstanceConfig.InitialState.BACKUP, instance("  priority 254\n").initialState());
+    assertEquals(VrrpInstanceConfig.InitialState.BACKUP, instance("  priority 255\n  state BACKUP\n").initialState());
+    assertEquals(150, instance("  state MASTER\n  priority 150\n").priority());
+  }
+
+  @Test
+  void stateMaster_clearsNopreemptAndPreemptDelay_withWarnings_andIgnoresALaterBackup() {
+    ParseResult r = parse("""
+        vrrp_instance VI_1 {
+          state MASTER
+          interface eth0
+          virtual_router_id 51
+          priority 150
+          nopreempt
+          preempt_delay 30
+          state BACKUP
+        }
+        """);
+    VrrpInstanceConfig i = r.config().vrrpInstance("VI_1").orElseThrow();
+    assertTrue(i.preempt());
+    assertEquals(java.time.Duration.ZERO, i.preemptDelay());
+    assertEquals(VrrpInstanceConfig.InitialState.MASTER, i.initialState());
+    assertEquals(List.of(
+        "k.conf:6:3: warning: nopreempt does not work with state MASTER; cleared, as keepalived does (use state BACKUP)",
+        "k.conf:7:3: warning: preempt_delay does not work with state MASTER; cleared, as keepalived does (use state "
+            + "BACKUP)",
+        "k.conf:8:3: warning: state previously set as MASTER; BACKUP is ignored, as keepalived does"), r.warnings().stream().map(ConfigProblem::toString).toList());
+  }
 }

@@ -13,11 +13,16 @@ import java.util.function.UnaryOperator;
 /**
  * keepalived's {@code vrrp_instance}s and {@code vrrp_sync_group}s as lbkit VRRP configuration.
  *
- * <p>{@code state} is not carried over: lbkit's instances start in Backup and an election decides, which is what
- * keepalived's {@code state MASTER} comes to after the first advertisement interval. Tracked scripts and
- * interfaces become tracked objects named after the script or interface, with keepalived's weights (the
- * {@code track_script} override, else the script's own weight); something must report them, such as
- * {@link ScriptTracker} for scripts, or they count as up.
+ * <p>{@code state} acts as in keepalived 2.2.7 (vrrp.c vrrp_complete_instance and vrrp_complete_init,
+ * vrrp_scheduler.c vrrp_init_state): only an address owner (priority 255) that wants MASTER becomes Master at once
+ * on startup; an owner with {@code state BACKUP} waits Master_Down_Interval like any Backup
+ * ({@link VrrpConfig#ownerStartsAsMaster()}), and an instance below 255 always starts as Backup, whatever its state,
+ * the election deciding. In a sync group where some member wants BACKUP or is not an owner, no member starts as
+ * MASTER. (lb-config derives the default priority from the state and clears {@code nopreempt} and
+ * {@code preempt_delay} under {@code state MASTER}, as keepalived does.) Tracked scripts and interfaces become
+ * tracked objects named after the script or interface, with keepalived's weights (the {@code track_script} override,
+ * else the script's own weight); something must report them, such as {@link ScriptTracker} for scripts, or they
+ * count as up.
  */
 public final class KeepalivedVrrp {
   private KeepalivedVrrp() {}
@@ -31,7 +36,7 @@ public final class KeepalivedVrrp {
   public static VrrpConfig vrrpConfig(KeepalivedConfig config, VrrpInstanceConfig i, UnaryOperator<String> interfaceMap) {
     VrrpConfig.Builder b = VrrpConfig.builder(i.name()).interfaceName(interfaceMap.apply(i.interfaceName()))
         .vrid(i.virtualRouterId()).priority(i.priority()).version(i.version()).advertInterval(i.advertInterval())
-        .preempt(i.preempt()).preemptDelay(i.preemptDelay());
+        .preempt(i.preempt()).preemptDelay(i.preemptDelay()).ownerStartsAsMaster(startsAsMaster(config, i));
     for (VrrpInstanceConfig.VirtualIpAddress a : i.virtualIpAddresses()) {
       b.virtualAddress(new VirtualAddress(a.address(), a.prefixLength()));
     }
@@ -50,6 +55,30 @@ public final class KeepalivedVrrp {
       b.track(t.name(), weight);
     }
     return b.build();
+  }
+
+  /**
+   * Whether the instance wants to start as Master: {@code state MASTER}, unless it is in a sync group with a member
+   * that wants BACKUP or is not an address owner (keepalived then starts every member as Backup).
+   */
+  static boolean startsAsMaster(KeepalivedConfig config, VrrpInstanceConfig i) {
+    if (i.initialState() != VrrpInstanceConfig.InitialState.MASTER) {
+      return false;
+    }
+    for (VrrpSyncGroupConfig g : config.syncGroups()) {
+      if (!g.instances().contains(i.name())) {
+        continue;
+      }
+      for (String member : g.instances()) {
+        boolean backup = config.vrrpInstance(member)
+            .map(m -> m.initialState() != VrrpInstanceConfig.InitialState.MASTER || m.priority() != 255)
+            .orElse(true);
+        if (backup) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**

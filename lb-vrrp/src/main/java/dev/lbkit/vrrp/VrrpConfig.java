@@ -42,6 +42,7 @@ public final class VrrpConfig {
   private final int garpRepeat;
   private final Duration garpDelay;
   private final Map<String, Integer> trackWeights;
+  private final boolean ownerStartsAsMaster;
 
   private VrrpConfig(Builder b) {
     this.name = b.name;
@@ -59,6 +60,7 @@ public final class VrrpConfig {
     this.garpRepeat = b.garpRepeat;
     this.garpDelay = b.garpDelay;
     this.trackWeights = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.trackWeights));
+    this.ownerStartsAsMaster = b.ownerStartsAsMaster;
   }
 
   /** A builder for the instance called {@code name} (used in logs and events). */
@@ -74,7 +76,7 @@ public final class VrrpConfig {
         && version == c.version && advertInterval.equals(c.advertInterval) && authPassword.equals(c.authPassword)
         && preempt == c.preempt && preemptDelay.equals(c.preemptDelay) && acceptMode == c.acceptMode
         && unicastPeers.equals(c.unicastPeers) && garpRepeat == c.garpRepeat && garpDelay.equals(c.garpDelay)
-        && trackWeights.equals(c.trackWeights);
+        && trackWeights.equals(c.trackWeights) && ownerStartsAsMaster == c.ownerStartsAsMaster;
   }
 
   @Override
@@ -170,6 +172,15 @@ public final class VrrpConfig {
     return !acceptMode && priority != 255;
   }
 
+  /**
+   * Whether an address owner (priority 255) becomes Master at once on startup, as RFC 5798 6.4.1 says (true, the
+   * default), or starts as Backup and waits Master_Down_Interval like any other (false: keepalived's
+   * {@code state BACKUP} on an owner). Instances below 255 always start as Backup.
+   */
+  public boolean ownerStartsAsMaster() {
+    return ownerStartsAsMaster;
+  }
+
   /** The 8 bytes of VRRPv2 authentication data: the password padded with zeros, or all zeros. */
   byte[] authData() {
     byte[] data = new byte[8];
@@ -204,6 +215,7 @@ public final class VrrpConfig {
     private int garpRepeat = 5;
     private Duration garpDelay = Duration.ofSeconds(5);
     private final Map<String, Integer> trackWeights = new LinkedHashMap<>();
+    private boolean ownerStartsAsMaster = true;
 
     private Builder(String name) {
       this.name = requireNonNull(name, "name");
@@ -286,6 +298,12 @@ public final class VrrpConfig {
 
     public Builder garpDelay(Duration value) {
       this.garpDelay = requireNonNull(value, "garpDelay");
+      return this;
+    }
+
+    /** See {@link VrrpConfig#ownerStartsAsMaster()}; default true. */
+    public Builder ownerStartsAsMaster(boolean value) {
+      this.ownerStartsAsMaster = value;
       return this;
     }
 

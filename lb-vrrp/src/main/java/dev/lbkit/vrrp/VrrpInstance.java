@@ -102,7 +102,11 @@ public final class VrrpInstance {
 
   void start(InetAddress primary, long now) {
     init(primary);
-    fsm.start(now);
+    if (config.ownerStartsAsMaster()) {
+      fsm.start(now);
+    } else {
+      fsm.startAsBackup(now);
+    }
     publish();
   }
 

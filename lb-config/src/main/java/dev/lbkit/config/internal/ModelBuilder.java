@@ -117,10 +117,11 @@ final class ModelBuilder {
 
   private Optional<VrrpInstanceConfig> instance(Node block) {
     Optional<String> name = name(block);
-    InitialState state = InitialState.BACKUP;
+    InitialState state = null;
     String iface = null;
     Integer vrid = null;
-    int priority = 100;
+    Integer priority = null;
+    Node preemptDelayNode = null;
     Duration advert = Duration.ofSeconds(1);
     int version = 2;
     Optional<Authentication> auth = Optional.empty();
@@ -136,8 +137,14 @@ final class ModelBuilder {
     NotifyHooks hooks = new NotifyHooks();
     for (Node n : block.children()) {
       switch (n.name()) {
-        case "state" -> state = values.choice(n, false, List.of("MASTER", "BACKUP")).map(InitialState::valueOf)
-            .orElse(state);
+        case "state" -> {
+          Optional<InitialState> s = values.choice(n, false, List.of("MASTER", "BACKUP")).map(InitialState::valueOf);
+          if (state == InitialState.MASTER && s.equals(Optional.of(InitialState.BACKUP))) {
+            problems.warning(n.location(), "state previously set as MASTER; BACKUP is ignored, as keepalived does");
+          } else if (s.isPresent()) {
+            state = s.get();
+          }
+        }
         case "interface" -> iface = values.single(n).map(Token::text).orElse(iface);
         case "virtual_router_id" -> {
           OptionalInt v = values.integer(n, 1, 255);
@@ -145,7 +152,12 @@ final class ModelBuilder {
             vrid = v.getAsInt();
           }
         }
-        case "priority" -> priority = values.integer(n, 1, 255).orElse(priority);
+        case "priority" -> {
+          OptionalInt v = values.integer(n, 1, 255);
+          if (v.isPresent()) {
+            priority = v.getAsInt();
+          }
+        }
         case "advert_int" -> advert = values.timer(n, Duration.ofMillis(10), Duration.ofSeconds(255)).orElse(advert);
         case "version" -> version = values.integer(n, 2, 3).orElse(version);
         case "authentication" -> auth = authentication(n);
@@ -162,8 +174,10 @@ final class ModelBuilder {
             preempt = true;
           }
         }
-        case "preempt_delay" -> preemptDelay = values.timer(n, Duration.ZERO, Duration.ofSeconds(1000))
-            .orElse(preemptDelay);
+        case "preempt_delay" -> {
+          preemptDelay = values.timer(n, Duration.ZERO, Duration.ofSeconds(1000)).orElse(preemptDelay);
+          preemptDelayNode = n;
+        }
         case "unicast_src_ip" -> unicastSrc = values.address(n).or(() -> Optional.empty());
         case "unicast_peer" -> n.lines().forEach(line -> {
           values.address(line.get(0), "unicast_peer").ifPresent(peers::add);
@@ -187,8 +201,24 @@ final class ModelBuilder {
       problems.error(block.location(), "vrrp_instance " + name.orElse("") + " has no virtual_router_id");
       complete = false;
     }
+    // keepalived 2.2.7 (vrrp.c, vrrp_complete_instance): without priority, state MASTER means the address owner (255)
+    // and anything else 100; without state, the owner wants MASTER and the rest BACKUP
+    if (priority == null) {
+      priority = state == InitialState.MASTER ? 255 : 100;
+    }
+    if (state == null) {
+      state = priority == 255 ? InitialState.MASTER : InitialState.BACKUP;
+    }
+    // ... and state MASTER clears nopreempt and preempt_delay, with a warning
     if (nopreemptNode != null && state == InitialState.MASTER) {
-      problems.warning(nopreemptNode.location(), "nopreempt has no effect with state MASTER; use state BACKUP");
+      problems.warning(nopreemptNode.location(), "nopreempt does not work with state MASTER; cleared, as keepalived "
+          + "does (use state BACKUP)");
+      preempt = true;
+    }
+    if (preemptDelayNode != null && state == InitialState.MASTER && !preemptDelay.isZero()) {
+      problems.warning(preemptDelayNode.location(), "preempt_delay does not work with state MASTER; cleared, as "
+          + "keepalived does (use state BACKUP)");
+      preemptDelay = Duration.ZERO;
     }
     if (version == 3 && auth.isPresent()) {
       problems.warning(block.location(), "VRRP version 3 has no authentication; authentication is ignored");

@@ -98,15 +98,31 @@ public final class VrrpStateMachine {
     enterFromInitialize(now, "startup");
   }
 
+  /**
+   * The Startup event for an address owner that is to start as Backup (keepalived's {@code state BACKUP} with
+   * priority 255): it waits Master_Down_Interval like any Backup instead of taking over at once.
+   */
+  public void startAsBackup(long now) {
+    if (state != VrrpState.INITIALIZE) {
+      return;
+    }
+    preemptAllowedAt = now + config.preemptDelayNanos();
+    enterBackup(now, "startup");
+  }
+
   private void enterFromInitialize(long now, String reason) {
     if (priority == 255) {
       becomeMaster(now, reason + ", address owner (priority 255)");
     } else {
-      masterAdverIntervalNanos = config.advertIntervalNanos();
-      masterDownDeadline = now + masterDownIntervalNanos();
-      masterAddress = null;
-      transition(VrrpState.BACKUP, reason);
+      enterBackup(now, reason);
     }
+  }
+
+  private void enterBackup(long now, String reason) {
+    masterAdverIntervalNanos = config.advertIntervalNanos();
+    masterDownDeadline = now + masterDownIntervalNanos();
+    masterAddress = null;
+    transition(VrrpState.BACKUP, reason);
   }
 
   /**

@@ -85,6 +85,31 @@ final class VrrpStateMachineTest {
   }
 
   @Test
+  void startAsBackup_ownerWaitsMasterDownIntervalLikeAnyBackup() {
+    VrrpStateMachine m = machine(2, 255, S, true, 0);
+    m.startAsBackup(0);
+    assertEquals(VrrpState.BACKUP, m.state());
+    // 3 * 1 s + (256 - 255) / 256 s
+    assertEquals(3_003_906_250L, m.nextDeadline());
+    m.onTimer(3_003_906_250L);
+    assertEquals(List.of("INITIALIZE->BACKUP", "advert 255", "add", "garp", "BACKUP->MASTER"), out.log);
+  }
+
+  @Test
+  void resume_keepsMasterWithoutATransition_andAdvertisesAtOnce() {
+    VrrpStateMachine m = machine(2, 150, S, true, 0);
+    m.resume(VrrpState.MASTER, 7 * S, "reload");
+    assertEquals(VrrpState.MASTER, m.state());
+    assertEquals(List.of("advert 150"), out.log);
+    assertEquals(8 * S, m.nextDeadline());
+    VrrpStateMachine b = machine(2, 100, S, true, 0);
+    b.resume(VrrpState.BACKUP, 7 * S, "reload");
+    assertEquals(VrrpState.BACKUP, b.state());
+    assertEquals(7 * S + 3_609_375_000L, b.nextDeadline());
+    assertEquals(List.of("advert 150"), out.log, "a Backup resumes silently");
+  }
+
+  @Test
   void backup_v3SkewUsesMasterAdverInterval() {
     VrrpStateMachine m = machine(3, 100, 100 * MS, true, 0);
     m.start(0);

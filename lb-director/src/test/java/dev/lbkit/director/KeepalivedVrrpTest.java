@@ -1,0 +1,130 @@
+package dev.lbkit.director;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lbkit.api.event.VrrpState;
+import dev.lbkit.config.KeepalivedConfig;
+import dev.lbkit.config.KeepalivedConfigParser;
+import dev.lbkit.vrrp.InMemoryVrrpNetwork;
+import dev.lbkit.vrrp.VrrpConfig;
+import dev.lbkit.vrrp.VrrpRouter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * keepalived's {@code state} as keepalived 2.2.7 applies it at startup (vrrp_scheduler.c vrrp_init_state: only an
+ * address owner that wants MASTER takes over at once), on the in-memory segment with simulated time.
+ */
+final class KeepalivedVrrpTest {
+  private final InMemoryVrrpNetwork net = new InMemoryVrrpNetwork();
+
+  @BeforeEach
+  void hosts() {
+    net.addHost("lb1", "10.0.0.11", "fe80::11");
+    net.addHost("lb2", "10.0.0.12", "fe80::12");
+  }
+
+  static KeepalivedConfig config(String instanceBody) throws Exception {
+    return KeepalivedConfigParser.parse("k.conf", """
+        vrrp_instance VI_1 {
+          interface eth0
+          virtual_router_id 51
+          advert_int 1
+          virtual_ipaddress {
+            10.0.0.100
+          }
+        %s}
+        """.formatted(instanceBody), Path.of(".")).orThrow();
+  }
+
+  private VrrpRouter start(String host, KeepalivedConfig config) {
+    return net.start(host, KeepalivedVrrp.instances(config, ifname -> InMemoryVrrpNetwork.INTERFACE));
+  }
+
+  private static VrrpState state(VrrpRouter router) {
+    return router.instance("VI_1").state();
+  }
+
+  @Test
+  void stateMaster_withoutPriority_isTheOwner_andTakesOverAtOnce() throws Exception {
+    VrrpRouter lb1 = start("lb1", config("  state MASTER\n"));
+    net.advance(Duration.ofMillis(1));
+    assertEquals(255, lb1.instance("VI_1").config().priority());
+    assertEquals(VrrpState.MASTER, state(lb1));
+  }
+
+  @Test
+  void ownerWithStateBackup_waitsMasterDownIntervalFirst() throws Exception {
+    VrrpRouter lb1 = start("lb1", config("  state BACKUP\n  priority 255\n"));
+    net.advance(Duration.ofMillis(2900));
+    assertEquals(VrrpState.BACKUP, state(lb1));
+    // Master_Down_Interval = 3 * 1 s + (256 - 255) / 256 s
+    net.advance(Duration.ofMillis(200));
+    assertEquals(VrrpState.MASTER, state(lb1));
+  }
+
+  @Test
+  void stateMaster_belowTheOwner_startsAsBackup_andTheElectionDecides() throws Exception {
+    VrrpRouter lb2 = start("lb2", config("  state BACKUP\n  priority 200\n"));
+    VrrpRouter lb1 = start("lb1", config("  state MASTER\n  priority 150\n"));
+    net.advance(Duration.ofMillis(1));
+    assertEquals(VrrpState.BACKUP, state(lb1), "not Master at once: it is not the address owner");
+    net.advance(Duration.ofSeconds(10));
+    assertEquals(VrrpState.BACKUP, state(lb1));
+    assertEquals(VrrpState.MASTER, state(lb2));
+  }
+
+  @Test
+  void stateMaster_clearsNopreempt_soTheHigherPriorityPreempts() throws Exception {
+    VrrpRouter lb2 = start("lb2", config("  state BACKUP\n  priority 50\n"));
+    net.advance(Duration.ofSeconds(10));
+    assertEquals(VrrpState.MASTER, state(lb2));
+    VrrpRouter lb1 = start("lb1", config("  state MASTER\n  priority 100\n  nopreempt\n"));
+    net.advance(Duration.ofSeconds(10));
+    assertEquals(VrrpState.MASTER, state(lb1), "nopreempt does not work with state MASTER (keepalived clears it)");
+    assertEquals(VrrpState.BACKUP, state(lb2));
+  }
+
+  @Test
+  void syncGroup_withAMemberWantingBackup_startsNoMemberAsMaster() throws Exception {
+    String group = """
+        vrrp_sync_group VG {
+          group {
+            A
+            B
+          }
+        }
+        vrrp_instance A {
+          state MASTER
+          interface eth0
+          virtual_router_id 1
+          virtual_ipaddress {
+            10.0.0.1
+          }
+        }
+        vrrp_instance B {
+          state %s
+          priority 255
+          interface eth1
+          virtual_router_id 2
+          virtual_ipaddress {
+            10.0.0.2
+          }
+        }
+        """;
+    KeepalivedConfig mixed = KeepalivedConfigParser.parse("g.conf", group.formatted("BACKUP"), Path.of(".")).orThrow();
+    KeepalivedConfig allMaster = KeepalivedConfigParser.parse("g.conf", group.formatted("MASTER"), Path.of("."))
+        .orThrow();
+    List<VrrpConfig> vetoed = KeepalivedVrrp.vrrpConfigs(mixed, ifname -> "eth0");
+    assertFalse(vetoed.get(0).ownerStartsAsMaster(), "A wants MASTER but its group member B wants BACKUP");
+    assertTrue(KeepalivedVrrp.vrrpConfigs(allMaster, ifname -> "eth0").get(0).ownerStartsAsMaster());
+    VrrpRouter lb1 = net.start("lb1", KeepalivedVrrp.instances(mixed, ifname -> InMemoryVrrpNetwork.INTERFACE));
+    net.advance(Duration.ofMillis(1));
+    assertEquals(VrrpState.BACKUP, lb1.instance("A").state());
+  }
+}

@@ -55,7 +55,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class CheckCommand implements Command {
   private static final Set<String> SWITCHES = Set.of("once", "no-verify", "dynamic", "alpha", "inhibit-on-failure",
-      "require-reply");
+      "require-reply", "tcp");
   private static final Set<String> VALUED = Set.of("interval", "timeout", "rise", "fall", "retry",
       "delay-before-retry", "fastinter", "downinter", "warmup", "slowstart", "weight", "duration", "status",
       "digest", "virtualhost", "expect", "expect-string", "expect-regex", "expect-status-regex", "method", "http-version",
@@ -92,7 +92,7 @@ final class CheckCommand implements Command {
     out.println("           --max-bytes N --no-verify --sni NAME --cacert PEM --client-cert P12 --client-password P");
     out.println("  misc: --dynamic (exit 2-255 sets weight code-2) --user 'USER [GROUP]' (as root)");
     out.println("  agent: --send TEXT   smtp: --helo NAME");
-    out.println("  dns: --name NAME --type A --expect-address IP");
+    out.println("  dns: --name NAME --type A --expect-address IP --tcp (UDP asks again over TCP when truncated)");
     out.println("  udp: --payload-hex HEX --require-reply --require-reply-hex 'HEX with x wildcards'");
     out.println("       --min-reply-length N --max-reply-length N (default 0, 255); silence is up unless a reply");
     out.println("       is required, an ICMP unreachable is down (keepalived UDP_CHECK)");
@@ -292,8 +292,9 @@ final class CheckCommand implements Command {
             expected.add(address(a.trim()));
           }
         }
-        return new DnsCheck(endpoint(t, 53).endpoint, f.getOrDefault("name", "."), f.getOrDefault("type", "SOA"),
-            expected, bind);
+        DnsCheck c = new DnsCheck(endpoint(t, 53).endpoint, f.getOrDefault("name", "."),
+            f.getOrDefault("type", "SOA"), expected, bind);
+        return f.containsKey("tcp") ? c.overTcp() : c;
       }
       case "udp": {
         Endpoint e = endpoint(t, -1).endpoint;

@@ -28,6 +28,11 @@ public enum DownReason {
   PROTOCOL_ERROR,
   /** The peer sent more than the check's byte cap. */
   TOO_LARGE,
+  /**
+   * A DNS answer over UDP came back truncated (TC) and there was no time left to ask again over TCP; when there is,
+   * the TCP answer decides instead.
+   */
+  TRUNCATED,
   /** A MISC_CHECK program exited with a failure status. */
   EXIT_STATUS,
   /** A MISC_CHECK program was killed by a signal the checker did not send (a crash, an OOM kill, an operator). */

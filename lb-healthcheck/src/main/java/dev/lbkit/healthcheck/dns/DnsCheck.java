@@ -28,6 +28,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * RCODE NOERROR and at least one answer record of the queried type and, if expected addresses are given, one of
  * its A/AAAA answers is among them.
  *
+ * <p>Truncation. keepalived 2.2.7 ignores the TC bit (it reads only the id, QR and RCODE, so a truncated NOERROR
+ * passes) and never uses TCP. This check reads the answers, which a truncated response may lack, so it does what a
+ * resolver does (RFC 1035 4.2.1, RFC 7766): a UDP response with TC set is not judged; the same query is sent again
+ * over TCP to the same server and port within what is left of the attempt's deadline, and that answer is judged. A
+ * server whose TCP side is down then fails with the TCP error, named as the fallback. {@link #overTcp()} asks over
+ * TCP from the start.
+ *
  * <pre>{@code
  * DnsCheck c = DnsCheck.of(Endpoint.parse("10.0.0.53:53"), "www.example.com", "A")
  *     .expecting(InetAddress.getByName("192.0.2.10"));
@@ -42,9 +49,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param type the query type by name: A, NS, CNAME, SOA, PTR, MX, TXT, AAAA, SRV
  * @param expected addresses of which one must be answered (A/AAAA only); empty: any answer of the type
  * @param bindTo a local address to bind first
+ * @param transport UDP (keepalived's, with the TCP fallback on truncation) or TCP only
  */
 public record DnsCheck(Endpoint target, String name, String type, List<InetAddress> expected,
-    Optional<InetAddress> bindTo) implements NetworkCheck {
+    Optional<InetAddress> bindTo, Transport transport) implements NetworkCheck {
 
   private static final Map<String, Integer> TYPES = Map.of("A", 1, "NS", 2, "CNAME", 5, "SOA", 6, "PTR", 12,
       "MX", 15, "TXT", 16, "AAAA", 28, "SRV", 33);
@@ -56,6 +64,7 @@ public record DnsCheck(Endpoint target, String name, String type, List<InetAddre
     type = requireNonNull(type, "type").toUpperCase(Locale.ROOT);
     expected = List.copyOf(requireNonNull(expected, "expected"));
     requireNonNull(bindTo, "bindTo");
+    requireNonNull(transport, "transport");
     if (!TYPES.containsKey(type)) {
       throw new IllegalArgumentException("DNS query type must be one of " + TYPES.keySet() + " but was " + type);
     }
@@ -68,6 +77,12 @@ public record DnsCheck(Endpoint target, String name, String type, List<InetAddre
     }
   }
 
+  /** A check over UDP, falling back to TCP on truncation. */
+  public DnsCheck(Endpoint target, String name, String type, List<InetAddress> expected,
+      Optional<InetAddress> bindTo) {
+    this(target, name, type, expected, bindTo, Transport.UDP);
+  }
+
   /** Queries {@code name} of {@code type}, accepting any answer of that type. */
   public static DnsCheck of(Endpoint target, String name, String type) {
     return new DnsCheck(target, name, type, List.of(), Optional.empty());
@@ -75,7 +90,12 @@ public record DnsCheck(Endpoint target, String name, String type, List<InetAddre
 
   /** The same check requiring one of these addresses in the answer. */
   public DnsCheck expecting(InetAddress... addresses) {
-    return new DnsCheck(target, name, type, List.of(addresses), bindTo);
+    return new DnsCheck(target, name, type, List.of(addresses), bindTo, transport);
+  }
+
+  /** The same query over TCP (RFC 1035 4.2.2: each message behind a two-byte length). */
+  public DnsCheck overTcp() {
+    return new DnsCheck(target, name, type, expected, bindTo, Transport.TCP);
   }
 
   static byte[] encodeName(String name) {
@@ -110,11 +130,6 @@ public record DnsCheck(Endpoint target, String name, String type, List<InetAddre
   }
 
   @Override
-  public Transport transport() {
-    return Transport.UDP;
-  }
-
-  @Override
   public Optional<TlsSettings> tls() {
     return Optional.empty();
   }
@@ -127,6 +142,9 @@ public record DnsCheck(Endpoint target, String name, String type, List<InetAddre
   @Override
   public Conversation newConversation() {
     int id = ThreadLocalRandom.current().nextInt(1 << 16); // not semantics: makes replies hard to spoof
+    if (transport == Transport.TCP) {
+      return new TcpConversation(id);
+    }
     return new Conversation() {
       @Override
       public Step onConnected() {
@@ -144,6 +162,45 @@ public record DnsCheck(Endpoint target, String name, String type, List<InetAddre
     };
   }
 
+  /** RFC 1035 4.2.2: the query and the response each behind a two-byte big-endian length. */
+  private final class TcpConversation implements Conversation {
+    private final int id;
+    private final ByteArrayOutputStream in = new ByteArrayOutputStream();
+
+    TcpConversation(int id) {
+      this.id = id;
+    }
+
+    @Override
+    public Step onConnected() {
+      byte[] q = query(id);
+      return Step.send(ByteBuffer.allocate(2 + q.length).putShort((short) q.length).put(q).flip());
+    }
+
+    @Override
+    public Step onReceive(ByteBuffer data, boolean endOfStream) {
+      while (data.hasRemaining()) {
+        in.write(data.get());
+      }
+      byte[] got = in.toByteArray();
+      if (got.length >= 2) {
+        int len = ((got[0] & 0xff) << 8) | (got[1] & 0xff);
+        if (got.length >= 2 + len) {
+          try {
+            Step s = judge(ByteBuffer.wrap(got, 2, len).slice(), id);
+            return s instanceof Step.Await
+                ? Step.finish(new CheckResult.Down(DownReason.PROTOCOL_ERROR, "DNS response over TCP has another "
+                    + "query id or is shorter than a header"))
+                : s;
+          } catch (BufferUnderflowException | IllegalArgumentException e) {
+            return Step.finish(new CheckResult.Down(DownReason.PROTOCOL_ERROR, "malformed DNS response: " + e));
+          }
+        }
+      }
+      return Step.await(); // end of stream before the whole message: the engine reports CLOSED
+    }
+  }
+
   /*
    * Header (RFC 1035 4.1.1), 12 bytes:
    *   ID(16) | QR(1) OPCODE(4) AA TC RD RA Z(3) RCODE(4) | QDCOUNT | ANCOUNT | NSCOUNT | ARCOUNT
@@ -157,6 +214,10 @@ public record DnsCheck(Endpoint target, String name, String type, List<InetAddre
     int flags = m.getShort(2) & 0xffff;
     if ((flags & 0x8000) == 0) {
       return Step.finish(new CheckResult.Down(DownReason.PROTOCOL_ERROR, "DNS message is not a response"));
+    }
+    if ((flags & 0x0200) != 0 && transport == Transport.UDP) { // TC: the answer did not fit a datagram
+      return Step.finish(new CheckResult.Down(DownReason.TRUNCATED, "UDP response for " + name + " " + type
+          + " truncated (TC)"));
     }
     int rcode = flags & 0xf;
     if (rcode != 0) {
@@ -228,6 +289,6 @@ public record DnsCheck(Endpoint target, String name, String type, List<InetAddre
 
   @Override
   public String describe() {
-    return "DNS " + type + " " + name + " at " + target;
+    return "DNS " + type + " " + name + " at " + target + (transport == Transport.TCP ? " over TCP" : "");
   }
 }

@@ -5,6 +5,8 @@ import dev.lbkit.healthcheck.Check;
 import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.DownReason;
 import dev.lbkit.healthcheck.NetworkCheck;
+import dev.lbkit.healthcheck.Transport;
+import dev.lbkit.healthcheck.dns.DnsCheck;
 import dev.lbkit.healthcheck.misc.MiscCheck;
 import dev.lbkit.healthcheck.misc.ScriptUser;
 import java.time.Duration;
@@ -35,7 +37,9 @@ public final class LoopProber implements Prober {
       loop.execute(() -> probe(check, timeout, done));
       return;
     }
-    if (check instanceof NetworkCheck) {
+    if (check instanceof DnsCheck && ((DnsCheck) check).transport() == Transport.UDP) {
+      probeDns((DnsCheck) check, timeout, done);
+    } else if (check instanceof NetworkCheck) {
       new NetProbe(loop, (NetworkCheck) check, timeout, done).start();
     } else if (check instanceof MiscCheck) {
       ProcessProbe.start(loop, (MiscCheck) check, scriptUser, timeout, done);
@@ -46,6 +50,23 @@ public final class LoopProber implements Prober {
       done.accept(new CheckResult.Down(DownReason.CHECK_ERROR, "unsupported check type "
           + check.getClass().getName()));
     }
+  }
+
+  /** A DNS query over UDP, asked again over TCP when the answer comes back truncated (see {@link DnsCheck}). */
+  private void probeDns(DnsCheck check, Duration timeout, Consumer<CheckResult> done) {
+    long deadlineNanos = loop.nanoTime() + EventLoop.saturatedNanos(timeout);
+    new NetProbe(loop, check, timeout, r -> {
+      long left = deadlineNanos - loop.nanoTime();
+      if (!(r instanceof CheckResult.Down) || ((CheckResult.Down) r).reason() != DownReason.TRUNCATED || left <= 0) {
+        done.accept(r);
+        return;
+      }
+      new NetProbe(loop, check.overTcp(), Duration.ofNanos(left), tcp -> done.accept(tcp instanceof CheckResult.Down
+          ? new CheckResult.Down(((CheckResult.Down) tcp).reason(), "UDP answer truncated; over TCP: "
+              + tcp.detail())
+          : new CheckResult.Up("UDP answer truncated; over TCP: " + tcp.detail(), OptionalInt.empty(),
+              OptionalInt.empty()))).start();
+    }).start();
   }
 
   private void runAll(List<Check> checks, int index, long deadlineNanos, List<CheckResult.Up> passed,

@@ -12,6 +12,7 @@ import dev.lbkit.healthcheck.HealthChecker;
 import dev.lbkit.healthcheck.LocalDaemon;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,39 @@ final class DnsCheckIT {
       }
       down(result(checker.checkOnce(DnsCheck.of(dns, "www.lbkit.test", "A"), Duration.ofSeconds(5))),
           DownReason.REFUSED);
+    }
+  }
+
+  /**
+   * 60 A records do not fit dnsmasq's 512-byte UDP answer (no EDNS0 in the query): it answers 30 with TC set. The
+   * check asks again over TCP and finds the 60th; keepalived, which ignores TC, would judge the 30.
+   */
+  @Test
+  void truncatedUdpAnswer_isAskedAgainOverTcp() throws Exception {
+    int port = LocalDaemon.freeUdpPort();
+    Endpoint dns = Endpoint.parse("127.0.0.1:" + port);
+    List<String> argv = new ArrayList<>(List.of("dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
+        "--port=" + port, "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
+        "--pid-file", "--user=root"));
+    for (int i = 1; i <= 60; i++) {
+      argv.add("--host-record=big.lbkit.test,192.0.2." + i);
+    }
+    try (HealthChecker checker = HealthChecker.builder().build();
+        LocalDaemon dnsmasq = LocalDaemon.start("dnsmasq-big", argv)) {
+      DnsCheck check = DnsCheck.of(dns, "big.lbkit.test", "A").expecting(InetAddress.getByName("192.0.2.60"));
+      CheckResult r = null;
+      for (int i = 0; i < 100 && (r == null || !r.isUp()); i++) { // dnsmasq needs a moment to bind
+        if (r != null) {
+          Thread.sleep(100);
+        }
+        r = result(checker.checkOnce(check, Duration.ofSeconds(2)));
+      }
+      assertTrue(dnsmasq.alive(), "dnsmasq exited; see target/daemon-dnsmasq-big.log");
+      up(r);
+      assertTrue(r.detail().startsWith("UDP answer truncated; over TCP: big.lbkit.test A 192.0.2.60"), r.detail());
+      up(result(checker.checkOnce(check.overTcp(), Duration.ofSeconds(2))));
+      down(result(checker.checkOnce(DnsCheck.of(dns, "big.lbkit.test", "A")
+          .expecting(InetAddress.getByName("192.0.2.61")), Duration.ofSeconds(2))), DownReason.CONTENT_MISMATCH);
     }
   }
 }

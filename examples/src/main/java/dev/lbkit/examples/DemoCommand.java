@@ -8,7 +8,7 @@ import dev.lbkit.director.BackupPolicy;
 import dev.lbkit.director.DirectorEvent;
 import dev.lbkit.director.IpvsTableWriter;
 import dev.lbkit.director.KeepalivedDirector;
-import dev.lbkit.director.TableChange;
+import dev.lbkit.ipvs.IpvsChange;
 import dev.lbkit.ipvs.InMemoryIpvs;
 import dev.lbkit.ipvs.IpvsException;
 import dev.lbkit.ipvs.IpvsadmFormat;
@@ -141,8 +141,8 @@ final class DemoCommand implements Command {
         log(host, m.member() + (m.alive() ? " up" : " down") + " (" + m.reason() + ")");
       } else if (e instanceof DirectorEvent.QuorumChanged q) {
         log(host, q.service() + " quorum " + (q.held() ? "regained" : "lost"));
-      } else if (e instanceof DirectorEvent.TableChanged t) {
-        for (TableChange c : t.changes()) {
+      } else if (e instanceof DirectorEvent.IpvsChanged t) {
+        for (IpvsChange c : t.changes()) {
           log(host, IpvsadmCommands.of(c));
         }
       } else if (e instanceof DirectorEvent.ApplyFailed f) {

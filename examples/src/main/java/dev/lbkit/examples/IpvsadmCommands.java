@@ -5,25 +5,25 @@ import dev.lbkit.api.Protocol;
 import dev.lbkit.api.RealServer;
 import dev.lbkit.api.ServiceKey;
 import dev.lbkit.api.VirtualService;
-import dev.lbkit.director.TableChange;
+import dev.lbkit.ipvs.IpvsChange;
 import java.util.Locale;
 
-/** A {@link TableChange} as the ipvsadm command that makes it, for people who read ipvsadm. */
+/** An {@link IpvsChange} as the ipvsadm command that makes it, for people who read ipvsadm. */
 final class IpvsadmCommands {
   private IpvsadmCommands() {}
 
-  static String of(TableChange c) {
-    if (c instanceof TableChange.AddService a) {
-      return "ipvsadm -A " + service(a.service()) + options(a.value());
-    } else if (c instanceof TableChange.EditService e) {
-      return "ipvsadm -E " + service(e.service()) + options(e.value());
-    } else if (c instanceof TableChange.DeleteService d) {
-      return "ipvsadm -D " + service(d.service());
-    } else if (c instanceof TableChange.AddDestination a) {
+  static String of(IpvsChange c) {
+    if (c instanceof IpvsChange.AddService a) {
+      return "ipvsadm -A " + service(a.serviceKey()) + options(a.service());
+    } else if (c instanceof IpvsChange.EditService e) {
+      return "ipvsadm -E " + service(e.serviceKey()) + options(e.service());
+    } else if (c instanceof IpvsChange.DeleteService d) {
+      return "ipvsadm -D " + service(d.key());
+    } else if (c instanceof IpvsChange.AddDestination a) {
       return "ipvsadm -a " + service(a.service()) + destination(a.destination());
-    } else if (c instanceof TableChange.EditDestination e) {
+    } else if (c instanceof IpvsChange.EditDestination e) {
       return "ipvsadm -e " + service(e.service()) + destination(e.destination());
-    } else if (c instanceof TableChange.DeleteDestination d) {
+    } else if (c instanceof IpvsChange.DeleteDestination d) {
       return "ipvsadm -d " + service(d.service()) + " -r " + d.destination();
     }
     throw new AssertionError(c);

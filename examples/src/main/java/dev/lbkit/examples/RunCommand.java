@@ -10,7 +10,7 @@ import dev.lbkit.director.DirectorEvent;
 import dev.lbkit.director.IpvsTableWriter;
 import dev.lbkit.director.KeepalivedDirector;
 import dev.lbkit.director.ScriptTracker;
-import dev.lbkit.director.TableChange;
+import dev.lbkit.ipvs.IpvsChange;
 import dev.lbkit.ipvs.InMemoryIpvs;
 import dev.lbkit.ipvs.Ipvs;
 import dev.lbkit.ipvs.IpvsClient;
@@ -314,8 +314,8 @@ final class RunCommand implements Command {
         } else if (e instanceof DirectorEvent.QuorumChanged q) {
           out.println(at + " quorum: " + q.service() + (q.held() ? " regained" : " lost") + " (live weight "
               + q.liveWeight() + ")");
-        } else if (e instanceof DirectorEvent.TableChanged t) {
-          for (TableChange c : t.changes()) {
+        } else if (e instanceof DirectorEvent.IpvsChanged t) {
+          for (IpvsChange c : t.changes()) {
             out.println(at + " " + IpvsadmCommands.of(c));
           }
           printTable();

@@ -14,6 +14,7 @@ import dev.lbkit.api.event.WeightChanged;
 import dev.lbkit.director.internal.PoolState;
 import dev.lbkit.director.internal.TableDiff;
 import dev.lbkit.director.spi.TableWriter;
+import dev.lbkit.ipvs.IpvsChange;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -281,9 +282,9 @@ public final class Director implements VrrpStateListener, DestinationListener, A
     }
     Set<ServiceKey> managed = new LinkedHashSet<>(pools.keySet());
     managed.addAll(installed.keySet());
-    List<TableChange> changes = TableDiff.between(installed.values(), desired, managed);
-    List<TableChange> applied = new ArrayList<>();
-    for (TableChange c : changes) {
+    List<IpvsChange> changes = TableDiff.between(installed.values(), desired, managed);
+    List<IpvsChange> applied = new ArrayList<>();
+    for (IpvsChange c : changes) {
       try {
         writer.apply(c);
         installed = TableDiff.apply(installed, c);
@@ -303,7 +304,7 @@ public final class Director implements VrrpStateListener, DestinationListener, A
     installed.forEach(ordered::putIfAbsent);
     installed = ordered;
     if (!applied.isEmpty()) {
-      publish(new DirectorEvent.TableChanged(clock.instant(), applied, List.copyOf(installed.values())));
+      publish(new DirectorEvent.IpvsChanged(clock.instant(), applied, List.copyOf(installed.values())));
     }
   }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lbkit.api.Endpoint;
 import dev.lbkit.api.LoadBalancedService;
 import dev.lbkit.api.ServiceKey;
+import dev.lbkit.ipvs.IpvsChange;
 import java.time.Instant;
 import java.util.List;
 
@@ -68,9 +69,9 @@ public sealed interface DirectorEvent {
    * @param changes what was applied, in order
    * @param table the managed table now
    */
-  record TableChanged(Instant at, List<TableChange> changes, List<LoadBalancedService> table)
+  record IpvsChanged(Instant at, List<IpvsChange> changes, List<LoadBalancedService> table)
       implements DirectorEvent {
-    public TableChanged {
+    public IpvsChanged {
       requireNonNull(at, "at");
       changes = List.copyOf(changes);
       table = List.copyOf(table);
@@ -84,7 +85,7 @@ public sealed interface DirectorEvent {
    * @param change what failed
    * @param error why, as the table writer said
    */
-  record ApplyFailed(Instant at, TableChange change, String error) implements DirectorEvent {
+  record ApplyFailed(Instant at, IpvsChange change, String error) implements DirectorEvent {
     public ApplyFailed {
       requireNonNull(at, "at");
       requireNonNull(change, "change");

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lbkit.api.LoadBalancedService;
 import dev.lbkit.director.spi.TableWriter;
+import dev.lbkit.ipvs.IpvsChange;
 import dev.lbkit.ipvs.IpvsClient;
 import dev.lbkit.ipvs.IpvsException;
 import java.util.List;
@@ -30,18 +31,18 @@ public final class IpvsTableWriter implements TableWriter {
   }
 
   @Override
-  public void apply(TableChange change) throws IpvsException {
-    if (change instanceof TableChange.AddService a) {
-      ipvs.addService(a.value());
-    } else if (change instanceof TableChange.EditService e) {
-      ipvs.editService(e.value());
-    } else if (change instanceof TableChange.DeleteService d) {
-      ipvs.deleteService(d.service());
-    } else if (change instanceof TableChange.AddDestination a) {
+  public void apply(IpvsChange change) throws IpvsException {
+    if (change instanceof IpvsChange.AddService a) {
+      ipvs.addService(a.service());
+    } else if (change instanceof IpvsChange.EditService e) {
+      ipvs.editService(e.service());
+    } else if (change instanceof IpvsChange.DeleteService d) {
+      ipvs.deleteService(d.key());
+    } else if (change instanceof IpvsChange.AddDestination a) {
       ipvs.addDestination(a.service(), a.destination());
-    } else if (change instanceof TableChange.EditDestination e) {
+    } else if (change instanceof IpvsChange.EditDestination e) {
       ipvs.editDestination(e.service(), e.destination());
-    } else if (change instanceof TableChange.DeleteDestination d) {
+    } else if (change instanceof IpvsChange.DeleteDestination d) {
       ipvs.deleteDestination(d.service(), d.destination());
     } else {
       throw new AssertionError(change);

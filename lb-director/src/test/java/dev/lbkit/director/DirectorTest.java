@@ -16,6 +16,7 @@ import dev.lbkit.api.event.DestinationUp;
 import dev.lbkit.api.event.VrrpState;
 import dev.lbkit.api.event.VrrpStateChanged;
 import dev.lbkit.api.event.WeightChanged;
+import dev.lbkit.ipvs.IpvsChange;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,8 +71,8 @@ final class DirectorTest {
   @Test
   void withoutVrrp_installsThePoolAtStart() throws IOException {
     director(pool(1, 0, false, PoolMember.of(rs(A, 3)), PoolMember.of(rs(B, 1))));
-    assertEquals(List.of(new TableChange.AddService(WEB_SVC), new TableChange.AddDestination(WEB, rs(A, 3)),
-        new TableChange.AddDestination(WEB, rs(B, 1))), writer.drain());
+    assertEquals(List.of(new IpvsChange.AddService(WEB_SVC), new IpvsChange.AddDestination(WEB, rs(A, 3)),
+        new IpvsChange.AddDestination(WEB, rs(B, 1))), writer.drain());
   }
 
   @Test
@@ -79,14 +80,14 @@ final class DirectorTest {
     Director d = director(pool(1, 0, false, PoolMember.of(rs(A, 3)), new PoolMember(rs(B, 2), true, false)));
     writer.drain();
     d.onDestinationEvent(down(A));
-    assertEquals(List.of(new TableChange.DeleteDestination(WEB, A)), writer.drain());
+    assertEquals(List.of(new IpvsChange.DeleteDestination(WEB, A)), writer.drain());
     d.onDestinationEvent(down(B));
-    assertEquals(List.of(new TableChange.EditDestination(WEB, rs(B, 0))), writer.drain());
+    assertEquals(List.of(new IpvsChange.EditDestination(WEB, rs(B, 0))), writer.drain());
     d.onDestinationEvent(down(B)); // no change, nothing applied
     assertEquals(List.of(), writer.drain());
     d.onDestinationEvent(up(A));
     d.onDestinationEvent(up(B));
-    assertEquals(List.of(new TableChange.AddDestination(WEB, rs(A, 3)), new TableChange.EditDestination(WEB, rs(B, 2))),
+    assertEquals(List.of(new IpvsChange.AddDestination(WEB, rs(A, 3)), new IpvsChange.EditDestination(WEB, rs(B, 2))),
         writer.drain());
     assertTrue(events.stream().anyMatch(e -> e instanceof DirectorEvent.MemberChanged m && !m.alive()));
   }
@@ -115,7 +116,7 @@ final class DirectorTest {
     Director d = director(pool(1, 0, false, PoolMember.of(rs(A, 5))));
     writer.drain();
     d.onDestinationEvent(new WeightChanged(Instant.EPOCH, Optional.of(WEB), A, 5, 7, "misc_dynamic"));
-    assertEquals(List.of(new TableChange.EditDestination(WEB, rs(A, 7))), writer.drain());
+    assertEquals(List.of(new IpvsChange.EditDestination(WEB, rs(A, 7))), writer.drain());
     assertEquals(7, d.status().pools().get(0).liveWeight());
   }
 
@@ -131,11 +132,11 @@ final class DirectorTest {
     assertEquals(2, writer.drain().size());
     d.onDestinationEvent(down(A)); // health is followed while active
     d.onStateChange(vrrp("VI_INT", VrrpState.MASTER, VrrpState.FAULT));
-    assertEquals(List.of(new TableChange.DeleteDestination(WEB, A), new TableChange.DeleteService(WEB)),
+    assertEquals(List.of(new IpvsChange.DeleteDestination(WEB, A), new IpvsChange.DeleteService(WEB)),
         writer.drain());
     d.onDestinationEvent(up(A)); // and while standing by, so a new master starts from the truth
     d.onStateChange(vrrp("VI_INT", VrrpState.FAULT, VrrpState.MASTER));
-    assertEquals(List.of(new TableChange.AddService(WEB_SVC), new TableChange.AddDestination(WEB, rs(A, 1))),
+    assertEquals(List.of(new IpvsChange.AddService(WEB_SVC), new IpvsChange.AddDestination(WEB, rs(A, 1))),
         writer.drain());
     d.onStateChange(vrrp("VI_OTHER", VrrpState.MASTER, VrrpState.BACKUP)); // not followed
     assertTrue(d.active());
@@ -162,11 +163,11 @@ final class DirectorTest {
         new ServicePool(wlc, List.of(PoolMember.of(rs(A, 4)), PoolMember.of(rs(B, 1)), PoolMember.of(rs(C, 1))), 1,
             0, Optional.empty(), false),
         ServicePool.of(LoadBalancedService.of(otherSvc, rs(Endpoint.parse("10.0.0.1:443"), 1)))));
-    assertEquals(List.of(new TableChange.EditService(wlc), new TableChange.EditDestination(WEB, rs(A, 4)),
-        new TableChange.AddDestination(WEB, rs(C, 1)), new TableChange.AddService(otherSvc),
-        new TableChange.AddDestination(other, rs(Endpoint.parse("10.0.0.1:443"), 1))), writer.drain());
+    assertEquals(List.of(new IpvsChange.EditService(wlc), new IpvsChange.EditDestination(WEB, rs(A, 4)),
+        new IpvsChange.AddDestination(WEB, rs(C, 1)), new IpvsChange.AddService(otherSvc),
+        new IpvsChange.AddDestination(other, rs(Endpoint.parse("10.0.0.1:443"), 1))), writer.drain());
     d.reconfigure(List.of(ServicePool.of(LoadBalancedService.of(otherSvc, rs(Endpoint.parse("10.0.0.1:443"), 1)))));
-    assertEquals(List.of(new TableChange.DeleteService(WEB)), writer.drain());
+    assertEquals(List.of(new IpvsChange.DeleteService(WEB)), writer.drain());
   }
 
   @Test
@@ -175,10 +176,10 @@ final class DirectorTest {
     writer.table.put(foreign, LoadBalancedService.of(VirtualService.builder(foreign).build()));
     writer.table.put(WEB, LoadBalancedService.of(WEB_SVC, rs(A, 9), rs(C, 1)));
     Director d = director(pool(1, 0, false, PoolMember.of(rs(A, 1)), PoolMember.of(rs(B, 1))));
-    assertEquals(List.of(new TableChange.DeleteDestination(WEB, C), new TableChange.EditDestination(WEB, rs(A, 1)),
-        new TableChange.AddDestination(WEB, rs(B, 1))), writer.drain());
+    assertEquals(List.of(new IpvsChange.DeleteDestination(WEB, C), new IpvsChange.EditDestination(WEB, rs(A, 1)),
+        new IpvsChange.AddDestination(WEB, rs(B, 1))), writer.drain());
     d.close();
-    assertEquals(List.of(new TableChange.DeleteService(WEB)), writer.drain());
+    assertEquals(List.of(new IpvsChange.DeleteService(WEB)), writer.drain());
     assertTrue(writer.table.containsKey(foreign));
   }
 
@@ -186,12 +187,12 @@ final class DirectorTest {
   void failedChange_isReported_andRepairedByResync() throws IOException {
     Director d = director(pool(1, 0, false, PoolMember.of(rs(A, 1)), PoolMember.of(rs(B, 1))));
     writer.drain();
-    writer.failing = c -> c instanceof TableChange.DeleteDestination;
+    writer.failing = c -> c instanceof IpvsChange.DeleteDestination;
     d.onDestinationEvent(down(B));
     assertTrue(events.stream().anyMatch(e -> e instanceof DirectorEvent.ApplyFailed));
     assertEquals(List.of(A, B), installed().stream().map(RealServer::endpoint).toList());
     writer.failing = c -> false;
     d.resync();
-    assertEquals(List.of(new TableChange.DeleteDestination(WEB, B)), writer.drain());
+    assertEquals(List.of(new IpvsChange.DeleteDestination(WEB, B)), writer.drain());
   }
 }

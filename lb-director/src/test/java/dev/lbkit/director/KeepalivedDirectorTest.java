@@ -10,6 +10,7 @@ import dev.lbkit.api.RealServer;
 import dev.lbkit.api.ServiceKey;
 import dev.lbkit.config.KeepalivedConfig;
 import dev.lbkit.config.KeepalivedConfigParser;
+import dev.lbkit.ipvs.IpvsChange;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -62,10 +63,10 @@ final class KeepalivedDirectorTest {
       assertTrue(node.director().active());
       assertEquals(5, table.drain().size());
       node.reload(second);
-      assertEquals(List.of(new TableChange.DeleteService(tls),
-          new TableChange.EditDestination(web, nat("10.0.0.1:80", 5)),
-          new TableChange.AddDestination(web, nat("10.0.0.3:80", 1))), table.drain());
+      assertEquals(List.of(new IpvsChange.DeleteService(tls),
+          new IpvsChange.EditDestination(web, nat("10.0.0.1:80", 5)),
+          new IpvsChange.AddDestination(web, nat("10.0.0.3:80", 1))), table.drain());
     }
-    assertEquals(List.of(new TableChange.DeleteService(web)), table.drain());
+    assertEquals(List.of(new IpvsChange.DeleteService(web)), table.drain());
   }
 }

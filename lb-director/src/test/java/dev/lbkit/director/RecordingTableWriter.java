@@ -4,6 +4,7 @@ import dev.lbkit.api.LoadBalancedService;
 import dev.lbkit.api.ServiceKey;
 import dev.lbkit.director.internal.TableDiff;
 import dev.lbkit.director.spi.TableWriter;
+import dev.lbkit.ipvs.IpvsChange;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,8 +15,8 @@ import java.util.function.Predicate;
 /** A strict table in memory that records every change and can be told to fail some. */
 final class RecordingTableWriter implements TableWriter {
   Map<ServiceKey, LoadBalancedService> table = new LinkedHashMap<>();
-  final List<TableChange> applied = new ArrayList<>();
-  Predicate<TableChange> failing = c -> false;
+  final List<IpvsChange> applied = new ArrayList<>();
+  Predicate<IpvsChange> failing = c -> false;
 
   @Override
   public List<LoadBalancedService> read() {
@@ -23,18 +24,18 @@ final class RecordingTableWriter implements TableWriter {
   }
 
   @Override
-  public void apply(TableChange change) throws IOException {
+  public void apply(IpvsChange change) throws IOException {
     if (failing.test(change)) {
       throw new IOException("injected failure for " + change);
     }
-    boolean exists = table.containsKey(change.service());
-    if (change instanceof TableChange.AddService && exists) {
+    boolean exists = table.containsKey(change.serviceKey());
+    if (change instanceof IpvsChange.AddService && exists) {
       throw new IOException("service exists: " + change);
     }
-    if (!(change instanceof TableChange.AddService) && !exists) {
+    if (!(change instanceof IpvsChange.AddService) && !exists) {
       throw new IOException("no such service: " + change);
     }
-    if (change instanceof TableChange.AddDestination a
+    if (change instanceof IpvsChange.AddDestination a
         && table.get(a.service()).realServer(a.destination().endpoint()).isPresent()) {
       throw new IOException("destination exists: " + change);
     }
@@ -42,8 +43,8 @@ final class RecordingTableWriter implements TableWriter {
     applied.add(change);
   }
 
-  List<TableChange> drain() {
-    List<TableChange> out = List.copyOf(applied);
+  List<IpvsChange> drain() {
+    List<IpvsChange> out = List.copyOf(applied);
     applied.clear();
     return out;
   }

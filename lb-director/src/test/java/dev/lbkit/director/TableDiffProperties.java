@@ -9,6 +9,7 @@ import dev.lbkit.api.RealServer;
 import dev.lbkit.api.ServiceKey;
 import dev.lbkit.api.VirtualService;
 import dev.lbkit.director.internal.TableDiff;
+import dev.lbkit.ipvs.IpvsChange;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,7 @@ final class TableDiffProperties {
     for (LoadBalancedService s : from) {
       t.put(s.service().key(), s);
     }
-    for (TableChange c : TableDiff.between(from, to, managed)) {
+    for (IpvsChange c : TableDiff.between(from, to, managed)) {
       t = TableDiff.apply(t, c);
     }
     assertEquals(normal(to), normal(List.copyOf(t.values())));

@@ -1,13 +1,13 @@
 package dev.lbkit.director.spi;
 
 import dev.lbkit.api.LoadBalancedService;
-import dev.lbkit.director.TableChange;
+import dev.lbkit.ipvs.IpvsChange;
 import java.io.IOException;
 import java.util.List;
 
 /**
  * Where a director's table goes: kernel IPVS through an {@code IpvsClient}, its in-memory twin, or anything else
- * that takes {@link TableChange}s. Called from one thread at a time.
+ * that takes {@link IpvsChange}s. Called from one thread at a time.
  */
 public interface TableWriter {
 
@@ -23,5 +23,5 @@ public interface TableWriter {
    *
    * @throws IOException if it was not applied; the director reports it and retries on its next resync
    */
-  void apply(TableChange change) throws IOException;
+  void apply(IpvsChange change) throws IOException;
 }

@@ -15,21 +15,14 @@ set -uo pipefail
 top=$1
 out=$2
 mkdir -p "$out"
-passed=0
-failed=0
 pids=()
-result() { echo "$*" | tee -a "$out/e2e-result.txt"; }
-check() { # check NAME CONDITION-EXIT-STATUS
-  if [[ $2 == 0 ]]; then passed=$((passed + 1)); result "PASS $1"; else failed=$((failed + 1)); result "FAIL $1"; fi
-}
+# shellcheck source=e2e-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/e2e-lib.sh"
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
   for n in c d r1 r2; do ip netns del "lbkit-e2e-$n" 2>/dev/null; done
 }
 trap cleanup EXIT
-now() { date +%s.%N; }
-minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
-later() { awk -v a="$1" -v b="$2" -v s="$3" 'BEGIN { exit !(a - b > s) }'; }
 ns() { local n=$1; shift; ip netns exec "lbkit-e2e-$n" "$@"; }
 : >"$out/e2e-result.txt"
 modprobe veth
@@ -134,25 +127,9 @@ result "20 requests to the DR service: r1=$r1 r2=$r2 ($answers)"
 [[ $r1 -ge 5 && $r2 -ge 5 ]]
 check "direct routing: requests are balanced over both real servers, which answer the client themselves" $?
 
-# A client that asks every 50 ms on a new connection and logs "TIME ANSWER", started before the failure so its
+# The polling client of e2e-lib.sh (every 50 ms on a new connection), started before the failure so its
 # own start-up (slow under emulation) does not hide anything.
-cat >"$out/client.py" <<'PY'
-import sys, time, urllib.request
-vip, seconds, path = sys.argv[1], float(sys.argv[2]), sys.argv[3]
-end = time.time() + seconds
-with open(path, "w") as log:
-    while time.time() < end:
-        t = time.time()
-        try:
-            answer = urllib.request.urlopen("http://%s/name" % vip, timeout=3).read().decode().strip()
-        except Exception:
-            answer = "error"
-        log.write("%.3f %.3f %s\n" % (t, time.time(), answer))
-        log.flush()
-        time.sleep(0.05)
-PY
-ip netns exec lbkit-e2e-c python3 "$out/client.py" 10.0.1.100 40 "$out/client.log" &
-client=$!
+client_start lbkit-e2e-c 10.0.1.100 40 "$out/client.log"
 pids+=("$client")
 for _ in $(seq 1 300); do [[ -f $out/client.log && $(wc -l <"$out/client.log") -ge 10 ]] && break; sleep 0.1; done
 
@@ -172,12 +149,7 @@ else
 fi
 [[ -n $removed ]]
 check "the stopped real server leaves the table" $?
-awk -v k="$t_kill" '$1 >= k { n++; if ($3 == "error") { e++; if (!f) f = $1; l = $1 } }
-  END { if (e) printf "client outage: %d of %d requests failed, from %.2f s to %.2f s after the stop (window %.2f s)\n", e, n, f - k, l - k, l - f;
-        else printf "client outage: none of %d requests failed\n", n }' "$out/client.log" | tee -a "$out/e2e-result.txt"
-awk -v k="$t_kill" '$3 != "error" { if (p && $2 > k && p > k - 10) { g = $2 - p; if (g > m) { m = g; at = p } } p = $2 }
-  END { printf "longest time without an answer after the stop/kill: %.2f s (from %.2f s after it)\n", m, at - k }' \
-  "$out/client.log" | tee -a "$out/e2e-result.txt"
+client_outage "$t_kill" "$out/client.log"
 after=$(awk -v r="${removed:-9e99}" '$1 > r + 1' "$out/client.log")
 total_after=$(grep -c . <<<"$after")
 r2_after=$(grep -c ' r2$' <<<"$after")
@@ -194,5 +166,4 @@ wait "$director" 2>/dev/null
 ns d ipvsadm -Ln >"$out/ipvsadm-stopped.txt" 2>&1
 ! grep -q '10\.0\.1\.10[01]:80' "$out/ipvsadm-stopped.txt"
 check "stopping the director removes its services" $?
-result "$passed passed, $failed failed"
-[[ $failed == 0 ]]
+summary

@@ -14,19 +14,14 @@ set -uo pipefail
 top=$1
 out=$2
 mkdir -p "$out"
-passed=0
-failed=0
 pids=()
-result() { echo "$*" | tee -a "$out/e2e-result.txt"; }
-check() { if [[ $2 == 0 ]]; then passed=$((passed + 1)); result "PASS $1"; else failed=$((failed + 1)); result "FAIL $1"; fi; }
+# shellcheck source=e2e-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/e2e-lib.sh"
 cleanup() {
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
   for n in sw c d1 d2 r1 r2; do ip netns del "lbkit-v-$n" 2>/dev/null; done
 }
 trap cleanup EXIT
-now() { date +%s.%N; }
-minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
-later() { awk -v a="$1" -v b="$2" -v s="$3" 'BEGIN { exit !(a - b > s) }'; }
 ns() { local n=$1; shift; ip netns exec "lbkit-v-$n" "$@"; }
 : >"$out/e2e-result.txt"
 modprobe veth
@@ -160,23 +155,7 @@ d2_holds=$?
 [[ $ok == 0 && $d2_holds != 0 ]]
 check "the higher-priority director (d1) is master of the sync group and holds the VIPs; d2 does not" $?
 
-cat >"$out/client.py" <<'PY'
-import sys, time, urllib.request
-vip, seconds, path = sys.argv[1], float(sys.argv[2]), sys.argv[3]
-end = time.time() + seconds
-with open(path, "w") as log:
-    while time.time() < end:
-        t = time.time()
-        try:
-            answer = urllib.request.urlopen("http://%s/name" % vip, timeout=3).read().decode().strip()
-        except Exception:
-            answer = "error"
-        log.write("%.3f %.3f %s\n" % (t, time.time(), answer))
-        log.flush()
-        time.sleep(0.05)
-PY
-ip netns exec lbkit-v-c python3 "$out/client.py" 10.0.1.100 90 "$out/client.log" &
-client=$!
+client_start lbkit-v-c 10.0.1.100 90 "$out/client.log"
 pids+=("$client")
 for _ in $(seq 1 900); do [[ -f $out/client.log && $(grep -vc " error$" "$out/client.log") -ge 20 ]] && break; sleep 0.1; done
 r1=$(grep -v ' error$' "$out/client.log" | head -20 | grep -c ' r1$')
@@ -201,12 +180,7 @@ fi
 [[ -n $taken ]]
 check "the backup (d2) takes over both VIPs" $?
 wait "$client"
-awk -v k="$t_kill" '$1 >= k { n++; if ($3 == "error") { e++; if (!f) f = $1; l = $1 } else if (e && !r) r = $1 }
-  END { if (e) printf "client outage: %d of %d requests failed, first failure %.2f s and last %.2f s after the kill; answers resumed %.2f s after it\n", e, n, f - k, l - k, r - k;
-        else printf "client outage: none of %d requests failed\n", n }' "$out/client.log" | tee -a "$out/e2e-result.txt"
-awk -v k="$t_kill" '$3 != "error" { if (p && $2 > k && p > k - 10) { g = $2 - p; if (g > m) { m = g; at = p } } p = $2 }
-  END { printf "longest time without an answer after the stop/kill: %.2f s (from %.2f s after it)\n", m, at - k }' \
-  "$out/client.log" | tee -a "$out/e2e-result.txt"
+client_outage "$t_kill" "$out/client.log"
 tail_answers=$(tail -20 "$out/client.log")
 [[ $(grep -c ' r[12]$' <<<"$tail_answers") == 20 ]]
 check "traffic resumes through d2: the last 20 requests are all answered" $?
@@ -217,5 +191,4 @@ wait "${director[d2]}" 2>/dev/null
 holds d2 ext 10.0.1.100
 [[ $? != 0 ]]
 check "stopping d2 gracefully releases the VIP" $?
-result "$passed passed, $failed failed"
-[[ $failed == 0 ]]
+summary

@@ -82,7 +82,7 @@ public final class HealthChecker implements AutoCloseable {
     for (int i = 0; i < b.threads; i++) {
       EventLoop loop = new EventLoop(b.threadName + "-" + i, Clock.systemUTC());
       ls.add(loop);
-      lns.add(new Lane(loop, new LoopProber(loop, b.scriptUser)));
+      lns.add(new Lane(loop, new LoopProber(loop, b.scriptUser, b.scriptSecurity)));
     }
     this.loops = List.copyOf(ls);
     this.lanes = List.copyOf(lns);
@@ -240,6 +240,7 @@ public final class HealthChecker implements AutoCloseable {
     private ManualClock clock;
     private CheckResponder responder;
     private Optional<ScriptUser> scriptUser = Optional.empty();
+    private boolean scriptSecurity;
 
     private Builder() {}
 
@@ -280,6 +281,17 @@ public final class HealthChecker implements AutoCloseable {
      */
     public Builder scriptUser(ScriptUser user) {
       this.scriptUser = Optional.of(requireNonNull(user, "user"));
+      return this;
+    }
+
+    /**
+     * keepalived's {@code enable_script_security}: refuse to start a MISC_CHECK program that would run with root's
+     * user or group (or is set-uid/set-gid root) while it, or a directory on its path, could be changed by anyone
+     * but root; such a check is down with the reason. Off (the default), such programs run and are warned about
+     * once, as keepalived does.
+     */
+    public Builder scriptSecurity(boolean enabled) {
+      this.scriptSecurity = enabled;
       return this;
     }
 

@@ -20,15 +20,20 @@ import java.util.function.Consumer;
 public final class LoopProber implements Prober {
   private final EventLoop loop;
   private final Optional<ScriptUser> scriptUser;
+  private final boolean scriptSecurity;
 
   public LoopProber(EventLoop loop) {
-    this(loop, Optional.empty());
+    this(loop, Optional.empty(), false);
   }
 
-  /** Runs MISC_CHECK programs as {@code scriptUser} unless a check names its own (keepalived's script_user). */
-  public LoopProber(EventLoop loop, Optional<ScriptUser> scriptUser) {
+  /**
+   * Runs MISC_CHECK programs as {@code scriptUser} unless a check names its own (keepalived's script_user), and
+   * refuses unsafe ones when {@code scriptSecurity} (keepalived's enable_script_security).
+   */
+  public LoopProber(EventLoop loop, Optional<ScriptUser> scriptUser, boolean scriptSecurity) {
     this.loop = loop;
     this.scriptUser = scriptUser;
+    this.scriptSecurity = scriptSecurity;
   }
 
   @Override
@@ -42,7 +47,7 @@ public final class LoopProber implements Prober {
     } else if (check instanceof NetworkCheck) {
       new NetProbe(loop, (NetworkCheck) check, timeout, done).start();
     } else if (check instanceof MiscCheck) {
-      ProcessProbe.start(loop, (MiscCheck) check, scriptUser, timeout, done);
+      ProcessProbe.start(loop, (MiscCheck) check, scriptUser, scriptSecurity, timeout, done);
     } else if (check instanceof AllOf) {
       runAll(((AllOf) check).checks(), 0, loop.nanoTime() + EventLoop.saturatedNanos(timeout), new ArrayList<>(),
           done);

@@ -6,6 +6,7 @@ import dev.lbkit.healthcheck.internal.jna.Spawner;
 import dev.lbkit.healthcheck.misc.MiscCheck;
 import dev.lbkit.healthcheck.misc.ScriptUser;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -40,6 +43,7 @@ final class ProcessProbe {
   private static final int SIGTERM = 15;
   private static final Duration TERM_GRACE = Duration.ofSeconds(2); // keepalived: 2 s from SIGTERM to SIGKILL
   private static final long MAX_POLL_MILLIS = 20;
+  private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
   private final EventLoop loop;
   private final MiscCheck check;
@@ -58,17 +62,17 @@ final class ProcessProbe {
     this.done = done;
   }
 
-  static void start(EventLoop loop, MiscCheck check, Optional<ScriptUser> defaultUser, Duration timeout,
-      Consumer<CheckResult> done) {
-    new ProcessProbe(loop, check, done).begin(defaultUser, timeout);
+  static void start(EventLoop loop, MiscCheck check, Optional<ScriptUser> defaultUser, boolean scriptSecurity,
+      Duration timeout, Consumer<CheckResult> done) {
+    new ProcessProbe(loop, check, done).begin(defaultUser, scriptSecurity, timeout);
   }
 
-  private void begin(Optional<ScriptUser> defaultUser, Duration timeout) {
+  private void begin(Optional<ScriptUser> defaultUser, boolean scriptSecurity, Duration timeout) {
     List<String> argv;
     try {
-      argv = argv(check.user().or(() -> defaultUser));
       Map<String, String> env = new HashMap<>(System.getenv());
       env.putAll(check.environment());
+      argv = argv(check.user().or(() -> defaultUser), env, scriptSecurity);
       pid = Spawner.spawn(argv, env, check.workingDirectory());
     } catch (IOException e) {
       report(new CheckResult.Down(DownReason.IO_ERROR, e.getMessage()));
@@ -79,12 +83,41 @@ final class ProcessProbe {
     loop.schedule(Duration.ofMillis(pollMillis), this::poll);
   }
 
-  /** The command line, through setpriv when the program must run as another user. */
-  private List<String> argv(Optional<ScriptUser> who) throws IOException {
-    if (who.isEmpty()) {
+  /**
+   * The command line, through setpriv when the program must run as another user, after keepalived's script
+   * security check: refused with {@code enable_script_security}, else only warned about (once per program).
+   */
+  private List<String> argv(Optional<ScriptUser> who, Map<String, String> env, boolean scriptSecurity)
+      throws IOException {
+    Spawner.Ids self = Spawner.self();
+    Spawner.Ids runAs = who.isEmpty() ? self : ids(who.get());
+    Optional<ScriptSecurity.Finding> finding = ScriptSecurity.problem(check.command().get(0),
+        env.getOrDefault("PATH", ""), check.workingDirectory().orElse(Path.of("").toAbsolutePath()), runAs.uid(),
+        runAs.gid());
+    if (finding.isPresent()) {
+      if (scriptSecurity) {
+        throw new IOException("script security: refusing to run " + check.command().get(0) + " as uid:gid "
+            + runAs.uid() + ":" + runAs.gid() + ": " + finding.get().text());
+      }
+      if (finding.get().unsafe() && WARNED.add(check.command().get(0))) {
+        log.warn("{} is unsafe to run as uid:gid {}:{} ({}); running it anyway, as keepalived does without "
+            + "enable_script_security", check.command().get(0), runAs.uid(), runAs.gid(), finding.get().text());
+      }
+    }
+    if (who.isEmpty() || (runAs.uid() == self.uid() && runAs.gid() == self.gid())) {
       return check.command();
     }
-    ScriptUser u = who.get();
+    if (self.uid() != 0) {
+      throw new IOException("cannot run " + check.command().get(0) + " as " + who.get() + " (uid " + runAs.uid()
+          + ", gid " + runAs.gid() + "): the checker runs as uid " + self.uid() + ", and only root may switch users");
+    }
+    List<String> a = new ArrayList<>(List.of("setpriv", "--regid=" + runAs.gid(), "--groups=" + runAs.gid(),
+        "--reuid=" + runAs.uid(), "--"));
+    a.addAll(check.command());
+    return a;
+  }
+
+  private static Spawner.Ids ids(ScriptUser u) throws IOException {
     Spawner.Ids user = Spawner.user(u.user()).orElseThrow(() -> new IOException("script user '" + u.user()
         + "' does not exist"));
     int gid = user.gid();
@@ -99,18 +132,7 @@ final class ProcessProbe {
         throw new IOException("script group '" + g + "' does not exist");
       }
     }
-    Spawner.Ids self = Spawner.self();
-    if (user.uid() == self.uid() && gid == self.gid()) {
-      return check.command();
-    }
-    if (self.uid() != 0) {
-      throw new IOException("cannot run " + check.command().get(0) + " as " + u + " (uid " + user.uid() + ", gid "
-          + gid + "): the checker runs as uid " + self.uid() + ", and only root may switch users");
-    }
-    List<String> a = new ArrayList<>(List.of("setpriv", "--regid=" + gid, "--groups=" + gid,
-        "--reuid=" + user.uid(), "--"));
-    a.addAll(check.command());
-    return a;
+    return new Spawner.Ids(user.uid(), gid);
   }
 
   private void poll() {

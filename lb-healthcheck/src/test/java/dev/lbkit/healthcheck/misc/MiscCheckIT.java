@@ -12,14 +12,20 @@ import dev.lbkit.healthcheck.DownReason;
 import dev.lbkit.healthcheck.HealthChecker;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * MISC_CHECK as root, as keepalived runs it: programs switched to a script user (per check, and the checker-wide
- * script_user), and a program that ignores SIGTERM killed with SIGKILL two seconds after its deadline. Uses the
+ * script_user), script security (enable_script_security) on real files and owners, and a program that ignores
+ * SIGTERM killed with SIGKILL two seconds after its deadline. Uses the
  * stock {@code nobody}/{@code nogroup} (65534) and {@code daemon} (gid 1) accounts.
  */
 final class MiscCheckIT {
@@ -75,6 +81,43 @@ final class MiscCheckIT {
     d = down(result(checker.checkOnce(MiscCheck.of("true").withUser(ScriptUser.of("nobody", "no-such-group-x")),
         Duration.ofSeconds(10))), DownReason.IO_ERROR);
     assertTrue(d.detail().contains("script group 'no-such-group-x' does not exist"), d.detail());
+  }
+
+  @Test
+  void scriptSecurity_refusesWhatOthersCouldChange_asKeepalivedDoes() throws Exception {
+    Path dir = Files.createTempDirectory("lbkit-sec"); // in /tmp: root-owned and sticky, which passes
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path script = dir.resolve("check.sh");
+    Files.writeString(script, "#!/bin/sh\nexit 0\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    UserPrincipal nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+    UserPrincipal root = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root");
+    try (HealthChecker secure = HealthChecker.builder().scriptSecurity(true).build()) {
+      up(result(secure.checkOnce(MiscCheck.of(script.toString()), Duration.ofSeconds(10))));
+
+      Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xrwx"));
+      CheckResult.Down d = down(result(secure.checkOnce(MiscCheck.of(script.toString()), Duration.ofSeconds(10))),
+          DownReason.IO_ERROR);
+      assertTrue(d.detail().contains(script + " is writable by everyone"), d.detail());
+      // run as nobody it gets no root powers, so keepalived does not guard it
+      up(result(secure.checkOnce(MiscCheck.of(script.toString()).withUser(ScriptUser.of("nobody")),
+          Duration.ofSeconds(10))));
+
+      Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setOwner(dir, nobody); // whoever owns a directory can swap the file in it
+      d = down(result(secure.checkOnce(MiscCheck.of(script.toString()), Duration.ofSeconds(10))),
+          DownReason.IO_ERROR);
+      assertTrue(d.detail().contains(dir + " is owned by uid 65534, not root"), d.detail());
+      // found on PATH by its bare name, the same rule applies
+      d = down(result(secure.checkOnce(new MiscCheck(List.of("check.sh"), false, Optional.empty(),
+          Map.of("PATH", dir.toString())), Duration.ofSeconds(10))), DownReason.IO_ERROR);
+      assertTrue(d.detail().contains("owned by uid 65534"), d.detail());
+    }
+    // without enable_script_security keepalived runs it anyway (and warns): so does lbkit
+    up(result(checker.checkOnce(MiscCheck.of(script.toString()), Duration.ofSeconds(10))));
+    Files.setOwner(dir, root);
+    Files.delete(script);
+    Files.delete(dir);
   }
 
   @Test

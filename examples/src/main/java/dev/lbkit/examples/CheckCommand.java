@@ -284,7 +284,7 @@ final class CheckCommand implements Command {
         return c;
       }
       case "smtp":
-        return new SmtpCheck(endpoint(t, 25).endpoint, f.getOrDefault("helo", "localhost"), bind);
+        return new SmtpCheck(endpoint(t, 25).endpoint, f.getOrDefault("helo", SmtpCheck.DEFAULT_HELO_NAME), bind);
       case "dns": {
         List<InetAddress> expected = new ArrayList<>();
         if (f.containsKey("expect-address")) {

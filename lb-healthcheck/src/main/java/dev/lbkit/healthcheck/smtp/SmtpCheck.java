@@ -18,7 +18,8 @@ import java.util.Optional;
 
 /**
  * keepalived {@code SMTP_CHECK}: read the 220 greeting, send {@code HELO <name>}, expect 250, send {@code QUIT}
- * and take its reply (or the server closing) as the end.
+ * and take its reply (or the server closing) as the end. Plain text only: keepalived 2.2.7's SMTP_CHECK has no
+ * STARTTLS (nor TLS of any kind), and neither has this check.
  * Multi-line replies ({@code 250-...}) are read to their last line. Any other code is
  * {@link DownReason#BAD_STATUS}; a line that is not a reply is {@link DownReason#PROTOCOL_ERROR}.
  *
@@ -42,9 +43,12 @@ public record SmtpCheck(Endpoint target, String heloName, Optional<InetAddress> 
     }
   }
 
-  /** Checks {@code target} saying {@code HELO localhost}. */
+  /** keepalived's default {@code helo_name}. */
+  public static final String DEFAULT_HELO_NAME = "smtpchecker.keepalived.org";
+
+  /** Checks {@code target} saying {@code HELO smtpchecker.keepalived.org}, keepalived's default. */
   public static SmtpCheck of(Endpoint target) {
-    return new SmtpCheck(target, "localhost", Optional.empty());
+    return new SmtpCheck(target, DEFAULT_HELO_NAME, Optional.empty());
   }
 
   /** The same check with another HELO name. */

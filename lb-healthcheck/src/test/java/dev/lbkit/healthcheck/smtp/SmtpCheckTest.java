@@ -75,6 +75,11 @@ final class SmtpCheckTest {
   }
 
   @Test
+  void defaultHeloName_isKeepalivedsDefault() {
+    assertEquals("smtpchecker.keepalived.org", SmtpCheck.of(Endpoint.parse("127.0.0.1:25")).heloName());
+  }
+
+  @Test
   void heloNameWithSpaces_isRejected() {
     assertThrows(IllegalArgumentException.class, () -> SmtpCheck.of(Endpoint.parse("127.0.0.1:25"))
         .withHeloName("a b"));

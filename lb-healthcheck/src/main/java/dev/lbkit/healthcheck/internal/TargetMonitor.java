@@ -40,7 +40,10 @@ import org.slf4j.LoggerFactory;
  * {@code drain} makes its effective weight 0 while it stays a member; {@code NN%} sets the weight to that share of
  * the configured one until the agent says otherwise; {@code up} and {@code down}/{@code stopped}/{@code fail} act at
  * once, without rise or fall. An attempt that brings no reply (agent unreachable, timeout, incomplete line)
- * changes nothing, as HAProxy treats agent failures.
+ * changes nothing, as HAProxy treats agent failures. A target with an agent beside its check
+ * ({@link Target#agent()}) reads the agent on its own schedule with the same rules, while the check's results
+ * count toward rise and fall as usual: so an agent's {@code down} holds only until {@code rise} passing checks
+ * bring the target back, as in HAProxy.
  */
 public final class TargetMonitor {
   private static final Logger log = LoggerFactory.getLogger(TargetMonitor.class);
@@ -65,6 +68,7 @@ public final class TargetMonitor {
   private boolean ramping;
   private long rampStartNanos;
   private CheckScheduler.Timer nextCheck;
+  private CheckScheduler.Timer nextAgent;
   private CheckScheduler.Timer rampTick;
   private boolean started;
   private boolean stopped;
@@ -135,6 +139,29 @@ public final class TargetMonitor {
       first = Duration.ofNanos(random.nextLong(EventLoop.saturatedNanos(policy.warmup()) + 1));
     }
     schedule(first);
+    if (target.agent().isPresent()) {
+      nextAgent = scheduler.schedule(first, this::runAgent);
+    }
+  }
+
+  /** One reading of the agent beside the check; its words apply as they come, then the next is scheduled. */
+  private void runAgent() {
+    if (stopped) {
+      return;
+    }
+    Target.Agent agent = target.agent().get();
+    prober.probe(agent.check(), policy.timeout(), r -> {
+      if (stopped) {
+        return;
+      }
+      if (r.agent().isPresent()) {
+        applyAgent(r.agent().get(), r.detail());
+        snapshot();
+      } else if (log.isDebugEnabled()) {
+        log.debug("{}: agent not read ({}); nothing changes", target.key(), r);
+      }
+      nextAgent = scheduler.schedule(agent.interval(), this::runAgent);
+    });
   }
 
   /**
@@ -148,6 +175,7 @@ public final class TargetMonitor {
     }
     stopped = true;
     cancel(nextCheck);
+    cancel(nextAgent);
     cancel(rampTick);
     if (shutdown && policy.downOnStop() && member && up) {
       member = false;

@@ -10,6 +10,7 @@ import dev.lbkit.api.event.DestinationEvent;
 import dev.lbkit.api.event.DestinationUp;
 import dev.lbkit.api.event.WeightChanged;
 import dev.lbkit.healthcheck.AdminState;
+import dev.lbkit.healthcheck.Check;
 import dev.lbkit.healthcheck.CheckPolicy;
 import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.DownReason;
@@ -17,6 +18,7 @@ import dev.lbkit.healthcheck.HealthChecker;
 import dev.lbkit.healthcheck.ManualClock;
 import dev.lbkit.healthcheck.Target;
 import dev.lbkit.healthcheck.TargetStatus;
+import dev.lbkit.healthcheck.tcp.TcpCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,6 +97,48 @@ final class AgentStateTest {
     assertEquals(0, status().weight());
     agentSays("ready 50%");
     assertEquals(List.of("member", "weight 0", "out", "member", "weight 20"), log());
+  }
+
+  @Test
+  void anAgentBesideACheck_setsAdminStateAndWeight_whileTheCheckJudgesHealth() {
+    Check web = TcpCheck.of(WEB);
+    AgentCheck agent = AgentCheck.of(Endpoint.parse("10.0.0.5:9999"));
+    List<DestinationEvent> seen = new ArrayList<>();
+    ManualClock c = new ManualClock();
+    CheckResult[] check = {CheckResult.Up.of("connected")};
+    CheckResult[] said = {AgentCheck.parse("ready")};
+    try (HealthChecker hc = HealthChecker.builder().manualClock(c, k -> k == agent ? said[0] : check[0])
+        .listener(seen::add).build()) {
+      Target t = Target.of(WEB, 40, web, CheckPolicy.haproxy().interval(INTER).rise(2).fall(2).build())
+          .withAgent(agent, Duration.ofSeconds(1));
+      hc.add(t);
+      c.advance(Duration.ofSeconds(4));
+      said[0] = AgentCheck.parse("maint");
+      c.advance(Duration.ofSeconds(1));
+      assertEquals(AdminState.MAINT, hc.status(t.key()).orElseThrow().admin());
+      assertTrue(hc.status(t.key()).orElseThrow().up()); // the check still passes
+      check[0] = new CheckResult.Down(DownReason.REFUSED, "stopped");
+      c.advance(Duration.ofSeconds(4)); // two failed checks: down, though already out of service
+      assertFalse(hc.status(t.key()).orElseThrow().up());
+      said[0] = AgentCheck.parse("ready 50%");
+      c.advance(Duration.ofSeconds(1)); // ready again, but the check says down: stays out
+      assertEquals(AdminState.READY, hc.status(t.key()).orElseThrow().admin());
+      assertFalse(hc.status(t.key()).orElseThrow().up());
+      check[0] = CheckResult.Up.of("connected");
+      c.advance(Duration.ofSeconds(4)); // rise 2: back, at the agent's 50%
+      TargetStatus s = hc.status(t.key()).orElseThrow();
+      assertTrue(s.up());
+      assertEquals(20, s.weight());
+      said[0] = AgentCheck.parse("down # draining the host");
+      c.advance(Duration.ofSeconds(1)); // the agent's down acts at once
+      assertFalse(hc.status(t.key()).orElseThrow().up());
+      said[0] = AgentCheck.parse("");
+      c.advance(Duration.ofSeconds(4)); // then passing checks bring it back after rise
+      assertTrue(hc.status(t.key()).orElseThrow().up());
+      List<String> kinds = seen.stream().map(e -> e instanceof DestinationUp ? "member" : e instanceof DestinationDown
+          ? "out" : "weight " + ((WeightChanged) e).newWeight()).collect(Collectors.toList());
+      assertEquals(List.of("member", "out", "member", "weight 20", "out", "member"), kinds);
+    }
   }
 
   @Test

@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -283,6 +284,98 @@ final class HaproxyChecksDifferentialIT {
         haproxy.destroyForcibly();
       }
       agent.close();
+    }
+    assertTrue(disagreements.isEmpty(), String.join("\n", disagreements) + "\n" + trace);
+  }
+
+  /**
+   * {@code server ... check agent-check}: an HTTP check judges health while an agent sets the admin state and the
+   * weight. Real HAProxy and an lbkit target with the same check and {@link Target#withAgent} must show the same
+   * state (UP, DOWN, DRAIN, MAINT) and, when up and ready, the same weight.
+   */
+  @Test
+  void checkBesideAnAgent_judgeTogetherAsHaproxyDoes() throws Exception {
+    HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    http.createContext("/health", ex -> reply(ex, 200, "ready\n"));
+    http.createContext("/maint", ex -> reply(ex, 503, "maintenance\n"));
+    http.start();
+    int closedPort;
+    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = closed.getLocalPort();
+    }
+    Endpoint web = new Endpoint(InetAddress.getLoopbackAddress(), http.getAddress().getPort());
+    // backend name, health path, agent reply (null: no agent listening)
+    String[][] cases = {
+        {"ok_maint", "/health", "maint"},
+        {"bad_ready", "/maint", "ready"},
+        {"ok_drain", "/health", "drain"},
+        {"ok_half", "/health", "up 50%"},
+        {"ok_noagent", "/health", null},
+        {"bad_up_maint", "/maint", "maint 25%"},
+    };
+    List<ServerSocket> agents = new ArrayList<>();
+    StringBuilder cfg = new StringBuilder("defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n"
+        + "  timeout server 5s\n  timeout check 1s\n\n");
+    Map<String, Target> targets = new LinkedHashMap<>();
+    for (String[] c : cases) {
+      int agentPort = closedPort;
+      if (c[2] != null) {
+        ServerSocket a = agent(c[2]);
+        agents.add(a);
+        agentPort = a.getLocalPort();
+      }
+      cfg.append("backend ").append(c[0]).append("\n  option httpchk GET ").append(c[1])
+          .append("\n  server s 127.0.0.1:").append(web.port()).append(" weight 100 check inter 100 rise 1 fall 1")
+          .append(" agent-check agent-port ").append(agentPort).append(" agent-inter 100\n\n");
+      targets.put(c[0], new Target(Optional.empty(), Endpoint.parse("127.0.0.1:" + (10_000 + targets.size())), 100,
+          HttpCheck.builder(web).path(c[1]).statusCodes(StatusCodes.SUCCESS_OR_REDIRECT).build(),
+          CheckPolicy.haproxy().interval(Duration.ofMillis(100)).timeout(Duration.ofSeconds(1)).rise(1).fall(1)
+              .build()).withAgent(AgentCheck.of(new Endpoint(InetAddress.getLoopbackAddress(), agentPort)),
+          Duration.ofMillis(100)));
+    }
+    Path dir = Files.createTempDirectory("lbkit-hc-agent2");
+    Path sock = dir.resolve("admin.sock");
+    Files.writeString(dir.resolve("haproxy.cfg"), "global\n  stats socket " + sock + " mode 600 level admin\n\n"
+        + cfg);
+    Process haproxy = new ProcessBuilder("haproxy", "-db", "-f", dir.resolve("haproxy.cfg").toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+    List<String> disagreements = new ArrayList<>();
+    StringBuilder trace = new StringBuilder();
+    try (HealthChecker checker = HealthChecker.builder().build()) {
+      targets.values().forEach(checker::add);
+      Map<String, String[]> stat = Map.of();
+      for (int tries = 0; tries < 50 && (tries < 15 || stat.size() < cases.length); tries++) {
+        Thread.sleep(100);
+        if (!haproxy.isAlive()) {
+          throw new IllegalStateException("haproxy exited: " + Files.readString(dir.resolve("haproxy.log")));
+        }
+        if (Files.exists(sock)) {
+          stat = showStat(sock);
+        }
+      }
+      for (String[] c : cases) {
+        String[] row = stat.get(c[0]);
+        TargetStatus ours = checker.status(targets.get(c[0]).key()).orElseThrow();
+        String expected = ours.admin() == AdminState.MAINT ? "MAINT" : !ours.up() ? "DOWN"
+            : ours.admin() == AdminState.DRAIN ? "DRAIN" : "UP";
+        String theirs = row == null ? "?" : row[17];
+        trace.append(c[0]).append(": haproxy ").append(theirs).append(" w=").append(row == null ? "?" : row[18])
+            .append(", lbkit ").append(ours).append('\n');
+        if (!theirs.startsWith(expected)) {
+          disagreements.add(c[0] + ": haproxy " + theirs + ", lbkit " + expected);
+        } else if (expected.equals("UP") && Integer.parseInt(row[18]) != ours.weight()) {
+          disagreements.add(c[0] + ": haproxy weight " + row[18] + ", lbkit " + ours.weight());
+        }
+      }
+    } finally {
+      haproxy.destroy();
+      if (!haproxy.waitFor(10, TimeUnit.SECONDS)) {
+        haproxy.destroyForcibly();
+      }
+      http.stop(0);
+      for (ServerSocket a : agents) {
+        a.close();
+      }
     }
     assertTrue(disagreements.isEmpty(), String.join("\n", disagreements) + "\n" + trace);
   }

@@ -65,7 +65,8 @@ public final class VrrpRouter implements AutoCloseable {
   private final TrafficFilter trafficFilter;
   private final Ticker ticker;
   private final Clock clock;
-  private final Map<String, VrrpInstance> instances = new LinkedHashMap<>();
+  /** Replaced whole (never changed in place) by a reload, so other threads may read it while the engine runs. */
+  private volatile Map<String, VrrpInstance> instances;
   private final List<List<VrrpInstance>> syncGroups = new ArrayList<>();
   private final Set<String> openedInterfaces = new java.util.HashSet<>();
   private final List<VrrpStateListener> listeners = new CopyOnWriteArrayList<>();
@@ -88,9 +89,11 @@ public final class VrrpRouter implements AutoCloseable {
     this.trafficFilter = b.trafficFilter;
     this.ticker = b.ticker;
     this.clock = b.clock;
+    Map<String, VrrpInstance> built = new LinkedHashMap<>();
     for (VrrpConfig c : b.configs) {
-      instances.put(c.name(), new VrrpInstance(c, this));
+      built.put(c.name(), new VrrpInstance(c, this));
     }
+    this.instances = java.util.Collections.unmodifiableMap(built);
     for (List<String> group : b.syncGroups) {
       syncGroups.add(group.stream().map(instances::get).toList());
     }
@@ -267,8 +270,7 @@ public final class VrrpRouter implements AutoCloseable {
         e.getKey().resume(old, transport.primaryAddress(c.interfaceName(), c.family()), now);
       }
     }
-    instances.clear();
-    instances.putAll(next);
+    instances = java.util.Collections.unmodifiableMap(next);
     syncGroups.clear();
     for (List<String> group : syncGroupNames) {
       syncGroups.add(group.stream().map(instances::get).toList());

@@ -47,6 +47,46 @@ import org.junit.jupiter.api.Test;
  */
 final class HaproxyChecksDifferentialIT {
 
+  private static final String DEFAULTS = "defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n"
+      + "  timeout server 5s\n  timeout check 1s\n\n";
+
+  /** A real HAProxy with an admin socket in a temporary directory, run in the foreground; closing stops it. */
+  private static final class RealHaproxy implements AutoCloseable {
+    private final Path dir;
+    private final Path sock;
+    private final Process process;
+
+    RealHaproxy(String config) throws IOException {
+      dir = Files.createTempDirectory("lbkit-hc-haproxy");
+      sock = dir.resolve("admin.sock");
+      Files.writeString(dir.resolve("haproxy.cfg"), "global\n  stats socket " + sock + " mode 600 level admin\n\n"
+          + config);
+      process = new ProcessBuilder("haproxy", "-db", "-f", dir.resolve("haproxy.cfg").toString())
+          .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+    }
+
+    /** {@code show stat} by backend, empty until the socket is there. */
+    Map<String, String[]> stat() throws IOException {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("haproxy exited: " + Files.readString(dir.resolve("haproxy.log")));
+      }
+      return Files.exists(sock) ? showStat(sock) : Map.of();
+    }
+
+    @Override
+    public void close() {
+      process.destroy();
+      try {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   /** One server line and the lbkit check that should judge it the same way. */
   private record Scenario(String backend, String options, String server, Check lbkit) {}
 
@@ -138,8 +178,7 @@ final class HaproxyChecksDifferentialIT {
           + " agent-inter 100", AgentCheck.of(ae)));
     }
 
-    StringBuilder cfg = new StringBuilder("defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n"
-        + "  timeout server 5s\n  timeout check 1s\n\n");
+    StringBuilder cfg = new StringBuilder(DEFAULTS);
     for (Scenario s : scenarios) {
       cfg.append("backend ").append(s.backend()).append('\n');
       if (!s.options().isEmpty()) {
@@ -147,21 +186,13 @@ final class HaproxyChecksDifferentialIT {
       }
       cfg.append("  server s ").append(s.server()).append("\n\n");
     }
-    Path dir = Files.createTempDirectory("lbkit-hc-haproxy");
-    Path sock = dir.resolve("admin.sock");
-    Files.writeString(dir.resolve("haproxy.cfg"), "global\n  stats socket " + sock + " mode 600 level admin\n\n"
-        + cfg);
-    Process haproxy = new ProcessBuilder("haproxy", "-db", "-f", dir.resolve("haproxy.cfg").toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
-    try (HealthChecker checker = HealthChecker.builder().build()) {
+    try (RealHaproxy haproxy = new RealHaproxy(cfg.toString());
+        HealthChecker checker = HealthChecker.builder().build()) {
       Map<String, String[]> stat = new LinkedHashMap<>();
       for (int tries = 0; tries < 100; tries++) { // give HAProxy's checks (every 100 ms) time to settle
         Thread.sleep(100);
-        if (!haproxy.isAlive()) {
-          throw new IllegalStateException("haproxy exited: " + Files.readString(dir.resolve("haproxy.log")));
-        }
-        if (tries >= 15 && Files.exists(sock)) {
-          stat = showStat(sock);
+        if (tries >= 15) {
+          stat = haproxy.stat();
           if (stat.size() == scenarios.size()) {
             break;
           }
@@ -197,10 +228,6 @@ final class HaproxyChecksDifferentialIT {
       assertTrue(disagreements.isEmpty(), String.join("\n", disagreements) + "\n" + seen + cfg);
       assertEquals(scenarios.size(), stat.size());
     } finally {
-      haproxy.destroy();
-      if (!haproxy.waitFor(10, TimeUnit.SECONDS)) {
-        haproxy.destroyForcibly();
-      }
       http.stop(0);
       for (ServerSocket s : agents.values()) {
         s.close();
@@ -229,19 +256,13 @@ final class HaproxyChecksDifferentialIT {
     t.setDaemon(true);
     t.start();
     Endpoint ae = new Endpoint(InetAddress.getLoopbackAddress(), agent.getLocalPort());
-    Path dir = Files.createTempDirectory("lbkit-hc-agent");
-    Path sock = dir.resolve("admin.sock");
-    Files.writeString(dir.resolve("haproxy.cfg"), "global\n  stats socket " + sock + " mode 600 level admin\n\n"
-        + "defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n  timeout server 5s\n"
-        + "  timeout check 1s\n\nbackend agent_seq\n  balance roundrobin\n  server s 127.0.0.1:9 weight 40 agent-check agent-port " + ae.port()
-        + " agent-inter 100\n");
-    Process haproxy = new ProcessBuilder("haproxy", "-db", "-f", dir.resolve("haproxy.cfg").toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+    String cfg = DEFAULTS + "backend agent_seq\n  server s 127.0.0.1:9 weight 40 agent-check agent-port " + ae.port()
+        + " agent-inter 100\n";
     Target target = Target.of(Endpoint.parse("127.0.0.1:9"), 40, AgentCheck.of(ae),
         CheckPolicy.haproxy().interval(Duration.ofMillis(100)).timeout(Duration.ofSeconds(1)).build());
     List<String> disagreements = new ArrayList<>();
     StringBuilder trace = new StringBuilder();
-    try (HealthChecker checker = HealthChecker.builder().build()) {
+    try (RealHaproxy haproxy = new RealHaproxy(cfg); HealthChecker checker = HealthChecker.builder().build()) {
       checker.add(target);
       for (String step : List.of("up", "maint", "75%", "ready", "drain", "down # disk full", "up", "ready 50%",
           "stopped maint", "ready", "up", "drain 0%", "ready 100%")) {
@@ -252,13 +273,7 @@ final class HaproxyChecksDifferentialIT {
         int same = 0;
         for (int i = 0; i < 60 && same < 4; i++) { // settle: four equal readings 100 ms apart
           Thread.sleep(100);
-          if (!haproxy.isAlive()) {
-            throw new IllegalStateException("haproxy exited: " + Files.readString(dir.resolve("haproxy.log")));
-          }
-          if (!Files.exists(sock)) {
-            continue;
-          }
-          row = showStat(sock).get("agent_seq");
+          row = haproxy.stat().get("agent_seq");
           ours = checker.status(target.key()).orElseThrow();
           String now = row == null ? "" : row[17] + "/" + row[18] + "|" + ours.admin() + "/" + ours.up() + "/"
               + ours.weight();
@@ -279,10 +294,6 @@ final class HaproxyChecksDifferentialIT {
         }
       }
     } finally {
-      haproxy.destroy();
-      if (!haproxy.waitFor(10, TimeUnit.SECONDS)) {
-        haproxy.destroyForcibly();
-      }
       agent.close();
     }
     assertTrue(disagreements.isEmpty(), String.join("\n", disagreements) + "\n" + trace);
@@ -314,8 +325,7 @@ final class HaproxyChecksDifferentialIT {
         {"bad_up_maint", "/maint", "maint 25%"},
     };
     List<ServerSocket> agents = new ArrayList<>();
-    StringBuilder cfg = new StringBuilder("defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n"
-        + "  timeout server 5s\n  timeout check 1s\n\n");
+    StringBuilder cfg = new StringBuilder(DEFAULTS);
     Map<String, Target> targets = new LinkedHashMap<>();
     for (String[] c : cases) {
       int agentPort = closedPort;
@@ -333,25 +343,15 @@ final class HaproxyChecksDifferentialIT {
               .build()).withAgent(AgentCheck.of(new Endpoint(InetAddress.getLoopbackAddress(), agentPort)),
           Duration.ofMillis(100)));
     }
-    Path dir = Files.createTempDirectory("lbkit-hc-agent2");
-    Path sock = dir.resolve("admin.sock");
-    Files.writeString(dir.resolve("haproxy.cfg"), "global\n  stats socket " + sock + " mode 600 level admin\n\n"
-        + cfg);
-    Process haproxy = new ProcessBuilder("haproxy", "-db", "-f", dir.resolve("haproxy.cfg").toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
     List<String> disagreements = new ArrayList<>();
     StringBuilder trace = new StringBuilder();
-    try (HealthChecker checker = HealthChecker.builder().build()) {
+    try (RealHaproxy haproxy = new RealHaproxy(cfg.toString());
+        HealthChecker checker = HealthChecker.builder().build()) {
       targets.values().forEach(checker::add);
       Map<String, String[]> stat = Map.of();
       for (int tries = 0; tries < 50 && (tries < 15 || stat.size() < cases.length); tries++) {
         Thread.sleep(100);
-        if (!haproxy.isAlive()) {
-          throw new IllegalStateException("haproxy exited: " + Files.readString(dir.resolve("haproxy.log")));
-        }
-        if (Files.exists(sock)) {
-          stat = showStat(sock);
-        }
+        stat = haproxy.stat();
       }
       for (String[] c : cases) {
         String[] row = stat.get(c[0]);
@@ -368,10 +368,6 @@ final class HaproxyChecksDifferentialIT {
         }
       }
     } finally {
-      haproxy.destroy();
-      if (!haproxy.waitFor(10, TimeUnit.SECONDS)) {
-        haproxy.destroyForcibly();
-      }
       http.stop(0);
       for (ServerSocket a : agents) {
         a.close();

@@ -11,6 +11,7 @@ import dev.lbkit.healthcheck.Check;
 import dev.lbkit.healthcheck.CheckPolicy;
 import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.HealthChecker;
+import dev.lbkit.healthcheck.LocalDaemon;
 import dev.lbkit.healthcheck.Target;
 import dev.lbkit.healthcheck.TargetStatus;
 import dev.lbkit.healthcheck.agent.AgentCheck;
@@ -50,40 +51,30 @@ final class HaproxyChecksDifferentialIT {
   private static final String DEFAULTS = "defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n"
       + "  timeout server 5s\n  timeout check 1s\n\n";
 
-  /** A real HAProxy with an admin socket in a temporary directory, run in the foreground; closing stops it. */
+  /** A real HAProxy (a {@link LocalDaemon}, log in target/daemon-haproxy.log) with an admin socket. */
   private static final class RealHaproxy implements AutoCloseable {
-    private final Path dir;
     private final Path sock;
-    private final Process process;
+    private final LocalDaemon daemon;
 
     RealHaproxy(String config) throws IOException {
-      dir = Files.createTempDirectory("lbkit-hc-haproxy");
+      Path dir = Files.createTempDirectory("lbkit-hc-haproxy");
       sock = dir.resolve("admin.sock");
       Files.writeString(dir.resolve("haproxy.cfg"), "global\n  stats socket " + sock + " mode 600 level admin\n\n"
           + config);
-      process = new ProcessBuilder("haproxy", "-db", "-f", dir.resolve("haproxy.cfg").toString())
-          .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+      daemon = LocalDaemon.start("haproxy", List.of("haproxy", "-db", "-f", dir.resolve("haproxy.cfg").toString()));
     }
 
     /** {@code show stat} by backend, empty until the socket is there. */
     Map<String, String[]> stat() throws IOException {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("haproxy exited: " + Files.readString(dir.resolve("haproxy.log")));
+      if (!daemon.alive()) {
+        throw new IllegalStateException("haproxy exited; see target/daemon-haproxy.log");
       }
       return Files.exists(sock) ? showStat(sock) : Map.of();
     }
 
     @Override
     public void close() {
-      process.destroy();
-      try {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
+      daemon.close();
     }
   }
 

@@ -407,6 +407,11 @@ public final class InMemoryVrrpNetwork {
     }
 
     @Override
+    public void wakeup() {
+      // advance() runs the routers: there is no receive to interrupt
+    }
+
+    @Override
     public void close() {
       opened.clear();
     }

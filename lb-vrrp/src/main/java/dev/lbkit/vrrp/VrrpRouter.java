@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
 @Beta
 public final class VrrpRouter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(VrrpRouter.class);
-  private static final long MAX_POLL_NANOS = 100_000_000L; // bounds the latency of execute() and close()
+  /** With nothing due the engine still waits at most this long; commands and close() wake it at once anyway. */
+  private static final long MAX_WAIT_NANOS = 3_600_000_000_000L;
 
   private final VrrpTransport transport;
   private final AddressManager addresses;
@@ -482,6 +483,7 @@ public final class VrrpRouter implements AutoCloseable {
   /** Runs {@code command} on the engine thread before its next step. Thread-safe. */
   public void execute(Runnable command) {
     commands.add(requireNonNull(command, "command"));
+    transport.wakeup();
   }
 
   private void drainCommands() {
@@ -505,7 +507,11 @@ public final class VrrpRouter implements AutoCloseable {
       startScripts();
       while (!closing) {
         runDueTimers();
-        long wait = Math.max(0, Math.min(MAX_POLL_NANOS, nextDeadlineNanos() - ticker.read()));
+        // sleep until the next timer: a datagram, a command (execute) or close() ends the wait early
+        long next = nextDeadlineNanos();
+        // (the ticker may be negative: no subtraction from Long.MAX_VALUE)
+        long wait = next == Long.MAX_VALUE ? MAX_WAIT_NANOS
+            : Math.max(0, Math.min(MAX_WAIT_NANOS, next - ticker.read()));
         Optional<VrrpDatagram> d = transport.receive(Duration.ofNanos(wait));
         if (d.isPresent()) {
           onDatagram(d.get());
@@ -574,6 +580,7 @@ public final class VrrpRouter implements AutoCloseable {
   @Override
   public void close() throws IOException {
     closing = true;
+    transport.wakeup();
     Thread t = engineThread;
     if (t != null && t != Thread.currentThread()) {
       try {

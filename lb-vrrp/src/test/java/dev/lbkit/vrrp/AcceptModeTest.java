@@ -194,6 +194,9 @@ final class AcceptModeTest {
     }
 
     @Override
+    public void wakeup() {}
+
+    @Override
     public void close() {}
   }
 

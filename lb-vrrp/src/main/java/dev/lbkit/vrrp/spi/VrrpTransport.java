@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * Carries VRRP datagrams (IP protocol 112) in and out of interfaces. Implementations: the Linux raw-socket transport
- * ({@code VrrpRouter.linux()}) and {@link dev.lbkit.vrrp.InMemoryVrrpNetwork}. Called from the router's engine thread
- * only, except {@link #close()}.
+ * ({@code LinuxVrrp.transport()}) and {@link dev.lbkit.vrrp.InMemoryVrrpNetwork}. Called from the router's engine
+ * thread only, except {@link #wakeup()} and {@link #close()}.
  */
 public interface VrrpTransport extends Closeable {
 
@@ -43,4 +43,11 @@ public interface VrrpTransport extends Closeable {
    * @throws InterruptedException if the thread was interrupted while waiting
    */
   Optional<VrrpDatagram> receive(Duration timeout) throws IOException, InterruptedException;
+
+  /**
+   * Makes a {@link #receive} in progress return at once (empty if nothing arrived), or the next one if none is in
+   * progress. Thread-safe; may be called after {@link #close()}, when it does nothing. The router calls it when a
+   * command is queued or it is closed, so it can sleep until its next timer instead of polling.
+   */
+  void wakeup();
 }

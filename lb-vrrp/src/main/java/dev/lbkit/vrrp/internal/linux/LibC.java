@@ -61,6 +61,8 @@ final class LibC {
   static final int IPV6_HOPLIMIT = 52; // IPV6_HOPLIMIT: cmsg type, int
   static final int IPV6_TCLASS = 67; // IPV6_TCLASS
   static final int ETH_P_ARP = 0x0806; // ETH_P_ARP
+  static final int EFD_NONBLOCK = 0x800; // EFD_NONBLOCK (= O_NONBLOCK)
+  static final int EFD_CLOEXEC = 0x80000; // EFD_CLOEXEC (= O_CLOEXEC)
   static final short POLLIN = 1;
   static final int MSG_DONTWAIT = 0x40;
   static final int EINTR = 4;
@@ -84,6 +86,12 @@ final class LibC {
   static native long recvmsg(int fd, Pointer msghdr, int flags);
 
   static native int ppoll(Pointer fds, long nfds, Pointer timeout, Pointer sigmask);
+
+  static native int eventfd(int initval, int flags);
+
+  static native long read(int fd, byte[] buf, long count);
+
+  static native long write(int fd, byte[] buf, long count);
 
   static native int close(int fd);
 }

@@ -19,21 +19,34 @@ import java.util.Optional;
 
 /**
  * VRRP over Linux raw sockets: one {@link RawVrrpSocket} per interface and family, waited on together with
- * {@code ppoll} (nanosecond timeout). Used from the engine thread only, except {@link #close()}.
+ * {@code ppoll} (nanosecond timeout) and an eventfd that {@link #wakeup()} signals. Used from the engine thread only,
+ * except {@link #wakeup()} and {@link #close()}.
  */
 public final class LinuxVrrpTransport implements VrrpTransport {
+  private static final byte[] ONE = {1, 0, 0, 0, 0, 0, 0, 0}; // a non-zero uint64 in either byte order
   private final Rtnetlink rtnetlink;
   private final Map<String, RawVrrpSocket> sockets = new LinkedHashMap<>();
   private final Map<String, Integer> ifindexes = new LinkedHashMap<>();
   private final Deque<VrrpDatagram> pending = new ArrayDeque<>();
-  private Memory pollfds = new Memory(8);
+  private Memory pollfds;
   private final Memory timespec = new Memory(16);
+  private final byte[] counter = new byte[8];
+  private final Object wakeLock = new Object();
+  private int wakeFd; // guarded by wakeLock for wakeup() and close(); -1 once closed
 
   /**
-   * @throws IOException if rtnetlink cannot be opened
+   * @throws IOException if rtnetlink or the wake-up eventfd cannot be opened
    */
   public LinuxVrrpTransport() throws IOException {
     this.rtnetlink = Rtnetlink.open();
+    int fd = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+    if (fd < 0) {
+      int errno = Native.getLastError();
+      rtnetlink.close();
+      throw new SocketException("create the engine's wake-up eventfd", errno);
+    }
+    this.wakeFd = fd;
+    this.pollfds = new Memory(8);
   }
 
   private static String key(String interfaceName, AddressFamily family) {
@@ -49,7 +62,7 @@ public final class LinuxVrrpTransport implements VrrpTransport {
     InetAddress source = primaryAddress(interfaceName, family);
     sockets.put(key(interfaceName, family), RawVrrpSocket.open(interfaceName, ifindex, family, source));
     ifindexes.put(interfaceName, ifindex);
-    pollfds = new Memory(8L * sockets.size());
+    pollfds = new Memory(8L * (sockets.size() + 1));
   }
 
   @Override
@@ -85,15 +98,20 @@ public final class LinuxVrrpTransport implements VrrpTransport {
       throw new InterruptedException("VRRP receive interrupted");
     }
     List<RawVrrpSocket> list = new ArrayList<>(sockets.values());
+    // slot 0: the wake-up eventfd; then one per socket
+    pollfds.setInt(0, wakeFd);
+    pollfds.setShort(4, LibC.POLLIN);
+    pollfds.setShort(6, (short) 0);
     for (int i = 0; i < list.size(); i++) {
-      pollfds.setInt(8L * i, list.get(i).fd());
-      pollfds.setShort(8L * i + 4, LibC.POLLIN);
-      pollfds.setShort(8L * i + 6, (short) 0);
+      long slot = 8L * (i + 1);
+      pollfds.setInt(slot, list.get(i).fd());
+      pollfds.setShort(slot + 4, LibC.POLLIN);
+      pollfds.setShort(slot + 6, (short) 0);
     }
     long nanos = Math.max(0, timeout.toNanos());
     timespec.setLong(0, nanos / 1_000_000_000L);
     timespec.setLong(8, nanos % 1_000_000_000L);
-    int n = LibC.ppoll(list.isEmpty() ? Pointer.NULL : pollfds, list.size(), timespec, Pointer.NULL);
+    int n = LibC.ppoll(pollfds, list.size() + 1, timespec, Pointer.NULL);
     if (n < 0) {
       int errno = Native.getLastError();
       if (errno == LibC.EINTR) {
@@ -101,8 +119,13 @@ public final class LinuxVrrpTransport implements VrrpTransport {
       }
       throw new SocketException("wait for VRRP datagrams (ppoll)", errno);
     }
+    if ((pollfds.getShort(6) & LibC.POLLIN) != 0) {
+      // reading an eventfd returns its counter and resets it; the engine runs its commands next
+      LibC.read(wakeFd, counter, 8);
+      n--;
+    }
     for (int i = 0; i < list.size() && n > 0; i++) {
-      if ((pollfds.getShort(8L * i + 6) & LibC.POLLIN) != 0) {
+      if ((pollfds.getShort(8L * (i + 1) + 6) & LibC.POLLIN) != 0) {
         // drain what is there; a burst must not wait for another poll round
         VrrpDatagram d;
         while ((d = list.get(i).receive()) != null) {
@@ -114,7 +137,23 @@ public final class LinuxVrrpTransport implements VrrpTransport {
   }
 
   @Override
+  public void wakeup() {
+    synchronized (wakeLock) {
+      if (wakeFd >= 0) {
+        // adds 1 to the eventfd counter; EAGAIN (counter full) still leaves it readable, which is all we need
+        LibC.write(wakeFd, ONE, 8);
+      }
+    }
+  }
+
+  @Override
   public void close() throws IOException {
+    synchronized (wakeLock) {
+      if (wakeFd >= 0) {
+        LibC.close(wakeFd);
+        wakeFd = -1;
+      }
+    }
     for (RawVrrpSocket s : sockets.values()) {
       s.close();
     }

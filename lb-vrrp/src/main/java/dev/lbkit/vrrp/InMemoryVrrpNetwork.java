@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lbkit.api.AddressFamily;
 import dev.lbkit.api.Beta;
 import dev.lbkit.vrrp.spi.AddressManager;
+import dev.lbkit.vrrp.spi.ScriptRunner;
 import dev.lbkit.vrrp.spi.TrafficFilter;
 import dev.lbkit.vrrp.spi.TrafficFilterException;
 import dev.lbkit.vrrp.spi.VrrpDatagram;
@@ -39,7 +40,9 @@ import java.util.random.RandomGenerator;
  *
  * <p>Each host has one interface, {@code eth0}, an IPv4 address and an IPv6 link-local address. Multicast reaches
  * every other running host in the sender's partition; unicast reaches the host with that address. The network can
- * crash, stop and restart routers, partition the segment, drop packets at random and delay them. Strict: sending
+ * crash, stop and restart routers, partition the segment, drop packets at random and delay them; tracked scripts run
+ * on the simulated clock with results the test sets ({@link #setScriptResult}), and accept mode's filter is observable
+ * ({@link #blocked}, {@link #accepts}). Strict: sending
  * from or adding an address on an interface other than {@code eth0} fails like the kernel would.
  *
  * <pre>{@code
@@ -145,8 +148,8 @@ public final class InMemoryVrrpNetwork {
       throw new IllegalStateException("host '" + hostName + "' already runs a router");
     }
     h.configure = requireNonNull(configure, "configure");
-    VrrpRouter r = configure.apply(VrrpRouter.builder(h, h).trafficFilter(h).ticker(ticker())
-        .clock(clock())).build();
+    VrrpRouter r = configure.apply(VrrpRouter.builder(h, h).trafficFilter(h).scriptRunner(h)
+        .ticker(ticker()).clock(clock())).build();
     h.router = r;
     try {
       r.start();
@@ -267,6 +270,19 @@ public final class InMemoryVrrpNetwork {
     return !h.blocked.contains(address) && h.addresses.stream().anyMatch(a -> a.address().equals(address));
   }
 
+  /**
+   * What the tracked script {@code scriptName} of the host's router reports from now on: pass (exit 0) or fail. A
+   * script whose result was never set passes.
+   */
+  public void setScriptResult(String hostName, String scriptName, boolean passes) {
+    host(hostName).scriptResults.put(requireNonNull(scriptName, "scriptName"), passes);
+  }
+
+  /** How often the host's router has run the tracked script so far. */
+  public long scriptRuns(String hostName, String scriptName) {
+    return host(hostName).scriptRuns.getOrDefault(scriptName, 0L);
+  }
+
   /** Gratuitous ARPs / neighbour advertisements a host has sent so far. */
   public long announcements(String hostName) {
     return host(hostName).announcements;
@@ -342,12 +358,14 @@ public final class InMemoryVrrpNetwork {
   }
 
   /** One simulated host: its transport, address manager and accept-mode filter. */
-  private final class Host implements VrrpTransport, AddressManager, TrafficFilter {
+  private final class Host implements VrrpTransport, AddressManager, TrafficFilter, ScriptRunner {
     final String name;
     final InetAddress ipv4;
     final InetAddress ipv6;
     final Set<VirtualAddress> addresses = new LinkedHashSet<>();
     final Set<InetAddress> blocked = new LinkedHashSet<>();
+    final Map<String, Boolean> scriptResults = new HashMap<>();
+    final Map<String, Long> scriptRuns = new HashMap<>();
     final Set<AddressFamily> opened = new HashSet<>();
     UnaryOperator<VrrpRouter.Builder> configure;
     VrrpRouter router;
@@ -426,6 +444,13 @@ public final class InMemoryVrrpNetwork {
     public void remove(String interfaceName, VirtualAddress address) throws IOException {
       checkInterface(interfaceName);
       addresses.remove(address);
+    }
+
+    @Override
+    public void run(VrrpScript script, Done done) {
+      // at once, on the network's thread: a script on this segment takes no time
+      scriptRuns.merge(script.name(), 1L, Long::sum);
+      done.finished(scriptResults.getOrDefault(script.name(), true));
     }
 
     @Override

@@ -2,66 +2,92 @@ package dev.lbkit.vrrp;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lbkit.vrrp.spi.ScriptRunner;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A tracked program (keepalived's {@code vrrp_script}): up while it exits 0 within its timeout. The router runs it
- * every interval on a thread of its own, never on the engine thread, and posts the result to the engine.
+ * The default {@link ScriptRunner}: runs each script as a process (no shell, output discarded) on a small pool of
+ * daemon threads created at the first run, kills it after its timeout. Closed with the router.
  */
-final class TrackScript {
+final class TrackScript implements ScriptRunner, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TrackScript.class);
 
-  final String name;
-  final List<String> command;
-  final Duration interval;
-  final Duration timeout;
-  private Boolean lastLogged;
+  private final Map<String, Boolean> lastLogged = new ConcurrentHashMap<>();
+  private ExecutorService pool;
+  private boolean closed;
 
-  TrackScript(String name, List<String> command, Duration interval, Duration timeout) {
-    this.name = requireNonNull(name, "name");
-    this.command = List.copyOf(command);
-    if (this.command.isEmpty()) {
-      throw new IllegalArgumentException("tracked script '" + name + "' needs a command");
+  @Override
+  public void run(VrrpScript script, Done done) {
+    ExecutorService p;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      if (pool == null) {
+        pool = Executors.newFixedThreadPool(4, r -> {
+          Thread t = new Thread(r, "vrrp-track-script");
+          t.setDaemon(true);
+          return t;
+        });
+      }
+      p = pool;
     }
-    if (interval.isNegative() || interval.isZero() || timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("tracked script '" + name + "' needs a positive interval and timeout but got "
-          + interval + " and " + timeout);
-    }
-    this.interval = interval;
-    this.timeout = timeout;
+    p.execute(() -> {
+      try {
+        done.finished(runOnce(script));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // closing: no result
+      }
+    });
   }
 
   /** Runs the program once: true when it exited 0 within the timeout. A program still running is killed. */
-  boolean runOnce() throws InterruptedException {
+  boolean runOnce(VrrpScript script) throws InterruptedException {
     Process p;
     try {
-      p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+      p = new ProcessBuilder(script.command()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectError(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.from(
               new java.io.File("/dev/null"))).start();
     } catch (IOException e) {
-      report(false, "cannot start: " + e.getMessage());
+      report(script, false, "cannot start: " + e.getMessage());
       return false;
     }
-    if (!p.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-      p.destroyForcibly();
-      report(false, "no exit within " + timeout.toMillis() + " ms; killed");
-      return false;
+    try {
+      if (!p.waitFor(script.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
+        report(script, false, "no exit within " + script.timeout().toMillis() + " ms; killed");
+        return false;
+      }
+    } finally {
+      if (p.isAlive()) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+      }
     }
     boolean up = p.exitValue() == 0;
-    report(up, "exit status " + p.exitValue());
+    report(script, up, "exit status " + p.exitValue());
     return up;
   }
 
-  /** Logs changes only, so a failing script does not flood the log. */
-  private void report(boolean up, String detail) {
-    if (lastLogged == null || lastLogged != up) {
-      lastLogged = up;
-      log.info("tracked script {} {}: {}", name, up ? "up" : "down", detail);
+  /** Logs changes of a script's raw result only, so a failing script does not flood the log. */
+  private void report(VrrpScript script, boolean passed, String detail) {
+    Boolean before = lastLogged.put(requireNonNull(script.name()), passed);
+    if (before == null || before != passed) {
+      log.info("tracked script {} {}: {}", script.name(), passed ? "passes" : "fails", detail);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (pool != null) {
+      pool.shutdownNow();
     }
   }
 }

@@ -11,6 +11,7 @@ import dev.lbkit.vrrp.internal.codec.Decoded;
 import dev.lbkit.vrrp.internal.codec.Rejection;
 import dev.lbkit.vrrp.internal.codec.VrrpCodec;
 import dev.lbkit.vrrp.spi.AddressManager;
+import dev.lbkit.vrrp.spi.ScriptRunner;
 import dev.lbkit.vrrp.spi.TrafficFilter;
 import dev.lbkit.vrrp.spi.VrrpDatagram;
 import dev.lbkit.vrrp.spi.VrrpTransport;
@@ -72,8 +73,8 @@ public final class VrrpRouter implements AutoCloseable {
   private final Set<String> openedInterfaces = new java.util.HashSet<>();
   private final List<VrrpStateListener> listeners = new CopyOnWriteArrayList<>();
   private final List<PolledCheck> checks = new ArrayList<>();
-  private final List<TrackScript> scripts = new ArrayList<>();
-  private volatile java.util.concurrent.ScheduledExecutorService scriptRunner;
+  private final Map<String, ScriptState> scripts = new LinkedHashMap<>();
+  private final ScriptRunner scriptRunner;
   private final Map<String, Boolean> trackedUp = new HashMap<>();
   private final VrrpInstance.Counters unclaimed = new VrrpInstance.Counters();
   private final Set<Rejection> loggedUnclaimed = EnumSet.noneOf(Rejection.class);
@@ -100,7 +101,10 @@ public final class VrrpRouter implements AutoCloseable {
     }
     listeners.addAll(b.listeners);
     checks.addAll(b.checks);
-    scripts.addAll(b.scripts);
+    this.scriptRunner = b.scriptRunner != null ? b.scriptRunner : new TrackScript();
+    for (VrrpScript script : b.scripts) {
+      scripts.put(script.name(), new ScriptState(script));
+    }
   }
 
   /** A builder over this transport and address manager. */
@@ -188,6 +192,12 @@ public final class VrrpRouter implements AutoCloseable {
     }
     for (PolledCheck check : checks) {
       check.due = now;
+    }
+    for (ScriptState state : scripts.values()) {
+      state.due = now;
+      if (state.counter.up() != null) {
+        trackedUp.put(state.script.name(), state.counter.up()); // init_fail: down until it passes
+      }
     }
     applyTracking(now);
   }
@@ -375,8 +385,69 @@ public final class VrrpRouter implements AutoCloseable {
     if (trackingChanged) {
       applyTracking(now);
     }
+    boolean started = false;
+    for (ScriptState state : scripts.values()) {
+      if (!state.running && now >= state.due) {
+        state.running = true;
+        state.due = now + state.script.interval().toNanos();
+        started = true;
+        scriptRunner.run(state.script, passed -> execute(() -> scriptFinished(state, passed)));
+      }
+    }
+    if (started) {
+      drainCommands(); // a runner that answered at once (in memory) is counted before the timers below
+    }
     for (VrrpInstance i : instances.values()) {
       i.runTimers(now);
+    }
+  }
+
+  private void scriptFinished(ScriptState state, boolean passed) {
+    state.running = false;
+    if (scripts.get(state.script.name()) != state) {
+      return; // replaced or removed by updateScripts while it ran
+    }
+    if (state.counter.record(passed)) {
+      boolean up = state.counter.up();
+      log.info("tracked script {} is {} ({} of rise {} / fall {})", state.script.name(), up ? "up" : "down",
+          passed ? "a pass" : "a failure", state.script.rise(), state.script.fall());
+      setTracked(state.script.name(), up);
+    }
+  }
+
+  /**
+   * Replaces the tracked scripts (a reload): an unchanged script runs on with its rise/fall count, a changed or new
+   * one starts afresh (due at once), a removed one stops and its object keeps its last state. Thread-safe: runs on the
+   * engine thread (at once when called there, or when nothing runs the engine, as in {@link InMemoryVrrpNetwork}).
+   */
+  public void updateScripts(List<VrrpScript> newScripts) {
+    List<VrrpScript> copy = List.copyOf(newScripts);
+    onEngine(() -> {
+      Map<String, ScriptState> next = new LinkedHashMap<>();
+      long now = ticker.read();
+      for (VrrpScript script : copy) {
+        ScriptState old = scripts.get(script.name());
+        if (old != null && old.script.equals(script)) {
+          next.put(script.name(), old);
+        } else {
+          ScriptState fresh = new ScriptState(script);
+          fresh.due = now;
+          next.put(script.name(), fresh);
+        }
+      }
+      scripts.clear();
+      scripts.putAll(next);
+      runDueTimers();
+    });
+  }
+
+  /** Runs now when called on the engine thread or with no engine thread (a simulation drives it), else queues. */
+  private void onEngine(Runnable r) {
+    Thread t = engineThread;
+    if (t == null || t == Thread.currentThread()) {
+      r.run();
+    } else {
+      execute(r);
     }
   }
 
@@ -388,6 +459,11 @@ public final class VrrpRouter implements AutoCloseable {
     }
     for (PolledCheck check : checks) {
       next = Math.min(next, check.due);
+    }
+    for (ScriptState state : scripts.values()) {
+      if (!state.running) {
+        next = Math.min(next, state.due);
+      }
     }
     return next;
   }
@@ -504,7 +580,6 @@ public final class VrrpRouter implements AutoCloseable {
     engineThread = Thread.currentThread();
     try {
       start();
-      startScripts();
       while (!closing) {
         runDueTimers();
         // sleep until the next timer: a datagram, a command (execute) or close() ends the wait early
@@ -519,36 +594,8 @@ public final class VrrpRouter implements AutoCloseable {
       }
       drainCommands();
     } finally {
-      java.util.concurrent.ScheduledExecutorService runner = scriptRunner;
-      if (runner != null) {
-        runner.shutdownNow();
-      }
       shutdown("stopping");
       stopped.countDown();
-    }
-  }
-
-  /** Tracked scripts run on their own daemon threads and post results to the engine thread. */
-  private void startScripts() {
-    if (scripts.isEmpty()) {
-      return;
-    }
-    java.util.concurrent.ScheduledExecutorService runner = java.util.concurrent.Executors.newScheduledThreadPool(
-        Math.min(4, scripts.size()), r -> {
-          Thread t = new Thread(r, "vrrp-track-script");
-          t.setDaemon(true);
-          return t;
-        });
-    scriptRunner = runner;
-    for (TrackScript script : scripts) {
-      runner.scheduleWithFixedDelay(() -> {
-        try {
-          boolean up = script.runOnce();
-          execute(() -> setTracked(script.name, up));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, 0, script.interval.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
     }
   }
 
@@ -597,7 +644,11 @@ public final class VrrpRouter implements AutoCloseable {
       try {
         closeIfCloseable(addresses, "address manager");
       } finally {
-        closeIfCloseable(trafficFilter, "traffic filter");
+        try {
+          closeIfCloseable(trafficFilter, "traffic filter");
+        } finally {
+          closeIfCloseable(scriptRunner, "script runner");
+        }
       }
     }
   }
@@ -643,6 +694,19 @@ public final class VrrpRouter implements AutoCloseable {
     }
   }
 
+  /** A tracked script's schedule and rise/fall count. Engine thread only. */
+  private static final class ScriptState {
+    final VrrpScript script;
+    final ScriptCounter counter;
+    long due;
+    boolean running;
+
+    ScriptState(VrrpScript script) {
+      this.script = script;
+      this.counter = new ScriptCounter(script);
+    }
+  }
+
   private static final class PolledCheck {
     final String name;
     final BooleanSupplier check;
@@ -667,7 +731,8 @@ public final class VrrpRouter implements AutoCloseable {
     private final List<List<String>> syncGroups = new ArrayList<>();
     private final List<VrrpStateListener> listeners = new ArrayList<>();
     private final List<PolledCheck> checks = new ArrayList<>();
-    private final List<TrackScript> scripts = new ArrayList<>();
+    private final List<VrrpScript> scripts = new ArrayList<>();
+    private ScriptRunner scriptRunner;
 
     private Builder(VrrpTransport transport, AddressManager addresses) {
       this.transport = requireNonNull(transport, "transport");
@@ -726,15 +791,37 @@ public final class VrrpRouter implements AutoCloseable {
     }
 
     /**
-     * A tracked program (keepalived's {@code vrrp_script}): the object is up while {@code command} exits 0 within
-     * {@code timeout}. It runs every {@code interval} on a thread of its own once {@link VrrpRouter#run()} (or
-     * {@link VrrpRouter#startInBackground()}) runs, never on the engine thread; until its first result the object
-     * counts as up. Name the object in {@link VrrpConfig.Builder#track} to give it a weight.
+     * A tracked program (keepalived's {@code vrrp_script}) with rise 1 and fall 1: the object is up while
+     * {@code command} exits 0 within {@code timeout}. Same as {@code trackedScript(VrrpScript.of(...))}.
      *
      * @throws IllegalArgumentException for an empty command or a non-positive interval or timeout
      */
     public Builder trackedScript(String objectName, List<String> command, Duration interval, Duration timeout) {
-      scripts.add(new TrackScript(objectName, command, interval, timeout));
+      return trackedScript(VrrpScript.of(objectName, command, interval, timeout));
+    }
+
+    /**
+     * A tracked program with keepalived's rise/fall (see {@link VrrpScript}). The router runs it every interval on
+     * its ticker through the {@link #scriptRunner} (by default a process on a thread of its own, never the engine
+     * thread); name the object in {@link VrrpConfig.Builder#track} to give it a weight.
+     *
+     * @throws IllegalArgumentException if a script of that name was already added
+     */
+    public Builder trackedScript(VrrpScript script) {
+      requireNonNull(script, "script");
+      if (scripts.stream().anyMatch(s -> s.name().equals(script.name()))) {
+        throw new IllegalArgumentException("tracked script '" + script.name() + "' was already added");
+      }
+      scripts.add(script);
+      return this;
+    }
+
+    /**
+     * Runs the tracked scripts: default, each as a process on a thread of its own; {@link InMemoryVrrpNetwork} sets
+     * its own, whose results a test chooses. Closed with the router if it is {@link AutoCloseable}.
+     */
+    public Builder scriptRunner(ScriptRunner value) {
+      this.scriptRunner = requireNonNull(value, "scriptRunner");
       return this;
     }
 

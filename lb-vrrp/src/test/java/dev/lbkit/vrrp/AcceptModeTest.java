@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lbkit.api.event.VrrpState;
 import dev.lbkit.vrrp.spi.TrafficFilter;
 import dev.lbkit.vrrp.spi.TrafficFilterException;
+import dev.lbkit.vrrp.testkit.NoopSpi;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -165,49 +166,12 @@ final class AcceptModeTest {
   void acceptModeOffWithoutAFilter_isRefusedAtBuild() {
     VrrpConfig c = VrrpConfig.builder("VI").interfaceName("eth0").vrid(51).priority(100).virtualAddress(VIP)
         .acceptMode(false).build();
-    InMemoryVrrpNetwork other = new InMemoryVrrpNetwork();
-    other.addHost("h", "10.0.0.1", "fe80::1");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VrrpRouter.builder(
-        new NullTransport(), new NullAddresses()).instance(c).build());
+        NoopSpi.transport(), NoopSpi.addresses()).instance(c).build());
     assertTrue(e.getMessage().startsWith("instance 'VI' has accept mode off, which needs a traffic filter"),
         e.getMessage());
     // the owner needs none: it always accepts
-    VrrpRouter.builder(new NullTransport(), new NullAddresses()).instance(VrrpConfig.builder("VI")
+    VrrpRouter.builder(NoopSpi.transport(), NoopSpi.addresses()).instance(VrrpConfig.builder("VI")
         .interfaceName("eth0").vrid(51).priority(255).virtualAddress(VIP).acceptMode(false).build()).build();
-  }
-
-  private static final class NullTransport implements dev.lbkit.vrrp.spi.VrrpTransport {
-    @Override
-    public void open(String interfaceName, dev.lbkit.api.AddressFamily family) {}
-
-    @Override
-    public InetAddress primaryAddress(String interfaceName, dev.lbkit.api.AddressFamily family) {
-      return ADDR;
-    }
-
-    @Override
-    public void send(dev.lbkit.vrrp.spi.VrrpDatagram datagram) {}
-
-    @Override
-    public java.util.Optional<dev.lbkit.vrrp.spi.VrrpDatagram> receive(Duration timeout) {
-      return java.util.Optional.empty();
-    }
-
-    @Override
-    public void wakeup() {}
-
-    @Override
-    public void close() {}
-  }
-
-  private static final class NullAddresses implements dev.lbkit.vrrp.spi.AddressManager {
-    @Override
-    public void add(String interfaceName, VirtualAddress address) {}
-
-    @Override
-    public void remove(String interfaceName, VirtualAddress address) {}
-
-    @Override
-    public void announce(String interfaceName, VirtualAddress address) {}
   }
 }

@@ -7,6 +7,7 @@ import dev.lbkit.api.event.VrrpState;
 import dev.lbkit.vrrp.spi.AddressManager;
 import dev.lbkit.vrrp.spi.VrrpDatagram;
 import dev.lbkit.vrrp.spi.VrrpTransport;
+import dev.lbkit.vrrp.testkit.NoopSpi;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,16 +56,7 @@ final class EngineLoopTest {
     public void close() {}
   };
 
-  private final AddressManager addresses = new AddressManager() {
-    @Override
-    public void add(String interfaceName, VirtualAddress address) {}
-
-    @Override
-    public void remove(String interfaceName, VirtualAddress address) {}
-
-    @Override
-    public void announce(String interfaceName, VirtualAddress address) {}
-  };
+  private final AddressManager addresses = NoopSpi.addresses();
 
   @Test
   void run_sleepsUntilTheNextTimerAndNoLonger() throws Exception {

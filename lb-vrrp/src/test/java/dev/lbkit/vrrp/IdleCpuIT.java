@@ -110,8 +110,20 @@ final class IdleCpuIT {
         100 * (mt1 - mt0) / CLK_TCK / wall, 100 * (bt1 - bt0) / CLK_TCK / wall};
   }
 
+  /**
+   * The main thread's ticks: the threads named "java" (the launcher's primordial thread, which only waits, and the
+   * one running main); the JVM's own threads have names of their own (C2 CompilerThre, G1 Service, VM Periodic Tas).
+   */
   private static long mainThreadTicks(long pid) throws IOException {
-    return ticks(Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "stat"));
+    long sum = 0;
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        if (Files.readString(task.resolve("comm")).strip().equals("java")) {
+          sum += ticks(task.resolve("stat"));
+        }
+      }
+    }
+    return sum;
   }
 
   private static long ticks(List<Long> pids) throws IOException {

@@ -183,6 +183,40 @@ final class KeepalivedInteropIT {
   }
 
   @Test
+  void v3_ipv6_noSplitBrainAfterLossAndDelay() {
+    String vip6 = "2001:db8:98::101";
+    lab.keepalived(1, "--priority", "150", "--vrid", "82", "--vip", vip6 + "/64", "--version", "3", "--advert-int",
+        "0.1");
+    lab.awaitOwner(vip6, lab.ns(1), 3_000);
+    Node node = lab.node(2, "vrid=82", "priority=100", "version=3", "advert=100", "vip=" + vip6 + "/64");
+    node.awaitState("BACKUP", 2_000);
+    // 40 % loss of VRRP in and out of the Master for 3 s (ip6tables)
+    lab.run("loss", lab.ns(1), "40");
+    Lab.sleepMs(3_000);
+    lab.run("loss", lab.ns(1), "0");
+    Lab.sleepMs(500);
+    // adverts delayed 150 ms (ip6tables NFQUEUE): gaps stay below Master_Down_Interval, nobody takes over
+    int before = node.output().size();
+    lab.run("delay", lab.ns(1), "150");
+    Lab.sleepMs(2_000);
+    assertTrue(node.output().subList(before, node.output().size()).stream()
+        .noneMatch(l -> l.startsWith("STATE BACKUP MASTER")), node.output().toString());
+    lab.assertSingleOwner(vip6, lab.ns(1));
+    // delayed 600 ms: longer than Master_Down_Interval, so lbkit takes over until the late adverts arrive
+    lab.run("delay", lab.ns(1), "600");
+    node.awaitState("MASTER", 2_000);
+    Lab.sleepMs(1_000);
+    lab.run("delay", lab.ns(1), "0");
+    // after the fault: one holder again, the highest priority
+    node.awaitState("BACKUP", 2_000);
+    lab.awaitOwner(vip6, lab.ns(1), 2_000);
+    Lab.sleepMs(1_000);
+    lab.assertSingleOwner(vip6, lab.ns(1));
+    assertEquals(0, node.terminate());
+    lab.run("stop", lab.ns(1));
+  }
+
+  @Test
   void v3_ipv6_keepalivedAndLbkitAcceptEachOther() {
     String vip6 = "2001:db8:98::100";
     lab.keepalived(1, "--priority", "150", "--vrid", "81", "--vip", vip6 + "/64", "--version", "3", "--advert-int",

@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: the engine methods ({@link #start()}, {@link #onDatagram}, {@link #runDueTimers()},
  * {@link #shutdown(String)}, {@link #setTracked}, {@link #setPriority}) must be called from one thread, the engine
- * thread; {@link #run()} is such a loop. From other threads use {@link #execute(Runnable)}, {@link #close()} and the
- * read-only getters. Listeners run on the engine thread and must not block; one that throws is logged and the engine
+ * thread; {@link #run()} is such a loop, sleeping until the next timer, datagram or command. From other threads use
+ * {@link #execute(Runnable)}, {@link #updateScripts}, {@link #close()} and the read-only getters. Listeners run on the engine thread and must not block; one that throws is logged and the engine
  * goes on.
  */
 @Beta

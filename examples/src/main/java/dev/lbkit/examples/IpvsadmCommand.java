@@ -15,6 +15,8 @@ import dev.lbkit.ipvs.InMemoryIpvs;
 import dev.lbkit.ipvs.Ipvs;
 import dev.lbkit.ipvs.IpvsChange;
 import dev.lbkit.ipvs.IpvsClient;
+import dev.lbkit.ipvs.IpvsConnection;
+import dev.lbkit.ipvs.IpvsConnections;
 import dev.lbkit.ipvs.IpvsDestination;
 import dev.lbkit.ipvs.IpvsException;
 import dev.lbkit.ipvs.IpvsService;
@@ -88,6 +90,7 @@ final class IpvsadmCommand implements Command {
     IpvsadmFormat.Columns columns = IpvsadmFormat.Columns.DEFAULT;
     boolean timeout;
     boolean daemon;
+    boolean connections;
     String mcastInterface;
     int syncId;
     int syncMaxLen;
@@ -173,6 +176,12 @@ final class IpvsadmCommand implements Command {
     }
     if (a.daemon) {
       out.print(IpvsadmFormat.daemons(ipvs.syncDaemons()));
+      return 0;
+    }
+    if (a.connections) {
+      // the kernel shows connections only in /proc; an in-memory table has none
+      List<IpvsConnection> table = ipvs instanceof InMemoryIpvs ? List.of() : IpvsConnections.read();
+      out.print(IpvsadmFormat.connections(table, a.columns == IpvsadmFormat.Columns.PERSISTENT_CONN));
       return 0;
     }
     if (a.service != null) {
@@ -423,7 +432,7 @@ final class IpvsadmCommand implements Command {
     List<String> expanded = new ArrayList<>();
     for (String s : args) {
       // popt style bundles: -Ln is -L -n; options with values take the rest of the word, as -p300 would
-      if (s.length() > 2 && s.charAt(0) == '-' && s.charAt(1) != '-' && "LlnZCS".indexOf(s.charAt(1)) >= 0) {
+      if (s.length() > 2 && s.charAt(0) == '-' && s.charAt(1) != '-' && "LlnZCSc".indexOf(s.charAt(1)) >= 0) {
         for (char c : s.substring(1).toCharArray()) {
           expanded.add("-" + c);
         }
@@ -498,14 +507,13 @@ final class IpvsadmCommand implements Command {
         case "--persistent-conn": a.columns = IpvsadmFormat.Columns.PERSISTENT_CONN; break;
         case "--timeout": a.timeout = true; break;
         case "--daemon": a.daemon = true; break;
+        case "-c": case "--connection": a.connections = true; break;
         case "--mcast-interface": a.mcastInterface = value(expanded, ++i, o); break;
         case "--syncid": a.syncId = (int) number(value(expanded, ++i, o), "sync id"); break;
         case "--sync-maxlen": a.syncMaxLen = (int) number(value(expanded, ++i, o), "sync max length"); break;
         case "--mcast-group": a.mcastGroup = value(expanded, ++i, o); break;
         case "--mcast-port": a.mcastPort = (int) number(value(expanded, ++i, o), "multicast port"); break;
         case "--mcast-ttl": a.mcastTtl = (int) number(value(expanded, ++i, o), "multicast ttl"); break;
-        case "-c": case "--connection":
-          throw new UsageException("-c (the connection table) is not supported by lbkit ipvsadm");
         default:
           throw new UsageException("unknown option '" + o + "'; see lbkit ipvsadm --help");
       }
@@ -635,6 +643,7 @@ final class IpvsadmCommand implements Command {
     out.println("  -d SERVICE -r ADDR[:PORT]                             delete a real server");
     out.println("  -C                                                    clear the table");
     out.println("  -L|-l [-n] [SERVICE] [--exact] [--stats|--rate|--thresholds|--persistent-conn] [--timeout|--daemon]");
+    out.println("  -L|-l [-n] -c [--persistent-conn]                     the connection table (/proc/net/ip_vs_conn)");
     out.println("  -S [-n]                                               save rules to stdout");
     out.println("  -R                                                    restore rules from stdin (batched)");
     out.println("  -Z [SERVICE]                                          zero counters");

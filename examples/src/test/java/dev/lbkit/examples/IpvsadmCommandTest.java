@@ -47,6 +47,17 @@ final class IpvsadmCommandTest {
   }
 
   @Test
+  void connectionListing_ofAnInMemoryTableIsTheTitleOnly() throws Exception {
+    assertEquals(0, run(RULES + "-Lnc\n-L -n -c --persistent-conn\n", "--in-memory", "-R"),
+        err.toString(StandardCharsets.UTF_8));
+    assertEquals("IPVS connection entries\n"
+        + "pro expire state       source             virtual            destination\n"
+        + "IPVS connection entries\n"
+        + "pro expire state       source             virtual            destination        pe name          pe_data\n",
+        out());
+  }
+
+  @Test
   void restoreThenList_isWhatIpvsadmPrinted() throws Exception {
     assertEquals(0, run(RULES + "-Ln\n", "--in-memory", "-R"), err.toString(StandardCharsets.UTF_8));
     assertEquals(String.join("\n",

@@ -268,6 +268,32 @@ public final class IpvsadmFormat {
     return out.toString();
   }
 
+  /**
+   * {@code ipvsadm -L -n -c}: the connection table with its two title lines; with {@code persistentConn}
+   * ({@code --persistent-conn}) entries that carry persistence-engine data show it in two more columns.
+   */
+  public static String connections(List<IpvsConnection> connections, boolean persistentConn) {
+    StringBuilder out = new StringBuilder("IPVS connection entries\n");
+    if (persistentConn) {
+      out.append(String.format(Locale.ROOT, "pro expire %-11s %-18s %-18s %-18s %-16s %s%n", "state", "source",
+          "virtual", "destination", "pe name", "pe_data"));
+    } else {
+      out.append(String.format(Locale.ROOT, "pro expire %-11s %-18s %-18s %s%n", "state", "source", "virtual",
+          "destination"));
+    }
+    for (IpvsConnection c : connections) {
+      String expire = String.format(Locale.ROOT, "%02d:%02d", c.expiresSeconds() / 60, c.expiresSeconds() % 60);
+      if (persistentConn && !c.persistenceData().isEmpty()) {
+        out.append(String.format(Locale.ROOT, "%-3s %-6s %-11s %-18s %-18s %-16s %-18s %s%n", c.protocol(), expire,
+            c.state(), c.client(), c.virtual(), c.destination(), c.persistenceEngine(), c.persistenceData()));
+      } else {
+        out.append(String.format(Locale.ROOT, "%-3s %-6s %-11s %-18s %-18s %s%n", c.protocol(), expire, c.state(),
+            c.client(), c.virtual(), c.destination()));
+      }
+    }
+    return out.toString();
+  }
+
   /** The service line without the trailing newline, e.g. {@code TCP  192.0.2.1:80 wlc persistent 300}. */
   public static String serviceLine(VirtualService svc) {
     StringBuilder line = new StringBuilder(serviceName(svc.key()));

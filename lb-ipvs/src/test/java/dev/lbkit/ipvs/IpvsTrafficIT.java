@@ -112,6 +112,22 @@ final class IpvsTrafficIT {
     assertEquals(IpvsadmInteropIT.run(null, "ipvsadm", "-Ln"), version + IpvsadmFormat.list(snapshot,
         Columns.DEFAULT, false));
 
+    // the connection table: one closed (TIME_WAIT or CLOSE, by who closed first) entry per request, printed as ipvsadm -Lnc prints it; the expiry
+    // counts down between two reads, so the comparison allows the second to tick by once
+    List<IpvsConnection> connections = IpvsConnections.read();
+    assertEquals(REQUESTS, connections.size(), connections.toString());
+    for (IpvsConnection c : connections) {
+      assertEquals("TCP", c.protocol());
+      assertTrue(c.state().equals("TIME_WAIT") || c.state().equals("CLOSE"), c.toString());
+      assertEquals(Endpoint.parseAddress("10.79.0.2"), c.client().address());
+      assertEquals(WEB, ServiceKey.of(Protocol.TCP, c.virtual()));
+      assertEquals(SERVER, c.destination());
+    }
+    String before = IpvsadmFormat.connections(IpvsConnections.read(), false);
+    String real = IpvsadmInteropIT.run(null, "ipvsadm", "-Lnc");
+    String after = IpvsadmFormat.connections(IpvsConnections.read(), false);
+    assertTrue(real.equals(before) || real.equals(after), "ipvsadm -Lnc:\n" + real + "lbkit:\n" + after);
+
     ipvs.zero(WEB);
     assertEquals(0, awaitConnections(0).stats().bytesIn());
   }

@@ -7,9 +7,10 @@
 # kernel IPVS NAT and HTTP_GET checks) share a sync group of two VRRP instances: RH_EXT holds the VIP 10.0.1.100
 # on the client segment, RH_INT the real servers' gateway 10.0.2.1 on the server segment. Each segment is a Linux
 # bridge in a namespace of its own; the client, both directors and both real servers are namespaces joined to
-# them by veth pairs. A client asks every 50 ms on a new connection. The script kills the master (the process
-# with SIGKILL and its links down, as a dead host) and measures how long the client sees failures until the
-# backup has taken both VIPs and answers. Results go to OUT_DIR/e2e-result.txt; last line "N passed, N failed".
+# them by veth pairs. A client asks every 50 ms on a new connection. The script reloads the master with SIGHUP
+# (a new priority: nothing may move), then kills it (the process with SIGKILL and its links down, as a dead host)
+# and measures how long the client sees failures until the backup has taken both VIPs and answers. Results go to
+# OUT_DIR/e2e-result.txt; last line "N passed, N failed".
 set -uo pipefail
 top=$1
 out=$2
@@ -163,6 +164,25 @@ r2=$(grep -v ' error$' "$out/client.log" | head -20 | grep -c ' r2$')
 result "first 20 answers through d1: r1=$r1 r2=$r2 ($(head -20 "$out/client.log" | grep -c ' error$') errors among the first 20 requests)"
 [[ $r1 -ge 5 && $r2 -ge 5 ]]
 check "requests are balanced over both real servers" $?
+
+# A live reload of the master, as keepalived's SIGHUP: a new priority changes both VRRP instances, which must keep
+# their state: the VIPs stay on d1, d2 does not take over, no VRRP transition, and the client sees nothing.
+conf MASTER 160 >"$out/d1.conf"
+t_reload=$(now)
+kill -HUP "${director[d1]}"
+reloaded=1
+while ! later "$(now)" "$t_reload" 60; do
+  if grep -q 'applied; VRRP kept \[\], changed \[RH_EXT, RH_INT\]' "$out/d1.log"; then reloaded=0; break; fi
+  sleep 0.2
+done
+result "d1 applied the reloaded file $(minus "$(now)" "$t_reload") s after SIGHUP"
+sleep 5 # five advertisement intervals: time for a flap to show
+transitions=$(sed -n '/applied; VRRP kept/,$p' "$out/d1.log" | grep -c 'VRRP RH_[A-Z]* (vrid')
+failed_during=$(awk -v k="$t_reload" '$1 >= k && $3 == "error"' "$out/client.log" | wc -l)
+result "after the reload: $transitions VRRP transitions on d1, $failed_during failed requests"
+holds d1 ext 10.0.1.100 && holds d1 int 10.0.2.1 && ! holds d2 ext 10.0.1.100
+[[ $? == 0 && $reloaded == 0 && $transitions == 0 && $failed_during == 0 ]]
+check "SIGHUP reloads d1 live: both instances changed, still Master with both VIPs, no transition, no failed request" $?
 
 # the master dies: its process at once, its links with it
 kill -9 "${director[d1]}"

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  * keepalived.conf, a client sends requests to the VIPs, real HTTP servers answer; one is stopped and must leave the
  * table while traffic goes on.
  * director-vrrp-e2e.sh: two directors with real VRRP (the RHEL sync group of an external VIP and the servers'
- * gateway) on bridged segments; the master is killed and the backup must take both VIPs while the client goes
- * on. The scripts record the outage the client saw. Needs root and the packaged CLI (the failsafe phase runs after
+ * gateway) on bridged segments; the master is reloaded live with SIGHUP (nothing may move), then killed, and the
+ * backup must take both VIPs while the client goes on. The scripts record the outage the client saw. Needs root and the packaged CLI (the failsafe phase runs after
  * package); a missing capability fails the test.
  */
 final class DirectorKernelLabIT {

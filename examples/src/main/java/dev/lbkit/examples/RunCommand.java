@@ -9,7 +9,6 @@ import dev.lbkit.config.VrrpInstanceConfig;
 import dev.lbkit.director.DirectorEvent;
 import dev.lbkit.director.IpvsTableWriter;
 import dev.lbkit.director.KeepalivedDirector;
-import dev.lbkit.director.ScriptTracker;
 import dev.lbkit.ipvs.IpvsChange;
 import dev.lbkit.ipvs.InMemoryIpvs;
 import dev.lbkit.ipvs.Ipvs;
@@ -148,7 +147,7 @@ final class RunCommand implements Command {
       }
       node.start();
       printer.printTable();
-      reloadOnHangup(file, node, null, printer, err);
+      reloadOnHangup(file, node, printer, err);
       waitFor(duration, node);
     }
     return 0;
@@ -172,7 +171,6 @@ final class RunCommand implements Command {
       try (KeepalivedDirector node = KeepalivedDirector.builder(config, new IpvsTableWriter(ipvs))
           .listener(printer::onEvent).build()) {
         VrrpRouter router = null;
-        ScriptTracker scripts = null;
         if (!config.vrrpInstances().isEmpty()) {
           VrrpRouter.Builder b = node.vrrp(UnaryOperator.identity()).apply(LinuxVrrp.routerBuilder())
               .listener(printer::onVrrp);
@@ -183,20 +181,16 @@ final class RunCommand implements Command {
           }
           router = b.build();
           node.attach(router);
-          scripts = new ScriptTracker(router, config.vrrpScripts());
         }
         node.start();
         printer.printTable();
-        reloadOnHangup(file, node, scripts, printer, err);
+        reloadOnHangup(file, node, printer, err);
         if (router != null) {
           router.startInBackground();
         }
         try {
-          waitFor(duration, router == null ? node : closeAll(scripts, router, node));
+          waitFor(duration, router == null ? node : closeAll(router, node));
         } finally {
-          if (scripts != null) {
-            scripts.close();
-          }
           if (router != null) {
             router.close();
           }
@@ -207,9 +201,8 @@ final class RunCommand implements Command {
   }
 
   /** Installs the SIGHUP handler, or says why there is none (the process then runs without reloads). */
-  private static void reloadOnHangup(Path file, KeepalivedDirector node, ScriptTracker scripts, Printer printer,
-      PrintStream err) {
-    Hangup.onHangup(() -> reload(file, node, scripts, printer, err)).ifPresentOrElse(
+  private static void reloadOnHangup(Path file, KeepalivedDirector node, Printer printer, PrintStream err) {
+    Hangup.onHangup(() -> reload(file, node, printer, err)).ifPresentOrElse(
         why -> err.println("lbkit run: cannot reload on SIGHUP here (" + why + ")"),
         () -> printer.line("reload: kill -HUP " + ProcessHandle.current().pid() + " reloads " + file));
   }
@@ -218,7 +211,7 @@ final class RunCommand implements Command {
    * Reads the file again and applies it; a file with errors, or one lbkit refuses, leaves the running configuration
    * as it is.
    */
-  static void reload(Path file, KeepalivedDirector node, ScriptTracker scripts, Printer printer, PrintStream err) {
+  static void reload(Path file, KeepalivedDirector node, Printer printer, PrintStream err) {
     ParseResult result = KeepalivedConfigParser.parse(file);
     result.warnings().forEach(err::println);
     if (!result.ok()) {
@@ -229,9 +222,6 @@ final class RunCommand implements Command {
     }
     try {
       Optional<VrrpRouter.Reload> vrrp = node.reload(result.config()).get(30, TimeUnit.SECONDS);
-      if (scripts != null) {
-        scripts.update(result.config().vrrpScripts());
-      }
       printer.line("reload: " + file + " applied" + vrrp.map(r -> "; VRRP kept " + r.kept() + ", changed "
           + r.changed() + ", added " + r.added() + ", removed " + r.removed()).orElse(""));
       printer.printTable();
@@ -248,9 +238,8 @@ final class RunCommand implements Command {
   }
 
   /** Closes VRRP first (the VIPs go, with a priority-0 advertisement), then the director. */
-  private static AutoCloseable closeAll(ScriptTracker scripts, VrrpRouter router, KeepalivedDirector node) {
+  private static AutoCloseable closeAll(VrrpRouter router, KeepalivedDirector node) {
     return () -> {
-      scripts.close();
       router.close();
       node.close();
     };

@@ -10,6 +10,7 @@ import dev.lbkit.director.spi.TableWriter;
 import dev.lbkit.healthcheck.HealthChecker;
 import dev.lbkit.healthcheck.Target;
 import dev.lbkit.vrrp.VrrpRouter;
+import dev.lbkit.vrrp.VrrpScript;
 import dev.lbkit.api.event.VrrpState;
 import dev.lbkit.vrrp.VrrpConfig;
 import java.io.IOException;
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
  *   router.run();
  * }
  * }</pre>
+ *
+ * <p>The router runs the file's tracked {@code vrrp_script}s itself (see {@link KeepalivedVrrp}).
  *
  * <p>The director follows every {@code vrrp_instance} of the file: it is active while all are Master (one sync
  * group, typically), or always when there are none. {@link #reload} applies a new file as keepalived does on
@@ -182,10 +185,12 @@ public final class KeepalivedDirector implements AutoCloseable {
     }
     VrrpRouter r = router;
     List<List<String>> groups = KeepalivedVrrp.syncGroups(next);
+    List<VrrpScript> scripts = KeepalivedVrrp.vrrpScripts(next);
     CompletableFuture<Optional<VrrpRouter.Reload>> done = new CompletableFuture<>();
     r.execute(() -> {
       director.holdVrrp();
       try {
+        r.updateScripts(scripts); // unchanged scripts keep their rise/fall counts, as keepalived's clear_diff_script
         done.complete(Optional.of(r.reload(vrrpConfigs, groups)));
       } catch (IOException | RuntimeException e) {
         log.error("VRRP reload failed; the previous VRRP configuration keeps running: {}", e.getMessage(), e);

@@ -7,6 +7,7 @@ import dev.lbkit.config.VrrpSyncGroupConfig;
 import dev.lbkit.vrrp.VirtualAddress;
 import dev.lbkit.vrrp.VrrpConfig;
 import dev.lbkit.vrrp.VrrpRouter;
+import dev.lbkit.vrrp.VrrpScript;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -21,8 +22,9 @@ import java.util.function.UnaryOperator;
  * MASTER. (lb-config derives the default priority from the state and clears {@code nopreempt} and
  * {@code preempt_delay} under {@code state MASTER}, as keepalived does.) Tracked scripts and interfaces become
  * tracked objects named after the script or interface, with keepalived's weights (the {@code track_script} override,
- * else the script's own weight); something must report them, such as {@link ScriptTracker} for scripts, or they
- * count as up.
+ * else the script's own weight). Every {@code vrrp_script} that an instance tracks is run by the router itself
+ * ({@link VrrpScript}, with its interval, timeout, rise and fall; keepalived drops scripts nothing tracks); interfaces
+ * must be reported by something else (such as {@code VrrpRouter.Builder.trackedCheck}), or they count as up.
  */
 public final class KeepalivedVrrp {
   private KeepalivedVrrp() {}
@@ -90,21 +92,36 @@ public final class KeepalivedVrrp {
     return config.vrrpInstances().stream().map(i -> vrrpConfig(config, i, interfaceMap)).toList();
   }
 
+  /**
+   * The {@code vrrp_script}s that some instance tracks, as lb-vrrp tracked scripts (argv split on blanks, double
+   * quotes grouping words, no shell).
+   */
+  public static List<VrrpScript> vrrpScripts(KeepalivedConfig config) {
+    java.util.Set<String> tracked = new java.util.HashSet<>();
+    config.vrrpInstances().forEach(i -> i.trackScripts().forEach(t -> tracked.add(t.name())));
+    return config.vrrpScripts().stream().filter(s -> tracked.contains(s.name()))
+        .map(s -> new VrrpScript(s.name(), HealthTargets.words(s.script()), s.interval(), s.timeout(), s.rise(),
+            s.fall(), false))
+        .toList();
+  }
+
   /** The sync groups as lists of instance names. */
   public static List<List<String>> syncGroups(KeepalivedConfig config) {
     return config.syncGroups().stream().map(VrrpSyncGroupConfig::instances).toList();
   }
 
   /**
-   * Adds every instance and sync group of the configuration to a router builder.
+   * Adds every instance, sync group and tracked {@code vrrp_script} of the configuration to a router builder.
    *
    * @throws IllegalArgumentException if lbkit's VRRP refuses an instance
    */
   public static UnaryOperator<VrrpRouter.Builder> instances(KeepalivedConfig config,
       UnaryOperator<String> interfaceMap) {
     List<VrrpConfig> instances = vrrpConfigs(config, interfaceMap);
+    List<VrrpScript> scripts = vrrpScripts(config);
     return b -> {
       instances.forEach(b::instance);
+      scripts.forEach(b::trackedScript);
       for (List<String> g : syncGroups(config)) {
         b.syncGroup(g.toArray(String[]::new));
       }

@@ -194,6 +194,34 @@ final class KeepalivedDirectorReloadTest {
   }
 
   @Test
+  void reloadedVrrpScript_isRunByTheRouter_andTracksTheInstanceThatNamesIt() throws Exception {
+    net.setScriptResult("lb1", "chk", false);
+    VrrpRouter.Reload result = reload(lb1, config("RH_EXT", 100, "RH_EXT\nRH_INT", """
+        vrrp_script chk {
+          script /bin/false
+          interval 1
+        }
+        vrrp_instance VI_3 {
+          interface eth0
+          virtual_router_id 3
+          priority 100
+          advert_int 1
+          virtual_ipaddress {
+            10.0.0.3
+          }
+          track_script {
+            chk
+          }
+        }
+        """, "real_server 192.168.1.20 80 {\n}"));
+    assertEquals(List.of("VI_3"), result.added());
+    net.advance(Duration.ofSeconds(5));
+    assertTrue(net.scriptRuns("lb1", "chk") >= 5, "run every second by the router");
+    assertEquals(VrrpState.FAULT, net.router("lb1").orElseThrow().instance("VI_3").state());
+    assertEquals(VrrpState.MASTER, net.router("lb1").orElseThrow().instance("RH_EXT").state());
+  }
+
+  @Test
   void removingEveryInstance_isRefused() throws Exception {
     KeepalivedConfig none = KeepalivedConfigParser.parse("n.conf", "virtual_server 10.0.0.1 80 {\n}\n", Path.of("."))
         .orThrow();

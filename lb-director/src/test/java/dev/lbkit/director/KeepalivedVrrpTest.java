@@ -127,4 +127,41 @@ final class KeepalivedVrrpTest {
     net.advance(Duration.ofMillis(1));
     assertEquals(VrrpState.BACKUP, lb1.instance("A").state());
   }
+
+  @Test
+  void vrrpScript_isRunByTheRouter_withItsFall_andUnusedScriptsAreNotRun() throws Exception {
+    KeepalivedConfig config = KeepalivedConfigParser.parse("s.conf", """
+        vrrp_script chk {
+          script "/usr/bin/test -f /nonexistent"
+          interval 1
+          fall 2
+          rise 2
+        }
+        vrrp_script unused {
+          script /bin/true
+        }
+        vrrp_instance VI_1 {
+          interface eth0
+          virtual_router_id 51
+          priority 150
+          virtual_ipaddress {
+            10.0.0.100
+          }
+          track_script {
+            chk
+          }
+        }
+        """, Path.of(".")).orThrow();
+    assertEquals(List.of("chk"), KeepalivedVrrp.vrrpScripts(config).stream().map(s -> s.name()).toList());
+    assertEquals(List.of("/usr/bin/test", "-f", "/nonexistent"), KeepalivedVrrp.vrrpScripts(config).get(0).command());
+    VrrpRouter lb1 = start("lb1", config);
+    net.advance(Duration.ofSeconds(10));
+    assertEquals(VrrpState.MASTER, state(lb1));
+    net.setScriptResult("lb1", "chk", false);
+    net.advance(Duration.ofSeconds(1));
+    assertEquals(VrrpState.MASTER, state(lb1), "one failure is not enough with fall 2");
+    net.advance(Duration.ofSeconds(1));
+    assertEquals(VrrpState.FAULT, state(lb1), "the script has weight 0: down means Fault");
+    assertEquals(0, net.scriptRuns("lb1", "unused"));
+  }
 }

@@ -23,9 +23,10 @@ import java.util.regex.Pattern;
  * {@code http-check expect}: send one request, judge the status line and, when asked, the body.
  *
  * <p>All configured criteria must hold: the status is in {@link #statusCodes()} (keepalived {@code status_code});
- * it satisfies {@link #statusExpect()} (HAProxy {@code expect [!] status|rstatus}); the MD5 of the body equals
+ * it satisfies every {@link #statusExpects()} rule (HAProxy {@code expect [!] status|rstatus}); the MD5 of the body equals
  * {@link #digest()} (keepalived {@code digest}: the hex MD5 of the bytes after the header block, after undoing
- * chunked transfer coding); the body satisfies {@link #bodyExpect()} (HAProxy {@code expect [!] string|rstring}).
+ * chunked transfer coding); the body satisfies every {@link #bodyExpects()} rule (HAProxy
+ * {@code expect [!] string|rstring}). As in HAProxy 2.2 and later, {@code expect} rules add up: each must hold.
  * The body is read only when a body criterion needs it, and never past {@link #maxBytes()}. For several url blocks
  * wrap several checks in an {@link dev.lbkit.healthcheck.AllOf}.
  *
@@ -55,9 +56,9 @@ public final class HttpCheck implements NetworkCheck {
   private final Optional<String> virtualHost;
   private final List<Map.Entry<String, String>> headers;
   private final StatusCodes statusCodes;
-  private final Optional<StatusExpect> statusExpect;
+  private final List<StatusExpect> statusExpects;
   private final Optional<String> digest;
-  private final Optional<BodyExpect> bodyExpect;
+  private final List<BodyExpect> bodyExpects;
   private final Optional<TlsSettings> tls;
   private final Optional<InetAddress> bindTo;
   private final int maxBytes;
@@ -70,11 +71,11 @@ public final class HttpCheck implements NetworkCheck {
     this.version = b.version;
     this.virtualHost = b.virtualHost;
     this.headers = List.copyOf(b.headers);
-    boolean haproxyRules = b.statusExpect.isPresent() || b.bodyExpect.isPresent();
+    boolean haproxyRules = !b.statusExpects.isEmpty() || !b.bodyExpects.isEmpty();
     this.statusCodes = b.statusCodes != null ? b.statusCodes : haproxyRules ? StatusCodes.ANY : StatusCodes.SUCCESS;
-    this.statusExpect = b.statusExpect;
+    this.statusExpects = List.copyOf(b.statusExpects);
     this.digest = b.digest;
-    this.bodyExpect = b.bodyExpect;
+    this.bodyExpects = List.copyOf(b.bodyExpects);
     this.tls = b.tls;
     this.bindTo = b.bindTo;
     this.maxBytes = b.maxBytes;
@@ -137,9 +138,9 @@ public final class HttpCheck implements NetworkCheck {
     return statusCodes;
   }
 
-  /** HAProxy {@code expect [!] status|rstatus}. */
-  public Optional<StatusExpect> statusExpect() {
-    return statusExpect;
+  /** HAProxy {@code expect [!] status|rstatus} rules, in order. */
+  public List<StatusExpect> statusExpects() {
+    return statusExpects;
   }
 
   /** keepalived {@code digest}, lower-case hex MD5. */
@@ -147,9 +148,9 @@ public final class HttpCheck implements NetworkCheck {
     return digest;
   }
 
-  /** HAProxy {@code expect [!] string|rstring}. */
-  public Optional<BodyExpect> bodyExpect() {
-    return bodyExpect;
+  /** HAProxy {@code expect [!] string|rstring} rules, in order. */
+  public List<BodyExpect> bodyExpects() {
+    return bodyExpects;
   }
 
   @Override
@@ -174,7 +175,7 @@ public final class HttpCheck implements NetworkCheck {
 
   /** Whether a criterion needs the body. */
   boolean needsBody() {
-    return digest.isPresent() || bodyExpect.isPresent();
+    return digest.isPresent() || !bodyExpects.isEmpty();
   }
 
   @Override
@@ -205,9 +206,9 @@ public final class HttpCheck implements NetworkCheck {
     private Optional<String> virtualHost = Optional.empty();
     private final List<Map.Entry<String, String>> headers = new ArrayList<>();
     private StatusCodes statusCodes;
-    private Optional<StatusExpect> statusExpect = Optional.empty();
+    private final List<StatusExpect> statusExpects = new ArrayList<>();
     private Optional<String> digest = Optional.empty();
-    private Optional<BodyExpect> bodyExpect = Optional.empty();
+    private final List<BodyExpect> bodyExpects = new ArrayList<>();
     private Optional<TlsSettings> tls = Optional.empty();
     private Optional<InetAddress> bindTo = Optional.empty();
     private int maxBytes = DEFAULT_MAX_BYTES;
@@ -281,9 +282,9 @@ public final class HttpCheck implements NetworkCheck {
       return expect(StatusExpect.rstatus(requireNonNull(regex, "regex")));
     }
 
-    /** HAProxy {@code expect [!] status|rstatus}. */
+    /** Adds an HAProxy {@code expect [!] status|rstatus} rule; all rules must hold. */
     public Builder expect(StatusExpect expect) {
-      this.statusExpect = Optional.of(requireNonNull(expect, "expect"));
+      statusExpects.add(requireNonNull(expect, "expect"));
       return this;
     }
 
@@ -333,9 +334,9 @@ public final class HttpCheck implements NetworkCheck {
       return this;
     }
 
-    /** HAProxy {@code expect [!] string|rstring}. */
+    /** Adds an HAProxy {@code expect [!] string|rstring} rule; all rules must hold. */
     public Builder expect(BodyExpect expect) {
-      this.bodyExpect = Optional.of(requireNonNull(expect, "expect"));
+      bodyExpects.add(requireNonNull(expect, "expect"));
       return this;
     }
 

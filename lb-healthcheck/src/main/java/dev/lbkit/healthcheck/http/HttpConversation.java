@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * One HTTP exchange: send the request, parse the response head (at most {@link HttpCheck#MAX_HEADER_BYTES}), judge
@@ -115,9 +116,10 @@ final class HttpConversation implements Conversation {
       return Step.finish(new CheckResult.Down(DownReason.BAD_STATUS, "status " + status + " not in "
           + check.statusCodes()));
     }
-    if (check.statusExpect().isPresent() && !check.statusExpect().get().accepts(status)) {
-      return Step.finish(new CheckResult.Down(DownReason.BAD_STATUS, "status " + status + " fails expect "
-          + check.statusExpect().get()));
+    for (StatusExpect e : check.statusExpects()) {
+      if (!e.accepts(status)) {
+        return Step.finish(new CheckResult.Down(DownReason.BAD_STATUS, "status " + status + " fails expect " + e));
+      }
     }
     boolean noBody = check.method().equals("HEAD") || status == 204 || status == 304 || (status >= 100 && status < 200);
     if (!check.needsBody()) {
@@ -134,7 +136,7 @@ final class HttpConversation implements Conversation {
         throw new IllegalStateException("every JDK has MD5", e);
       }
     }
-    if (check.bodyExpect().isPresent()) {
+    if (!check.bodyExpects().isEmpty()) {
       text = new StringBuilder();
     }
     if (contentLength == 0 && chunked == null) {
@@ -197,13 +199,18 @@ final class HttpConversation implements Conversation {
     bytes.position(bytes.limit());
   }
 
-  /** A positive string expectation can pass before the body ends when no digest is needed. */
+  /** Positive string expectations can pass before the body ends when no digest and no other rule is needed. */
   private Step earlyVerdict() {
-    BodyExpect e = check.bodyExpect().orElse(null);
-    if (md5 == null && e != null && !e.negate() && !e.regex() && e.found(text)) {
-      return Step.finish(CheckResult.Up.of("status " + status + ", body contains '" + e.value() + "'"));
+    if (md5 != null || text == null) {
+      return null;
     }
-    return null;
+    for (BodyExpect e : check.bodyExpects()) {
+      if (e.negate() || e.regex() || !e.found(text)) {
+        return null;
+      }
+    }
+    return Step.finish(CheckResult.Up.of("status " + status + ", body contains " + check.bodyExpects().stream()
+        .map(e -> "'" + e.value() + "'").collect(Collectors.joining(" and "))));
   }
 
   private Step verdict() {
@@ -215,17 +222,20 @@ final class HttpConversation implements Conversation {
       }
     }
     if (text != null) {
-      BodyExpect e = check.bodyExpect().get();
-      if (bodyBytes == 0) { // HAProxy 2.6: no body fails a body rule, negated or not
-        return Step.finish(new CheckResult.Down(DownReason.CONTENT_MISMATCH, "no response body to match expect "
-            + e));
-      }
-      if (e.found(text) == e.negate()) {
-        return Step.finish(new CheckResult.Down(DownReason.CONTENT_MISMATCH, "body does not satisfy expect " + e));
+      for (BodyExpect e : check.bodyExpects()) {
+        if (bodyBytes == 0) { // HAProxy 2.6: no body fails a body rule, negated or not
+          return Step.finish(new CheckResult.Down(DownReason.CONTENT_MISMATCH, "no response body to match expect "
+              + e));
+        }
+        if (e.found(text) == e.negate()) {
+          return Step.finish(new CheckResult.Down(DownReason.CONTENT_MISMATCH, "body does not satisfy expect "
+              + e));
+        }
       }
     }
     return Step.finish(CheckResult.Up.of("status " + status + (md5 != null ? ", digest matches" : "")
-        + (text != null ? ", expect " + check.bodyExpect().get() + " holds" : "")));
+        + (text != null ? ", expect " + check.bodyExpects().stream().map(BodyExpect::toString)
+            .collect(Collectors.joining(" and ")) + " holds" : "")));
   }
 
   private static String abbreviate(String s) {

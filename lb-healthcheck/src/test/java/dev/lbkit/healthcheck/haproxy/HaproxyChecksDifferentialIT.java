@@ -160,6 +160,18 @@ final class HaproxyChecksDifferentialIT {
       scenarios.add(new Scenario(r[0], "option httpchk GET " + r[1] + "\n  http-check expect " + r[2], w + chk,
           HttpCheck.builder(web).path(r[1]).expect(r[2]).build()));
     }
+    // several expect rules on one backend: HAProxy 2.2+ evaluates them all, in order
+    String[][] multi = {
+        {"multi_status", "/maint", "status 200-599", "! status 503"},
+        {"multi_body_down", "/health", "string rea", "! string ready"},
+        {"multi_body_up", "/health", "string rea", "! string starting"},
+        {"multi_mixed", "/warming", "rstatus ^2", "! rstring ^ready"},
+    };
+    for (String[] r : multi) {
+      scenarios.add(new Scenario(r[0], "option httpchk GET " + r[1] + "\n  http-check expect " + r[2]
+          + "\n  http-check expect " + r[3], w + chk, HttpCheck.builder(web).path(r[1]).expect(r[2]).expect(r[3])
+          .build()));
+    }
     scenarios.add(new Scenario("tcp_closed", "", "127.0.0.1:" + port + chk,
         dev.lbkit.healthcheck.tcp.TcpCheck.of(nobody)));
     int i = 0;

@@ -143,6 +143,17 @@ final class HttpCheckTest {
   }
 
   @Test
+  void severalExpectRules_mustAllHold() {
+    up(check(HttpCheck.builder(target).expect("string all good").expect("! string maintenance")
+        .expect("status 200").build()));
+    CheckResult.Down d = down(check(HttpCheck.builder(target).expect("string all good").expect("! string ready")
+        .build()), DownReason.CONTENT_MISMATCH);
+    assertTrue(d.detail().endsWith("! string ready"), d.detail());
+    down(check(HttpCheck.builder(target).path("/down").expect("status 200-599").expect("! status 503").build()),
+        DownReason.BAD_STATUS);
+  }
+
+  @Test
   void bodyRule_onAnEmptyBody_failsEvenWhenNegated() {
     CheckResult.Down d = down(check(HttpCheck.builder(target).path("/redirect").expect("! string anything")
         .build()), DownReason.CONTENT_MISMATCH);

@@ -18,17 +18,27 @@ import dev.lbkit.ipvs.internal.wire.IpvsRequests;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link IpvsClient} over generic netlink: the kernel's IPVS table of the caller's network namespace. Open it with
  * {@link Ipvs#open()}.
  *
- * <p>Thread safety: safe for concurrent use; requests share one netlink socket and are serialized. Bulk changes
+ * <p>Thread safety: safe for concurrent use; requests share one netlink socket and are serialized (dumps of one
+ * service's destinations use a second socket, opened on first use). Bulk changes
  * through {@link #execute(List)} are packed many to a datagram without waiting for each ACK.
  */
 public final class NetlinkIpvsClient implements IpvsClient {
+  private static final Logger log = LoggerFactory.getLogger(NetlinkIpvsClient.class);
   private final NetlinkConnection connection;
   private final IpvsRequests requests;
+  /**
+   * A second socket for the dumps of one service's destinations, with small receives (see
+   * {@link NetlinkConnection#receiveSmallDumps}): listing a table makes one such dump per service. Opened on first
+   * use; null until then, or the main connection if it could not be opened.
+   */
+  private NetlinkConnection destinationDumps;
 
   private NetlinkIpvsClient(NetlinkConnection connection, int familyId) {
     this.connection = connection;
@@ -132,7 +142,7 @@ public final class NetlinkIpvsClient implements IpvsClient {
     List<IpvsDestination> out;
     try {
       AddressFamily family = service.family();
-      out = connection.dump("list destinations of " + service, requests.dumpDests(service),
+      out = destinationDumps().dump(() -> "list destinations of " + service, requests.dumpDests(service),
           m -> IpvsReplies.destination(m, family));
     } catch (NetlinkException e) {
       throw IpvsErrors.of(e, null, null, null);
@@ -230,11 +240,47 @@ public final class NetlinkIpvsClient implements IpvsClient {
 
   @Override
   public void close() throws IpvsException {
+    NetlinkConnection second;
+    synchronized (this) {
+      second = destinationDumps;
+    }
     try {
       connection.close();
     } catch (NetlinkException e) {
-      throw IpvsErrors.of(e, null, null, null);
+      IpvsException failure = IpvsErrors.of(e, null, null, null);
+      closeSecond(second, failure);
+      throw failure;
     }
+    closeSecond(second, null);
+  }
+
+  private void closeSecond(NetlinkConnection second, IpvsException pending) throws IpvsException {
+    if (second == null || second == connection) {
+      return;
+    }
+    try {
+      second.close();
+    } catch (NetlinkException e) {
+      if (pending != null) {
+        pending.addSuppressed(e);
+      } else {
+        throw IpvsErrors.of(e, null, null, null);
+      }
+    }
+  }
+
+  private synchronized NetlinkConnection destinationDumps() {
+    if (destinationDumps == null) {
+      try {
+        NetlinkConnection c = NetlinkConnection.open(NetlinkProtocol.GENERIC);
+        c.receiveSmallDumps(NetlinkConnection.SMALL_DUMP_RECEIVE);
+        destinationDumps = c;
+      } catch (NetlinkException e) {
+        log.debug("no second netlink socket for destination dumps ({}); using the main one", e.getMessage());
+        destinationDumps = connection;
+      }
+    }
+    return destinationDumps;
   }
 
   private NetlinkMessageWriter encode(IpvsChange c) {

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,12 @@ public final class NetlinkConnection implements AutoCloseable {
   public static final int BATCH_WINDOW = 256;
   /** Largest datagram {@link #executeBatch} sends. */
   private static final int MAX_DATAGRAM = 60 << 10;
+  /**
+   * A receive length the kernel answers with a one-page datagram: {@code NLMSG_GOODSIZE} with 4 KiB pages (a page
+   * less the kernel's 320-byte {@code skb_shared_info}).
+   */
+  public static final int SMALL_DUMP_RECEIVE = 4096 - 320;
+
   /** How often a dump the kernel marked inconsistent, or that lost messages, is started again. */
   private static final int DUMP_ATTEMPTS = 4;
 
@@ -45,6 +52,8 @@ public final class NetlinkConnection implements AutoCloseable {
   private final ByteBuffer receive = ByteBuffer.allocateDirect(256 << 10).order(ByteOrder.nativeOrder());
   private ByteBuffer send = ByteBuffer.allocate(MAX_DATAGRAM + 4096).order(ByteOrder.nativeOrder());
   private int nextSequence = ThreadLocalRandom.current().nextInt(1, 1 << 30);
+  /** How many bytes a receive asks for: the whole buffer, or less on a connection made for small dumps. */
+  private int receiveLength = receive.capacity();
 
   /** Wraps a channel; the connection closes it. */
   public NetlinkConnection(NetlinkChannel channel) {
@@ -54,6 +63,26 @@ public final class NetlinkConnection implements AutoCloseable {
   /** Opens a {@link NetlinkSocket} of this protocol and wraps it. */
   public static NetlinkConnection open(NetlinkProtocol protocol) throws NetlinkException {
     return new NetlinkConnection(NetlinkSocket.open(protocol));
+  }
+
+  /**
+   * Makes this connection receive with a small buffer until a dump needs more than two datagrams: for a connection
+   * that makes many dumps of a few messages each. The kernel sizes each datagram of a dump by the largest receive
+   * the socket has made (up to 32 KiB, allocated from the page allocator); a one-page datagram is cheaper to make,
+   * and most dumps of one service's destinations fit one (then {@code NLMSG_DONE} comes in a second). As soon as a
+   * dump needs a third datagram, or a datagram comes truncated, the connection receives with its whole buffer from
+   * then on (a truncated dump is read to its end and made again). Use it for dumps only: a truncated answer to
+   * another request fails that request.
+   *
+   * @param bytes the receive length; at least {@link #SMALL_DUMP_RECEIVE} is sensible
+   */
+  public void receiveSmallDumps(int bytes) {
+    lock.lock();
+    try {
+      receiveLength = Math.max(1024, Math.min(bytes, receive.capacity()));
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The local port id. */
@@ -132,6 +161,15 @@ public final class NetlinkConnection implements AutoCloseable {
    */
   public <T> List<T> dump(String operation, NetlinkMessageWriter message, Decoder<T> decoder)
       throws NetlinkException {
+    return dump(() -> operation, message, decoder);
+  }
+
+  /**
+   * {@link #dump(String, NetlinkMessageWriter, Decoder)} with the operation worded only when something goes wrong:
+   * a listing of ten thousand services makes ten thousand dumps.
+   */
+  public <T> List<T> dump(Supplier<String> operation, NetlinkMessageWriter message, Decoder<T> decoder)
+      throws NetlinkException {
     lock.lock();
     try {
       byte[] bytes = message.toByteArray();
@@ -145,12 +183,15 @@ public final class NetlinkConnection implements AutoCloseable {
         boolean interrupted = false;
         boolean done = false;
         boolean lost = false;
+        int dataDatagrams = 0;
         while (!done) {
           List<NetlinkMessage> batch;
           try {
             batch = receiveOnce();
           } catch (NetlinkException e) {
-            if (e.errno() != Errno.ENOBUFS) {
+            if (e.errno() == Errno.EMSGSIZE && receiveLength < receive.capacity()) {
+              receiveLength = receive.capacity(); // too small for this kernel's datagrams
+            } else if (e.errno() != Errno.ENOBUFS) {
               throw e;
             }
             // the dump goes on in the kernel; read it to its end, then start over
@@ -170,7 +211,7 @@ public final class NetlinkConnection implements AutoCloseable {
               break;
             }
             if (m.isError()) {
-              NetlinkException e = errorOf(operation, m);
+              NetlinkException e = errorOf(operation.get(), m);
               if (e != null) {
                 throw e;
               }
@@ -184,15 +225,20 @@ public final class NetlinkConnection implements AutoCloseable {
               }
             }
           }
+          // a dump of more than two datagrams: the kernel sizes each next datagram by this receive's length, so
+          // receiving with the whole buffer from now on makes the rest (and every later dump) big
+          if (!done && ++dataDatagrams >= 2) {
+            receiveLength = receive.capacity();
+          }
         }
         if (!interrupted && !lost) {
           return out;
         }
         if (interrupted) {
-          last = new NetlinkException(operation + ": the table changed during the dump " + attempt
+          last = new NetlinkException(operation.get() + ": the table changed during the dump " + attempt
               + " times in a row", Errno.EINTR, null, -1);
         }
-        log.debug("{}: dump attempt {} was {}; starting again", operation, attempt,
+        log.debug("{}: dump attempt {} was {}; starting again", operation.get(), attempt,
             interrupted ? "inconsistent (NLM_F_DUMP_INTR)" : "overrun (ENOBUFS)");
       }
       throw last;
@@ -342,7 +388,7 @@ public final class NetlinkConnection implements AutoCloseable {
   }
 
   private List<NetlinkMessage> receiveOnce() throws NetlinkException {
-    receive.clear();
+    receive.clear().limit(receiveLength);
     int n = channel.receive(receive);
     return NetlinkMessage.parseAll(receive.duplicate().limit(n).order(ByteOrder.nativeOrder()));
   }

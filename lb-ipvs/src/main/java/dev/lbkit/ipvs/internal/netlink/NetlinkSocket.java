@@ -141,8 +141,8 @@ public final class NetlinkSocket implements NetlinkChannel {
       throw new NetlinkException(what, e.errno(), e);
     }
     if (n > direct.remaining()) {
-      throw new MalformedMessageException("a datagram of " + n + " bytes did not fit the " + direct.remaining()
-          + "-byte receive buffer and was truncated");
+      throw new NetlinkException("receive netlink datagram: a datagram of " + n + " bytes did not fit the "
+          + direct.remaining() + "-byte receive buffer and was truncated", Errno.EMSGSIZE, null, -1);
     }
     if (direct != buffer) {
       buffer.duplicate().put(direct.duplicate().limit(n));

@@ -92,6 +92,62 @@ final class NetlinkConnectionTest {
     assertEquals(3, attempt.get());
   }
 
+  /** A datagram of {@code count} messages of {@code size} bytes each (a u32 value and padding). */
+  private static byte[] messages(int seq, int first, int count, int size) {
+    byte[][] parts = new byte[count][];
+    for (int i = 0; i < count; i++) {
+      NetlinkMessageWriter w = new NetlinkMessageWriter().begin(0x20, Netlink.NLM_F_MULTI).u32(first + i);
+      w.bytes(new byte[size - Netlink.HEADER_LENGTH - 4]);
+      parts[i] = ScriptedChannel.withSeq(w.end().toByteArray(), seq, 0);
+    }
+    return ScriptedChannel.concat(parts);
+  }
+
+  @Test
+  void smallDumps_stayInSmallReceivesUntilADumpNeedsAThirdDatagram() throws Exception {
+    int[] sizes = {1, 1, 3, 1};
+    AtomicInteger call = new AtomicInteger();
+    ScriptedChannel ch = new ScriptedChannel(reqs -> {
+      int seq = reqs.get(0).sequence();
+      List<byte[]> out = new ArrayList<>();
+      int k = call.getAndIncrement();
+      for (int d = 0; d < sizes[k]; d++) {
+        out.add(messages(seq, 10 * d, 10, 200));
+      }
+      out.add(ScriptedChannel.message(Netlink.NLMSG_DONE, Netlink.NLM_F_MULTI, seq, 0));
+      return out;
+    });
+    NetlinkConnection c = new NetlinkConnection(ch);
+    c.receiveSmallDumps(NetlinkConnection.SMALL_DUMP_RECEIVE);
+    int small = NetlinkConnection.SMALL_DUMP_RECEIVE;
+    assertEquals(10, c.dump("one", request(1), m -> 1).size());
+    assertEquals(10, c.dump("two", request(1), m -> 1).size());
+    assertEquals(List.of(small, small, small, small), ch.receiveLengths);
+    assertEquals(30, c.dump("three datagrams", request(1), m -> 1).size());
+    // data, data (then the kernel's next datagram is sized by this receive), data, done
+    assertEquals(List.of(small, small, 256 << 10, 256 << 10), ch.receiveLengths.subList(4, 8));
+    assertEquals(10, c.dump("after", request(1), m -> 1).size());
+    assertEquals(List.of(256 << 10, 256 << 10), ch.receiveLengths.subList(8, 10));
+  }
+
+  @Test
+  void smallDumps_aTruncatedDatagramIsReadPastAndTheDumpMadeAgainInFull() throws Exception {
+    AtomicInteger call = new AtomicInteger();
+    ScriptedChannel ch = new ScriptedChannel(reqs -> {
+      int seq = reqs.get(0).sequence();
+      call.incrementAndGet();
+      return List.of(messages(seq, 0, 30, 200), messages(seq, 30, 5, 200),
+          ScriptedChannel.message(Netlink.NLMSG_DONE, Netlink.NLM_F_MULTI, seq, 0));
+    });
+    NetlinkConnection c = new NetlinkConnection(ch);
+    c.receiveSmallDumps(NetlinkConnection.SMALL_DUMP_RECEIVE);
+    List<Integer> got = c.dump("big", request(1), m -> m.payload().getInt(0));
+    assertEquals(35, got.size());
+    assertEquals(List.of(0, 1, 2), got.subList(0, 3));
+    assertEquals(34, got.get(34));
+    assertEquals(2, call.get());
+  }
+
   @Test
   void dump_failsWhenEveryAttemptIsInterrupted() {
     ScriptedChannel ch = new ScriptedChannel(reqs -> List.of(

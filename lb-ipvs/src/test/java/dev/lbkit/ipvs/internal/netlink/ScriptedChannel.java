@@ -15,6 +15,8 @@ import java.util.function.Function;
 final class ScriptedChannel implements NetlinkChannel {
   final List<byte[]> sent = new ArrayList<>();
   final Deque<byte[]> pending = new ArrayDeque<>();
+  /** The length each receive asked for. */
+  final List<Integer> receiveLengths = new ArrayList<>();
   private final Function<List<NetlinkMessage>, List<byte[]>> script;
   boolean closed;
 
@@ -43,6 +45,10 @@ final class ScriptedChannel implements NetlinkChannel {
     }
     if (next.length == 0) {
       throw new NetlinkException("receive", Errno.ENOBUFS, null, -1);
+    }
+    receiveLengths.add(buffer.remaining());
+    if (next.length > buffer.remaining()) { // as NetlinkSocket reports a datagram recvfrom truncated
+      throw new NetlinkException("receive: truncated", Errno.EMSGSIZE, null, -1);
     }
     buffer.duplicate().put(next);
     return next.length;

@@ -158,7 +158,7 @@ final class IpvsadmCommand implements Command {
         ipvs.stopSyncDaemon(role(a.commandArgs));
         return 0;
       case "-S":
-        out.print(IpvsadmFormat.save(IpvsadmFormat.snapshot(ipvs)));
+        write(out, IpvsadmFormat.save(IpvsadmFormat.snapshot(ipvs)));
         return 0;
       case "-L":
         return list(ipvs, a, out);
@@ -194,9 +194,16 @@ final class IpvsadmCommand implements Command {
       out.print(IpvsadmFormat.list(List.of(new IpvsadmFormat.Entry(s.get(), dests)), a.columns, a.exact));
       return 0;
     }
-    out.print(IpvsadmFormat.versionLine(ipvs.info()) + "\n"
+    write(out, IpvsadmFormat.versionLine(ipvs.info()) + "\n"
         + IpvsadmFormat.list(IpvsadmFormat.snapshot(ipvs), a.columns, a.exact));
     return 0;
+  }
+
+  /** A whole listing as UTF-8 in one write, rather than through the print stream's character encoder. */
+  private static void write(PrintStream out, String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    out.write(bytes, 0, bytes.length);
+    out.flush();
   }
 
   /**

@@ -28,9 +28,13 @@ import java.util.Set;
  * enforce already (weights, thresholds, netmasks) fail earlier, at construction. For unit tests of control planes
  * without root; the contract suite runs on it and on the kernel alike.
  *
- * <p>Differences from the kernel: services list in insertion order (the kernel's order is its hash order),
- * destinations newest first as in the kernel; counters stay zero as no traffic flows; a destination on a local address keeps its forwarding
- * method. Thread-safe: every method is atomic.
+ * <p>Order: destinations list newest first, as in the kernel. Services list in insertion order; the kernel lists
+ * them in the order of its service hash table, whose hash mixes in the address of the namespace's IPVS state, so
+ * that order differs from one namespace and boot to the next and cannot be reproduced (ipvsadm {@code -L} and
+ * {@code -S} sort, and {@link IpvsadmFormat} sorts the same way, so their output is the same for both). Counters
+ * stay zero as no traffic flows. A destination on one of the host's own addresses keeps the forwarding method it
+ * was given, as in the 6.1 kernel (seen in the kernel lab: 127.0.0.1 and an address on {@code lo} list as Masq
+ * and Route; kernels before 3.x listed them as Local). Thread-safe: every method is atomic.
  */
 public final class InMemoryIpvs implements IpvsClient {
   /** The schedulers of Debian's 6.1 kernel, the one the kernel lab runs. */

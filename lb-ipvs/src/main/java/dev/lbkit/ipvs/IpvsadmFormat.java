@@ -433,32 +433,44 @@ public final class IpvsadmFormat {
   // ---- ipvsadm's order: libipvs comparators (signed differences of unsigned words) under glibc's merge sort
 
   static List<Entry> sortServices(List<Entry> table) {
-    List<SortKey<Entry>> keys = new ArrayList<>(table.size());
-    for (Entry e : table) {
+    SortKey[] keys = new SortKey[table.size()];
+    for (int i = 0; i < keys.length; i++) {
+      Entry e = table.get(i);
       ServiceKey k = e.service().service().key();
       if (k instanceof ServiceKey.Address a) {
-        keys.add(new SortKey<>(e, 0, k.family().linuxValue(), a.protocol().ipProtocolNumber(), a.endpoint()));
+        keys[i] = new SortKey(e, 0, k.family().linuxValue(), a.protocol().ipProtocolNumber(), a.endpoint());
       } else {
-        keys.add(new SortKey<>(e, (int) ((ServiceKey.FirewallMark) k).mark(), k.family().linuxValue(), 0, null));
+        keys[i] = new SortKey(e, (int) ((ServiceKey.FirewallMark) k).mark(), k.family().linuxValue(), 0, null);
       }
     }
-    return values(mergeSort(keys, IpvsadmFormat::compareServices));
+    mergeSort(keys, 0, keys.length, true, new SortKey[keys.length]);
+    List<Entry> out = new ArrayList<>(keys.length);
+    for (SortKey k : keys) {
+      out.add((Entry) k.value);
+    }
+    return out;
   }
 
   static List<IpvsDestination> sortDestinations(List<IpvsDestination> dests) {
-    List<SortKey<IpvsDestination>> keys = new ArrayList<>(dests.size());
-    for (IpvsDestination d : dests) {
-      keys.add(new SortKey<>(d, 0, 0, 0, d.server().endpoint()));
+    SortKey[] keys = new SortKey[dests.size()];
+    for (int i = 0; i < keys.length; i++) {
+      IpvsDestination d = dests.get(i);
+      keys[i] = new SortKey(d, 0, 0, 0, d.server().endpoint());
     }
-    return values(mergeSort(keys, IpvsadmFormat::compareDestinations));
+    mergeSort(keys, 0, keys.length, false, new SortKey[keys.length]);
+    List<IpvsDestination> out = new ArrayList<>(keys.length);
+    for (SortKey k : keys) {
+      out.add((IpvsDestination) k.value);
+    }
+    return out;
   }
 
   /**
    * What libipvs's comparators read of a service or destination, taken once before sorting: the mark and family
    * and protocol (0 for destinations), the address as four host-order words (zero-padded), and the port.
    */
-  private static final class SortKey<T> {
-    final T value;
+  private static final class SortKey {
+    final Object value;
     final int mark;
     final int family;
     final int protocol;
@@ -466,7 +478,7 @@ public final class IpvsadmFormat {
     final int[] words = new int[4];
     final int port;
 
-    SortKey(T value, int mark, int family, int protocol, Endpoint endpoint) {
+    SortKey(Object value, int mark, int family, int protocol, Endpoint endpoint) {
       this.value = value;
       this.mark = mark;
       this.family = family;
@@ -485,15 +497,7 @@ public final class IpvsadmFormat {
     }
   }
 
-  private static <T> List<T> values(List<SortKey<T>> keys) {
-    List<T> out = new ArrayList<>(keys.size());
-    for (SortKey<T> k : keys) {
-      out.add(k.value);
-    }
-    return out;
-  }
-
-  private static int compareServices(SortKey<?> a, SortKey<?> b) {
+  private static int compareServices(SortKey a, SortKey b) {
     int r = a.mark - b.mark;
     if (r != 0) {
       return r;
@@ -511,13 +515,13 @@ public final class IpvsadmFormat {
     return r != 0 ? r : a.port - b.port;
   }
 
-  private static int compareDestinations(SortKey<?> a, SortKey<?> b) {
+  private static int compareDestinations(SortKey a, SortKey b) {
     int r = compareWords(a.ipv6, a, b);
     return r != 0 ? r : a.port - b.port;
   }
 
   /** Address words as {@code ntohl(w1) - ntohl(w2)} into an int: IPv6 word by word, IPv4 the first word. */
-  private static int compareWords(boolean ipv6, SortKey<?> a, SortKey<?> b) {
+  private static int compareWords(boolean ipv6, SortKey a, SortKey b) {
     int r = 0;
     int n = ipv6 ? 4 : 1;
     for (int i = 0; r == 0 && i < n; i++) {
@@ -527,38 +531,31 @@ public final class IpvsadmFormat {
   }
 
   /** glibc's msort: top-down merge sort, left half n/2, ties and "<= 0" take the left element. */
-  private static <T> List<T> mergeSort(List<T> in, Comparator<T> cmp) {
-    List<T> a = new ArrayList<>(in);
-    mergeSort(a, 0, a.size(), cmp, new ArrayList<>(a));
-    return a;
-  }
-
-  private static <T> void mergeSort(List<T> a, int from, int n, Comparator<T> cmp, List<T> tmp) {
+  private static void mergeSort(SortKey[] a, int from, int n, boolean services, SortKey[] tmp) {
     if (n <= 1) {
       return;
     }
     int n1 = n / 2;
     int n2 = n - n1;
-    mergeSort(a, from, n1, cmp, tmp);
-    mergeSort(a, from + n1, n2, cmp, tmp);
+    mergeSort(a, from, n1, services, tmp);
+    mergeSort(a, from + n1, n2, services, tmp);
     int i = from;
     int j = from + n1;
     int k = 0;
     while (n1 > 0 && n2 > 0) {
-      if (cmp.compare(a.get(i), a.get(j)) <= 0) {
-        tmp.set(k++, a.get(i++));
+      int c = services ? compareServices(a[i], a[j]) : compareDestinations(a[i], a[j]);
+      if (c <= 0) {
+        tmp[k++] = a[i++];
         n1--;
       } else {
-        tmp.set(k++, a.get(j++));
+        tmp[k++] = a[j++];
         n2--;
       }
     }
     while (n1-- > 0) {
-      tmp.set(k++, a.get(i++));
+      tmp[k++] = a[i++];
     }
     // the rest of the right half is in place already
-    for (int t = 0; t < k; t++) {
-      a.set(from + t, tmp.get(t));
-    }
+    System.arraycopy(tmp, 0, a, from, k);
   }
 }

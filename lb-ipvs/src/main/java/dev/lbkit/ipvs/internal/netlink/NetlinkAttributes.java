@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -12,24 +13,27 @@ import java.util.List;
  * masked off. When a type repeats, {@link #get(int)} returns the last (as the kernel's {@code nla_parse} does) and
  * {@link #all()} keeps every one in order. Getters check the value length and name the attribute when it is wrong.
  *
- * <p>Parsing only records where each value starts and how long it is; the getters read the message's buffer in
- * place, so decoding a large dump makes no buffer objects per attribute.
+ * <p>Parsing copies the region into a byte array once (a nested level shares its parent's) and records where each
+ * value starts and how long it is; the getters read the array in place. Decoding a dump of a hundred thousand
+ * destinations so makes no buffer object per attribute, and plain array reads stay cheap even before the JIT
+ * compiler has optimized them (which matters for short-lived commands).
  */
 public final class NetlinkAttributes {
   /** One attribute: its type (flags masked off) and value. */
   public record Attribute(int type, ByteBuffer value) {}
 
-  /** The region the attributes fill, in host order; read with absolute indexes only. */
-  private final ByteBuffer buf;
+  private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
+  private final byte[] bytes;
   private final int from;
   private final int to;
-  /** By type: the value's absolute offset in {@link #buf}, or -1 when absent. */
+  /** By type: the value's offset in {@link #bytes} plus one, or 0 when absent. */
   private final int[] offset;
   /** By type: the value's length. */
   private final int[] length;
 
-  private NetlinkAttributes(ByteBuffer buf, int from, int to, int[] offset, int[] length) {
-    this.buf = buf;
+  private NetlinkAttributes(byte[] bytes, int from, int to, int[] offset, int[] length) {
+    this.bytes = bytes;
     this.from = from;
     this.to = to;
     this.offset = offset;
@@ -37,36 +41,37 @@ public final class NetlinkAttributes {
   }
 
   /**
-   * Parses the attributes that fill a buffer from its position to its limit.
+   * Parses the attributes that fill a buffer from its position to its limit (a copy: later changes to the buffer
+   * do not show).
    *
    * @throws MalformedMessageException if an attribute length is below 4 or runs past the end
    */
   public static NetlinkAttributes parse(ByteBuffer region) throws MalformedMessageException {
-    ByteBuffer b = region.order() == ByteOrder.nativeOrder() ? region : region.duplicate().order(ByteOrder.nativeOrder());
-    return parse(b, region.position(), region.limit());
+    return parse(region, region.position(), region.limit());
   }
 
-  /** Parses the attributes in {@code [from, to)} of a host-order buffer, by absolute index. */
-  static NetlinkAttributes parse(ByteBuffer b, int from, int to) throws MalformedMessageException {
-    // first pass: validate the lengths and find the largest type
-    int max = -1;
+  /** Parses the attributes in {@code [from, to)} of a buffer, by absolute index. */
+  static NetlinkAttributes parse(ByteBuffer region, int from, int to) throws MalformedMessageException {
+    byte[] copy = new byte[to - from];
+    region.get(from, copy);
+    return parse(copy, 0, copy.length);
+  }
+
+  private static NetlinkAttributes parse(byte[] b, int from, int to) throws MalformedMessageException {
+    int[] offset = new int[16];
+    int[] length = new int[16];
     for (int p = from; to - p >= Netlink.ATTR_HEADER_LENGTH; ) {
-      int len = b.getShort(p) & 0xffff;
-      int type = b.getShort(p + 2) & Netlink.NLA_TYPE_MASK;
+      int len = u16(b, p);
+      int type = u16(b, p + 2) & Netlink.NLA_TYPE_MASK;
       if (len < Netlink.ATTR_HEADER_LENGTH || len > to - p) {
         throw new MalformedMessageException("attribute of type " + type + " has length " + len + " but "
             + (to - p) + " bytes remain");
       }
-      max = Math.max(max, type);
-      p = Math.min(to, p + Netlink.align(len));
-    }
-    int[] offset = new int[max + 1];
-    int[] length = new int[max + 1];
-    java.util.Arrays.fill(offset, -1);
-    for (int p = from; to - p >= Netlink.ATTR_HEADER_LENGTH; ) {
-      int len = b.getShort(p) & 0xffff;
-      int type = b.getShort(p + 2) & Netlink.NLA_TYPE_MASK;
-      offset[type] = p + Netlink.ATTR_HEADER_LENGTH;
+      if (type >= offset.length) {
+        offset = Arrays.copyOf(offset, type + 1);
+        length = Arrays.copyOf(length, type + 1);
+      }
+      offset[type] = p + Netlink.ATTR_HEADER_LENGTH + 1;
       length[type] = len - Netlink.ATTR_HEADER_LENGTH;
       p = Math.min(to, p + Netlink.align(len));
     }
@@ -77,9 +82,9 @@ public final class NetlinkAttributes {
   public List<Attribute> all() {
     List<Attribute> out = new ArrayList<>();
     for (int p = from; to - p >= Netlink.ATTR_HEADER_LENGTH; ) {
-      int len = buf.getShort(p) & 0xffff;
-      int type = buf.getShort(p + 2) & Netlink.NLA_TYPE_MASK;
-      out.add(new Attribute(type, slice(p + Netlink.ATTR_HEADER_LENGTH, len - Netlink.ATTR_HEADER_LENGTH)));
+      int len = u16(bytes, p);
+      int type = u16(bytes, p + 2) & Netlink.NLA_TYPE_MASK;
+      out.add(new Attribute(type, view(p + Netlink.ATTR_HEADER_LENGTH, len - Netlink.ATTR_HEADER_LENGTH)));
       p = Math.min(to, p + Netlink.align(len));
     }
     return Collections.unmodifiableList(out);
@@ -87,50 +92,43 @@ public final class NetlinkAttributes {
 
   /** Whether an attribute of this type is present. */
   public boolean has(int type) {
-    return type >= 0 && type < offset.length && offset[type] >= 0;
+    return type >= 0 && type < offset.length && offset[type] != 0;
   }
 
-  /** The value of the last attribute of this type, or null. */
+  /** The value of the last attribute of this type (a read-only view in host order), or null. */
   public ByteBuffer get(int type) {
-    return has(type) ? slice(offset[type], length[type]) : null;
+    return has(type) ? view(offset[type] - 1, length[type]) : null;
   }
 
   public int u8(int type) throws MalformedMessageException {
-    return buf.get(require(type, 1)) & 0xff;
+    return bytes[require(type, 1)] & 0xff;
   }
 
   public int u16(int type) throws MalformedMessageException {
-    return buf.getShort(require(type, 2)) & 0xffff;
+    return u16(bytes, require(type, 2));
   }
 
   /** A network-order u16, such as a port. */
   public int be16(int type) throws MalformedMessageException {
     int at = require(type, 2);
-    return ((buf.get(at) & 0xff) << 8) | (buf.get(at + 1) & 0xff);
+    return ((bytes[at] & 0xff) << 8) | (bytes[at + 1] & 0xff);
   }
 
   public int u32(int type) throws MalformedMessageException {
-    return buf.getInt(require(type, 4));
+    return u32(bytes, require(type, 4));
   }
 
   public long u64(int type) throws MalformedMessageException {
-    return buf.getLong(require(type, 8));
+    int at = require(type, 8);
+    long lo = u32(bytes, at) & 0xffff_ffffL;
+    long hi = u32(bytes, at + 4) & 0xffff_ffffL;
+    return LITTLE_ENDIAN ? hi << 32 | lo : lo << 32 | hi;
   }
 
   /** The value as bytes. */
   public byte[] bytes(int type) throws MalformedMessageException {
     int at = require(type, 0);
-    byte[] out = new byte[length[type]];
-    buf.get(at, out);
-    return out;
-  }
-
-  /** The first {@code n} bytes of the value. */
-  public byte[] bytes(int type, int n) throws MalformedMessageException {
-    int at = require(type, n);
-    byte[] out = new byte[n];
-    buf.get(at, out);
-    return out;
+    return Arrays.copyOfRange(bytes, at, at + length[type]);
   }
 
   /** A string, up to its first NUL (or the whole value when it has none). */
@@ -138,25 +136,23 @@ public final class NetlinkAttributes {
     int at = require(type, 0);
     int end = at + length[type];
     int n = at;
-    while (n < end && buf.get(n) != 0) {
+    while (n < end && bytes[n] != 0) {
       n++;
     }
-    byte[] b = new byte[n - at];
-    buf.get(at, b);
-    return new String(b, StandardCharsets.UTF_8);
+    return new String(bytes, at, n - at, StandardCharsets.UTF_8);
   }
 
   /** The attributes nested in this one. */
   public NetlinkAttributes nested(int type) throws MalformedMessageException {
     int at = require(type, 0);
-    return parse(buf, at, at + length[type]);
+    return parse(bytes, at, at + length[type]);
   }
 
-  private ByteBuffer slice(int at, int n) {
-    return buf.slice(at, n).order(ByteOrder.nativeOrder());
+  private ByteBuffer view(int at, int n) {
+    return ByteBuffer.wrap(bytes, at, n).slice().asReadOnlyBuffer().order(ByteOrder.nativeOrder());
   }
 
-  /** The absolute offset of the value, checked to be present and at least {@code minLength} long. */
+  /** The offset of the value, checked to be present and at least {@code minLength} long. */
   private int require(int type, int minLength) throws MalformedMessageException {
     if (!has(type)) {
       throw new MalformedMessageException("attribute " + type + " is missing");
@@ -165,6 +161,20 @@ public final class NetlinkAttributes {
       throw new MalformedMessageException("attribute " + type + " has " + length[type] + " bytes, needs "
           + minLength);
     }
-    return offset[type];
+    return offset[type] - 1;
+  }
+
+  private static int u16(byte[] b, int at) {
+    int x = b[at] & 0xff;
+    int y = b[at + 1] & 0xff;
+    return LITTLE_ENDIAN ? y << 8 | x : x << 8 | y;
+  }
+
+  private static int u32(byte[] b, int at) {
+    int b0 = b[at] & 0xff;
+    int b1 = b[at + 1] & 0xff;
+    int b2 = b[at + 2] & 0xff;
+    int b3 = b[at + 3] & 0xff;
+    return LITTLE_ENDIAN ? b3 << 24 | b2 << 16 | b1 << 8 | b0 : b0 << 24 | b1 << 16 | b2 << 8 | b3;
   }
 }

@@ -69,8 +69,7 @@ public record NetlinkMessage(int type, int flags, int sequence, int portId, Byte
       throw new MalformedMessageException("message of type " + type + " has " + payload.remaining()
           + " payload bytes, fewer than its " + headerLength + "-byte family header");
     }
-    return NetlinkAttributes.parse(payload.order() == ByteOrder.nativeOrder() ? payload
-        : payload.duplicate().order(ByteOrder.nativeOrder()), payload.position() + off, payload.limit());
+    return NetlinkAttributes.parse(payload, payload.position() + off, payload.limit());
   }
 
   /** Whether this is {@code NLMSG_ERROR}: an error or, with errno 0, an ACK. */

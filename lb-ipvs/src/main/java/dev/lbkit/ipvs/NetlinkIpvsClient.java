@@ -30,7 +30,11 @@ import org.slf4j.LoggerFactory;
  * through {@link #execute(List)} are packed many to a datagram without waiting for each ACK.
  */
 public final class NetlinkIpvsClient implements IpvsClient {
-  private static final Logger log = LoggerFactory.getLogger(NetlinkIpvsClient.class);
+  /** Set up on first use: SLF4J's start (a service lookup over the whole class path) is not paid by a short
+   * command that logs nothing. */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(NetlinkIpvsClient.class);
+  }
   private final NetlinkConnection connection;
   private final IpvsRequests requests;
   /**
@@ -276,7 +280,7 @@ public final class NetlinkIpvsClient implements IpvsClient {
         c.receiveSmallDumps(NetlinkConnection.SMALL_DUMP_RECEIVE);
         destinationDumps = c;
       } catch (NetlinkException e) {
-        log.debug("no second netlink socket for destination dumps ({}); using the main one", e.getMessage());
+        Log.LOG.debug("no second netlink socket for destination dumps ({}); using the main one", e.getMessage());
         destinationDumps = connection;
       }
     }

@@ -29,7 +29,11 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class NetlinkConnection implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(NetlinkConnection.class);
+  /** Set up on first use: SLF4J's start (a service lookup over the whole class path) is not paid by a short
+   * command that logs nothing. */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(NetlinkConnection.class);
+  }
 
   /** How many requests {@link #executeBatch} puts in one datagram: all their errors must fit the receive buffer. */
   public static final int BATCH_WINDOW = 256;
@@ -126,7 +130,7 @@ public final class NetlinkConnection implements AutoCloseable {
       while (true) {
         for (NetlinkMessage m : receiveOnce()) {
           if (m.sequence() != seq) {
-            log.debug("dropping netlink message type {} with stale sequence {} (want {})", m.type(), m.sequence(), seq);
+            Log.LOG.debug("dropping netlink message type {} with stale sequence {} (want {})", m.type(), m.sequence(), seq);
             continue;
           }
           if (m.isError()) {
@@ -238,7 +242,7 @@ public final class NetlinkConnection implements AutoCloseable {
           last = new NetlinkException(operation.get() + ": the table changed during the dump " + attempt
               + " times in a row", Errno.EINTR, null, -1);
         }
-        log.debug("{}: dump attempt {} was {}; starting again", operation.get(), attempt,
+        Log.LOG.debug("{}: dump attempt {} was {}; starting again", operation.get(), attempt,
             interrupted ? "inconsistent (NLM_F_DUMP_INTR)" : "overrun (ENOBUFS)");
       }
       throw last;
@@ -308,7 +312,7 @@ public final class NetlinkConnection implements AutoCloseable {
           while (!closed) {
             for (NetlinkMessage m : receiveOnce()) {
               if (!m.isError()) {
-                log.debug("dropping netlink message type {} sequence {} in a batch", m.type(), m.sequence());
+                Log.LOG.debug("dropping netlink message type {} sequence {} in a batch", m.type(), m.sequence());
                 continue;
               }
               if (m.sequence() == noopSeq) {
@@ -317,7 +321,7 @@ public final class NetlinkConnection implements AutoCloseable {
               }
               int i = m.sequence() - base;
               if (i < first || i >= sent || results.get(i) != null) {
-                log.debug("dropping netlink error sequence {} outside the datagram", m.sequence());
+                Log.LOG.debug("dropping netlink error sequence {} outside the datagram", m.sequence());
                 continue;
               }
               NetlinkException e = errorOf(operation.apply(i), m);

@@ -17,7 +17,11 @@ import org.slf4j.LoggerFactory;
  * matching is {@link NetlinkConnection}'s job; use one connection per socket.
  */
 public final class NetlinkSocket implements NetlinkChannel {
-  private static final Logger log = LoggerFactory.getLogger(NetlinkSocket.class);
+  /** Set up on first use: SLF4J's start (a service lookup over the whole class path) is not paid by a short
+   * command that logs nothing. */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(NetlinkSocket.class);
+  }
 
   /** Default receive timeout: the kernel answers netlink requests at once, so silence this long is a fault. */
   public static final Duration DEFAULT_RECEIVE_TIMEOUT = Duration.ofSeconds(30);
@@ -173,7 +177,7 @@ public final class NetlinkSocket implements NetlinkChannel {
       if (e.errno() != ENOPROTOOPT) {
         throw e;
       }
-      log.debug("netlink socket option {} not supported by this kernel; continuing without it", name);
+      Log.LOG.debug("netlink socket option {} not supported by this kernel; continuing without it", name);
     }
   }
 

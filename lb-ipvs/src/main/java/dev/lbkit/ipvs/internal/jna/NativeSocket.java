@@ -42,6 +42,9 @@ public final class NativeSocket implements AutoCloseable {
 
   private final int fd;
   private volatile boolean closed;
+  /** The native address of the last buffer sent from, and of the last received into (each a JNI call to learn). */
+  private final PointerCache sendPointer = new PointerCache();
+  private final PointerCache receivePointer = new PointerCache();
 
   private NativeSocket(int fd) {
     this.fd = fd;
@@ -109,7 +112,7 @@ public final class NativeSocket implements AutoCloseable {
    * @return the number of bytes sent
    */
   public int sendTo(ByteBuffer direct, byte[] destination) throws SyscallException {
-    Pointer p = pointer(direct);
+    Pointer p = sendPointer.at(direct);
     long n = LinuxSyscalls.sendto(fd, p, direct.remaining(), 0, destination, destination.length);
     if (n < 0) {
       throw new SyscallException("sendto", Native.getLastError());
@@ -124,7 +127,7 @@ public final class NativeSocket implements AutoCloseable {
    * @return the number of bytes of the datagram
    */
   public int receive(ByteBuffer direct, int flags) throws SyscallException {
-    Pointer p = pointer(direct);
+    Pointer p = receivePointer.at(direct);
     long n = LinuxSyscalls.recvfrom(fd, p, direct.remaining(), flags, null, null);
     if (n < 0) {
       throw new SyscallException("recvfrom", Native.getLastError());
@@ -151,11 +154,24 @@ public final class NativeSocket implements AutoCloseable {
     check("setsockopt(" + level + ", " + name + ")", LinuxSyscalls.setsockopt(fd, level, name, v, 16));
   }
 
-  private static Pointer pointer(ByteBuffer direct) {
-    if (!direct.isDirect()) {
-      throw new IllegalArgumentException("native socket I/O needs a direct buffer");
+  /**
+   * A direct buffer's native address at its position, remembering the last buffer's base address: sockets send from
+   * and receive into the same few buffers over and over. Synchronized, as send and receive may run on two threads.
+   */
+  private static final class PointerCache {
+    private ByteBuffer buffer;
+    private Pointer base;
+
+    synchronized Pointer at(ByteBuffer direct) {
+      if (!direct.isDirect()) {
+        throw new IllegalArgumentException("native socket I/O needs a direct buffer");
+      }
+      if (direct != buffer) {
+        base = Native.getDirectBufferPointer(direct);
+        buffer = direct;
+      }
+      return direct.position() == 0 ? base : base.share(direct.position());
     }
-    return Native.getDirectBufferPointer(direct).share(direct.position());
   }
 
   private static void check(String call, int rc) throws SyscallException {

@@ -54,7 +54,8 @@ public final class NetlinkConnection implements AutoCloseable {
   private final NetlinkChannel channel;
   private final ReentrantLock lock = new ReentrantLock();
   private final ByteBuffer receive = ByteBuffer.allocateDirect(256 << 10).order(ByteOrder.nativeOrder());
-  private ByteBuffer send = ByteBuffer.allocate(MAX_DATAGRAM + 4096).order(ByteOrder.nativeOrder());
+  // direct, so the socket sends it as it is rather than copying it into a direct buffer first
+  private ByteBuffer send = ByteBuffer.allocateDirect(MAX_DATAGRAM + 4096).order(ByteOrder.nativeOrder());
   private int nextSequence = ThreadLocalRandom.current().nextInt(1, 1 << 30);
   /** How many bytes a receive asks for: the whole buffer, or less on a connection made for small dumps. */
   private int receiveLength = receive.capacity();
@@ -420,7 +421,7 @@ public final class NetlinkConnection implements AutoCloseable {
   }
 
   private static ByteBuffer grow(ByteBuffer b, int more) {
-    ByteBuffer bigger = ByteBuffer.allocate(b.capacity() + Netlink.align(more) + 4096).order(ByteOrder.nativeOrder());
+    ByteBuffer bigger = ByteBuffer.allocateDirect(b.capacity() + Netlink.align(more) + 4096).order(ByteOrder.nativeOrder());
     b.flip();
     bigger.put(b);
     return bigger;

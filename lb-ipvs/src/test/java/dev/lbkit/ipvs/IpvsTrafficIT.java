@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -130,6 +131,24 @@ final class IpvsTrafficIT {
 
     ipvs.zero(WEB);
     assertEquals(0, awaitConnections(0).stats().bytesIn());
+  }
+
+  @Test
+  void destinationsOnLocalAddressesKeepTheirForwardingMethod() throws Exception {
+    // kernels before 2.6.37 switched such destinations to Local forwarding; 6.1 keeps what was asked, and so does
+    // InMemoryIpvs
+    RealServer self = RealServer.builder(Endpoint.parse("10.77.0.1:80")).forwarding(ForwardingMethod.MASQUERADE)
+        .build();
+    RealServer loopback = RealServer.builder(Endpoint.parse("127.0.0.1:80"))
+        .forwarding(ForwardingMethod.DIRECT_ROUTE).build();
+    for (IpvsClient client : List.of(ipvs, Ipvs.inMemory())) {
+      client.addService(VirtualService.builder(WEB).scheduler("rr").build());
+      client.addDestination(WEB, self);
+      client.addDestination(WEB, loopback);
+      assertEquals(Set.of(self, loopback), Set.copyOf(client.table().get(0).realServers()),
+          client.getClass().getSimpleName());
+    }
+    assertTrue(IpvsadmInteropIT.run(null, "ipvsadm", "-Ln").contains("  -> 10.77.0.1:80                 Masq    1"));
   }
 
   /** Reads the service until its connection count is {@code expected} and two reads 2.2 s apart agree. */

@@ -5,7 +5,6 @@ import dev.lbkit.config.ConfigProblem;
 import dev.lbkit.config.KeepalivedConfig;
 import dev.lbkit.config.KeepalivedConfigParser;
 import dev.lbkit.config.ParseResult;
-import dev.lbkit.config.VrrpInstanceConfig;
 import dev.lbkit.director.DirectorEvent;
 import dev.lbkit.director.IpvsTableWriter;
 import dev.lbkit.director.KeepalivedDirector;
@@ -169,17 +168,11 @@ final class RunCommand implements Command {
     try (IpvsClient ipvs = Ipvs.open()) {
       Printer printer = new Printer(out, ipvs);
       try (KeepalivedDirector node = KeepalivedDirector.builder(config, new IpvsTableWriter(ipvs))
-          .listener(printer::onEvent).build()) {
+          .interfaceCheck(LinuxVrrp::interfaceUp, Duration.ofSeconds(1)).listener(printer::onEvent).build()) {
         VrrpRouter router = null;
         if (!config.vrrpInstances().isEmpty()) {
-          VrrpRouter.Builder b = node.vrrp(UnaryOperator.identity()).apply(LinuxVrrp.routerBuilder())
-              .listener(printer::onVrrp);
-          for (VrrpInstanceConfig i : config.vrrpInstances()) {
-            for (VrrpInstanceConfig.TrackedInterface t : i.trackInterfaces()) {
-              b.trackedCheck(t.name(), LinuxVrrp.interfaceUp(t.name()), Duration.ofSeconds(1));
-            }
-          }
-          router = b.build();
+          router = node.vrrp(UnaryOperator.identity()).apply(LinuxVrrp.routerBuilder())
+              .listener(printer::onVrrp).build();
           node.attach(router);
         }
         node.start();

@@ -15,6 +15,7 @@ import dev.lbkit.api.event.VrrpState;
 import dev.lbkit.vrrp.VrrpConfig;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,12 +60,16 @@ public final class KeepalivedDirector implements AutoCloseable {
   private final NotifyRunner notify;
   private KeepalivedConfig config;
   private final Map<Target.Key, Target> targets = new HashMap<>();
+  private final Function<String, BooleanSupplier> interfaceCheck;
+  private final Duration interfaceCheckInterval;
   private UnaryOperator<String> interfaceMap = UnaryOperator.identity();
   private VrrpRouter router;
   private boolean started;
 
   private KeepalivedDirector(Builder b) {
     this.config = b.config;
+    this.interfaceCheck = b.interfaceCheck;
+    this.interfaceCheckInterval = b.interfaceCheckInterval;
     this.notify = new NotifyRunner(config);
     Director.Builder db = Director.builder(b.table).backupPolicy(b.backupPolicy).clock(b.clock).listener(notify);
     b.listeners.forEach(db::listener);
@@ -97,7 +104,11 @@ public final class KeepalivedDirector implements AutoCloseable {
   public synchronized UnaryOperator<VrrpRouter.Builder> vrrp(UnaryOperator<String> interfaceMap) {
     this.interfaceMap = requireNonNull(interfaceMap, "interfaceMap");
     UnaryOperator<VrrpRouter.Builder> instances = KeepalivedVrrp.instances(config, interfaceMap);
-    return b -> instances.apply(b).listener(director).listener(notify);
+    Map<String, BooleanSupplier> interfaces = interfaceChecks(config);
+    return b -> {
+      interfaces.forEach((name, check) -> b.trackedCheck(name, check, interfaceCheckInterval));
+      return instances.apply(b).listener(director).listener(notify);
+    };
   }
 
   /**
@@ -186,11 +197,15 @@ public final class KeepalivedDirector implements AutoCloseable {
     VrrpRouter r = router;
     List<List<String>> groups = KeepalivedVrrp.syncGroups(next);
     List<VrrpScript> scripts = KeepalivedVrrp.vrrpScripts(next);
+    Map<String, BooleanSupplier> interfaces = interfaceChecks(next);
     CompletableFuture<Optional<VrrpRouter.Reload>> done = new CompletableFuture<>();
     r.execute(() -> {
       director.holdVrrp();
       try {
         r.updateScripts(scripts); // unchanged scripts keep their rise/fall counts, as keepalived's clear_diff_script
+        if (interfaceCheck != null) {
+          r.updateTrackedChecks(interfaces, interfaceCheckInterval); // unchanged ones keep their last state
+        }
         done.complete(Optional.of(r.reload(vrrpConfigs, groups)));
       } catch (IOException | RuntimeException e) {
         log.error("VRRP reload failed; the previous VRRP configuration keeps running: {}", e.getMessage(), e);
@@ -203,6 +218,15 @@ public final class KeepalivedDirector implements AutoCloseable {
       }
     });
     return done;
+  }
+
+  /** A check for every tracked interface of {@code c}, or none without {@link Builder#interfaceCheck}. */
+  private Map<String, BooleanSupplier> interfaceChecks(KeepalivedConfig c) {
+    Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+    if (interfaceCheck != null) {
+      KeepalivedVrrp.trackedInterfaces(c, interfaceMap).forEach(name -> checks.put(name, interfaceCheck.apply(name)));
+    }
+    return checks;
   }
 
   private static boolean sameCheck(Target a, Target b) {
@@ -226,6 +250,8 @@ public final class KeepalivedDirector implements AutoCloseable {
     private final List<DestinationListener> healthListeners = new ArrayList<>();
     private BackupPolicy backupPolicy = BackupPolicy.KEEP_TABLE;
     private Clock clock = Clock.systemUTC();
+    private Function<String, BooleanSupplier> interfaceCheck;
+    private Duration interfaceCheckInterval = Duration.ofSeconds(1);
 
     private Builder(KeepalivedConfig config, TableWriter table) {
       this.config = requireNonNull(config, "config");
@@ -245,6 +271,24 @@ public final class KeepalivedDirector implements AutoCloseable {
 
     public Builder backupPolicy(BackupPolicy value) {
       this.backupPolicy = requireNonNull(value, "backupPolicy");
+      return this;
+    }
+
+    /**
+     * Polls every tracked interface ({@code track_interface}, named after the {@link #vrrp} interface map) with
+     * {@code check} every {@code interval} on the router's engine thread, such as {@code LinuxVrrp::interfaceUp};
+     * a reload polls the interfaces it adds and stops polling those it removes. Without it tracked interfaces count
+     * as up.
+     *
+     * @throws IllegalArgumentException if {@code interval} is not positive
+     */
+    public Builder interfaceCheck(Function<String, BooleanSupplier> check, Duration interval) {
+      requireNonNull(interval, "interval");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("interface check interval must be positive but was " + interval);
+      }
+      this.interfaceCheck = requireNonNull(check, "check");
+      this.interfaceCheckInterval = interval;
       return this;
     }
 

@@ -24,7 +24,8 @@ import java.util.function.UnaryOperator;
  * tracked objects named after the script or interface, with keepalived's weights (the {@code track_script} override,
  * else the script's own weight). Every {@code vrrp_script} that an instance tracks is run by the router itself
  * ({@link VrrpScript}, with its interval, timeout, rise and fall; keepalived drops scripts nothing tracks); interfaces
- * must be reported by something else (such as {@code VrrpRouter.Builder.trackedCheck}), or they count as up.
+ * are polled with the check given to {@link KeepalivedDirector.Builder#interfaceCheck} (such as
+ * {@code LinuxVrrp::interfaceUp}), or else count as up.
  */
 public final class KeepalivedVrrp {
   private KeepalivedVrrp() {}
@@ -103,6 +104,14 @@ public final class KeepalivedVrrp {
         .map(s -> new VrrpScript(s.name(), HealthTargets.words(s.script()), s.interval(), s.timeout(), s.rise(),
             s.fall(), false))
         .toList();
+  }
+
+  /** The names (after {@code interfaceMap}) of the interfaces some instance tracks, in file order. */
+  public static java.util.Set<String> trackedInterfaces(KeepalivedConfig config,
+      UnaryOperator<String> interfaceMap) {
+    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+    config.vrrpInstances().forEach(i -> i.trackInterfaces().forEach(t -> names.add(interfaceMap.apply(t.name()))));
+    return java.util.Collections.unmodifiableSet(names);
   }
 
   /** The sync groups as lists of instance names. */

@@ -16,10 +16,13 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -219,6 +222,68 @@ final class KeepalivedDirectorReloadTest {
     assertTrue(net.scriptRuns("lb1", "chk") >= 5, "run every second by the router");
     assertEquals(VrrpState.FAULT, net.router("lb1").orElseThrow().instance("VI_3").state());
     assertEquals(VrrpState.MASTER, net.router("lb1").orElseThrow().instance("RH_EXT").state());
+  }
+
+  /** One director alone on its own segment, VI_9 tracking {@code track} (keepalived.conf lines). */
+  static KeepalivedConfig tracking(int priority, String track) throws Exception {
+    return KeepalivedConfigParser.parse("t.conf", """
+        vrrp_instance VI_9 {
+          interface eth0
+          virtual_router_id 9
+          priority %d
+          advert_int 1
+          virtual_ipaddress {
+            10.0.0.9
+          }
+          %s
+        }
+        """.formatted(priority, track), Path.of(".")).orThrow();
+  }
+
+  @Test
+  void reloadedTrackInterface_isPolled_andARemovedOneIsNot() throws Exception {
+    InMemoryVrrpNetwork segment = new InMemoryVrrpNetwork();
+    segment.addHost("lb3", "10.0.0.13", "fe80::13");
+    Map<String, Boolean> links = new HashMap<>(Map.of("bond0", false, "bond1", true));
+    Map<String, Integer> polls = new HashMap<>();
+    UnaryOperator<String> ifmap = n -> n.startsWith("bond") ? n : InMemoryVrrpNetwork.INTERFACE;
+    try (KeepalivedDirector lb3 = KeepalivedDirector.builder(tracking(100, ""), new RecordingTableWriter())
+        .interfaceCheck(name -> () -> {
+          polls.merge(name, 1, Integer::sum);
+          return links.get(name);
+        }, Duration.ofSeconds(1)).build()) {
+      lb3.start();
+      VrrpRouter router = segment.start("lb3", lb3.vrrp(ifmap));
+      lb3.attach(router);
+      segment.advance(Duration.ofSeconds(5));
+      assertTrue(lb3.director().active());
+      assertEquals(Map.of(), polls);
+
+      // the reload starts tracking bond0, which is down: polled, so VI_9 goes FAULT and the director stands by
+      CompletableFuture<Optional<VrrpRouter.Reload>> done = lb3.reload(tracking(100, "track_interface {\n bond0\n}"));
+      segment.advance(Duration.ofSeconds(3));
+      assertEquals(List.of("VI_9"), done.getNow(Optional.empty()).orElseThrow().changed());
+      assertEquals(VrrpState.FAULT, router.instance("VI_9").state());
+      assertFalse(lb3.director().active());
+      assertTrue(polls.get("bond0") >= 3, "bond0 polled every second: " + polls);
+
+      // tracking bond1 (up) instead: once the reload ran, bond0 is no longer polled and VI_9 comes back
+      lb3.reload(tracking(100, "track_interface {\n bond1\n}"));
+      segment.advance(Duration.ofSeconds(1));
+      int bond0Polls = polls.get("bond0");
+      segment.advance(Duration.ofSeconds(10));
+      assertEquals(bond0Polls, polls.get("bond0"));
+      assertTrue(polls.get("bond1") >= 10, "bond1 polled every second: " + polls);
+      assertEquals(VrrpState.MASTER, router.instance("VI_9").state());
+      assertTrue(lb3.director().active());
+
+      // a reload that changes only the priority keeps bond1's check: bond1 going down is still seen
+      lb3.reload(tracking(101, "track_interface {\n bond1\n}"));
+      segment.advance(Duration.ofSeconds(1));
+      links.put("bond1", false);
+      segment.advance(Duration.ofSeconds(2));
+      assertEquals(VrrpState.FAULT, router.instance("VI_9").state());
+    }
   }
 
   @Test

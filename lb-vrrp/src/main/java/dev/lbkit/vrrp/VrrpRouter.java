@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: the engine methods ({@link #start()}, {@link #onDatagram}, {@link #runDueTimers()},
  * {@link #shutdown(String)}, {@link #setTracked}, {@link #setPriority}) must be called from one thread, the engine
  * thread; {@link #run()} is such a loop, sleeping until the next timer, datagram or command. From other threads use
- * {@link #execute(Runnable)}, {@link #updateScripts}, {@link #close()} and the read-only getters. Listeners run on the engine thread and must not block; one that throws is logged and the engine
+ * {@link #execute(Runnable)}, {@link #updateScripts}, {@link #updateTrackedChecks}, {@link #close()} and the read-only getters. Listeners run on the engine thread and must not block; one that throws is logged and the engine
  * goes on.
  */
 @Beta
@@ -438,6 +439,39 @@ public final class VrrpRouter implements AutoCloseable {
       scripts.clear();
       scripts.putAll(next);
       runDueTimers();
+    });
+  }
+
+  /**
+   * Replaces the polled tracked-object checks (a reload changing keepalived's {@code track_interface}): a check whose
+   * name and interval are unchanged keeps its schedule and last result (polling the new supplier from then on), a new
+   * or re-timed one is polled at once, a removed one is no longer polled and its object keeps its last state.
+   * Thread-safe like {@link #updateScripts}.
+   *
+   * @param newChecks the checks by tracked-object name
+   * @throws IllegalArgumentException if {@code interval} is not positive
+   */
+  public void updateTrackedChecks(Map<String, BooleanSupplier> newChecks, Duration interval) {
+    requireNonNull(interval, "interval");
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("check interval must be positive but was " + interval);
+    }
+    Map<String, BooleanSupplier> copy = Map.copyOf(newChecks);
+    long intervalNanos = interval.toNanos();
+    onEngine(() -> {
+      Map<String, PolledCheck> old = new HashMap<>();
+      checks.forEach(c -> old.put(c.name, c));
+      checks.clear();
+      long now = ticker.read();
+      for (Map.Entry<String, BooleanSupplier> e : new TreeMap<>(copy).entrySet()) {
+        PolledCheck fresh = new PolledCheck(e.getKey(), e.getValue(), intervalNanos);
+        PolledCheck before = old.get(e.getKey());
+        fresh.due = before != null && before.intervalNanos == intervalNanos ? before.due : now;
+        checks.add(fresh);
+      }
+      if (started) {
+        runDueTimers();
+      }
     });
   }
 

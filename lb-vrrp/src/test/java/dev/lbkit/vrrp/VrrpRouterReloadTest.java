@@ -10,6 +10,7 @@ import dev.lbkit.api.event.VrrpStateChanged;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -167,6 +168,46 @@ final class VrrpRouterReloadTest {
     // C falling to Backup takes its group member A with it
     r1.instance("C").fsm().forceBackup(net.ticker().read(), "test");
     assertEquals(VrrpState.BACKUP, r1.instance("A").state());
+  }
+
+  @Test
+  void updatedTrackedChecks_pollAnAddedInterface_stopARemovedOne_andKeepAnUnchangedOnesSchedule() throws Exception {
+    int[] eth1Polls = {0};
+    int[] eth2Polls = {0};
+    boolean[] eth1Up = {false};
+    // a reload starts tracking eth1 (down): it is polled at once, so A goes FAULT and r2 takes over
+    r1.reload(List.of(instance("A", 51, 150).track("eth1", 0).build()), List.of());
+    r1.updateTrackedChecks(Map.of("eth1", () -> {
+      eth1Polls[0]++;
+      return eth1Up[0];
+    }), Duration.ofSeconds(2));
+    assertEquals(1, eth1Polls[0]);
+    assertEquals(VrrpState.FAULT, r1.instance("A").state());
+    net.advance(Duration.ofSeconds(1));
+    // the same check again (a new supplier, as a reload makes): its schedule goes on, the new supplier answers
+    int[] eth1PollsAfter = {0};
+    r1.updateTrackedChecks(Map.of("eth1", () -> {
+      eth1PollsAfter[0]++;
+      return true;
+    }), Duration.ofSeconds(2));
+    assertEquals(0, eth1PollsAfter[0], "not polled again before its interval");
+    net.advance(Duration.ofSeconds(1));
+    assertEquals(1, eth1PollsAfter[0]);
+    assertEquals(1, eth1Polls[0]);
+    net.advance(Duration.ofSeconds(10));
+    assertEquals(VrrpState.MASTER, r1.instance("A").state(), "eth1 up again: A preempts r2");
+    // the next reload tracks eth2 instead: eth1 is no longer polled
+    r1.reload(List.of(instance("A", 51, 150).track("eth2", 0).build()), List.of());
+    r1.updateTrackedChecks(Map.of("eth2", () -> {
+      eth2Polls[0]++;
+      return true;
+    }), Duration.ofSeconds(2));
+    int eth1Final = eth1PollsAfter[0];
+    net.advance(Duration.ofSeconds(10));
+    assertEquals(eth1Final, eth1PollsAfter[0]);
+    assertEquals(6, eth2Polls[0], "at once and every 2 s");
+    assertEquals(VrrpState.MASTER, r1.instance("A").state());
+    assertThrows(IllegalArgumentException.class, () -> r1.updateTrackedChecks(Map.of(), Duration.ZERO));
   }
 
   @Test

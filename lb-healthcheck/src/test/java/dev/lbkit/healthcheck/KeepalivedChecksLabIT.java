@@ -7,8 +7,6 @@ import dev.lbkit.healthcheck.misc.MiscCheck;
 import dev.lbkit.healthcheck.misc.ScriptUser;
 import dev.lbkit.healthcheck.udp.ReplyPattern;
 import dev.lbkit.healthcheck.udp.UdpCheck;
-import java.io.IOException;
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +54,7 @@ final class KeepalivedChecksLabIT {
       Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
-    try (DatagramSocket silent = udpServer(false); DatagramSocket pong = udpServer(true);
+    try (DatagramSocket silent = PongServer.start(false); DatagramSocket pong = PongServer.start(true);
         HealthChecker checker = HealthChecker.builder().build()) {
       Endpoint silentEp = new Endpoint(InetAddress.getLoopbackAddress(), silent.getLocalPort());
       Endpoint pongEp = new Endpoint(InetAddress.getLoopbackAddress(), pong.getLocalPort());
@@ -164,29 +162,5 @@ final class KeepalivedChecksLabIT {
       rs.put(m.group(1), Integer.parseInt(m.group(2)));
     }
     return rs;
-  }
-
-  /** A UDP server on loopback that is silent or answers "PONG " + request, as the lab script's servers do. */
-  private static DatagramSocket udpServer(boolean answer) throws IOException {
-    DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[2048];
-      while (!s.isClosed()) {
-        try {
-          DatagramPacket p = new DatagramPacket(buf, buf.length);
-          s.receive(p);
-          if (answer) {
-            byte[] reply = ("PONG " + new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII))
-                .getBytes(StandardCharsets.US_ASCII);
-            s.send(new DatagramPacket(reply, reply.length, p.getSocketAddress()));
-          }
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
-    t.setDaemon(true);
-    t.start();
-    return s;
   }
 }

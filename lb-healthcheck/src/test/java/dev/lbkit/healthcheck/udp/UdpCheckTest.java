@@ -12,6 +12,7 @@ import dev.lbkit.api.Endpoint;
 import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.DownReason;
 import dev.lbkit.healthcheck.HealthChecker;
+import dev.lbkit.healthcheck.PongServer;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -38,26 +39,7 @@ final class UdpCheckTest {
 
   /** Replies "PONG " + request to every datagram, or stays silent. */
   private static DatagramSocket server(boolean answer) throws IOException {
-    DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[2048];
-      while (!s.isClosed()) {
-        try {
-          DatagramPacket p = new DatagramPacket(buf, buf.length);
-          s.receive(p);
-          if (answer) {
-            byte[] reply = ("PONG " + new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII))
-                .getBytes(StandardCharsets.US_ASCII);
-            s.send(new DatagramPacket(reply, reply.length, p.getSocketAddress()));
-          }
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
-    t.setDaemon(true);
-    t.start();
-    return s;
+    return PongServer.start(answer);
   }
 
   private static Endpoint at(DatagramSocket s) {

@@ -6,21 +6,31 @@ import java.util.Optional;
 
 /**
  * The notify hooks of a VRRP instance or sync group ({@code notify_master}, {@code notify_backup},
- * {@code notify_fault}, {@code notify_stop}, {@code notify}): command lines as written, not run by the parser.
+ * {@code notify_fault}, {@code notify_stop}, {@code notify}, and an instance's {@code notify_deleted}): command
+ * lines as written, not run by the parser.
  *
  * @param master run on becoming master
  * @param backup run on becoming backup
  * @param fault run on entering fault
  * @param stop run when the instance stops
  * @param any run on every change, with the group or instance, its name and the new state as arguments
+ * @param deleted {@code notify_deleted}'s command, if it has one: run when a reload removes the instance
+ * @param notifyDeleted whether {@code notify_deleted} is given (with or without a command): a removed instance then
+ *     reports DELETED instead of keepalived's default FAULT, even if it was in Fault
  */
 public record NotifyScripts(
     Optional<String> master, Optional<String> backup, Optional<String> fault, Optional<String> stop,
-    Optional<String> any) {
+    Optional<String> any, Optional<String> deleted, boolean notifyDeleted) {
 
   /** No hooks. */
   public static final NotifyScripts NONE =
       new NotifyScripts(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+
+  /** Hooks without {@code notify_deleted}. */
+  public NotifyScripts(Optional<String> master, Optional<String> backup, Optional<String> fault,
+      Optional<String> stop, Optional<String> any) {
+    this(master, backup, fault, stop, any, Optional.empty(), false);
+  }
 
   public NotifyScripts {
     requireNonNull(master, "master");
@@ -28,10 +38,15 @@ public record NotifyScripts(
     requireNonNull(fault, "fault");
     requireNonNull(stop, "stop");
     requireNonNull(any, "any");
+    requireNonNull(deleted, "deleted");
+    if (deleted.isPresent() && !notifyDeleted) {
+      throw new IllegalArgumentException("a notify_deleted command (" + deleted.get() + ") needs notifyDeleted");
+    }
   }
 
   /** Whether no hook is set. */
   public boolean isEmpty() {
-    return master.isEmpty() && backup.isEmpty() && fault.isEmpty() && stop.isEmpty() && any.isEmpty();
+    return master.isEmpty() && backup.isEmpty() && fault.isEmpty() && stop.isEmpty() && any.isEmpty()
+        && !notifyDeleted;
   }
 }

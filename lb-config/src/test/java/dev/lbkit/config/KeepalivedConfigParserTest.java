@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -376,6 +377,20 @@ final class KeepalivedConfigParserTest {
     ParseResult r = parse("vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 51\n" + body + "}\n");
     assertEquals(List.of(), errors(r));
     return r.config().vrrpInstance("VI_1").orElseThrow();
+  }
+
+  @Test
+  void notifyDeleted_withOrWithoutACommand() {
+    // keepalived 2.2 vrrp_parser.c: the command is optional; the keyword alone switches FAULT to DELETED
+    NotifyScripts withCommand = instance("  notify_deleted \"/bin/echo gone\"\n").notifyScripts();
+    assertEquals(Optional.of("/bin/echo gone"), withCommand.deleted());
+    assertTrue(withCommand.notifyDeleted());
+    NotifyScripts bare = instance("  notify_deleted\n").notifyScripts();
+    assertEquals(Optional.empty(), bare.deleted());
+    assertTrue(bare.notifyDeleted());
+    assertFalse(bare.isEmpty());
+    NotifyScripts none = instance("  notify_fault /bin/true\n").notifyScripts();
+    assertFalse(none.notifyDeleted());
   }
 
   @Test

@@ -14,10 +14,12 @@ import dev.lbkit.config.VrrpSyncGroupConfig;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -33,10 +35,20 @@ import org.slf4j.LoggerFactory;
  * shell, one at a time in order on a thread of their own, so a slow hook never holds up VRRP or the director; a hook
  * that fails is logged.
  *
- * <p>A sync group's state follows its members as keepalived's vrrp_sync.c moves it: FAULT as soon as one member is in
- * Fault, MASTER once all are Master, BACKUP when one falls back (or all start as Backup), STOP when all have stopped.
- * An instance that a reload removes reports FAULT, keepalived's default for a deleted instance (vrrp.c
- * clear_diff_vrrp), unless it was in Fault already.
+ * <p>A sync group's state is the one all its members share, as keepalived's vrrp_sync.c records it only once it has
+ * moved every member (vrrp_sync_master, vrrp_sync_backup, vrrp_sync_fault): MASTER, BACKUP or FAULT once all members
+ * are in it, STOP once all have stopped; while the members differ it keeps its last state. So the group's hooks run
+ * after the hooks of the member that started the change and of the members the group moved, in keepalived's order.
+ *
+ * <p>As in keepalived 2.2 (vrrp_notify.c send_instance_notifies), a sync group member's own hooks (its
+ * {@code notify_*} and {@code notify INSTANCE ...}) do not run when its new state is the one its group already holds,
+ * once the member has run its hooks at least once: the group's state covers it. The first change of each member
+ * (at startup, or the first after a reload, which in keepalived makes new instances) always runs them.
+ *
+ * <p>An instance that a reload removes reports as keepalived 2.2's clear_diff_vrrp does: by default as FAULT
+ * ({@code notify_fault}, {@code notify ... FAULT}), and not at all if it was in Fault already; with
+ * {@code notify_deleted} it reports DELETED instead, even from Fault: its {@code notify_deleted} command (if it has
+ * one; {@code notify_fault} is then not run) and {@code notify INSTANCE NAME DELETED PRIORITY}.
  */
 public final class NotifyRunner implements VrrpStateListener, DirectorListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NotifyRunner.class);
@@ -46,6 +58,8 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
   /** Engine thread: the members' last states and each group's, for the group hooks. */
   private final Map<String, VrrpState> instanceStates = new HashMap<>();
   private final Map<String, String> groupStates = new HashMap<>();
+  /** Engine thread: instances that ran their hooks since the last reload (keepalived's notifies_sent). */
+  private final Set<String> notified = new HashSet<>();
   private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "lbkit-notify");
     t.setDaemon(true);
@@ -57,10 +71,11 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
   }
 
   /** Uses the hooks of another configuration from now on (after a reload). */
-  public void config(KeepalivedConfig next) {
+  public synchronized void config(KeepalivedConfig next) {
     requireNonNull(next, "next");
     this.previous = this.config;
     this.config = next;
+    notified.clear(); // keepalived's reload builds new instances, whose first change always notifies
   }
 
   @Override
@@ -78,11 +93,17 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
     }
     instanceStates.put(e.instance(), e.to());
     NotifyScripts n = instance.get().notifyScripts();
-    VrrpState to = deleted ? VrrpState.FAULT : e.to();
-    boolean quiet = e.from() == VrrpState.INITIALIZE && e.to() == VrrpState.INITIALIZE
-        || deleted && e.from() == VrrpState.FAULT;
-    if (!quiet) {
-      hooks(n, to, "INSTANCE", e.instance(), instance.get().priority());
+    int priority = instance.get().priority();
+    if (deleted) {
+      if (n.notifyDeleted()) {
+        n.deleted().ifPresent(this::run);
+        n.any().ifPresent(cmd -> run(cmd + " INSTANCE \"" + e.instance() + "\" DELETED " + priority));
+      } else if (e.from() != VrrpState.FAULT) {
+        hooks(n, VrrpState.FAULT, "INSTANCE", e.instance(), priority);
+      }
+    } else if (!(e.from() == VrrpState.INITIALIZE && e.to() == VrrpState.INITIALIZE) && !coveredByGroup(e)) {
+      notified.add(e.instance());
+      hooks(n, e.to(), "INSTANCE", e.instance(), priority);
     }
     for (VrrpSyncGroupConfig g : config.syncGroups()) {
       if (g.instances().contains(e.instance())) {
@@ -91,22 +112,38 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
     }
   }
 
+  /**
+   * keepalived's rule: a member that has notified before and enters the state its sync group already holds runs no
+   * hooks of its own. Members the group moves are not covered: the group takes its new state only after them.
+   */
+  private boolean coveredByGroup(VrrpStateChanged e) {
+    if (!notified.contains(e.instance())) {
+      return false;
+    }
+    for (VrrpSyncGroupConfig g : config.syncGroups()) {
+      if (g.instances().contains(e.instance())) {
+        return stateName(e.to()).equals(groupStates.get(g.name()));
+      }
+    }
+    return false;
+  }
+
+  private static String stateName(VrrpState s) {
+    return s == VrrpState.INITIALIZE ? "STOP" : s.name();
+  }
+
   /** Recomputes a sync group's state from its members and runs its hooks when it changed. */
   private void groupChanged(VrrpSyncGroupConfig g) {
     List<VrrpState> members = g.instances().stream()
         .map(name -> instanceStates.getOrDefault(name, VrrpState.INITIALIZE)).toList();
+    if (members.isEmpty()) {
+      return;
+    }
     String before = groupStates.get(g.name());
-    String now;
-    if (members.contains(VrrpState.FAULT)) {
-      now = "FAULT";
-    } else if (members.stream().allMatch(s -> s == VrrpState.MASTER)) {
-      now = "MASTER";
-    } else if (members.contains(VrrpState.BACKUP)) {
-      now = "BACKUP";
-    } else if (members.stream().allMatch(s -> s == VrrpState.INITIALIZE)) {
-      now = before == null ? null : "STOP";
-    } else {
-      now = before;
+    VrrpState first = members.get(0);
+    String now = before;
+    if (members.stream().allMatch(s -> s == first)) {
+      now = first != VrrpState.INITIALIZE ? first.name() : before == null ? null : "STOP";
     }
     if (now != null && !now.equals(before)) {
       groupStates.put(g.name(), now);
@@ -130,8 +167,7 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
       case INITIALIZE -> n.stop();
     };
     specific.ifPresent(this::run);
-    String state = to == VrrpState.INITIALIZE ? "STOP" : to.name();
-    n.any().ifPresent(cmd -> run(cmd + " " + type + " \"" + name + "\" " + state + " " + priority));
+    n.any().ifPresent(cmd -> run(cmd + " " + type + " \"" + name + "\" " + stateName(to) + " " + priority));
   }
 
   @Override

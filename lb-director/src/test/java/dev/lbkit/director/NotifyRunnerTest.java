@@ -9,8 +9,10 @@ import dev.lbkit.api.event.VrrpState;
 import dev.lbkit.api.event.VrrpStateChanged;
 import dev.lbkit.config.KeepalivedConfig;
 import dev.lbkit.config.KeepalivedConfigParser;
+import dev.lbkit.vrrp.InMemoryVrrpNetwork;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -93,12 +95,12 @@ final class NotifyRunnerTest {
         }
         """.formatted(hook), dir).orThrow();
     try (NotifyRunner runner = new NotifyRunner(config)) {
-      runner.onStateChange(change("A", VrrpState.INITIALIZE, VrrpState.BACKUP)); // group BACKUP, as at startup
-      runner.onStateChange(change("B", VrrpState.INITIALIZE, VrrpState.BACKUP));
+      runner.onStateChange(change("A", VrrpState.INITIALIZE, VrrpState.BACKUP));
+      runner.onStateChange(change("B", VrrpState.INITIALIZE, VrrpState.BACKUP)); // all Backup: group BACKUP
       runner.onStateChange(change("A", VrrpState.BACKUP, VrrpState.MASTER)); // B still Backup: no change yet
       runner.onStateChange(change("B", VrrpState.BACKUP, VrrpState.MASTER)); // all Master
-      runner.onStateChange(change("B", VrrpState.MASTER, VrrpState.FAULT)); // one in Fault is enough
-      runner.onStateChange(change("A", VrrpState.MASTER, VrrpState.FAULT));
+      runner.onStateChange(change("B", VrrpState.MASTER, VrrpState.FAULT));
+      runner.onStateChange(change("A", VrrpState.MASTER, VrrpState.FAULT)); // moved by the group: FAULT after it
       runner.onStateChange(change("A", VrrpState.FAULT, VrrpState.BACKUP));
       runner.onStateChange(change("B", VrrpState.FAULT, VrrpState.BACKUP)); // out of Fault: BACKUP
       runner.onStateChange(change("A", VrrpState.BACKUP, VrrpState.INITIALIZE));
@@ -111,6 +113,67 @@ final class NotifyRunnerTest {
 
   @Test
   void instanceRemovedByAReload_reportsFault_asKeepalivedDoesForADeletedInstance() throws Exception {
+    assertEquals(List.of("fault", "INSTANCE VI_1 FAULT 90", "stop", "INSTANCE VI_2 STOP 90"),
+        deleteVi1("", VrrpState.MASTER));
+  }
+
+  private static VrrpStateChanged change(String instance, VrrpState from, VrrpState to, String reason) {
+    return new VrrpStateChanged(Instant.EPOCH, instance, 1, from, to, reason);
+  }
+
+  private KeepalivedConfig syncGroupOfTwo(Path hook) throws Exception {
+    return KeepalivedConfigParser.parse("s.conf", """
+        vrrp_sync_group VG1 {
+          group {
+            A
+            B
+          }
+        }
+        vrrp_instance A {
+          interface eth0
+          virtual_router_id 1
+          priority 100
+          notify_backup "%1$s A-backup"
+          notify_fault "%1$s A-fault"
+          notify %1$s
+        }
+        vrrp_instance B {
+          interface eth1
+          virtual_router_id 2
+          priority 100
+          notify_backup "%1$s B-backup"
+          notify_fault "%1$s B-fault"
+        }
+        """.formatted(hook), dir).orThrow();
+  }
+
+  @Test
+  void syncGroupMember_enteringTheStateItsGroupHolds_runsNoHooksOfItsOwn_afterItsFirstChange() throws Exception {
+    KeepalivedConfig config = syncGroupOfTwo(hook("member.sh"));
+    try (NotifyRunner runner = new NotifyRunner(config)) {
+      runner.onStateChange(change("A", VrrpState.INITIALIZE, VrrpState.BACKUP, "startup")); // group BACKUP
+      // the group is BACKUP already, but B has never notified: keepalived's notifies_sent lets the first one through
+      runner.onStateChange(change("B", VrrpState.INITIALIZE, VrrpState.BACKUP, "startup"));
+      runner.onStateChange(change("A", VrrpState.BACKUP, VrrpState.FAULT, "tracked eth2 down")); // group FAULT
+      // moved by the group: keepalived notifies before it records the group's new state
+      runner.onStateChange(change("B", VrrpState.BACKUP, VrrpState.FAULT, "sync group member in fault"));
+      runner.onStateChange(change("A", VrrpState.FAULT, VrrpState.BACKUP, "tracked objects recovered")); // still FAULT
+      // back into the state the group holds, on its own: covered by the group, no hooks
+      runner.onStateChange(change("A", VrrpState.BACKUP, VrrpState.FAULT, "tracked eth2 down"));
+      runner.onStateChange(change("A", VrrpState.FAULT, VrrpState.BACKUP, "tracked objects recovered"));
+      runner.config(config); // a reload: new instances, whose first change notifies again
+      runner.onStateChange(change("A", VrrpState.BACKUP, VrrpState.FAULT, "tracked eth2 down"));
+    }
+    assertEquals(List.of("A-backup", "INSTANCE A BACKUP 100", "B-backup", "A-fault", "INSTANCE A FAULT 100", "B-fault",
+        "A-backup", "INSTANCE A BACKUP 100", "A-backup", "INSTANCE A BACKUP 100", "A-fault", "INSTANCE A FAULT 100"),
+        Files.readAllLines(dir.resolve("log")));
+  }
+
+  /**
+   * Two instances, VI_1 with {@code extra} lines, VI_2 plain; the file after the reload keeps VI_2 only. VI_1 goes
+   * from {@code from} to Initialize (removed), then VI_2 stops (still configured).
+   */
+  private List<String> deleteVi1(String extra, VrrpState from) throws Exception {
     Path hook = hook("deleted.sh");
     String instance = """
         vrrp_instance %1$s {
@@ -120,17 +183,85 @@ final class NotifyRunnerTest {
           notify_fault "%3$s fault"
           notify_stop "%3$s stop"
           notify %3$s
+          %4$s
         }
         """;
-    KeepalivedConfig before = KeepalivedConfigParser.parse("a.conf",
-        instance.formatted("VI_1", 1, hook) + instance.formatted("VI_2", 2, hook), dir).orThrow();
-    KeepalivedConfig after = KeepalivedConfigParser.parse("b.conf", instance.formatted("VI_2", 2, hook), dir).orThrow();
+    KeepalivedConfig before = KeepalivedConfigParser.parse("a.conf", instance.formatted("VI_1", 1, hook,
+        extra.formatted(hook)) + instance.formatted("VI_2", 2, hook, ""), dir).orThrow();
+    KeepalivedConfig after = KeepalivedConfigParser.parse("b.conf", instance.formatted("VI_2", 2, hook, ""), dir)
+        .orThrow();
     try (NotifyRunner runner = new NotifyRunner(before)) {
       runner.config(after);
-      runner.onStateChange(change("VI_1", VrrpState.MASTER, VrrpState.INITIALIZE)); // removed: FAULT
-      runner.onStateChange(change("VI_2", VrrpState.MASTER, VrrpState.INITIALIZE)); // stopped: STOP
+      runner.onStateChange(change("VI_1", from, VrrpState.INITIALIZE));
+      runner.onStateChange(change("VI_2", VrrpState.MASTER, VrrpState.INITIALIZE));
     }
-    assertEquals(List.of("fault", "INSTANCE VI_1 FAULT 90", "stop", "INSTANCE VI_2 STOP 90"),
+    return Files.readAllLines(dir.resolve("log"));
+  }
+
+  @Test
+  void notifyDeleted_withACommand_runsItAndReportsDeleted_insteadOfFault() throws Exception {
+    assertEquals(List.of("deleted", "INSTANCE VI_1 DELETED 90", "stop", "INSTANCE VI_2 STOP 90"),
+        deleteVi1("notify_deleted \"%s deleted\"", VrrpState.BACKUP));
+  }
+
+  @Test
+  void notifyDeleted_withoutACommand_reportsDeleted_andRunsNoFaultHook_evenFromFault() throws Exception {
+    assertEquals(List.of("INSTANCE VI_1 DELETED 90", "stop", "INSTANCE VI_2 STOP 90"),
+        deleteVi1("notify_deleted", VrrpState.FAULT));
+  }
+
+  @Test
+  void withoutNotifyDeleted_aDeletedInstanceInFault_reportsNothing() throws Exception {
+    assertEquals(List.of("stop", "INSTANCE VI_2 STOP 90"), deleteVi1("", VrrpState.FAULT));
+  }
+
+  @Test
+  void syncGroupOnTheInMemoryNetwork_membersNotifyBeforeTheirGroup_asKeepalivedOrdersThem() throws Exception {
+    Path hook = hook("order.sh");
+    KeepalivedConfig config = KeepalivedConfigParser.parse("o.conf", """
+        vrrp_sync_group VG1 {
+          group {
+            RH_EXT
+            RH_INT
+          }
+          notify %1$s
+        }
+        vrrp_instance RH_EXT {
+          interface eth0
+          virtual_router_id 50
+          priority 100
+          virtual_ipaddress {
+            10.0.0.1
+          }
+          notify %1$s
+        }
+        vrrp_instance RH_INT {
+          interface eth1
+          virtual_router_id 2
+          priority 100
+          virtual_ipaddress {
+            192.168.1.1
+          }
+          track_interface {
+            bond0
+          }
+          notify %1$s
+        }
+        """.formatted(hook), dir).orThrow();
+    InMemoryVrrpNetwork net = new InMemoryVrrpNetwork();
+    net.addHost("lb1", "10.0.0.11", "fe80::11");
+    boolean[] bond0 = {true};
+    try (KeepalivedDirector lb1 = KeepalivedDirector.builder(config, new RecordingTableWriter())
+        .interfaceCheck(name -> () -> bond0[0], Duration.ofSeconds(1)).build()) {
+      lb1.start();
+      lb1.attach(net.start("lb1", lb1.vrrp(n -> n.startsWith("bond") ? n : InMemoryVrrpNetwork.INTERFACE)));
+      net.advance(Duration.ofSeconds(10));
+      bond0[0] = false; // RH_INT goes to Fault on its own, the group takes RH_EXT with it
+      net.advance(Duration.ofSeconds(2));
+    }
+    assertEquals(List.of("INSTANCE RH_EXT BACKUP 100", "INSTANCE RH_INT BACKUP 100", "GROUP VG1 BACKUP 0",
+        "INSTANCE RH_EXT MASTER 100", "INSTANCE RH_INT MASTER 100", "GROUP VG1 MASTER 0",
+        "INSTANCE RH_INT FAULT 100", "INSTANCE RH_EXT FAULT 100", "GROUP VG1 FAULT 0"),
         Files.readAllLines(dir.resolve("log")));
   }
 }

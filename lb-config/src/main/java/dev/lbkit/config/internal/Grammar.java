@@ -117,7 +117,7 @@ final class Grammar {
   static final Grammar INSTANCE = new Grammar("vrrp_instance")
       .leaf("state", "interface", "virtual_router_id", "priority", "advert_int", "version", "nopreempt", "preempt",
           "preempt_delay", "unicast_src_ip", "notify_master", "notify_backup", "notify_fault", "notify_stop",
-          "notify")
+          "notify", "notify_deleted")
       .block("authentication", AUTH)
       .values("virtual_ipaddress", "virtual_ipaddress_excluded", "unicast_peer", "track_interface", "track_script")
       .ignored("smtp_alert", "garp_master_delay", "garp_master_repeat", "garp_master_refresh",
@@ -126,7 +126,7 @@ final class Grammar {
           "strict_mode", "use_vmac", "vmac_xmit_base", "lvs_sync_daemon_interface", "debug", "skip_check_adv_addr",
           "check_unicast_src", "kernel_rx_buf_size", "notify_master_rx_lower_pri", "virtual_routes",
           "virtual_rules", "track_file", "track_process", "track_bfd", "unicast_ttl", "unicast_fault_no_peer",
-          "old_unicast_checksum", "promote_secondaries", "linkbeat_use_polling", "notify_deleted");
+          "old_unicast_checksum", "promote_secondaries", "linkbeat_use_polling");
 
   static final Grammar SYNC_GROUP = new Grammar("vrrp_sync_group")
       .values("group")

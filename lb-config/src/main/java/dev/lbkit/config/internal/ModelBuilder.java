@@ -433,8 +433,16 @@ final class ModelBuilder {
     Optional<String> fault = Optional.empty();
     Optional<String> stop = Optional.empty();
     Optional<String> any = Optional.empty();
+    Optional<String> deleted = Optional.empty();
+    boolean notifyDeleted;
 
     void read(Node n, Values values) {
+      if (n.name().equals("notify_deleted")) {
+        // keepalived 2.2 vrrp_parser.c: the command is optional; the keyword alone turns FAULT into DELETED
+        notifyDeleted = true;
+        deleted = n.args().isEmpty() ? Optional.empty() : values.rest(n);
+        return;
+      }
       Optional<String> command = values.rest(n);
       switch (n.name()) {
         case "notify_master" -> master = command;
@@ -447,7 +455,7 @@ final class ModelBuilder {
     }
 
     NotifyScripts build() {
-      return new NotifyScripts(master, backup, fault, stop, any);
+      return new NotifyScripts(master, backup, fault, stop, any, deleted, notifyDeleted);
     }
   }
 }

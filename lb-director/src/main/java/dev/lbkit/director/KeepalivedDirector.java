@@ -201,6 +201,7 @@ public final class KeepalivedDirector implements AutoCloseable {
     CompletableFuture<Optional<VrrpRouter.Reload>> done = new CompletableFuture<>();
     r.execute(() -> {
       director.holdVrrp();
+      notify.holdForReload();
       try {
         r.updateScripts(scripts); // unchanged scripts keep their rise/fall counts, as keepalived's clear_diff_script
         if (interfaceCheck != null) {
@@ -215,6 +216,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         Map<String, VrrpState> states = new LinkedHashMap<>();
         r.instances().forEach(i -> states.put(i.name(), i.state()));
         director.followVrrpInstances(states);
+        notify.releaseAfterReload();
       }
     });
     return done;
@@ -277,8 +279,8 @@ public final class KeepalivedDirector implements AutoCloseable {
     /**
      * Polls every tracked interface ({@code track_interface}, named after the {@link #vrrp} interface map) with
      * {@code check} every {@code interval} on the router's engine thread, such as {@code LinuxVrrp::interfaceUp};
-     * a reload polls the interfaces it adds and stops polling those it removes. Without it tracked interfaces count
-     * as up.
+     * a reload polls the interfaces it adds and stops polling those it removes (it replaces all the router's polled
+     * checks: {@link VrrpRouter#updateTrackedChecks}). Without it tracked interfaces count as up.
      *
      * @throws IllegalArgumentException if {@code interval} is not positive
      */

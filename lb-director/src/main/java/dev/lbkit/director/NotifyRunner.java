@@ -45,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * once the member has run its hooks at least once: the group's state covers it. The first change of each member
  * (at startup, or the first after a reload, which in keepalived makes new instances) always runs them.
  *
+ * <p>During a {@link KeepalivedDirector#reload} an instance that was there before runs hooks only for its net change,
+ * as keepalived restores states across a reload without notifying (one in Fault before and after stays quiet).
+ *
  * <p>An instance that a reload removes reports as keepalived 2.2's clear_diff_vrrp does: by default as FAULT
  * ({@code notify_fault}, {@code notify ... FAULT}), and not at all if it was in Fault already; with
  * {@code notify_deleted} it reports DELETED instead, even from Fault: its {@code notify_deleted} command (if it has
@@ -58,6 +61,9 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
   /** Engine thread: the members' last states and each group's, for the group hooks. */
   private final Map<String, VrrpState> instanceStates = new HashMap<>();
   private final Map<String, String> groupStates = new HashMap<>();
+  /** Engine thread: the changes a running reload made so far, and the states before it; null outside a reload. */
+  private List<VrrpStateChanged> held;
+  private Map<String, VrrpState> statesBeforeReload;
   /** Engine thread: instances that ran their hooks since the last reload (keepalived's notifies_sent). */
   private final Set<String> notified = new HashSet<>();
   private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
@@ -78,8 +84,47 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
     notified.clear(); // keepalived's reload builds new instances, whose first change always notifies
   }
 
+  /**
+   * Holds the state changes of a VRRP reload until {@link #releaseAfterReload()}, so that an instance that was there
+   * before notifies only its net change, as keepalived's reload restores states without notifying (vrrp.c
+   * vrrp_complete_init: an instance in Fault before and after is not notified again). lb-vrrp restarts a changed
+   * instance that was in Fault (Initialize, Backup, then Fault again as tracking decides): that is no change.
+   */
+  synchronized void holdForReload() {
+    held = new ArrayList<>();
+    statesBeforeReload = new HashMap<>(instanceStates);
+  }
+
+  /** Runs the hooks for what the reload held: new and removed instances as they went, others by net change. */
+  synchronized void releaseAfterReload() {
+    List<VrrpStateChanged> events = held;
+    Map<String, VrrpState> before = statesBeforeReload;
+    held = null;
+    statesBeforeReload = null;
+    if (events == null) {
+      return;
+    }
+    Map<String, Integer> last = new HashMap<>();
+    for (int i = 0; i < events.size(); i++) {
+      last.put(events.get(i).instance(), i);
+    }
+    for (int i = 0; i < events.size(); i++) {
+      VrrpStateChanged e = events.get(i);
+      VrrpState prior = before.get(e.instance());
+      if (prior == null) {
+        onStateChange(e);
+      } else if (last.get(e.instance()) == i && e.to() != prior) {
+        onStateChange(new VrrpStateChanged(e.at(), e.instance(), e.vrid(), prior, e.to(), e.reason()));
+      }
+    }
+  }
+
   @Override
   public synchronized void onStateChange(VrrpStateChanged e) {
+    if (held != null) {
+      held.add(e);
+      return;
+    }
     KeepalivedConfig config = this.config;
     Optional<VrrpInstanceConfig> instance = config.vrrpInstance(e.instance());
     boolean deleted = false;

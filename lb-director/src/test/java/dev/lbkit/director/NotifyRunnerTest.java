@@ -264,4 +264,57 @@ final class NotifyRunnerTest {
         "INSTANCE RH_INT FAULT 100", "INSTANCE RH_EXT FAULT 100", "GROUP VG1 FAULT 0"),
         Files.readAllLines(dir.resolve("log")));
   }
+
+  /** VI_9 (priority {@code priority}, tracking {@code track}) and, if {@code withVi8}, VI_8 with notify_deleted. */
+  private KeepalivedConfig reloaded(Path hook, int priority, String track, boolean withVi8) throws Exception {
+    String vi8 = """
+        vrrp_instance VI_8 {
+          interface eth0
+          virtual_router_id 8
+          priority 100
+          virtual_ipaddress {
+            10.0.0.8
+          }
+          notify_deleted
+          notify %1$s
+        }
+        """;
+    return KeepalivedConfigParser.parse("r.conf", """
+        vrrp_instance VI_9 {
+          interface eth0
+          virtual_router_id 9
+          priority %2$d
+          virtual_ipaddress {
+            10.0.0.9
+          }
+          %3$s
+          notify %1$s
+        }
+        """.formatted(hook, priority, track) + (withVi8 ? vi8.formatted(hook) : ""), dir).orThrow();
+  }
+
+  @Test
+  void reload_notifiesOnlyEachInstancesNetChange_asKeepalivedRestoresStatesSilently() throws Exception {
+    Path hook = hook("reload.sh");
+    String tracked = "track_interface {\n bond0\n}";
+    InMemoryVrrpNetwork net = new InMemoryVrrpNetwork();
+    net.addHost("lb1", "10.0.0.11", "fe80::11");
+    try (KeepalivedDirector lb1 = KeepalivedDirector.builder(reloaded(hook, 100, tracked, true),
+        new RecordingTableWriter()).interfaceCheck(name -> () -> false, Duration.ofSeconds(1)).build()) {
+      lb1.start();
+      lb1.attach(net.start("lb1", lb1.vrrp(n -> n.startsWith("bond") ? n : InMemoryVrrpNetwork.INTERFACE)));
+      net.advance(Duration.ofSeconds(10)); // VI_9 in Fault (bond0 down), VI_8 Master
+      // changed while in Fault: lb-vrrp restarts it and it falls back to Fault; keepalived notifies nothing
+      lb1.reload(reloaded(hook, 110, tracked, true));
+      net.advance(Duration.ofSeconds(2));
+      // no longer tracking bond0: out of Fault, then Master; VI_8 removed, with notify_deleted (reported first, as
+      // keepalived's clear_diff_vrrp runs before the new instances' states are set)
+      lb1.reload(reloaded(hook, 110, "", false));
+      net.advance(Duration.ofSeconds(10));
+    }
+    // (at startup lb-vrrp starts VI_9 as Backup before its first interface poll; keepalived would go straight to Fault)
+    assertEquals(List.of("INSTANCE VI_9 BACKUP 100", "INSTANCE VI_8 BACKUP 100", "INSTANCE VI_9 FAULT 100",
+        "INSTANCE VI_8 MASTER 100", "INSTANCE VI_8 DELETED 100", "INSTANCE VI_9 BACKUP 110", "INSTANCE VI_9 MASTER 110"),
+        Files.readAllLines(dir.resolve("log")));
+  }
 }

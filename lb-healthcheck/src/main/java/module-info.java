@@ -8,7 +8,7 @@
 module dev.lbkit.healthcheck {
   requires transitive dev.lbkit.api;
   requires com.google.common;
-  requires com.sun.jna; // MISC_CHECK programs: process groups and raw wait statuses (internal.jna)
+  requires com.sun.jna; // MISC_CHECK programs (internal.jna); TCP connect checks on epoll (internal.linux)
   requires org.slf4j;
 
   exports dev.lbkit.healthcheck;
@@ -20,4 +20,5 @@ module dev.lbkit.healthcheck {
   exports dev.lbkit.healthcheck.udp;
   exports dev.lbkit.healthcheck.agent;
   opens dev.lbkit.healthcheck.internal.jna to com.sun.jna; // JNA binds the native methods reflectively
+  opens dev.lbkit.healthcheck.internal.linux to com.sun.jna; // JNA binds the native methods reflectively
 }

@@ -34,13 +34,13 @@ import java.util.Locale;
  *
  * <pre>
  * java -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.lbkit.benchmarks.healthcheck.CheckScale \
- *     tcp 10000 [measureSeconds=30] [threads=1]
+ *     tcp 10000 [measureSeconds=30] [threads=1] [native|nio]
  * </pre>
  *
  * The targets are listeners on 127.0.0.2 upwards (250 per address) in a child JVM ({@code serve} mode) with one
  * selector thread that accepts (tcp) or answers {@code HTTP/1.0 200} (http) and lets the checker hang up first, so
- * the checker's CPU is
- * measured apart from the servers'.
+ * the checker's CPU is measured apart from the servers' (whose CPU is reported too). {@code nio} keeps TCP connect
+ * checks on JDK channels instead of the Linux epoll path ({@code HealthChecker.Builder.nativeConnect}).
  */
 public final class CheckScale {
   private static final int PER_ADDRESS = 250;
@@ -56,10 +56,12 @@ public final class CheckScale {
     int targets = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
     int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
-    run(kind, targets, seconds, threads);
+    boolean nativeConnect = args.length <= 4 || !args[4].equals("nio");
+    run(kind, targets, seconds, threads, nativeConnect);
   }
 
-  private static void run(String kind, int count, int seconds, int threads) throws Exception {
+  private static void run(String kind, int count, int seconds, int threads, boolean nativeConnect)
+      throws Exception {
     String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     Process server = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         CheckScale.class.getName(), "serve", kind, Integer.toString(count))
@@ -76,7 +78,7 @@ public final class CheckScale {
     CheckPolicy policy = CheckPolicy.haproxy().interval(Duration.ofSeconds(1)).timeout(Duration.ofSeconds(1))
         .rise(1).fall(1).warmup(Duration.ofSeconds(1)).build();
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    try (HealthChecker checker = HealthChecker.builder().threads(threads).build()) {
+    try (HealthChecker checker = HealthChecker.builder().threads(threads).nativeConnect(nativeConnect).build()) {
       for (Endpoint e : endpoints) {
         Check c = kind.equals("http") ? HttpCheck.builder(e).path("/health").build() : TcpCheck.of(e);
         checker.add(Target.of(e, 1, c, policy));
@@ -84,21 +86,27 @@ public final class CheckScale {
       Thread.sleep(10_000); // warm-up: JIT, first checks spread by the 1 s warmup
       checker.resetStats();
       long cpu0 = os.getProcessCpuTime();
-      long[] st0 = userSys();
+      long[] st0 = userSys("self");
+      long[] server0 = userSys(Long.toString(server.pid()));
       long wall0 = System.nanoTime();
       Thread.sleep(seconds * 1000L);
       long cpu = os.getProcessCpuTime() - cpu0;
-      long[] st1 = userSys();
+      long[] st1 = userSys("self");
+      long[] server1 = userSys(Long.toString(server.pid()));
       long wall = System.nanoTime() - wall0;
       CheckerStats s = checker.stats();
       long down = checker.statuses().stream().filter(t -> !t.up()).count();
       String reasons = checker.statuses().stream().filter(t -> !t.up()).limit(3)
           .map(t -> t.lastResult().map(Object::toString).orElse("?")).reduce((a, b) -> a + " | " + b).orElse("");
-      System.out.printf(Locale.ROOT, "%s targets=%d measured=%ds checks/s=%.0f cpu=%.1f%% of one core "
-          + "(user %.1f%% sys %.1f%%) jvmThreads=%d loopThreads=%d lateness p50=%.1fms p99=%.1fms max=%.1fms "
-          + "down=%d %s%n",
-          kind, endpoints.size(), seconds, s.checksStarted() * 1e9 / wall, 100.0 * cpu / wall,
+      System.out.printf(Locale.ROOT, "%s targets=%d measured=%ds path=%s checks/s=%.0f cpu=%.1f%% of one core "
+          + "(user %.1f%% sys %.1f%%) us/check=%.1f servers=%.1f%% (user %.1f%% sys %.1f%%) jvmThreads=%d "
+          + "loopThreads=%d lateness p50=%.1fms p99=%.1fms max=%.1fms down=%d %s%n",
+          kind, endpoints.size(), seconds, checker.nativeConnect() ? "epoll" : "nio",
+          s.checksStarted() * 1e9 / wall, 100.0 * cpu / wall,
           100.0 * (st1[0] - st0[0]) * 1e7 / wall, 100.0 * (st1[1] - st0[1]) * 1e7 / wall,
+          cpu / 1e3 / Math.max(1, s.checksStarted()),
+          100.0 * (server1[0] + server1[1] - server0[0] - server0[1]) * 1e7 / wall,
+          100.0 * (server1[0] - server0[0]) * 1e7 / wall, 100.0 * (server1[1] - server0[1]) * 1e7 / wall,
           ManagementFactory.getThreadMXBean().getThreadCount(), s.threads(), ms(s.latenessP50()),
           ms(s.latenessP99()), ms(s.latenessMax()), down, reasons);
       for (TargetStatus t : checker.statuses()) {
@@ -122,9 +130,9 @@ public final class CheckScale {
     }
   }
 
-  /** utime and stime of this process in clock ticks (USER_HZ, 100 on Linux). */
-  private static long[] userSys() throws IOException {
-    String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+  /** utime and stime of a process ("self" or a pid) in clock ticks (USER_HZ, 100 on Linux). */
+  private static long[] userSys(String pid) throws IOException {
+    String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", pid, "stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
   }

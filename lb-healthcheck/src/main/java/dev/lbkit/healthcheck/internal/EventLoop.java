@@ -1,5 +1,6 @@
 package dev.lbkit.healthcheck.internal;
 
+import dev.lbkit.healthcheck.internal.linux.EpollConnector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.LinkedHashSet;
 import java.util.Queue;
 import java.util.Set;
@@ -29,8 +29,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The loop repeats: select until the next timer (at least a millisecond; at once if work is queued), dispatch
  * ready keys to their {@link Handler}, run due timers, drain the inbox. I/O goes before timers so that when the
- * loop runs late (a starved CPU) a reply that did arrive is not reported as a timeout. A handler that throws is logged and its channel closed; the loop
- * goes on. This is the one place that reads the real clock.
+ * loop runs late (a starved CPU) a reply that did arrive is not reported as a timeout. A handler that throws is
+ * logged and its channel closed; the loop goes on. This is the one place that reads the real clock.
+ *
+ * <p>On Linux the loop also owns an {@link EpollConnector}, where plain TCP connect checks run with a third of the
+ * system calls of a channel ({@link ConnectProbe}). While only such attempts are in flight the loop blocks in that
+ * epoll set (its eventfd wakes it for submitted tasks); while channels are registered too, it blocks in the
+ * selector for at most a millisecond at a time and then collects finished connects without waiting. Where the
+ * binding does not load, or when turned off, every check takes the channel path.
  */
 public final class EventLoop implements CheckScheduler, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
@@ -45,16 +51,16 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
   }
 
   private final Selector selector;
+  private final EpollConnector connector; // null: channels only
   private final Thread thread;
   private final Clock wallClock;
   private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean wakeupPending = new AtomicBoolean();
-  private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
+  private final TimerQueue timers = new TimerQueue();
   private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Set<Runnable> closeHooks = new LinkedHashSet<>(); // loop thread only
   private volatile boolean closing;
-  private long timerSeq;
 
   /**
    * Opens the selector and starts the thread.
@@ -62,15 +68,50 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
    * @throws UncheckedIOException if no selector can be opened (out of file descriptors)
    */
   public EventLoop(String name, Clock wallClock) {
+    this(name, wallClock, true);
+  }
+
+  /**
+   * As above; {@code nativeConnect} false keeps plain TCP connect checks on the JDK's channels even where the
+   * epoll path is available.
+   *
+   * @throws UncheckedIOException if no selector can be opened (out of file descriptors)
+   */
+  public EventLoop(String name, Clock wallClock, boolean nativeConnect) {
     this.wallClock = wallClock;
     try {
       this.selector = Selector.open();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a selector for " + name, e);
     }
+    this.connector = nativeConnect ? openConnector(name) : null;
     this.thread = new Thread(this::run, name);
     thread.setDaemon(true);
     thread.start();
+  }
+
+  private static EpollConnector openConnector(String name) {
+    if (!EpollConnector.isAvailable()) {
+      log.debug("loop {}: TCP connect checks use JDK channels: {}", name,
+          EpollConnector.unavailabilityCause().map(Object::toString).orElse("?"));
+      return null;
+    }
+    try {
+      return EpollConnector.open();
+    } catch (IOException | RuntimeException e) {
+      log.warn("loop {}: cannot open the epoll connect path; TCP connect checks use JDK channels", name, e);
+      return null;
+    }
+  }
+
+  /** The native connect path of this loop, or null when checks use channels only. Loop thread only. */
+  EpollConnector connector() {
+    return connector;
+  }
+
+  /** Whether plain TCP connect checks on this loop take the epoll path. */
+  public boolean nativeConnect() {
+    return connector != null;
   }
 
   /** The loop's thread, for tests that measure it. */
@@ -100,16 +141,12 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
 
   @Override
   public Timer schedule(Duration delay, Runnable task) {
-    long deadline = System.nanoTime() + Math.max(0, saturatedNanos(delay));
-    LoopTimer timer = new LoopTimer(deadline, task);
+    long delayNanos = Math.max(0, saturatedNanos(delay));
+    TimerQueue.Entry timer = new TimerQueue.Entry(System.nanoTime() + delayNanos, task);
     if (inLoop()) {
-      timer.seq = timerSeq++;
-      timers.add(timer);
+      timers.add(timer, delayNanos);
     } else {
-      submit(() -> {
-        timer.seq = timerSeq++;
-        timers.add(timer);
-      });
+      submit(() -> timers.add(timer, -1)); // computed on another thread: not ordered with this loop's deadlines
     }
     return timer;
   }
@@ -127,6 +164,9 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
     inbox.add(task);
     if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
       selector.wakeup();
+      if (connector != null) {
+        connector.wakeup(); // the loop may be blocked in the epoll set instead
+      }
     }
   }
 
@@ -155,12 +195,26 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
     try {
       while (!closing) {
         long wait = 0; // 0: block until woken
+        boolean timerDue = false;
         if (!timers.isEmpty()) {
-          long nanos = timers.peek().deadline - System.nanoTime();
+          long nanos = timers.earliestDeadline() - System.nanoTime();
           wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+          timerDue = nanos <= 0;
         }
-        if (!inbox.isEmpty() || (!timers.isEmpty() && timers.peek().deadline - System.nanoTime() <= 0)) {
+        boolean work = timerDue || !inbox.isEmpty();
+        boolean connecting = connector != null && connector.pending() > 0;
+        if (connecting && selector.keys().isEmpty()) {
+          // only native connects in flight: block in their epoll set (-1: until woken)
+          connector.poll(work ? 0 : wait == 0 ? -1 : (int) Math.min(wait, Integer.MAX_VALUE));
+          wakeupPending.set(false);
+          runTimers();
+          runInbox();
+          continue;
+        }
+        if (work) {
           selector.selectNow();
+        } else if (connecting) {
+          selector.select(1); // finished connects are collected below, at most a millisecond late
         } else {
           selector.select(wait);
         }
@@ -178,6 +232,9 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
           }
         }
         selector.selectedKeys().clear();
+        if (connecting) {
+          connector.poll(0);
+        }
         runTimers();
         runInbox();
       }
@@ -191,8 +248,8 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
 
   private void runTimers() {
     long now = System.nanoTime();
-    while (!timers.isEmpty() && timers.peek().deadline - now <= 0) {
-      LoopTimer t = timers.poll();
+    TimerQueue.Entry t;
+    while ((t = timers.pollDue(now)) != null) {
       if (!t.cancelled) {
         t.cancelled = true;
         runSafely(t.task);
@@ -232,6 +289,15 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
         log.warn("handler {} threw while closing; continuing", h, e);
       }
     }
+    if (connector != null) {
+      connector.close(o -> {
+        try {
+          ((ConnectProbe) o).abort("checker closed");
+        } catch (RuntimeException e) {
+          log.warn("probe {} threw while closing; continuing", o, e);
+        }
+      });
+    }
     for (Runnable hook : List.copyOf(closeHooks)) {
       runSafely(hook);
     }
@@ -250,6 +316,9 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
   public void close() {
     closing = true;
     selector.wakeup();
+    if (connector != null) {
+      connector.wakeup();
+    }
     if (!inLoop()) {
       try {
         if (!stopped.await(5, TimeUnit.SECONDS)) {
@@ -266,29 +335,6 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
       return d.toNanos();
     } catch (ArithmeticException e) {
       return d.isNegative() ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
-    }
-  }
-
-  private static final class LoopTimer implements Timer, Comparable<LoopTimer> {
-    final long deadline;
-    final Runnable task;
-    long seq;
-    volatile boolean cancelled;
-
-    LoopTimer(long deadline, Runnable task) {
-      this.deadline = deadline;
-      this.task = task;
-    }
-
-    @Override
-    public void cancel() {
-      cancelled = true;
-    }
-
-    @Override
-    public int compareTo(LoopTimer o) {
-      int c = Long.compare(deadline - o.deadline, 0);
-      return c != 0 ? c : Long.compare(seq, o.seq);
     }
   }
 }

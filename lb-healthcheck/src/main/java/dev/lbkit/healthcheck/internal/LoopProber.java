@@ -9,6 +9,7 @@ import dev.lbkit.healthcheck.Transport;
 import dev.lbkit.healthcheck.dns.DnsCheck;
 import dev.lbkit.healthcheck.misc.MiscCheck;
 import dev.lbkit.healthcheck.misc.ScriptUser;
+import dev.lbkit.healthcheck.tcp.TcpCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,10 @@ public final class LoopProber implements Prober {
   public void probe(Check check, Duration timeout, Consumer<CheckResult> done) {
     if (!loop.inLoop()) {
       loop.execute(() -> probe(check, timeout, done));
+      return;
+    }
+    if (loop.connector() != null && ConnectProbe.fits(check)) {
+      new ConnectProbe(loop, loop.connector(), (TcpCheck) check, timeout, done).start();
       return;
     }
     if (check instanceof DnsCheck && ((DnsCheck) check).transport() == Transport.UDP) {

@@ -1,0 +1,361 @@
+package dev.lbkit.healthcheck.internal.linux;
+
+import com.sun.jna.Native;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Plain TCP connect attempts on Linux, straight on epoll: the fewest system calls a connect check needs.
+ *
+ * <p>What one attempt costs, against the JDK's {@code SocketChannel} path (socket, two fcntl, setsockopt, connect,
+ * epoll_ctl add/modify/delete, poll, getsockopt, getsockname, close): {@code connect} on a socket opened with
+ * {@code SOCK_NONBLOCK|SOCK_CLOEXEC} (or taken from the idle pool), one {@code epoll_ctl} arming
+ * {@code EPOLLOUT|EPOLLONESHOT}, its share of one {@code epoll_wait}, {@code getsockopt(SO_ERROR)}, and
+ * {@code connect(AF_UNSPEC)}. The last one is the kernel's {@code tcp_disconnect}: an established connection is
+ * reset (RST, as HAProxy's and lbkit's SO_LINGER-0 close) and the socket returns to the closed state with its
+ * ephemeral port released, so it can connect again; the next attempt skips {@code socket}, {@code close} and the
+ * epoll add/remove. Only sockets whose attempt connected are reused; a socket that failed or timed out is closed.
+ * At most {@value #MAX_IDLE} idle sockets per address family are kept; {@link #close()} closes them.
+ *
+ * <p>Stale readiness: a disarmed one-shot registration reports nothing, and epoll re-checks readiness before it
+ * reports, so an armed socket is only ever reported for its current attempt; an event for a socket with no
+ * attempt is ignored.
+ *
+ * <p>Threading: one owner thread (the event loop) calls everything except {@link #wakeup()}, which any thread may
+ * call to end a {@link #poll} early.
+ */
+public final class EpollConnector implements AutoCloseable {
+  /** At most this many idle sockets per family. */
+  static final int MAX_IDLE = 64;
+
+  static final int AF_UNSPEC = 0; // AF_UNSPEC
+  static final int AF_INET = 2; // AF_INET
+  static final int AF_INET6 = 10; // AF_INET6
+  static final int SOCK_STREAM = 1; // SOCK_STREAM
+  static final int SOCK_NONBLOCK = 0x800; // SOCK_NONBLOCK, O_NONBLOCK on x86-64 and arm64
+  static final int SOCK_CLOEXEC = 0x80000; // SOCK_CLOEXEC
+  static final int SOL_SOCKET = 1; // SOL_SOCKET
+  static final int SO_ERROR = 4; // SO_ERROR
+  static final int EPOLL_CLOEXEC = 0x80000; // EPOLL_CLOEXEC
+  static final int EPOLL_CTL_ADD = 1; // EPOLL_CTL_ADD
+  static final int EPOLL_CTL_MOD = 3; // EPOLL_CTL_MOD
+  static final int EPOLLIN = 0x1; // EPOLLIN
+  static final int EPOLLOUT = 0x4; // EPOLLOUT
+  static final int EPOLLONESHOT = 1 << 30; // EPOLLONESHOT
+  static final int EFD_NONBLOCK = 0x800; // EFD_NONBLOCK
+  static final int EFD_CLOEXEC = 0x80000; // EFD_CLOEXEC
+  static final int EINTR = 4; // EINTR
+  static final int EINPROGRESS = 115; // EINPROGRESS
+  private static final long WAKEUP_DATA = -1L; // epoll_event.data of the eventfd; socket fds are >= 0
+  private static final int MAX_EVENTS = 256;
+
+  /** Receives the end of an attempt, on the owner thread, after the socket has been released. */
+  public interface Outcome {
+    /** The three-way handshake completed. */
+    void onConnected();
+
+    /**
+     * The attempt failed.
+     *
+     * @param errno the error the kernel reported (SO_ERROR), e.g. 111 for ECONNREFUSED
+     * @param message the C library's text for it
+     */
+    void onFailed(int errno, String message);
+  }
+
+  private final int epfd;
+  private final int eventFd;
+  private final int eventSize = LinuxSyscalls.epollEventSize();
+  private final int dataOffset = LinuxSyscalls.epollDataOffset();
+  private final ByteBuffer ctlEvent = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+  private final ByteBuffer events =
+      ByteBuffer.allocateDirect(MAX_EVENTS * LinuxSyscalls.epollEventSize()).order(ByteOrder.nativeOrder());
+  private final int[] errBuf = new int[1];
+  private final int[] lenBuf = new int[1];
+  private final byte[] wakeBytes = longBytes(1);
+  private final byte[] drainBytes = new byte[8];
+  private final byte[] unspec = new byte[16]; // struct sockaddr with sa_family AF_UNSPEC (0)
+  private final int[] idle4 = new int[MAX_IDLE];
+  private final int[] idle6 = new int[MAX_IDLE];
+  private int idle4Count;
+  private int idle6Count;
+  private Outcome[] byFd = new Outcome[1024];
+  private boolean[] inEpoll = new boolean[1024];
+  private boolean[] isV6 = new boolean[1024];
+  private int pending;
+  private boolean closed;
+
+  private EpollConnector(int epfd, int eventFd) {
+    this.epfd = epfd;
+    this.eventFd = eventFd;
+  }
+
+  /** Whether the native binding loaded on this platform. */
+  public static boolean isAvailable() {
+    return LinuxSyscalls.unavailabilityCause() == null;
+  }
+
+  /** Why the native binding did not load, or empty when it did. */
+  public static Optional<Throwable> unavailabilityCause() {
+    return Optional.ofNullable(LinuxSyscalls.unavailabilityCause());
+  }
+
+  /**
+   * Creates the epoll set and its wakeup eventfd.
+   *
+   * @throws IOException if epoll or eventfd cannot be created (out of descriptors)
+   * @throws UnsupportedOperationException if the native binding is not available
+   */
+  public static EpollConnector open() throws IOException {
+    Throwable cause = LinuxSyscalls.unavailabilityCause();
+    if (cause != null) {
+      throw new UnsupportedOperationException("the epoll connect path is unavailable: " + cause, cause);
+    }
+    int ep = LinuxSyscalls.epoll_create1(EPOLL_CLOEXEC);
+    if (ep < 0) {
+      throw failure("epoll_create1", Native.getLastError());
+    }
+    int efd = LinuxSyscalls.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (efd < 0) {
+      int errno = Native.getLastError();
+      LinuxSyscalls.close(ep);
+      throw failure("eventfd", errno);
+    }
+    EpollConnector c = new EpollConnector(ep, efd);
+    if (!c.ctl(EPOLL_CTL_ADD, efd, EPOLLIN, WAKEUP_DATA)) {
+      int errno = Native.getLastError();
+      LinuxSyscalls.close(efd);
+      LinuxSyscalls.close(ep);
+      throw failure("epoll_ctl(eventfd)", errno);
+    }
+    return c;
+  }
+
+  /** The raw {@code sockaddr_in}/{@code sockaddr_in6} for an address and port. */
+  public static byte[] sockaddr(InetAddress address, int port) {
+    ByteBuffer b;
+    if (address instanceof Inet4Address) {
+      b = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
+      b.putShort((short) AF_INET);
+      b.order(ByteOrder.BIG_ENDIAN).putShort((short) port).put(address.getAddress());
+    } else {
+      Inet6Address a6 = (Inet6Address) address;
+      b = ByteBuffer.allocate(28).order(ByteOrder.nativeOrder());
+      b.putShort((short) AF_INET6);
+      b.order(ByteOrder.BIG_ENDIAN).putShort((short) port).putInt(0).put(a6.getAddress());
+      b.order(ByteOrder.nativeOrder()).putInt(a6.getScopeId());
+    }
+    return b.array();
+  }
+
+  /** Attempts in flight. */
+  public int pending() {
+    return pending;
+  }
+
+  /**
+   * Starts connecting to a {@link #sockaddr} and reports to {@code outcome} on a later {@link #poll}.
+   *
+   * @return a handle for {@link #abandon}, or {@code -errno} when the attempt failed at once (nothing will be
+   *     reported; e.g. {@code -101} ENETUNREACH, {@code -24} EMFILE)
+   */
+  public int connect(byte[] sockaddr, Outcome outcome) {
+    boolean v6 = sockaddr.length > 16;
+    int fd = takeIdle(v6);
+    boolean fresh = fd < 0;
+    if (fresh) {
+      fd = LinuxSyscalls.socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      if (fd < 0) {
+        return -Native.getLastError();
+      }
+    }
+    if (LinuxSyscalls.connect(fd, sockaddr, sockaddr.length) < 0) {
+      int errno = Native.getLastError();
+      if (errno != EINPROGRESS) {
+        if (fresh) {
+          LinuxSyscalls.close(fd);
+        } else {
+          closeSocket(fd);
+        }
+        return -errno;
+      }
+    }
+    ensureCapacity(fd);
+    // arm after connect: a closed socket polls as EPOLLHUP and would be reported at once
+    boolean armed = inEpoll[fd]
+        ? ctl(EPOLL_CTL_MOD, fd, EPOLLOUT | EPOLLONESHOT, fd)
+        : ctl(EPOLL_CTL_ADD, fd, EPOLLOUT | EPOLLONESHOT, fd);
+    if (!armed) {
+      int errno = Native.getLastError();
+      LinuxSyscalls.close(fd);
+      inEpoll[fd] = false;
+      return -errno;
+    }
+    inEpoll[fd] = true;
+    isV6[fd] = v6;
+    byFd[fd] = outcome;
+    pending++;
+    return fd;
+  }
+
+  /** Gives up an attempt (its deadline passed): closes its socket; nothing will be reported. Idempotent. */
+  public void abandon(int handle) {
+    if (handle < 0 || handle >= byFd.length || byFd[handle] == null) {
+      return;
+    }
+    byFd[handle] = null;
+    pending--;
+    closeSocket(handle);
+  }
+
+  /**
+   * Waits up to {@code timeoutMillis} (0: do not wait, -1: until something happens) and reports every attempt that
+   * ended. Returns the number of attempts reported.
+   *
+   * @throws IOException if epoll_wait fails other than by EINTR
+   */
+  public int poll(int timeoutMillis) throws IOException {
+    int n = LinuxSyscalls.epoll_wait(epfd, events, MAX_EVENTS, timeoutMillis);
+    if (n < 0) {
+      int errno = Native.getLastError();
+      if (errno == EINTR) {
+        return 0;
+      }
+      throw failure("epoll_wait", errno);
+    }
+    int reported = 0;
+    for (int i = 0; i < n; i++) {
+      long data = events.getLong(i * eventSize + dataOffset);
+      if (data == WAKEUP_DATA) {
+        LinuxSyscalls.read(eventFd, drainBytes, 8);
+        continue;
+      }
+      int fd = (int) data;
+      Outcome o = fd < byFd.length ? byFd[fd] : null;
+      if (o == null) {
+        continue; // no attempt on this socket (abandoned): nothing to report
+      }
+      byFd[fd] = null;
+      pending--;
+      errBuf[0] = 0;
+      lenBuf[0] = 4;
+      int errno = LinuxSyscalls.getsockopt(fd, SOL_SOCKET, SO_ERROR, errBuf, lenBuf) < 0
+          ? Native.getLastError() : errBuf[0];
+      if (errno == 0) {
+        recycle(fd);
+        o.onConnected();
+      } else {
+        closeSocket(fd);
+        o.onFailed(errno, LinuxSyscalls.strerror(errno));
+      }
+      reported++;
+    }
+    return reported;
+  }
+
+  /** Ends a {@link #poll} in progress (or the next one) early. Any thread. */
+  public void wakeup() {
+    if (!closed) {
+      LinuxSyscalls.write(eventFd, wakeBytes, 8);
+    }
+  }
+
+  /** The C library's text for an errno. */
+  public static String describe(int errno) {
+    return LinuxSyscalls.strerror(errno);
+  }
+
+  /**
+   * Closes every socket, the epoll set and the eventfd; hands each attempt still in flight to {@code unfinished}
+   * (after its socket is closed). Idempotent.
+   */
+  public void close(Consumer<Outcome> unfinished) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (int fd = 0; fd < byFd.length; fd++) {
+      Outcome o = byFd[fd];
+      if (o != null) {
+        byFd[fd] = null;
+        pending--;
+        LinuxSyscalls.close(fd);
+        unfinished.accept(o);
+      }
+    }
+    for (int i = 0; i < idle4Count; i++) {
+      LinuxSyscalls.close(idle4[i]);
+    }
+    for (int i = 0; i < idle6Count; i++) {
+      LinuxSyscalls.close(idle6[i]);
+    }
+    idle4Count = 0;
+    idle6Count = 0;
+    Arrays.fill(inEpoll, false);
+    LinuxSyscalls.close(eventFd);
+    LinuxSyscalls.close(epfd);
+  }
+
+  @Override
+  public void close() {
+    close(o -> { });
+  }
+
+  /** Resets the connection (RST) and keeps the socket for the next attempt, or closes it if the pool is full. */
+  private void recycle(int fd) {
+    boolean v6 = isV6[fd];
+    if ((v6 ? idle6Count : idle4Count) < MAX_IDLE && LinuxSyscalls.connect(fd, unspec, unspec.length) == 0) {
+      if (v6) {
+        idle6[idle6Count++] = fd;
+      } else {
+        idle4[idle4Count++] = fd;
+      }
+      return;
+    }
+    // reset first, so the close below leaves no TIME_WAIT (the pooled and the closed socket end the same way)
+    LinuxSyscalls.connect(fd, unspec, unspec.length);
+    closeSocket(fd);
+  }
+
+  private int takeIdle(boolean v6) {
+    if (v6) {
+      return idle6Count > 0 ? idle6[--idle6Count] : -1;
+    }
+    return idle4Count > 0 ? idle4[--idle4Count] : -1;
+  }
+
+  private void closeSocket(int fd) {
+    inEpoll[fd] = false; // closing the last descriptor removes it from the epoll set
+    LinuxSyscalls.close(fd);
+  }
+
+  private boolean ctl(int op, int fd, int eventMask, long data) {
+    ctlEvent.putInt(0, eventMask);
+    ctlEvent.putLong(dataOffset, data);
+    return LinuxSyscalls.epoll_ctl(epfd, op, fd, ctlEvent) == 0;
+  }
+
+  private void ensureCapacity(int fd) {
+    if (fd >= byFd.length) {
+      int n = Math.max(fd + 1, byFd.length * 2);
+      byFd = Arrays.copyOf(byFd, n);
+      inEpoll = Arrays.copyOf(inEpoll, n);
+      isV6 = Arrays.copyOf(isV6, n);
+    }
+  }
+
+  private static IOException failure(String call, int errno) {
+    return new IOException(call + " failed: " + LinuxSyscalls.strerror(errno) + " (errno " + errno + ")");
+  }
+
+  private static byte[] longBytes(long v) {
+    return ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(v).array();
+  }
+}

@@ -15,17 +15,20 @@ import java.util.Optional;
  * @param notificationEmailFrom {@code notification_email_from}
  * @param smtpServer {@code smtp_server}, as written (address or name, optional port)
  * @param smtpConnectTimeout {@code smtp_connect_timeout}
+ * @param vrrpStrict {@code vrrp_strict}: every {@code vrrp_instance} without its own {@code strict_mode} follows RFC
+ *     3768/5798 strictly, as keepalived 2.2.7 applies it (see {@link VrrpInstanceConfig#strictMode()})
  */
 public record GlobalDefs(
     Optional<String> routerId,
     List<String> notificationEmails,
     Optional<String> notificationEmailFrom,
     Optional<String> smtpServer,
-    Optional<Duration> smtpConnectTimeout) {
+    Optional<Duration> smtpConnectTimeout,
+    boolean vrrpStrict) {
 
   /** No global definitions. */
   public static final GlobalDefs EMPTY =
-      new GlobalDefs(Optional.empty(), List.of(), Optional.empty(), Optional.empty(), Optional.empty());
+      new GlobalDefs(Optional.empty(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(), false);
 
   public GlobalDefs {
     requireNonNull(routerId, "routerId");

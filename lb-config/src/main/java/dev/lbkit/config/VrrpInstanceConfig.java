@@ -25,7 +25,13 @@ import java.util.OptionalInt;
  * @param virtualIpAddresses {@code virtual_ipaddress}: the addresses the master holds
  * @param excludedIpAddresses {@code virtual_ipaddress_excluded}: held by the master, not advertised
  * @param preempt false with {@code nopreempt}
- * @param preemptDelay {@code preempt_delay} (default 0)
+ * @param preemptDelay {@code preempt_delay} (default 0; cleared in strict mode, as keepalived does)
+ * @param accept {@code accept} (true) or {@code no_accept} (false), the last one written; empty if neither is. See
+ *     {@link #acceptMode()} for the mode in effect
+ * @param strictMode {@code strict_mode} of the instance, else {@code vrrp_strict} of {@code global_defs}. As in
+ *     keepalived 2.2.7 (vrrp.c vrrp_complete_instance), lb-config has already applied its other effects: the state
+ *     follows the priority (MASTER only for the owner), {@code authentication} and {@code preempt_delay} are cleared,
+ *     each with a warning
  * @param unicastSourceIp {@code unicast_src_ip}, if set
  * @param unicastPeers {@code unicast_peer { ... }}: advertise to these instead of multicast
  * @param trackInterfaces {@code track_interface { ... }}
@@ -46,6 +52,8 @@ public record VrrpInstanceConfig(
     List<VirtualIpAddress> excludedIpAddresses,
     boolean preempt,
     Duration preemptDelay,
+    Optional<Boolean> accept,
+    boolean strictMode,
     Optional<InetAddress> unicastSourceIp,
     List<InetAddress> unicastPeers,
     List<TrackedInterface> trackInterfaces,
@@ -62,6 +70,7 @@ public record VrrpInstanceConfig(
     virtualIpAddresses = List.copyOf(virtualIpAddresses);
     excludedIpAddresses = List.copyOf(excludedIpAddresses);
     requireNonNull(preemptDelay, "preemptDelay");
+    requireNonNull(accept, "accept");
     requireNonNull(unicastSourceIp, "unicastSourceIp");
     unicastPeers = List.copyOf(unicastPeers);
     trackInterfaces = List.copyOf(trackInterfaces);
@@ -77,6 +86,19 @@ public record VrrpInstanceConfig(
     if (version != 2 && version != 3) {
       throw new IllegalArgumentException("VRRP version must be 2 or 3 but was " + version);
     }
+  }
+
+  /**
+   * Whether a Master of this instance accepts packets addressed to its virtual addresses (RFC 5798 Accept_Mode), as
+   * keepalived 2.2.7 decides it (vrrp.c vrrp_complete_instance): {@code accept} / {@code no_accept} when written,
+   * else on outside strict mode and off in strict mode; and in strict mode VRRPv2 below priority 255 never accepts
+   * (RFC 3768 has no accept mode). An address owner (priority 255) always accepts, whatever this says.
+   */
+  public boolean acceptMode() {
+    if (strictMode && version == 2 && priority != 255) {
+      return false;
+    }
+    return accept.orElse(!strictMode);
   }
 
   /** The state a {@code vrrp_instance} starts in. */

@@ -429,4 +429,85 @@ final class KeepalivedConfigParserTest {
             + "BACKUP)",
         "k.conf:8:3: warning: state previously set as MASTER; BACKUP is ignored, as keepalived does"), r.warnings().stream().map(ConfigProblem::toString).toList());
   }
+
+  @Test
+  void acceptAndNoAccept_lastOneWins_andDefaultIsAcceptOutsideStrictMode() {
+    VrrpInstanceConfig plain = instance("");
+    assertEquals(Optional.empty(), plain.accept());
+    assertFalse(plain.strictMode());
+    assertTrue(plain.acceptMode(), "keepalived without vrrp_strict accepts by default");
+    assertFalse(instance("  no_accept\n").acceptMode());
+    assertEquals(Optional.of(false), instance("  no_accept\n").accept());
+    assertTrue(instance("  no_accept\n  accept\n").acceptMode(), "the last of accept / no_accept counts");
+    assertFalse(instance("  accept\n  no_accept\n").acceptMode());
+    assertEquals(List.of("k.conf:4:10: 'accept' takes no value but has an extra 'yes'"),
+        errors(parse("vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 51\n  accept yes\n}\n")));
+  }
+
+  private static ParseResult strict(String body) {
+    return parse("global_defs {\n  vrrp_strict\n}\nvrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 51\n"
+        + "  virtual_ipaddress {\n    10.0.0.100\n  }\n" + body + "}\n");
+  }
+
+  private static List<String> warnings(ParseResult r) {
+    return r.warnings().stream().map(ConfigProblem::toString).toList();
+  }
+
+  @Test
+  void vrrpStrict_turnsTheAcceptDefaultOff_asKeepalived227() {
+    // keepalived 2.2.7 vrrp_complete_instance: unset accept = !strict_mode; strict VRRPv2 below 255 never accepts
+    ParseResult r = strict("  version 3\n");
+    assertTrue(r.config().globalDefs().vrrpStrict());
+    VrrpInstanceConfig i = r.config().vrrpInstance("VI_1").orElseThrow();
+    assertTrue(i.strictMode());
+    assertFalse(i.acceptMode());
+    assertTrue(strict("  version 3\n  accept\n").config().vrrpInstance("VI_1").orElseThrow().acceptMode(),
+        "VRRPv3 may accept in strict mode when asked to");
+    ParseResult v2 = strict("  priority 100\n  accept\n");
+    assertFalse(v2.config().vrrpInstance("VI_1").orElseThrow().acceptMode());
+    assertEquals(List.of("k.conf:11:3: warning: accept does not comply with RFC 3768 (VRRP version 2) in strict mode; "
+        + "no_accept is used, as keepalived does"), warnings(v2));
+    assertTrue(strict("  priority 255\n  accept\n").config().vrrpInstance("VI_1").orElseThrow().acceptMode());
+    VrrpInstanceConfig off = strict("  strict_mode off\n").config().vrrpInstance("VI_1").orElseThrow();
+    assertFalse(off.strictMode(), "strict_mode of the instance overrides vrrp_strict");
+    assertTrue(off.acceptMode());
+    VrrpInstanceConfig on = instance("  strict_mode\n");
+    assertTrue(on.strictMode());
+    assertFalse(on.acceptMode());
+  }
+
+  @Test
+  void vrrpStrict_countsWhereverGlobalDefsIsWritten() {
+    ParseResult r = parse("vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 51\n}\n"
+        + "global_defs {\n  vrrp_strict\n}\n");
+    assertTrue(r.config().vrrpInstance("VI_1").orElseThrow().strictMode());
+  }
+
+  @Test
+  void vrrpStrict_clearsAuthenticationAndPreemptDelay_andTiesStateToTheOwner_withWarnings() {
+    // what keepalived 2.2.7 reports for the same file (keepalived -t): "State MASTER must match being address
+    // owner", "Strict mode does not support authentication. Ignoring.", "preempt_delay is incompatible with strict
+    // mode - resetting"
+    ParseResult r = strict("""
+          state MASTER
+          priority 150
+          preempt_delay 5
+          authentication {
+            auth_type PASS
+            auth_pass secret
+          }
+        """);
+    VrrpInstanceConfig i = r.config().vrrpInstance("VI_1").orElseThrow();
+    assertEquals(VrrpInstanceConfig.InitialState.BACKUP, i.initialState());
+    assertEquals(Duration.ZERO, i.preemptDelay());
+    assertEquals(Optional.empty(), i.authentication());
+    assertEquals(List.of(
+        "k.conf:4:1: warning: vrrp_instance VI_1: in strict mode state MASTER must match being the address owner "
+            + "(priority 255); state set to BACKUP, as keepalived does",
+        "k.conf:4:1: warning: strict mode has no authentication; authentication is ignored, as keepalived does",
+        "k.conf:12:3: warning: preempt_delay is not allowed in strict mode; cleared, as keepalived does"),
+        warnings(r));
+    assertEquals(VrrpInstanceConfig.InitialState.MASTER,
+        strict("  priority 255\n").config().vrrpInstance("VI_1").orElseThrow().initialState());
+  }
 }

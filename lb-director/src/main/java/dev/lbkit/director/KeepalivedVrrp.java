@@ -20,7 +20,11 @@ import java.util.function.UnaryOperator;
  * ({@link VrrpConfig#ownerStartsAsMaster()}), and an instance below 255 always starts as Backup, whatever its state,
  * the election deciding. In a sync group where some member wants BACKUP or is not an owner, no member starts as
  * MASTER. (lb-config derives the default priority from the state and clears {@code nopreempt} and
- * {@code preempt_delay} under {@code state MASTER}, as keepalived does.) Tracked scripts and interfaces become
+ * {@code preempt_delay} under {@code state MASTER}, as keepalived does.) {@code accept} / {@code no_accept} become
+ * lb-vrrp's accept mode ({@link VrrpConfig#acceptMode()}) as keepalived 2.2.7 decides it: on unless written
+ * {@code no_accept}, but off by default under {@code vrrp_strict} / {@code strict_mode}
+ * ({@link VrrpInstanceConfig#acceptMode()}); a Master without it drops traffic to its addresses through the router's
+ * traffic filter. Tracked scripts and interfaces become
  * tracked objects named after the script or interface, with keepalived's weights (the {@code track_script} override,
  * else the script's own weight). Every {@code vrrp_script} that an instance tracks is run by the router itself
  * ({@link VrrpScript}, with its interval, timeout, rise and fall; keepalived drops scripts nothing tracks); interfaces
@@ -39,7 +43,8 @@ public final class KeepalivedVrrp {
   public static VrrpConfig vrrpConfig(KeepalivedConfig config, VrrpInstanceConfig i, UnaryOperator<String> interfaceMap) {
     VrrpConfig.Builder b = VrrpConfig.builder(i.name()).interfaceName(interfaceMap.apply(i.interfaceName()))
         .vrid(i.virtualRouterId()).priority(i.priority()).version(i.version()).advertInterval(i.advertInterval())
-        .preempt(i.preempt()).preemptDelay(i.preemptDelay()).ownerStartsAsMaster(startsAsMaster(config, i));
+        .preempt(i.preempt()).preemptDelay(i.preemptDelay()).ownerStartsAsMaster(startsAsMaster(config, i))
+        .acceptMode(i.acceptMode());
     for (VrrpInstanceConfig.VirtualIpAddress a : i.virtualIpAddresses()) {
       b.virtualAddress(new VirtualAddress(a.address(), a.prefixLength()));
     }

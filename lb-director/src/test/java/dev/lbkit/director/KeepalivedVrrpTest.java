@@ -10,9 +10,11 @@ import dev.lbkit.config.KeepalivedConfigParser;
 import dev.lbkit.vrrp.InMemoryVrrpNetwork;
 import dev.lbkit.vrrp.VrrpConfig;
 import dev.lbkit.vrrp.VrrpRouter;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -163,5 +165,52 @@ final class KeepalivedVrrpTest {
     net.advance(Duration.ofSeconds(1));
     assertEquals(VrrpState.FAULT, state(lb1), "the script has weight 0: down means Fault");
     assertEquals(0, net.scriptRuns("lb1", "unused"));
+  }
+
+  @Test
+  void noAccept_masterHoldsItsVipButDropsTrafficToIt_andAcceptByDefaultTakesIt() throws Exception {
+    InetAddress vip = InetAddress.getByName("10.0.0.100");
+    VrrpRouter lb1 = start("lb1", config("  priority 150\n  no_accept\n"));
+    VrrpRouter lb2 = start("lb2", config("  priority 100\n"));
+    net.advance(Duration.ofSeconds(10));
+    assertEquals(VrrpState.MASTER, state(lb1));
+    assertFalse(lb1.instance("VI_1").config().acceptMode());
+    assertEquals(Set.of(vip), net.blocked("lb1"));
+    assertFalse(net.accepts("lb1", vip), "no_accept: the Master holds the VIP but drops what is sent to it");
+    lb1.close();
+    net.advance(Duration.ofSeconds(10));
+    assertEquals(VrrpState.MASTER, state(lb2));
+    assertTrue(lb2.instance("VI_1").config().acceptMode(), "keepalived without vrrp_strict accepts by default");
+    assertEquals(Set.of(), net.blocked("lb2"));
+    assertTrue(net.accepts("lb2", vip));
+  }
+
+  private static KeepalivedConfig strictV3(String instanceBody) throws Exception {
+    return KeepalivedConfigParser.parse("k.conf", "global_defs {\n  vrrp_strict\n}\n" + """
+        vrrp_instance VI_1 {
+          interface eth0
+          virtual_router_id 51
+          version 3
+          priority 150
+          virtual_ipaddress {
+            10.0.0.100
+          }
+        %s}
+        """.formatted(instanceBody), Path.of(".")).orThrow();
+  }
+
+  @Test
+  void vrrpStrict_withoutAccept_blocksTheVip_andAcceptInTheInstanceLiftsIt() throws Exception {
+    InetAddress vip = InetAddress.getByName("10.0.0.100");
+    VrrpRouter lb1 = start("lb1", strictV3(""));
+    net.advance(Duration.ofSeconds(10));
+    assertEquals(VrrpState.MASTER, state(lb1));
+    assertEquals(Set.of(vip), net.blocked("lb1"));
+    assertFalse(net.accepts("lb1", vip), "vrrp_strict: no accept mode unless the instance asks for it");
+    lb1.close();
+    VrrpRouter lb2 = start("lb2", strictV3("  accept\n"));
+    net.advance(Duration.ofSeconds(10));
+    assertEquals(VrrpState.MASTER, state(lb2));
+    assertTrue(net.accepts("lb2", vip));
   }
 }

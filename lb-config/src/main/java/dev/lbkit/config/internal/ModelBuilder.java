@@ -44,11 +44,18 @@ final class ModelBuilder {
     List<VirtualServerConfig> servers = new ArrayList<>();
     Map<String, Node> instanceNodes = new HashMap<>();
     VirtualServerReader vsReader = new VirtualServerReader(values);
+    // keepalived completes its instances after reading the whole file, so vrrp_strict counts wherever it is written
+    for (Node n : top) {
+      if (n.name().equals("global_defs")) {
+        global = globalDefs(n, global);
+      }
+    }
+    boolean vrrpStrict = global.vrrpStrict();
     for (Node n : top) {
       switch (n.name()) {
-        case "global_defs" -> global = globalDefs(n, global);
+        case "global_defs" -> { }
         case "vrrp_sync_group" -> syncGroup(n).ifPresent(groups::add);
-        case "vrrp_instance" -> instance(n).ifPresent(i -> {
+        case "vrrp_instance" -> instance(n, vrrpStrict).ifPresent(i -> {
           instances.add(i);
           instanceNodes.putIfAbsent(i.name(), n);
         });
@@ -67,6 +74,7 @@ final class ModelBuilder {
     Optional<String> from = previous.notificationEmailFrom();
     Optional<String> smtp = previous.smtpServer();
     Optional<Duration> smtpTimeout = previous.smtpConnectTimeout();
+    boolean vrrpStrict = previous.vrrpStrict();
     for (Node n : block.children()) {
       switch (n.name()) {
         case "router_id" -> routerId = values.single(n).map(Token::text);
@@ -79,10 +87,15 @@ final class ModelBuilder {
         }
         case "smtp_connect_timeout" -> smtpTimeout = values.timer(n, Duration.ofSeconds(1), Duration.ofDays(1))
             .or(() -> previous.smtpConnectTimeout());
+        case "vrrp_strict" -> {
+          if (values.arity(n, 0, 0)) {
+            vrrpStrict = true;
+          }
+        }
         default -> throw new AssertionError(n.name());
       }
     }
-    return new GlobalDefs(routerId, emails, from, smtp, smtpTimeout);
+    return new GlobalDefs(routerId, emails, from, smtp, smtpTimeout, vrrpStrict);
   }
 
   private Optional<String> name(Node n) {
@@ -115,7 +128,7 @@ final class ModelBuilder {
     return name.map(nm -> new VrrpSyncGroupConfig(nm, members, hooks.build(), block.location()));
   }
 
-  private Optional<VrrpInstanceConfig> instance(Node block) {
+  private Optional<VrrpInstanceConfig> instance(Node block, boolean vrrpStrict) {
     Optional<String> name = name(block);
     InitialState state = null;
     String iface = null;
@@ -135,8 +148,18 @@ final class ModelBuilder {
     List<TrackedInterface> trackIfs = new ArrayList<>();
     List<TrackedScript> trackScripts = new ArrayList<>();
     NotifyHooks hooks = new NotifyHooks();
+    Optional<Boolean> accept = Optional.empty();
+    Node acceptNode = null;
+    Optional<Boolean> strictMode = Optional.empty();
     for (Node n : block.children()) {
       switch (n.name()) {
+        case "accept", "no_accept" -> {
+          if (values.arity(n, 0, 0)) {
+            accept = Optional.of(n.name().equals("accept"));
+            acceptNode = n;
+          }
+        }
+        case "strict_mode" -> strictMode = values.flag(n).or(() -> Optional.empty());
         case "state" -> {
           Optional<InitialState> s = values.choice(n, false, List.of("MASTER", "BACKUP")).map(InitialState::valueOf);
           if (state == InitialState.MASTER && s.equals(Optional.of(InitialState.BACKUP))) {
@@ -206,8 +229,15 @@ final class ModelBuilder {
     if (priority == null) {
       priority = state == InitialState.MASTER ? 255 : 100;
     }
+    boolean strict = strictMode.orElse(vrrpStrict);
+    InitialState ownerState = priority == 255 ? InitialState.MASTER : InitialState.BACKUP;
     if (state == null) {
-      state = priority == 255 ? InitialState.MASTER : InitialState.BACKUP;
+      state = ownerState;
+    } else if (strict && state != ownerState) {
+      // ... in strict mode the state must follow the priority (RFC 5798: only the owner starts as Master)
+      problems.warning(block.location(), "vrrp_instance " + name.orElse("") + ": in strict mode state MASTER must "
+          + "match being the address owner (priority 255); state set to " + ownerState + ", as keepalived does");
+      state = ownerState;
     }
     // ... and state MASTER clears nopreempt and preempt_delay, with a warning
     if (nopreemptNode != null && state == InitialState.MASTER) {
@@ -220,7 +250,20 @@ final class ModelBuilder {
           + "keepalived does (use state BACKUP)");
       preemptDelay = Duration.ZERO;
     }
-    if (version == 3 && auth.isPresent()) {
+    if (preemptDelayNode != null && strict && !preemptDelay.isZero()) {
+      problems.warning(preemptDelayNode.location(), "preempt_delay is not allowed in strict mode; cleared, as "
+          + "keepalived does");
+      preemptDelay = Duration.ZERO;
+    }
+    if (strict && acceptNode != null && accept.orElse(false) && version == 2 && priority != 255) {
+      problems.warning(acceptNode.location(), "accept does not comply with RFC 3768 (VRRP version 2) in strict mode; "
+          + "no_accept is used, as keepalived does");
+    }
+    if (strict && auth.isPresent()) {
+      problems.warning(block.location(), "strict mode has no authentication; authentication is ignored, as "
+          + "keepalived does");
+      auth = Optional.empty();
+    } else if (version == 3 && auth.isPresent()) {
       problems.warning(block.location(), "VRRP version 3 has no authentication; authentication is ignored");
       auth = Optional.empty();
     }
@@ -228,7 +271,7 @@ final class ModelBuilder {
       return Optional.empty();
     }
     return Optional.of(new VrrpInstanceConfig(name.get(), state, iface, vrid, priority, advert, version, auth, vips,
-        excluded, preempt, preemptDelay, unicastSrc, peers, trackIfs, trackScripts, hooks.build(),
+        excluded, preempt, preemptDelay, accept, strict, unicastSrc, peers, trackIfs, trackScripts, hooks.build(),
         block.location()));
   }
 

@@ -98,7 +98,7 @@ public final class CheckScale {
       long down = checker.statuses().stream().filter(t -> !t.up()).count();
       String reasons = checker.statuses().stream().filter(t -> !t.up()).limit(3)
           .map(t -> t.lastResult().map(Object::toString).orElse("?")).reduce((a, b) -> a + " | " + b).orElse("");
-      System.out.printf(Locale.ROOT, "%s targets=%d measured=%ds path=%s checks/s=%.0f cpu=%.1f%% of one core "
+      System.out.printf(Locale.ROOT, "%s targets=%d measured=%ds connectPath=%s checks/s=%.0f cpu=%.1f%% of one core "
           + "(user %.1f%% sys %.1f%%) us/check=%.1f servers=%.1f%% (user %.1f%% sys %.1f%%) jvmThreads=%d "
           + "loopThreads=%d lateness p50=%.1fms p99=%.1fms max=%.1fms down=%d %s%n",
           kind, endpoints.size(), seconds, checker.nativeConnect() ? "epoll" : "nio",

@@ -15,6 +15,7 @@ import dev.lbkit.vrrp.spi.TrafficFilterException;
 import dev.lbkit.vrrp.spi.VrrpDatagram;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -42,6 +43,9 @@ public final class VrrpInstance {
   private ReceiveChecks checks;
   private InetAddress primaryAddress;
   private List<InetAddress> destinations;
+  // advertisements encoded ahead, by advertised priority: a takeover (and every Master tick) only sends bytes; the
+  // configured priority is encoded at init, so even a Backup's first advertisement does no encoding
+  private final Map<Integer, List<VrrpDatagram>> advertisements = new HashMap<>();
   private volatile boolean vipsHeld;
   private volatile boolean blocked;
   private boolean ownFault;
@@ -162,6 +166,34 @@ public final class VrrpInstance {
     this.fsm = new VrrpStateMachine(new FsmConfig(config.version(), config.priority(),
         config.advertInterval().toNanos(), config.preempt(), config.preemptDelay().toNanos(), primary,
         config.garpRepeat(), config.garpDelay().toNanos()), new Output());
+    advertisements.clear();
+    advertisements(config.priority());
+    try {
+      router.addresses().prepare(config.interfaceName());
+    } catch (IOException e) {
+      log.debug("{}: cannot look up {} ahead; will when taking over", config.name(), config.interfaceName(), e);
+    }
+  }
+
+  /** The advertisement datagrams (one per destination) for a priority, encoded once. */
+  private List<VrrpDatagram> advertisements(int advertisedPriority) {
+    List<VrrpDatagram> ready = advertisements.get(advertisedPriority);
+    if (ready != null) {
+      return ready;
+    }
+    List<InetAddress> vips = config.virtualAddresses().stream().map(VirtualAddress::address).toList();
+    VrrpPacket packet = config.version() == 2
+        ? VrrpPacket.v2(config.vrid(), advertisedPriority, config.advertInterval(),
+            config.authPassword().isPresent() ? VrrpPacket.AUTH_PASS : VrrpPacket.AUTH_NONE, config.authData(), vips)
+        : VrrpPacket.v3(config.vrid(), advertisedPriority, config.advertInterval(), vips);
+    List<VrrpDatagram> datagrams = new ArrayList<>(destinations.size());
+    for (InetAddress destination : destinations) {
+      datagrams.add(new VrrpDatagram(config.interfaceName(), primaryAddress, destination, VrrpCodec.REQUIRED_TTL,
+          VrrpCodec.encode(packet, primaryAddress, destination)));
+    }
+    ready = List.copyOf(datagrams);
+    advertisements.put(advertisedPriority, ready); // at most 256 priorities
+    return ready;
   }
 
   boolean started() {
@@ -332,17 +364,9 @@ public final class VrrpInstance {
   private final class Output implements FsmOutput {
     @Override
     public void sendAdvertisement(int advertisedPriority) {
-      VrrpPacket packet = config.version() == 2
-          ? VrrpPacket.v2(config.vrid(), advertisedPriority, config.advertInterval(),
-              config.authPassword().isPresent() ? VrrpPacket.AUTH_PASS : VrrpPacket.AUTH_NONE, config.authData(),
-              config.virtualAddresses().stream().map(VirtualAddress::address).toList())
-          : VrrpPacket.v3(config.vrid(), advertisedPriority, config.advertInterval(),
-              config.virtualAddresses().stream().map(VirtualAddress::address).toList());
-      for (InetAddress destination : destinations) {
-        byte[] bytes = VrrpCodec.encode(packet, primaryAddress, destination);
+      for (VrrpDatagram advertisement : advertisements(advertisedPriority)) {
         try {
-          router.transport().send(new VrrpDatagram(config.interfaceName(), primaryAddress, destination,
-              VrrpCodec.REQUIRED_TTL, bytes));
+          router.transport().send(advertisement);
           counters.sent.incrementAndGet();
           if (advertisedPriority == 0) {
             counters.priorityZeroSent.incrementAndGet();
@@ -356,7 +380,7 @@ public final class VrrpInstance {
           if (!sendFailing) {
             sendFailing = true;
             log.warn("{}: cannot send advertisement to {} on {}; will keep trying every interval", config.name(),
-                destination.getHostAddress(), config.interfaceName(), e);
+                advertisement.destination().getHostAddress(), config.interfaceName(), e);
           }
         }
       }

@@ -28,4 +28,12 @@ public interface AddressManager {
    * @throws IOException if sending fails
    */
   void announce(String interfaceName, VirtualAddress address) throws IOException;
+
+  /**
+   * Looks up ahead what {@link #add} and {@link #announce} need for the interface (its index, its hardware address),
+   * so that a takeover does not pay for it. Called when an instance starts; optional, the default does nothing.
+   *
+   * @throws IOException if the lookup fails; the instance starts anyway and the lookup happens again when needed
+   */
+  default void prepare(String interfaceName) throws IOException {}
 }

@@ -36,6 +36,14 @@ public final class LinuxAddressManager implements AddressManager, AutoCloseable 
   }
 
   @Override
+  public void prepare(String interfaceName) throws IOException {
+    ifindex(interfaceName);
+    if (!macs.containsKey(interfaceName)) {
+      macs.put(interfaceName, Announcer.mac(interfaceName));
+    }
+  }
+
+  @Override
   public void add(String interfaceName, VirtualAddress address) throws IOException {
     try {
       rtnetlink.add(ifindex(interfaceName), interfaceName, address.address(), address.prefixLength());

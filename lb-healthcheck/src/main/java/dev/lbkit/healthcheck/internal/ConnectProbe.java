@@ -56,7 +56,7 @@ final class ConnectProbe implements EpollConnector.Outcome {
 
   void start() {
     deadline = loop.schedule(timeout, this::onDeadline);
-    int h = connector.connect(EpollConnector.sockaddr(check.target().address(), check.target().port()), this);
+    int h = connector.connect(check.target().address(), check.target().port(), this);
     if (h < 0) {
       onFailed(-h, EpollConnector.describe(-h));
     } else {

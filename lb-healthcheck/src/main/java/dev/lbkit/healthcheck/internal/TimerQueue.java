@@ -8,7 +8,9 @@ import java.util.PriorityQueue;
  *
  * <p>Most timers of a health checker share a handful of delays (every target's {@code inter}, every attempt's
  * {@code timeout}), and a deadline is "now + delay" with a clock that never goes back, so timers of one delay
- * arrive already sorted. Those go to a first-in-first-out queue per delay (at most {@value #MAX_FIFOS} delays):
+ * arrive already sorted. Those go to a first-in-first-out queue per delay (at most {@value #MAX_FIFOS} delays at a
+ * time; an empty queue is taken over by the next new delay, so one-off delays such as random warmups do not keep
+ * the recurring ones out):
  * adding and taking are O(1), where a heap of 20,000 timers (10,000 targets: the next check plus the attempt's
  * deadline, most of them cancelled) costs a sift through ~15 levels per take. Other delays, and timers whose
  * deadline was computed on another thread (not ordered with this thread's), go to a binary heap. The earliest
@@ -121,10 +123,19 @@ final class TimerQueue {
   }
 
   private ArrayDeque<Entry> fifoFor(long delayNanos) {
+    int empty = -1;
     for (int i = 0; i < fifoCount; i++) {
       if (fifoDelays[i] == delayNanos) {
         return fifos[i];
       }
+      if (empty < 0 && fifos[i].isEmpty()) {
+        empty = i;
+      }
+    }
+    if (empty >= 0) {
+      // a queue whose delay is no longer used (a one-off such as a random warmup) takes the new delay
+      fifoDelays[empty] = delayNanos;
+      return fifos[empty];
     }
     if (fifoCount < MAX_FIFOS) {
       fifoDelays[fifoCount] = delayNanos;

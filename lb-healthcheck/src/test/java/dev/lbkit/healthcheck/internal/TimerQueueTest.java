@@ -62,4 +62,19 @@ final class TimerQueueTest {
     }
     assertEquals(expected, got);
   }
+
+  @Test
+  void oneOffDelays_doNotKeepARecurringDelayOutOfTheQueues() {
+    TimerQueue q = new TimerQueue();
+    for (int i = 0; i < 2 * TimerQueue.MAX_FIFOS; i++) {
+      q.add(entry(10 + i, "warmup" + i), 10 + i); // random warmups: one timer per delay
+    }
+    drain(q, 1000);
+    q.add(entry(2000, "inter"), 1000);
+    q.add(entry(1500, "out-of-order"), 1000); // earlier than the queue's tail: must not be queued behind it
+    q.add(entry(2000, "timeout"), 1000);
+    ran.clear();
+    drain(q, 3000);
+    assertEquals(List.of("out-of-order", "inter", "timeout"), ran);
+  }
 }

@@ -77,11 +77,13 @@ public final class EpollConnector implements AutoCloseable {
   private final ByteBuffer ctlEvent = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
   private final ByteBuffer events =
       ByteBuffer.allocateDirect(MAX_EVENTS * LinuxSyscalls.epollEventSize()).order(ByteOrder.nativeOrder());
-  private final int[] errBuf = new int[1];
-  private final int[] lenBuf = new int[1];
+  private final ByteBuffer errBuf = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());
+  private final ByteBuffer lenBuf = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());
+  private final ByteBuffer addrBuf = ByteBuffer.allocateDirect(28).order(ByteOrder.nativeOrder());
   private final byte[] wakeBytes = longBytes(1);
   private final byte[] drainBytes = new byte[8];
-  private final byte[] unspec = new byte[16]; // struct sockaddr with sa_family AF_UNSPEC (0)
+  // struct sockaddr with sa_family AF_UNSPEC (0)
+  private final ByteBuffer unspec = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
   private final int[] idle4 = new int[MAX_IDLE];
   private final int[] idle6 = new int[MAX_IDLE];
   private int idle4Count;
@@ -138,21 +140,24 @@ public final class EpollConnector implements AutoCloseable {
     return c;
   }
 
-  /** The raw {@code sockaddr_in}/{@code sockaddr_in6} for an address and port. */
-  public static byte[] sockaddr(InetAddress address, int port) {
-    ByteBuffer b;
+  /**
+   * Writes the {@code sockaddr_in}/{@code sockaddr_in6} for an address and port into {@code b}, leaving its position
+   * at 0 (JNA passes a buffer from its position); returns its length.
+   */
+  static int sockaddr(InetAddress address, int port, ByteBuffer b) {
+    b.clear();
     if (address instanceof Inet4Address) {
-      b = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
-      b.putShort((short) AF_INET);
-      b.order(ByteOrder.BIG_ENDIAN).putShort((short) port).put(address.getAddress());
-    } else {
-      Inet6Address a6 = (Inet6Address) address;
-      b = ByteBuffer.allocate(28).order(ByteOrder.nativeOrder());
-      b.putShort((short) AF_INET6);
-      b.order(ByteOrder.BIG_ENDIAN).putShort((short) port).putInt(0).put(a6.getAddress());
-      b.order(ByteOrder.nativeOrder()).putInt(a6.getScopeId());
+      b.order(ByteOrder.nativeOrder()).putShort((short) AF_INET);
+      b.order(ByteOrder.BIG_ENDIAN).putShort((short) port).put(address.getAddress()).putLong(0); // sin_zero
+      b.rewind();
+      return 16;
     }
-    return b.array();
+    Inet6Address a6 = (Inet6Address) address;
+    b.order(ByteOrder.nativeOrder()).putShort((short) AF_INET6);
+    b.order(ByteOrder.BIG_ENDIAN).putShort((short) port).putInt(0).put(a6.getAddress()); // flowinfo 0
+    b.order(ByteOrder.nativeOrder()).putInt(a6.getScopeId());
+    b.rewind();
+    return 28;
   }
 
   /** Attempts in flight. */
@@ -161,13 +166,14 @@ public final class EpollConnector implements AutoCloseable {
   }
 
   /**
-   * Starts connecting to a {@link #sockaddr} and reports to {@code outcome} on a later {@link #poll}.
+   * Starts connecting to {@code address:port} and reports to {@code outcome} on a later {@link #poll}.
    *
    * @return a handle for {@link #abandon}, or {@code -errno} when the attempt failed at once (nothing will be
    *     reported; e.g. {@code -101} ENETUNREACH, {@code -24} EMFILE)
    */
-  public int connect(byte[] sockaddr, Outcome outcome) {
-    boolean v6 = sockaddr.length > 16;
+  public int connect(InetAddress address, int port, Outcome outcome) {
+    int addrLen = sockaddr(address, port, addrBuf);
+    boolean v6 = addrLen > 16;
     int fd = takeIdle(v6);
     boolean fresh = fd < 0;
     if (fresh) {
@@ -176,7 +182,7 @@ public final class EpollConnector implements AutoCloseable {
         return -Native.getLastError();
       }
     }
-    if (LinuxSyscalls.connect(fd, sockaddr, sockaddr.length) < 0) {
+    if (LinuxSyscalls.connect(fd, addrBuf, addrLen) < 0) {
       int errno = Native.getLastError();
       if (errno != EINPROGRESS) {
         if (fresh) {
@@ -244,10 +250,10 @@ public final class EpollConnector implements AutoCloseable {
       }
       byFd[fd] = null;
       pending--;
-      errBuf[0] = 0;
-      lenBuf[0] = 4;
+      errBuf.putInt(0, 0);
+      lenBuf.putInt(0, 4);
       int errno = LinuxSyscalls.getsockopt(fd, SOL_SOCKET, SO_ERROR, errBuf, lenBuf) < 0
-          ? Native.getLastError() : errBuf[0];
+          ? Native.getLastError() : errBuf.getInt(0);
       if (errno == 0) {
         recycle(fd);
         o.onConnected();
@@ -311,7 +317,7 @@ public final class EpollConnector implements AutoCloseable {
   /** Resets the connection (RST) and keeps the socket for the next attempt, or closes it if the pool is full. */
   private void recycle(int fd) {
     boolean v6 = isV6[fd];
-    if ((v6 ? idle6Count : idle4Count) < MAX_IDLE && LinuxSyscalls.connect(fd, unspec, unspec.length) == 0) {
+    if ((v6 ? idle6Count : idle4Count) < MAX_IDLE && LinuxSyscalls.connect(fd, unspec, 16) == 0) {
       if (v6) {
         idle6[idle6Count++] = fd;
       } else {
@@ -320,7 +326,7 @@ public final class EpollConnector implements AutoCloseable {
       return;
     }
     // reset first, so the close below leaves no TIME_WAIT (the pooled and the closed socket end the same way)
-    LinuxSyscalls.connect(fd, unspec, unspec.length);
+    LinuxSyscalls.connect(fd, unspec, 16);
     closeSocket(fd);
   }
 

@@ -10,8 +10,8 @@ import java.nio.ByteBuffer;
  *
  * <p>{@code size_t}/{@code ssize_t} are declared {@code long}: the binding refuses to load unless a native long is
  * 64 bits, and where {@code struct epoll_event}'s layout is not known (x86-64 packs it to 12 bytes, the other
- * 64-bit ports pad it to 16). epoll events travel in direct {@link ByteBuffer}s (JNA passes their address), not
- * JNA {@code Memory}, which would start JNA's cleaner thread. errno is read with {@link Native#getLastError()} right after a call returns -1.
+ * 64-bit ports pad it to 16). Structures travel in direct {@link ByteBuffer}s: JNA passes their address (plus their
+ * position: keep it at 0), where a Java array would be copied in and out on every call. errno is read with {@link Native#getLastError()} right after a call returns -1.
  */
 final class LinuxSyscalls {
   private static final Throwable UNAVAILABILITY_CAUSE;
@@ -55,11 +55,11 @@ final class LinuxSyscalls {
 
   static native int socket(int domain, int type, int protocol);
 
-  static native int connect(int fd, byte[] addr, int addrlen);
+  static native int connect(int fd, ByteBuffer addr, int addrlen); // a direct buffer
 
   static native int setsockopt(int fd, int level, int optname, byte[] optval, int optlen);
 
-  static native int getsockopt(int fd, int level, int optname, int[] optval, int[] optlen);
+  static native int getsockopt(int fd, int level, int optname, ByteBuffer optval, ByteBuffer optlen); // direct
 
   static native int close(int fd);
 

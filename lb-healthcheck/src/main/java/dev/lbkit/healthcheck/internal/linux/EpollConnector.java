@@ -84,6 +84,13 @@ public final class EpollConnector implements AutoCloseable {
   private final byte[] drainBytes = new byte[8];
   // struct sockaddr with sa_family AF_UNSPEC (0)
   private final ByteBuffer unspec = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+  // native addresses of the buffers above (the fields keep the memory alive)
+  private final long ctlEventAddress = LinuxSyscalls.address(ctlEvent);
+  private final long eventsAddress = LinuxSyscalls.address(events);
+  private final long errAddress = LinuxSyscalls.address(errBuf);
+  private final long lenAddress = LinuxSyscalls.address(lenBuf);
+  private final long addrAddress = LinuxSyscalls.address(addrBuf);
+  private final long unspecAddress = LinuxSyscalls.address(unspec);
   private final int[] idle4 = new int[MAX_IDLE];
   private final int[] idle6 = new int[MAX_IDLE];
   private int idle4Count;
@@ -93,6 +100,8 @@ public final class EpollConnector implements AutoCloseable {
   private boolean[] isV6 = new boolean[1024];
   private int pending;
   private boolean closed;
+  private final Object wakeLock = new Object(); // wakeup() from any thread must not write to a closed eventfd
+  private boolean eventFdOpen = true; // guarded by wakeLock
 
   private EpollConnector(int epfd, int eventFd) {
     this.epfd = epfd;
@@ -141,8 +150,8 @@ public final class EpollConnector implements AutoCloseable {
   }
 
   /**
-   * Writes the {@code sockaddr_in}/{@code sockaddr_in6} for an address and port into {@code b}, leaving its position
-   * at 0 (JNA passes a buffer from its position); returns its length.
+   * Writes the {@code sockaddr_in}/{@code sockaddr_in6} for an address and port at the start of {@code b}; returns
+   * its length.
    */
   static int sockaddr(InetAddress address, int port, ByteBuffer b) {
     b.clear();
@@ -182,7 +191,7 @@ public final class EpollConnector implements AutoCloseable {
         return -Native.getLastError();
       }
     }
-    if (LinuxSyscalls.connect(fd, addrBuf, addrLen) < 0) {
+    if (LinuxSyscalls.connect(fd, addrAddress, addrLen) < 0) {
       int errno = Native.getLastError();
       if (errno != EINPROGRESS) {
         if (fresh) {
@@ -228,7 +237,7 @@ public final class EpollConnector implements AutoCloseable {
    * @throws IOException if epoll_wait fails other than by EINTR
    */
   public int poll(int timeoutMillis) throws IOException {
-    int n = LinuxSyscalls.epoll_wait(epfd, events, MAX_EVENTS, timeoutMillis);
+    int n = LinuxSyscalls.epoll_wait(epfd, eventsAddress, MAX_EVENTS, timeoutMillis);
     if (n < 0) {
       int errno = Native.getLastError();
       if (errno == EINTR) {
@@ -252,7 +261,7 @@ public final class EpollConnector implements AutoCloseable {
       pending--;
       errBuf.putInt(0, 0);
       lenBuf.putInt(0, 4);
-      int errno = LinuxSyscalls.getsockopt(fd, SOL_SOCKET, SO_ERROR, errBuf, lenBuf) < 0
+      int errno = LinuxSyscalls.getsockopt(fd, SOL_SOCKET, SO_ERROR, errAddress, lenAddress) < 0
           ? Native.getLastError() : errBuf.getInt(0);
       if (errno == 0) {
         recycle(fd);
@@ -268,8 +277,10 @@ public final class EpollConnector implements AutoCloseable {
 
   /** Ends a {@link #poll} in progress (or the next one) early. Any thread. */
   public void wakeup() {
-    if (!closed) {
-      LinuxSyscalls.write(eventFd, wakeBytes, 8);
+    synchronized (wakeLock) {
+      if (eventFdOpen) { // once closed, the number may already name another descriptor
+        LinuxSyscalls.write(eventFd, wakeBytes, 8);
+      }
     }
   }
 
@@ -305,7 +316,10 @@ public final class EpollConnector implements AutoCloseable {
     idle4Count = 0;
     idle6Count = 0;
     Arrays.fill(inEpoll, false);
-    LinuxSyscalls.close(eventFd);
+    synchronized (wakeLock) {
+      eventFdOpen = false;
+      LinuxSyscalls.close(eventFd);
+    }
     LinuxSyscalls.close(epfd);
   }
 
@@ -317,7 +331,7 @@ public final class EpollConnector implements AutoCloseable {
   /** Resets the connection (RST) and keeps the socket for the next attempt, or closes it if the pool is full. */
   private void recycle(int fd) {
     boolean v6 = isV6[fd];
-    if ((v6 ? idle6Count : idle4Count) < MAX_IDLE && LinuxSyscalls.connect(fd, unspec, 16) == 0) {
+    if ((v6 ? idle6Count : idle4Count) < MAX_IDLE && LinuxSyscalls.connect(fd, unspecAddress, 16) == 0) {
       if (v6) {
         idle6[idle6Count++] = fd;
       } else {
@@ -326,7 +340,7 @@ public final class EpollConnector implements AutoCloseable {
       return;
     }
     // reset first, so the close below leaves no TIME_WAIT (the pooled and the closed socket end the same way)
-    LinuxSyscalls.connect(fd, unspec, 16);
+    LinuxSyscalls.connect(fd, unspecAddress, 16);
     closeSocket(fd);
   }
 
@@ -345,7 +359,7 @@ public final class EpollConnector implements AutoCloseable {
   private boolean ctl(int op, int fd, int eventMask, long data) {
     ctlEvent.putInt(0, eventMask);
     ctlEvent.putLong(dataOffset, data);
-    return LinuxSyscalls.epoll_ctl(epfd, op, fd, ctlEvent) == 0;
+    return LinuxSyscalls.epoll_ctl(epfd, op, fd, ctlEventAddress) == 0;
   }
 
   private void ensureCapacity(int fd) {

@@ -3,6 +3,7 @@ package dev.lbkit.healthcheck.internal.linux;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 
 /**
@@ -10,8 +11,9 @@ import java.nio.ByteBuffer;
  *
  * <p>{@code size_t}/{@code ssize_t} are declared {@code long}: the binding refuses to load unless a native long is
  * 64 bits, and where {@code struct epoll_event}'s layout is not known (x86-64 packs it to 12 bytes, the other
- * 64-bit ports pad it to 16). Structures travel in direct {@link ByteBuffer}s: JNA passes their address (plus their
- * position: keep it at 0), where a Java array would be copied in and out on every call. errno is read with {@link Native#getLastError()} right after a call returns -1.
+ * 64-bit ports pad it to 16). Structures live in direct {@link ByteBuffer}s owned by the caller, passed as their
+ * native address ({@link #address}): calls with primitive arguments only take JNA's fastest path, with no array
+ * copies and no argument type checks. The caller keeps the buffers reachable while it uses the addresses. errno is read with {@link Native#getLastError()} right after a call returns -1.
  */
 final class LinuxSyscalls {
   private static final Throwable UNAVAILABILITY_CAUSE;
@@ -53,21 +55,26 @@ final class LinuxSyscalls {
     return Platform.isIntel() ? 4 : 8;
   }
 
+  /** The native address of a direct buffer. */
+  static long address(ByteBuffer direct) {
+    return Pointer.nativeValue(Native.getDirectBufferPointer(direct));
+  }
+
   static native int socket(int domain, int type, int protocol);
 
-  static native int connect(int fd, ByteBuffer addr, int addrlen); // a direct buffer
+  static native int connect(int fd, long addr, int addrlen); // addresses of direct buffers
 
   static native int setsockopt(int fd, int level, int optname, byte[] optval, int optlen);
 
-  static native int getsockopt(int fd, int level, int optname, ByteBuffer optval, ByteBuffer optlen); // direct
+  static native int getsockopt(int fd, int level, int optname, long optval, long optlen);
 
   static native int close(int fd);
 
   static native int epoll_create1(int flags);
 
-  static native int epoll_ctl(int epfd, int op, int fd, ByteBuffer event); // a direct buffer
+  static native int epoll_ctl(int epfd, int op, int fd, long event);
 
-  static native int epoll_wait(int epfd, ByteBuffer events, int maxevents, int timeout); // a direct buffer
+  static native int epoll_wait(int epfd, long events, int maxevents, int timeout);
 
   static native int eventfd(int initval, int flags);
 

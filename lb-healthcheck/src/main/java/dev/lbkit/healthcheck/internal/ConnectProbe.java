@@ -128,11 +128,7 @@ final class ConnectProbe implements EpollConnector.Outcome {
     if (deadline != null) {
       deadline.cancel();
     }
-    try {
-      done.accept(result);
-    } catch (RuntimeException e) {
-      log.warn("result consumer of {} threw; continuing", check.describe(), e);
-    }
+    Prober.deliver(check, result, done, log);
   }
 
   @Override

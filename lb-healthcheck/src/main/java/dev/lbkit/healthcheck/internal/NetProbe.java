@@ -380,11 +380,7 @@ final class NetProbe implements EventLoop.Handler {
         log.debug("closing the socket of {} failed; the result stands", check.describe(), e);
       }
     }
-    try {
-      done.accept(result);
-    } catch (RuntimeException e) {
-      log.warn("result consumer of {} threw; continuing", check.describe(), e);
-    }
+    Prober.deliver(check, result, done, log);
   }
 
   @Override

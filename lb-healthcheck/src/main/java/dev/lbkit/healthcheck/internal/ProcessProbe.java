@@ -220,10 +220,6 @@ final class ProcessProbe {
       return;
     }
     reported = true;
-    try {
-      done.accept(r);
-    } catch (RuntimeException e) {
-      log.warn("result consumer of {} threw; continuing", check.describe(), e);
-    }
+    Prober.deliver(check, r, done, log);
   }
 }

@@ -92,7 +92,8 @@ final class CheckCommand implements Command {
     out.println("           --max-bytes N --no-verify --sni NAME --cacert PEM --client-cert P12 --client-password P");
     out.println("  misc: --dynamic (exit 2-255 sets weight code-2) --user 'USER [GROUP]' (as root)");
     out.println("  agent: --send TEXT   smtp: --helo NAME");
-    out.println("  dns: --name NAME --type A --expect-address IP --tcp (UDP asks again over TCP when truncated)");
+    out.println("  dns: --name NAME --type A --expect-address IP --tcp (up on any NOERROR, as keepalived; with");
+    out.println("       --expect-address the answer must hold it, asked again over TCP when truncated)");
     out.println("  udp: --payload-hex HEX --require-reply --require-reply-hex 'HEX with x wildcards'");
     out.println("       --min-reply-length N --max-reply-length N (default 0, 255); silence is up unless a reply");
     out.println("       is required, an ICMP unreachable is down (keepalived UDP_CHECK)");

@@ -24,38 +24,52 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * keepalived {@code DNS_CHECK}: one query over UDP (recursion desired, class IN); up when the response has
- * RCODE NOERROR and at least one answer record of the queried type and, if expected addresses are given, one of
- * its A/AAAA answers is among them.
+ * keepalived {@code DNS_CHECK}: one query over UDP (recursion desired, class IN), judged as keepalived 2.2.7 judges
+ * it ({@code check_dns.c}, {@code dns_recv_thread}) unless expected addresses are given.
  *
- * <p>Truncation. keepalived 2.2.7 ignores the TC bit (it reads only the id, QR and RCODE, so a truncated NOERROR
- * passes) and never uses TCP. This check reads the answers, which a truncated response may lack, so it does what a
- * resolver does (RFC 1035 4.2.1, RFC 7766): a UDP response with TC set is not judged; the same query is sent again
- * over TCP to the same server and port within what is left of the attempt's deadline, and that answer is judged. A
+ * <p>keepalived's rule, used when {@link #expected()} is empty: a datagram is taken as the answer when it is at
+ * least 8 bytes long (keepalived compares the length with the size of a pointer, not the 12-byte header), carries
+ * the query's id and has QR set; any other datagram is ignored and the check keeps waiting until its deadline.
+ * The answer is up when its RCODE is NOERROR, whatever it holds: no answer records (NODATA), records of another
+ * type, the TC bit, even a question that is not ours; keepalived reads nothing but the id, QR and RCODE, and so
+ * does this check. Any other RCODE is down ({@link DownReason#BAD_STATUS}, named: NXDOMAIN, SERVFAIL, ...).
+ * Silence is {@link DownReason#TIMEOUT}; an ICMP unreachable {@link DownReason#REFUSED}.
+ *
+ * <p>lbkit's addition, used only when expected addresses are given: the answer section is read, and one of its
+ * A/AAAA records must be among them ({@link DownReason#CONTENT_MISMATCH} otherwise). Such a check must see the
+ * records, so a UDP response with TC set is not judged: the same query is sent again over TCP to the same server
+ * and port within what is left of the attempt's deadline (RFC 1035 4.2.1, RFC 7766), and that answer is judged; a
  * server whose TCP side is down then fails with the TCP error, named as the fallback. {@link #overTcp()} asks over
- * TCP from the start.
+ * TCP from the start. A malformed answer section is {@link DownReason#PROTOCOL_ERROR}.
  *
  * <pre>{@code
- * DnsCheck c = DnsCheck.of(Endpoint.parse("10.0.0.53:53"), "www.example.com", "A")
- *     .expecting(InetAddress.getByName("192.0.2.10"));
+ * DnsCheck soa = DnsCheck.of(Endpoint.parse("10.0.0.53:53"), ".", "SOA");        // keepalived's default check
+ * DnsCheck www = DnsCheck.of(Endpoint.parse("10.0.0.53:53"), "www.example.com", "A")
+ *     .expecting(InetAddress.getByName("192.0.2.10"));                            // lbkit: the answer must hold it
  * }</pre>
- *
- * <p>A response with another query id is ignored (it is not ours); a malformed response is
- * {@link DownReason#PROTOCOL_ERROR}, an error RCODE {@link DownReason#BAD_STATUS}, a missing or different answer
- * {@link DownReason#CONTENT_MISMATCH}.
  *
  * @param target the server
  * @param name the query name; {@code "."} is the root (keepalived's default with type SOA)
- * @param type the query type by name: A, NS, CNAME, SOA, PTR, MX, TXT, AAAA, SRV
- * @param expected addresses of which one must be answered (A/AAAA only); empty: any answer of the type
+ * @param type the query type by name: keepalived's A, NS, CNAME, SOA, MX, TXT, AAAA, RRSIG, DNSKEY, and PTR, SRV
+ * @param expected addresses of which one must be answered (A/AAAA only); empty: keepalived's rule, any NOERROR
  * @param bindTo a local address to bind first
- * @param transport UDP (keepalived's, with the TCP fallback on truncation) or TCP only
+ * @param transport UDP (keepalived's; with expected addresses, a TCP fallback on truncation) or TCP only
  */
 public record DnsCheck(Endpoint target, String name, String type, List<InetAddress> expected,
     Optional<InetAddress> bindTo, Transport transport) implements NetworkCheck {
 
-  private static final Map<String, Integer> TYPES = Map.of("A", 1, "NS", 2, "CNAME", 5, "SOA", 6, "PTR", 12,
-      "MX", 15, "TXT", 16, "AAAA", 28, "SRV", 33);
+  private static final Map<String, Integer> TYPES = Map.ofEntries(Map.entry("A", 1), Map.entry("NS", 2),
+      Map.entry("CNAME", 5), Map.entry("SOA", 6), Map.entry("PTR", 12), Map.entry("MX", 15), Map.entry("TXT", 16),
+      Map.entry("AAAA", 28), Map.entry("SRV", 33), Map.entry("RRSIG", 46), Map.entry("DNSKEY", 48));
+  /** The query types keepalived 2.2.7's {@code type} accepts (check_dns.c), in its order. */
+  public static final List<String> KEEPALIVED_TYPES =
+      List.of("A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA", "RRSIG", "DNSKEY");
+  /** keepalived's default {@code name}: the root. */
+  public static final String DEFAULT_NAME = ".";
+  /** keepalived's default {@code type}. */
+  public static final String DEFAULT_TYPE = "SOA";
+  /** keepalived's shortest datagram taken as an answer: the size of a pointer on 64-bit Linux, not the header. */
+  static final int MIN_ANSWER_BYTES = 8;
   private static final String[] RCODES = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"};
 
   public DnsCheck {
@@ -155,7 +169,7 @@ public record DnsCheck(Endpoint target, String name, String type, List<InetAddre
       public Step onReceive(ByteBuffer data, boolean endOfStream) {
         try {
           return judge(data.slice(), id);
-        } catch (BufferUnderflowException | IllegalArgumentException e) {
+        } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
           return Step.finish(new CheckResult.Down(DownReason.PROTOCOL_ERROR, "malformed DNS response: " + e));
         }
       }
@@ -189,10 +203,10 @@ public record DnsCheck(Endpoint target, String name, String type, List<InetAddre
           try {
             Step s = judge(ByteBuffer.wrap(got, 2, len).slice(), id);
             return s instanceof Step.Await
-                ? Step.finish(new CheckResult.Down(DownReason.PROTOCOL_ERROR, "DNS response over TCP has another "
-                    + "query id or is shorter than a header"))
+                ? Step.finish(new CheckResult.Down(DownReason.PROTOCOL_ERROR, "DNS message over TCP is not the "
+                    + "response to our query (another id, no QR bit, or shorter than " + MIN_ANSWER_BYTES + " bytes)"))
                 : s;
-          } catch (BufferUnderflowException | IllegalArgumentException e) {
+          } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
             return Step.finish(new CheckResult.Down(DownReason.PROTOCOL_ERROR, "malformed DNS response: " + e));
           }
         }
@@ -208,21 +222,23 @@ public record DnsCheck(Endpoint target, String name, String type, List<InetAddre
    *   (name, type(16), class(16), ttl(32), rdlength(16), rdata).
    */
   private Step judge(ByteBuffer m, int id) {
-    if (m.remaining() < 12 || (m.getShort(0) & 0xffff) != id) {
-      return Step.await(); // not the answer to our query
+    // keepalived dns_recv_thread: shorter than 8 bytes, another id, or no QR bit: not the answer, keep waiting
+    if (m.remaining() < MIN_ANSWER_BYTES || (m.getShort(0) & 0xffff) != id || (m.getShort(2) & 0x8000) == 0) {
+      return Step.await();
     }
     int flags = m.getShort(2) & 0xffff;
-    if ((flags & 0x8000) == 0) {
-      return Step.finish(new CheckResult.Down(DownReason.PROTOCOL_ERROR, "DNS message is not a response"));
-    }
-    if ((flags & 0x0200) != 0 && transport == Transport.UDP) { // TC: the answer did not fit a datagram
-      return Step.finish(new CheckResult.Down(DownReason.TRUNCATED, "UDP response for " + name + " " + type
-          + " truncated (TC)"));
-    }
     int rcode = flags & 0xf;
     if (rcode != 0) {
       String rc = rcode < RCODES.length ? RCODES[rcode] : Integer.toString(rcode);
       return Step.finish(new CheckResult.Down(DownReason.BAD_STATUS, "rcode " + rc + " for " + name + " " + type));
+    }
+    if (expected.isEmpty()) { // keepalived: NOERROR is up, nothing else is read
+      return Step.finish(CheckResult.Up.of("NOERROR for " + name + " " + type
+          + (m.remaining() >= 12 ? " (" + (m.getShort(6) & 0xffff) + " answers)" : "")));
+    }
+    if ((flags & 0x0200) != 0 && transport == Transport.UDP) { // TC: the answer did not fit a datagram
+      return Step.finish(new CheckResult.Down(DownReason.TRUNCATED, "UDP response for " + name + " " + type
+          + " truncated (TC)"));
     }
     int qd = m.getShort(4) & 0xffff;
     int an = m.getShort(6) & 0xffff;
@@ -258,15 +274,10 @@ public record DnsCheck(Endpoint target, String name, String type, List<InetAddre
         }
       }
     }
-    if (matching == 0) {
-      return Step.finish(new CheckResult.Down(DownReason.CONTENT_MISMATCH, "no " + type + " record for " + name
-          + " in " + an + " answers"));
-    }
-    if (!expected.isEmpty()) {
-      return Step.finish(new CheckResult.Down(DownReason.CONTENT_MISMATCH, name + " " + type + " answered "
-          + addresses + ", expected one of " + expected.stream().map(InetAddress::getHostAddress).toList()));
-    }
-    return Step.finish(CheckResult.Up.of(matching + " " + type + " record(s) for " + name));
+    return Step.finish(new CheckResult.Down(DownReason.CONTENT_MISMATCH, matching == 0
+        ? "no " + type + " record for " + name + " in " + an + " answers"
+        : name + " " + type + " answered " + addresses + ", expected one of "
+            + expected.stream().map(InetAddress::getHostAddress).toList()));
   }
 
   private static void skipName(ByteBuffer m) {

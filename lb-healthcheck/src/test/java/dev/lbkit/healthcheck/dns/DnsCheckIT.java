@@ -26,7 +26,8 @@ final class DnsCheckIT {
       try (LocalDaemon dnsmasq = LocalDaemon.start("dnsmasq", List.of("dnsmasq", "--keep-in-foreground",
           "--conf-file=/dev/null", "--port=" + port, "--listen-address=127.0.0.1", "--bind-interfaces",
           "--no-resolv", "--no-hosts", "--pid-file", "--user=root",
-          "--address=/www.lbkit.test/192.0.2.10", "--address=/gone.lbkit.test/"))) {
+          "--address=/www.lbkit.test/192.0.2.10", "--address=/gone.lbkit.test/",
+          "--host-record=v4.lbkit.test,192.0.2.4", "--local=/lbkit.test/"))) {
         CheckResult first = null;
         for (int i = 0; i < 100 && (first == null || !first.isUp()); i++) { // dnsmasq needs a moment to bind
           if (first != null) {
@@ -42,6 +43,16 @@ final class DnsCheckIT {
             .expecting(InetAddress.getByName("192.0.2.99")), Duration.ofSeconds(5))), DownReason.CONTENT_MISMATCH);
         down(result(checker.checkOnce(DnsCheck.of(dns, "gone.lbkit.test", "A"), Duration.ofSeconds(5))),
             DownReason.BAD_STATUS);
+        // keepalived's rule, judged by RCODE only: NOERROR without a record of the type (NODATA) is up; dnsmasq
+        // answers so for a host record of its local domain that has no AAAA, and REFUSED outside it
+        CheckResult nodata = result(checker.checkOnce(DnsCheck.of(dns, "v4.lbkit.test", "AAAA"),
+            Duration.ofSeconds(5)));
+        up(nodata);
+        assertTrue(nodata.detail().startsWith("NOERROR for v4.lbkit.test AAAA (0 answers)"), nodata.detail());
+        down(result(checker.checkOnce(DnsCheck.of(dns, "elsewhere.example", "A"), Duration.ofSeconds(5))),
+            DownReason.BAD_STATUS);
+        down(result(checker.checkOnce(DnsCheck.of(dns, "v4.lbkit.test", "AAAA")
+            .expecting(InetAddress.getByName("2001:db8::10")), Duration.ofSeconds(5))), DownReason.CONTENT_MISMATCH);
       }
       down(result(checker.checkOnce(DnsCheck.of(dns, "www.lbkit.test", "A"), Duration.ofSeconds(5))),
           DownReason.REFUSED);

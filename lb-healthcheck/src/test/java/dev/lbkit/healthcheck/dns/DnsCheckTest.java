@@ -60,18 +60,20 @@ final class DnsCheckTest {
   }
 
   @Test
-  void garbageAndTruncatedResponses_areProtocolErrors_neverThrows() {
-    DnsCheck check = DnsCheck.of(SERVER, "www.example.com", "A");
-    // a response header claiming one answer that is not there
+  void garbageAndTruncatedResponses_areProtocolErrors_neverThrows() throws Exception {
+    DnsCheck check = DnsCheck.of(SERVER, "www.example.com", "A").expecting(InetAddress.getByName("192.0.2.7"));
+    // a response header claiming one answer that is not there (the answer section is read: addresses expected)
     CheckResult r = finished(answer(check, id -> ByteBuffer.allocate(12).putShort((short) id)
         .putShort((short) 0x8180).putShort((short) 0).putShort((short) 1).putShort((short) 0).putShort((short) 0)
         .array()));
     assertEquals(DownReason.PROTOCOL_ERROR, ((CheckResult.Down) r).reason());
+    // 8 to 11 bytes pass keepalived's length test but hold no whole header
+    r = finished(answer(check, id -> ByteBuffer.allocate(8).putShort((short) id).putShort((short) 0x8180).array()));
+    assertEquals(DownReason.PROTOCOL_ERROR, ((CheckResult.Down) r).reason());
     // someone else's id is ignored
     assertTrue(answer(check, id -> ByteBuffer.allocate(12).putShort((short) (id + 1)).array()) instanceof Step.Await);
-    // a query echoed back is not a response
-    assertEquals(DownReason.PROTOCOL_ERROR, ((CheckResult.Down) finished(answer(check, id ->
-        check.query(id)))).reason());
+    // a query echoed back is not a response: ignored, as keepalived ignores it
+    assertTrue(answer(check, check::query) instanceof Step.Await);
   }
 
   /** A response to {@code query}: {@code flags}, and one A record 192.0.2.7 unless {@code empty}. */
@@ -151,8 +153,8 @@ final class DnsCheckTest {
           Duration.ofSeconds(5))).isUp());
 
       Endpoint udpOnly = new Endpoint(InetAddress.getLoopbackAddress(), truncatingServer(false, open));
-      CheckResult.Down d = Await.down(Await.result(checker.checkOnce(DnsCheck.of(udpOnly, "www.example.com", "A"),
-          Duration.ofSeconds(5))), DownReason.REFUSED);
+      CheckResult.Down d = Await.down(Await.result(checker.checkOnce(DnsCheck.of(udpOnly, "www.example.com", "A")
+          .expecting(InetAddress.getByName("192.0.2.7")), Duration.ofSeconds(5))), DownReason.REFUSED);
       assertTrue(d.detail().startsWith("UDP answer truncated; over TCP: "), d.detail());
     } finally {
       for (AutoCloseable c : open) {
@@ -162,8 +164,8 @@ final class DnsCheckTest {
   }
 
   @Test
-  void truncation_withNoTimeLeft_isTruncated_andTheCodecNeverTrustsATruncatedAnswer() {
-    DnsCheck check = DnsCheck.of(SERVER, "www.example.com", "A");
+  void truncation_withNoTimeLeft_isTruncated_andTheCodecNeverTrustsATruncatedAnswer() throws Exception {
+    DnsCheck check = DnsCheck.of(SERVER, "www.example.com", "A").expecting(InetAddress.getByName("192.0.2.7"));
     CheckResult r = finished(answer(check, id -> response(check.query(id), 0x8380, false)));
     assertEquals(DownReason.TRUNCATED, ((CheckResult.Down) r).reason());
     // over TCP the TC bit is not looked at (a TCP answer is whole by construction)
@@ -182,8 +184,8 @@ final class DnsCheckTest {
   }
 
   @Test
-  void answer_withCompressedName_isParsed() {
-    DnsCheck check = DnsCheck.of(SERVER, "www.example.com", "A");
+  void answer_withCompressedName_isParsed() throws Exception {
+    DnsCheck check = DnsCheck.of(SERVER, "www.example.com", "A").expecting(InetAddress.getByName("192.0.2.7"));
     CheckResult r = finished(answer(check, id -> {
       byte[] q = check.query(id);
       ByteBuffer b = ByteBuffer.allocate(q.length + 16);

@@ -8,6 +8,7 @@ import dev.lbkit.config.ParseResult;
 import dev.lbkit.director.DirectorEvent;
 import dev.lbkit.director.IpvsTableWriter;
 import dev.lbkit.director.KeepalivedDirector;
+import dev.lbkit.director.ScriptUsers;
 import dev.lbkit.ipvs.IpvsChange;
 import dev.lbkit.ipvs.InMemoryIpvs;
 import dev.lbkit.ipvs.Ipvs;
@@ -109,6 +110,11 @@ final class RunCommand implements Command {
       result.errors().forEach(err::println);
       return 1;
     }
+    List<ConfigProblem> userErrors = ScriptUsers.resolve(result.config()).errors();
+    if (!userErrors.isEmpty()) {
+      userErrors.forEach(err::println);
+      return 1;
+    }
     return inMemory ? runInMemory(file, result.config(), duration, out, err)
         : runForReal(file, result.config(), duration, out, err);
   }
@@ -118,11 +124,13 @@ final class RunCommand implements Command {
     for (ConfigProblem warning : result.warnings()) {
       err.println(warning);
     }
-    if (!result.ok()) {
-      for (ConfigProblem error : result.errors()) {
+    // as keepalived -t, the script users are looked up on this host once the file reads
+    List<ConfigProblem> errors = result.ok() ? ScriptUsers.resolve(result.config()).errors() : result.errors();
+    if (!errors.isEmpty()) {
+      for (ConfigProblem error : errors) {
         err.println(error);
       }
-      err.println(file + ": " + result.errors().size() + (result.errors().size() == 1 ? " error" : " errors"));
+      err.println(file + ": " + errors.size() + (errors.size() == 1 ? " error" : " errors"));
       return 1;
     }
     out.print(IpvsadmFormat.listNumeric(result.config().initialTable()));

@@ -90,6 +90,31 @@ final class RunCommandTest {
   }
 
   @Test
+  void configTest_looksScriptUsersUpOnThisHost_asKeepalivedT() throws IOException {
+    Path conf = Files.writeString(dir.resolve("users.conf"), """
+        global_defs {
+          enable_script_security
+        }
+        virtual_server 192.0.2.10 53 {
+          protocol UDP
+          real_server 10.0.0.2 53 {
+            DNS_CHECK {
+              name www.example.com
+            }
+            MISC_CHECK {
+              misc_path /bin/true
+              user lbkit-no-such-user-9
+            }
+          }
+        }
+        """);
+    assertEquals(1, run("run", "--config-test", conf.toString()));
+    assertEquals("", out());
+    assertEquals(conf + ":12:7: Failed to set uid/gid for misc checker script /bin/true: script user"
+        + " 'lbkit-no-such-user-9' does not exist\n" + conf + ": 1 error\n", err());
+  }
+
+  @Test
   void configTest_withoutAFile_isAUsageError() {
     assertEquals(2, run("run", "--config-test"));
     assertTrue(err().contains("--config-test FILE"), err());

@@ -17,6 +17,11 @@ import java.util.Optional;
  * @param smtpConnectTimeout {@code smtp_connect_timeout}
  * @param vrrpStrict {@code vrrp_strict}: every {@code vrrp_instance} without its own {@code strict_mode} follows RFC
  *     3768/5798 strictly, as keepalived 2.2.7 applies it (see {@link VrrpInstanceConfig#strictMode()})
+ * @param scriptUser {@code script_user USER [GROUP]}: whom MISC_CHECK programs without their own {@code user} run
+ *     as; empty: {@value ScriptUserConfig#KEEPALIVED_DEFAULT_USER} if the host has it, else the checker's own user
+ * @param scriptSecurity {@code enable_script_security}: programs that would run as root from a path others can
+ *     change are refused, and without {@code script_user} a missing
+ *     {@value ScriptUserConfig#KEEPALIVED_DEFAULT_USER} is an error
  */
 public record GlobalDefs(
     Optional<String> routerId,
@@ -24,11 +29,20 @@ public record GlobalDefs(
     Optional<String> notificationEmailFrom,
     Optional<String> smtpServer,
     Optional<Duration> smtpConnectTimeout,
-    boolean vrrpStrict) {
+    boolean vrrpStrict,
+    Optional<ScriptUserConfig> scriptUser,
+    boolean scriptSecurity) {
 
   /** No global definitions. */
-  public static final GlobalDefs EMPTY =
-      new GlobalDefs(Optional.empty(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(), false);
+  public static final GlobalDefs EMPTY = new GlobalDefs(Optional.empty(), List.of(), Optional.empty(),
+      Optional.empty(), Optional.empty(), false, Optional.empty(), false);
+
+  /** Global definitions without a script user or script security. */
+  public GlobalDefs(Optional<String> routerId, List<String> notificationEmails, Optional<String> notificationEmailFrom,
+      Optional<String> smtpServer, Optional<Duration> smtpConnectTimeout, boolean vrrpStrict) {
+    this(routerId, notificationEmails, notificationEmailFrom, smtpServer, smtpConnectTimeout, vrrpStrict,
+        Optional.empty(), false);
+  }
 
   public GlobalDefs {
     requireNonNull(routerId, "routerId");
@@ -36,5 +50,6 @@ public record GlobalDefs(
     requireNonNull(notificationEmailFrom, "notificationEmailFrom");
     requireNonNull(smtpServer, "smtpServer");
     requireNonNull(smtpConnectTimeout, "smtpConnectTimeout");
+    requireNonNull(scriptUser, "scriptUser");
   }
 }

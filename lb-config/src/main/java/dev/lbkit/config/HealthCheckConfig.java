@@ -9,14 +9,37 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A health checker of a real server: {@code TCP_CHECK}, {@code HTTP_GET}/{@code SSL_GET} or {@code MISC_CHECK}.
- * A real server is up while all its checkers are up.
+ * A health checker of a real server: {@code TCP_CHECK}, {@code HTTP_GET}/{@code SSL_GET}, {@code MISC_CHECK},
+ * {@code UDP_CHECK}, {@code DNS_CHECK} or {@code SMTP_CHECK} (one per {@code host} block). A real server is up while
+ * all its checkers are up.
+ *
+ * <p>Defaults are keepalived 2.2.7's: {@code connect_timeout} 5 s (or the real or virtual server's), {@code retry}
+ * 1 (3 for DNS_CHECK) unless the real or virtual server sets one, {@code delay_before_retry} 1 s (3 s for
+ * HTTP_GET/SSL_GET, the delay loop for DNS_CHECK) unless the real server sets one.
  */
-public sealed interface HealthCheckConfig
-    permits HealthCheckConfig.Tcp, HealthCheckConfig.Http, HealthCheckConfig.Misc {
+public sealed interface HealthCheckConfig permits HealthCheckConfig.Tcp, HealthCheckConfig.Http,
+    HealthCheckConfig.Misc, HealthCheckConfig.Udp, HealthCheckConfig.Dns, HealthCheckConfig.Smtp {
 
   /** keepalived's {@code connect_timeout} default. */
   Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /** The settings every network checker has: where it connects, from where, its timeout and its retries. */
+  interface Connection {
+    /** {@code connect_ip}/{@code connect_port}, defaulting to the real server's address and port. */
+    Endpoint target();
+
+    /** {@code bindto}, the local source address. */
+    Optional<InetAddress> bindTo();
+
+    /** {@code connect_timeout}: the deadline of one attempt. */
+    Duration connectTimeout();
+
+    /** {@code retry}: attempts that may fail before the checker reports down. */
+    int retry();
+
+    /** {@code delay_before_retry}. */
+    Duration delayBeforeRetry();
+  }
 
   /** Where the checker is defined. */
   Location location();
@@ -32,7 +55,7 @@ public sealed interface HealthCheckConfig
    * @param location where the checker is defined
    */
   record Tcp(Endpoint target, Optional<InetAddress> bindTo, Duration connectTimeout, int retry,
-      Duration delayBeforeRetry, Location location) implements HealthCheckConfig {
+      Duration delayBeforeRetry, Location location) implements HealthCheckConfig, Connection {
     public Tcp {
       requireNonNull(target, "target");
       requireNonNull(bindTo, "bindTo");
@@ -57,7 +80,7 @@ public sealed interface HealthCheckConfig
    */
   record Http(boolean tls, Endpoint target, List<Url> urls, Optional<String> virtualhost,
       Optional<InetAddress> bindTo, Duration connectTimeout, int retry, Duration delayBeforeRetry,
-      Location location) implements HealthCheckConfig {
+      Location location) implements HealthCheckConfig, Connection {
     public Http {
       requireNonNull(target, "target");
       urls = List.copyOf(urls);
@@ -115,15 +138,113 @@ public sealed interface HealthCheckConfig
    * @param script {@code misc_path}
    * @param timeout {@code misc_timeout}, if set (keepalived then uses the delay loop)
    * @param dynamic {@code misc_dynamic}
-   * @param user {@code user}, if set
+   * @param user {@code user USER [GROUP]}, if set; else {@link GlobalDefs#scriptUser()} and keepalived's default
    * @param location where the checker is defined
    */
-  record Misc(String script, Optional<Duration> timeout, boolean dynamic, Optional<String> user, Location location)
-      implements HealthCheckConfig {
+  record Misc(String script, Optional<Duration> timeout, boolean dynamic, Optional<ScriptUserConfig> user,
+      Location location) implements HealthCheckConfig {
     public Misc {
       requireNonNull(script, "script");
       requireNonNull(timeout, "timeout");
       requireNonNull(user, "user");
+      requireNonNull(location, "location");
+    }
+  }
+
+  /**
+   * {@code UDP_CHECK}: sends one datagram and judges the reply, as keepalived 2.2.7's check_udp.c does.
+   *
+   * @param target {@code connect_ip}/{@code connect_port}, defaulting to the real server's
+   * @param bindTo {@code bindto}
+   * @param connectTimeout {@code connect_timeout}
+   * @param retry {@code retry}
+   * @param delayBeforeRetry {@code delay_before_retry}
+   * @param payload {@code payload} as lower-case hex without blanks; empty: keepalived's own filler
+   * @param requireReply {@code require_reply}: silence is down (without it, only an ICMP error is)
+   * @param reply the bytes of {@code require_reply HEX} as lower-case hex, {@code x} for a wildcard nibble
+   * @param minReplyLength {@code min_reply_length} (default 0), checked only with reply bytes, as keepalived does
+   * @param maxReplyLength {@code max_reply_length} (default 255), likewise
+   * @param location where the checker is defined
+   */
+  record Udp(Endpoint target, Optional<InetAddress> bindTo, Duration connectTimeout, int retry,
+      Duration delayBeforeRetry, Optional<String> payload, boolean requireReply, Optional<String> reply,
+      int minReplyLength, int maxReplyLength, Location location) implements HealthCheckConfig, Connection {
+    /** keepalived's default {@code max_reply_length}. */
+    public static final int DEFAULT_MAX_REPLY_LENGTH = 255;
+
+    public Udp {
+      requireNonNull(target, "target");
+      requireNonNull(bindTo, "bindTo");
+      requireNonNull(connectTimeout, "connectTimeout");
+      requireNonNull(delayBeforeRetry, "delayBeforeRetry");
+      requireNonNull(payload, "payload");
+      requireNonNull(reply, "reply");
+      requireNonNull(location, "location");
+      if (reply.isPresent() && !requireReply) {
+        throw new IllegalArgumentException("reply bytes need requireReply");
+      }
+    }
+  }
+
+  /**
+   * {@code DNS_CHECK}: one query; any NOERROR answer to it is up, as keepalived 2.2.7's check_dns.c judges.
+   *
+   * @param target {@code connect_ip}/{@code connect_port}, defaulting to the real server's
+   * @param bindTo {@code bindto}
+   * @param connectTimeout {@code connect_timeout}
+   * @param retry {@code retry} (keepalived's default for this checker: 3)
+   * @param delayBeforeRetry {@code delay_before_retry} (default: the delay loop)
+   * @param type {@code type}, upper case: A, NS, CNAME, SOA (the default), MX, TXT, AAAA, RRSIG or DNSKEY
+   * @param name {@code name} (default {@code "."}, the root)
+   * @param location where the checker is defined
+   */
+  record Dns(Endpoint target, Optional<InetAddress> bindTo, Duration connectTimeout, int retry,
+      Duration delayBeforeRetry, String type, String name, Location location) implements HealthCheckConfig,
+      Connection {
+    /** keepalived's default {@code type}. */
+    public static final String DEFAULT_TYPE = "SOA";
+    /** keepalived's default {@code name}. */
+    public static final String DEFAULT_NAME = ".";
+    /** keepalived's default {@code retry} for this checker. */
+    public static final int DEFAULT_RETRY = 3;
+    /** The types keepalived 2.2.7 accepts, in its order. */
+    public static final List<String> TYPES = List.of("A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA", "RRSIG",
+        "DNSKEY");
+
+    public Dns {
+      requireNonNull(target, "target");
+      requireNonNull(bindTo, "bindTo");
+      requireNonNull(connectTimeout, "connectTimeout");
+      requireNonNull(delayBeforeRetry, "delayBeforeRetry");
+      requireNonNull(type, "type");
+      requireNonNull(name, "name");
+      requireNonNull(location, "location");
+    }
+  }
+
+  /**
+   * {@code SMTP_CHECK}: greeting 220, {@code HELO}, 250, {@code QUIT}. Each {@code host} block is a checker of its
+   * own, as keepalived makes it.
+   *
+   * @param target {@code connect_ip}/{@code connect_port}, defaulting to the real server's
+   * @param bindTo {@code bindto}
+   * @param connectTimeout {@code connect_timeout}
+   * @param retry {@code retry}
+   * @param delayBeforeRetry {@code delay_before_retry}
+   * @param heloName {@code helo_name} (default {@value #DEFAULT_HELO_NAME})
+   * @param location where the checker (or its host block) is defined
+   */
+  record Smtp(Endpoint target, Optional<InetAddress> bindTo, Duration connectTimeout, int retry,
+      Duration delayBeforeRetry, String heloName, Location location) implements HealthCheckConfig, Connection {
+    /** keepalived's default {@code helo_name}. */
+    public static final String DEFAULT_HELO_NAME = "smtpchecker.keepalived.org";
+
+    public Smtp {
+      requireNonNull(target, "target");
+      requireNonNull(bindTo, "bindTo");
+      requireNonNull(connectTimeout, "connectTimeout");
+      requireNonNull(delayBeforeRetry, "delayBeforeRetry");
+      requireNonNull(heloName, "heloName");
       requireNonNull(location, "location");
     }
   }

@@ -275,23 +275,23 @@ final class KeepalivedConfigParserTest {
   void unsupportedAndIgnoredKeywords_areNeverDroppedSilently() {
     ParseResult r = parse("""
         global_defs {
-          enable_script_security
+          max_auto_priority
         }
         virtual_server_group G {
           10.0.0.1 80
         }
         virtual_server 10.0.0.1 80 {
           real_server 10.0.1.1 80 {
-            DNS_CHECK {
-              type A
+            PING_CHECK {
+              retry 2
             }
           }
         }
         """);
     assertEquals(List.of(
         "k.conf:4:1: 'virtual_server_group' is not supported: not implemented by lbkit",
-        "k.conf:9:5: 'DNS_CHECK' is not supported: this checker is not implemented by lbkit"), errors(r));
-    assertEquals(List.of("k.conf:2:3: warning: 'enable_script_security' is accepted but not used by lbkit"),
+        "k.conf:9:5: 'PING_CHECK' is not supported: this checker is not implemented by lbkit"), errors(r));
+    assertEquals(List.of("k.conf:2:3: warning: 'max_auto_priority' is accepted but not used by lbkit"),
         r.warnings().stream().map(ConfigProblem::toString).toList());
   }
 

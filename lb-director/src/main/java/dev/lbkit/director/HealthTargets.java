@@ -11,10 +11,16 @@ import dev.lbkit.healthcheck.Target;
 import dev.lbkit.healthcheck.TlsSettings;
 import dev.lbkit.healthcheck.http.HttpCheck;
 import dev.lbkit.healthcheck.http.StatusCodes;
+import dev.lbkit.healthcheck.dns.DnsCheck;
 import dev.lbkit.healthcheck.misc.MiscCheck;
+import dev.lbkit.healthcheck.misc.ScriptUser;
+import dev.lbkit.healthcheck.smtp.SmtpCheck;
 import dev.lbkit.healthcheck.tcp.TcpCheck;
+import dev.lbkit.healthcheck.udp.ReplyPattern;
+import dev.lbkit.healthcheck.udp.UdpCheck;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +31,11 @@ import java.util.Optional;
  *
  * <p>Mapping: {@code TCP_CHECK} is a {@link TcpCheck}; each {@code url} of {@code HTTP_GET}/{@code SSL_GET} an
  * {@link HttpCheck} (TLS without certificate verification for SSL_GET, as keepalived does); {@code MISC_CHECK} a
- * {@link MiscCheck} whose command line is split on blanks (double quotes group words), run without a shell.
+ * {@link MiscCheck} whose command line is split on blanks (double quotes group words), run without a shell, as its
+ * {@code user} or the default script user (see {@link ScriptUsers}); {@code UDP_CHECK} a {@link UdpCheck}
+ * ({@code payload}, {@code require_reply} with its pattern and length bounds); {@code DNS_CHECK} a {@link DnsCheck}
+ * with no expected address, so judged by keepalived's rule (any NOERROR answer is up); {@code SMTP_CHECK} and each of
+ * its {@code host} blocks an {@link SmtpCheck}.
  * Several checkers of one real server become one {@link AllOf}: up while all pass, as in keepalived. The policy is
  * keepalived's (rise 1, fall 1) with the real server's or the service's {@code delay_loop}, the checkers'
  * {@code retry} and {@code delay_before_retry} and, as the deadline, the sum of their timeouts. Failure handling
@@ -40,6 +50,16 @@ public final class HealthTargets {
    * @throws IllegalArgumentException if a checker cannot be built (a MISC_CHECK with an empty command)
    */
   public static List<Target> of(VirtualServerConfig vs) {
+    return of(vs, Optional.empty());
+  }
+
+  /**
+   * The targets of a virtual server's checked real servers, MISC_CHECKs without a {@code user} of their own running
+   * as {@code defaultScriptUser} (empty: the checker's own user); see {@link ScriptUsers#defaultUser()}.
+   *
+   * @throws IllegalArgumentException if a checker cannot be built (a MISC_CHECK with an empty command)
+   */
+  public static List<Target> of(VirtualServerConfig vs, Optional<ScriptUser> defaultScriptUser) {
     List<Target> out = new ArrayList<>();
     for (RealServerConfig rs : vs.realServers()) {
       if (rs.checks().isEmpty()) {
@@ -65,10 +85,17 @@ public final class HealthTargets {
           retry = Math.max(retry, http.retry());
           delayBeforeRetry = max(delayBeforeRetry, http.delayBeforeRetry());
         } else if (c instanceof HealthCheckConfig.Misc misc) {
-          checks.add(new MiscCheck(words(misc.script()), misc.dynamic(), Optional.empty(), Map.of()));
+          Optional<ScriptUser> user = misc.user().map(u -> new ScriptUser(u.user(), u.group()))
+              .or(() -> defaultScriptUser);
+          checks.add(new MiscCheck(words(misc.script()), misc.dynamic(), Optional.empty(), Map.of(), user));
           timeout = timeout.plus(misc.timeout().orElse(interval));
           retry = Math.max(retry, 1);
           delayBeforeRetry = max(delayBeforeRetry, Duration.ofSeconds(1));
+        } else if (c instanceof HealthCheckConfig.Connection conn) {
+          checks.add(networkCheck(c));
+          timeout = timeout.plus(conn.connectTimeout());
+          retry = Math.max(retry, conn.retry());
+          delayBeforeRetry = max(delayBeforeRetry, conn.delayBeforeRetry());
         }
       }
       CheckPolicy policy = CheckPolicy.keepalived().interval(interval).timeout(timeout).retry(retry)
@@ -78,6 +105,28 @@ public final class HealthTargets {
           check, policy));
     }
     return out;
+  }
+
+  /** UDP_CHECK, DNS_CHECK and SMTP_CHECK. */
+  private static Check networkCheck(HealthCheckConfig c) {
+    if (c instanceof HealthCheckConfig.Udp udp) {
+      UdpCheck u = udp.payload().map(hex -> UdpCheck.of(udp.target(), HexFormat.of().parseHex(hex)))
+          .orElseGet(() -> UdpCheck.of(udp.target()));
+      if (udp.reply().isPresent()) {
+        u = u.requiringReply(ReplyPattern.parse(udp.reply().get()));
+      } else if (udp.requireReply()) {
+        u = u.requiringReply();
+      }
+      u = u.withReplyLength(udp.minReplyLength(), udp.maxReplyLength());
+      return udp.bindTo().isPresent() ? u.withBindTo(udp.bindTo().get()) : u;
+    }
+    if (c instanceof HealthCheckConfig.Dns dns) {
+      return new DnsCheck(dns.target(), dns.name(), dns.type(), List.of(), dns.bindTo());
+    }
+    if (c instanceof HealthCheckConfig.Smtp smtp) {
+      return new SmtpCheck(smtp.target(), smtp.heloName(), smtp.bindTo());
+    }
+    throw new IllegalArgumentException("not a UDP, DNS or SMTP checker: " + c);
   }
 
   private static HttpCheck httpCheck(HealthCheckConfig.Http http, HealthCheckConfig.Url url) {

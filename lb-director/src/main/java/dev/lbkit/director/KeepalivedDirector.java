@@ -9,6 +9,7 @@ import dev.lbkit.config.VrrpInstanceConfig;
 import dev.lbkit.director.spi.TableWriter;
 import dev.lbkit.healthcheck.HealthChecker;
 import dev.lbkit.healthcheck.Target;
+import dev.lbkit.healthcheck.misc.ScriptUser;
 import dev.lbkit.vrrp.VrrpRouter;
 import dev.lbkit.vrrp.VrrpScript;
 import dev.lbkit.api.event.VrrpState;
@@ -26,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +61,7 @@ public final class KeepalivedDirector implements AutoCloseable {
   private final HealthChecker checker;
   private final NotifyRunner notify;
   private KeepalivedConfig config;
+  private Optional<ScriptUser> scriptUser;
   private final Map<Target.Key, Target> targets = new HashMap<>();
   private final Function<String, BooleanSupplier> interfaceCheck;
   private final Duration interfaceCheckInterval;
@@ -68,6 +71,7 @@ public final class KeepalivedDirector implements AutoCloseable {
 
   private KeepalivedDirector(Builder b) {
     this.config = b.config;
+    this.scriptUser = scriptUsers(config).defaultUser();
     this.interfaceCheck = b.interfaceCheck;
     this.interfaceCheckInterval = b.interfaceCheckInterval;
     this.notify = new NotifyRunner(config);
@@ -78,9 +82,20 @@ public final class KeepalivedDirector implements AutoCloseable {
     }
     db.vrrpInstances(config.vrrpInstances().stream().map(VrrpInstanceConfig::name).toArray(String[]::new));
     this.director = db.build();
-    HealthChecker.Builder hb = HealthChecker.builder().listener(director);
+    HealthChecker.Builder hb = HealthChecker.builder().listener(director)
+        .scriptSecurity(config.globalDefs().scriptSecurity());
     b.healthListeners.forEach(hb::listener);
     this.checker = hb.build();
+  }
+
+  /** The script users of {@code c} on this host, or an exception naming every one that cannot be used. */
+  private static ScriptUsers scriptUsers(KeepalivedConfig c) {
+    ScriptUsers users = ScriptUsers.resolve(c);
+    if (!users.ok()) {
+      throw new IllegalArgumentException("script users cannot be used on this host: " + users.errors().stream()
+          .map(Object::toString).collect(Collectors.joining("; ")));
+    }
+    return users;
   }
 
   /** A builder for this configuration, writing its table to {@code table}. */
@@ -133,7 +148,7 @@ public final class KeepalivedDirector implements AutoCloseable {
     started = true;
     director.start();
     for (VirtualServerConfig vs : config.virtualServers()) {
-      for (Target t : HealthTargets.of(vs)) {
+      for (Target t : HealthTargets.of(vs, scriptUser)) {
         targets.put(t.key(), t);
         checker.add(t);
       }
@@ -148,11 +163,12 @@ public final class KeepalivedDirector implements AutoCloseable {
    * @return completes with what the VRRP reload did (empty without a router) once the engine thread has run it, or
    *     exceptionally if the router refused it (the old VRRP configuration then keeps running)
    * @throws IllegalArgumentException if lbkit's VRRP refuses an instance of {@code next}, or {@code next} adds VRRP
-   *     instances to a director that runs without VRRP or removes all of a router's (both need a restart); nothing
-   *     changes then
+   *     instances to a director that runs without VRRP or removes all of a router's (both need a restart), or names
+   *     script users this host cannot use (see {@link ScriptUsers}); nothing changes then
    */
   public synchronized CompletableFuture<Optional<VrrpRouter.Reload>> reload(KeepalivedConfig next) {
     requireNonNull(next, "next");
+    Optional<ScriptUser> nextScriptUser = scriptUsers(next).defaultUser();
     List<VrrpConfig> vrrpConfigs = KeepalivedVrrp.vrrpConfigs(next, interfaceMap);
     if (router == null && config.vrrpInstances().isEmpty() && !vrrpConfigs.isEmpty()) {
       throw new IllegalArgumentException("the new configuration adds vrrp_instance "
@@ -165,7 +181,7 @@ public final class KeepalivedDirector implements AutoCloseable {
     Map<Target.Key, Target> nextTargets = new HashMap<>();
     for (VirtualServerConfig vs : next.virtualServers()) {
       pools.add(ServicePool.from(vs));
-      for (Target t : HealthTargets.of(vs)) {
+      for (Target t : HealthTargets.of(vs, nextScriptUser)) {
         nextTargets.put(t.key(), t);
       }
     }
@@ -187,6 +203,7 @@ public final class KeepalivedDirector implements AutoCloseable {
     }
     KeepalivedConfig previous = config;
     config = next;
+    scriptUser = nextScriptUser;
     notify.config(next);
     if (router == null) {
       if (!vrrpConfigs.equals(KeepalivedVrrp.vrrpConfigs(previous, interfaceMap))) {
@@ -299,6 +316,11 @@ public final class KeepalivedDirector implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Builds the director; MISC_CHECK programs run as keepalived would run them here (see {@link ScriptUsers}).
+     *
+     * @throws IllegalArgumentException if the configuration names script users this host cannot use
+     */
     public KeepalivedDirector build() {
       return new KeepalivedDirector(this);
     }

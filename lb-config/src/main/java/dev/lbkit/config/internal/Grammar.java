@@ -76,30 +76,40 @@ final class Grammar {
       .unsupported("regular expression checks are not implemented", "regex", "regex_no_match", "regex_options",
           "regex_stack", "regex_min_offset", "regex_max_offset");
 
+  /** keepalived's install_checker_common_keywords(true) (check_api.c), plus nb_get_retry. */
   private static Grammar checker(String name) {
     return new Grammar(name)
         .leaf("connect_ip", "connect_port", "bindto", "bind_port", "connect_timeout", "retry", "nb_get_retry",
             "delay_before_retry", "delay_loop")
-        .ignored("warmup", "fwmark", "bind_if", "alpha");
+        .ignored("warmup", "fwmark", "bind_if", "alpha", "log_all_failures");
   }
 
   static final Grammar TCP = checker("TCP_CHECK");
+
+  static final Grammar UDP = checker("UDP_CHECK")
+      .leaf("payload", "require_reply", "min_reply_length", "max_reply_length");
+
+  static final Grammar DNS = checker("DNS_CHECK").leaf("type", "name");
+
+  static final Grammar SMTP_HOST = checker("host");
+
+  static final Grammar SMTP = checker("SMTP_CHECK").leaf("helo_name").block("host", SMTP_HOST);
 
   static final Grammar HTTP = checker("HTTP_GET").block("url", URL).leaf("virtualhost")
       .ignored("http_protocol", "enable_sni", "tls_compliant", "fast_recovery", "protocol");
 
   static final Grammar MISC = new Grammar("MISC_CHECK")
       .leaf("misc_path", "misc_timeout", "misc_dynamic", "user")
-      .ignored("warmup", "delay_loop", "retry", "delay_before_retry");
+      .ignored("warmup", "delay_loop", "retry", "delay_before_retry", "alpha", "log_all_failures");
 
   static final Grammar REAL_SERVER = new Grammar("real_server")
       .leaf("weight", "lvs_method", "lb_kind", "uthreshold", "lthreshold", "inhibit_on_failure", "notify_up",
           "notify_down", "alpha", "delay_loop", "retry", "delay_before_retry", "virtualhost", "connect_timeout")
       .block("TCP_CHECK", TCP).block("HTTP_GET", HTTP).block("SSL_GET", HTTP).block("MISC_CHECK", MISC)
+      .block("UDP_CHECK", UDP).block("DNS_CHECK", DNS).block("SMTP_CHECK", SMTP)
       .ignored("warmup", "smtp_alert", "tunnel_encap", "tunnel_port", "tunnel_nocsum", "tunnel_csum",
           "tunnel_remcsum")
-      .unsupported("this checker is not implemented by lbkit", "SMTP_CHECK", "DNS_CHECK", "UDP_CHECK", "PING_CHECK",
-          "FILE_CHECK", "BFD_CHECK");
+      .unsupported("this checker is not implemented by lbkit", "PING_CHECK", "FILE_CHECK", "BFD_CHECK");
 
   static final Grammar VIRTUAL_SERVER = new Grammar("virtual_server")
       .leaf("delay_loop", "lb_algo", "lvs_sched", "lb_kind", "lvs_method", "persistence_timeout",
@@ -135,8 +145,9 @@ final class Grammar {
 
   static final Grammar GLOBAL = new Grammar("global_defs")
       .values("notification_email")
-      .leaf("notification_email_from", "smtp_server", "smtp_connect_timeout", "router_id", "vrrp_strict")
-      .ignored("enable_script_security", "script_user", "max_auto_priority", "lvs_id", "vrrp_skip_check_adv_addr",
+      .leaf("notification_email_from", "smtp_server", "smtp_connect_timeout", "router_id", "vrrp_strict",
+          "script_user", "enable_script_security")
+      .ignored("max_auto_priority", "lvs_id", "vrrp_skip_check_adv_addr",
           "vrrp_garp_interval", "vrrp_gna_interval", "vrrp_mcast_group4", "vrrp_mcast_group6",
           "vrrp_version", "vrrp_iptables", "vrrp_ipsets", "vrrp_garp_master_delay", "vrrp_garp_master_repeat",
           "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat", "vrrp_garp_lower_prio_delay",

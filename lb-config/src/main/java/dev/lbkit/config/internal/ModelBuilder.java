@@ -1,8 +1,10 @@
 package dev.lbkit.config.internal;
 
 import dev.lbkit.config.GlobalDefs;
+import dev.lbkit.config.HealthCheckConfig;
 import dev.lbkit.config.KeepalivedConfig;
 import dev.lbkit.config.NotifyScripts;
+import dev.lbkit.config.ScriptUserConfig;
 import dev.lbkit.config.VirtualServerConfig;
 import dev.lbkit.config.VrrpInstanceConfig;
 import dev.lbkit.config.VrrpInstanceConfig.AuthType;
@@ -65,7 +67,23 @@ final class ModelBuilder {
       }
     }
     crossCheck(groups, instances, scripts, servers);
+    scriptSecurity(global, servers);
     return new KeepalivedConfig(global, groups, instances, scripts, servers);
+  }
+
+  /**
+   * keepalived 2.2.7 (check_daemon.c) reports, as a security error that its {@code -t} exits with, that check
+   * scripts run while {@code enable_script_security} is off; keepalived runs them anyway, so lbkit warns, once, at
+   * the first MISC_CHECK.
+   */
+  private void scriptSecurity(GlobalDefs global, List<VirtualServerConfig> servers) {
+    if (global.scriptSecurity()) {
+      return;
+    }
+    servers.stream().flatMap(vs -> vs.realServers().stream()).flatMap(rs -> rs.checks().stream())
+        .filter(c -> c instanceof HealthCheckConfig.Misc).findFirst()
+        .ifPresent(c -> problems.warning(c.location(), "SECURITY VIOLATION - check scripts are being executed but"
+            + " script_security not enabled (set enable_script_security in global_defs)"));
   }
 
   private GlobalDefs globalDefs(Node block, GlobalDefs previous) {
@@ -75,9 +93,23 @@ final class ModelBuilder {
     Optional<String> smtp = previous.smtpServer();
     Optional<Duration> smtpTimeout = previous.smtpConnectTimeout();
     boolean vrrpStrict = previous.vrrpStrict();
+    Optional<ScriptUserConfig> scriptUser = previous.scriptUser();
+    boolean scriptSecurity = previous.scriptSecurity();
     for (Node n : block.children()) {
       switch (n.name()) {
         case "router_id" -> routerId = values.single(n).map(Token::text);
+        case "script_user" -> {
+          if (n.args().isEmpty()) {
+            problems.error(n.location(), "No script username specified"); // keepalived's words
+          } else {
+            scriptUser = values.scriptUser(n).or(() -> previous.scriptUser());
+          }
+        }
+        case "enable_script_security" -> {
+          if (values.arity(n, 0, 0)) {
+            scriptSecurity = true;
+          }
+        }
         case "notification_email" -> n.lines().forEach(line -> line.forEach(t -> emails.add(t.text())));
         case "notification_email_from" -> from = values.single(n).map(Token::text);
         case "smtp_server" -> {
@@ -95,7 +127,7 @@ final class ModelBuilder {
         default -> throw new AssertionError(n.name());
       }
     }
-    return new GlobalDefs(routerId, emails, from, smtp, smtpTimeout, vrrpStrict);
+    return new GlobalDefs(routerId, emails, from, smtp, smtpTimeout, vrrpStrict, scriptUser, scriptSecurity);
   }
 
   private Optional<String> name(Node n) {

@@ -1,6 +1,7 @@
 package dev.lbkit.config.internal;
 
 import dev.lbkit.api.Endpoint;
+import dev.lbkit.config.ScriptUserConfig;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -114,6 +115,18 @@ final class Values {
   Optional<InetAddress> address(Node n) {
     Optional<Token> t = single(n);
     return t.isPresent() ? address(t.get(), n.name()) : Optional.empty();
+  }
+
+  /**
+   * {@code KEYWORD USER [GROUP]}, as keepalived's set_script_uid_gid reads it; a third word is an error (keepalived
+   * ignores it silently).
+   */
+  Optional<ScriptUserConfig> scriptUser(Node n) {
+    if (!arity(n, 1, 2)) {
+      return Optional.empty();
+    }
+    Optional<String> group = n.args().size() == 2 ? Optional.of(n.args().get(1).text()) : Optional.empty();
+    return Optional.of(new ScriptUserConfig(n.args().get(0).text(), group, n.location()));
   }
 
   /** A flag keyword alone means true; otherwise on/off, true/false, yes/no. */

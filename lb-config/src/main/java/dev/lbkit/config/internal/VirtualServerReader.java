@@ -14,6 +14,7 @@ import dev.lbkit.config.HealthCheckConfig;
 import dev.lbkit.config.HealthCheckConfig.StatusRange;
 import dev.lbkit.config.HealthCheckConfig.Url;
 import dev.lbkit.config.RealServerConfig;
+import dev.lbkit.config.ScriptUserConfig;
 import dev.lbkit.config.VirtualServerConfig;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -44,14 +45,16 @@ final class VirtualServerReader {
 
   private final Values values;
   private final Problems problems;
+  private final CheckerReader checkerReader;
 
   VirtualServerReader(Values values) {
     this.values = values;
     this.problems = values.problems();
+    this.checkerReader = new CheckerReader(values);
   }
 
   /** Service-wide settings that real servers and checkers inherit. */
-  private static final class Defaults {
+  static final class Defaults {
     ForwardingMethod forwarding = ForwardingMethod.MASQUERADE;
     boolean inhibit;
     boolean alpha;
@@ -333,7 +336,7 @@ final class VirtualServerReader {
         case "connect_timeout" -> rd.connectTimeout = values.timer(n, Duration.ofMillis(1), MAX_TIMER)
             .or(() -> d.connectTimeout);
         case "virtualhost" -> rd.virtualhost = values.single(n).map(Token::text).or(() -> d.virtualhost);
-        case "TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK" -> { } // below
+        case "TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK", "UDP_CHECK", "DNS_CHECK", "SMTP_CHECK" -> { } // below
         default -> throw new AssertionError(n.name());
       }
     }
@@ -341,11 +344,18 @@ final class VirtualServerReader {
       return Optional.empty();
     }
     List<HealthCheckConfig> checks = new ArrayList<>();
+    Duration loop = delayLoop.orElse(vsDelayLoop);
     for (Node n : block.children()) {
       switch (n.name()) {
         case "TCP_CHECK" -> tcp(n, endpoint.get(), rd).ifPresent(checks::add);
         case "HTTP_GET", "SSL_GET" -> http(n, endpoint.get(), rd).ifPresent(checks::add);
         case "MISC_CHECK" -> misc(n).ifPresent(checks::add);
+        case "UDP_CHECK" -> checkerReader.udp(n, endpoint.get(), connect(rd, 1, DEFAULT_DELAY_BEFORE_RETRY))
+            .ifPresent(checks::add);
+        case "DNS_CHECK" -> checkerReader.dns(n, endpoint.get(), connect(rd, HealthCheckConfig.Dns.DEFAULT_RETRY,
+            loop)).ifPresent(checks::add);
+        case "SMTP_CHECK" -> checks.addAll(checkerReader.smtp(n, endpoint.get(),
+            connect(rd, 1, DEFAULT_DELAY_BEFORE_RETRY)));
         default -> {
           // settings, read above
         }
@@ -363,8 +373,18 @@ final class VirtualServerReader {
         block.location()));
   }
 
-  /** Settings common to TCP and HTTP checkers. */
-  private final class Connect {
+  /** keepalived's {@code delay_before_retry} default for most checkers (check_api.c queue_checker). */
+  static final Duration DEFAULT_DELAY_BEFORE_RETRY = Duration.ofSeconds(1);
+  /** keepalived's {@code delay_before_retry} default for HTTP_GET and SSL_GET (check_http.c). */
+  static final Duration HTTP_DELAY_BEFORE_RETRY = Duration.ofSeconds(3);
+
+  /** The connection settings of a checker, starting from the real server's and the checker type's defaults. */
+  private Connect connect(Defaults rd, int defaultRetry, Duration defaultDelayBeforeRetry) {
+    return new Connect(rd, defaultRetry, defaultDelayBeforeRetry);
+  }
+
+  /** Settings common to the network checkers (keepalived's install_checker_common_keywords). */
+  final class Connect {
     Optional<InetAddress> ip = Optional.empty();
     OptionalInt port = OptionalInt.empty();
     Optional<InetAddress> bindTo = Optional.empty();
@@ -373,17 +393,49 @@ final class VirtualServerReader {
     Duration delayBeforeRetry;
 
     Connect(Defaults rd) {
+      this(rd, 1, DEFAULT_DELAY_BEFORE_RETRY);
+    }
+
+    Connect(Defaults rd, int defaultRetry, Duration defaultDelayBeforeRetry) {
       timeout = rd.connectTimeout.orElse(HealthCheckConfig.DEFAULT_CONNECT_TIMEOUT);
-      retry = rd.retry.orElse(1);
-      delayBeforeRetry = rd.delayBeforeRetry.orElse(Duration.ofSeconds(1));
+      retry = rd.retry.orElse(defaultRetry);
+      delayBeforeRetry = rd.delayBeforeRetry.orElse(defaultDelayBeforeRetry);
+    }
+
+    /** A copy, for an SMTP_CHECK {@code host} block, which starts from the settings written before it. */
+    Connect copy() {
+      Connect c = new Connect(new Defaults());
+      c.ip = ip;
+      c.port = port;
+      c.bindTo = bindTo;
+      c.timeout = timeout;
+      c.retry = retry;
+      c.delayBeforeRetry = delayBeforeRetry;
+      return c;
     }
 
     /** True if the statement was one of the connection settings. */
     boolean read(Node n) {
       switch (n.name()) {
-        case "connect_ip" -> ip = values.address(n);
+        case "connect_ip" -> {
+          Optional<InetAddress> a = values.address(n);
+          if (a.isPresent() && bindTo.isPresent() && a.get().getClass() != bindTo.get().getClass()) {
+            problems.error(n.args().get(0).location(), "connect_ip address " + n.args().get(0).text()
+                + " does not match address family of bindto");
+          } else {
+            ip = a.or(() -> ip);
+          }
+        }
         case "connect_port" -> port = values.integer(n, 1, Endpoint.MAX_PORT);
-        case "bindto" -> bindTo = values.address(n);
+        case "bindto" -> {
+          Optional<InetAddress> a = values.address(n);
+          if (a.isPresent() && ip.isPresent() && a.get().getClass() != ip.get().getClass()) {
+            problems.error(n.args().get(0).location(), "bindto address " + n.args().get(0).text()
+                + " does not match address family of connect_ip");
+          } else {
+            bindTo = a.or(() -> bindTo);
+          }
+        }
         case "bind_port" -> {
           values.integer(n, 1, Endpoint.MAX_PORT);
           problems.warning(n.location(), "'bind_port' is accepted but not used by lbkit");
@@ -425,7 +477,7 @@ final class VirtualServerReader {
   }
 
   private Optional<HealthCheckConfig> http(Node block, Endpoint server, Defaults rd) {
-    Connect c = new Connect(rd);
+    Connect c = new Connect(rd, 1, HTTP_DELAY_BEFORE_RETRY);
     List<Url> urls = new ArrayList<>();
     Optional<String> virtualhost = rd.virtualhost;
     boolean ok = true;
@@ -508,13 +560,19 @@ final class VirtualServerReader {
     Optional<String> path = Optional.empty();
     Optional<Duration> timeout = Optional.empty();
     boolean dynamic = false;
-    Optional<String> user = Optional.empty();
+    Optional<ScriptUserConfig> user = Optional.empty();
     for (Node n : block.children()) {
       switch (n.name()) {
         case "misc_path" -> path = values.rest(n);
         case "misc_timeout" -> timeout = values.timer(n, Duration.ofMillis(1), MAX_TIMER);
         case "misc_dynamic" -> dynamic = values.flag(n).orElse(dynamic);
-        case "user" -> user = values.rest(n);
+        case "user" -> {
+          if (n.args().isEmpty()) {
+            problems.error(n.location(), "No user specified for misc checker script"); // keepalived's words
+          } else {
+            user = values.scriptUser(n).or(() -> Optional.empty());
+          }
+        }
         default -> throw new AssertionError(n.name());
       }
     }

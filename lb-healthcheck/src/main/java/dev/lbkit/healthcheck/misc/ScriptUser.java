@@ -2,6 +2,7 @@ package dev.lbkit.healthcheck.misc;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lbkit.healthcheck.internal.jna.Spawner;
 import java.util.Optional;
 
 /**
@@ -49,6 +50,22 @@ public record ScriptUser(String user, Optional<String> group) {
       throw new IllegalArgumentException("script user must be 'USER' or 'USER GROUP' but was '" + words + "'");
     }
     return w.length == 1 ? of(w[0]) : of(w[0], w[1]);
+  }
+
+  /**
+   * Why this user (and group) cannot be used on this host, looked up as a program start would look them up (NSS
+   * getpwnam/getgrnam; a group may also be a number): empty when both exist. keepalived does this lookup when it
+   * loads its configuration; a configuration importer can do the same with this.
+   */
+  public Optional<String> problem() {
+    if (Spawner.user(user).isEmpty()) {
+      return Optional.of("script user '" + user + "' does not exist");
+    }
+    if (group.isPresent() && Spawner.group(group.get()).isEmpty()
+        && !(group.get().chars().allMatch(Character::isDigit) && group.get().length() < 10)) {
+      return Optional.of("script group '" + group.get() + "' does not exist");
+    }
+    return Optional.empty();
   }
 
   @Override

@@ -1,0 +1,125 @@
+package dev.lbkit.director;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lbkit.config.ConfigProblem;
+import dev.lbkit.config.GlobalDefs;
+import dev.lbkit.config.HealthCheckConfig;
+import dev.lbkit.config.KeepalivedConfig;
+import dev.lbkit.config.Location;
+import dev.lbkit.config.ScriptUserConfig;
+import dev.lbkit.config.VirtualServerConfig;
+import dev.lbkit.healthcheck.misc.ScriptUser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Whom the MISC_CHECK programs of a keepalived.conf run as on this host, decided as keepalived 2.2.7 decides it
+ * when it loads the file (notify.c {@code get_default_script_user}, check_misc.c {@code misc_end_handler}):
+ * <ol>
+ *   <li>a check's own {@code user USER [GROUP]};
+ *   <li>else {@code global_defs}' {@code script_user USER [GROUP]};
+ *   <li>else the user {@value ScriptUserConfig#KEEPALIVED_DEFAULT_USER}, if the host has it;
+ *   <li>else the checker's own user, unless {@code enable_script_security} is set: then keepalived refuses to pick
+ *       a default and drops the check.
+ * </ol>
+ *
+ * <p>Where keepalived drops a check (a named user or group that does not exist, no default under script
+ * security), lbkit reports an error instead: a dropped check would leave its real server always up, which is not
+ * what the file says. Whether a program that runs as root is safe to run is judged when it starts (see
+ * {@link dev.lbkit.healthcheck.HealthChecker.Builder#scriptSecurity}).
+ */
+public final class ScriptUsers {
+  private final Optional<ScriptUser> defaultUser;
+  private final List<ConfigProblem> errors;
+
+  private ScriptUsers(Optional<ScriptUser> defaultUser, List<ConfigProblem> errors) {
+    this.defaultUser = defaultUser;
+    this.errors = List.copyOf(errors);
+  }
+
+  /** Looks the users of {@code config} up in this host's user database. */
+  public static ScriptUsers resolve(KeepalivedConfig config) {
+    return resolve(config, ScriptUser::problem, ScriptUserConfig.KEEPALIVED_DEFAULT_USER);
+  }
+
+  /**
+   * Resolves with another lookup or default user name (for tests).
+   *
+   * @param lookup why a user cannot be used; empty when it can
+   * @param defaultName the user to fall back to, keepalived's {@value ScriptUserConfig#KEEPALIVED_DEFAULT_USER}
+   */
+  static ScriptUsers resolve(KeepalivedConfig config, Function<ScriptUser, Optional<String>> lookup,
+      String defaultName) {
+    requireNonNull(config, "config");
+    GlobalDefs g = config.globalDefs();
+    List<ConfigProblem> errors = new ArrayList<>();
+    Optional<ScriptUser> fallback = Optional.empty();
+    boolean fallbackFailed = false;
+    if (g.scriptUser().isPresent()) {
+      ScriptUserConfig u = g.scriptUser().get();
+      Optional<String> problem = lookup.apply(toUser(u));
+      if (problem.isPresent()) {
+        errors.add(error(u.location(), "Error setting global script uid/gid: " + problem.get()));
+        fallbackFailed = true;
+      } else {
+        fallback = Optional.of(toUser(u));
+      }
+    } else if (config.virtualServers().stream().flatMap(vs -> vs.realServers().stream())
+        .flatMap(rs -> rs.checks().stream()).anyMatch(c -> c instanceof HealthCheckConfig.Misc)) {
+      ScriptUser keepalivedScript = ScriptUser.of(defaultName);
+      if (lookup.apply(keepalivedScript).isEmpty()) {
+        fallback = Optional.of(keepalivedScript);
+      } else if (g.scriptSecurity()) {
+        fallbackFailed = true;
+      }
+    }
+    for (VirtualServerConfig vs : config.virtualServers()) {
+      for (var rs : vs.realServers()) {
+        for (HealthCheckConfig c : rs.checks()) {
+          if (!(c instanceof HealthCheckConfig.Misc misc)) {
+            continue;
+          }
+          if (misc.user().isPresent()) {
+            Optional<String> problem = lookup.apply(toUser(misc.user().get()));
+            problem.ifPresent(p -> errors.add(error(misc.user().get().location(), "Failed to set uid/gid for misc"
+                + " checker script " + misc.script() + ": " + p)));
+          } else if (fallbackFailed && g.scriptUser().isEmpty()) {
+            errors.add(error(misc.location(), "Unable to set default user " + defaultName + " for misc script "
+                + misc.script() + ": it does not exist, and enable_script_security forbids running scripts as"
+                + " the checker's own user by default; set script_user in global_defs or user in MISC_CHECK"));
+          }
+        }
+      }
+    }
+    return new ScriptUsers(fallback, errors);
+  }
+
+  private static ScriptUser toUser(ScriptUserConfig u) {
+    return new ScriptUser(u.user(), u.group());
+  }
+
+  private static ConfigProblem error(Location at, String message) {
+    return new ConfigProblem(at, ConfigProblem.Severity.ERROR, message);
+  }
+
+  /**
+   * The user for MISC_CHECKs that name none: {@code script_user}, or
+   * {@value ScriptUserConfig#KEEPALIVED_DEFAULT_USER} if it exists; empty: the checker's own user.
+   */
+  public Optional<ScriptUser> defaultUser() {
+    return defaultUser;
+  }
+
+  /** Users that cannot be used here, each where the file names it (or at the check that needs a default). */
+  public List<ConfigProblem> errors() {
+    return errors;
+  }
+
+  /** Whether every script user could be resolved. */
+  public boolean ok() {
+    return errors.isEmpty();
+  }
+}

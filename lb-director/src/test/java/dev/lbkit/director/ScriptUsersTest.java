@@ -1,0 +1,121 @@
+package dev.lbkit.director;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lbkit.config.KeepalivedConfig;
+import dev.lbkit.config.KeepalivedConfigParser;
+import dev.lbkit.config.ParseResult;
+import dev.lbkit.director.spi.TableWriter;
+import dev.lbkit.healthcheck.misc.MiscCheck;
+import dev.lbkit.healthcheck.misc.ScriptUser;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * keepalived 2.2.7's choice of script user (notify.c get_default_script_user, check_misc.c misc_end_handler) over
+ * a user database given by the test: the real lookup is ScriptUsersIT's.
+ */
+final class ScriptUsersTest {
+  private static KeepalivedConfig parse(String globals, String miscUser) {
+    ParseResult r = KeepalivedConfigParser.parse("k.conf", """
+        global_defs {
+        %s
+        }
+        virtual_server 192.0.2.10 80 {
+          real_server 10.0.0.2 80 {
+            MISC_CHECK {
+              misc_path /usr/local/bin/check
+        %s
+            }
+          }
+        }
+        """.formatted(globals, miscUser), Path.of("."));
+    assertEquals(List.of(), r.errors());
+    return r.config();
+  }
+
+  /** A host whose user database holds exactly these users and groups. */
+  private static Function<ScriptUser, Optional<String>> host(Set<String> users, Set<String> groups) {
+    return u -> !users.contains(u.user()) ? Optional.of("script user '" + u.user() + "' does not exist")
+        : u.group().filter(g -> !groups.contains(g)).map(g -> "script group '" + g + "' does not exist");
+  }
+
+  private static final Function<ScriptUser, Optional<String>> WITH_KEEPALIVED_SCRIPT =
+      host(Set.of("root", "nobody", "keepalived_script"), Set.of("nogroup"));
+  private static final Function<ScriptUser, Optional<String>> WITHOUT =
+      host(Set.of("root", "nobody"), Set.of("nogroup"));
+
+  private static MiscCheck misc(KeepalivedConfig c, ScriptUsers users) {
+    return (MiscCheck) HealthTargets.of(c.virtualServers().get(0), users.defaultUser()).get(0).check();
+  }
+
+  @Test
+  void keepalivedScript_isTheDefault_whenTheHostHasIt() {
+    KeepalivedConfig c = parse("", "");
+    ScriptUsers users = ScriptUsers.resolve(c, WITH_KEEPALIVED_SCRIPT, "keepalived_script");
+    assertTrue(users.ok());
+    assertEquals(Optional.of(ScriptUser.of("keepalived_script")), users.defaultUser());
+    assertEquals(Optional.of(ScriptUser.of("keepalived_script")), misc(c, users).user());
+  }
+
+  @Test
+  void withoutKeepalivedScript_programsRunAsTheCheckersOwnUser() {
+    KeepalivedConfig c = parse("", "");
+    ScriptUsers users = ScriptUsers.resolve(c, WITHOUT, "keepalived_script");
+    assertTrue(users.ok());
+    assertEquals(Optional.empty(), users.defaultUser());
+    assertEquals(Optional.empty(), misc(c, users).user());
+  }
+
+  @Test
+  void withoutKeepalivedScript_underScriptSecurity_aCheckWithoutUserIsAnError() {
+    KeepalivedConfig c = parse("  enable_script_security", "");
+    ScriptUsers users = ScriptUsers.resolve(c, WITHOUT, "keepalived_script");
+    assertEquals(List.of("k.conf:6:5: Unable to set default user keepalived_script for misc script"
+        + " /usr/local/bin/check: it does not exist, and enable_script_security forbids running scripts as the"
+        + " checker's own user by default; set script_user in global_defs or user in MISC_CHECK"),
+        users.errors().stream().map(Object::toString).toList());
+    // a user of its own is enough
+    assertTrue(ScriptUsers.resolve(parse("  enable_script_security", "      user nobody"), WITHOUT,
+        "keepalived_script").ok());
+    // and so is script_user
+    assertTrue(ScriptUsers.resolve(parse("  enable_script_security\n  script_user nobody", ""), WITHOUT,
+        "keepalived_script").ok());
+  }
+
+  @Test
+  void scriptUser_winsOverKeepalivedScript_andTheChecksOwnUserOverBoth() {
+    KeepalivedConfig c = parse("  script_user nobody nogroup", "");
+    ScriptUsers users = ScriptUsers.resolve(c, WITH_KEEPALIVED_SCRIPT, "keepalived_script");
+    assertEquals(Optional.of(ScriptUser.of("nobody", "nogroup")), misc(c, users).user());
+    KeepalivedConfig own = parse("  script_user nobody", "      user root");
+    assertEquals(Optional.of(ScriptUser.of("root")),
+        misc(own, ScriptUsers.resolve(own, WITH_KEEPALIVED_SCRIPT, "keepalived_script")).user());
+  }
+
+  @Test
+  void usersTheHostLacks_areErrorsWhereTheyAreNamed() {
+    assertEquals(List.of("k.conf:2:1: Error setting global script uid/gid: script user 'ghost' does not exist"),
+        ScriptUsers.resolve(parse("script_user ghost", ""), WITHOUT, "keepalived_script").errors().stream()
+            .map(Object::toString).toList());
+    assertEquals(List.of("k.conf:8:1: Failed to set uid/gid for misc checker script /usr/local/bin/check: script"
+            + " group 'ghosts' does not exist"),
+        ScriptUsers.resolve(parse("", "user nobody ghosts"), WITHOUT, "keepalived_script").errors().stream()
+            .map(Object::toString).toList());
+  }
+
+  @Test
+  void aDirector_refusesUsersThisHostLacks() {
+    KeepalivedConfig c = parse("", "      user lbkit-no-such-user-7");
+    TableWriter table = new RecordingTableWriter();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> KeepalivedDirector.builder(c, table).build());
+    assertTrue(e.getMessage().contains("script user 'lbkit-no-such-user-7' does not exist"), e.getMessage());
+  }
+}

@@ -50,6 +50,9 @@ import org.slf4j.LoggerFactory;
  * warmup) on a {@link ManualClock} with answers from a {@link CheckResponder}: no threads, no sockets, no sleeps.
  */
 public final class HealthChecker implements AutoCloseable {
+  /** {@link Builder#timerSlack}'s default: checks and deadlines due within 4 ms of each other run together. */
+  public static final Duration DEFAULT_TIMER_SLACK = Duration.ofMillis(4);
+
   private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
 
   private final List<EventLoop> loops; // empty on a manual clock
@@ -80,7 +83,7 @@ public final class HealthChecker implements AutoCloseable {
     List<EventLoop> ls = new ArrayList<>();
     List<Lane> lns = new ArrayList<>();
     for (int i = 0; i < b.threads; i++) {
-      EventLoop loop = new EventLoop(b.threadName + "-" + i, Clock.systemUTC(), b.nativeConnect);
+      EventLoop loop = new EventLoop(b.threadName + "-" + i, Clock.systemUTC(), b.nativeConnect, b.timerSlack);
       ls.add(loop);
       lns.add(new Lane(loop, new LoopProber(loop, b.scriptUser, b.scriptSecurity)));
     }
@@ -250,6 +253,7 @@ public final class HealthChecker implements AutoCloseable {
     private Optional<ScriptUser> scriptUser = Optional.empty();
     private boolean scriptSecurity;
     private boolean nativeConnect = true;
+    private Duration timerSlack = DEFAULT_TIMER_SLACK;
 
     private Builder() {}
 
@@ -317,6 +321,23 @@ public final class HealthChecker implements AutoCloseable {
      */
     public Builder nativeConnect(boolean nativeConnect) {
       this.nativeConnect = nativeConnect;
+      return this;
+    }
+
+    /**
+     * How late a loop may run a check or a deadline so that those due close together run in one wakeup (default
+     * {@link #DEFAULT_TIMER_SLACK}; zero wakes for each, at millisecond resolution). A check starts, and a timeout
+     * is declared, at most this much (plus a millisecond) after its time, never before; with many targets fewer
+     * wakeups save CPU on the checker and on the targets.
+     *
+     * @throws IllegalArgumentException if negative or above a second
+     */
+    public Builder timerSlack(Duration slack) {
+      requireNonNull(slack, "slack");
+      if (slack.isNegative() || slack.compareTo(Duration.ofSeconds(1)) > 0) {
+        throw new IllegalArgumentException("timer slack must be in [0, 1s] but was " + slack);
+      }
+      this.timerSlack = slack;
       return this;
     }
 

@@ -34,7 +34,7 @@ import java.util.Locale;
  *
  * <pre>
  * java -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.lbkit.benchmarks.healthcheck.CheckScale \
- *     tcp 10000 [measureSeconds=30] [threads=1] [native|nio]
+ *     tcp 10000 [measureSeconds=30] [threads=1] [native|nio] [timerSlackMillis=4]
  * </pre>
  *
  * The targets are listeners on 127.0.0.2 upwards (250 per address) in a child JVM ({@code serve} mode) with one
@@ -57,11 +57,13 @@ public final class CheckScale {
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
     int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
     boolean nativeConnect = args.length <= 4 || !args[4].equals("nio");
-    run(kind, targets, seconds, threads, nativeConnect);
+    Duration slack = args.length > 5 ? Duration.ofNanos((long) (Double.parseDouble(args[5]) * 1e6))
+        : HealthChecker.DEFAULT_TIMER_SLACK;
+    run(kind, targets, seconds, threads, nativeConnect, slack);
   }
 
-  private static void run(String kind, int count, int seconds, int threads, boolean nativeConnect)
-      throws Exception {
+  private static void run(String kind, int count, int seconds, int threads, boolean nativeConnect,
+      Duration slack) throws Exception {
     String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     Process server = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         CheckScale.class.getName(), "serve", kind, Integer.toString(count))
@@ -78,7 +80,8 @@ public final class CheckScale {
     CheckPolicy policy = CheckPolicy.haproxy().interval(Duration.ofSeconds(1)).timeout(Duration.ofSeconds(1))
         .rise(1).fall(1).warmup(Duration.ofSeconds(1)).build();
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    try (HealthChecker checker = HealthChecker.builder().threads(threads).nativeConnect(nativeConnect).build()) {
+    try (HealthChecker checker = HealthChecker.builder().threads(threads).nativeConnect(nativeConnect)
+        .timerSlack(slack).build()) {
       for (Endpoint e : endpoints) {
         Check c = kind.equals("http") ? HttpCheck.builder(e).path("/health").build() : TcpCheck.of(e);
         checker.add(Target.of(e, 1, c, policy));
@@ -98,10 +101,11 @@ public final class CheckScale {
       long down = checker.statuses().stream().filter(t -> !t.up()).count();
       String reasons = checker.statuses().stream().filter(t -> !t.up()).limit(3)
           .map(t -> t.lastResult().map(Object::toString).orElse("?")).reduce((a, b) -> a + " | " + b).orElse("");
-      System.out.printf(Locale.ROOT, "%s targets=%d measured=%ds connectPath=%s checks/s=%.0f cpu=%.1f%% of one core "
+      System.out.printf(Locale.ROOT, "%s targets=%d measured=%ds connectPath=%s slack=%sms "
+          + "checks/s=%.0f cpu=%.1f%% of one core "
           + "(user %.1f%% sys %.1f%%) us/check=%.1f servers=%.1f%% (user %.1f%% sys %.1f%%) jvmThreads=%d "
           + "loopThreads=%d lateness p50=%.1fms p99=%.1fms max=%.1fms down=%d %s%n",
-          kind, endpoints.size(), seconds, checker.nativeConnect() ? "epoll" : "nio",
+          kind, endpoints.size(), seconds, checker.nativeConnect() ? "epoll" : "nio", slack.toNanos() / 1e6,
           s.checksStarted() * 1e9 / wall, 100.0 * cpu / wall,
           100.0 * (st1[0] - st0[0]) * 1e7 / wall, 100.0 * (st1[1] - st0[1]) * 1e7 / wall,
           cpu / 1e3 / Math.max(1, s.checksStarted()),

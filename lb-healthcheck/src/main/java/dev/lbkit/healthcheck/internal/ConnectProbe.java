@@ -31,7 +31,6 @@ final class ConnectProbe implements EpollConnector.Outcome {
   private static final int ECONNREFUSED = 111; // ECONNREFUSED
   private static final int EHOSTUNREACH = 113; // EHOSTUNREACH
 
-  private final EventLoop loop;
   private final EpollConnector connector;
   private final TcpCheck check;
   private final Duration timeout;
@@ -40,9 +39,7 @@ final class ConnectProbe implements EpollConnector.Outcome {
   private int handle = -1;
   private boolean finished;
 
-  ConnectProbe(EventLoop loop, EpollConnector connector, TcpCheck check, Duration timeout,
-      Consumer<CheckResult> done) {
-    this.loop = loop;
+  private ConnectProbe(EpollConnector connector, TcpCheck check, Duration timeout, Consumer<CheckResult> done) {
     this.connector = connector;
     this.check = check;
     this.timeout = timeout;
@@ -54,36 +51,59 @@ final class ConnectProbe implements EpollConnector.Outcome {
     return check instanceof TcpCheck && ((TcpCheck) check).tls().isEmpty() && ((TcpCheck) check).bindTo().isEmpty();
   }
 
-  void start() {
-    deadline = loop.schedule(timeout, this::onDeadline);
-    int h = connector.connect(check.target().address(), check.target().port(), this);
-    if (h < 0) {
-      onFailed(-h, EpollConnector.describe(-h));
-    } else {
-      handle = h;
+  /**
+   * Runs one attempt. When the handshake completes (or fails) within {@code connect} itself, as it does against
+   * this host's own addresses, the result is delivered at once and nothing is allocated for waiting; otherwise a
+   * probe waits on the connector with a deadline counted from before the first {@code connect}.
+   */
+  static void start(EventLoop loop, EpollConnector connector, TcpCheck check, Duration timeout,
+      Consumer<CheckResult> done) {
+    long startNanos = loop.nanoTime();
+    int h = connector.connect(check.target().address(), check.target().port());
+    if (h == EpollConnector.CONNECTED) {
+      Prober.deliver(check, connectedResult(check), done, log);
+      return;
     }
+    if (h < 0) {
+      Prober.deliver(check, failedResult(-h, EpollConnector.describe(-h)), done, log);
+      return;
+    }
+    ConnectProbe probe = new ConnectProbe(connector, check, timeout, done);
+    int armed = connector.watch(h, probe);
+    if (armed < 0) {
+      probe.onFailed(-armed, EpollConnector.describe(-armed));
+      return;
+    }
+    probe.handle = h;
+    probe.deadline = loop.scheduleFrom(startNanos, EventLoop.saturatedNanos(timeout), probe::onDeadline);
+  }
+
+  private static CheckResult connectedResult(TcpCheck check) {
+    try {
+      Step step = check.newConversation().onConnected();
+      return step instanceof Step.Finish
+          ? ((Step.Finish) step).result()
+          : new CheckResult.Down(DownReason.CHECK_ERROR, "a TCP connect check must finish on connect");
+    } catch (RuntimeException e) {
+      log.warn("conversation of {} threw on connect", check.describe(), e);
+      return new CheckResult.Down(DownReason.CHECK_ERROR, e.toString());
+    }
+  }
+
+  private static CheckResult failedResult(int errno, String message) {
+    return Failures.classify(exceptionFor(errno, message));
   }
 
   @Override
   public void onConnected() {
     handle = -1;
-    CheckResult r;
-    try {
-      Step step = check.newConversation().onConnected();
-      r = step instanceof Step.Finish
-          ? ((Step.Finish) step).result()
-          : new CheckResult.Down(DownReason.CHECK_ERROR, "a TCP connect check must finish on connect");
-    } catch (RuntimeException e) {
-      log.warn("conversation of {} threw on connect", check.describe(), e);
-      r = new CheckResult.Down(DownReason.CHECK_ERROR, e.toString());
-    }
-    finish(r);
+    finish(connectedResult(check));
   }
 
   @Override
   public void onFailed(int errno, String message) {
     handle = -1;
-    finish(Failures.classify(exceptionFor(errno, message)));
+    finish(failedResult(errno, message));
   }
 
   private void onDeadline() {

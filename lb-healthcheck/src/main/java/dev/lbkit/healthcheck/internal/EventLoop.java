@@ -54,6 +54,8 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
   private final EpollConnector connector; // null: channels only
   private final Thread thread;
   private final Clock wallClock;
+  private final long timerSlackNanos;
+  private final long originNanos = System.nanoTime(); // the slack grid counts from here
   private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean wakeupPending = new AtomicBoolean();
   private final TimerQueue timers = new TimerQueue();
@@ -78,6 +80,23 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
    * @throws UncheckedIOException if no selector can be opened (out of file descriptors)
    */
   public EventLoop(String name, Clock wallClock, boolean nativeConnect) {
+    this(name, wallClock, nativeConnect, Duration.ZERO);
+  }
+
+  /**
+   * As above; timers due within one {@code timerSlack} of each other run in one turn of the loop: the loop sleeps
+   * until the next multiple of the slack (counted from the loop's start) at or after the earliest deadline, so a
+   * timer runs at most one slack (plus the millisecond of the wait's resolution) after its deadline and never
+   * before it. Zero wakes for every deadline, at millisecond resolution.
+   *
+   * @throws UncheckedIOException if no selector can be opened (out of file descriptors)
+   * @throws IllegalArgumentException if {@code timerSlack} is negative or above a second
+   */
+  public EventLoop(String name, Clock wallClock, boolean nativeConnect, Duration timerSlack) {
+    if (timerSlack.isNegative() || timerSlack.compareTo(Duration.ofSeconds(1)) > 0) {
+      throw new IllegalArgumentException("timer slack must be in [0, 1s] but was " + timerSlack);
+    }
+    this.timerSlackNanos = timerSlack.toNanos();
     this.wallClock = wallClock;
     try {
       this.selector = Selector.open();
@@ -151,6 +170,17 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
     return timer;
   }
 
+  /**
+   * Runs {@code task} {@code delayNanos} after {@code startNanos} (a {@link #nanoTime()} reading this thread took
+   * earlier). Loop thread only.
+   */
+  CheckScheduler.Timer scheduleFrom(long startNanos, long delayNanos, Runnable task) {
+    assert inLoop();
+    TimerQueue.Entry timer = new TimerQueue.Entry(startNanos + Math.max(0, delayNanos), task);
+    timers.add(timer, Math.max(0, delayNanos));
+    return timer;
+  }
+
   @Override
   public void execute(Runnable task) {
     submit(task);
@@ -197,9 +227,11 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
         long wait = 0; // 0: block until woken
         boolean timerDue = false;
         if (!timers.isEmpty()) {
-          long nanos = timers.earliestDeadline() - System.nanoTime();
-          wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
-          timerDue = nanos <= 0;
+          long now = System.nanoTime();
+          long earliest = timers.earliestDeadline();
+          timerDue = earliest - now <= 0;
+          long wakeAt = wakeAt(earliest, originNanos, timerSlackNanos);
+          wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(wakeAt - now + 999_999));
         }
         boolean work = timerDue || !inbox.isEmpty();
         boolean connecting = connector != null && connector.pending() > 0;
@@ -328,6 +360,18 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /**
+   * When to wake for a timer due at {@code deadline}: the first multiple of {@code slack} after {@code origin} that
+   * is not before it (the deadline itself when {@code slack} is 0), so that every timer due up to that instant
+   * runs in the same turn.
+   */
+  static long wakeAt(long deadline, long origin, long slack) {
+    if (slack == 0) {
+      return deadline;
+    }
+    return origin + Math.floorDiv(deadline - origin + slack - 1, slack) * slack;
   }
 
   static long saturatedNanos(Duration d) {

@@ -44,7 +44,7 @@ public final class LoopProber implements Prober {
       return;
     }
     if (loop.connector() != null && ConnectProbe.fits(check)) {
-      new ConnectProbe(loop, loop.connector(), (TcpCheck) check, timeout, done).start();
+      ConnectProbe.start(loop, loop.connector(), (TcpCheck) check, timeout, done);
       return;
     }
     if (check instanceof DnsCheck && ((DnsCheck) check).transport() == Transport.UDP) {

@@ -56,6 +56,8 @@ public final class TargetMonitor {
   private final Consumer<DestinationEvent> publisher;
   private final LatenessHistogram lateness;
   private final boolean agentTarget;
+  private final Runnable checkTask = this::runCheck; // one instance for every check, not one per schedule
+  private final Consumer<CheckResult> resultTask = this::onResult;
   private long nextCheckAt;
   private AdminState admin = AdminState.READY;
 
@@ -188,7 +190,7 @@ public final class TargetMonitor {
   private void schedule(Duration delay) {
     cancel(nextCheck);
     nextCheckAt = scheduler.nanoTime() + EventLoop.saturatedNanos(delay);
-    nextCheck = scheduler.schedule(delay, this::runCheck);
+    nextCheck = scheduler.schedule(delay, checkTask);
   }
 
   private void runCheck() {
@@ -197,14 +199,16 @@ public final class TargetMonitor {
     }
     attempts++;
     lateness.record(scheduler.nanoTime() - nextCheckAt);
-    prober.probe(target.check(), policy.timeout(), this::onResult);
+    prober.probe(target.check(), policy.timeout(), resultTask);
   }
 
   void onResult(CheckResult r) {
     if (stopped) {
       return;
     }
-    lastResult = Optional.of(r);
+    if (lastResult.isEmpty() || lastResult.get() != r) { // a check that passes alike may hand out one instance
+      lastResult = Optional.of(r);
+    }
     if (log.isDebugEnabled()) {
       log.debug("{}: {} -> {}", target.key(), target.check().describe(), r);
     }
@@ -421,6 +425,12 @@ public final class TargetMonitor {
   }
 
   private void snapshot() {
-    status = new TargetStatus(target.key(), up, health, member ? publishedWeight : 0, lastResult, lastChange, admin);
+    int weight = member ? publishedWeight : 0;
+    TargetStatus s = status;
+    if (s != null && s.up() == up && s.health() == health && s.weight() == weight && s.lastResult() == lastResult
+        && s.lastChange() == lastChange && s.admin() == admin) {
+      return; // nothing changed (a steady target's check): keep the snapshot readers already have
+    }
+    status = new TargetStatus(target.key(), up, health, weight, lastResult, lastChange, admin);
   }
 }

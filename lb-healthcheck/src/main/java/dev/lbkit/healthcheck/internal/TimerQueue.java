@@ -66,8 +66,9 @@ final class TimerQueue {
     heap.add(e);
   }
 
-  /** Whether no timer is queued (cancelled ones count until they are due). */
+  /** Whether no timer is queued (a cancelled one counts only while another timer is before it). */
   boolean isEmpty() {
+    dropCancelledHeads();
     if (!heap.isEmpty()) {
       return false;
     }
@@ -79,9 +80,26 @@ final class TimerQueue {
     return true;
   }
 
-  /** The earliest deadline; only when not {@link #isEmpty()}. */
+  /** The earliest deadline of a timer not cancelled; only when not {@link #isEmpty()}. */
   long earliestDeadline() {
+    dropCancelledHeads();
     return first().deadline;
+  }
+
+  /**
+   * Removes cancelled timers from the front of every queue, so that a loop does not wake for them (most attempts'
+   * deadlines are cancelled by their result long before they are due).
+   */
+  private void dropCancelledHeads() {
+    while (!heap.isEmpty() && heap.peek().cancelled) {
+      heap.poll();
+    }
+    for (int i = 0; i < fifoCount; i++) {
+      ArrayDeque<Entry> q = fifos[i];
+      while (!q.isEmpty() && q.peekFirst().cancelled) {
+        q.pollFirst();
+      }
+    }
   }
 
   /** Removes and returns the earliest timer if it is due at {@code now}, else null. */

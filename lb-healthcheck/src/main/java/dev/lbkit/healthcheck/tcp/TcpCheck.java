@@ -59,17 +59,30 @@ public record TcpCheck(Endpoint target, Optional<InetAddress> bindTo, Optional<T
 
   @Override
   public Conversation newConversation() {
-    return new Conversation() {
-      @Override
-      public Step onConnected() {
-        return Step.finish(CheckResult.Up.of(tls.isPresent() ? "TLS handshake completed" : "connected"));
-      }
+    return tls.isPresent() ? ConnectOnly.TLS : ConnectOnly.PLAIN;
+  }
 
-      @Override
-      public Step onReceive(ByteBuffer data, boolean endOfStream) {
-        return Step.finish(CheckResult.Up.of("connected"));
-      }
-    };
+  /** The whole conversation of a connect check: up once connected. Stateless, so one instance serves all. */
+  private static final class ConnectOnly implements Conversation {
+    static final ConnectOnly PLAIN = new ConnectOnly("connected");
+    static final ConnectOnly TLS = new ConnectOnly("TLS handshake completed");
+
+    private final Step connected;
+    private final Step received = Step.finish(CheckResult.Up.of("connected"));
+
+    private ConnectOnly(String detail) {
+      this.connected = Step.finish(CheckResult.Up.of(detail));
+    }
+
+    @Override
+    public Step onConnected() {
+      return connected;
+    }
+
+    @Override
+    public Step onReceive(ByteBuffer data, boolean endOfStream) {
+      return received;
+    }
   }
 
   @Override

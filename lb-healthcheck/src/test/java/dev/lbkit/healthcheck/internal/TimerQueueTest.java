@@ -77,4 +77,21 @@ final class TimerQueueTest {
     drain(q, 3000);
     assertEquals(List.of("out-of-order", "inter", "timeout"), ran);
   }
+
+  @Test
+  void cancelledTimersAtTheFront_doNotCountAsTheEarliest() {
+    TimerQueue q = new TimerQueue();
+    TimerQueue.Entry deadline = entry(100, "deadline");
+    q.add(deadline, 100); // an attempt's deadline, cancelled by its result
+    q.add(entry(50, "heap"), -1);
+    TimerQueue.Entry next = entry(1000, "next check");
+    q.add(next, 1000);
+    deadline.cancel();
+    assertEquals(50, q.earliestDeadline());
+    drain(q, 60);
+    assertEquals(1000, q.earliestDeadline(), "the loop must not wake at 100 for a cancelled deadline");
+    next.cancel();
+    assertTrue(q.isEmpty());
+    assertEquals(List.of("heap"), ran);
+  }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lbkit.api.Endpoint;
 import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.DownReason;
+import dev.lbkit.healthcheck.FullListener;
 import dev.lbkit.healthcheck.HealthChecker;
 import dev.lbkit.healthcheck.Resources;
 import java.io.IOException;
@@ -88,6 +89,21 @@ final class NativeConnectTest {
   }
 
   @Test
+  void synAnsweredOnlyOnRetransmission_isUpOnBothPaths() throws Exception {
+    List<CheckResult> results = new ArrayList<>();
+    for (boolean nativeConnect : new boolean[] {true, false}) {
+      try (FullListener late = new FullListener();
+          HealthChecker checker = HealthChecker.builder().nativeConnect(nativeConnect).build()) {
+        CompletableFuture<CheckResult> f = checker.checkOnce(TcpCheck.of(loopback(late.port())), TIMEOUT);
+        Thread.sleep(300); // the first SYN is dropped; the epoll path waits in epoll, not within connect
+        late.drain();
+        results.add(up(result(f)));
+      }
+    }
+    assertEquals(results.get(1), results.get(0));
+  }
+
+  @Test
   void reusedSockets_areBounded_andClosedWithTheChecker() throws Exception {
     int before = baselineFds();
     try (ServerSocket server = new ServerSocket(0, 1000, InetAddress.getLoopbackAddress())) {
@@ -143,40 +159,6 @@ final class NativeConnectTest {
           .withBindTo(InetAddress.getByName("127.0.0.2"));
       up(check(true, bound, TIMEOUT));
       assertFalse(check(true, bound.withBindTo(InetAddress.getByName("192.0.2.77")), TIMEOUT).isUp());
-    }
-  }
-
-  /**
-   * A listener whose accept queue is full and never drained: Linux drops further SYNs (tcp_conn_request: the
-   * accept queue is full), so a connect to it gets no SYN-ACK, like a blackholed address, on loopback.
-   */
-  private static final class FullListener implements AutoCloseable {
-    private final ServerSocket server;
-    private final List<Socket> fillers = new ArrayList<>();
-
-    FullListener() throws IOException {
-      server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-      for (int i = 0; i < 4; i++) {
-        Socket s = new Socket();
-        fillers.add(s);
-        try {
-          s.connect(server.getLocalSocketAddress(), 200);
-        } catch (IOException e) {
-          break; // the queue is full: SYNs are now dropped
-        }
-      }
-    }
-
-    int port() {
-      return server.getLocalPort();
-    }
-
-    @Override
-    public void close() throws IOException {
-      for (Socket s : fillers) {
-        s.close();
-      }
-      server.close();
     }
   }
 }

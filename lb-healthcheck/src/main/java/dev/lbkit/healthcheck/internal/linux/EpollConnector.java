@@ -16,13 +16,15 @@ import java.util.function.Consumer;
  *
  * <p>What one attempt costs, against the JDK's {@code SocketChannel} path (socket, two fcntl, setsockopt, connect,
  * epoll_ctl add/modify/delete, poll, getsockopt, getsockname, close): {@code connect} on a socket opened with
- * {@code SOCK_NONBLOCK|SOCK_CLOEXEC} (or taken from the idle pool), one {@code epoll_ctl} arming
- * {@code EPOLLOUT|EPOLLONESHOT}, its share of one {@code epoll_wait}, {@code getsockopt(SO_ERROR)}, and
- * {@code connect(AF_UNSPEC)}. The last one is the kernel's {@code tcp_disconnect}: an established connection is
- * reset (RST, as HAProxy's and lbkit's SO_LINGER-0 close) and the socket returns to the closed state with its
- * ephemeral port released, so it can connect again; the next attempt skips {@code socket}, {@code close} and the
- * epoll add/remove. Only sockets whose attempt connected are reused; a socket that failed or timed out is closed.
- * At most {@value #MAX_IDLE} idle sockets per address family are kept; {@link #close()} closes them.
+ * {@code SOCK_NONBLOCK|SOCK_CLOEXEC} (or taken from the idle pool), a second {@code connect} that finds out whether
+ * the handshake already completed, and {@code connect(AF_UNSPEC)}. Only when the second call finds the handshake
+ * still in progress (a peer on another host) come one {@code epoll_ctl} arming {@code EPOLLOUT|EPOLLONESHOT}, its
+ * share of one {@code epoll_wait} and {@code getsockopt(SO_ERROR)}. {@code connect(AF_UNSPEC)} is the kernel's
+ * {@code tcp_disconnect}: an established connection is reset (RST, as HAProxy's and lbkit's SO_LINGER-0 close) and
+ * the socket returns to the closed state with its ephemeral port released, so it can connect again; the next
+ * attempt skips {@code socket}, {@code close} and the epoll add/remove. Only sockets whose attempt connected are
+ * reused; a socket that failed or timed out is closed. At most {@value #MAX_IDLE} idle sockets per address family
+ * are kept; {@link #close()} closes them.
  *
  * <p>Stale readiness: a disarmed one-shot registration reports nothing, and epoll re-checks readiness before it
  * reports, so an armed socket is only ever reported for its current attempt; an event for a socket with no
@@ -52,9 +54,14 @@ public final class EpollConnector implements AutoCloseable {
   static final int EFD_NONBLOCK = 0x800; // EFD_NONBLOCK
   static final int EFD_CLOEXEC = 0x80000; // EFD_CLOEXEC
   static final int EINTR = 4; // EINTR
+  static final int EALREADY = 114; // EALREADY
   static final int EINPROGRESS = 115; // EINPROGRESS
+  static final int EISCONN = 106; // EISCONN
   private static final long WAKEUP_DATA = -1L; // epoll_event.data of the eventfd; socket fds are >= 0
   private static final int MAX_EVENTS = 256;
+
+  /** {@link #connect} result: the handshake completed within the call. */
+  public static final int CONNECTED = Integer.MAX_VALUE;
 
   /** Receives the end of an attempt, on the owner thread, after the socket has been released. */
   public interface Outcome {
@@ -99,6 +106,8 @@ public final class EpollConnector implements AutoCloseable {
   private boolean[] inEpoll = new boolean[1024];
   private boolean[] isV6 = new boolean[1024];
   private int pending;
+  private long connectedAtOnce;
+  private long reportedByPoll;
   private boolean closed;
   private final Object wakeLock = new Object(); // wakeup() from any thread must not write to a closed eventfd
   private boolean eventFdOpen = true; // guarded by wakeLock
@@ -175,12 +184,18 @@ public final class EpollConnector implements AutoCloseable {
   }
 
   /**
-   * Starts connecting to {@code address:port} and reports to {@code outcome} on a later {@link #poll}.
+   * Starts connecting to {@code address:port}. Right after the first {@code connect} answers EINPROGRESS it is
+   * called once more: where the peer's kernel is this one (loopback, an address of this host, a veth into a local
+   * network namespace) the whole handshake has already run inside the first call, and the second reports it done
+   * (0) or refused, so the attempt ends without epoll; otherwise it answers EALREADY (measured at ~0.4 µs) and
+   * the caller hands the attempt to {@link #watch}.
    *
-   * @return a handle for {@link #abandon}, or {@code -errno} when the attempt failed at once (nothing will be
-   *     reported; e.g. {@code -101} ENETUNREACH, {@code -24} EMFILE)
+   * @return {@link #CONNECTED} when the handshake completed within the call (the socket is already reset and kept
+   *     for the next attempt); a handle {@code >= 0} while it is in progress, which the caller must pass to
+   *     {@link #watch} (or {@link #abandon}) before anything else on this connector; or {@code -errno} when the
+   *     attempt failed at once (e.g. {@code -111} ECONNREFUSED, {@code -101} ENETUNREACH, {@code -24} EMFILE)
    */
-  public int connect(InetAddress address, int port, Outcome outcome) {
+  public int connect(InetAddress address, int port) {
     int addrLen = sockaddr(address, port, addrBuf);
     boolean v6 = addrLen > 16;
     int fd = takeIdle(v6);
@@ -191,33 +206,57 @@ public final class EpollConnector implements AutoCloseable {
         return -Native.getLastError();
       }
     }
-    if (LinuxSyscalls.connect(fd, addrAddress, addrLen) < 0) {
-      int errno = Native.getLastError();
-      if (errno != EINPROGRESS) {
-        if (fresh) {
-          LinuxSyscalls.close(fd);
-        } else {
-          closeSocket(fd);
-        }
-        return -errno;
+    ensureCapacity(fd);
+    isV6[fd] = v6;
+    int rc = LinuxSyscalls.connect(fd, addrAddress, addrLen);
+    int errno = rc < 0 ? Native.getLastError() : 0;
+    if (errno == EINPROGRESS) {
+      // the second call: 0 once established; EALREADY while the SYN (or SYN-ACK) is on its way
+      rc = LinuxSyscalls.connect(fd, addrAddress, addrLen);
+      errno = rc < 0 ? Native.getLastError() : 0;
+      if (errno == EALREADY) {
+        return fd;
       }
     }
-    ensureCapacity(fd);
+    if (errno == 0 || errno == EISCONN) {
+      connectedAtOnce++;
+      recycle(fd);
+      return CONNECTED;
+    }
+    closeSocket(fd);
+    return -errno;
+  }
+
+  /**
+   * Waits for an attempt that {@link #connect} left in progress and reports its end to {@code outcome} on a later
+   * {@link #poll}.
+   *
+   * @return 0, or {@code -errno} when the socket could not be armed (it is closed; nothing will be reported)
+   */
+  public int watch(int handle, Outcome outcome) {
     // arm after connect: a closed socket polls as EPOLLHUP and would be reported at once
-    boolean armed = inEpoll[fd]
-        ? ctl(EPOLL_CTL_MOD, fd, EPOLLOUT | EPOLLONESHOT, fd)
-        : ctl(EPOLL_CTL_ADD, fd, EPOLLOUT | EPOLLONESHOT, fd);
+    boolean armed = inEpoll[handle]
+        ? ctl(EPOLL_CTL_MOD, handle, EPOLLOUT | EPOLLONESHOT, handle)
+        : ctl(EPOLL_CTL_ADD, handle, EPOLLOUT | EPOLLONESHOT, handle);
     if (!armed) {
       int errno = Native.getLastError();
-      LinuxSyscalls.close(fd);
-      inEpoll[fd] = false;
+      closeSocket(handle);
       return -errno;
     }
-    inEpoll[fd] = true;
-    isV6[fd] = v6;
-    byFd[fd] = outcome;
+    inEpoll[handle] = true;
+    byFd[handle] = outcome;
     pending++;
-    return fd;
+    return 0;
+  }
+
+  /** Attempts that {@link #connect} completed within the call, since this connector opened. */
+  public long connectedAtOnce() {
+    return connectedAtOnce;
+  }
+
+  /** Attempts whose end {@link #poll} reported (connected or failed), since this connector opened. */
+  public long reportedByPoll() {
+    return reportedByPoll;
   }
 
   /** Gives up an attempt (its deadline passed): closes its socket; nothing will be reported. Idempotent. */
@@ -272,6 +311,7 @@ public final class EpollConnector implements AutoCloseable {
       }
       reported++;
     }
+    reportedByPoll += reported;
     return reported;
   }
 

@@ -110,9 +110,10 @@ final class RunCommand implements Command {
       result.errors().forEach(err::println);
       return 1;
     }
-    List<ConfigProblem> userErrors = ScriptUsers.resolve(result.config()).errors();
-    if (!userErrors.isEmpty()) {
-      userErrors.forEach(err::println);
+    ScriptUsers users = ScriptUsers.resolve(result.config());
+    users.warnings().forEach(err::println);
+    if (!users.ok()) {
+      users.errors().forEach(err::println);
       return 1;
     }
     return inMemory ? runInMemory(file, result.config(), duration, out, err)
@@ -125,7 +126,12 @@ final class RunCommand implements Command {
       err.println(warning);
     }
     // as keepalived -t, the script users are looked up on this host once the file reads
-    List<ConfigProblem> errors = result.ok() ? ScriptUsers.resolve(result.config()).errors() : result.errors();
+    List<ConfigProblem> errors = result.errors();
+    if (result.ok()) {
+      ScriptUsers users = ScriptUsers.resolve(result.config());
+      users.warnings().forEach(err::println);
+      errors = users.errors();
+    }
     if (!errors.isEmpty()) {
       for (ConfigProblem error : errors) {
         err.println(error);

@@ -21,7 +21,8 @@ import java.util.function.Function;
  * <ol>
  *   <li>a check's own {@code user USER [GROUP]};
  *   <li>else {@code global_defs}' {@code script_user USER [GROUP]};
- *   <li>else the user {@value ScriptUserConfig#KEEPALIVED_DEFAULT_USER}, if the host has it;
+ *   <li>else the user {@value ScriptUserConfig#KEEPALIVED_DEFAULT_USER}, if the host has it and lbkit runs as root
+ *       (keepalived always does; as another user lbkit cannot switch, so it keeps its own and warns);
  *   <li>else the checker's own user, unless {@code enable_script_security} is set: then keepalived refuses to pick
  *       a default and drops the check.
  * </ol>
@@ -34,15 +35,17 @@ import java.util.function.Function;
 public final class ScriptUsers {
   private final Optional<ScriptUser> defaultUser;
   private final List<ConfigProblem> errors;
+  private final List<ConfigProblem> warnings;
 
-  private ScriptUsers(Optional<ScriptUser> defaultUser, List<ConfigProblem> errors) {
+  private ScriptUsers(Optional<ScriptUser> defaultUser, List<ConfigProblem> errors, List<ConfigProblem> warnings) {
     this.defaultUser = defaultUser;
     this.errors = List.copyOf(errors);
+    this.warnings = List.copyOf(warnings);
   }
 
   /** Looks the users of {@code config} up in this host's user database. */
   public static ScriptUsers resolve(KeepalivedConfig config) {
-    return resolve(config, ScriptUser::problem, ScriptUserConfig.KEEPALIVED_DEFAULT_USER);
+    return resolve(config, ScriptUser::problem, ScriptUserConfig.KEEPALIVED_DEFAULT_USER, ScriptUser.canSwitch());
   }
 
   /**
@@ -50,12 +53,14 @@ public final class ScriptUsers {
    *
    * @param lookup why a user cannot be used; empty when it can
    * @param defaultName the user to fall back to, keepalived's {@value ScriptUserConfig#KEEPALIVED_DEFAULT_USER}
+   * @param root whether this process runs as root and so may switch users
    */
   static ScriptUsers resolve(KeepalivedConfig config, Function<ScriptUser, Optional<String>> lookup,
-      String defaultName) {
+      String defaultName, boolean root) {
     requireNonNull(config, "config");
     GlobalDefs g = config.globalDefs();
     List<ConfigProblem> errors = new ArrayList<>();
+    List<ConfigProblem> warnings = new ArrayList<>();
     Optional<ScriptUser> fallback = Optional.empty();
     boolean fallbackFailed = false;
     if (g.scriptUser().isPresent()) {
@@ -67,11 +72,14 @@ public final class ScriptUsers {
       } else {
         fallback = Optional.of(toUser(u));
       }
-    } else if (config.virtualServers().stream().flatMap(vs -> vs.realServers().stream())
-        .flatMap(rs -> rs.checks().stream()).anyMatch(c -> c instanceof HealthCheckConfig.Misc)) {
+    } else if (firstMisc(config).isPresent()) {
       ScriptUser keepalivedScript = ScriptUser.of(defaultName);
-      if (lookup.apply(keepalivedScript).isEmpty()) {
+      if (lookup.apply(keepalivedScript).isEmpty() && root) {
         fallback = Optional.of(keepalivedScript);
+      } else if (lookup.apply(keepalivedScript).isEmpty()) {
+        warnings.add(new ConfigProblem(firstMisc(config).orElseThrow(), ConfigProblem.Severity.WARNING, "the host has"
+            + " user " + defaultName + ", whom keepalived runs scripts as by default, but lbkit does not run as root"
+            + " and so runs them as its own user"));
       } else if (g.scriptSecurity()) {
         fallbackFailed = true;
       }
@@ -94,7 +102,13 @@ public final class ScriptUsers {
         }
       }
     }
-    return new ScriptUsers(fallback, errors);
+    return new ScriptUsers(fallback, errors, warnings);
+  }
+
+  private static Optional<Location> firstMisc(KeepalivedConfig config) {
+    return config.virtualServers().stream().flatMap(vs -> vs.realServers().stream())
+        .flatMap(rs -> rs.checks().stream()).filter(c -> c instanceof HealthCheckConfig.Misc).findFirst()
+        .map(HealthCheckConfig::location);
   }
 
   private static ScriptUser toUser(ScriptUserConfig u) {
@@ -116,6 +130,11 @@ public final class ScriptUsers {
   /** Users that cannot be used here, each where the file names it (or at the check that needs a default). */
   public List<ConfigProblem> errors() {
     return errors;
+  }
+
+  /** Things that work, but not as keepalived would do them here (see the class comment). */
+  public List<ConfigProblem> warnings() {
+    return warnings;
   }
 
   /** Whether every script user could be resolved. */

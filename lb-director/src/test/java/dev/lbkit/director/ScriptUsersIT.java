@@ -98,7 +98,7 @@ final class ScriptUsersIT {
   void theDefaultUser_runsChecksWithoutAUserOfTheirOwn() throws Exception {
     KeepalivedConfig c = parse("", "nobody", "root");
     // nobody standing in for keepalived_script: the host has it, so it becomes the default
-    ScriptUsers users = ScriptUsers.resolve(c, ScriptUser::problem, "nobody");
+    ScriptUsers users = ScriptUsers.resolve(c, ScriptUser::problem, "nobody", true);
     assertEquals(Optional.of(ScriptUser.of("nobody")), users.defaultUser());
     assertTrue(once(c, users, 0).isUp());
     assertTrue(once(c, users, 1) instanceof CheckResult.Down, "the program ran as nobody, not root");

@@ -58,7 +58,7 @@ final class ScriptUsersTest {
   @Test
   void keepalivedScript_isTheDefault_whenTheHostHasIt() {
     KeepalivedConfig c = parse("", "");
-    ScriptUsers users = ScriptUsers.resolve(c, WITH_KEEPALIVED_SCRIPT, "keepalived_script");
+    ScriptUsers users = ScriptUsers.resolve(c, WITH_KEEPALIVED_SCRIPT, "keepalived_script", true);
     assertTrue(users.ok());
     assertEquals(Optional.of(ScriptUser.of("keepalived_script")), users.defaultUser());
     assertEquals(Optional.of(ScriptUser.of("keepalived_script")), misc(c, users).user());
@@ -67,7 +67,7 @@ final class ScriptUsersTest {
   @Test
   void withoutKeepalivedScript_programsRunAsTheCheckersOwnUser() {
     KeepalivedConfig c = parse("", "");
-    ScriptUsers users = ScriptUsers.resolve(c, WITHOUT, "keepalived_script");
+    ScriptUsers users = ScriptUsers.resolve(c, WITHOUT, "keepalived_script", true);
     assertTrue(users.ok());
     assertEquals(Optional.empty(), users.defaultUser());
     assertEquals(Optional.empty(), misc(c, users).user());
@@ -76,38 +76,49 @@ final class ScriptUsersTest {
   @Test
   void withoutKeepalivedScript_underScriptSecurity_aCheckWithoutUserIsAnError() {
     KeepalivedConfig c = parse("  enable_script_security", "");
-    ScriptUsers users = ScriptUsers.resolve(c, WITHOUT, "keepalived_script");
+    ScriptUsers users = ScriptUsers.resolve(c, WITHOUT, "keepalived_script", true);
     assertEquals(List.of("k.conf:6:5: Unable to set default user keepalived_script for misc script"
         + " /usr/local/bin/check: it does not exist, and enable_script_security forbids running scripts as the"
         + " checker's own user by default; set script_user in global_defs or user in MISC_CHECK"),
         users.errors().stream().map(Object::toString).toList());
     // a user of its own is enough
     assertTrue(ScriptUsers.resolve(parse("  enable_script_security", "      user nobody"), WITHOUT,
-        "keepalived_script").ok());
+        "keepalived_script", true).ok());
     // and so is script_user
     assertTrue(ScriptUsers.resolve(parse("  enable_script_security\n  script_user nobody", ""), WITHOUT,
-        "keepalived_script").ok());
+        "keepalived_script", true).ok());
   }
 
   @Test
   void scriptUser_winsOverKeepalivedScript_andTheChecksOwnUserOverBoth() {
     KeepalivedConfig c = parse("  script_user nobody nogroup", "");
-    ScriptUsers users = ScriptUsers.resolve(c, WITH_KEEPALIVED_SCRIPT, "keepalived_script");
+    ScriptUsers users = ScriptUsers.resolve(c, WITH_KEEPALIVED_SCRIPT, "keepalived_script", true);
     assertEquals(Optional.of(ScriptUser.of("nobody", "nogroup")), misc(c, users).user());
     KeepalivedConfig own = parse("  script_user nobody", "      user root");
     assertEquals(Optional.of(ScriptUser.of("root")),
-        misc(own, ScriptUsers.resolve(own, WITH_KEEPALIVED_SCRIPT, "keepalived_script")).user());
+        misc(own, ScriptUsers.resolve(own, WITH_KEEPALIVED_SCRIPT, "keepalived_script", true)).user());
   }
 
   @Test
   void usersTheHostLacks_areErrorsWhereTheyAreNamed() {
     assertEquals(List.of("k.conf:2:1: Error setting global script uid/gid: script user 'ghost' does not exist"),
-        ScriptUsers.resolve(parse("script_user ghost", ""), WITHOUT, "keepalived_script").errors().stream()
+        ScriptUsers.resolve(parse("script_user ghost", ""), WITHOUT, "keepalived_script", true).errors().stream()
             .map(Object::toString).toList());
     assertEquals(List.of("k.conf:8:1: Failed to set uid/gid for misc checker script /usr/local/bin/check: script"
             + " group 'ghosts' does not exist"),
-        ScriptUsers.resolve(parse("", "user nobody ghosts"), WITHOUT, "keepalived_script").errors().stream()
+        ScriptUsers.resolve(parse("", "user nobody ghosts"), WITHOUT, "keepalived_script", true).errors().stream()
             .map(Object::toString).toList());
+  }
+
+  @Test
+  void keepalivedScript_isNotTheDefault_unlessLbkitRunsAsRoot() {
+    KeepalivedConfig c = parse("", "");
+    ScriptUsers users = ScriptUsers.resolve(c, WITH_KEEPALIVED_SCRIPT, "keepalived_script", false);
+    assertTrue(users.ok());
+    assertEquals(Optional.empty(), users.defaultUser());
+    assertEquals(List.of("k.conf:6:5: warning: the host has user keepalived_script, whom keepalived runs scripts as"
+        + " by default, but lbkit does not run as root and so runs them as its own user"),
+        users.warnings().stream().map(Object::toString).toList());
   }
 
   @Test

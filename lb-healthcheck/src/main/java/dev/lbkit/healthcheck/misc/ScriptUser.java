@@ -68,6 +68,11 @@ public record ScriptUser(String user, Optional<String> group) {
     return Optional.empty();
   }
 
+  /** Whether this process may run programs as other users (its effective uid is root's). */
+  public static boolean canSwitch() {
+    return Spawner.self().uid() == 0;
+  }
+
   @Override
   public String toString() {
     return user + group.map(g -> ":" + g).orElse("");

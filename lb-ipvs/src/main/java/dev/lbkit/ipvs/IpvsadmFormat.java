@@ -475,7 +475,10 @@ public final class IpvsadmFormat {
     final int family;
     final int protocol;
     final boolean ipv6;
-    final int[] words = new int[4];
+    final int w0;
+    final int w1;
+    final int w2;
+    final int w3;
     final int port;
 
     SortKey(Object value, int mark, int family, int protocol, Endpoint endpoint) {
@@ -485,15 +488,25 @@ public final class IpvsadmFormat {
       this.protocol = protocol;
       if (endpoint != null) {
         byte[] raw = endpoint.address().getAddress();
-        for (int i = 0; i < raw.length; i++) {
-          words[i >> 2] |= (raw[i] & 0xff) << (24 - 8 * (i & 3));
-        }
         this.ipv6 = raw.length == 16;
+        this.w0 = word(raw, 0);
+        this.w1 = ipv6 ? word(raw, 4) : 0;
+        this.w2 = ipv6 ? word(raw, 8) : 0;
+        this.w3 = ipv6 ? word(raw, 12) : 0;
         this.port = endpoint.port();
       } else {
         this.ipv6 = false;
+        this.w0 = 0;
+        this.w1 = 0;
+        this.w2 = 0;
+        this.w3 = 0;
         this.port = 0;
       }
+    }
+
+    /** Four address bytes as a host-order word ({@code ntohl}). */
+    private static int word(byte[] raw, int at) {
+      return (raw[at] & 0xff) << 24 | (raw[at + 1] & 0xff) << 16 | (raw[at + 2] & 0xff) << 8 | (raw[at + 3] & 0xff);
     }
   }
 
@@ -522,12 +535,16 @@ public final class IpvsadmFormat {
 
   /** Address words as {@code ntohl(w1) - ntohl(w2)} into an int: IPv6 word by word, IPv4 the first word. */
   private static int compareWords(boolean ipv6, SortKey a, SortKey b) {
-    int r = 0;
-    int n = ipv6 ? 4 : 1;
-    for (int i = 0; r == 0 && i < n; i++) {
-      r = a.words[i] - b.words[i];
+    int r = a.w0 - b.w0;
+    if (r != 0 || !ipv6) {
+      return r;
     }
-    return r;
+    r = a.w1 - b.w1;
+    if (r != 0) {
+      return r;
+    }
+    r = a.w2 - b.w2;
+    return r != 0 ? r : a.w3 - b.w3;
   }
 
   /** glibc's msort: top-down merge sort, left half n/2, ties and "<= 0" take the left element. */

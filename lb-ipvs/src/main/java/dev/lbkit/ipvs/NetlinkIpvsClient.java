@@ -49,6 +49,12 @@ public final class NetlinkIpvsClient implements IpvsClient {
     this.requests = new IpvsRequests(familyId);
   }
 
+  /** Over given connections, for tests: {@code destinationDumps} serves the per-service destination dumps. */
+  NetlinkIpvsClient(NetlinkConnection connection, NetlinkConnection destinationDumps, int familyId) {
+    this(connection, familyId);
+    this.destinationDumps = destinationDumps;
+  }
+
   /** Opens a netlink socket and resolves the IPVS family. */
   static NetlinkIpvsClient open() throws IpvsException {
     NetlinkConnection c;

@@ -30,6 +30,7 @@ import java.util.Optional;
  * <pre>
  * IpvsBulkLoad --write-rules FILE SERVICES DESTS   write the table as ipvsadm -R rules
  * IpvsBulkLoad SERVICES DESTS [ROUNDS]             load, dump, reconcile 1% (needs IPVS and CAP_NET_ADMIN)
+ * IpvsBulkLoad --dump ROUNDS                        time IpvsClient.table() of the loaded table, ROUNDS times
  * </pre>
  */
 public final class IpvsBulkLoad {
@@ -54,6 +55,10 @@ public final class IpvsBulkLoad {
   public static void main(String[] args) throws IOException, IpvsException {
     if (args.length > 0 && args[0].equals("--write-rules")) {
       writeRules(Path.of(args[1]), table(Integer.parseInt(args[2]), Integer.parseInt(args[3])));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("--dump")) {
+      dump(Integer.parseInt(args[1]));
       return;
     }
     int services = Integer.parseInt(args[0]);
@@ -105,6 +110,22 @@ public final class IpvsBulkLoad {
             (t1 - t0) / 1e9, live.size(), liveDests, (t2 - t1) / 1e9, (t4 - t3) / 1e9, plan.changes().size(),
             (t5 - t4) / 1e9, result.applied().size(), result.failed().size(), (t6 - t5) / 1e9,
             back.applied().size());
+      }
+    }
+  }
+
+  /** Dumps the live table {@code rounds} times in one JVM (the first round includes opening the client). */
+  private static void dump(int rounds) throws IpvsException {
+    long open = System.nanoTime();
+    try (IpvsClient ipvs = Ipvs.open()) {
+      for (int round = 1; round <= rounds; round++) {
+        long t0 = System.nanoTime();
+        List<LoadBalancedService> live = ipvs.table();
+        long t1 = System.nanoTime();
+        int dests = live.stream().mapToInt(s -> s.realServers().size()).sum();
+        System.out.printf(Locale.ROOT, "lbkit-api dump round %d: %d services %d destinations %.2f s%s%n", round,
+            live.size(), dests, (t1 - t0) / 1e9, round == 1 ? String.format(Locale.ROOT,
+                " (opening the client before it: %.2f s)", (t0 - open) / 1e9) : "");
       }
     }
   }

@@ -53,5 +53,8 @@ final class LinuxSyscalls {
 
   static native long recvfrom(int fd, Pointer buf, long len, int flags, byte[] srcAddr, int[] addrlen);
 
+  /** {@code recvmmsg(2)}: several datagrams in one call; {@code msgvec} is an array of {@code struct mmsghdr}. */
+  static native int recvmmsg(int fd, Pointer msgvec, int vlen, int flags, Pointer timeout);
+
   static native int close(int fd);
 }

@@ -37,6 +37,8 @@ public final class NativeSocket implements AutoCloseable {
   public static final int MSG_TRUNC = 0x20;
   /** {@code MSG_DONTWAIT}. */
   public static final int MSG_DONTWAIT = 0x40;
+  /** {@code MSG_WAITFORONE}: {@code recvmmsg} waits for the first datagram only. */
+  public static final int MSG_WAITFORONE = 0x10000;
   /** {@code SO_RCVTIMEO} (the 64-bit {@code struct timeval} form on x86-64). */
   public static final int SO_RCVTIMEO = 20;
 
@@ -45,6 +47,8 @@ public final class NativeSocket implements AutoCloseable {
   /** The native address of the last buffer sent from, and of the last received into (each a JNI call to learn). */
   private final PointerCache sendPointer = new PointerCache();
   private final PointerCache receivePointer = new PointerCache();
+  /** {@link #receiveMany}'s {@code struct mmsghdr} array and its iovecs, made on first use. */
+  private ReceiveVector vector;
 
   private NativeSocket(int fd) {
     this.fd = fd;
@@ -135,6 +139,42 @@ public final class NativeSocket implements AutoCloseable {
     return (int) n;
   }
 
+  /**
+   * {@code recvmmsg} with {@link #MSG_WAITFORONE} and {@link #MSG_TRUNC}: waits for one datagram, then takes those
+   * already queued, up to {@code lengths.length}, in one call. Datagram {@code i} goes to the {@code slot} bytes
+   * from {@code position + i * slot} of the direct buffer (whose position is not moved) and its full length to
+   * {@code lengths[i]}: more than {@code slot} when it did not fit and was truncated.
+   *
+   * @return how many datagrams came (at least one)
+   * @throws SyscallException with errno when the first receive fails (an error after the first is reported by the
+   *     next call)
+   */
+  public int receiveMany(ByteBuffer direct, int slot, int[] lengths) throws SyscallException {
+    int count = lengths.length;
+    if (slot <= 0 || (long) slot * count > direct.remaining()) {
+      throw new IllegalArgumentException(count + " slots of " + slot + " bytes do not fit " + direct.remaining());
+    }
+    long base = Pointer.nativeValue(receivePointer.at(direct));
+    ReceiveVector v;
+    synchronized (this) {
+      if (vector == null || vector.count < count) {
+        vector = new ReceiveVector(Math.max(count, 2));
+      }
+      v = vector;
+    }
+    synchronized (v) {
+      v.prepare(base, slot, count);
+      int n = LinuxSyscalls.recvmmsg(fd, v.pointer, count, MSG_WAITFORONE | MSG_TRUNC, null);
+      if (n < 0) {
+        throw new SyscallException("recvmmsg", Native.getLastError());
+      }
+      for (int i = 0; i < n; i++) {
+        lengths[i] = v.length(i);
+      }
+      return n;
+    }
+  }
+
   /** Closes the descriptor once; later calls do nothing. */
   @Override
   public void close() throws SyscallException {
@@ -171,6 +211,58 @@ public final class NativeSocket implements AutoCloseable {
         buffer = direct;
       }
       return direct.position() == 0 ? base : base.share(direct.position());
+    }
+  }
+
+  /**
+   * A native {@code struct mmsghdr[count]} followed by {@code struct iovec[count]}, one iovec per header (LP64
+   * layout: {@code msghdr} is 56 bytes, {@code mmsghdr} 64, {@code iovec} 16). Rewritten only when the target
+   * buffer, slot or count change; {@code recvmmsg} itself writes only {@code msg_len}, {@code msg_flags} and
+   * {@code msg_namelen} (0, as there is no name buffer).
+   */
+  private static final class ReceiveVector {
+    private static final int MMSGHDR = 64;
+    private static final int IOVEC = 16;
+    final int count;
+    final ByteBuffer memory;
+    final Pointer pointer;
+    private final long address;
+    private long preparedBase = -1;
+    private int preparedSlot;
+    private int preparedCount;
+
+    ReceiveVector(int count) {
+      this.count = count;
+      this.memory = ByteBuffer.allocateDirect(count * (MMSGHDR + IOVEC)).order(ByteOrder.nativeOrder());
+      this.pointer = Native.getDirectBufferPointer(memory);
+      this.address = Pointer.nativeValue(pointer);
+    }
+
+    void prepare(long base, int slot, int n) {
+      if (base == preparedBase && slot == preparedSlot && n == preparedCount) {
+        return;
+      }
+      for (int i = 0; i < n; i++) {
+        int h = i * MMSGHDR;
+        int iov = count * MMSGHDR + i * IOVEC;
+        memory.putLong(h, 0); // msg_name
+        memory.putLong(h + 8, 0); // msg_namelen and padding
+        memory.putLong(h + 16, address + iov); // msg_iov
+        memory.putLong(h + 24, 1); // msg_iovlen
+        memory.putLong(h + 32, 0); // msg_control
+        memory.putLong(h + 40, 0); // msg_controllen
+        memory.putLong(h + 48, 0); // msg_flags and padding
+        memory.putLong(h + 56, 0); // msg_len and padding
+        memory.putLong(iov, base + (long) i * slot); // iov_base
+        memory.putLong(iov + 8, slot); // iov_len
+      }
+      preparedBase = base;
+      preparedSlot = slot;
+      preparedCount = n;
+    }
+
+    int length(int i) {
+      return memory.getInt(i * MMSGHDR + 56);
     }
   }
 

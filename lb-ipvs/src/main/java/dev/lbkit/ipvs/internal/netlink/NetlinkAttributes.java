@@ -119,10 +119,46 @@ public final class NetlinkAttributes {
   }
 
   public long u64(int type) throws MalformedMessageException {
-    int at = require(type, 8);
-    long lo = u32(bytes, at) & 0xffff_ffffL;
-    long hi = u32(bytes, at + 4) & 0xffff_ffffL;
+    return u64(bytes, require(type, 8));
+  }
+
+  /** A host-order u64 at {@code at}. */
+  public static long u64(byte[] b, int at) {
+    long lo = u32(b, at) & 0xffff_ffffL;
+    long hi = u32(b, at + 4) & 0xffff_ffffL;
     return LITTLE_ENDIAN ? hi << 32 | lo : lo << 32 | hi;
+  }
+
+  /**
+   * The end of the attribute at {@code p} (its header's length, checked against {@code to}), for walkers: the next
+   * attribute starts at {@code align(end)}.
+   *
+   * @throws MalformedMessageException worded as {@link #parse} words it
+   */
+  public static int attributeEnd(byte[] b, int p, int to) throws MalformedMessageException {
+    int len = u16(b, p);
+    if (len < Netlink.ATTR_HEADER_LENGTH || len > to - p) {
+      throw new MalformedMessageException("attribute of type " + (u16(b, p + 2) & Netlink.NLA_TYPE_MASK)
+          + " has length " + len + " but " + (to - p) + " bytes remain");
+    }
+    return p + len;
+  }
+
+  /**
+   * Checks a value's length for a walker.
+   *
+   * @param at the value's offset, or -1 when the attribute was absent
+   * @return {@code at}
+   * @throws MalformedMessageException worded as the getters word it
+   */
+  public static int require(int type, int at, int length, int minLength) throws MalformedMessageException {
+    if (at < 0) {
+      throw new MalformedMessageException("attribute " + type + " is missing");
+    }
+    if (length < minLength) {
+      throw new MalformedMessageException("attribute " + type + " has " + length + " bytes, needs " + minLength);
+    }
+    return at;
   }
 
   /** The value as bytes. */
@@ -164,13 +200,17 @@ public final class NetlinkAttributes {
     return offset[type] - 1;
   }
 
-  private static int u16(byte[] b, int at) {
+  // ---- raw readers, for decoders that walk attributes themselves (see IpvsReplies.destination)
+
+  /** A host-order u16 at {@code at}. */
+  public static int u16(byte[] b, int at) {
     int x = b[at] & 0xff;
     int y = b[at + 1] & 0xff;
     return LITTLE_ENDIAN ? y << 8 | x : x << 8 | y;
   }
 
-  private static int u32(byte[] b, int at) {
+  /** A host-order u32 at {@code at}. */
+  public static int u32(byte[] b, int at) {
     int b0 = b[at] & 0xff;
     int b1 = b[at + 1] & 0xff;
     int b2 = b[at + 2] & 0xff;

@@ -27,6 +27,27 @@ public interface NetlinkChannel extends AutoCloseable {
    */
   int receive(ByteBuffer buffer) throws NetlinkException;
 
+  /**
+   * Receives up to {@code lengths.length} datagrams in one call: waits for the first, then takes only those already
+   * queued (a dump's next datagram is queued as soon as the previous one is read, so one call can take a small
+   * dump's data and its {@code NLMSG_DONE}). Datagram {@code i} goes to the {@code slot} bytes from
+   * {@code position + i * slot}; the buffer's position is not moved. {@code lengths[i]} is its full length, which
+   * is more than {@code slot} when it did not fit and was truncated (not an exception here: the datagrams before it
+   * are good).
+   *
+   * <p>This default takes one datagram per call with {@link #receive}.
+   *
+   * @return how many datagrams came, at least one
+   * @throws NetlinkException as {@link #receive}, when the first receive fails; a failure after the first is
+   *     reported by the next call
+   */
+  default int receiveMany(ByteBuffer buffer, int slot, int[] lengths) throws NetlinkException {
+    ByteBuffer first = buffer.duplicate();
+    first.limit(first.position() + slot);
+    lengths[0] = receive(first);
+    return 1;
+  }
+
   @Override
   void close() throws NetlinkException;
 }

@@ -45,6 +45,15 @@ public final class NetlinkConnection implements AutoCloseable {
    */
   public static final int SMALL_DUMP_RECEIVE = 4096 - 320;
 
+  /** The receive buffer's size. */
+  private static final int RECEIVE_BUFFER = 256 << 10;
+  /**
+   * The largest datagram the kernel makes for a dump (unless a family asks for more): it sizes them by the largest
+   * receive the socket has made, capped at 32 KiB less its {@code skb_shared_info} ({@code netlink_recvmsg}). Dumps
+   * receive in slots of this size, several datagrams per call.
+   */
+  static final int DUMP_DATAGRAM = 32 << 10;
+
   /** How often a dump the kernel marked inconsistent, or that lost messages, is started again. */
   private static final int DUMP_ATTEMPTS = 4;
 
@@ -53,12 +62,17 @@ public final class NetlinkConnection implements AutoCloseable {
 
   private final NetlinkChannel channel;
   private final ReentrantLock lock = new ReentrantLock();
-  private final ByteBuffer receive = ByteBuffer.allocateDirect(256 << 10).order(ByteOrder.nativeOrder());
+  private final ByteBuffer receive = ByteBuffer.allocateDirect(RECEIVE_BUFFER).order(ByteOrder.nativeOrder());
   // direct, so the socket sends it as it is rather than copying it into a direct buffer first
   private ByteBuffer send = ByteBuffer.allocateDirect(MAX_DATAGRAM + 4096).order(ByteOrder.nativeOrder());
   private int nextSequence = ThreadLocalRandom.current().nextInt(1, 1 << 30);
-  /** How many bytes a receive asks for: the whole buffer, or less on a connection made for small dumps. */
-  private int receiveLength = receive.capacity();
+  /** Bytes per datagram of a dump's receives: {@link #DUMP_DATAGRAM}, less for small dumps, more after a
+   * truncated datagram. */
+  private int dumpSlot = DUMP_DATAGRAM;
+  /** One per datagram a dump receive takes in one call. */
+  private int[] dumpLengths = new int[RECEIVE_BUFFER / DUMP_DATAGRAM];
+  /** Whether dumps receive in small slots ({@link #receiveSmallDumps}). */
+  private boolean smallDumps;
 
   /** Wraps a channel; the connection closes it. */
   public NetlinkConnection(NetlinkChannel channel) {
@@ -71,20 +85,22 @@ public final class NetlinkConnection implements AutoCloseable {
   }
 
   /**
-   * Makes this connection receive with a small buffer until a dump needs more than two datagrams: for a connection
-   * that makes many dumps of a few messages each. The kernel sizes each datagram of a dump by the largest receive
-   * the socket has made (up to 32 KiB, allocated from the page allocator); a one-page datagram is cheaper to make,
-   * and most dumps of one service's destinations fit one (then {@code NLMSG_DONE} comes in a second). As soon as a
-   * dump needs a third datagram, or a datagram comes truncated, the connection receives with its whole buffer from
-   * then on (a truncated dump is read to its end and made again). Use it for dumps only: a truncated answer to
-   * another request fails that request.
+   * Makes this connection's dumps receive in small slots until a dump needs more than two datagrams: for a
+   * connection that makes many dumps of a few messages each. The kernel sizes each datagram of a dump by the largest
+   * receive the socket has made (up to 32 KiB, allocated from the page allocator); a one-page datagram is cheaper to
+   * make, and most dumps of one service's destinations fit one. Then {@code NLMSG_DONE} comes in a second datagram,
+   * which the kernel queues while the first is read, so one receive call of two slots takes both. As soon as a dump
+   * needs a third datagram, or a datagram comes truncated, dumps receive in big slots from then on (a truncated dump
+   * is read to its end and made again). Other requests always receive with the whole buffer.
    *
-   * @param bytes the receive length; at least {@link #SMALL_DUMP_RECEIVE} is sensible
+   * @param bytes the slot length; at least {@link #SMALL_DUMP_RECEIVE} is sensible
    */
   public void receiveSmallDumps(int bytes) {
     lock.lock();
     try {
-      receiveLength = Math.max(1024, Math.min(bytes, receive.capacity()));
+      smallDumps = true;
+      dumpSlot = Math.max(1024, Math.min(bytes, DUMP_DATAGRAM));
+      dumpLengths = new int[2];
     } finally {
       lock.unlock();
     }
@@ -190,12 +206,14 @@ public final class NetlinkConnection implements AutoCloseable {
         boolean lost = false;
         int dataDatagrams = 0;
         while (!done) {
-          List<NetlinkMessage> batch;
+          int slot = dumpSlot;
+          int[] lengths = dumpLengths;
+          int got;
           try {
-            batch = receiveOnce();
+            got = channel.receiveMany(receive.clear(), slot, lengths);
           } catch (NetlinkException e) {
-            if (e.errno() == Errno.EMSGSIZE && receiveLength < receive.capacity()) {
-              receiveLength = receive.capacity(); // too small for this kernel's datagrams
+            if (e.errno() == Errno.EMSGSIZE) {
+              widenDumpReceives(slot); // too small for this kernel's datagrams
             } else if (e.errno() != Errno.ENOBUFS) {
               throw e;
             }
@@ -204,36 +222,48 @@ public final class NetlinkConnection implements AutoCloseable {
             last = e;
             continue;
           }
-          for (NetlinkMessage m : batch) {
-            if (m.sequence() != seq) {
+          for (int i = 0; i < got && !done; i++) {
+            if (lengths[i] > slot) {
+              // truncated: the rest of that datagram is gone; read the dump to its end, then start over
+              lost = true;
+              last = new NetlinkException(operation.get() + ": a dump datagram of " + lengths[i] + " bytes did not fit"
+                  + " the " + slot + "-byte receive and was truncated", Errno.EMSGSIZE, null, -1);
+              widenDumpReceives(slot);
               continue;
             }
-            if ((m.flags() & Netlink.NLM_F_DUMP_INTR) != 0) {
-              interrupted = true;
-            }
-            if (m.isDone()) {
-              done = true;
-              break;
-            }
-            if (m.isError()) {
-              NetlinkException e = errorOf(operation.get(), m);
-              if (e != null) {
-                throw e;
+            ByteBuffer datagram = receive.duplicate().order(ByteOrder.nativeOrder());
+            datagram.limit(i * slot + lengths[i]).position(i * slot);
+            for (NetlinkMessage m : NetlinkMessage.parseAll(datagram)) {
+              if (m.sequence() != seq) {
+                continue;
               }
-              done = true;
-              break;
-            }
-            if (!lost && !interrupted) {
-              T t = decoder.decode(m);
-              if (t != null) {
-                out.add(t);
+              if ((m.flags() & Netlink.NLM_F_DUMP_INTR) != 0) {
+                interrupted = true;
+              }
+              if (m.isDone()) {
+                done = true;
+                break;
+              }
+              if (m.isError()) {
+                NetlinkException e = errorOf(operation.get(), m);
+                if (e != null) {
+                  throw e;
+                }
+                done = true;
+                break;
+              }
+              if (!lost && !interrupted) {
+                T t = decoder.decode(m);
+                if (t != null) {
+                  out.add(t);
+                }
               }
             }
-          }
-          // a dump of more than two datagrams: the kernel sizes each next datagram by this receive's length, so
-          // receiving with the whole buffer from now on makes the rest (and every later dump) big
-          if (!done && ++dataDatagrams >= 2) {
-            receiveLength = receive.capacity();
+            // a small dump of more than two datagrams: the kernel sizes each next datagram by the largest receive
+            // so far, so receiving with big slots from now on makes the rest (and every later dump) big
+            if (!done && smallDumps && ++dataDatagrams >= 2) {
+              bigDumpReceives();
+            }
           }
         }
         if (!interrupted && !lost) {
@@ -244,11 +274,29 @@ public final class NetlinkConnection implements AutoCloseable {
               + " times in a row", Errno.EINTR, null, -1);
         }
         Log.LOG.debug("{}: dump attempt {} was {}; starting again", operation.get(), attempt,
-            interrupted ? "inconsistent (NLM_F_DUMP_INTR)" : "overrun (ENOBUFS)");
+            interrupted ? "inconsistent (NLM_F_DUMP_INTR)" : "overrun or truncated (" + last.getMessage() + ")");
       }
       throw last;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Dumps receive in slots of {@link #DUMP_DATAGRAM} bytes, as many as fit the buffer. */
+  private void bigDumpReceives() {
+    smallDumps = false;
+    dumpSlot = DUMP_DATAGRAM;
+    dumpLengths = new int[receive.capacity() / DUMP_DATAGRAM];
+  }
+
+  /** After a datagram did not fit a slot of {@code slot} bytes: the next size up (big slots, then the buffer). */
+  private void widenDumpReceives(int slot) {
+    if (slot < DUMP_DATAGRAM) {
+      bigDumpReceives();
+    } else {
+      smallDumps = false;
+      dumpSlot = receive.capacity();
+      dumpLengths = new int[1];
     }
   }
 
@@ -393,7 +441,7 @@ public final class NetlinkConnection implements AutoCloseable {
   }
 
   private List<NetlinkMessage> receiveOnce() throws NetlinkException {
-    receive.clear().limit(receiveLength);
+    receive.clear();
     int n = channel.receive(receive);
     return NetlinkMessage.parseAll(receive.duplicate().limit(n).order(ByteOrder.nativeOrder()));
   }

@@ -139,10 +139,7 @@ public final class NetlinkSocket implements NetlinkChannel {
     try {
       n = socket.receive(direct, NativeSocket.MSG_TRUNC);
     } catch (SyscallException e) {
-      String what = e.errno() == Errno.ENOBUFS ? "receive netlink datagram: the receive buffer overran and"
-          + " the kernel dropped messages" : e.errno() == Errno.EAGAIN ? "receive netlink datagram: no answer within"
-          + " the receive timeout" : "receive netlink datagram";
-      throw new NetlinkException(what, e.errno(), e);
+      throw receiveFailure(e);
     }
     if (n > direct.remaining()) {
       throw new NetlinkException("receive netlink datagram: a datagram of " + n + " bytes did not fit the "
@@ -154,6 +151,19 @@ public final class NetlinkSocket implements NetlinkChannel {
     return n;
   }
 
+  /** One {@code recvmmsg} call; the buffer must be direct. */
+  @Override
+  public int receiveMany(ByteBuffer buffer, int slot, int[] lengths) throws NetlinkException {
+    if (!buffer.isDirect()) {
+      return NetlinkChannel.super.receiveMany(buffer, slot, lengths);
+    }
+    try {
+      return socket.receiveMany(buffer, slot, lengths);
+    } catch (SyscallException e) {
+      throw receiveFailure(e);
+    }
+  }
+
   @Override
   public void close() throws NetlinkException {
     try {
@@ -161,6 +171,13 @@ public final class NetlinkSocket implements NetlinkChannel {
     } catch (SyscallException e) {
       throw new NetlinkException("close netlink socket", e.errno(), e);
     }
+  }
+
+  private static NetlinkException receiveFailure(SyscallException e) {
+    String what = e.errno() == Errno.ENOBUFS ? "receive netlink datagram: the receive buffer overran and"
+        + " the kernel dropped messages" : e.errno() == Errno.EAGAIN ? "receive netlink datagram: no answer within"
+        + " the receive timeout" : "receive netlink datagram";
+    return new NetlinkException(what, e.errno(), e);
   }
 
   private ByteBuffer receiveBuffer(int size) {

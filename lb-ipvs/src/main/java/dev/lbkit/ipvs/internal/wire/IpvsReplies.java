@@ -19,6 +19,7 @@ import dev.lbkit.ipvs.IpvsStats;
 import dev.lbkit.ipvs.IpvsTimeouts;
 import dev.lbkit.ipvs.SyncDaemon;
 import dev.lbkit.ipvs.internal.netlink.MalformedMessageException;
+import dev.lbkit.ipvs.internal.netlink.Netlink;
 import dev.lbkit.ipvs.internal.netlink.NetlinkAttributes;
 import dev.lbkit.ipvs.internal.netlink.NetlinkMessage;
 import java.net.InetAddress;
@@ -37,68 +38,307 @@ public final class IpvsReplies {
 
   /** A service message of a dump or get ({@code IPVS_CMD_NEW_SERVICE} with {@code IPVS_CMD_ATTR_SERVICE}). */
   public static IpvsService service(NetlinkMessage m) throws MalformedMessageException {
-    NetlinkAttributes s = m.genlAttributes().nested(CMD_ATTR_SERVICE);
-    AddressFamily family = family(s.u16(SVC_ATTR_AF));
+    byte[] b = genlPayload(m);
+    int n = b.length;
+    long nest = nested(b, n, CMD_ATTR_SERVICE);
+    int from = (int) (nest >>> 32);
+    int to = (int) nest;
+    int af = -1;
+    int afLength = 0;
+    int protocolAt = -1;
+    int protocolLength = 0;
+    int addr = -1;
+    int addrLength = 0;
+    int port = -1;
+    int portLength = 0;
+    int fwmark = -1;
+    int fwmarkLength = 0;
+    int sched = -1;
+    int schedLength = 0;
+    int flagsAt = -1;
+    int flagsLength = 0;
+    int timeout = -1;
+    int timeoutLength = 0;
+    int netmaskAt = -1;
+    int netmaskLength = 0;
+    int pe = -1;
+    int peLength = 0;
+    int stats = -1;
+    int statsEnd = 0;
+    int stats64 = -1;
+    int stats64End = 0;
+    for (int p = from; to - p >= Netlink.ATTR_HEADER_LENGTH; ) {
+      int end = NetlinkAttributes.attributeEnd(b, p, to);
+      int v = p + Netlink.ATTR_HEADER_LENGTH;
+      int length = end - v;
+      switch (NetlinkAttributes.u16(b, p + 2) & Netlink.NLA_TYPE_MASK) {
+        case SVC_ATTR_AF: af = v; afLength = length; break;
+        case SVC_ATTR_PROTOCOL: protocolAt = v; protocolLength = length; break;
+        case SVC_ATTR_ADDR: addr = v; addrLength = length; break;
+        case SVC_ATTR_PORT: port = v; portLength = length; break;
+        case SVC_ATTR_FWMARK: fwmark = v; fwmarkLength = length; break;
+        case SVC_ATTR_SCHED_NAME: sched = v; schedLength = length; break;
+        case SVC_ATTR_FLAGS: flagsAt = v; flagsLength = length; break;
+        case SVC_ATTR_TIMEOUT: timeout = v; timeoutLength = length; break;
+        case SVC_ATTR_NETMASK: netmaskAt = v; netmaskLength = length; break;
+        case SVC_ATTR_PE_NAME: pe = v; peLength = length; break;
+        case SVC_ATTR_STATS: stats = v; statsEnd = end; break;
+        case SVC_ATTR_STATS64: stats64 = v; stats64End = end; break;
+        default: break;
+      }
+      p = Math.min(to, Netlink.align(end));
+    }
+    AddressFamily family = family(NetlinkAttributes.u16(b, NetlinkAttributes.require(SVC_ATTR_AF, af, afLength, 2)));
     ServiceKey key;
-    if (s.has(SVC_ATTR_FWMARK)) {
-      key = new ServiceKey.FirewallMark(Integer.toUnsignedLong(s.u32(SVC_ATTR_FWMARK)), family);
+    if (fwmark >= 0) {
+      key = new ServiceKey.FirewallMark(Integer.toUnsignedLong(u32(b, SVC_ATTR_FWMARK, fwmark, fwmarkLength)),
+          family);
     } else {
       Protocol protocol;
       try {
-        protocol = Protocol.fromIpProtocolNumber(s.u16(SVC_ATTR_PROTOCOL));
+        protocol = Protocol.fromIpProtocolNumber(
+            NetlinkAttributes.u16(b, NetlinkAttributes.require(SVC_ATTR_PROTOCOL, protocolAt, protocolLength, 2)));
       } catch (IllegalArgumentException e) {
         throw new MalformedMessageException("service with " + e.getMessage());
       }
-      key = ServiceKey.of(protocol, new Endpoint(address(family, s.bytes(SVC_ATTR_ADDR)), s.be16(SVC_ATTR_PORT)));
+      key = ServiceKey.of(protocol, new Endpoint(address(family, b,
+          NetlinkAttributes.require(SVC_ATTR_ADDR, addr, addrLength, 0), addrLength),
+          be16(b, NetlinkAttributes.require(SVC_ATTR_PORT, port, portLength, 2))));
     }
-    int flags = s.has(SVC_ATTR_FLAGS) ? s.u32(SVC_ATTR_FLAGS) : 0;
-    String scheduler = s.string(SVC_ATTR_SCHED_NAME);
+    int flags = flagsAt >= 0 ? u32(b, SVC_ATTR_FLAGS, flagsAt, flagsLength) : 0;
+    String scheduler = string(b, NetlinkAttributes.require(SVC_ATTR_SCHED_NAME, sched, schedLength, 0), schedLength);
     try {
-      VirtualService.Builder b = VirtualService.builder(key).scheduler(scheduler)
+      VirtualService.Builder builder = VirtualService.builder(key).scheduler(scheduler)
           .onePacket((flags & SVC_F_ONEPACKET) != 0);
-      for (int bit : new int[] {SVC_F_SCHED1, SVC_F_SCHED2, SVC_F_SCHED3}) {
-        if ((flags & bit) != 0) {
-          b.schedulerFlag(schedulerFlag(scheduler, bit));
-        }
+      if ((flags & SVC_F_SCHED1) != 0) {
+        builder.schedulerFlag(schedulerFlag(scheduler, SVC_F_SCHED1));
+      }
+      if ((flags & SVC_F_SCHED2) != 0) {
+        builder.schedulerFlag(schedulerFlag(scheduler, SVC_F_SCHED2));
+      }
+      if ((flags & SVC_F_SCHED3) != 0) {
+        builder.schedulerFlag(schedulerFlag(scheduler, SVC_F_SCHED3));
       }
       if ((flags & SVC_F_PERSISTENT) != 0) {
-        int netmask = s.u32(SVC_ATTR_NETMASK);
+        int netmask = u32(b, SVC_ATTR_NETMASK, netmaskAt, netmaskLength);
         int prefix = family == AddressFamily.IPV4 ? Integer.bitCount(netmask) : netmask;
-        b.persistence(IpvsRequests.persistence(s.u32(SVC_ATTR_TIMEOUT), prefix, family));
-        if (s.has(SVC_ATTR_PE_NAME)) {
-          b.persistenceEngine(s.string(SVC_ATTR_PE_NAME));
+        builder.persistence(IpvsRequests.persistence(u32(b, SVC_ATTR_TIMEOUT, timeout, timeoutLength), prefix,
+            family));
+        if (pe >= 0) {
+          builder.persistenceEngine(string(b, pe, peLength));
         }
       }
-      return new IpvsService(b.build(), stats(s, SVC_ATTR_STATS, SVC_ATTR_STATS64));
+      IpvsStats counters = stats64 >= 0 ? stats(b, stats64, stats64End, true)
+          : stats >= 0 ? stats(b, stats, statsEnd, false) : IpvsStats.ZERO;
+      return new IpvsService(builder.build(), counters);
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException("the kernel reported service " + key + " that lbkit cannot represent: "
           + e.getMessage());
     }
   }
 
-  /** A destination message of a dump ({@code IPVS_CMD_NEW_DEST} with {@code IPVS_CMD_ATTR_DEST}). */
+  /** The payload of a generic netlink message as bytes (one copy), checked to hold the family header. */
+  private static byte[] genlPayload(NetlinkMessage m) throws MalformedMessageException {
+    ByteBuffer payload = m.payload();
+    int n = payload.remaining();
+    if (n < Netlink.GENL_HEADER_LENGTH) {
+      throw new MalformedMessageException("message of type " + m.type() + " has " + n
+          + " payload bytes, fewer than its " + Netlink.GENL_HEADER_LENGTH + "-byte family header");
+    }
+    byte[] b = new byte[n];
+    payload.get(payload.position(), b);
+    return b;
+  }
+
+  /** The value range of the last top-level attribute of a type, as {@code from << 32 | to}; it must be there. */
+  private static long nested(byte[] b, int n, int type) throws MalformedMessageException {
+    int from = -1;
+    int to = 0;
+    for (int p = Netlink.GENL_HEADER_LENGTH; n - p >= Netlink.ATTR_HEADER_LENGTH; ) {
+      int end = NetlinkAttributes.attributeEnd(b, p, n);
+      if ((NetlinkAttributes.u16(b, p + 2) & Netlink.NLA_TYPE_MASK) == type) {
+        from = p + Netlink.ATTR_HEADER_LENGTH;
+        to = end;
+      }
+      p = Math.min(n, Netlink.align(end));
+    }
+    NetlinkAttributes.require(type, from, to - from, 0);
+    return (long) from << 32 | to;
+  }
+
+  /** A string value up to its first NUL (or the whole value when it has none). */
+  private static String string(byte[] b, int at, int length) {
+    int end = at + length;
+    int n = at;
+    while (n < end && b[n] != 0) {
+      n++;
+    }
+    return new String(b, at, n - at, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A destination message of a dump ({@code IPVS_CMD_NEW_DEST} with {@code IPVS_CMD_ATTR_DEST}). Listing a table
+   * decodes one per destination, so this walks the attributes once, straight into the values, without attribute
+   * tables: the payload is copied once and nothing else is made but the result.
+   */
   public static IpvsDestination destination(NetlinkMessage m, AddressFamily serviceFamily)
       throws MalformedMessageException {
-    NetlinkAttributes d = m.genlAttributes().nested(CMD_ATTR_DEST);
-    AddressFamily family = d.has(DEST_ATTR_ADDR_FAMILY) ? family(d.u16(DEST_ATTR_ADDR_FAMILY)) : serviceFamily;
-    Endpoint endpoint = new Endpoint(address(family, d.bytes(DEST_ATTR_ADDR)), d.be16(DEST_ATTR_PORT));
+    byte[] b = genlPayload(m);
+    long nest = nested(b, b.length, CMD_ATTR_DEST);
+    int from = (int) (nest >>> 32);
+    int to = (int) nest;
+    // value offsets (-1: absent) and lengths of the attributes read
+    int addr = -1;
+    int addrLength = 0;
+    int port = -1;
+    int portLength = 0;
+    int fwd = -1;
+    int fwdLength = 0;
+    int weight = -1;
+    int weightLength = 0;
+    int upper = -1;
+    int upperLength = 0;
+    int lower = -1;
+    int lowerLength = 0;
+    int active = -1;
+    int activeLength = 0;
+    int inactive = -1;
+    int inactiveLength = 0;
+    int persistent = -1;
+    int persistentLength = 0;
+    int af = -1;
+    int afLength = 0;
+    int tunType = -1;
+    int tunTypeLength = 0;
+    int tunPort = -1;
+    int tunPortLength = 0;
+    int tunFlags = -1;
+    int tunFlagsLength = 0;
+    int stats = -1;
+    int statsEnd = 0;
+    int stats64 = -1;
+    int stats64End = 0;
+    for (int p = from; to - p >= Netlink.ATTR_HEADER_LENGTH; ) {
+      int end = NetlinkAttributes.attributeEnd(b, p, to);
+      int v = p + Netlink.ATTR_HEADER_LENGTH;
+      int length = end - v;
+      switch (NetlinkAttributes.u16(b, p + 2) & Netlink.NLA_TYPE_MASK) {
+        case DEST_ATTR_ADDR: addr = v; addrLength = length; break;
+        case DEST_ATTR_PORT: port = v; portLength = length; break;
+        case DEST_ATTR_FWD_METHOD: fwd = v; fwdLength = length; break;
+        case DEST_ATTR_WEIGHT: weight = v; weightLength = length; break;
+        case DEST_ATTR_U_THRESH: upper = v; upperLength = length; break;
+        case DEST_ATTR_L_THRESH: lower = v; lowerLength = length; break;
+        case DEST_ATTR_ACTIVE_CONNS: active = v; activeLength = length; break;
+        case DEST_ATTR_INACT_CONNS: inactive = v; inactiveLength = length; break;
+        case DEST_ATTR_PERSIST_CONNS: persistent = v; persistentLength = length; break;
+        case DEST_ATTR_ADDR_FAMILY: af = v; afLength = length; break;
+        case DEST_ATTR_TUN_TYPE: tunType = v; tunTypeLength = length; break;
+        case DEST_ATTR_TUN_PORT: tunPort = v; tunPortLength = length; break;
+        case DEST_ATTR_TUN_FLAGS: tunFlags = v; tunFlagsLength = length; break;
+        case DEST_ATTR_STATS: stats = v; statsEnd = end; break;
+        case DEST_ATTR_STATS64: stats64 = v; stats64End = end; break;
+        default: break;
+      }
+      p = Math.min(to, Netlink.align(end));
+    }
+    AddressFamily family = af >= 0
+        ? family(NetlinkAttributes.u16(b, NetlinkAttributes.require(DEST_ATTR_ADDR_FAMILY, af, afLength, 2)))
+        : serviceFamily;
+    Endpoint endpoint = new Endpoint(address(family, b, NetlinkAttributes.require(DEST_ATTR_ADDR, addr, addrLength, 0),
+        addrLength), be16(b, NetlinkAttributes.require(DEST_ATTR_PORT, port, portLength, 2)));
     try {
-      ForwardingMethod fwd = ForwardingMethod.fromKernelValue(d.u32(DEST_ATTR_FWD_METHOD) & CONN_F_FWD_MASK);
-      RealServer.Builder b = RealServer.builder(endpoint).weight(d.u32(DEST_ATTR_WEIGHT)).forwarding(fwd)
-          .upperThreshold(d.u32(DEST_ATTR_U_THRESH)).lowerThreshold(d.u32(DEST_ATTR_L_THRESH));
-      if (fwd == ForwardingMethod.TUNNEL && d.has(DEST_ATTR_TUN_TYPE)) {
-        TunnelType type = TunnelType.fromKernelValue(d.u8(DEST_ATTR_TUN_TYPE));
-        int port = d.has(DEST_ATTR_TUN_PORT) ? d.be16(DEST_ATTR_TUN_PORT) : 0;
-        int tflags = d.has(DEST_ATTR_TUN_FLAGS) ? d.u16(DEST_ATTR_TUN_FLAGS) : 0;
-        b.tunnel(new Tunnel(type, type == TunnelType.GUE ? port : 0,
+      ForwardingMethod method = forwarding(
+          u32(b, DEST_ATTR_FWD_METHOD, fwd, fwdLength) & CONN_F_FWD_MASK);
+      Optional<Tunnel> tunnel = Optional.empty();
+      if (method == ForwardingMethod.TUNNEL && tunType >= 0) {
+        TunnelType type = TunnelType.fromKernelValue(
+            b[NetlinkAttributes.require(DEST_ATTR_TUN_TYPE, tunType, tunTypeLength, 1)] & 0xff);
+        int tport = tunPort >= 0 ? be16(b, NetlinkAttributes.require(DEST_ATTR_TUN_PORT, tunPort, tunPortLength, 2)) : 0;
+        int tflags = tunFlags >= 0
+            ? NetlinkAttributes.u16(b, NetlinkAttributes.require(DEST_ATTR_TUN_FLAGS, tunFlags, tunFlagsLength, 2))
+            : 0;
+        tunnel = Optional.of(new Tunnel(type, type == TunnelType.GUE ? tport : 0,
             type == TunnelType.IPIP ? Tunnel.Checksum.NONE : Tunnel.Checksum.fromKernelFlags(tflags)));
       }
+      RealServer server = new RealServer(endpoint, u32(b, DEST_ATTR_WEIGHT, weight, weightLength), method,
+          u32(b, DEST_ATTR_U_THRESH, upper, upperLength), u32(b, DEST_ATTR_L_THRESH, lower, lowerLength), tunnel);
       // connection counts come only in the kernel's answers, not in requests (which this also decodes in tests)
-      return new IpvsDestination(b.build(), optional(d, DEST_ATTR_ACTIVE_CONNS), optional(d, DEST_ATTR_INACT_CONNS),
-          optional(d, DEST_ATTR_PERSIST_CONNS), stats(d, DEST_ATTR_STATS, DEST_ATTR_STATS64));
+      IpvsStats counters = stats64 >= 0 ? stats(b, stats64, stats64End, true)
+          : stats >= 0 ? stats(b, stats, statsEnd, false) : IpvsStats.ZERO;
+      return new IpvsDestination(server, optionalU32(b, DEST_ATTR_ACTIVE_CONNS, active, activeLength),
+          optionalU32(b, DEST_ATTR_INACT_CONNS, inactive, inactiveLength),
+          optionalU32(b, DEST_ATTR_PERSIST_CONNS, persistent, persistentLength), counters);
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException("the kernel reported destination " + endpoint
           + " that lbkit cannot represent: " + e.getMessage());
+    }
+  }
+
+  /** A u32 value that must be there. */
+  private static int u32(byte[] b, int type, int at, int length) throws MalformedMessageException {
+    return NetlinkAttributes.u32(b, NetlinkAttributes.require(type, at, length, 4));
+  }
+
+  /** A u32 value, 0 when absent. */
+  private static int optionalU32(byte[] b, int type, int at, int length) throws MalformedMessageException {
+    return at < 0 ? 0 : u32(b, type, at, length);
+  }
+
+  private static int be16(byte[] b, int at) {
+    return (b[at] & 0xff) << 8 | (b[at + 1] & 0xff);
+  }
+
+  private static ForwardingMethod forwarding(int kernelValue) {
+    switch (kernelValue) { // IP_VS_CONN_F_MASQ, _LOCALNODE, _TUNNEL, _DROUTE, _BYPASS
+      case 0: return ForwardingMethod.MASQUERADE;
+      case 2: return ForwardingMethod.TUNNEL;
+      case 3: return ForwardingMethod.DIRECT_ROUTE;
+      default: return ForwardingMethod.fromKernelValue(kernelValue);
+    }
+  }
+
+  /** A stats nest walked in place: u32 counters in {@code IPVS_*_ATTR_STATS} (bytes u64), all u64 in STATS64. */
+  private static IpvsStats stats(byte[] b, int from, int to, boolean wide) throws MalformedMessageException {
+    long[] v = null;
+    for (int p = from; to - p >= Netlink.ATTR_HEADER_LENGTH; ) {
+      int end = NetlinkAttributes.attributeEnd(b, p, to);
+      int type = NetlinkAttributes.u16(b, p + 2) & Netlink.NLA_TYPE_MASK;
+      if (type >= STATS_ATTR_CONNS && type <= STATS_ATTR_OUTBPS) {
+        int at = p + Netlink.ATTR_HEADER_LENGTH;
+        boolean u64 = wide || type == STATS_ATTR_INBYTES || type == STATS_ATTR_OUTBYTES;
+        NetlinkAttributes.require(type, at, end - at, u64 ? 8 : 4);
+        long value = u64 ? NetlinkAttributes.u64(b, at) : Integer.toUnsignedLong(NetlinkAttributes.u32(b, at));
+        if (value != 0 || v != null) {
+          if (v == null) {
+            v = new long[STATS_ATTR_OUTBPS + 1];
+          }
+          v[type] = value;
+        }
+      }
+      p = Math.min(to, Netlink.align(end));
+    }
+    if (v == null) { // all zero, the usual case for an idle table
+      return wide ? IpvsStats.ZERO : ZERO_32;
+    }
+    return new IpvsStats(v[STATS_ATTR_CONNS], v[STATS_ATTR_INPKTS], v[STATS_ATTR_OUTPKTS], v[STATS_ATTR_INBYTES],
+        v[STATS_ATTR_OUTBYTES], v[STATS_ATTR_CPS], v[STATS_ATTR_INPPS], v[STATS_ATTR_OUTPPS], v[STATS_ATTR_INBPS],
+        v[STATS_ATTR_OUTBPS], wide);
+  }
+
+  private static final IpvsStats ZERO_32 = new IpvsStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false);
+
+  /** An address from {@code union nf_inet_addr} bytes. */
+  private static InetAddress address(AddressFamily family, byte[] b, int at, int length)
+      throws MalformedMessageException {
+    int n = family == AddressFamily.IPV4 ? 4 : 16;
+    if (length < n) {
+      throw new MalformedMessageException("address of " + length + " bytes for " + family);
+    }
+    try {
+      return InetAddress.getByAddress(Arrays.copyOfRange(b, at, at + n));
+    } catch (UnknownHostException e) {
+      throw new MalformedMessageException("address: " + e.getMessage());
     }
   }
 
@@ -140,30 +380,6 @@ public final class IpvsReplies {
     }
   }
 
-  private static IpvsStats stats(NetlinkAttributes parent, int stats32, int stats64) throws MalformedMessageException {
-    if (parent.has(stats64)) {
-      NetlinkAttributes s = parent.nested(stats64);
-      return new IpvsStats(s.u64(STATS_ATTR_CONNS), s.u64(STATS_ATTR_INPKTS), s.u64(STATS_ATTR_OUTPKTS),
-          s.u64(STATS_ATTR_INBYTES), s.u64(STATS_ATTR_OUTBYTES), s.u64(STATS_ATTR_CPS), s.u64(STATS_ATTR_INPPS),
-          s.u64(STATS_ATTR_OUTPPS), s.u64(STATS_ATTR_INBPS), s.u64(STATS_ATTR_OUTBPS), true);
-    }
-    if (parent.has(stats32)) {
-      NetlinkAttributes s = parent.nested(stats32);
-      return new IpvsStats(u(s, STATS_ATTR_CONNS), u(s, STATS_ATTR_INPKTS), u(s, STATS_ATTR_OUTPKTS),
-          s.u64(STATS_ATTR_INBYTES), s.u64(STATS_ATTR_OUTBYTES), u(s, STATS_ATTR_CPS), u(s, STATS_ATTR_INPPS),
-          u(s, STATS_ATTR_OUTPPS), u(s, STATS_ATTR_INBPS), u(s, STATS_ATTR_OUTBPS), false);
-    }
-    return IpvsStats.ZERO;
-  }
-
-  private static int optional(NetlinkAttributes a, int type) throws MalformedMessageException {
-    return a.has(type) ? a.u32(type) : 0;
-  }
-
-  private static long u(NetlinkAttributes a, int type) throws MalformedMessageException {
-    return Integer.toUnsignedLong(a.u32(type));
-  }
-
   private static AddressFamily family(int af) throws MalformedMessageException {
     try {
       return AddressFamily.fromLinuxValue(af);
@@ -182,18 +398,6 @@ public final class IpvsReplies {
           : scheduler.equals("mh") ? SchedulerFlag.MH_PORT : SchedulerFlag.FLAG_2;
     }
     return SchedulerFlag.FLAG_3;
-  }
-
-  private static InetAddress address(AddressFamily family, byte[] nfInetAddr) throws MalformedMessageException {
-    int n = family == AddressFamily.IPV4 ? 4 : 16;
-    if (nfInetAddr.length < n) {
-      throw new MalformedMessageException("address of " + nfInetAddr.length + " bytes for " + family);
-    }
-    try {
-      return InetAddress.getByAddress(Arrays.copyOf(nfInetAddr, n));
-    } catch (UnknownHostException e) {
-      throw new MalformedMessageException("address: " + e.getMessage());
-    }
   }
 
   /** Decodes a raw datagram's first message, for tests and tools. */

@@ -123,11 +123,15 @@ final class NetlinkConnectionTest {
     assertEquals(10, c.dump("one", request(1), m -> 1).size());
     assertEquals(10, c.dump("two", request(1), m -> 1).size());
     assertEquals(List.of(small, small, small, small), ch.receiveLengths);
+    // each small dump: its data and its NLMSG_DONE in one receive call
+    assertEquals(List.of(2, 2), ch.receiveCalls);
     assertEquals(30, c.dump("three datagrams", request(1), m -> 1).size());
     // data, data (then the kernel's next datagram is sized by this receive), data, done
-    assertEquals(List.of(small, small, 256 << 10, 256 << 10), ch.receiveLengths.subList(4, 8));
+    int big = NetlinkConnection.DUMP_DATAGRAM;
+    assertEquals(List.of(small, small, big, big), ch.receiveLengths.subList(4, 8));
     assertEquals(10, c.dump("after", request(1), m -> 1).size());
-    assertEquals(List.of(256 << 10, 256 << 10), ch.receiveLengths.subList(8, 10));
+    assertEquals(List.of(big, big), ch.receiveLengths.subList(8, 10));
+    assertEquals(List.of(2, 2, 2, 2, 2), ch.receiveCalls);
   }
 
   @Test
@@ -145,6 +149,69 @@ final class NetlinkConnectionTest {
     assertEquals(35, got.size());
     assertEquals(List.of(0, 1, 2), got.subList(0, 3));
     assertEquals(34, got.get(34));
+    assertEquals(2, call.get());
+  }
+
+  @Test
+  void dump_takesSeveralDatagramsPerReceiveCall() throws Exception {
+    ScriptedChannel ch = new ScriptedChannel(reqs -> {
+      int seq = reqs.get(0).sequence();
+      List<byte[]> out = new ArrayList<>();
+      for (int d = 0; d < 20; d++) {
+        out.add(messages(seq, 100 * d, 100, 300)); // 30,000 bytes: as the kernel fills 32 KiB datagrams
+      }
+      out.add(ScriptedChannel.message(Netlink.NLMSG_DONE, Netlink.NLM_F_MULTI, seq, 0));
+      return out;
+    });
+    List<Integer> got = new NetlinkConnection(ch).dump("list", request(1), m -> m.payload().getInt(0));
+    assertEquals(2000, got.size());
+    for (int i = 0; i < 2000; i++) {
+      assertEquals(i, got.get(i));
+    }
+    assertEquals(List.of(8, 8, 5), ch.receiveCalls);
+  }
+
+  @Test
+  void dump_aDatagramTruncatedAfterAGoodOneInTheSameCallIsMadeAgainNeverReturnedShort() throws Exception {
+    AtomicInteger call = new AtomicInteger();
+    ScriptedChannel ch = new ScriptedChannel(reqs -> {
+      int seq = reqs.get(0).sequence();
+      call.incrementAndGet();
+      // a family that makes datagrams bigger than the usual 32 KiB: the second does not fit its slot
+      return List.of(messages(seq, 0, 10, 300), messages(seq, 10, 150, 300), messages(seq, 160, 10, 300),
+          ScriptedChannel.message(Netlink.NLMSG_DONE, Netlink.NLM_F_MULTI, seq, 0));
+    });
+    NetlinkConnection c = new NetlinkConnection(ch);
+    List<Integer> got = c.dump("big", request(1), m -> m.payload().getInt(0));
+    assertEquals(170, got.size());
+    for (int i = 0; i < 170; i++) {
+      assertEquals(i, got.get(i));
+    }
+    assertEquals(2, call.get());
+    // the first attempt's call took all four datagrams in 32 KiB slots; the second attempt receives whole buffers
+    assertEquals(List.of(4, 1, 1, 1, 1), ch.receiveCalls);
+    assertEquals(256 << 10, ch.receiveLengths.get(ch.receiveLengths.size() - 1));
+  }
+
+  @Test
+  void dump_anOverrunAfterAGoodDatagramInTheSameCallIsMadeAgain() throws Exception {
+    AtomicInteger call = new AtomicInteger();
+    ScriptedChannel ch = new ScriptedChannel(reqs -> {
+      int seq = reqs.get(0).sequence();
+      int a = call.incrementAndGet();
+      List<byte[]> out = new ArrayList<>();
+      out.add(messages(seq, 0, 5, 100));
+      if (a == 1) {
+        out.add(new byte[0]); // ENOBUFS after the first datagram: the rest was dropped
+      }
+      out.add(messages(seq, 5, 5, 100));
+      out.add(ScriptedChannel.message(Netlink.NLMSG_DONE, Netlink.NLM_F_MULTI, seq, 0));
+      return out;
+    });
+    NetlinkConnection c = new NetlinkConnection(ch);
+    c.receiveSmallDumps(NetlinkConnection.SMALL_DUMP_RECEIVE);
+    List<Integer> got = c.dump("list", request(1), m -> m.payload().getInt(0));
+    assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), got);
     assertEquals(2, call.get());
   }
 

@@ -40,4 +40,19 @@ final class NetlinkSocketIT {
       assertTrue(names.contains("lo"), names.toString());
     }
   }
+
+  @Test
+  void route_smallDumpsTakeTheSameLinksAsBigOnes() throws Exception {
+    NetlinkMessageWriter req = new NetlinkMessageWriter().begin(RTM_GETLINK, 0).u8(0).u8(0).u16(0).u32(0).u32(0)
+        .u32(0).end();
+    try (NetlinkConnection big = NetlinkConnection.open(NetlinkProtocol.ROUTE);
+        NetlinkConnection small = NetlinkConnection.open(NetlinkProtocol.ROUTE)) {
+      small.receiveSmallDumps(NetlinkConnection.SMALL_DUMP_RECEIVE);
+      List<String> expected = big.dump("list links", req, m -> m.attributesAfter(IFINFOMSG_LENGTH).string(IFLA_IFNAME));
+      for (int i = 0; i < 3; i++) { // recvmmsg: data and NLMSG_DONE in one call while the dump stays small
+        assertEquals(expected, small.dump("list links", req,
+            m -> m.attributesAfter(IFINFOMSG_LENGTH).string(IFLA_IFNAME)));
+      }
+    }
+  }
 }

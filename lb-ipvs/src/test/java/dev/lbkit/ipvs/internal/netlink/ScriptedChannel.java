@@ -15,8 +15,10 @@ import java.util.function.Function;
 final class ScriptedChannel implements NetlinkChannel {
   final List<byte[]> sent = new ArrayList<>();
   final Deque<byte[]> pending = new ArrayDeque<>();
-  /** The length each receive asked for. */
+  /** The length each receive asked for: per datagram (so per slot of a {@link #receiveMany} call). */
   final List<Integer> receiveLengths = new ArrayList<>();
+  /** How many datagrams each receive call took. */
+  final List<Integer> receiveCalls = new ArrayList<>();
   private final Function<List<NetlinkMessage>, List<byte[]>> script;
   boolean closed;
 
@@ -47,11 +49,38 @@ final class ScriptedChannel implements NetlinkChannel {
       throw new NetlinkException("receive", Errno.ENOBUFS, null, -1);
     }
     receiveLengths.add(buffer.remaining());
+    receiveCalls.add(1);
     if (next.length > buffer.remaining()) { // as NetlinkSocket reports a datagram recvfrom truncated
       throw new NetlinkException("receive: truncated", Errno.EMSGSIZE, null, -1);
     }
     buffer.duplicate().put(next);
     return next.length;
+  }
+
+  /**
+   * As {@code recvmmsg}: every pending datagram up to the slots (a script's datagrams are all queued at once), a
+   * truncated one cut to its slot with its full length reported; an overrun marker fails the call only when it comes
+   * first, else the call ends before it.
+   */
+  @Override
+  public int receiveMany(ByteBuffer buffer, int slot, int[] lengths) throws NetlinkException {
+    byte[] first = pending.peek();
+    if (first == null) {
+      throw new NetlinkException("receive (script has nothing more)", Errno.EAGAIN, null, -1);
+    }
+    if (first.length == 0) {
+      pending.poll();
+      throw new NetlinkException("receive", Errno.ENOBUFS, null, -1);
+    }
+    int n = 0;
+    while (n < lengths.length && pending.peek() != null && pending.peek().length > 0) {
+      byte[] next = pending.poll();
+      receiveLengths.add(slot);
+      buffer.duplicate().position(buffer.position() + n * slot).put(next, 0, Math.min(slot, next.length));
+      lengths[n++] = next.length;
+    }
+    receiveCalls.add(n);
+    return n;
   }
 
   @Override

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs inside the kernel lab VM (lab/kernel/run, which has IPVS): real keepalived's health checkers judge a set of
-# UDP and MISC_CHECK real servers; prints the resulting IPVS table (ipvsadm -Ln) between markers. The directory
+# UDP_CHECK, DNS_CHECK, SMTP_CHECK and MISC_CHECK real servers; prints the resulting IPVS table (ipvsadm -Ln) between markers. The directory
 # given as $1 holds keepalived.conf and the scripts the configuration names. Used by KeepalivedChecksLabIT, which
 # compares the table with lbkit's verdicts for the same servers.
 set -eu
@@ -17,6 +17,54 @@ def serve(port, answer):
         data, peer = s.recvfrom(2048)
         if answer:
             s.sendto(b"PONG " + data, peer)
+# DNS servers 5351-5360, one answering behaviour each, as DnsResponder.MODES on the host
+def dns(port, mode):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", port))
+    while True:
+        q, peer = s.recvfrom(2048)
+        qid = q[0:2]
+        wrong = bytes([q[0] ^ 0xff, q[1] ^ 0xff])
+        def reply(flags, ident=qid):
+            return ident + flags.to_bytes(2, "big") + q[4:]
+        out = {
+            "noerror": [reply(0x8180)],
+            "nxdomain": [reply(0x8183)],
+            "servfail": [reply(0x8182)],
+            "wrongid": [reply(0x8180, wrong)],
+            "noqr": [q],
+            "tc": [reply(0x8380)],
+            "short8": [reply(0x8180)[:8]],
+            "short7": [reply(0x8180)[:7]],
+            "otherq": [qid + bytes([0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0]) + b"\x05other\x07example\x00\x00\x01\x00\x01"],
+            "wrongthenright": [reply(0x8180, wrong), reply(0x8180)],
+        }[mode]
+        for r in out:
+            s.sendto(r, peer)
+modes = ["noerror", "nxdomain", "servfail", "wrongid", "noqr", "tc", "short8", "short7", "otherq", "wrongthenright"]
+for i, mode in enumerate(modes):
+    threading.Thread(target=dns, args=(5351 + i, mode), daemon=True).start()
+# SMTP servers: 2525 greets 220 and accepts HELO, 2526 greets 554
+def smtp(port, greeting):
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("127.0.0.1", port))
+    ls.listen(16)
+    while True:
+        c, _ = ls.accept()
+        def talk(c):
+            try:
+                c.sendall(greeting)
+                f = c.makefile("rb")
+                for line in f:
+                    c.sendall(b"221 bye\r\n" if line.startswith(b"QUIT") else b"250 ok\r\n")
+            except OSError:
+                pass
+            finally:
+                c.close()
+        threading.Thread(target=talk, args=(c,), daemon=True).start()
+threading.Thread(target=smtp, args=(2525, b"220 mx.lab ESMTP\r\n"), daemon=True).start()
+threading.Thread(target=smtp, args=(2526, b"554 go away\r\n"), daemon=True).start()
 threading.Thread(target=serve, args=(5301, False), daemon=True).start()
 serve(5303, True)
 PY

@@ -100,14 +100,21 @@ public final class KeepalivedVrrp {
 
   /**
    * The {@code vrrp_script}s that some instance tracks, as lb-vrrp tracked scripts (argv split on blanks, double
-   * quotes grouping words, no shell).
+   * quotes grouping words, no shell), each started as its script user (its {@code user}, {@code script_user} or
+   * keepalived's default; see {@link ScriptUsers}) through {@code setpriv} when that is not lbkit's own.
+   *
+   * @throws IllegalArgumentException if a script must run as a user this host lacks, or lbkit is not root to switch
    */
   public static List<VrrpScript> vrrpScripts(KeepalivedConfig config) {
     java.util.Set<String> tracked = new java.util.HashSet<>();
     config.vrrpInstances().forEach(i -> i.trackScripts().forEach(t -> tracked.add(t.name())));
+    if (config.vrrpScripts().stream().noneMatch(s -> tracked.contains(s.name()))) {
+      return List.of();
+    }
+    ScriptUsers users = ScriptUsers.resolve(config);
     return config.vrrpScripts().stream().filter(s -> tracked.contains(s.name()))
-        .map(s -> new VrrpScript(s.name(), HealthTargets.words(s.script()), s.interval(), s.timeout(), s.rise(),
-            s.fall(), false))
+        .map(s -> new VrrpScript(s.name(), ScriptUsers.commandLine(users.vrrpScriptUser(s.name()),
+            HealthTargets.words(s.script())), s.interval(), s.timeout(), s.rise(), s.fall(), false))
         .toList();
   }
 

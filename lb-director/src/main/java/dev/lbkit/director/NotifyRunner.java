@@ -11,6 +11,7 @@ import dev.lbkit.config.RealServerConfig;
 import dev.lbkit.config.VirtualServerConfig;
 import dev.lbkit.config.VrrpInstanceConfig;
 import dev.lbkit.config.VrrpSyncGroupConfig;
+import dev.lbkit.healthcheck.misc.ScriptUser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -72,8 +73,12 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
     return t;
   });
 
+  /** Whom hooks run as: keepalived's default script user for the configuration (see {@link ScriptUsers}). */
+  private volatile Optional<ScriptUser> user;
+
   public NotifyRunner(KeepalivedConfig config) {
     this.config = requireNonNull(config, "config");
+    this.user = ScriptUsers.resolve(config).defaultUser();
   }
 
   /** Uses the hooks of another configuration from now on (after a reload). */
@@ -81,6 +86,7 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
     requireNonNull(next, "next");
     this.previous = this.config;
     this.config = next;
+    this.user = ScriptUsers.resolve(next).defaultUser();
     notified.clear(); // keepalived's reload builds new instances, whose first change always notifies
   }
 
@@ -239,12 +245,15 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
   }
 
   private void run(String commandLine) {
-    List<String> argv = new ArrayList<>(HealthTargets.words(commandLine));
-    if (argv.isEmpty()) {
+    List<String> words = HealthTargets.words(commandLine);
+    if (words.isEmpty()) {
       return;
     }
+    Optional<ScriptUser> as = user;
     executor.execute(() -> {
+      List<String> argv = words;
       try {
+        argv = ScriptUsers.commandLine(as, words);
         Process p = new ProcessBuilder(argv).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -253,7 +262,7 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
         } else if (p.exitValue() != 0) {
           log.warn("notify hook {} exited {}", argv, p.exitValue());
         }
-      } catch (IOException e) {
+      } catch (IOException | IllegalArgumentException e) {
         log.warn("notify hook {} could not run: {}", argv, e.getMessage().toLowerCase(Locale.ROOT));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

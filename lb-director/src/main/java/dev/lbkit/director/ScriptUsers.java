@@ -9,17 +9,23 @@ import dev.lbkit.config.KeepalivedConfig;
 import dev.lbkit.config.Location;
 import dev.lbkit.config.ScriptUserConfig;
 import dev.lbkit.config.VirtualServerConfig;
+import dev.lbkit.config.VrrpScriptConfig;
 import dev.lbkit.healthcheck.misc.ScriptUser;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Whom the MISC_CHECK programs of a keepalived.conf run as on this host, decided as keepalived 2.2.7 decides it
- * when it loads the file (notify.c {@code get_default_script_user}, check_misc.c {@code misc_end_handler}):
+ * Whom the scripts of a keepalived.conf (MISC_CHECK programs, {@code vrrp_script}s, notify hooks) run as on this
+ * host, decided as keepalived 2.2.7 decides it when it loads the file (notify.c {@code get_default_script_user},
+ * check_misc.c {@code misc_end_handler}, vrrp_parser.c {@code vrrp_vscript_end_handler}):
  * <ol>
- *   <li>a check's own {@code user USER [GROUP]};
+ *   <li>a MISC_CHECK's or vrrp_script's own {@code user USER [GROUP]};
  *   <li>else {@code global_defs}' {@code script_user USER [GROUP]};
  *   <li>else the user {@value ScriptUserConfig#KEEPALIVED_DEFAULT_USER}, if the host has it and lbkit runs as root
  *       (keepalived always does; as another user lbkit cannot switch, so it keeps its own and warns);
@@ -34,11 +40,14 @@ import java.util.function.Function;
  */
 public final class ScriptUsers {
   private final Optional<ScriptUser> defaultUser;
+  private final Map<String, Optional<ScriptUser>> vrrpScriptUsers;
   private final List<ConfigProblem> errors;
   private final List<ConfigProblem> warnings;
 
-  private ScriptUsers(Optional<ScriptUser> defaultUser, List<ConfigProblem> errors, List<ConfigProblem> warnings) {
+  private ScriptUsers(Optional<ScriptUser> defaultUser, Map<String, Optional<ScriptUser>> vrrpScriptUsers,
+      List<ConfigProblem> errors, List<ConfigProblem> warnings) {
     this.defaultUser = defaultUser;
+    this.vrrpScriptUsers = Map.copyOf(vrrpScriptUsers);
     this.errors = List.copyOf(errors);
     this.warnings = List.copyOf(warnings);
   }
@@ -72,12 +81,12 @@ public final class ScriptUsers {
       } else {
         fallback = Optional.of(toUser(u));
       }
-    } else if (firstMisc(config).isPresent()) {
+    } else if (firstScript(config).isPresent()) {
       ScriptUser keepalivedScript = ScriptUser.of(defaultName);
       if (lookup.apply(keepalivedScript).isEmpty() && root) {
         fallback = Optional.of(keepalivedScript);
       } else if (lookup.apply(keepalivedScript).isEmpty()) {
-        warnings.add(new ConfigProblem(firstMisc(config).orElseThrow(), ConfigProblem.Severity.WARNING, "the host has"
+        warnings.add(new ConfigProblem(firstScript(config).orElseThrow(), ConfigProblem.Severity.WARNING, "the host has"
             + " user " + defaultName + ", whom keepalived runs scripts as by default, but lbkit does not run as root"
             + " and so runs them as its own user"));
       } else if (g.scriptSecurity()) {
@@ -102,13 +111,45 @@ public final class ScriptUsers {
         }
       }
     }
-    return new ScriptUsers(fallback, errors, warnings);
+    Map<String, Optional<ScriptUser>> vrrpUsers = new HashMap<>();
+    for (VrrpScriptConfig vs : config.vrrpScripts()) {
+      if (vs.user().isPresent()) {
+        Optional<ScriptUser> u = Optional.empty();
+        try {
+          u = Optional.of(ScriptUser.parse(vs.user().get()));
+        } catch (IllegalArgumentException e) {
+          errors.add(error(vs.location(), "Unable to set uid/gid for script " + vs.script() + ": " + e.getMessage()));
+        }
+        u.flatMap(lookup).ifPresent(p -> errors.add(error(vs.location(), "Unable to set uid/gid for script "
+            + vs.script() + ": " + p)));
+        vrrpUsers.put(vs.name(), u);
+      } else {
+        if (fallbackFailed && g.scriptUser().isEmpty()) {
+          errors.add(error(vs.location(), "Unable to set default user " + defaultName + " for vrrp script "
+              + vs.name() + ": it does not exist, and enable_script_security forbids running scripts as the"
+              + " checker's own user by default; set script_user in global_defs or user in vrrp_script"));
+        }
+        vrrpUsers.put(vs.name(), fallback);
+      }
+    }
+    return new ScriptUsers(fallback, vrrpUsers, errors, warnings);
   }
 
-  private static Optional<Location> firstMisc(KeepalivedConfig config) {
-    return config.virtualServers().stream().flatMap(vs -> vs.realServers().stream())
+  /** Where the first script of any kind is: a MISC_CHECK, a vrrp_script or a notify hook. */
+  private static Optional<Location> firstScript(KeepalivedConfig config) {
+    List<Location> at = new ArrayList<>();
+    config.virtualServers().stream().flatMap(vs -> vs.realServers().stream())
         .flatMap(rs -> rs.checks().stream()).filter(c -> c instanceof HealthCheckConfig.Misc).findFirst()
-        .map(HealthCheckConfig::location);
+        .ifPresent(c -> at.add(c.location()));
+    config.vrrpScripts().stream().findFirst().ifPresent(s -> at.add(s.location()));
+    config.vrrpInstances().stream().filter(i -> !i.notifyScripts().isEmpty()).findFirst()
+        .ifPresent(i -> at.add(i.location()));
+    config.syncGroups().stream().filter(g -> !g.notifyScripts().isEmpty()).findFirst()
+        .ifPresent(g -> at.add(g.location()));
+    config.virtualServers().stream().filter(vs -> vs.quorumUp().isPresent() || vs.quorumDown().isPresent()
+        || vs.realServers().stream().anyMatch(rs -> rs.notifyUp().isPresent() || rs.notifyDown().isPresent()))
+        .findFirst().ifPresent(vs -> at.add(vs.location()));
+    return at.stream().min(Comparator.comparing(Location::file).thenComparingInt(Location::line));
   }
 
   private static ScriptUser toUser(ScriptUserConfig u) {
@@ -125,6 +166,28 @@ public final class ScriptUsers {
    */
   public Optional<ScriptUser> defaultUser() {
     return defaultUser;
+  }
+
+  /** The user a {@code vrrp_script} runs as: its own {@code user}, else {@link #defaultUser()}. */
+  public Optional<ScriptUser> vrrpScriptUser(String name) {
+    return vrrpScriptUsers.getOrDefault(name, defaultUser);
+  }
+
+  /**
+   * {@code command} as it must be started to run as {@code user} (see {@link ScriptUser#commandLine}), unchanged
+   * for no user.
+   *
+   * @throws IllegalArgumentException if it cannot run as that user here (no such user, or lbkit is not root)
+   */
+  public static List<String> commandLine(Optional<ScriptUser> user, List<String> command) {
+    if (user.isEmpty()) {
+      return command;
+    }
+    try {
+      return user.get().commandLine(command);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   /** Users that cannot be used here, each where the file names it (or at the check that needs a default). */

@@ -8,16 +8,20 @@ import dev.lbkit.api.Endpoint;
 import dev.lbkit.api.event.DestinationDown;
 import dev.lbkit.api.event.DestinationEvent;
 import dev.lbkit.api.event.DestinationUp;
+import dev.lbkit.api.event.VrrpState;
+import dev.lbkit.api.event.VrrpStateChanged;
 import dev.lbkit.config.KeepalivedConfig;
 import dev.lbkit.config.KeepalivedConfigParser;
 import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.HealthChecker;
 import dev.lbkit.healthcheck.misc.MiscCheck;
 import dev.lbkit.healthcheck.misc.ScriptUser;
+import dev.lbkit.vrrp.VrrpScript;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -149,6 +153,50 @@ final class ScriptUsersIT {
       assertTrue(up, "10.0.0.1 came up: its program ran as daemon");
       assertTrue(down, "10.0.0.2 went down: its program did not run as root");
     }
+  }
+
+  @Test
+  void vrrpScripts_andNotifyHooks_runAsTheirScriptUser() throws Exception {
+    Path log = dir.resolve("hook.log");
+    Path hook = dir.resolve("hook");
+    Files.writeString(hook, "#!/bin/sh\nid -un >> '" + log + "'\n");
+    Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(log, "");
+    Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("rw-rw-rw-"));
+    KeepalivedConfig c = KeepalivedConfigParser.parse("v.conf", """
+        global_defs {
+          script_user daemon
+        }
+        vrrp_script as_nobody {
+          script "%1$s nobody"
+          user nobody
+        }
+        vrrp_script as_default {
+          script "%1$s daemon"
+        }
+        vrrp_instance VI_1 {
+          interface eth0
+          virtual_router_id 51
+          track_script {
+            as_nobody
+            as_default
+          }
+          notify_master %2$s
+        }
+        """.formatted(script, hook), Path.of(".")).orThrow();
+    for (VrrpScript s : KeepalivedVrrp.vrrpScripts(c)) {
+      assertEquals("setpriv", s.command().get(0), s.toString());
+      Process p = new ProcessBuilder(s.command()).start();
+      assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+      assertEquals(0, p.exitValue(), s.name() + " ran as the wrong user: " + s.command());
+    }
+    try (NotifyRunner runner = new NotifyRunner(c)) {
+      runner.onStateChange(new VrrpStateChanged(Instant.EPOCH, "VI_1", 51, VrrpState.BACKUP, VrrpState.MASTER,
+          "t"));
+    }
+    assertEquals(List.of("daemon"), Files.readAllLines(log));
+    Files.delete(hook);
+    Files.delete(log);
   }
 
   @Test

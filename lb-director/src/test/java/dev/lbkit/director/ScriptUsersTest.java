@@ -121,6 +121,46 @@ final class ScriptUsersTest {
         users.warnings().stream().map(Object::toString).toList());
   }
 
+  private static KeepalivedConfig vrrp(String globals, String scriptUser) {
+    ParseResult r = KeepalivedConfigParser.parse("v.conf", """
+        global_defs {
+        %s
+        }
+        vrrp_script chk {
+          script "/usr/local/bin/chk"
+        %s
+        }
+        vrrp_instance VI_1 {
+          interface eth0
+          virtual_router_id 51
+          track_script {
+            chk
+          }
+          notify_master /usr/local/bin/became-master
+        }
+        """.formatted(globals, scriptUser), Path.of("."));
+    assertEquals(List.of(), r.errors());
+    return r.config();
+  }
+
+  @Test
+  void vrrpScripts_andNotifyHooks_followTheSameRules() {
+    // no MISC_CHECK: the vrrp_script and the notify hook alone make keepalived pick a default
+    ScriptUsers withDefault = ScriptUsers.resolve(vrrp("", ""), WITH_KEEPALIVED_SCRIPT, "keepalived_script", true);
+    assertEquals(Optional.of(ScriptUser.of("keepalived_script")), withDefault.defaultUser());
+    assertEquals(Optional.of(ScriptUser.of("keepalived_script")), withDefault.vrrpScriptUser("chk"));
+    ScriptUsers own = ScriptUsers.resolve(vrrp("", "  user nobody nogroup"), WITH_KEEPALIVED_SCRIPT,
+        "keepalived_script", true);
+    assertEquals(Optional.of(ScriptUser.of("nobody", "nogroup")), own.vrrpScriptUser("chk"));
+    assertEquals(List.of("v.conf:4:1: Unable to set uid/gid for script /usr/local/bin/chk: script user 'ghost' does"
+        + " not exist"), ScriptUsers.resolve(vrrp("", "  user ghost"), WITHOUT, "keepalived_script", true).errors()
+        .stream().map(Object::toString).toList());
+    assertEquals(List.of("v.conf:4:1: Unable to set default user keepalived_script for vrrp script chk: it does not"
+        + " exist, and enable_script_security forbids running scripts as the checker's own user by default; set"
+        + " script_user in global_defs or user in vrrp_script"), ScriptUsers.resolve(vrrp("  enable_script_security",
+        ""), WITHOUT, "keepalived_script", true).errors().stream().map(Object::toString).toList());
+  }
+
   @Test
   void aDirector_refusesUsersThisHostLacks() {
     KeepalivedConfig c = parse("", "      user lbkit-no-such-user-7");

@@ -3,12 +3,21 @@ package dev.lbkit.healthcheck;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lbkit.api.Endpoint;
+import dev.lbkit.healthcheck.dns.DnsCheck;
+import dev.lbkit.healthcheck.dns.DnsResponder;
 import dev.lbkit.healthcheck.misc.MiscCheck;
 import dev.lbkit.healthcheck.misc.ScriptUser;
+import dev.lbkit.healthcheck.smtp.SmtpCheck;
 import dev.lbkit.healthcheck.udp.ReplyPattern;
 import dev.lbkit.healthcheck.udp.UdpCheck;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +34,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real keepalived 2.2.7 side by side with lbkit: keepalived's own UDP_CHECK and MISC_CHECK judge a set of real
+ * Real keepalived 2.2.7 side by side with lbkit: keepalived's own UDP_CHECK, DNS_CHECK, SMTP_CHECK and MISC_CHECK
+ * judge a set of real
  * servers inside the kernel lab VM (keepalived needs IPVS, which the host kernel may lack; see lab/kernel/run), and
  * the resulting IPVS table says which it kept and at what weight. lbkit judges the same kind of servers on the host.
  * Each case must come out the same: kept (with the same weight) or removed.
@@ -33,7 +43,9 @@ import org.junit.jupiter.api.Test;
  * <p>The cases are the semantics lbkit copies: UDP silence is up unless a reply is required, ICMP port unreachable
  * is down, reply bytes are compared over the shorter of reply and pattern with x wildcards; a MISC_CHECK program's
  * exit 143 is a misc_dynamic weight while death by SIGTERM is a failure, a timeout is a failure, and {@code user}
- * switches the program's user.
+ * switches the program's user; a DNS answer ends the check only with our id, QR set and at least 8 bytes, and is up
+ * on NOERROR whatever it holds (TC, another question, no records), down on any other RCODE
+ * ({@link DnsResponder#MODES}, the same behaviours in the lab script); SMTP is up on a 220 greeting and 250 to HELO.
  */
 final class KeepalivedChecksLabIT {
   /** One real server: its keepalived block and the lbkit check for an equivalent server on the host. */
@@ -54,6 +66,7 @@ final class KeepalivedChecksLabIT {
       Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
+    List<AutoCloseable> servers = new ArrayList<>();
     try (DatagramSocket silent = PongServer.start(false); DatagramSocket pong = PongServer.start(true);
         HealthChecker checker = HealthChecker.builder().build()) {
       Endpoint silentEp = new Endpoint(InetAddress.getLoopbackAddress(), silent.getLocalPort());
@@ -87,8 +100,24 @@ final class KeepalivedChecksLabIT {
           new Case("127.0.1.5:80", miscBlock("/bin/sleep 30", "misc_timeout 1"), MiscCheck.of("/bin/sleep", "30"), 1),
           new Case("127.0.1.6:80", miscBlock(dir.resolve("is-nobody.sh") + "", "user nobody"),
               MiscCheck.of(dir.resolve("is-nobody.sh").toString()).withUser(ScriptUser.of("nobody")), 1));
+      List<Case> dns = new ArrayList<>();
+      for (int i = 0; i < DnsResponder.MODES.size(); i++) {
+        DnsResponder r = DnsResponder.start(DnsResponder.MODES.get(i));
+        servers.add(r);
+        dns.add(new Case("127.0.2." + (i + 1) + ":54", "DNS_CHECK {\n connect_ip 127.0.0.1\n connect_port "
+            + (5351 + i) + "\n connect_timeout 1\n retry 0\n type A\n name www.example.com\n }",
+            DnsCheck.of(new Endpoint(InetAddress.getLoopbackAddress(), r.port()), "www.example.com", "A"), 1));
+      }
+      List<Case> smtp = new ArrayList<>();
+      String[] greetings = {"220 mx.lab ESMTP\r\n", "554 go away\r\n"};
+      for (int i = 0; i < greetings.length; i++) {
+        smtp.add(new Case("127.0.3." + (i + 1) + ":25", "SMTP_CHECK {\n connect_ip 127.0.0.1\n connect_port "
+            + (2525 + i) + "\n connect_timeout 1\n retry 0\n }", SmtpCheck.of(new Endpoint(
+            InetAddress.getLoopbackAddress(), smtpServer(greetings[i], servers))), 1));
+      }
       Files.writeString(dir.resolve("keepalived.conf"), "global_defs {\n router_id lbkit_lab\n}\n"
-          + virtualServer("53", "UDP", udp) + virtualServer("80", "TCP", misc));
+          + virtualServer("53", "UDP", udp) + virtualServer("80", "TCP", misc) + virtualServer("54", "UDP", dns)
+          + virtualServer("25", "TCP", smtp));
 
       Path log = module.resolve("target/keepalived-checks-lab.log");
       Process p = new ProcessBuilder(lab.toString(), "--timeout", "600", "--", "bash",
@@ -106,8 +135,10 @@ final class KeepalivedChecksLabIT {
       StringBuilder seen = new StringBuilder();
       List<Case> all = new ArrayList<>(udp);
       all.addAll(misc);
+      all.addAll(dns);
+      all.addAll(smtp);
       for (Case c : all) {
-        Duration timeout = c.lbkit() instanceof MiscCheck ? Duration.ofSeconds(1) : Duration.ofMillis(500);
+        Duration timeout = c.lbkit() instanceof UdpCheck ? Duration.ofMillis(500) : Duration.ofSeconds(1);
         CheckResult ours = Await.result(checker.checkOnce(c.lbkit(), timeout));
         Integer theirs = table.get(c.realServer());
         OptionalInt ourWeight = ours instanceof CheckResult.Up && ((CheckResult.Up) ours).weight().isPresent()
@@ -127,7 +158,35 @@ final class KeepalivedChecksLabIT {
       // lab did not judge at all
       assertTrue(!table.isEmpty() && table.size() < all.size(), "keepalived kept " + table.size() + " of "
           + all.size() + ":\n" + seen);
+    } finally {
+      for (AutoCloseable c : servers) {
+        c.close();
+      }
     }
+  }
+
+  /** An SMTP server on loopback that greets with {@code greeting}, then answers 250 (221 to QUIT). */
+  private static int smtpServer(String greeting, List<AutoCloseable> open) throws IOException {
+    ServerSocket server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+    open.add(server);
+    Thread t = new Thread(() -> {
+      while (!server.isClosed()) {
+        try (Socket c = server.accept()) {
+          OutputStream out = c.getOutputStream();
+          BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII));
+          out.write(greeting.getBytes(StandardCharsets.US_ASCII));
+          String line;
+          while ((line = in.readLine()) != null) {
+            out.write((line.startsWith("QUIT") ? "221 bye\r\n" : "250 ok\r\n").getBytes(StandardCharsets.US_ASCII));
+          }
+        } catch (IOException e) {
+          // the checker hangs up once it has its answer, or the test closed the server
+        }
+      }
+    }, "smtp-server");
+    t.setDaemon(true);
+    t.start();
+    return server.getLocalPort();
   }
 
   private static String udpBlock(String payloadHex, String replyHex) {

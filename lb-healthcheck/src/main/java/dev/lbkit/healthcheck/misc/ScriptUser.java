@@ -3,7 +3,11 @@ package dev.lbkit.healthcheck.misc;
 import static java.util.Objects.requireNonNull;
 
 import dev.lbkit.healthcheck.internal.jna.Spawner;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Whom a MISC_CHECK program runs as: keepalived's {@code user USERNAME [GROUPNAME]} in a {@code MISC_CHECK} block,
@@ -66,6 +70,42 @@ public record ScriptUser(String user, Optional<String> group) {
       return Optional.of("script group '" + group.get() + "' does not exist");
     }
     return Optional.empty();
+  }
+
+  /**
+   * The argument vector that starts {@code command} as this user, as keepalived starts scripts (the user's uid, the
+   * group as real and effective gid and as the only supplementary group): through {@code setpriv}, or
+   * {@code command} itself when this process already runs as that user and group. For programs lbkit starts
+   * outside a MISC_CHECK, such as VRRP scripts and notify hooks.
+   *
+   * @throws IOException if the user or group does not exist, or switching is needed and this process is not root
+   */
+  public List<String> commandLine(List<String> command) throws IOException {
+    Spawner.Ids self = Spawner.self();
+    Spawner.Ids who = Spawner.user(user).orElseThrow(() -> new IOException("script user '" + user
+        + "' does not exist"));
+    int gid = who.gid();
+    if (group.isPresent()) {
+      OptionalInt byName = Spawner.group(group.get());
+      if (byName.isPresent()) {
+        gid = byName.getAsInt();
+      } else if (group.get().chars().allMatch(Character::isDigit) && group.get().length() < 10) {
+        gid = Integer.parseInt(group.get());
+      } else {
+        throw new IOException("script group '" + group.get() + "' does not exist");
+      }
+    }
+    if (who.uid() == self.uid() && gid == self.gid()) {
+      return List.copyOf(command);
+    }
+    if (self.uid() != 0) {
+      throw new IOException("cannot run " + command.get(0) + " as " + this + " (uid " + who.uid() + ", gid " + gid
+          + "): this process runs as uid " + self.uid() + ", and only root may switch users");
+    }
+    List<String> argv = new ArrayList<>(List.of("setpriv", "--regid=" + gid, "--groups=" + gid,
+        "--reuid=" + who.uid(), "--"));
+    argv.addAll(command);
+    return List.copyOf(argv);
   }
 
   /** Whether this process may run programs as other users (its effective uid is root's). */

@@ -14,10 +14,42 @@ import java.util.function.Function;
  * A real UDP DNS responder on loopback for tests: every query it receives is handed to a script that returns the
  * datagrams to send back, in order (none: stay silent). It keeps the queries it saw. Close it to stop.
  */
-final class DnsResponder implements AutoCloseable {
+public final class DnsResponder implements AutoCloseable {
   static final int NOERROR = 0;
   static final int SERVFAIL = 2;
   static final int NXDOMAIN = 3;
+
+  /**
+   * The answering behaviours KeepalivedChecksLabIT puts before real keepalived and lbkit alike; the lab script
+   * (src/test/lab/keepalived-checks.sh) has the same ones under the same names, written in Python.
+   */
+  public static final List<String> MODES = List.of("noerror", "nxdomain", "servfail", "wrongid", "noqr", "tc",
+      "short8", "short7", "otherq", "wrongthenright");
+
+  /** A responder behaving as {@code mode} (one of {@link #MODES}). */
+  public static DnsResponder start(String mode) throws IOException {
+    return new DnsResponder(q -> switch (mode) {
+      case "noerror" -> List.of(reply(q, NOERROR, 0));
+      case "nxdomain" -> List.of(reply(q, NXDOMAIN, 0));
+      case "servfail" -> List.of(reply(q, SERVFAIL, 0));
+      case "wrongid" -> List.of(withId(reply(q, NOERROR, 0), id(q) ^ 0xffff));
+      case "noqr" -> List.of(q);
+      case "tc" -> List.of(withFlags(reply(q, NOERROR, 0), 0x0200));
+      case "short8" -> List.of(Arrays.copyOf(reply(q, NOERROR, 0), 8));
+      case "short7" -> List.of(Arrays.copyOf(reply(q, NOERROR, 0), 7));
+      case "otherq" -> List.of(otherQuestion(q));
+      case "wrongthenright" -> List.of(withId(reply(q, NOERROR, 0), id(q) ^ 0xffff), reply(q, NOERROR, 0));
+      default -> throw new IllegalArgumentException("no DNS responder mode " + mode);
+    });
+  }
+
+  /** NOERROR with our id, asking (and answering nothing about) other.example A. */
+  private static byte[] otherQuestion(byte[] q) {
+    byte[] name = {5, 'o', 't', 'h', 'e', 'r', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0};
+    return ByteBuffer.allocate(12 + name.length + 4).put(q, 0, 2).putShort((short) 0x8180).putShort((short) 1)
+        .putShort((short) 0).putShort((short) 0).putShort((short) 0).put(name).putShort((short) 1)
+        .putShort((short) 1).array();
+  }
 
   private final DatagramSocket socket;
   private final List<byte[]> queries = new CopyOnWriteArrayList<>();
@@ -46,7 +78,7 @@ final class DnsResponder implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return socket.getLocalPort();
   }
 

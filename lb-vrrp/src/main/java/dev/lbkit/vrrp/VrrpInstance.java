@@ -104,12 +104,23 @@ public final class VrrpInstance {
 
   // ---- engine thread ----
 
-  void start(InetAddress primary, long now) {
+  /**
+   * Readies the instance in Initialize: tracking may then put it straight into Fault (as keepalived does with an
+   * object that is down at startup) before {@link #begin} starts the rest.
+   */
+  void prepare(InetAddress primary) {
     init(primary);
-    if (config.ownerStartsAsMaster()) {
-      fsm.start(now);
-    } else {
-      fsm.startAsBackup(now);
+    publish();
+  }
+
+  /** The Startup event, unless tracking already put the instance in Fault. */
+  void begin(long now) {
+    if (fsm.state() == VrrpState.INITIALIZE) {
+      if (config.ownerStartsAsMaster()) {
+        fsm.start(now);
+      } else {
+        fsm.startAsBackup(now);
+      }
     }
     publish();
   }

@@ -62,6 +62,12 @@ public final class VrrpRouter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(VrrpRouter.class);
   /** With nothing due the engine still waits at most this long; commands and close() wake it at once anyway. */
   private static final long MAX_WAIT_NANOS = 3_600_000_000_000L;
+  /**
+   * A datagram's age counts up to this much: the arrival stamp (the kernel's wall-clock time) serves to take the
+   * engine's own reading time off the timers, and a wall clock stepped between the arrival and the read must not move
+   * a timer by more than that.
+   */
+  static final long MAX_AGE_NANOS = 10_000_000L;
 
   private final VrrpTransport transport;
   private final AddressManager addresses;
@@ -189,10 +195,12 @@ public final class VrrpRouter implements AutoCloseable {
     long now = ticker.read();
     for (VrrpInstance i : instances.values()) {
       VrrpConfig c = i.config();
-      i.start(transport.primaryAddress(c.interfaceName(), c.family()), now);
+      i.prepare(transport.primaryAddress(c.interfaceName(), c.family()));
     }
+    // tracked objects first: an instance whose object is down at startup goes from Initialize straight to Fault, as
+    // keepalived's does (never Backup first)
     for (PolledCheck check : checks) {
-      check.due = now;
+      runCheck(check, now);
     }
     for (ScriptState state : scripts.values()) {
       state.due = now;
@@ -201,6 +209,9 @@ public final class VrrpRouter implements AutoCloseable {
       }
     }
     applyTracking(now);
+    for (VrrpInstance i : instances.values()) {
+      i.begin(now);
+    }
   }
 
   private void open(VrrpConfig c) throws IOException {
@@ -291,9 +302,12 @@ public final class VrrpRouter implements AutoCloseable {
       for (VrrpInstance i : toStart) {
         VrrpConfig c = i.config();
         open(c);
-        i.start(transport.primaryAddress(c.interfaceName(), c.family()), now);
+        i.prepare(transport.primaryAddress(c.interfaceName(), c.family()));
       }
-      applyTracking(now);
+      applyTracking(now); // a new instance whose tracked object is down starts in Fault
+      for (VrrpInstance i : toStart) {
+        i.begin(now);
+      }
     }
     Reload result = new Reload(kept, changed, added, removed);
     log.info("VRRP reload: {}", result);
@@ -323,10 +337,15 @@ public final class VrrpRouter implements AutoCloseable {
     }
   }
 
-  /** Handles one received datagram: decode, check, dispatch to the instance of its VRID. Never throws for bad input. */
+  /**
+   * Handles one received datagram: decode, check, dispatch to the instance of its VRID. Never throws for bad input.
+   * The datagram counts as received {@link VrrpDatagram#age()} before now (at most 10 ms): a Backup
+   * starts its master-down timer from the advertisement's arrival, as RFC 5798 means it, not from when the engine got
+   * to read it.
+   */
   public void onDatagram(VrrpDatagram d) {
     drainCommands();
-    long now = ticker.read();
+    long now = ticker.read() - Math.min(MAX_AGE_NANOS, d.age().toNanos());
     Decoded decoded = VrrpCodec.decode(d.source(), d.destination(), d.ttl(), d.payload());
     byte[] payload = d.payload();
     int vrid = payload.length > 1 ? payload[1] & 0xff : -1;
@@ -369,18 +388,8 @@ public final class VrrpRouter implements AutoCloseable {
     long now = ticker.read();
     boolean trackingChanged = false;
     for (PolledCheck check : checks) {
-      if (now >= check.due) {
-        check.due = now + check.intervalNanos;
-        boolean up;
-        try {
-          up = check.check.getAsBoolean();
-        } catch (RuntimeException e) {
-          log.warn("tracked check {} threw; counting it as down", check.name, e);
-          up = false;
-        }
-        if (!Boolean.valueOf(up).equals(trackedUp.put(check.name, up))) {
-          trackingChanged = true;
-        }
+      if (now >= check.due && runCheck(check, now)) {
+        trackingChanged = true;
       }
     }
     if (trackingChanged) {
@@ -401,6 +410,19 @@ public final class VrrpRouter implements AutoCloseable {
     for (VrrpInstance i : instances.values()) {
       i.runTimers(now);
     }
+  }
+
+  /** Runs a polled check and schedules the next; true if its object changed. */
+  private boolean runCheck(PolledCheck check, long now) {
+    check.due = now + check.intervalNanos;
+    boolean up;
+    try {
+      up = check.check.getAsBoolean();
+    } catch (RuntimeException e) {
+      log.warn("tracked check {} threw; counting it as down", check.name, e);
+      up = false;
+    }
+    return !Boolean.valueOf(up).equals(trackedUp.put(check.name, up));
   }
 
   private void scriptFinished(ScriptState state, boolean passed) {

@@ -3,6 +3,7 @@ package dev.lbkit.vrrp.spi;
 import static java.util.Objects.requireNonNull;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -13,14 +14,27 @@ import java.util.Arrays;
  * @param destination IP destination: 224.0.0.18, ff02::12 or a unicast peer
  * @param ttl IPv4 TTL / IPv6 hop limit (always 255 on send)
  * @param payload the VRRP message
+ * @param age for a received datagram, how long ago it arrived (the kernel's receive time stamp) when the transport
+ *     handed it over from {@link VrrpTransport#receive}; the router starts its timers from the arrival, not from the
+ *     moment it got to read the datagram. {@link Duration#ZERO} when unknown and for datagrams to send. Not part of
+ *     {@link #equals}: the same bytes are the same datagram whenever they arrived.
  */
 public record VrrpDatagram(String interfaceName, InetAddress source, InetAddress destination, int ttl,
-    byte[] payload) {
+    byte[] payload, Duration age) {
   public VrrpDatagram {
     requireNonNull(interfaceName, "interfaceName");
     requireNonNull(source, "source");
     requireNonNull(destination, "destination");
+    requireNonNull(age, "age");
+    if (age.isNegative()) {
+      throw new IllegalArgumentException("age must not be negative but was " + age);
+    }
     payload = payload.clone();
+  }
+
+  /** A datagram of unknown age (one to send, or from a transport without receive time stamps). */
+  public VrrpDatagram(String interfaceName, InetAddress source, InetAddress destination, int ttl, byte[] payload) {
+    this(interfaceName, source, destination, ttl, payload, Duration.ZERO);
   }
 
   @Override
@@ -42,6 +56,7 @@ public record VrrpDatagram(String interfaceName, InetAddress source, InetAddress
   @Override
   public String toString() {
     return "VrrpDatagram{" + interfaceName + " " + source.getHostAddress() + " -> " + destination.getHostAddress()
-        + " ttl " + ttl + ", " + payload.length + " bytes}";
+        + " ttl " + ttl + ", " + payload.length + " bytes" + (age.isZero() ? "" : ", " + age.toNanos() / 1000
+        + " us old") + "}";
   }
 }

@@ -152,6 +152,11 @@ public final class Lab implements AutoCloseable {
     return java(i, wrapper, LabNode.class, args);
   }
 
+  /** Starts a {@link LabAgeProbe} in router i; waits until it opened the transport. */
+  public Node ageProbe(int i, long sleepMs) {
+    return java(i, List.of(), LabAgeProbe.class, Long.toString(sleepMs));
+  }
+
   /** Starts a {@link LabVipWatch} in router i; waits until it subscribed. */
   public Node vipWatch(int i) {
     return java(i, List.of(), LabVipWatch.class);

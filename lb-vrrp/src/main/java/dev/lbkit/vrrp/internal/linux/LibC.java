@@ -41,6 +41,7 @@ final class LibC {
   static final int SOL_SOCKET = 1;
   static final int SO_RCVBUF = 8; // SO_RCVBUF
   static final int SO_BINDTODEVICE = 25; // SO_BINDTODEVICE: char[IFNAMSIZ]
+  static final int SO_TIMESTAMPNS = 35; // SO_TIMESTAMPNS_OLD (x86_64, arm64); also the cmsg type SCM_TIMESTAMPNS
   static final int IPPROTO_IP = 0;
   static final int IPPROTO_IPV6 = 41;
   static final int IPPROTO_ICMPV6 = 58;
@@ -65,6 +66,12 @@ final class LibC {
   static final int EFD_CLOEXEC = 0x80000; // EFD_CLOEXEC (= O_CLOEXEC)
   static final short POLLIN = 1;
   static final int MSG_DONTWAIT = 0x40;
+  static final int CLOCK_REALTIME = 0; // CLOCK_REALTIME: the clock SO_TIMESTAMPNS stamps with
+  static final int CLOCK_MONOTONIC = 1; // CLOCK_MONOTONIC: System.nanoTime's clock on Linux
+  static final int TFD_NONBLOCK = 0x800; // TFD_NONBLOCK (= O_NONBLOCK)
+  static final int TFD_CLOEXEC = 0x80000; // TFD_CLOEXEC (= O_CLOEXEC)
+  static final int TFD_TIMER_ABSTIME = 1; // TFD_TIMER_ABSTIME
+  static final int PR_SET_TIMERSLACK = 29; // PR_SET_TIMERSLACK
   static final int EINTR = 4;
   static final int EAGAIN = 11;
 
@@ -94,4 +101,12 @@ final class LibC {
   static native long write(int fd, byte[] buf, long count);
 
   static native int close(int fd);
+
+  static native int clock_gettime(int clockId, Pointer timespec);
+
+  static native int timerfd_create(int clockId, int flags);
+
+  static native int timerfd_settime(int fd, int flags, Pointer newValue, Pointer oldValue);
+
+  static native int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 }

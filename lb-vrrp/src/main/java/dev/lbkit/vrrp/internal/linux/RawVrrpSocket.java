@@ -33,6 +33,10 @@ final class RawVrrpSocket implements AutoCloseable {
   private final Memory name = new Memory(28);
   private final Memory iov = new Memory(16);
   private final Memory msghdr = new Memory(56);
+  private final Memory now = new Memory(16);
+  /** sockaddr of each destination sent to, built once (a handful: the group and the unicast peers). */
+  private final java.util.Map<InetAddress, byte[]> destinations = new java.util.HashMap<>();
+  private int ifindex;
   private volatile boolean closed;
 
   private RawVrrpSocket(String interfaceName, AddressFamily family, int fd) {
@@ -66,6 +70,7 @@ final class RawVrrpSocket implements AutoCloseable {
     }
     RawVrrpSocket s = new RawVrrpSocket(interfaceName, family, rawSocket(interfaceName, family));
     try {
+      s.ifindex = ifindex;
       s.setupReceiver(ifindex);
       s.sendFd = rawSocket(interfaceName, family);
       s.setupSender(ifindex, source);
@@ -89,6 +94,8 @@ final class RawVrrpSocket implements AutoCloseable {
   private void setupReceiver(int ifindex) throws IOException {
     byte[] dev = Arrays.copyOf(interfaceName.getBytes(StandardCharsets.US_ASCII), 16);
     setsockopt(fd, "SO_BINDTODEVICE " + interfaceName, LibC.SOL_SOCKET, LibC.SO_BINDTODEVICE, dev);
+    // the kernel stamps each datagram on arrival: the engine starts its timers from then, not from its own read
+    setInt(fd, "SO_TIMESTAMPNS", LibC.SOL_SOCKET, LibC.SO_TIMESTAMPNS, 1);
     if (family == AddressFamily.IPV4) {
       byte[] mreqn = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder())
           .put(new byte[] {(byte) 224, 0, 0, 18}).put(new byte[4]).putInt(ifindex).array();
@@ -143,9 +150,13 @@ final class RawVrrpSocket implements AutoCloseable {
     return b.array();
   }
 
-  void send(VrrpDatagram d, int ifindex) throws IOException {
+  void send(VrrpDatagram d) throws IOException {
     byte[] payload = d.payload();
-    byte[] sa = sockaddr(d.destination(), ifindex);
+    byte[] sa = destinations.get(d.destination());
+    if (sa == null) {
+      sa = sockaddr(d.destination(), ifindex);
+      destinations.put(d.destination(), sa);
+    }
     long n = LibC.sendto(sendFd, payload, payload.length, 0, sa, sa.length);
     if (n < 0) {
       throw new SocketException("send VRRP advertisement to " + d.destination().getHostAddress() + " on "
@@ -158,7 +169,7 @@ final class RawVrrpSocket implements AutoCloseable {
    *
    * @return null if nothing was there or it was not a whole IP datagram
    */
-  VrrpDatagram receive() throws IOException {
+  Received receive() throws IOException {
     iov.setPointer(0, buffer);
     iov.setLong(8, BUFFER);
     msghdr.clear();
@@ -176,9 +187,50 @@ final class RawVrrpSocket implements AutoCloseable {
       }
       throw new SocketException("receive VRRP on " + interfaceName, errno);
     }
+    // the receive time stamp is wall-clock (CLOCK_REALTIME) time: its distance to the wall clock now, taken next to
+    // the monotonic clock, gives the arrival on System.nanoTime's scale
+    long monotonicNow = System.nanoTime();
+    long arrival = monotonicNow;
+    int ttl = -1;
+    InetAddress dst = null;
+    long controlLen = msghdr.getLong(40);
+    long off = 0;
+    while (off + 16 <= controlLen) {
+      long len = control.getLong(off);
+      int level = control.getInt(off + 8);
+      int type = control.getInt(off + 12);
+      if (len < 16) {
+        break;
+      }
+      if (level == LibC.SOL_SOCKET && type == LibC.SO_TIMESTAMPNS && len >= 32) {
+        long stamp = control.getLong(off + 16) * 1_000_000_000L + control.getLong(off + 24);
+        long age = realtimeNanos() - stamp;
+        if (age > 0) {
+          arrival = monotonicNow - age;
+        }
+      } else if (level == LibC.IPPROTO_IPV6 && type == LibC.IPV6_HOPLIMIT) {
+        ttl = control.getInt(off + 16);
+      } else if (level == LibC.IPPROTO_IPV6 && type == LibC.IPV6_PKTINFO) {
+        dst = Inet6Address.getByAddress(null, control.getByteArray(off + 16, 16), -1);
+      }
+      off += (len + 7) & ~7L;
+    }
     byte[] data = buffer.getByteArray(0, (int) n);
-    return family == AddressFamily.IPV4 ? parseIpv4(data) : parseIpv6(data);
+    VrrpDatagram d = family == AddressFamily.IPV4 ? parseIpv4(data) : parseIpv6(data, ttl, dst);
+    return d == null ? null : new Received(d, arrival);
   }
+
+  /** CLOCK_REALTIME in nanoseconds. */
+  private long realtimeNanos() {
+    LibC.clock_gettime(LibC.CLOCK_REALTIME, now);
+    return now.getLong(0) * 1_000_000_000L + now.getLong(8);
+  }
+
+  /**
+   * A received datagram and when it arrived, on the {@link System#nanoTime()} scale (when it was read, if the kernel
+   * gave no time stamp).
+   */
+  record Received(VrrpDatagram datagram, long arrivalNanoTime) {}
 
   private VrrpDatagram parseIpv4(byte[] data) throws UnknownHostException {
     // a raw IPv4 socket delivers the IP header too: TTL, source and destination come from it
@@ -195,30 +247,12 @@ final class RawVrrpSocket implements AutoCloseable {
     return new VrrpDatagram(interfaceName, src, dst, ttl, Arrays.copyOfRange(data, ihl, data.length));
   }
 
-  private VrrpDatagram parseIpv6(byte[] data) throws UnknownHostException {
+  private VrrpDatagram parseIpv6(byte[] data, int ttl, InetAddress dst) throws UnknownHostException {
     // a raw IPv6 socket delivers only the payload: the hop limit and destination arrive as control messages
-    InetAddress src = Inet6Address.getByAddress(null, name.getByteArray(8, 16), -1);
-    int ttl = -1;
-    InetAddress dst = null;
-    long controlLen = msghdr.getLong(40);
-    long off = 0;
-    while (off + 16 <= controlLen) {
-      long len = control.getLong(off);
-      int level = control.getInt(off + 8);
-      int type = control.getInt(off + 12);
-      if (len < 16) {
-        break;
-      }
-      if (level == LibC.IPPROTO_IPV6 && type == LibC.IPV6_HOPLIMIT) {
-        ttl = control.getInt(off + 16);
-      } else if (level == LibC.IPPROTO_IPV6 && type == LibC.IPV6_PKTINFO) {
-        dst = Inet6Address.getByAddress(null, control.getByteArray(off + 16, 16), -1);
-      }
-      off += (len + 7) & ~7L;
-    }
     if (dst == null) {
       return null;
     }
+    InetAddress src = Inet6Address.getByAddress(null, name.getByteArray(8, 16), -1);
     return new VrrpDatagram(interfaceName, src, dst, ttl, data);
   }
 

@@ -295,4 +295,37 @@ final class KeepalivedCheckersTest {
     assertEquals(List.of("k.conf:2:30: 'script_user' takes at most 2 values but has an extra 'extra'"),
         errors(r));
   }
+
+  @Test
+  void notifyHooks_areReadAsKeepalivedReadsThem_wordsAfterTheScriptNameAUser() {
+    ParseResult r = parse("""
+        vrrp_instance VI_1 {
+          interface eth0
+          virtual_router_id 51
+          notify_master "/usr/local/bin/hook master"
+          notify_backup /usr/local/bin/hook backup
+          notify_fault "/usr/local/bin/hook fault" nobody nogroup
+        }
+        virtual_server 192.0.2.10 80 {
+          quorum_up /usr/local/bin/quorum up
+          real_server 10.0.0.2 80 {
+            notify_up "/usr/local/bin/rs up"
+          }
+        }
+        """);
+    assertEquals(List.of(
+        "k.conf:5:37: 'notify_backup': keepalived runs '/usr/local/bin/hook' as user backup, which lbkit does not"
+            + " support for notify hooks (they run as script_user or keepalived's default); to pass arguments, quote"
+            + " the whole command line: \"/usr/local/bin/hook backup\"",
+        "k.conf:6:44: 'notify_fault': keepalived runs '/usr/local/bin/hook fault' as user nobody and group nogroup,"
+            + " which lbkit does not support for notify hooks (they run as script_user or keepalived's default); to"
+            + " pass arguments, quote the whole command line: \"/usr/local/bin/hook fault nobody nogroup\"",
+        "k.conf:9:35: 'quorum_up': keepalived runs '/usr/local/bin/quorum' as user up, which lbkit does not support"
+            + " for notify hooks (they run as script_user or keepalived's default); to pass arguments, quote the whole"
+            + " command line: \"/usr/local/bin/quorum up\""), errors(r));
+    assertEquals(Optional.of("/usr/local/bin/hook master"),
+        r.config().vrrpInstances().get(0).notifyScripts().master());
+    assertEquals(Optional.of("/usr/local/bin/rs up"),
+        r.config().virtualServers().get(0).realServers().get(0).notifyUp());
+  }
 }

@@ -515,10 +515,10 @@ final class ModelBuilder {
       if (n.name().equals("notify_deleted")) {
         // keepalived 2.2 vrrp_parser.c: the command is optional; the keyword alone turns FAULT into DELETED
         notifyDeleted = true;
-        deleted = n.args().isEmpty() ? Optional.empty() : values.rest(n);
+        deleted = n.args().isEmpty() ? Optional.empty() : values.scriptCommand(n);
         return;
       }
-      Optional<String> command = values.rest(n);
+      Optional<String> command = values.scriptCommand(n);
       switch (n.name()) {
         case "notify_master" -> master = command;
         case "notify_backup" -> backup = command;

@@ -118,6 +118,27 @@ final class Values {
   }
 
   /**
+   * A notify hook's command, read as keepalived 2.2.7's notify_script_init reads it: the first word is the command
+   * line (write it in double quotes to give arguments); words after it name the user and group to run it as. lbkit
+   * does not run a notify hook as a user of its own (hooks run as the default script user), so such words are an
+   * error rather than, as before, arguments keepalived would never pass.
+   */
+  Optional<String> scriptCommand(Node n) {
+    if (!arity(n, 1, Integer.MAX_VALUE)) {
+      return Optional.empty();
+    }
+    if (n.args().size() > 1) {
+      List<String> words = n.args().stream().map(Token::text).toList();
+      problems.error(n.args().get(1).location(), "'" + n.name() + "': keepalived runs '" + words.get(0) + "' as user "
+          + String.join(" and group ", words.subList(1, Math.min(3, words.size()))) + ", which lbkit does not support"
+          + " for notify hooks (they run as script_user or keepalived's default); to pass arguments, quote the whole"
+          + " command line: \"" + String.join(" ", words) + "\"");
+      return Optional.empty();
+    }
+    return Optional.of(n.args().get(0).text());
+  }
+
+  /**
    * {@code KEYWORD USER [GROUP]}, as keepalived's set_script_uid_gid reads it; a third word is an error (keepalived
    * ignores it silently).
    */

@@ -122,8 +122,8 @@ final class VirtualServerReader {
         case "alpha" -> d.alpha = values.flag(n).orElse(d.alpha);
         case "omega" -> omega = values.flag(n).orElse(omega);
         case "inhibit_on_failure" -> d.inhibit = values.flag(n).orElse(d.inhibit);
-        case "quorum_up" -> quorumUp = values.rest(n);
-        case "quorum_down" -> quorumDown = values.rest(n);
+        case "quorum_up" -> quorumUp = values.scriptCommand(n);
+        case "quorum_down" -> quorumDown = values.scriptCommand(n);
         case "sorry_server" -> sorry = endpoint(n, 0);
         case "sorry_server_inhibit" -> sorryInhibit = values.flag(n).orElse(sorryInhibit);
         case "sorry_server_lvs_method" -> sorryForwarding = forwarding(n);
@@ -327,8 +327,8 @@ final class VirtualServerReader {
         case "lthreshold" -> lower = values.integer(n, 0, Integer.MAX_VALUE).orElse(lower);
         case "inhibit_on_failure" -> inhibit = values.flag(n).orElse(inhibit);
         case "alpha" -> alpha = values.flag(n).orElse(alpha);
-        case "notify_up" -> notifyUp = values.rest(n);
-        case "notify_down" -> notifyDown = values.rest(n);
+        case "notify_up" -> notifyUp = values.scriptCommand(n);
+        case "notify_down" -> notifyDown = values.scriptCommand(n);
         case "delay_loop" -> delayLoop = values.timer(n, Duration.ofMillis(1), MAX_TIMER);
         case "retry" -> rd.retry = boxed(values.integer(n, 0, Integer.MAX_VALUE)).or(() -> d.retry);
         case "delay_before_retry" -> rd.delayBeforeRetry = values.timer(n, Duration.ZERO, MAX_TIMER)

@@ -14,7 +14,7 @@ import java.util.Optional;
  * all its checkers are up.
  *
  * <p>Defaults are keepalived 2.2.7's: {@code connect_timeout} 5 s (or the real or virtual server's), {@code retry}
- * 1 (3 for DNS_CHECK) unless the real or virtual server sets one, {@code delay_before_retry} 1 s (3 s for
+ * 1 (3 for DNS_CHECK, 0 for MISC_CHECK) unless the real or virtual server sets one, {@code delay_before_retry} 1 s (3 s for
  * HTTP_GET/SSL_GET, the delay loop for DNS_CHECK) unless the real server sets one.
  */
 public sealed interface HealthCheckConfig permits HealthCheckConfig.Tcp, HealthCheckConfig.Http,
@@ -139,14 +139,17 @@ public sealed interface HealthCheckConfig permits HealthCheckConfig.Tcp, HealthC
    * @param timeout {@code misc_timeout}, if set (keepalived then uses the delay loop)
    * @param dynamic {@code misc_dynamic}
    * @param user {@code user USER [GROUP]}, if set; else {@link GlobalDefs#scriptUser()} and keepalived's default
+   * @param retry {@code retry}: keepalived's default for MISC_CHECK is 0, one failure is enough
+   * @param delayBeforeRetry {@code delay_before_retry} (default 1 s)
    * @param location where the checker is defined
    */
   record Misc(String script, Optional<Duration> timeout, boolean dynamic, Optional<ScriptUserConfig> user,
-      Location location) implements HealthCheckConfig {
+      int retry, Duration delayBeforeRetry, Location location) implements HealthCheckConfig {
     public Misc {
       requireNonNull(script, "script");
       requireNonNull(timeout, "timeout");
       requireNonNull(user, "user");
+      requireNonNull(delayBeforeRetry, "delayBeforeRetry");
       requireNonNull(location, "location");
     }
   }

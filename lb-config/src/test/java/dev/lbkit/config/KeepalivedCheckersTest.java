@@ -267,6 +267,8 @@ final class KeepalivedCheckersTest {
             MISC_CHECK {
               misc_path "/usr/local/bin/check --fast"
               user daemon
+              retry 3
+              delay_before_retry 1.5
             }
             MISC_CHECK {
               misc_path /usr/local/bin/other
@@ -282,6 +284,10 @@ final class KeepalivedCheckersTest {
         .location()), ((Misc) c.get(0)).user().orElseThrow());
     assertEquals(9, ((Misc) c.get(0)).user().orElseThrow().location().line());
     assertFalse(((Misc) c.get(1)).user().isPresent());
+    // check_misc.c: retry 0 unless set, here on the first check only
+    assertEquals(List.of(3, 0), c.stream().map(x -> ((Misc) x).retry()).toList());
+    assertEquals(Duration.ofMillis(1500), ((Misc) c.get(0)).delayBeforeRetry());
+    assertEquals(Duration.ofSeconds(1), ((Misc) c.get(1)).delayBeforeRetry());
     assertEquals(List.of(), warnings(r)); // no SECURITY VIOLATION with enable_script_security
   }
 

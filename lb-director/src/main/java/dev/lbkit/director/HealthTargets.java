@@ -89,8 +89,8 @@ public final class HealthTargets {
               .or(() -> defaultScriptUser);
           checks.add(new MiscCheck(words(misc.script()), misc.dynamic(), Optional.empty(), Map.of(), user));
           timeout = timeout.plus(misc.timeout().orElse(interval));
-          retry = Math.max(retry, 1);
-          delayBeforeRetry = max(delayBeforeRetry, Duration.ofSeconds(1));
+          retry = Math.max(retry, misc.retry());
+          delayBeforeRetry = max(delayBeforeRetry, misc.delayBeforeRetry());
         } else if (c instanceof HealthCheckConfig.Connection conn) {
           checks.add(networkCheck(c));
           timeout = timeout.plus(conn.connectTimeout());

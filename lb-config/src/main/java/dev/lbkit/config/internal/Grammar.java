@@ -99,8 +99,8 @@ final class Grammar {
       .ignored("http_protocol", "enable_sni", "tls_compliant", "fast_recovery", "protocol");
 
   static final Grammar MISC = new Grammar("MISC_CHECK")
-      .leaf("misc_path", "misc_timeout", "misc_dynamic", "user")
-      .ignored("warmup", "delay_loop", "retry", "delay_before_retry", "alpha", "log_all_failures");
+      .leaf("misc_path", "misc_timeout", "misc_dynamic", "user", "retry", "delay_before_retry")
+      .ignored("warmup", "delay_loop", "alpha", "log_all_failures");
 
   static final Grammar REAL_SERVER = new Grammar("real_server")
       .leaf("weight", "lvs_method", "lb_kind", "uthreshold", "lthreshold", "inhibit_on_failure", "notify_up",

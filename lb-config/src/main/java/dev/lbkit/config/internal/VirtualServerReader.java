@@ -349,7 +349,7 @@ final class VirtualServerReader {
       switch (n.name()) {
         case "TCP_CHECK" -> tcp(n, endpoint.get(), rd).ifPresent(checks::add);
         case "HTTP_GET", "SSL_GET" -> http(n, endpoint.get(), rd).ifPresent(checks::add);
-        case "MISC_CHECK" -> misc(n).ifPresent(checks::add);
+        case "MISC_CHECK" -> misc(n, rd).ifPresent(checks::add);
         case "UDP_CHECK" -> checkerReader.udp(n, endpoint.get(), connect(rd, 1, DEFAULT_DELAY_BEFORE_RETRY))
             .ifPresent(checks::add);
         case "DNS_CHECK" -> checkerReader.dns(n, endpoint.get(), connect(rd, HealthCheckConfig.Dns.DEFAULT_RETRY,
@@ -556,7 +556,10 @@ final class VirtualServerReader {
     return Optional.of(new StatusRange(from.getAsInt(), to.getAsInt()));
   }
 
-  private Optional<HealthCheckConfig> misc(Node block) {
+  /** keepalived's MISC_CHECK reads the common retry keywords; its own default retry is 0 (check_misc.c). */
+  private Optional<HealthCheckConfig> misc(Node block, Defaults rd) {
+    int retry = rd.retry.orElse(0);
+    Duration delayBeforeRetry = rd.delayBeforeRetry.orElse(DEFAULT_DELAY_BEFORE_RETRY);
     Optional<String> path = Optional.empty();
     Optional<Duration> timeout = Optional.empty();
     boolean dynamic = false;
@@ -564,6 +567,9 @@ final class VirtualServerReader {
     for (Node n : block.children()) {
       switch (n.name()) {
         case "misc_path" -> path = values.rest(n);
+        case "retry" -> retry = values.integer(n, 0, Integer.MAX_VALUE).orElse(retry);
+        case "delay_before_retry" -> delayBeforeRetry = values.timer(n, Duration.ZERO, MAX_TIMER)
+            .orElse(delayBeforeRetry);
         case "misc_timeout" -> timeout = values.timer(n, Duration.ofMillis(1), MAX_TIMER);
         case "misc_dynamic" -> dynamic = values.flag(n).orElse(dynamic);
         case "user" -> {
@@ -580,6 +586,7 @@ final class VirtualServerReader {
       problems.error(block.location(), "MISC_CHECK needs misc_path");
       return Optional.empty();
     }
-    return Optional.of(new HealthCheckConfig.Misc(path.get(), timeout, dynamic, user, block.location()));
+    return Optional.of(new HealthCheckConfig.Misc(path.get(), timeout, dynamic, user, retry, delayBeforeRetry,
+        block.location()));
   }
 }

@@ -404,13 +404,18 @@ public final class VrrpInstance {
         filter(true);
       }
       vipsHeld = true;
-      config.virtualAddresses().forEach(VrrpInstance.this::addAddress);
+      // plain loops on the takeover path: a method reference's first use spins a class (milliseconds, once)
+      for (VirtualAddress a : config.virtualAddresses()) {
+        addAddress(a);
+      }
     }
 
     @Override
     public void removeVirtualAddresses() {
       vipsHeld = false;
-      config.virtualAddresses().forEach(VrrpInstance.this::removeAddress);
+      for (VirtualAddress a : config.virtualAddresses()) {
+        removeAddress(a);
+      }
       if (config.filtersTraffic()) {
         // after the removal, so there is no moment where the addresses are up and accepting
         filter(false);
@@ -419,7 +424,9 @@ public final class VrrpInstance {
 
     @Override
     public void announceVirtualAddresses() {
-      config.virtualAddresses().forEach(VrrpInstance.this::announceAddress);
+      for (VirtualAddress a : config.virtualAddresses()) {
+        announceAddress(a);
+      }
     }
 
     @Override

@@ -23,14 +23,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Failover time, lbkit next to keepalived in the same run (VRRPv3, 100 ms adverts): a keepalived Master (150) is
- * crashed (SIGKILL of its process group) or stopped (SIGTERM) at a random phase of its advert cycle, and the Backup
- * (100) is keepalived or lbkit. Measured: signal until the Backup holds the VIP (rtnetlink event in its namespace);
- * from a capture on the bridge, last Master advert until the Backup's first advert ("wire"); and last Master advert
- * until the Backup holds the VIP (the VIP event's CLOCK_MONOTONIC time mapped onto the capture's CLOCK_REALTIME),
- * which is the takeover without the random phase of the signal in the advert cycle (that phase alone spreads
- * "signal → VIP" uniformly over 100 ms, so its median over 8 trials moves by ±10 ms from run to run). Writes
- * {@code target/vrrp-failover.md}; asserts only generous sanity bounds (numbers go to docs/benchmarks.md, not into
- * pass/fail on a shared 2-core machine).
+ * crashed (SIGKILL of its process group) or stopped (SIGTERM), and the Backup (100) is keepalived or lbkit. The signal
+ * is sent by a {@link dev.lbkit.vrrp.lab.LabSignaller} on the segment at a set offset after an advertisement of the
+ * Master arrived: the same offsets, spread over the advert cycle in the same shuffled order, for both Backups, so
+ * their "signal → VIP" times compare like with like (with a random phase that alone spreads them uniformly over
+ * 100 ms, and medians over 8–16 trials moved by ±10–18 ms from run to run). Measured: signal until the Backup holds
+ * the VIP (rtnetlink event in its namespace; both CLOCK_MONOTONIC); from a capture on the bridge, last Master advert
+ * until the Backup's first advert ("wire"); and last Master advert until the Backup holds the VIP (the VIP event
+ * mapped onto the capture's CLOCK_REALTIME), which is free of the phase altogether. Writes
+ * {@code target/vrrp-failover.md} with medians, the lbkit/keepalived ratio of each, and the median of the per-offset
+ * differences; asserts only generous sanity bounds (numbers go to docs/benchmarks.md, not into pass/fail on a shared
+ * 2-core machine).
  */
 final class FailoverTimingIT {
   private static final String VIP = "10.98.0.100";
@@ -38,7 +41,8 @@ final class FailoverTimingIT {
   private static final double MDI_MS = 3 * 100 + (256 - 100) * 100 / 256.0; // 360.9375
   private static final double SKEW_MS = (256 - 100) * 100 / 256.0; // 60.9375
   private static Lab lab;
-  private final Random random = new Random(42);
+  /** Signal offsets after an arrived advert, ms: spread over [5, 85] (the next advert is due at 100), shuffled. */
+  private static final List<Double> OFFSETS_MS = offsets();
   private final StringBuilder report = new StringBuilder();
 
   @BeforeAll
@@ -51,6 +55,15 @@ final class FailoverTimingIT {
     if (lab != null) {
       lab.close();
     }
+  }
+
+  private static List<Double> offsets() {
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; i < TRIALS; i++) {
+      out.add(5 + 80.0 * i / Math.max(1, TRIALS - 1));
+    }
+    Collections.shuffle(out, new Random(42));
+    return List.copyOf(out);
   }
 
   record Side(String name, List<Double> crash, List<Double> graceful, List<Double> wireCrash,
@@ -68,8 +81,18 @@ final class FailoverTimingIT {
           .append(stats(s.graceful())).append(" | ").append(stats(s.wireGraceful())).append(" | ")
           .append(stats(s.advertToVipGraceful())).append(" |\n");
     }
+    report.append("| lbkit / keepalived (medians) | ").append(ratio(lbkit.crash(), keepalived.crash())).append(" | ")
+        .append(ratio(lbkit.wireCrash(), keepalived.wireCrash())).append(" | ")
+        .append(ratio(lbkit.advertToVipCrash(), keepalived.advertToVipCrash())).append(" | ")
+        .append(ratio(lbkit.graceful(), keepalived.graceful())).append(" | ")
+        .append(ratio(lbkit.wireGraceful(), keepalived.wireGraceful())).append(" | ")
+        .append(ratio(lbkit.advertToVipGraceful(), keepalived.advertToVipGraceful())).append(" |\n");
+    report.append(String.format(Locale.ROOT, "%nSame offsets for both: median of lbkit − keepalived per offset, signal →"
+        + " VIP: crash %+.2f ms, stop %+.2f ms.%n", median(differences(lbkit.crash(), keepalived.crash())),
+        median(differences(lbkit.graceful(), keepalived.graceful()))));
     report.append(String.format(Locale.ROOT, "%nRFC: Master_Down_Interval(100) = %.1f ms, Skew_Time(100) = %.1f ms;"
-        + " %d trials each.%n", MDI_MS, SKEW_MS, TRIALS));
+        + " %d trials each; signal offsets after an arrived advert (ms, in trial order): %s.%n", MDI_MS, SKEW_MS,
+        TRIALS, OFFSETS_MS.stream().map(o -> String.format(Locale.ROOT, "%.1f", o)).toList()));
     Path out = Path.of("target", "vrrp-failover.md");
     Files.writeString(out, report.toString(), StandardCharsets.UTF_8);
     System.out.println(report);
@@ -85,6 +108,7 @@ final class FailoverTimingIT {
     Files.deleteIfExists(pcap);
     Process capture = lab.capture(pcap);
     Node watch = lab.vipWatch(2);
+    Node signaller = lab.signaller(2);
     startMaster();
     lab.awaitOwner(VIP, lab.ns(1), 3_000);
     Node node = null;
@@ -102,15 +126,25 @@ final class FailoverTimingIT {
     List<Long> gracefulVipAt = new ArrayList<>();
     for (int t = 0; t < 2 * TRIALS; t++) {
       boolean kill = t < TRIALS;
-      Lab.sleepMs(300 + random.nextInt(100));
+      Lab.sleepMs(300);
       // only events after the signal count: an earlier flap during the preemption must not be read as the failover
       lab.awaitOwner(VIP, lab.ns(1), 1_000);
       watch.drain();
-      long t0 = System.nanoTime();
-      lab.run(kill ? "kill" : "stop", lab.ns(1));
+      long group = lab.keepalivedGroup(1);
+      long offsetNanos = Math.round(OFFSETS_MS.get(t % TRIALS) * 1e6);
+      // crash: SIGKILL to keepalived's process group; stop: SIGTERM to its main process, as the lab's kill and stop
+      signaller.send("SIGNAL " + (kill ? -group : group) + " " + (kill ? 9 : 15) + " " + offsetNanos + " "
+          + Lab.ip(1));
+      String[] signalled = signaller.awaitLine("SIGNALLED ", 7_000).split(" ");
+      assertTrue(signalled[3].equals("0"), "kill(2) returned " + signalled[3]);
+      long t0 = Long.parseLong(signalled[1]);
       long added = awaitVip(watch, "ADD", 3_000);
       (kill ? crash : graceful).add((added - t0) / 1e6);
       (kill ? crashVipAt : gracefulVipAt).add(added + realMinusMono);
+      awaitGone(group);
+      if (kill) {
+        lab.deleteAddress(1, VIP + "/24"); // a dead host stops answering for its VIP
+      }
       startMaster();
       awaitVip(watch, "DEL", 3_000);
       lab.awaitOwner(VIP, lab.ns(1), 2_000);
@@ -130,6 +164,38 @@ final class FailoverTimingIT {
     wire(pcap, wireCrash, wireGraceful);
     return new Side(name, crash, graceful, wireCrash, wireGraceful, sinceLastAdvert(pcap, crashVipAt),
         sinceLastAdvert(pcap, gracefulVipAt));
+  }
+
+  /** Waits until the process is gone or a zombie (its parent may never reap it). */
+  private static void awaitGone(long pid) throws IOException {
+    Path stat = Path.of("/proc", Long.toString(pid), "stat");
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      String st;
+      try {
+        st = Files.readString(stat);
+      } catch (IOException e) {
+        return; // gone
+      }
+      if (st.substring(st.lastIndexOf(')') + 2).startsWith("Z")) {
+        return;
+      }
+      Lab.sleepMs(2);
+    }
+    throw new IOException("process " + pid + " still runs 10 s after the signal");
+  }
+
+  /** Per trial (same offset), a − b. */
+  private static List<Double> differences(List<Double> a, List<Double> b) {
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      out.add(a.get(i) - b.get(i));
+    }
+    return out;
+  }
+
+  private static String ratio(List<Double> a, List<Double> b) {
+    return String.format(Locale.ROOT, "%.3f", median(a) / median(b));
   }
 
   /** CLOCK_REALTIME minus CLOCK_MONOTONIC in nanoseconds, from the closest of a few paired reads. */

@@ -157,6 +157,21 @@ public final class Lab implements AutoCloseable {
     return java(i, List.of(), LabAgeProbe.class, Long.toString(sleepMs));
   }
 
+  /** Starts a {@link LabSignaller} in router i; waits until it opened the transport. Commands go to its stdin. */
+  public Node signaller(int i) {
+    return java(i, List.of(), LabSignaller.class, true);
+  }
+
+  /** The process group of the lab's keepalived in router i (keepalived leads its own group, started by setsid). */
+  public long keepalivedGroup(int i) {
+    try {
+      return Long.parseLong(Files.readString(Path.of("/tmp/vrrp-lab-" + prefix, ns(i), "keepalived-main.pid"))
+          .strip());
+    } catch (IOException | NumberFormatException e) {
+      return fail("no keepalived-main.pid in " + ns(i) + ": " + e);
+    }
+  }
+
   /** Starts a {@link LabVipWatch} in router i; waits until it subscribed. */
   public Node vipWatch(int i) {
     return java(i, List.of(), LabVipWatch.class);
@@ -192,6 +207,10 @@ public final class Lab implements AutoCloseable {
   }
 
   private Node java(int i, List<String> wrapper, Class<?> main, String... args) {
+    return java(i, wrapper, main, false, args);
+  }
+
+  private Node java(int i, List<String> wrapper, Class<?> main, boolean keepStdin, String... args) {
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(i)));
     cmd.addAll(wrapper);
     cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
@@ -200,7 +219,9 @@ public final class Lab implements AutoCloseable {
     cmd.addAll(List.of(args));
     try {
       Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      p.getOutputStream().close();
+      if (!keepStdin) {
+        p.getOutputStream().close();
+      }
       Node n = new Node(p, ns(i));
       nodes.add(n);
       n.awaitLine("READY", 20_000);
@@ -234,6 +255,16 @@ public final class Lab implements AutoCloseable {
       }, "labnode-" + ns);
       t.setDaemon(true);
       t.start();
+    }
+
+    /** Writes one line to the process's stdin (a {@link LabSignaller} command). */
+    public void send(String line) {
+      try {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
 
     /** Waits for the next line starting with {@code prefix}, skipping others. */

@@ -74,6 +74,9 @@ final class RawVrrpSocket implements AutoCloseable {
       s.setupReceiver(ifindex);
       s.sendFd = rawSocket(interfaceName, family);
       s.setupSender(ifindex, source);
+      // the group's sockaddr ahead: a Backup's first send is its takeover
+      InetAddress group = InetAddress.getByName(family == AddressFamily.IPV4 ? "224.0.0.18" : "ff02::12");
+      s.destinations.put(group, sockaddr(group, ifindex));
       return s;
     } catch (IOException | RuntimeException e) {
       s.close();

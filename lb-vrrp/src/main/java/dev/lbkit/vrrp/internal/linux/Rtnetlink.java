@@ -33,6 +33,7 @@ final class Rtnetlink implements AutoCloseable {
   static final int RT_SCOPE_UNIVERSE = 0; // RT_SCOPE_UNIVERSE
   static final int RT_SCOPE_LINK = 253; // RT_SCOPE_LINK
 
+  private static final String ADD_OPERATION = "add a virtual address";
   private final NetlinkConnection connection;
 
   private Rtnetlink(NetlinkConnection connection) {
@@ -118,12 +119,12 @@ final class Rtnetlink implements AutoCloseable {
     NetlinkMessageWriter w = new NetlinkMessageWriter().begin(RTM_NEWADDR, Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL);
     ifaddrmsg(w, family, prefixLength, family == AddressFamily.IPV6 ? IFA_F_NODAD : 0, RT_SCOPE_UNIVERSE, ifindex);
     w.attrBytes(IFA_LOCAL, address.getAddress()).attrBytes(IFA_ADDRESS, address.getAddress());
-    String op = "add " + address.getHostAddress() + "/" + prefixLength + " to " + interfaceName;
     try {
-      connection.execute(op, w.end());
+      // a takeover runs this once, in the interpreter: the operation's name is built only for an error
+      connection.execute(ADD_OPERATION, w.end());
     } catch (NetlinkException e) {
       if (e.errno() != Errno.EEXIST) {
-        throw explain(e, op);
+        throw explain(e, "add " + address.getHostAddress() + "/" + prefixLength + " to " + interfaceName);
       }
     }
   }
@@ -151,6 +152,9 @@ final class Rtnetlink implements AutoCloseable {
   private static IOException explain(NetlinkException e, String op) {
     if (e.errno() == Errno.EPERM || e.errno() == Errno.EACCES) {
       return new IOException(op + ": operation not permitted (EPERM); changing addresses needs CAP_NET_ADMIN", e);
+    }
+    if (e.getMessage() != null && e.getMessage().contains(ADD_OPERATION)) {
+      return new IOException(op + ": " + e.getMessage(), e);
     }
     return e;
   }

@@ -334,4 +334,26 @@ final class KeepalivedCheckersTest {
     assertEquals(Optional.of("/usr/local/bin/rs up"),
         r.config().virtualServers().get(0).realServers().get(0).notifyUp());
   }
+
+  @Test
+  void miscPath_keepsOnlyItsFirstWord_asKeepalivedRunsIt() {
+    ParseResult r = parse("""
+        virtual_server 192.0.2.10 80 {
+          real_server 10.0.0.2 80 {
+            MISC_CHECK {
+              misc_path /usr/local/bin/check --port 80
+            }
+            MISC_CHECK {
+              misc_path "/usr/local/bin/check --port 80"
+            }
+          }
+        }
+        """);
+    List<HealthCheckConfig> c = r.config().virtualServers().get(0).realServers().get(0).checks();
+    assertEquals(List.of("/usr/local/bin/check", "/usr/local/bin/check --port 80"),
+        c.stream().map(x -> ((Misc) x).script()).toList());
+    assertEquals("k.conf:4:38: warning: 'misc_path': keepalived 2.2.7 runs only '/usr/local/bin/check' and drops"
+        + " '--port 80' (words outside the quotes); so does lbkit. To pass them, quote the whole command line:"
+        + " \"/usr/local/bin/check --port 80\"", warnings(r).get(1));
+  }
 }

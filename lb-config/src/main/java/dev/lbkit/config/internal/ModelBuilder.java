@@ -410,7 +410,7 @@ final class ModelBuilder {
     Optional<String> user = Optional.empty();
     for (Node n : block.children()) {
       switch (n.name()) {
-        case "script" -> script = values.rest(n).orElse(script);
+        case "script" -> script = values.scriptLine(n).orElse(script);
         case "interval" -> interval = values.timer(n, Duration.ofMillis(1), Duration.ofDays(1)).orElse(interval);
         case "timeout" -> timeout = values.timer(n, Duration.ofMillis(1), Duration.ofDays(1)).or(() -> Optional.empty());
         case "weight" -> {

@@ -118,6 +118,24 @@ final class Values {
   }
 
   /**
+   * A {@code misc_path} or {@code vrrp_script script} command line, read as keepalived 2.2.7's
+   * set_script_params_array reads it: only the first word counts (write the command line in double quotes to give
+   * arguments); words after it are dropped, which keepalived does silently and lbkit does with a warning.
+   */
+  Optional<String> scriptLine(Node n) {
+    if (!arity(n, 1, Integer.MAX_VALUE)) {
+      return Optional.empty();
+    }
+    if (n.args().size() > 1) {
+      List<String> words = n.args().stream().map(Token::text).toList();
+      problems.warning(n.args().get(1).location(), "'" + n.name() + "': keepalived 2.2.7 runs only '" + words.get(0)
+          + "' and drops '" + String.join(" ", words.subList(1, words.size())) + "' (words outside the quotes);"
+          + " so does lbkit. To pass them, quote the whole command line: \"" + String.join(" ", words) + "\"");
+    }
+    return Optional.of(n.args().get(0).text());
+  }
+
+  /**
    * A notify hook's command, read as keepalived 2.2.7's notify_script_init reads it: the first word is the command
    * line (write it in double quotes to give arguments); words after it name the user and group to run it as. lbkit
    * does not run a notify hook as a user of its own (hooks run as the default script user), so such words are an

@@ -566,7 +566,7 @@ final class VirtualServerReader {
     Optional<ScriptUserConfig> user = Optional.empty();
     for (Node n : block.children()) {
       switch (n.name()) {
-        case "misc_path" -> path = values.rest(n);
+        case "misc_path" -> path = values.scriptLine(n);
         case "retry" -> retry = values.integer(n, 0, Integer.MAX_VALUE).orElse(retry);
         case "delay_before_retry" -> delayBeforeRetry = values.timer(n, Duration.ZERO, MAX_TIMER)
             .orElse(delayBeforeRetry);

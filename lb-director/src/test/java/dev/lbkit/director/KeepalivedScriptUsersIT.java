@@ -1,0 +1,115 @@
+package dev.lbkit.director;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.lbkit.config.KeepalivedConfig;
+import dev.lbkit.config.KeepalivedConfigParser;
+import dev.lbkit.healthcheck.misc.ScriptUser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real keepalived 2.2.7 running VRRP scripts (no IPVS needed) in a network and mount namespace of its own, where
+ * /etc/passwd is a copy with or without a {@code keepalived_script} account: which user keepalived runs scripts as,
+ * and which words of a {@code script} line reach the program, against what lbkit decides for the same file and user
+ * database ({@link ScriptUsers}, lb-config's script lines). Needs root, unshare and keepalived (.ci/install); skipped,
+ * saying so, without root.
+ */
+final class KeepalivedScriptUsersIT {
+  @TempDir
+  Path dir;
+
+  private static final String CONF = """
+      vrrp_script unquoted {
+        script %1$s/rec.sh extra words
+        interval 1
+      }
+      vrrp_script quoted {
+        script "%1$s/rec.sh in quotes"
+        interval 1
+      }
+      vrrp_instance VI_1 {
+        state BACKUP
+        interface v0
+        virtual_router_id 51
+        priority 100
+        advert_int 1
+        virtual_ipaddress {
+          192.0.2.1/24
+        }
+        track_script {
+          unquoted
+          quoted
+        }
+      }
+      """;
+
+  /** What keepalived's scripts recorded: one line per distinct run, "ARGS user=NAME". */
+  private TreeSet<String> runKeepalived(boolean withKeepalivedScript) throws Exception {
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path rec = dir.resolve("rec.sh");
+    Path log = dir.resolve("rec.log");
+    Files.writeString(rec, "#!/bin/sh\necho \"[$*] user=$(id -un)\" >> '" + log + "'\n");
+    Files.setPosixFilePermissions(rec, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(log, "");
+    Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("rw-rw-rw-"));
+    Path passwd = dir.resolve("passwd");
+    String users = Files.readString(Path.of("/etc/passwd"));
+    Files.writeString(passwd, users + (withKeepalivedScript
+        ? "keepalived_script:x:64999:65534:lbkit test:/nonexistent:/usr/sbin/nologin\n" : ""));
+    Path conf = Files.writeString(dir.resolve("keepalived.conf"), CONF.formatted(dir));
+    String script = String.join(" && ",
+        "mount --bind " + passwd + " /etc/passwd",
+        "ip link add v0 type veth peer name v1", "ip link set v0 up", "ip link set v1 up", "ip link set lo up",
+        "timeout 6 keepalived -n -l -P -f " + conf + " -p " + dir.resolve("k.pid") + " -r " + dir.resolve("v.pid")
+            + " > " + dir.resolve("keepalived.log") + " 2>&1; true");
+    Process p = new ProcessBuilder("unshare", "-n", "-m", "--propagation", "private", "sh", "-c", script)
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "keepalived did not stop");
+    assertEquals(0, p.exitValue(), out);
+    return new TreeSet<>(Files.readAllLines(log));
+  }
+
+  private KeepalivedConfig parse() throws Exception {
+    return KeepalivedConfigParser.parse("k.conf", CONF.formatted(dir), dir).orThrow();
+  }
+
+  /** The user database of the namespace, as lbkit's lookup sees it. */
+  private static Function<ScriptUser, Optional<String>> database(boolean withKeepalivedScript) {
+    return u -> !u.user().equals("keepalived_script") ? u.problem()
+        : withKeepalivedScript ? Optional.empty() : Optional.of("script user 'keepalived_script' does not exist");
+  }
+
+  @Test
+  void withKeepalivedScript_keepalivedRunsScriptsAsIt_andSoDoesLbkit() throws Exception {
+    assumeTrue(ScriptUser.canSwitch(), "KeepalivedScriptUsersIT needs root (namespaces, bind mounts); skipped");
+    assertEquals(new TreeSet<>(List.of("[] user=keepalived_script", "[in quotes] user=keepalived_script")),
+        runKeepalived(true));
+    ScriptUsers lbkit = ScriptUsers.resolve(parse(), database(true), "keepalived_script", true);
+    assertEquals(Optional.of(ScriptUser.of("keepalived_script")), lbkit.vrrpScriptUser("unquoted"));
+    assertEquals(Optional.of(ScriptUser.of("keepalived_script")), lbkit.vrrpScriptUser("quoted"));
+  }
+
+  @Test
+  void withoutIt_keepalivedRunsThemAsItself_andOnlyQuotedWordsReachTheProgram() throws Exception {
+    assumeTrue(ScriptUser.canSwitch(), "KeepalivedScriptUsersIT needs root (namespaces, bind mounts); skipped");
+    assertEquals(new TreeSet<>(List.of("[] user=root", "[in quotes] user=root")), runKeepalived(false));
+    KeepalivedConfig c = parse();
+    assertEquals(Optional.empty(), ScriptUsers.resolve(c, database(false), "keepalived_script", true)
+        .vrrpScriptUser("unquoted"));
+    // the words lbkit runs: as keepalived, "extra words" outside the quotes never reach the program
+    assertEquals(List.of(List.of(dir + "/rec.sh"), List.of(dir + "/rec.sh", "in", "quotes")),
+        c.vrrpScripts().stream().map(s -> HealthTargets.words(s.script())).toList());
+  }
+}

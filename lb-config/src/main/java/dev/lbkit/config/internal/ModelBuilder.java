@@ -3,6 +3,7 @@ package dev.lbkit.config.internal;
 import dev.lbkit.config.GlobalDefs;
 import dev.lbkit.config.HealthCheckConfig;
 import dev.lbkit.config.KeepalivedConfig;
+import dev.lbkit.config.Location;
 import dev.lbkit.config.NotifyScripts;
 import dev.lbkit.config.ScriptUserConfig;
 import dev.lbkit.config.VirtualServerConfig;
@@ -18,11 +19,14 @@ import dev.lbkit.config.VrrpSyncGroupConfig;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * Turns the statement tree into the immutable model, checking values and cross references (sync group members,
@@ -67,16 +71,18 @@ final class ModelBuilder {
       }
     }
     crossCheck(groups, instances, scripts, servers);
-    scriptSecurity(global, servers);
+    scriptSecurity(global, groups, instances, scripts, servers);
     return new KeepalivedConfig(global, groups, instances, scripts, servers);
   }
 
   /**
-   * keepalived 2.2.7 (check_daemon.c) reports, as a security error that its {@code -t} exits with, that check
-   * scripts run while {@code enable_script_security} is off; keepalived runs them anyway, so lbkit warns, once, at
-   * the first MISC_CHECK.
+   * keepalived 2.2.7 reports, as a security error that its {@code -t} exits with, that scripts run while
+   * {@code enable_script_security} is off: check scripts (check_daemon.c: MISC_CHECK programs) and, apart, VRRP
+   * scripts (vrrp.c: tracked vrrp_scripts and notify hooks; seen in keepalived's own log). keepalived runs them
+   * anyway, so lbkit warns, once for each side, at the first such script.
    */
-  private void scriptSecurity(GlobalDefs global, List<VirtualServerConfig> servers) {
+  private void scriptSecurity(GlobalDefs global, List<VrrpSyncGroupConfig> groups, List<VrrpInstanceConfig> instances,
+      List<VrrpScriptConfig> scripts, List<VirtualServerConfig> servers) {
     if (global.scriptSecurity()) {
       return;
     }
@@ -84,6 +90,16 @@ final class ModelBuilder {
         .filter(c -> c instanceof HealthCheckConfig.Misc).findFirst()
         .ifPresent(c -> problems.warning(c.location(), "SECURITY VIOLATION - check scripts are being executed but"
             + " script_security not enabled (set enable_script_security in global_defs)"));
+    Set<String> tracked = new HashSet<>();
+    instances.forEach(i -> i.trackScripts().forEach(t -> tracked.add(t.name())));
+    List<Location> vrrpScripts = new ArrayList<>();
+    scripts.stream().filter(s -> tracked.contains(s.name())).forEach(s -> vrrpScripts.add(s.location()));
+    instances.stream().filter(i -> !i.notifyScripts().isEmpty()).forEach(i -> vrrpScripts.add(i.location()));
+    groups.stream().filter(g -> !g.notifyScripts().isEmpty()).forEach(g -> vrrpScripts.add(g.location()));
+    vrrpScripts.stream().min(Comparator.comparing(Location::file).thenComparingInt(Location::line)
+        .thenComparingInt(Location::column))
+        .ifPresent(at -> problems.warning(at, "SECURITY VIOLATION - scripts are being executed but script_security"
+            + " not enabled (set enable_script_security in global_defs)"));
   }
 
   private GlobalDefs globalDefs(Node block, GlobalDefs previous) {

@@ -202,6 +202,10 @@ public final class KeepalivedDirector implements AutoCloseable {
       }
     }
     KeepalivedConfig previous = config;
+    if (next.globalDefs().scriptSecurity() != previous.globalDefs().scriptSecurity()) {
+      log.warn("reload: enable_script_security changed to {}; MISC_CHECK programs keep the setting they started"
+          + " with until a restart", next.globalDefs().scriptSecurity());
+    }
     config = next;
     scriptUser = nextScriptUser;
     notify.config(next);

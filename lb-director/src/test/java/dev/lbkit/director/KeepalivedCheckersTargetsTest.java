@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.lbkit.api.Endpoint;
+import dev.lbkit.api.event.DestinationDown;
+import dev.lbkit.api.event.DestinationEvent;
+import dev.lbkit.api.event.DestinationUp;
 import dev.lbkit.config.KeepalivedConfigParser;
 import dev.lbkit.config.ParseResult;
 import dev.lbkit.healthcheck.AllOf;
@@ -30,7 +34,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -254,5 +262,65 @@ final class KeepalivedCheckersTargetsTest {
       assertTrue(once(x).isUp());
     }
     assertEquals(List.of("HELO lb1.example", "HELO lb1.example"), helos);
+  }
+
+  @Test
+  void theDirector_keepsAndDropsServersByTheseCheckers() throws Exception {
+    int ok = dnsServer(0);
+    int nx = dnsServer(3);
+    int closed;
+    try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    ParseResult r = KeepalivedConfigParser.parse("k.conf", """
+        virtual_server 192.0.2.10 53 {
+          protocol UDP
+          delay_loop 1
+          real_server 10.0.0.1 53 {
+            alpha
+            DNS_CHECK {
+              connect_ip 127.0.0.1
+              connect_port %d
+              connect_timeout 1
+            }
+          }
+          real_server 10.0.0.2 53 {
+            DNS_CHECK {
+              connect_ip 127.0.0.1
+              connect_port %d
+              connect_timeout 1
+              retry 0
+            }
+          }
+          real_server 10.0.0.3 53 {
+            UDP_CHECK {
+              connect_ip 127.0.0.1
+              connect_port %d
+              connect_timeout 1
+            }
+          }
+        }
+        """.formatted(ok, nx, closed), Path.of("."));
+    assertEquals(List.of(), r.errors());
+    BlockingQueue<DestinationEvent> events = new LinkedBlockingQueue<>();
+    RecordingTableWriter table = new RecordingTableWriter();
+    try (KeepalivedDirector node = KeepalivedDirector.builder(r.config(), table).healthListener(events::add)
+        .build()) {
+      node.start();
+      Set<Endpoint> up = new HashSet<>();
+      Set<Endpoint> down = new HashSet<>();
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while ((!up.contains(Endpoint.parse("10.0.0.1:53")) || down.size() < 2) && System.nanoTime() < end) {
+        DestinationEvent e = events.poll(1, TimeUnit.SECONDS);
+        if (e instanceof DestinationUp u) {
+          up.add(u.destination());
+        } else if (e instanceof DestinationDown d && !d.reason().contains("alpha")) {
+          down.add(d.destination());
+        }
+      }
+      assertTrue(up.contains(Endpoint.parse("10.0.0.1:53")), "NOERROR brought the alpha server up: " + up);
+      assertEquals(Set.of(Endpoint.parse("10.0.0.2:53"), Endpoint.parse("10.0.0.3:53")), down,
+          "NXDOMAIN and ICMP port unreachable took these out");
+    }
   }
 }

@@ -63,6 +63,9 @@ public final class NetlinkConnection implements AutoCloseable {
   private final NetlinkChannel channel;
   private final ReentrantLock lock = new ReentrantLock();
   private final ByteBuffer receive = ByteBuffer.allocateDirect(RECEIVE_BUFFER).order(ByteOrder.nativeOrder());
+  /** A dump datagram's bytes on the heap, and a buffer over them. */
+  private final byte[] heapDatagram = new byte[RECEIVE_BUFFER];
+  private final ByteBuffer heapView = ByteBuffer.wrap(heapDatagram).order(ByteOrder.nativeOrder());
   // direct, so the socket sends it as it is rather than copying it into a direct buffer first
   private ByteBuffer send = ByteBuffer.allocateDirect(MAX_DATAGRAM + 4096).order(ByteOrder.nativeOrder());
   private int nextSequence = ThreadLocalRandom.current().nextInt(1, 1 << 30);
@@ -231,9 +234,9 @@ public final class NetlinkConnection implements AutoCloseable {
               widenDumpReceives(slot);
               continue;
             }
-            ByteBuffer datagram = receive.duplicate().order(ByteOrder.nativeOrder());
-            datagram.limit(i * slot + lengths[i]).position(i * slot);
-            for (NetlinkMessage m : NetlinkMessage.parseAll(datagram)) {
+            // one bulk copy to the heap, so that decoders read the messages' bytes in place
+            receive.get(i * slot, heapDatagram, 0, lengths[i]);
+            for (NetlinkMessage m : NetlinkMessage.parseAll(heapView.clear().limit(lengths[i]), false)) {
               if (m.sequence() != seq) {
                 continue;
               }

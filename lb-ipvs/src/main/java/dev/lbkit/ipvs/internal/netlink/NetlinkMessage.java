@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * One received netlink message: the header fields and the payload after the 16-byte header. The payload is a
- * read-only view in host order, positioned at 0; it may share memory with a receive buffer, so decode it before
- * the next receive (see {@link NetlinkConnection}).
+ * view in host order, positioned at 0; it may share memory with a receive buffer, so decode it before the next
+ * receive (see {@link NetlinkConnection}). It is read-only, except in the messages of a dump, which come over a
+ * heap array that decoders may read in place through {@link ByteBuffer#array()} (and must not write).
  *
  * @param type {@code nlmsg_type}: a control type or the family id
  * @param flags {@code nlmsg_flags}
@@ -24,6 +25,11 @@ public record NetlinkMessage(int type, int flags, int sequence, int portId, Byte
    * @throws MalformedMessageException if a length is shorter than a header or runs past the datagram
    */
   public static List<NetlinkMessage> parseAll(ByteBuffer datagram) throws MalformedMessageException {
+    return parseAll(datagram, true);
+  }
+
+  /** {@link #parseAll(ByteBuffer)}, with payloads that share a heap datagram's array when not {@code readOnly}. */
+  static List<NetlinkMessage> parseAll(ByteBuffer datagram, boolean readOnly) throws MalformedMessageException {
     ByteBuffer b = datagram.duplicate().order(ByteOrder.nativeOrder());
     List<NetlinkMessage> out = new ArrayList<>(4);
     while (b.remaining() >= Netlink.HEADER_LENGTH) {
@@ -38,8 +44,8 @@ public record NetlinkMessage(int type, int flags, int sequence, int portId, Byte
       int flags = b.getShort(start + 6) & 0xffff;
       int seq = b.getInt(start + 8);
       int pid = b.getInt(start + 12);
-      ByteBuffer payload = b.slice(start + Netlink.HEADER_LENGTH, len - Netlink.HEADER_LENGTH).asReadOnlyBuffer()
-          .order(ByteOrder.nativeOrder());
+      ByteBuffer payload = b.slice(start + Netlink.HEADER_LENGTH, len - Netlink.HEADER_LENGTH);
+      payload = (readOnly ? payload.asReadOnlyBuffer() : payload).order(ByteOrder.nativeOrder());
       out.add(new NetlinkMessage(type, flags, seq, pid, payload));
       b.position(Math.min(b.limit(), start + Netlink.align(len)));
     }

@@ -38,9 +38,10 @@ public final class IpvsReplies {
 
   /** A service message of a dump or get ({@code IPVS_CMD_NEW_SERVICE} with {@code IPVS_CMD_ATTR_SERVICE}). */
   public static IpvsService service(NetlinkMessage m) throws MalformedMessageException {
-    byte[] b = genlPayload(m);
-    int n = b.length;
-    long nest = nested(b, n, CMD_ATTR_SERVICE);
+    ByteBuffer payload = m.payload();
+    byte[] b = genlBytes(payload, m.type());
+    int start = genlStart(payload);
+    long nest = nested(b, start, start + payload.remaining(), CMD_ATTR_SERVICE);
     int from = (int) (nest >>> 32);
     int to = (int) nest;
     int af = -1;
@@ -137,24 +138,37 @@ public final class IpvsReplies {
     }
   }
 
-  /** The payload of a generic netlink message as bytes (one copy), checked to hold the family header. */
-  private static byte[] genlPayload(NetlinkMessage m) throws MalformedMessageException {
-    ByteBuffer payload = m.payload();
+  /**
+   * The bytes of a generic netlink message's payload: the array a dump's payload lies in (read in place), or a
+   * copy. Checked to hold the family header.
+   */
+  private static byte[] genlBytes(ByteBuffer payload, int type) throws MalformedMessageException {
     int n = payload.remaining();
     if (n < Netlink.GENL_HEADER_LENGTH) {
-      throw new MalformedMessageException("message of type " + m.type() + " has " + n
+      throw new MalformedMessageException("message of type " + type + " has " + n
           + " payload bytes, fewer than its " + Netlink.GENL_HEADER_LENGTH + "-byte family header");
+    }
+    if (payload.hasArray()) {
+      return payload.array();
     }
     byte[] b = new byte[n];
     payload.get(payload.position(), b);
     return b;
   }
 
-  /** The value range of the last top-level attribute of a type, as {@code from << 32 | to}; it must be there. */
-  private static long nested(byte[] b, int n, int type) throws MalformedMessageException {
+  /** Where {@link #genlBytes}'s payload starts in its array. */
+  private static int genlStart(ByteBuffer payload) {
+    return payload.hasArray() ? payload.arrayOffset() + payload.position() : 0;
+  }
+
+  /**
+   * The value range of the last top-level attribute of a type in the payload {@code b[start, n)}, as
+   * {@code from << 32 | to}; it must be there.
+   */
+  private static long nested(byte[] b, int start, int n, int type) throws MalformedMessageException {
     int from = -1;
     int to = 0;
-    for (int p = Netlink.GENL_HEADER_LENGTH; n - p >= Netlink.ATTR_HEADER_LENGTH; ) {
+    for (int p = start + Netlink.GENL_HEADER_LENGTH; n - p >= Netlink.ATTR_HEADER_LENGTH; ) {
       int end = NetlinkAttributes.attributeEnd(b, p, n);
       if ((NetlinkAttributes.u16(b, p + 2) & Netlink.NLA_TYPE_MASK) == type) {
         from = p + Netlink.ATTR_HEADER_LENGTH;
@@ -183,8 +197,10 @@ public final class IpvsReplies {
    */
   public static IpvsDestination destination(NetlinkMessage m, AddressFamily serviceFamily)
       throws MalformedMessageException {
-    byte[] b = genlPayload(m);
-    long nest = nested(b, b.length, CMD_ATTR_DEST);
+    ByteBuffer payload = m.payload();
+    byte[] b = genlBytes(payload, m.type());
+    int start = genlStart(payload);
+    long nest = nested(b, start, start + payload.remaining(), CMD_ATTR_DEST);
     int from = (int) (nest >>> 32);
     int to = (int) nest;
     // value offsets (-1: absent) and lengths of the attributes read
@@ -326,6 +342,8 @@ public final class IpvsReplies {
         v[STATS_ATTR_OUTBPS], wide);
   }
 
+  private static final int AF_INET = 2; // AF_INET
+  private static final int AF_INET6 = 10; // AF_INET6
   private static final IpvsStats ZERO_32 = new IpvsStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false);
 
   /** An address from {@code union nf_inet_addr} bytes. */
@@ -381,6 +399,12 @@ public final class IpvsReplies {
   }
 
   private static AddressFamily family(int af) throws MalformedMessageException {
+    if (af == AF_INET) {
+      return AddressFamily.IPV4;
+    }
+    if (af == AF_INET6) {
+      return AddressFamily.IPV6;
+    }
     try {
       return AddressFamily.fromLinuxValue(af);
     } catch (IllegalArgumentException e) {

@@ -14,8 +14,9 @@ import java.util.Optional;
  * all its checkers are up.
  *
  * <p>Defaults are keepalived 2.2.7's: {@code connect_timeout} 5 s (or the real or virtual server's), {@code retry}
- * 1 (3 for DNS_CHECK, 0 for MISC_CHECK) unless the real or virtual server sets one, {@code delay_before_retry} 1 s (3 s for
- * HTTP_GET/SSL_GET, the delay loop for DNS_CHECK) unless the real server sets one.
+ * 1 (3 for DNS_CHECK, 0 for MISC_CHECK) unless the real or virtual server sets one, {@code delay_before_retry} 1 s
+ * (3 s for HTTP_GET/SSL_GET, the delay loop for DNS_CHECK) unless the real server sets one. A checker's own
+ * {@code delay_loop}, {@code warmup} and {@code alpha} are kept in its {@link CheckerTiming}.
  */
 public sealed interface HealthCheckConfig permits HealthCheckConfig.Tcp, HealthCheckConfig.Http,
     HealthCheckConfig.Misc, HealthCheckConfig.Udp, HealthCheckConfig.Dns, HealthCheckConfig.Smtp {
@@ -44,6 +45,28 @@ public sealed interface HealthCheckConfig permits HealthCheckConfig.Tcp, HealthC
   /** Where the checker is defined. */
   Location location();
 
+  /** Its own {@code delay_loop}, {@code warmup} and {@code alpha}, if written. */
+  CheckerTiming timing();
+
+  /**
+   * keepalived's per-checker timing keywords (check_api.c {@code install_checker_common_keywords}), each empty when
+   * the checker does not set it, so the real server's (or virtual server's) applies.
+   *
+   * @param delayLoop {@code delay_loop}: how often this checker runs
+   * @param warmup {@code warmup}: its first run waits a random time up to this
+   * @param alpha {@code alpha} ({@code alpha off}/{@code alpha on}): whether it starts failed
+   */
+  record CheckerTiming(Optional<Duration> delayLoop, Optional<Duration> warmup, Optional<Boolean> alpha) {
+    /** Nothing set. */
+    public static final CheckerTiming NONE = new CheckerTiming(Optional.empty(), Optional.empty(), Optional.empty());
+
+    public CheckerTiming {
+      requireNonNull(delayLoop, "delayLoop");
+      requireNonNull(warmup, "warmup");
+      requireNonNull(alpha, "alpha");
+    }
+  }
+
   /**
    * {@code TCP_CHECK}: up when a TCP connection to the target opens within the timeout.
    *
@@ -52,16 +75,24 @@ public sealed interface HealthCheckConfig permits HealthCheckConfig.Tcp, HealthC
    * @param connectTimeout {@code connect_timeout}
    * @param retry {@code retry} (alias {@code nb_get_retry}): failures in a row before the server is down
    * @param delayBeforeRetry {@code delay_before_retry}
+   * @param timing its own {@code delay_loop}, {@code warmup} and {@code alpha}
    * @param location where the checker is defined
    */
   record Tcp(Endpoint target, Optional<InetAddress> bindTo, Duration connectTimeout, int retry,
-      Duration delayBeforeRetry, Location location) implements HealthCheckConfig, Connection {
+      Duration delayBeforeRetry, CheckerTiming timing, Location location) implements HealthCheckConfig, Connection {
     public Tcp {
+      requireNonNull(timing, "timing");
       requireNonNull(target, "target");
       requireNonNull(bindTo, "bindTo");
       requireNonNull(connectTimeout, "connectTimeout");
       requireNonNull(delayBeforeRetry, "delayBeforeRetry");
       requireNonNull(location, "location");
+    }
+
+    /** Without timing keywords of its own. */
+    public Tcp(Endpoint target, Optional<InetAddress> bindTo, Duration connectTimeout, int retry,
+        Duration delayBeforeRetry, Location location) {
+      this(target, bindTo, connectTimeout, retry, delayBeforeRetry, CheckerTiming.NONE, location);
     }
   }
 
@@ -76,12 +107,14 @@ public sealed interface HealthCheckConfig permits HealthCheckConfig.Tcp, HealthC
    * @param connectTimeout {@code connect_timeout}
    * @param retry {@code retry}/{@code nb_get_retry}
    * @param delayBeforeRetry {@code delay_before_retry}
+   * @param timing its own {@code delay_loop}, {@code warmup} and {@code alpha}
    * @param location where the checker is defined
    */
   record Http(boolean tls, Endpoint target, List<Url> urls, Optional<String> virtualhost,
       Optional<InetAddress> bindTo, Duration connectTimeout, int retry, Duration delayBeforeRetry,
-      Location location) implements HealthCheckConfig, Connection {
+      CheckerTiming timing, Location location) implements HealthCheckConfig, Connection {
     public Http {
+      requireNonNull(timing, "timing");
       requireNonNull(target, "target");
       urls = List.copyOf(urls);
       requireNonNull(virtualhost, "virtualhost");
@@ -89,6 +122,14 @@ public sealed interface HealthCheckConfig permits HealthCheckConfig.Tcp, HealthC
       requireNonNull(connectTimeout, "connectTimeout");
       requireNonNull(delayBeforeRetry, "delayBeforeRetry");
       requireNonNull(location, "location");
+    }
+
+    /** Without timing keywords of its own. */
+    public Http(boolean tls, Endpoint target, List<Url> urls, Optional<String> virtualhost,
+        Optional<InetAddress> bindTo, Duration connectTimeout, int retry, Duration delayBeforeRetry,
+        Location location) {
+      this(tls, target, urls, virtualhost, bindTo, connectTimeout, retry, delayBeforeRetry, CheckerTiming.NONE,
+        location);
     }
   }
 
@@ -141,16 +182,24 @@ public sealed interface HealthCheckConfig permits HealthCheckConfig.Tcp, HealthC
    * @param user {@code user USER [GROUP]}, if set; else {@link GlobalDefs#scriptUser()} and keepalived's default
    * @param retry {@code retry}: keepalived's default for MISC_CHECK is 0, one failure is enough
    * @param delayBeforeRetry {@code delay_before_retry} (default 1 s)
+   * @param timing its own {@code delay_loop}, {@code warmup} and {@code alpha}
    * @param location where the checker is defined
    */
   record Misc(String script, Optional<Duration> timeout, boolean dynamic, Optional<ScriptUserConfig> user,
-      int retry, Duration delayBeforeRetry, Location location) implements HealthCheckConfig {
+      int retry, Duration delayBeforeRetry, CheckerTiming timing, Location location) implements HealthCheckConfig {
     public Misc {
+      requireNonNull(timing, "timing");
       requireNonNull(script, "script");
       requireNonNull(timeout, "timeout");
       requireNonNull(user, "user");
       requireNonNull(delayBeforeRetry, "delayBeforeRetry");
       requireNonNull(location, "location");
+    }
+
+    /** Without timing keywords of its own. */
+    public Misc(String script, Optional<Duration> timeout, boolean dynamic, Optional<ScriptUserConfig> user,
+        int retry, Duration delayBeforeRetry, Location location) {
+      this(script, timeout, dynamic, user, retry, delayBeforeRetry, CheckerTiming.NONE, location);
     }
   }
 
@@ -167,15 +216,18 @@ public sealed interface HealthCheckConfig permits HealthCheckConfig.Tcp, HealthC
    * @param reply the bytes of {@code require_reply HEX} as lower-case hex, {@code x} for a wildcard nibble
    * @param minReplyLength {@code min_reply_length} (default 0), checked only with reply bytes, as keepalived does
    * @param maxReplyLength {@code max_reply_length} (default 255), likewise
+   * @param timing its own {@code delay_loop}, {@code warmup} and {@code alpha}
    * @param location where the checker is defined
    */
   record Udp(Endpoint target, Optional<InetAddress> bindTo, Duration connectTimeout, int retry,
       Duration delayBeforeRetry, Optional<String> payload, boolean requireReply, Optional<String> reply,
-      int minReplyLength, int maxReplyLength, Location location) implements HealthCheckConfig, Connection {
+      int minReplyLength, int maxReplyLength, CheckerTiming timing, Location location)
+      implements HealthCheckConfig, Connection {
     /** keepalived's default {@code max_reply_length}. */
     public static final int DEFAULT_MAX_REPLY_LENGTH = 255;
 
     public Udp {
+      requireNonNull(timing, "timing");
       requireNonNull(target, "target");
       requireNonNull(bindTo, "bindTo");
       requireNonNull(connectTimeout, "connectTimeout");
@@ -186,6 +238,14 @@ public sealed interface HealthCheckConfig permits HealthCheckConfig.Tcp, HealthC
       if (reply.isPresent() && !requireReply) {
         throw new IllegalArgumentException("reply bytes need requireReply");
       }
+    }
+
+    /** Without timing keywords of its own. */
+    public Udp(Endpoint target, Optional<InetAddress> bindTo, Duration connectTimeout, int retry,
+        Duration delayBeforeRetry, Optional<String> payload, boolean requireReply, Optional<String> reply,
+        int minReplyLength, int maxReplyLength, Location location) {
+      this(target, bindTo, connectTimeout, retry, delayBeforeRetry, payload, requireReply, reply,
+        minReplyLength, maxReplyLength, CheckerTiming.NONE, location);
     }
   }
 
@@ -199,10 +259,12 @@ public sealed interface HealthCheckConfig permits HealthCheckConfig.Tcp, HealthC
    * @param delayBeforeRetry {@code delay_before_retry} (default: the delay loop)
    * @param type {@code type}, upper case: A, NS, CNAME, SOA (the default), MX, TXT, AAAA, RRSIG or DNSKEY
    * @param name {@code name} (default {@code "."}, the root)
+   * @param timing its own {@code delay_loop}, {@code warmup} and {@code alpha}
    * @param location where the checker is defined
    */
   record Dns(Endpoint target, Optional<InetAddress> bindTo, Duration connectTimeout, int retry,
-      Duration delayBeforeRetry, String type, String name, Location location) implements HealthCheckConfig,
+      Duration delayBeforeRetry, String type, String name, CheckerTiming timing, Location location)
+      implements HealthCheckConfig,
       Connection {
     /** keepalived's default {@code type}. */
     public static final String DEFAULT_TYPE = "SOA";
@@ -215,6 +277,7 @@ public sealed interface HealthCheckConfig permits HealthCheckConfig.Tcp, HealthC
         "DNSKEY");
 
     public Dns {
+      requireNonNull(timing, "timing");
       requireNonNull(target, "target");
       requireNonNull(bindTo, "bindTo");
       requireNonNull(connectTimeout, "connectTimeout");
@@ -222,6 +285,12 @@ public sealed interface HealthCheckConfig permits HealthCheckConfig.Tcp, HealthC
       requireNonNull(type, "type");
       requireNonNull(name, "name");
       requireNonNull(location, "location");
+    }
+
+    /** Without timing keywords of its own. */
+    public Dns(Endpoint target, Optional<InetAddress> bindTo, Duration connectTimeout, int retry,
+        Duration delayBeforeRetry, String type, String name, Location location) {
+      this(target, bindTo, connectTimeout, retry, delayBeforeRetry, type, name, CheckerTiming.NONE, location);
     }
   }
 
@@ -235,20 +304,29 @@ public sealed interface HealthCheckConfig permits HealthCheckConfig.Tcp, HealthC
    * @param retry {@code retry}
    * @param delayBeforeRetry {@code delay_before_retry}
    * @param heloName {@code helo_name} (default {@value #DEFAULT_HELO_NAME})
+   * @param timing its own {@code delay_loop}, {@code warmup} and {@code alpha}
    * @param location where the checker (or its host block) is defined
    */
   record Smtp(Endpoint target, Optional<InetAddress> bindTo, Duration connectTimeout, int retry,
-      Duration delayBeforeRetry, String heloName, Location location) implements HealthCheckConfig, Connection {
+      Duration delayBeforeRetry, String heloName, CheckerTiming timing, Location location)
+      implements HealthCheckConfig, Connection {
     /** keepalived's default {@code helo_name}. */
     public static final String DEFAULT_HELO_NAME = "smtpchecker.keepalived.org";
 
     public Smtp {
+      requireNonNull(timing, "timing");
       requireNonNull(target, "target");
       requireNonNull(bindTo, "bindTo");
       requireNonNull(connectTimeout, "connectTimeout");
       requireNonNull(delayBeforeRetry, "delayBeforeRetry");
       requireNonNull(heloName, "heloName");
       requireNonNull(location, "location");
+    }
+
+    /** Without timing keywords of its own. */
+    public Smtp(Endpoint target, Optional<InetAddress> bindTo, Duration connectTimeout, int retry,
+        Duration delayBeforeRetry, String heloName, Location location) {
+      this(target, bindTo, connectTimeout, retry, delayBeforeRetry, heloName, CheckerTiming.NONE, location);
     }
   }
 }

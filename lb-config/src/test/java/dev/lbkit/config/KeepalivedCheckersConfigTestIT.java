@@ -105,6 +105,9 @@ final class KeepalivedCheckersConfigTestIT {
             DNS_CHECK {
               name .
               type DNSKEY
+              delay_loop 2
+              warmup 0.5
+              alpha
             }
             SMTP_CHECK {
               helo_name mx.example.com
@@ -137,6 +140,8 @@ final class KeepalivedCheckersConfigTestIT {
         {"helo-missing", "SMTP_CHECK {\n helo_name\n }"},
         {"timeout-bad", "SMTP_CHECK {\n connect_timeout soon\n }"},
         {"retry-bad", "DNS_CHECK {\n retry -1\n }"},
+        {"delay-loop-bad", "UDP_CHECK {\n delay_loop 0\n }"},
+        {"alpha-bad", "UDP_CHECK {\n alpha maybe\n }"},
     };
     for (String[] c : cases) {
       compare(c[0], "", c[1], true);

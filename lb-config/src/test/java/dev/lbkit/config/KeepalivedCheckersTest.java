@@ -356,4 +356,31 @@ final class KeepalivedCheckersTest {
         + " '--port 80' (words outside the quotes); so does lbkit. To pass them, quote the whole command line:"
         + " \"/usr/local/bin/check --port 80\"", warnings(r).get(1));
   }
+
+  @Test
+  void checkerTiming_delayLoopWarmupAlpha_areKeptPerChecker() {
+    List<HealthCheckConfig> c = checks(parse("""
+        virtual_server 192.0.2.10 53 {
+          real_server 10.0.0.2 53 {
+            DNS_CHECK {
+              delay_loop 2
+              warmup 0.5
+              alpha
+            }
+            TCP_CHECK {
+              alpha off
+            }
+            MISC_CHECK {
+              misc_path /bin/true
+              delay_loop 3
+            }
+          }
+        }
+        """));
+    assertEquals(new HealthCheckConfig.CheckerTiming(Optional.of(Duration.ofSeconds(2)),
+        Optional.of(Duration.ofMillis(500)), Optional.of(true)), c.get(0).timing());
+    assertEquals(new HealthCheckConfig.CheckerTiming(Optional.empty(), Optional.empty(), Optional.of(false)),
+        c.get(1).timing());
+    assertEquals(Optional.of(Duration.ofSeconds(3)), c.get(2).timing().delayLoop());
+  }
 }

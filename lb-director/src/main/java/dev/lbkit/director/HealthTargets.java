@@ -37,8 +37,11 @@ import java.util.Optional;
  * with no expected address, so judged by keepalived's rule (any NOERROR answer is up); {@code SMTP_CHECK} and each of
  * its {@code host} blocks an {@link SmtpCheck}.
  * Several checkers of one real server become one {@link AllOf}: up while all pass, as in keepalived. The policy is
- * keepalived's (rise 1, fall 1) with the real server's or the service's {@code delay_loop}, the checkers'
- * {@code retry} and {@code delay_before_retry} and, as the deadline, the sum of their timeouts. Failure handling
+ * keepalived's (rise 1, fall 1) with the shortest {@code delay_loop} of the checkers (theirs, else the real
+ * server's or the service's), the checkers' {@code retry} and {@code delay_before_retry}, the sum of their timeouts
+ * as the deadline, {@code alpha} if any checker starts failed (its own {@code alpha}, else the real server's), and
+ * the longest {@code warmup} a checker sets (keepalived's default warmup, the delay loop, is not applied).
+ * Failure handling
  * ({@code inhibit_on_failure}, quorum) stays with the {@link Director}, so the checker reports plain up and down.
  */
 public final class HealthTargets {
@@ -69,7 +72,14 @@ public final class HealthTargets {
       Duration timeout = Duration.ZERO;
       int retry = 0;
       Duration delayBeforeRetry = Duration.ZERO;
-      Duration interval = rs.delayLoop().orElse(vs.delayLoop());
+      Duration rsLoop = rs.delayLoop().orElse(vs.delayLoop());
+      // one cadence for the real server's checks: the shortest of their delay loops, so each runs at least as often
+      // as in keepalived; it starts down if any check starts failed (alpha); an explicit warmup is kept
+      Duration interval = rs.checks().stream().map(c -> c.timing().delayLoop().orElse(rsLoop))
+          .min(Duration::compareTo).orElse(rsLoop);
+      boolean startDown = rs.checks().stream().anyMatch(c -> c.timing().alpha().orElse(rs.alpha()));
+      Duration warmup = rs.checks().stream().flatMap(c -> c.timing().warmup().stream()).max(Duration::compareTo)
+          .orElse(Duration.ZERO);
       for (HealthCheckConfig c : rs.checks()) {
         if (c instanceof HealthCheckConfig.Tcp tcp) {
           TcpCheck check = TcpCheck.of(tcp.target());
@@ -99,7 +109,7 @@ public final class HealthTargets {
         }
       }
       CheckPolicy policy = CheckPolicy.keepalived().interval(interval).timeout(timeout).retry(retry)
-          .delayBeforeRetry(delayBeforeRetry).startDown(rs.alpha()).build();
+          .delayBeforeRetry(delayBeforeRetry).startDown(startDown).warmup(warmup).build();
       Check check = checks.size() == 1 ? checks.get(0) : new AllOf(checks);
       out.add(new Target(Optional.of(vs.service().key()), rs.realServer().endpoint(), rs.realServer().weight(),
           check, policy));

@@ -323,4 +323,38 @@ final class KeepalivedCheckersTargetsTest {
           "NXDOMAIN and ICMP port unreachable took these out");
     }
   }
+
+  @Test
+  void checkerTiming_shapesThePolicy() {
+    List<Target> t = targets("""
+        virtual_server 127.0.0.1 53 {
+          delay_loop 10
+          real_server 127.0.0.1 53 {
+            DNS_CHECK {
+              delay_loop 2
+              warmup 1
+            }
+            UDP_CHECK {
+              alpha
+            }
+          }
+          real_server 127.0.0.2 53 {
+            alpha
+            DNS_CHECK {
+              alpha off
+            }
+          }
+          real_server 127.0.0.3 53 {
+            DNS_CHECK {
+            }
+          }
+        }
+        """);
+    assertEquals(Duration.ofSeconds(2), t.get(0).policy().interval()); // the shorter loop of the two checks
+    assertEquals(Duration.ofSeconds(1), t.get(0).policy().warmup());
+    assertTrue(t.get(0).policy().startDown(), "one check starts failed (alpha)");
+    assertTrue(!t.get(1).policy().startDown(), "the check's alpha off wins over the real server's alpha");
+    assertEquals(Duration.ofSeconds(10), t.get(2).policy().interval());
+    assertTrue(!t.get(2).policy().startDown());
+  }
 }

@@ -84,7 +84,7 @@ final class CheckerReader {
       return Optional.empty();
     }
     return Optional.of(new HealthCheckConfig.Udp(target.get(), c.bindTo, c.timeout, c.retry, c.delayBeforeRetry,
-        payload, requireReply, reply, min, max, block.location()));
+        payload, requireReply, reply, min, max, c.timing.get(), block.location()));
   }
 
   private OptionalInt replyLength(Node n, String which) {
@@ -188,7 +188,7 @@ final class CheckerReader {
       return Optional.empty();
     }
     return Optional.of(new HealthCheckConfig.Dns(target.get(), c.bindTo, c.timeout, c.retry, c.delayBeforeRetry,
-        type, name.orElse(HealthCheckConfig.Dns.DEFAULT_NAME), block.location()));
+        type, name.orElse(HealthCheckConfig.Dns.DEFAULT_NAME), c.timing.get(), block.location()));
   }
 
   /**
@@ -283,6 +283,7 @@ final class CheckerReader {
   }
 
   private static HealthCheckConfig smtp(Endpoint target, VirtualServerReader.Connect c, String helo, Location at) {
-    return new HealthCheckConfig.Smtp(target, c.bindTo, c.timeout, c.retry, c.delayBeforeRetry, helo, at);
+    return new HealthCheckConfig.Smtp(target, c.bindTo, c.timeout, c.retry, c.delayBeforeRetry, helo,
+        c.timing.get(), at);
   }
 }

@@ -80,8 +80,8 @@ final class Grammar {
   private static Grammar checker(String name) {
     return new Grammar(name)
         .leaf("connect_ip", "connect_port", "bindto", "bind_port", "connect_timeout", "retry", "nb_get_retry",
-            "delay_before_retry", "delay_loop")
-        .ignored("warmup", "fwmark", "bind_if", "alpha", "log_all_failures");
+            "delay_before_retry", "delay_loop", "warmup", "alpha")
+        .ignored("fwmark", "bind_if", "log_all_failures");
   }
 
   static final Grammar TCP = checker("TCP_CHECK");
@@ -99,8 +99,9 @@ final class Grammar {
       .ignored("http_protocol", "enable_sni", "tls_compliant", "fast_recovery", "protocol");
 
   static final Grammar MISC = new Grammar("MISC_CHECK")
-      .leaf("misc_path", "misc_timeout", "misc_dynamic", "user", "retry", "delay_before_retry")
-      .ignored("warmup", "delay_loop", "alpha", "log_all_failures");
+      .leaf("misc_path", "misc_timeout", "misc_dynamic", "user", "retry", "delay_before_retry", "warmup",
+          "delay_loop", "alpha")
+      .ignored("log_all_failures");
 
   static final Grammar REAL_SERVER = new Grammar("real_server")
       .leaf("weight", "lvs_method", "lb_kind", "uthreshold", "lthreshold", "inhibit_on_failure", "notify_up",

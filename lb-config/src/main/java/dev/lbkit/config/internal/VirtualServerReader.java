@@ -383,8 +383,29 @@ final class VirtualServerReader {
     return new Connect(rd, defaultRetry, defaultDelayBeforeRetry);
   }
 
+  /** A checker's own delay_loop, warmup and alpha (keepalived's install_checker_common_keywords). */
+  final class Timing {
+    Optional<Duration> delayLoop = Optional.empty();
+    Optional<Duration> warmup = Optional.empty();
+    Optional<Boolean> alpha = Optional.empty();
+
+    void read(Node n) {
+      switch (n.name()) {
+        case "delay_loop" -> delayLoop = values.timer(n, Duration.ofMillis(1), MAX_TIMER).or(() -> delayLoop);
+        case "warmup" -> warmup = values.timer(n, Duration.ZERO, MAX_TIMER).or(() -> warmup);
+        case "alpha" -> alpha = values.flag(n).or(() -> alpha);
+        default -> throw new AssertionError(n.name());
+      }
+    }
+
+    HealthCheckConfig.CheckerTiming get() {
+      return new HealthCheckConfig.CheckerTiming(delayLoop, warmup, alpha);
+    }
+  }
+
   /** Settings common to the network checkers (keepalived's install_checker_common_keywords). */
   final class Connect {
+    Timing timing = new Timing();
     Optional<InetAddress> ip = Optional.empty();
     OptionalInt port = OptionalInt.empty();
     Optional<InetAddress> bindTo = Optional.empty();
@@ -411,6 +432,9 @@ final class VirtualServerReader {
       c.timeout = timeout;
       c.retry = retry;
       c.delayBeforeRetry = delayBeforeRetry;
+      c.timing.delayLoop = timing.delayLoop;
+      c.timing.warmup = timing.warmup;
+      c.timing.alpha = timing.alpha;
       return c;
     }
 
@@ -444,8 +468,7 @@ final class VirtualServerReader {
         case "retry", "nb_get_retry" -> retry = values.integer(n, 0, Integer.MAX_VALUE).orElse(retry);
         case "delay_before_retry" -> delayBeforeRetry = values.timer(n, Duration.ZERO, MAX_TIMER)
             .orElse(delayBeforeRetry);
-        case "delay_loop" -> problems.warning(n.location(), "a checker's own delay_loop is not used by lbkit;"
-            + " set delay_loop on the real_server or virtual_server");
+        case "delay_loop", "warmup", "alpha" -> timing.read(n);
         default -> {
           return false;
         }
@@ -473,7 +496,7 @@ final class VirtualServerReader {
       }
     }
     return c.target(server, block).map(target -> new HealthCheckConfig.Tcp(target, c.bindTo, c.timeout, c.retry,
-        c.delayBeforeRetry, block.location()));
+        c.delayBeforeRetry, c.timing.get(), block.location()));
   }
 
   private Optional<HealthCheckConfig> http(Node block, Endpoint server, Defaults rd) {
@@ -501,7 +524,7 @@ final class VirtualServerReader {
     }
     final Optional<String> host = virtualhost;
     return c.target(server, block).map(target -> new HealthCheckConfig.Http(block.name().equals("SSL_GET"), target,
-        urls, host, c.bindTo, c.timeout, c.retry, c.delayBeforeRetry, block.location()));
+        urls, host, c.bindTo, c.timeout, c.retry, c.delayBeforeRetry, c.timing.get(), block.location()));
   }
 
   private Optional<Url> url(Node block) {
@@ -560,6 +583,7 @@ final class VirtualServerReader {
   private Optional<HealthCheckConfig> misc(Node block, Defaults rd) {
     int retry = rd.retry.orElse(0);
     Duration delayBeforeRetry = rd.delayBeforeRetry.orElse(DEFAULT_DELAY_BEFORE_RETRY);
+    Timing timing = new Timing();
     Optional<String> path = Optional.empty();
     Optional<Duration> timeout = Optional.empty();
     boolean dynamic = false;
@@ -567,6 +591,7 @@ final class VirtualServerReader {
     for (Node n : block.children()) {
       switch (n.name()) {
         case "misc_path" -> path = values.scriptLine(n);
+        case "delay_loop", "warmup", "alpha" -> timing.read(n);
         case "retry" -> retry = values.integer(n, 0, Integer.MAX_VALUE).orElse(retry);
         case "delay_before_retry" -> delayBeforeRetry = values.timer(n, Duration.ZERO, MAX_TIMER)
             .orElse(delayBeforeRetry);
@@ -587,6 +612,6 @@ final class VirtualServerReader {
       return Optional.empty();
     }
     return Optional.of(new HealthCheckConfig.Misc(path.get(), timeout, dynamic, user, retry, delayBeforeRetry,
-        block.location()));
+        timing.get(), block.location()));
   }
 }

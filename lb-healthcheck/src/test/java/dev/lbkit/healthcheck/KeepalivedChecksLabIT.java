@@ -59,7 +59,7 @@ final class KeepalivedChecksLabIT {
     Path dir = module.resolve("target/keepalived-checks-lab");
     Files.createDirectories(dir);
     Map<String, String> scripts = Map.of("exit143.sh", "exit 143", "term-self.sh", "kill -TERM $$",
-        "is-nobody.sh", "[ \"$(id -u)\" = 65534 ]");
+        "is-nobody.sh", "[ \"$(id -u)\" = 65534 ]", "no-args.sh", "[ $# -eq 0 ]");
     for (Map.Entry<String, String> s : scripts.entrySet()) {
       Path p = dir.resolve(s.getKey());
       Files.writeString(p, "#!/bin/sh\n" + s.getValue() + "\n");
@@ -99,7 +99,13 @@ final class KeepalivedChecksLabIT {
           new Case("127.0.1.4:80", miscBlock("/bin/true", ""), MiscCheck.of("/bin/true"), 1),
           new Case("127.0.1.5:80", miscBlock("/bin/sleep 30", "misc_timeout 1"), MiscCheck.of("/bin/sleep", "30"), 1),
           new Case("127.0.1.6:80", miscBlock(dir.resolve("is-nobody.sh") + "", "user nobody"),
-              MiscCheck.of(dir.resolve("is-nobody.sh").toString()).withUser(ScriptUser.of("nobody")), 1));
+              MiscCheck.of(dir.resolve("is-nobody.sh").toString()).withUser(ScriptUser.of("nobody")), 1),
+          // misc_path's words after the first are dropped unless quoted (2.2.7 set_script_params_array reads
+          // only its first word): keepalived runs no-args.sh without "extra", which passes
+          new Case("127.0.1.7:80", "MISC_CHECK {\n misc_path " + dir.resolve("no-args.sh") + " extra\n }",
+              MiscCheck.of(dir.resolve("no-args.sh").toString()), 1),
+          new Case("127.0.1.8:80", miscBlock(dir.resolve("no-args.sh") + " extra", ""),
+              MiscCheck.of(dir.resolve("no-args.sh").toString(), "extra"), 1));
       List<Case> dns = new ArrayList<>();
       for (int i = 0; i < DnsResponder.MODES.size(); i++) {
         DnsResponder r = DnsResponder.start(DnsResponder.MODES.get(i));

@@ -167,6 +167,12 @@ public final class VrrpInstance {
     fsm = null;
   }
 
+  /*
+   * On becoming Master the addresses go first and the advertisement right after, as keepalived 2.2.7 does (VIPs,
+   * gratuitous ARPs, then the advertisement): clients can use the address a netlink round trip (~0.3 ms) sooner, the
+   * advertisement leaves that much later. An instance with accept mode off keeps the advertisement first: its
+   * addresses wait for the nftables rule, a process run, which would hold the advertisement up by milliseconds.
+   */
   private void init(InetAddress primary) {
     this.primaryAddress = primary;
     this.destinations = config.unicastPeers().isEmpty() ? List.of(VrrpRouter.multicastGroup(config.family()))
@@ -176,7 +182,7 @@ public final class VrrpInstance {
         config.virtualAddresses().stream().map(VirtualAddress::address).toList(), primary);
     this.fsm = new VrrpStateMachine(new FsmConfig(config.version(), config.priority(),
         config.advertInterval().toNanos(), config.preempt(), config.preemptDelay().toNanos(), primary,
-        config.garpRepeat(), config.garpDelay().toNanos()), new Output());
+        config.garpRepeat(), config.garpDelay().toNanos(), !config.filtersTraffic()), new Output());
     advertisements.clear();
     advertisements(config.priority());
     try {

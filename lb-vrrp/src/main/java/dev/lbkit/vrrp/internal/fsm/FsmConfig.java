@@ -14,9 +14,12 @@ import java.util.Objects;
  * @param primaryAddress our primary address, for the tie-break
  * @param garpRepeat gratuitous ARPs sent per burst (keepalived vrrp_garp_master_repeat)
  * @param garpDelayNanos delay before the second burst, 0 for none (keepalived vrrp_garp_master_delay)
+ * @param addressesFirst on becoming Master, add the virtual addresses before the first advertisement (keepalived's
+ *     order: the addresses serve sooner, the advertisement leaves a netlink round trip later) instead of after it
+ *     (RFC 5798 6.4's list of actions names only what is sent: advertisement, then gratuitous ARP)
  */
 public record FsmConfig(int version, int priority, long advertIntervalNanos, boolean preempt, long preemptDelayNanos,
-    InetAddress primaryAddress, int garpRepeat, long garpDelayNanos) {
+    InetAddress primaryAddress, int garpRepeat, long garpDelayNanos, boolean addressesFirst) {
   public FsmConfig {
     Objects.requireNonNull(primaryAddress, "primaryAddress");
     if (priority < 1 || priority > 255) {
@@ -25,5 +28,12 @@ public record FsmConfig(int version, int priority, long advertIntervalNanos, boo
     if (advertIntervalNanos <= 0) {
       throw new IllegalArgumentException("advertisement interval must be positive");
     }
+  }
+
+  /** Advertisement first, then the addresses. */
+  public FsmConfig(int version, int priority, long advertIntervalNanos, boolean preempt, long preemptDelayNanos,
+      InetAddress primaryAddress, int garpRepeat, long garpDelayNanos) {
+    this(version, priority, advertIntervalNanos, preempt, preemptDelayNanos, primaryAddress, garpRepeat,
+        garpDelayNanos, false);
   }
 }

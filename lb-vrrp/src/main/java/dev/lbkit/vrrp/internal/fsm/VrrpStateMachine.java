@@ -23,9 +23,9 @@ public final class VrrpStateMachine {
    * Initialize --start--> Master when we own the addresses (priority 255), else Backup with the master-down timer
    * armed. A Backup re-arms the timer on every advertisement it accepts (any, when preemption is off or delayed; one
    * of equal or higher priority otherwise) and arms it to Skew_Time on a priority-0 advertisement, so the best backup
-   * fires first. When the timer fires it becomes Master: advertise, take the addresses, announce them. A Master
-   * re-advertises every Advertisement_Interval, answers a priority-0 advertisement with one of its own, and steps
-   * down to Backup on an advertisement of higher priority, or of equal priority from a higher primary address
+   * fires first. When the timer fires it becomes Master: advertise and take the addresses (in the order the config
+   * says), announce them. A Master re-advertises every Advertisement_Interval, answers a priority-0 advertisement
+   * with one of its own, and steps down to Backup on an advertisement of higher priority, or of equal priority from a higher primary address
    * (compared as unsigned bytes). Shutdown from Master sends priority 0 first. Fault (keepalived) is entered when a
    * tracked object fails: a Master resigns as on shutdown, and no timers run until the fault clears, which restarts
    * the instance as from Initialize.
@@ -293,8 +293,13 @@ public final class VrrpStateMachine {
 
   private void becomeMaster(long now, String reason) {
     masterDownDeadline = NONE;
-    out.sendAdvertisement(priority);
-    out.addVirtualAddresses();
+    if (config.addressesFirst()) {
+      out.addVirtualAddresses();
+      out.sendAdvertisement(priority);
+    } else {
+      out.sendAdvertisement(priority);
+      out.addVirtualAddresses();
+    }
     announce();
     adverDeadline = now + config.advertIntervalNanos();
     garpDeadline = config.garpDelayNanos() > 0 ? now + config.garpDelayNanos() : NONE;

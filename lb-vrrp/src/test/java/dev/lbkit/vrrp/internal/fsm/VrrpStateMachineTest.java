@@ -77,6 +77,14 @@ final class VrrpStateMachineTest {
   }
 
   @Test
+  void addressesFirst_addsTheAddressesBeforeTheAdvertisement_thenAnnounces() {
+    VrrpStateMachine m = new VrrpStateMachine(new FsmConfig(3, 100, 100 * MS, true, 0, ME, 1, 0, true), out);
+    m.start(0);
+    m.onTimer(m.nextDeadline());
+    assertEquals(List.of("INITIALIZE->BACKUP", "add", "advert 100", "garp", "BACKUP->MASTER"), out.log);
+  }
+
+  @Test
   void startup_ownerBecomesMasterAtOnce() {
     VrrpStateMachine m = machine(3, 255, 100 * MS, true, 0);
     m.start(5);

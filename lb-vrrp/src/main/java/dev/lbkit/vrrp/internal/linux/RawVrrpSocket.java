@@ -207,10 +207,7 @@ final class RawVrrpSocket implements AutoCloseable {
       }
       if (level == LibC.SOL_SOCKET && type == LibC.SO_TIMESTAMPNS && len >= 32) {
         long stamp = control.getLong(off + 16) * 1_000_000_000L + control.getLong(off + 24);
-        long age = realtimeNanos() - stamp;
-        if (age > 0) {
-          arrival = monotonicNow - age;
-        }
+        arrival = arrivalOnMonotonic(stamp, monotonicNow);
       } else if (level == LibC.IPPROTO_IPV6 && type == LibC.IPV6_HOPLIMIT) {
         ttl = control.getInt(off + 16);
       } else if (level == LibC.IPPROTO_IPV6 && type == LibC.IPV6_PKTINFO) {
@@ -221,6 +218,24 @@ final class RawVrrpSocket implements AutoCloseable {
     byte[] data = buffer.getByteArray(0, (int) n);
     VrrpDatagram d = family == AddressFamily.IPV4 ? parseIpv4(data) : parseIpv6(data, ttl, dst);
     return d == null ? null : new Received(d, arrival);
+  }
+
+  /**
+   * The wall-clock stamp on the monotonic clock: the wall clock is read between two monotonic reads, and a pair with
+   * the thread descheduled in between (the reads more than 20 us apart) is read again, so the mapping errs by at most
+   * 10 us, never by however long the thread was off the CPU (that would start the timers early).
+   */
+  private long arrivalOnMonotonic(long stamp, long fallback) {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      long before = System.nanoTime();
+      long real = realtimeNanos();
+      long after = System.nanoTime();
+      if (after - before <= 20_000) {
+        long age = real - stamp;
+        return age > 0 ? before + (after - before) / 2 - age : fallback;
+      }
+    }
+    return fallback;
   }
 
   /** CLOCK_REALTIME in nanoseconds. */

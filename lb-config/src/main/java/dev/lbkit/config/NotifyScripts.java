@@ -2,6 +2,7 @@ package dev.lbkit.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,14 +18,23 @@ import java.util.Optional;
  * @param deleted {@code notify_deleted}'s command, if it has one: run when a reload removes the instance
  * @param notifyDeleted whether {@code notify_deleted} is given (with or without a command): a removed instance then
  *     reports DELETED instead of keepalived's default FAULT, even if it was in Fault
+ * @param users the user a hook runs as when written after its command ({@code notify_master "CMD" USER [GROUP]}),
+ *     by keyword ({@code notify_master}, ..., {@code notify}, {@code notify_deleted}); others run as the default
+ *     script user
  */
 public record NotifyScripts(
     Optional<String> master, Optional<String> backup, Optional<String> fault, Optional<String> stop,
-    Optional<String> any, Optional<String> deleted, boolean notifyDeleted) {
+    Optional<String> any, Optional<String> deleted, boolean notifyDeleted, Map<String, ScriptUserConfig> users) {
 
   /** No hooks. */
   public static final NotifyScripts NONE =
       new NotifyScripts(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+
+  /** Hooks that run as the default script user. */
+  public NotifyScripts(Optional<String> master, Optional<String> backup, Optional<String> fault,
+      Optional<String> stop, Optional<String> any, Optional<String> deleted, boolean notifyDeleted) {
+    this(master, backup, fault, stop, any, deleted, notifyDeleted, Map.of());
+  }
 
   /** Hooks without {@code notify_deleted}. */
   public NotifyScripts(Optional<String> master, Optional<String> backup, Optional<String> fault,
@@ -39,6 +49,7 @@ public record NotifyScripts(
     requireNonNull(stop, "stop");
     requireNonNull(any, "any");
     requireNonNull(deleted, "deleted");
+    users = Map.copyOf(users);
     if (deleted.isPresent() && !notifyDeleted) {
       throw new IllegalArgumentException("a notify_deleted command (" + deleted.get() + ") needs notifyDeleted");
     }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lbkit.api.RealServer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,7 @@ import java.util.Optional;
  * @param notifyDown {@code notify_down} command, if any
  * @param checks its checkers; none means always up
  * @param location where the real server is defined
+ * @param hookUsers the user {@code notify_up}/{@code notify_down} run as when written after the command, by keyword
  */
 public record RealServerConfig(
     RealServer realServer,
@@ -29,13 +31,21 @@ public record RealServerConfig(
     Optional<String> notifyUp,
     Optional<String> notifyDown,
     List<HealthCheckConfig> checks,
-    Location location) {
+    Location location,
+    Map<String, ScriptUserConfig> hookUsers) {
   public RealServerConfig {
+    hookUsers = Map.copyOf(hookUsers);
     requireNonNull(realServer, "realServer");
     requireNonNull(delayLoop, "delayLoop");
     requireNonNull(notifyUp, "notifyUp");
     requireNonNull(notifyDown, "notifyDown");
     checks = List.copyOf(checks);
     requireNonNull(location, "location");
+  }
+
+  /** A real server whose hooks run as the default script user. */
+  public RealServerConfig(RealServer realServer, boolean inhibitOnFailure, boolean alpha, Optional<Duration> delayLoop,
+      Optional<String> notifyUp, Optional<String> notifyDown, List<HealthCheckConfig> checks, Location location) {
+    this(realServer, inhibitOnFailure, alpha, delayLoop, notifyUp, notifyDown, checks, location, Map.of());
   }
 }

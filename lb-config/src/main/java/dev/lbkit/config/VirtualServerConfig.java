@@ -7,6 +7,7 @@ import dev.lbkit.api.RealServer;
 import dev.lbkit.api.VirtualService;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,6 +30,7 @@ import java.util.Optional;
  * @param quorumDown {@code quorum_down} command, if any
  * @param virtualhost {@code virtualhost}, the default Host header of its HTTP checks
  * @param location where the virtual server is defined
+ * @param hookUsers the user {@code quorum_up}/{@code quorum_down} run as when written after the command, by keyword
  */
 public record VirtualServerConfig(
     VirtualService service,
@@ -42,12 +44,14 @@ public record VirtualServerConfig(
     Optional<String> quorumUp,
     Optional<String> quorumDown,
     Optional<String> virtualhost,
-    Location location) {
+    Location location,
+    Map<String, ScriptUserConfig> hookUsers) {
 
   /** keepalived's default {@code delay_loop}. */
   public static final Duration DEFAULT_DELAY_LOOP = Duration.ofSeconds(60);
 
   public VirtualServerConfig {
+    hookUsers = Map.copyOf(hookUsers);
     requireNonNull(service, "service");
     requireNonNull(delayLoop, "delayLoop");
     realServers = List.copyOf(realServers);
@@ -62,6 +66,14 @@ public record VirtualServerConfig(
     if (hysteresis < 0) {
       throw new IllegalArgumentException("hysteresis must not be negative but was " + hysteresis);
     }
+  }
+
+  /** A virtual server whose hooks run as the default script user. */
+  public VirtualServerConfig(VirtualService service, Duration delayLoop, List<RealServerConfig> realServers,
+      int quorum, int hysteresis, Optional<RealServer> sorryServer, boolean sorryServerInhibit, boolean omega,
+      Optional<String> quorumUp, Optional<String> quorumDown, Optional<String> virtualhost, Location location) {
+    this(service, delayLoop, realServers, quorum, hysteresis, sorryServer, sorryServerInhibit, omega, quorumUp,
+        quorumDown, virtualhost, location, Map.of());
   }
 
   /**

@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -311,6 +312,7 @@ final class KeepalivedCheckersTest {
           notify_master "/usr/local/bin/hook master"
           notify_backup /usr/local/bin/hook backup
           notify_fault "/usr/local/bin/hook fault" nobody nogroup
+          notify_stop /usr/local/bin/hook a b c
         }
         virtual_server 192.0.2.10 80 {
           quorum_up /usr/local/bin/quorum up
@@ -319,20 +321,20 @@ final class KeepalivedCheckersTest {
           }
         }
         """);
-    assertEquals(List.of(
-        "k.conf:5:37: 'notify_backup': keepalived runs '/usr/local/bin/hook' as user backup, which lbkit does not"
-            + " support for notify hooks (they run as script_user or keepalived's default); to pass arguments, quote"
-            + " the whole command line: \"/usr/local/bin/hook backup\"",
-        "k.conf:6:44: 'notify_fault': keepalived runs '/usr/local/bin/hook fault' as user nobody and group nogroup,"
-            + " which lbkit does not support for notify hooks (they run as script_user or keepalived's default); to"
-            + " pass arguments, quote the whole command line: \"/usr/local/bin/hook fault nobody nogroup\"",
-        "k.conf:9:35: 'quorum_up': keepalived runs '/usr/local/bin/quorum' as user up, which lbkit does not support"
-            + " for notify hooks (they run as script_user or keepalived's default); to pass arguments, quote the whole"
-            + " command line: \"/usr/local/bin/quorum up\""), errors(r));
-    assertEquals(Optional.of("/usr/local/bin/hook master"),
-        r.config().vrrpInstances().get(0).notifyScripts().master());
-    assertEquals(Optional.of("/usr/local/bin/rs up"),
-        r.config().virtualServers().get(0).realServers().get(0).notifyUp());
+    // keepalived 2.2.7 notify_script_init: the first word is the command line, then USER [GROUP]
+    assertEquals(List.of("k.conf:7:39: 'notify_stop' takes at most 3 values but has an extra 'c'"), errors(r));
+    NotifyScripts n = r.config().vrrpInstances().get(0).notifyScripts();
+    assertEquals(Optional.of("/usr/local/bin/hook master"), n.master());
+    assertEquals(Optional.of("/usr/local/bin/hook"), n.backup());
+    assertEquals(Optional.of("/usr/local/bin/hook fault"), n.fault());
+    assertEquals("backup", n.users().get("notify_backup").toString());
+    assertEquals("nobody:nogroup", n.users().get("notify_fault").toString());
+    assertEquals(null, n.users().get("notify_master"));
+    VirtualServerConfig vs = r.config().virtualServers().get(0);
+    assertEquals(Optional.of("/usr/local/bin/quorum"), vs.quorumUp());
+    assertEquals("up", vs.hookUsers().get("quorum_up").toString());
+    assertEquals(Optional.of("/usr/local/bin/rs up"), vs.realServers().get(0).notifyUp());
+    assertEquals(Map.of(), vs.realServers().get(0).hookUsers());
   }
 
   @Test

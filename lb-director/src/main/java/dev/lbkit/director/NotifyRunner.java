@@ -8,6 +8,7 @@ import dev.lbkit.api.event.VrrpStateListener;
 import dev.lbkit.config.KeepalivedConfig;
 import dev.lbkit.config.NotifyScripts;
 import dev.lbkit.config.RealServerConfig;
+import dev.lbkit.config.ScriptUserConfig;
 import dev.lbkit.config.VirtualServerConfig;
 import dev.lbkit.config.VrrpInstanceConfig;
 import dev.lbkit.config.VrrpSyncGroupConfig;
@@ -147,8 +148,9 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
     int priority = instance.get().priority();
     if (deleted) {
       if (n.notifyDeleted()) {
-        n.deleted().ifPresent(this::run);
-        n.any().ifPresent(cmd -> run(cmd + " INSTANCE \"" + e.instance() + "\" DELETED " + priority));
+        n.deleted().ifPresent(cmd -> run(cmd, n.users().get("notify_deleted")));
+        n.any().ifPresent(cmd -> run(cmd + " INSTANCE \"" + e.instance() + "\" DELETED " + priority,
+            n.users().get("notify")));
       } else if (e.from() != VrrpState.FAULT) {
         hooks(n, VrrpState.FAULT, "INSTANCE", e.instance(), priority);
       }
@@ -217,8 +219,15 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
       case FAULT -> n.fault();
       case INITIALIZE -> n.stop();
     };
-    specific.ifPresent(this::run);
-    n.any().ifPresent(cmd -> run(cmd + " " + type + " \"" + name + "\" " + stateName(to) + " " + priority));
+    String keyword = switch (to) {
+      case MASTER -> "notify_master";
+      case BACKUP -> "notify_backup";
+      case FAULT -> "notify_fault";
+      case INITIALIZE -> "notify_stop";
+    };
+    specific.ifPresent(cmd -> run(cmd, n.users().get(keyword)));
+    n.any().ifPresent(cmd -> run(cmd + " " + type + " \"" + name + "\" " + stateName(to) + " " + priority,
+        n.users().get("notify")));
   }
 
   @Override
@@ -231,25 +240,28 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
         }
         for (RealServerConfig rs : vs.realServers()) {
           if (rs.realServer().endpoint().equals(m.member())) {
-            (m.alive() ? rs.notifyUp() : rs.notifyDown()).ifPresent(this::run);
+            (m.alive() ? rs.notifyUp() : rs.notifyDown()).ifPresent(cmd -> run(cmd,
+                rs.hookUsers().get(m.alive() ? "notify_up" : "notify_down")));
           }
         }
       }
     } else if (event instanceof DirectorEvent.QuorumChanged q) {
       for (VirtualServerConfig vs : config.virtualServers()) {
         if (vs.service().key().equals(q.service())) {
-          (q.held() ? vs.quorumUp() : vs.quorumDown()).ifPresent(this::run);
+          (q.held() ? vs.quorumUp() : vs.quorumDown()).ifPresent(cmd -> run(cmd,
+              vs.hookUsers().get(q.held() ? "quorum_up" : "quorum_down")));
         }
       }
     }
   }
 
-  private void run(String commandLine) {
+  /** Runs a hook as {@code own} (the user written after its command; null: none) or the default script user. */
+  private void run(String commandLine, ScriptUserConfig own) {
     List<String> words = HealthTargets.words(commandLine);
     if (words.isEmpty()) {
       return;
     }
-    Optional<ScriptUser> as = user;
+    Optional<ScriptUser> as = own != null ? Optional.of(new ScriptUser(own.user(), own.group())) : user;
     executor.execute(() -> {
       List<String> argv = words;
       try {

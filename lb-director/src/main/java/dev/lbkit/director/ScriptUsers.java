@@ -111,6 +111,18 @@ public final class ScriptUsers {
         }
       }
     }
+    // notify hooks with a user of their own (keepalived: "Invalid user/group for ... script - ignoring")
+    List<ScriptUserConfig> hookUsers = new ArrayList<>();
+    config.vrrpInstances().forEach(i -> hookUsers.addAll(i.notifyScripts().users().values()));
+    config.syncGroups().forEach(sg -> hookUsers.addAll(sg.notifyScripts().users().values()));
+    config.virtualServers().forEach(vs -> {
+      hookUsers.addAll(vs.hookUsers().values());
+      vs.realServers().forEach(rs -> hookUsers.addAll(rs.hookUsers().values()));
+    });
+    for (ScriptUserConfig u : hookUsers) {
+      lookup.apply(toUser(u)).ifPresent(p -> errors.add(error(u.location(), "Invalid user/group for notify script: "
+          + p)));
+    }
     Map<String, Optional<ScriptUser>> vrrpUsers = new HashMap<>();
     for (VrrpScriptConfig vs : config.vrrpScripts()) {
       if (vs.user().isPresent()) {

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Real keepalived 2.2.7 running VRRP scripts (no IPVS needed) in a network and mount namespace of its own, where
  * /etc/passwd is a copy with or without a {@code keepalived_script} account: which user keepalived runs scripts as,
- * and which words of a {@code script} line reach the program, against what lbkit decides for the same file and user
+ * which words of a {@code script} line reach the program, and whom a notify hook with a user of its own runs as,
+ * against what lbkit decides for the same file and user
  * database ({@link ScriptUsers}, lb-config's script lines). Needs root, unshare and keepalived (.ci/install); skipped,
  * saying so, without root.
  */
@@ -51,6 +52,7 @@ final class KeepalivedScriptUsersIT {
           unquoted
           quoted
         }
+        notify_backup "%1$s/rec.sh notify" nobody
       }
       """;
 
@@ -71,6 +73,7 @@ final class KeepalivedScriptUsersIT {
     String script = String.join(" && ",
         "mount --bind " + passwd + " /etc/passwd",
         "ip link add v0 type veth peer name v1", "ip link set v0 up", "ip link set v1 up", "ip link set lo up",
+        "ip addr add 198.51.100.1/24 dev v0",
         "timeout 6 keepalived -n -l -P -f " + conf + " -p " + dir.resolve("k.pid") + " -r " + dir.resolve("v.pid")
             + " > " + dir.resolve("keepalived.log") + " 2>&1; true");
     Process p = new ProcessBuilder("unshare", "-n", "-m", "--propagation", "private", "sh", "-c", script)
@@ -94,8 +97,8 @@ final class KeepalivedScriptUsersIT {
   @Test
   void withKeepalivedScript_keepalivedRunsScriptsAsIt_andSoDoesLbkit() throws Exception {
     assumeTrue(ScriptUser.canSwitch(), "KeepalivedScriptUsersIT needs root (namespaces, bind mounts); skipped");
-    assertEquals(new TreeSet<>(List.of("[] user=keepalived_script", "[in quotes] user=keepalived_script")),
-        runKeepalived(true));
+    assertEquals(new TreeSet<>(List.of("[] user=keepalived_script", "[in quotes] user=keepalived_script",
+        "[notify] user=nobody")), runKeepalived(true));
     ScriptUsers lbkit = ScriptUsers.resolve(parse(), database(true), "keepalived_script", true);
     assertEquals(Optional.of(ScriptUser.of("keepalived_script")), lbkit.vrrpScriptUser("unquoted"));
     assertEquals(Optional.of(ScriptUser.of("keepalived_script")), lbkit.vrrpScriptUser("quoted"));
@@ -104,8 +107,12 @@ final class KeepalivedScriptUsersIT {
   @Test
   void withoutIt_keepalivedRunsThemAsItself_andOnlyQuotedWordsReachTheProgram() throws Exception {
     assumeTrue(ScriptUser.canSwitch(), "KeepalivedScriptUsersIT needs root (namespaces, bind mounts); skipped");
-    assertEquals(new TreeSet<>(List.of("[] user=root", "[in quotes] user=root")), runKeepalived(false));
+    assertEquals(new TreeSet<>(List.of("[] user=root", "[in quotes] user=root", "[notify] user=nobody")),
+        runKeepalived(false));
     KeepalivedConfig c = parse();
+    // a notify hook's user is the word after its (quoted) command line, in keepalived and in lbkit
+    assertEquals(Optional.of(dir + "/rec.sh notify"), c.vrrpInstances().get(0).notifyScripts().backup());
+    assertEquals("nobody", c.vrrpInstances().get(0).notifyScripts().users().get("notify_backup").toString());
     assertEquals(Optional.empty(), ScriptUsers.resolve(c, database(false), "keepalived_script", true)
         .vrrpScriptUser("unquoted"));
     // the words lbkit runs: as keepalived, "extra words" outside the quotes never reach the program

@@ -181,7 +181,8 @@ final class ScriptUsersIT {
             as_nobody
             as_default
           }
-          notify_master %2$s
+          notify_backup %2$s
+          notify_master "%2$s" nobody
         }
         """.formatted(script, hook), Path.of(".")).orThrow();
     for (VrrpScript s : KeepalivedVrrp.vrrpScripts(c)) {
@@ -191,10 +192,13 @@ final class ScriptUsersIT {
       assertEquals(0, p.exitValue(), s.name() + " ran as the wrong user: " + s.command());
     }
     try (NotifyRunner runner = new NotifyRunner(c)) {
+      runner.onStateChange(new VrrpStateChanged(Instant.EPOCH, "VI_1", 51, VrrpState.INITIALIZE, VrrpState.BACKUP,
+          "t"));
       runner.onStateChange(new VrrpStateChanged(Instant.EPOCH, "VI_1", 51, VrrpState.BACKUP, VrrpState.MASTER,
           "t"));
     }
-    assertEquals(List.of("daemon"), Files.readAllLines(log));
+    // notify_backup as script_user, notify_master as the user written after its command
+    assertEquals(List.of("daemon", "nobody"), Files.readAllLines(log));
     Files.delete(hook);
     Files.delete(log);
   }

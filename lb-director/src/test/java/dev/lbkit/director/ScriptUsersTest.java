@@ -162,6 +162,22 @@ final class ScriptUsersTest {
   }
 
   @Test
+  void notifyHookUsers_theHostLacks_areErrors() {
+    ParseResult r = KeepalivedConfigParser.parse("h.conf", """
+        vrrp_instance VI_1 {
+          interface eth0
+          virtual_router_id 51
+          notify_master "/usr/local/bin/hook" ghost
+          notify_backup "/usr/local/bin/hook" nobody
+        }
+        """, Path.of("."));
+    assertEquals(List.of(), r.errors());
+    assertEquals(List.of("h.conf:4:39: Invalid user/group for notify script: script user 'ghost' does not exist"),
+        ScriptUsers.resolve(r.config(), WITHOUT, "keepalived_script", true).errors().stream().map(Object::toString)
+            .toList());
+  }
+
+  @Test
   void aDirector_refusesUsersThisHostLacks() {
     KeepalivedConfig c = parse("", "      user lbkit-no-such-user-7");
     TableWriter table = new RecordingTableWriter();

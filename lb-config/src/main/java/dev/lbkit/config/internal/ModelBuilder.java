@@ -526,15 +526,20 @@ final class ModelBuilder {
     Optional<String> any = Optional.empty();
     Optional<String> deleted = Optional.empty();
     boolean notifyDeleted;
+    final Map<String, ScriptUserConfig> users = new HashMap<>();
 
     void read(Node n, Values values) {
       if (n.name().equals("notify_deleted")) {
         // keepalived 2.2 vrrp_parser.c: the command is optional; the keyword alone turns FAULT into DELETED
         notifyDeleted = true;
-        deleted = n.args().isEmpty() ? Optional.empty() : values.scriptCommand(n);
+        Optional<Values.Hook> h = n.args().isEmpty() ? Optional.empty() : values.hook(n);
+        deleted = h.map(Values.Hook::command);
+        h.flatMap(Values.Hook::user).ifPresent(u -> users.put(n.name(), u));
         return;
       }
-      Optional<String> command = values.scriptCommand(n);
+      Optional<Values.Hook> h = values.hook(n);
+      h.flatMap(Values.Hook::user).ifPresent(u -> users.put(n.name(), u));
+      Optional<String> command = h.map(Values.Hook::command);
       switch (n.name()) {
         case "notify_master" -> master = command;
         case "notify_backup" -> backup = command;
@@ -546,7 +551,7 @@ final class ModelBuilder {
     }
 
     NotifyScripts build() {
-      return new NotifyScripts(master, backup, fault, stop, any, deleted, notifyDeleted);
+      return new NotifyScripts(master, backup, fault, stop, any, deleted, notifyDeleted, users);
     }
   }
 }

@@ -135,25 +135,21 @@ final class Values {
     return Optional.of(n.args().get(0).text());
   }
 
+  /** A notify hook: its command line and the user written after it, if any. */
+  record Hook(String command, Optional<ScriptUserConfig> user) {}
+
   /**
-   * A notify hook's command, read as keepalived 2.2.7's notify_script_init reads it: the first word is the command
-   * line (write it in double quotes to give arguments); words after it name the user and group to run it as. lbkit
-   * does not run a notify hook as a user of its own (hooks run as the default script user), so such words are an
-   * error rather than, as before, arguments keepalived would never pass.
+   * A notify hook, read as keepalived 2.2.7's notify_script_init reads it: the first word is the command line (write
+   * it in double quotes to give arguments); the words after it name the user and group to run it as.
    */
-  Optional<String> scriptCommand(Node n) {
-    if (!arity(n, 1, Integer.MAX_VALUE)) {
+  Optional<Hook> hook(Node n) {
+    if (!arity(n, 1, 3)) {
       return Optional.empty();
     }
-    if (n.args().size() > 1) {
-      List<String> words = n.args().stream().map(Token::text).toList();
-      problems.error(n.args().get(1).location(), "'" + n.name() + "': keepalived runs '" + words.get(0) + "' as user "
-          + String.join(" and group ", words.subList(1, Math.min(3, words.size()))) + ", which lbkit does not support"
-          + " for notify hooks (they run as script_user or keepalived's default); to pass arguments, quote the whole"
-          + " command line: \"" + String.join(" ", words) + "\"");
-      return Optional.empty();
-    }
-    return Optional.of(n.args().get(0).text());
+    Optional<ScriptUserConfig> user = n.args().size() == 1 ? Optional.empty()
+        : Optional.of(new ScriptUserConfig(n.args().get(1).text(),
+            n.args().size() == 3 ? Optional.of(n.args().get(2).text()) : Optional.empty(), n.args().get(1).location()));
+    return Optional.of(new Hook(n.args().get(0).text(), user));
   }
 
   /**

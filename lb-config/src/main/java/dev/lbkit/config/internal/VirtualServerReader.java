@@ -20,8 +20,10 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -81,6 +83,7 @@ final class VirtualServerReader {
     boolean omega = false;
     Optional<String> quorumUp = Optional.empty();
     Optional<String> quorumDown = Optional.empty();
+    Map<String, ScriptUserConfig> vsHookUsers = new HashMap<>();
     Optional<Endpoint> sorry = Optional.empty();
     boolean sorryInhibit = false;
     Optional<ForwardingMethod> sorryForwarding = Optional.empty();
@@ -122,8 +125,8 @@ final class VirtualServerReader {
         case "alpha" -> d.alpha = values.flag(n).orElse(d.alpha);
         case "omega" -> omega = values.flag(n).orElse(omega);
         case "inhibit_on_failure" -> d.inhibit = values.flag(n).orElse(d.inhibit);
-        case "quorum_up" -> quorumUp = values.scriptCommand(n);
-        case "quorum_down" -> quorumDown = values.scriptCommand(n);
+        case "quorum_up" -> quorumUp = hook(n, vsHookUsers);
+        case "quorum_down" -> quorumDown = hook(n, vsHookUsers);
         case "sorry_server" -> sorry = endpoint(n, 0);
         case "sorry_server_inhibit" -> sorryInhibit = values.flag(n).orElse(sorryInhibit);
         case "sorry_server_lvs_method" -> sorryForwarding = forwarding(n);
@@ -201,7 +204,14 @@ final class VirtualServerReader {
           + ", so the quorum can never be lost");
     }
     return Optional.of(new VirtualServerConfig(service, delayLoop, realServers, quorum, hysteresis, sorryServer,
-        sorryInhibit, omega, quorumUp, quorumDown, d.virtualhost, block.location()));
+        sorryInhibit, omega, quorumUp, quorumDown, d.virtualhost, block.location(), vsHookUsers));
+  }
+
+  /** A notify hook's command, remembering the user written after it. */
+  private Optional<String> hook(Node n, Map<String, ScriptUserConfig> users) {
+    Optional<Values.Hook> h = values.hook(n);
+    h.flatMap(Values.Hook::user).ifPresent(u -> users.put(n.name(), u));
+    return h.map(Values.Hook::command);
   }
 
   private static Optional<Integer> boxed(OptionalInt v) {
@@ -314,6 +324,7 @@ final class VirtualServerReader {
     Optional<Duration> delayLoop = Optional.empty();
     Optional<String> notifyUp = Optional.empty();
     Optional<String> notifyDown = Optional.empty();
+    Map<String, ScriptUserConfig> rsHookUsers = new HashMap<>();
     Defaults rd = new Defaults();
     rd.retry = d.retry;
     rd.delayBeforeRetry = d.delayBeforeRetry;
@@ -327,8 +338,8 @@ final class VirtualServerReader {
         case "lthreshold" -> lower = values.integer(n, 0, Integer.MAX_VALUE).orElse(lower);
         case "inhibit_on_failure" -> inhibit = values.flag(n).orElse(inhibit);
         case "alpha" -> alpha = values.flag(n).orElse(alpha);
-        case "notify_up" -> notifyUp = values.scriptCommand(n);
-        case "notify_down" -> notifyDown = values.scriptCommand(n);
+        case "notify_up" -> notifyUp = hook(n, rsHookUsers);
+        case "notify_down" -> notifyDown = hook(n, rsHookUsers);
         case "delay_loop" -> delayLoop = values.timer(n, Duration.ofMillis(1), MAX_TIMER);
         case "retry" -> rd.retry = boxed(values.integer(n, 0, Integer.MAX_VALUE)).or(() -> d.retry);
         case "delay_before_retry" -> rd.delayBeforeRetry = values.timer(n, Duration.ZERO, MAX_TIMER)
@@ -370,7 +381,7 @@ final class VirtualServerReader {
       return Optional.empty();
     }
     return Optional.of(new RealServerConfig(rs, inhibit, alpha, delayLoop, notifyUp, notifyDown, checks,
-        block.location()));
+        block.location(), rsHookUsers));
   }
 
   /** keepalived's {@code delay_before_retry} default for most checkers (check_api.c queue_checker). */

@@ -16,6 +16,9 @@
 //                0 means the handshake already completed (loopback, veth: the whole handshake runs inside the
 //                first connect), so the check is done without epoll_ctl, epoll_wait and SO_ERROR; EALREADY
 //                means still waiting (armed in epoll as in reuse): lbkit's EpollConnector after 10:45 UTC
+// MODE bound:    as optimistic, but each new socket is first bound to port 0 of the wildcard address, so it keeps
+//                its ephemeral port across connect(AF_UNSPEC) (no port search or bind bucket per check); an
+//                experiment, not what lbkit does
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -35,6 +38,9 @@
 static struct sockaddr_in targets[MAX_TARGETS];
 static int idle[MAX_IDLE];
 static char in_epoll[1 << 16]; // whether a descriptor is registered (a closed one leaves the set)
+static long errnos[200];       // failed checks by errno
+
+static void fail(int err) { errnos[err > 0 && err < 200 ? err : 0]++; }
 
 static double now(void) {
   struct timespec t;
@@ -46,11 +52,11 @@ static double seconds(struct timeval tv) { return tv.tv_sec + tv.tv_usec / 1e6; 
 
 int main(int argc, char **argv) {
   if (argc != 4) {
-    fprintf(stderr, "usage: %s blocking|epoll|reuse|optimistic RATE SECONDS < endpoints\n", argv[0]);
+    fprintf(stderr, "usage: %s blocking|epoll|reuse|optimistic|bound RATE SECONDS < endpoints\n", argv[0]);
     return 2;
   }
   int mode = !strcmp(argv[1], "blocking") ? 0 : !strcmp(argv[1], "epoll") ? 1 : !strcmp(argv[1], "reuse") ? 2
-      : !strcmp(argv[1], "optimistic") ? 3 : -1;
+      : !strcmp(argv[1], "optimistic") ? 3 : !strcmp(argv[1], "bound") ? 4 : -1;
   if (mode < 0) {
     fprintf(stderr, "unknown mode %s\n", argv[1]);
     return 2;
@@ -84,6 +90,7 @@ int main(int argc, char **argv) {
       getrusage(RUSAGE_SELF, &r0);
       t0 = now();
       ok = failed = 0;
+      memset(errnos, 0, sizeof errnos);
     }
     if (t >= warm + secs) break;
     for (long due = (long) (t * rate); next < due; next++) {
@@ -91,7 +98,7 @@ int main(int argc, char **argv) {
       if (mode == 0) {
         int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-        if (connect(s, (struct sockaddr *) a, sizeof *a) == 0) ok++; else failed++;
+        if (connect(s, (struct sockaddr *) a, sizeof *a) == 0) ok++; else { failed++; fail(errno); }
         close(s);
         continue;
       }
@@ -101,14 +108,19 @@ int main(int argc, char **argv) {
       } else {
         s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (mode == 1) setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+        if (mode == 4) {
+          struct sockaddr_in any = {.sin_family = AF_INET};
+          bind(s, (struct sockaddr *) &any, sizeof any);
+        }
       }
       if (connect(s, (struct sockaddr *) a, sizeof *a) < 0 && errno != EINPROGRESS) {
         failed++;
+        fail(errno);
         in_epoll[s] = 0;
         close(s);
         continue;
       }
-      if (mode == 3) {
+      if (mode >= 3) {
         int rc = connect(s, (struct sockaddr *) a, sizeof *a);
         if (rc == 0) {
           ok++;
@@ -122,6 +134,7 @@ int main(int argc, char **argv) {
         }
         if (errno != EALREADY) {
           failed++;
+          fail(errno);
           in_epoll[s] = 0;
           close(s);
           continue;
@@ -136,7 +149,7 @@ int main(int argc, char **argv) {
       int s = evs[i].data.fd, err = 0;
       socklen_t len = sizeof err;
       getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len);
-      if (err == 0) ok++; else failed++;
+      if (err == 0) ok++; else { failed++; fail(err); }
       if (mode >= 2 && err == 0 && nidle < MAX_IDLE && connect(s, &unspec, sizeof unspec) == 0) {
         idle[nidle++] = s;
       } else {
@@ -151,5 +164,8 @@ int main(int argc, char **argv) {
   printf("%s checks/s=%.0f ok=%ld failed=%ld cpu=%.1f%% of one core (user %.1f%% sys %.1f%%) us/check=%.1f\n",
          argv[1], (ok + failed) / wall, ok, failed, 100 * (user + sys) / wall, 100 * user / wall, 100 * sys / wall,
          1e6 * (user + sys) / (ok + failed));
+  for (int e = 0; e < 200; e++) {
+    if (errnos[e]) printf("  failed with errno %d (%s): %ld\n", e, strerror(e), errnos[e]);
+  }
   return 0;
 }

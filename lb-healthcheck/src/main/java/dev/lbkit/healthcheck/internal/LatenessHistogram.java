@@ -27,7 +27,9 @@ public final class LatenessHistogram {
       i = FINE + COARSE;
     }
     buckets.incrementAndGet(i);
-    max.accumulateAndGet(n, Math::max);
+    if (n > max.get()) { // a plain read first: most records are not a new maximum, and need no CAS
+      max.accumulateAndGet(n, Math::max);
+    }
   }
 
   /** Recorded values. */

@@ -16,9 +16,6 @@
 //                0 means the handshake already completed (loopback, veth: the whole handshake runs inside the
 //                first connect), so the check is done without epoll_ctl, epoll_wait and SO_ERROR; EALREADY
 //                means still waiting (armed in epoll as in reuse): lbkit's EpollConnector after 10:45 UTC
-// MODE bound:    as optimistic, but each new socket is first bound to port 0 of the wildcard address, so it keeps
-//                its ephemeral port across connect(AF_UNSPEC) (no port search or bind bucket per check); an
-//                experiment, not what lbkit does
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -52,11 +49,11 @@ static double seconds(struct timeval tv) { return tv.tv_sec + tv.tv_usec / 1e6; 
 
 int main(int argc, char **argv) {
   if (argc != 4) {
-    fprintf(stderr, "usage: %s blocking|epoll|reuse|optimistic|bound RATE SECONDS < endpoints\n", argv[0]);
+    fprintf(stderr, "usage: %s blocking|epoll|reuse|optimistic RATE SECONDS < endpoints\n", argv[0]);
     return 2;
   }
   int mode = !strcmp(argv[1], "blocking") ? 0 : !strcmp(argv[1], "epoll") ? 1 : !strcmp(argv[1], "reuse") ? 2
-      : !strcmp(argv[1], "optimistic") ? 3 : !strcmp(argv[1], "bound") ? 4 : -1;
+      : !strcmp(argv[1], "optimistic") ? 3 : -1;
   if (mode < 0) {
     fprintf(stderr, "unknown mode %s\n", argv[1]);
     return 2;
@@ -108,10 +105,6 @@ int main(int argc, char **argv) {
       } else {
         s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (mode == 1) setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-        if (mode == 4) {
-          struct sockaddr_in any = {.sin_family = AF_INET};
-          bind(s, (struct sockaddr *) &any, sizeof any);
-        }
       }
       if (connect(s, (struct sockaddr *) a, sizeof *a) < 0 && errno != EINPROGRESS) {
         failed++;
@@ -120,7 +113,7 @@ int main(int argc, char **argv) {
         close(s);
         continue;
       }
-      if (mode >= 3) {
+      if (mode == 3) {
         int rc = connect(s, (struct sockaddr *) a, sizeof *a);
         if (rc == 0) {
           ok++;

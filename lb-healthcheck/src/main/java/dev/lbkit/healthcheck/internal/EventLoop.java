@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On Linux the loop also owns an {@link EpollConnector}, where plain TCP connect checks run with a third of the
  * system calls of a channel ({@link ConnectProbe}); against this host's own addresses the handshake completes
- * within {@code connect} and nothing waits. While only such attempts are in flight the loop blocks in that
+ * within {@code connect} and nothing waits. While no channel is registered the loop blocks in that
  * epoll set (its eventfd wakes it for submitted tasks); while channels are registered too, it blocks in the
  * selector for at most a millisecond at a time and then collects finished connects without waiting. Where the
  * binding does not load, or when turned off, every check takes the channel path.
@@ -239,8 +239,9 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
         }
         boolean work = timerDue || !inbox.isEmpty();
         boolean connecting = connector != null && connector.pending() > 0;
-        if (connecting && selector.keys().isEmpty()) {
-          // only native connects in flight: block in their epoll set (-1: until woken)
+        if (connector != null && selector.keys().isEmpty()) {
+          // no channels, at most native connects in flight: block in their epoll set (-1: until woken), which
+          // costs less per wakeup than the JDK's selector
           connector.poll(work ? 0 : wait == 0 ? -1 : (int) Math.min(wait, Integer.MAX_VALUE));
           wakeupPending.set(false);
           runTimers();

@@ -209,14 +209,16 @@ public final class EpollConnector implements AutoCloseable {
     ensureCapacity(fd);
     isV6[fd] = v6;
     int rc = LinuxSyscalls.connect(fd, addrAddress, addrLen);
-    int errno = rc < 0 ? Native.getLastError() : 0;
-    if (errno == EINPROGRESS) {
-      // the second call: 0 once established; EALREADY while the SYN (or SYN-ACK) is on its way
+    if (rc < 0) {
+      // The second call, without reading the first one's errno (one native call less): 0 once established,
+      // EALREADY while the SYN or SYN-ACK is on its way, the error if the handshake failed. A first call that
+      // failed before starting (rare: no route, no free port) is simply tried once more, and this one's
+      // errno is reported (EINPROGRESS if it started).
       rc = LinuxSyscalls.connect(fd, addrAddress, addrLen);
-      errno = rc < 0 ? Native.getLastError() : 0;
-      if (errno == EALREADY) {
-        return fd;
-      }
+    }
+    int errno = rc < 0 ? Native.getLastError() : 0;
+    if (errno == EALREADY || errno == EINPROGRESS) {
+      return fd;
     }
     if (errno == 0 || errno == EISCONN) {
       connectedAtOnce++;

@@ -38,7 +38,7 @@ public final class LinuxVrrpTransport implements VrrpTransport {
   private Memory pollfds;
   private final Memory timespec = new Memory(16);
   private final Memory itimerspec = new Memory(32);
-  private final int timerFd;
+  private int timerFd; // -1 once closed
   private boolean slackSet;
   private final byte[] counter = new byte[8];
   private final Object wakeLock = new Object();
@@ -222,7 +222,10 @@ public final class LinuxVrrpTransport implements VrrpTransport {
     }
     sockets.clear();
     senders.clear();
-    LibC.close(timerFd);
+    if (timerFd >= 0) {
+      LibC.close(timerFd); // once: a second close() must not close a descriptor that reused the number
+      timerFd = -1;
+    }
     rtnetlink.close();
   }
 }

@@ -45,6 +45,7 @@ final class RunCommandTest {
           }
         }
         virtual_server 192.0.2.10 80 {
+          protocol TCP
           lb_algo wrr
           lb_kind DR
           persistence_timeout 60
@@ -97,6 +98,7 @@ final class RunCommandTest {
         }
         virtual_server 192.0.2.10 53 {
           protocol UDP
+          lb_kind NAT
           real_server 10.0.0.2 53 {
             DNS_CHECK {
               name www.example.com
@@ -110,7 +112,7 @@ final class RunCommandTest {
         """);
     assertEquals(1, run("run", "--config-test", conf.toString()));
     assertEquals("", out());
-    assertEquals(conf + ":12:7: Failed to set uid/gid for misc checker script /bin/true: script user"
+    assertEquals(conf + ":13:7: Failed to set uid/gid for misc checker script /bin/true: script user"
         + " 'lbkit-no-such-user-9' does not exist\n" + conf + ": 1 error\n", err());
   }
 
@@ -134,6 +136,7 @@ final class RunCommandTest {
             }
           }
           virtual_server 192.0.2.1 80 {
+            protocol TCP
             delay_loop 0.2
             real_server 127.0.0.1 %d {
               TCP_CHECK {
@@ -184,6 +187,7 @@ final class RunCommandTest {
           }
         }
         virtual_server 192.0.2.1 80 {
+          protocol TCP
           real_server 127.0.0.1 8080 {
           }
         %s}

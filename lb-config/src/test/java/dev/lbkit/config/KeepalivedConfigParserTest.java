@@ -273,7 +273,42 @@ final class KeepalivedConfigParserTest {
         "k.conf:1:1: vrrp_sync_group G names vrrp_instance VI_9, which is not defined",
         "k.conf:7:1: vrrp_instance VI_1 tracks script missing_script, but no vrrp_script of that name is defined",
         "k.conf:14:1: vrrp_instance VI_2 uses virtual_router_id 51 on eth0, as vrrp_instance VI_1 at k.conf:7:1 does",
-        "k.conf:20:1: virtual_server TCP 10.0.0.1:80 is already defined at k.conf:18:1"), errors(r));
+        "k.conf:20:1: virtual_server UDP 10.0.0.1:80 is already defined at k.conf:18:1"), errors(r));
+  }
+
+  @Test
+  void missingProtocolAndLbKind_defaultToUdpAndNat_withKeepalivedsComplaint() {
+    // keepalived 2.2.7 (keepalived -t): "no protocol set - defaulting to UDP" and "no forwarding method set,
+    // setting default NAT", both config errors for -t that it then runs with; a fwmark service has no protocol.
+    ParseResult r = parse("""
+        virtual_server 10.0.0.1 80 {
+          real_server 10.0.1.1 80 {
+          }
+        }
+        virtual_server 10.0.0.2 80 {
+          protocol TCP
+          lb_kind DR
+          real_server 10.0.1.1 80 {
+          }
+        }
+        virtual_server fwmark 7 {
+          lb_kind TUN
+        }
+        """);
+    assertEquals(List.of(), errors(r));
+    List<VirtualServerConfig> vs = r.config().virtualServers();
+    assertEquals(ServiceKey.of(Protocol.UDP, Endpoint.parse("10.0.0.1:80")),
+        vs.get(0).service().key());
+    assertEquals(ForwardingMethod.MASQUERADE, vs.get(0).realServers().get(0).realServer().forwarding());
+    assertEquals(ServiceKey.of(Protocol.TCP, Endpoint.parse("10.0.0.2:80")),
+        vs.get(1).service().key());
+    assertEquals(ForwardingMethod.DIRECT_ROUTE, vs.get(1).realServers().get(0).realServer().forwarding());
+    assertEquals(List.of(
+        "k.conf:1:1: warning: virtual_server 10.0.0.1:80: no protocol set - defaulting to UDP (as keepalived does;"
+            + " write 'protocol TCP' for a TCP service)",
+        "k.conf:1:1: warning: virtual_server UDP 10.0.0.1:80: no forwarding method set (lb_kind), defaulting to NAT"
+            + " as keepalived does"),
+        r.warnings().stream().map(ConfigProblem::toString).toList());
   }
 
   @Test
@@ -296,7 +331,11 @@ final class KeepalivedConfigParserTest {
     assertEquals(List.of(
         "k.conf:4:1: 'virtual_server_group' is not supported: not implemented by lbkit",
         "k.conf:9:5: 'PING_CHECK' is not supported: this checker is not implemented by lbkit"), errors(r));
-    assertEquals(List.of("k.conf:2:3: warning: 'max_auto_priority' is accepted but not used by lbkit"),
+    assertEquals(List.of("k.conf:2:3: warning: 'max_auto_priority' is accepted but not used by lbkit",
+        "k.conf:7:1: warning: virtual_server 10.0.0.1:80: no protocol set - defaulting to UDP (as keepalived does;"
+            + " write 'protocol TCP' for a TCP service)",
+        "k.conf:7:1: warning: virtual_server UDP 10.0.0.1:80: no forwarding method set (lb_kind), defaulting to NAT"
+            + " as keepalived does"),
         r.warnings().stream().map(ConfigProblem::toString).toList());
   }
 
@@ -309,10 +348,12 @@ final class KeepalivedConfigParserTest {
         include {extra,none}/x.conf
         include nothing/*.conf
         """);
-    Files.writeString(conf.resolve("conf.d/b.conf"), "virtual_server 10.0.0.2 80 {\n}\n");
+    Files.writeString(conf.resolve("conf.d/b.conf"), "virtual_server 10.0.0.2 80 {\n protocol TCP\n lb_kind NAT\n}\n");
     Files.writeString(conf.resolve("conf.d/a.conf"), """
         virtual_server 10.0.0.1 80 {
           bogus 1
+          protocol TCP
+          lb_kind NAT
         }
         """);
     Files.writeString(conf.resolve("conf.d/.hidden.conf"), "junk\n");

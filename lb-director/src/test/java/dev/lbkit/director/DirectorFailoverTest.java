@@ -49,6 +49,7 @@ final class DirectorFailoverTest {
           }
         }
         virtual_server 10.0.0.1 80 {
+          protocol TCP
           lb_algo rr
           lb_kind NAT
           real_server 192.168.1.20 80 {

@@ -24,6 +24,7 @@ final class DirectorHealthCheckTest {
     try (LoopbackBackends backends = new LoopbackBackends(3)) {
       String conf = """
           virtual_server 192.0.2.10 80 {
+            protocol TCP
             delay_loop 0.2
             lb_algo rr
             lb_kind NAT

@@ -244,6 +244,7 @@ final class KeepalivedCheckersTargetsTest {
     int mx = smtpServer(helos);
     List<Target> t = targets("""
         virtual_server 127.0.0.1 25 {
+          protocol TCP
           real_server 127.0.0.1 %1$d {
             SMTP_CHECK {
               helo_name lb1.example
@@ -328,6 +329,7 @@ final class KeepalivedCheckersTargetsTest {
   void checkerTiming_shapesThePolicy() {
     List<Target> t = targets("""
         virtual_server 127.0.0.1 53 {
+          protocol TCP
           delay_loop 10
           real_server 127.0.0.1 53 {
             DNS_CHECK {

@@ -64,6 +64,7 @@ final class KeepalivedDirectorReloadTest {
         }
         %6$s
         virtual_server 10.0.0.1 80 {
+          protocol TCP
           lb_algo rr
           lb_kind NAT
         %5$s

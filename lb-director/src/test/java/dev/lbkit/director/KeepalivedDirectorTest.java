@@ -28,6 +28,7 @@ final class KeepalivedDirectorTest {
   void withoutVrrp_theTableIsInstalled_andReloadAppliesOnlyTheDifference() throws Exception {
     KeepalivedConfig first = parse("""
         virtual_server 192.0.2.10 80 {
+          protocol TCP
           lb_algo rr
           real_server 10.0.0.1 80 {
             weight 1
@@ -37,12 +38,14 @@ final class KeepalivedDirectorTest {
           }
         }
         virtual_server 192.0.2.10 443 {
+          protocol TCP
           real_server 10.0.0.1 443 {
           }
         }
         """);
     KeepalivedConfig second = parse("""
         virtual_server 192.0.2.10 80 {
+          protocol TCP
           lb_algo rr
           real_server 10.0.0.1 80 {
             weight 5

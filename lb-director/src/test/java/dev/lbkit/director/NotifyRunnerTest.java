@@ -39,6 +39,7 @@ final class NotifyRunnerTest {
           notify %1$s
         }
         virtual_server 192.0.2.1 80 {
+          protocol TCP
           quorum_down "%1$s quorum-down"
           real_server 10.0.0.1 80 {
             notify_down "%1$s rs-down"

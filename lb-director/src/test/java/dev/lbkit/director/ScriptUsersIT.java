@@ -84,6 +84,7 @@ final class ScriptUsersIT {
         %s
         }
         virtual_server 192.0.2.10 80 {
+          protocol TCP
           delay_loop 1
         %s
         }

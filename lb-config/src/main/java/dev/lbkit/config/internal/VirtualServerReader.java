@@ -69,7 +69,9 @@ final class VirtualServerReader {
 
   Optional<VirtualServerConfig> read(Node block) {
     ServiceKey key = key(block).orElse(null);
-    Protocol protocol = Protocol.TCP;
+    Protocol protocol = Protocol.UDP; // keepalived 2.2.7's default, with a complaint (below)
+    boolean protocolSet = false;
+    boolean forwardingSet = false;
     String scheduler = VirtualService.DEFAULT_SCHEDULER;
     Set<SchedulerFlag> flags = EnumSet.noneOf(SchedulerFlag.class);
     boolean ops = false;
@@ -93,8 +95,10 @@ final class VirtualServerReader {
 
     for (Node n : block.children()) {
       switch (n.name()) {
-        case "protocol" -> protocol = values.choice(n, true, List.of("TCP", "UDP", "SCTP")).map(Protocol::parse)
-            .orElse(protocol);
+        case "protocol" -> {
+          protocolSet = true;
+          protocol = values.choice(n, true, List.of("TCP", "UDP", "SCTP")).map(Protocol::parse).orElse(protocol);
+        }
         case "lb_algo", "lvs_sched" -> {
           Optional<String> s = values.choice(n, false, IPVS_SCHEDULERS);
           if (s.isPresent()) {
@@ -103,7 +107,10 @@ final class VirtualServerReader {
             broken = true;
           }
         }
-        case "lb_kind", "lvs_method" -> d.forwarding = forwarding(n).orElse(d.forwarding);
+        case "lb_kind", "lvs_method" -> {
+          forwardingSet = true;
+          d.forwarding = forwarding(n).orElse(d.forwarding);
+        }
         case "ops" -> ops = values.arity(n, 0, 0) || ops;
         case "flag-1", "flag-2", "flag-3", "sh-port", "sh-fallback", "mh-port", "mh-fallback" -> {
           if (values.arity(n, 0, 0)) {
@@ -167,6 +174,14 @@ final class VirtualServerReader {
     }
     if (broken) {
       return Optional.empty();
+    }
+    if (!protocolSet && key instanceof ServiceKey.Address address) {
+      problems.warning(block.location(), "virtual_server " + address.endpoint()
+          + ": no protocol set - defaulting to UDP (as keepalived does; write 'protocol TCP' for a TCP service)");
+    }
+    if (!forwardingSet) {
+      problems.warning(block.location(), "virtual_server " + key + ": no forwarding method set (lb_kind), defaulting"
+          + " to NAT as keepalived does");
     }
 
     VirtualService service;

@@ -50,7 +50,9 @@ final class HealthCheckerTest {
       server.close();
       DestinationEvent down = next();
       assertTrue(down instanceof DestinationDown, down.toString());
-      assertTrue(down.reason().startsWith("refused"), down.reason());
+      // A check whose handshake completed in the listener's backlog just before close() is reset by the closing
+      // listener; later ones are refused. Which of the two ends the run of failures is a race.
+      assertTrue(down.reason().startsWith("refused") || down.reason().startsWith("reset"), down.reason());
       assertFalse(checker.status(target.key()).get().up());
       try (ServerSocket again = new ServerSocket()) {
         again.setReuseAddress(true);

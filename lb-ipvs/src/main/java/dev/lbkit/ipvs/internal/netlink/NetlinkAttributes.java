@@ -138,10 +138,15 @@ public final class NetlinkAttributes {
   public static int attributeEnd(byte[] b, int p, int to) throws MalformedMessageException {
     int len = u16(b, p);
     if (len < Netlink.ATTR_HEADER_LENGTH || len > to - p) {
-      throw new MalformedMessageException("attribute of type " + (u16(b, p + 2) & Netlink.NLA_TYPE_MASK)
-          + " has length " + len + " but " + (to - p) + " bytes remain");
+      throw badLength(b, p, to);
     }
     return p + len;
+  }
+
+  /** The error {@link #attributeEnd} throws, apart so that the check itself stays small enough to be inlined. */
+  public static MalformedMessageException badLength(byte[] b, int p, int to) {
+    return new MalformedMessageException("attribute of type " + (u16(b, p + 2) & Netlink.NLA_TYPE_MASK)
+        + " has length " + u16(b, p) + " but " + (to - p) + " bytes remain");
   }
 
   /**
@@ -152,13 +157,16 @@ public final class NetlinkAttributes {
    * @throws MalformedMessageException worded as the getters word it
    */
   public static int require(int type, int at, int length, int minLength) throws MalformedMessageException {
-    if (at < 0) {
-      throw new MalformedMessageException("attribute " + type + " is missing");
-    }
-    if (length < minLength) {
-      throw new MalformedMessageException("attribute " + type + " has " + length + " bytes, needs " + minLength);
+    if (at < 0 || length < minLength) {
+      throw requireFailed(type, at, length, minLength);
     }
     return at;
+  }
+
+  /** The error {@link #require(int, int, int, int)} throws, apart so that the check stays small enough to inline. */
+  private static MalformedMessageException requireFailed(int type, int at, int length, int minLength) {
+    return at < 0 ? new MalformedMessageException("attribute " + type + " is missing")
+        : new MalformedMessageException("attribute " + type + " has " + length + " bytes, needs " + minLength);
   }
 
   /** The value as bytes. */

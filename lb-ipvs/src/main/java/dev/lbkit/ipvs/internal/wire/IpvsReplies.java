@@ -69,7 +69,11 @@ public final class IpvsReplies {
     int stats64 = -1;
     int stats64End = 0;
     for (int p = from; to - p >= Netlink.ATTR_HEADER_LENGTH; ) {
-      int end = NetlinkAttributes.attributeEnd(b, p, to);
+      int len = NetlinkAttributes.u16(b, p); // attributeEnd, inlined: this runs for every attribute of a listing
+      if (len < Netlink.ATTR_HEADER_LENGTH || len > to - p) {
+        throw NetlinkAttributes.badLength(b, p, to);
+      }
+      int end = p + len;
       int v = p + Netlink.ATTR_HEADER_LENGTH;
       int length = end - v;
       switch (NetlinkAttributes.u16(b, p + 2) & Netlink.NLA_TYPE_MASK) {
@@ -235,7 +239,11 @@ public final class IpvsReplies {
     int stats64 = -1;
     int stats64End = 0;
     for (int p = from; to - p >= Netlink.ATTR_HEADER_LENGTH; ) {
-      int end = NetlinkAttributes.attributeEnd(b, p, to);
+      int len = NetlinkAttributes.u16(b, p); // attributeEnd, inlined: this runs for every attribute of a listing
+      if (len < Netlink.ATTR_HEADER_LENGTH || len > to - p) {
+        throw NetlinkAttributes.badLength(b, p, to);
+      }
+      int end = p + len;
       int v = p + Netlink.ATTR_HEADER_LENGTH;
       int length = end - v;
       switch (NetlinkAttributes.u16(b, p + 2) & Netlink.NLA_TYPE_MASK) {
@@ -318,18 +326,28 @@ public final class IpvsReplies {
   private static IpvsStats stats(byte[] b, int from, int to, boolean wide) throws MalformedMessageException {
     long[] v = null;
     for (int p = from; to - p >= Netlink.ATTR_HEADER_LENGTH; ) {
-      int end = NetlinkAttributes.attributeEnd(b, p, to);
+      int len = NetlinkAttributes.u16(b, p); // attributeEnd, inlined: this runs for every attribute of a listing
+      if (len < Netlink.ATTR_HEADER_LENGTH || len > to - p) {
+        throw NetlinkAttributes.badLength(b, p, to);
+      }
+      int end = p + len;
       int type = NetlinkAttributes.u16(b, p + 2) & Netlink.NLA_TYPE_MASK;
       if (type >= STATS_ATTR_CONNS && type <= STATS_ATTR_OUTBPS) {
         int at = p + Netlink.ATTR_HEADER_LENGTH;
         boolean u64 = wide || type == STATS_ATTR_INBYTES || type == STATS_ATTR_OUTBYTES;
-        NetlinkAttributes.require(type, at, end - at, u64 ? 8 : 4);
-        long value = u64 ? NetlinkAttributes.u64(b, at) : Integer.toUnsignedLong(NetlinkAttributes.u32(b, at));
-        if (value != 0 || v != null) {
+        int size = u64 ? 8 : 4;
+        if (end - at < size) {
+          NetlinkAttributes.require(type, at, end - at, size); // throws, naming the attribute
+        }
+        int nonzero = 0;
+        for (int k = at; k < at + size; k++) { // an idle table's counters are all zero: only look at them
+          nonzero |= b[k];
+        }
+        if (nonzero != 0) {
           if (v == null) {
             v = new long[STATS_ATTR_OUTBPS + 1];
           }
-          v[type] = value;
+          v[type] = u64 ? NetlinkAttributes.u64(b, at) : Integer.toUnsignedLong(NetlinkAttributes.u32(b, at));
         }
       }
       p = Math.min(to, Netlink.align(end));

@@ -143,7 +143,10 @@ public final class NetlinkAttributes {
     return p + len;
   }
 
-  /** The error {@link #attributeEnd} throws, apart so that the check itself stays small enough to be inlined. */
+  /**
+   * The error {@link #attributeEnd} throws, made apart so that the check stays under the client compiler's inlining
+   * limit (35 bytes of bytecode): walkers call it for every attribute of a listing.
+   */
   public static MalformedMessageException badLength(byte[] b, int p, int to) {
     return new MalformedMessageException("attribute of type " + (u16(b, p + 2) & Netlink.NLA_TYPE_MASK)
         + " has length " + u16(b, p) + " but " + (to - p) + " bytes remain");

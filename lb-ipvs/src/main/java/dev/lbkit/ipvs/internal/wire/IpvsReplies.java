@@ -69,11 +69,7 @@ public final class IpvsReplies {
     int stats64 = -1;
     int stats64End = 0;
     for (int p = from; to - p >= Netlink.ATTR_HEADER_LENGTH; ) {
-      int len = NetlinkAttributes.u16(b, p); // attributeEnd, inlined: this runs for every attribute of a listing
-      if (len < Netlink.ATTR_HEADER_LENGTH || len > to - p) {
-        throw NetlinkAttributes.badLength(b, p, to);
-      }
-      int end = p + len;
+      int end = NetlinkAttributes.attributeEnd(b, p, to); // small enough for C1 to inline
       int v = p + Netlink.ATTR_HEADER_LENGTH;
       int length = end - v;
       switch (NetlinkAttributes.u16(b, p + 2) & Netlink.NLA_TYPE_MASK) {
@@ -239,11 +235,7 @@ public final class IpvsReplies {
     int stats64 = -1;
     int stats64End = 0;
     for (int p = from; to - p >= Netlink.ATTR_HEADER_LENGTH; ) {
-      int len = NetlinkAttributes.u16(b, p); // attributeEnd, inlined: this runs for every attribute of a listing
-      if (len < Netlink.ATTR_HEADER_LENGTH || len > to - p) {
-        throw NetlinkAttributes.badLength(b, p, to);
-      }
-      int end = p + len;
+      int end = NetlinkAttributes.attributeEnd(b, p, to); // small enough for C1 to inline
       int v = p + Netlink.ATTR_HEADER_LENGTH;
       int length = end - v;
       switch (NetlinkAttributes.u16(b, p + 2) & Netlink.NLA_TYPE_MASK) {
@@ -326,11 +318,7 @@ public final class IpvsReplies {
   private static IpvsStats stats(byte[] b, int from, int to, boolean wide) throws MalformedMessageException {
     long[] v = null;
     for (int p = from; to - p >= Netlink.ATTR_HEADER_LENGTH; ) {
-      int len = NetlinkAttributes.u16(b, p); // attributeEnd, inlined: this runs for every attribute of a listing
-      if (len < Netlink.ATTR_HEADER_LENGTH || len > to - p) {
-        throw NetlinkAttributes.badLength(b, p, to);
-      }
-      int end = p + len;
+      int end = NetlinkAttributes.attributeEnd(b, p, to); // small enough for C1 to inline
       int type = NetlinkAttributes.u16(b, p + 2) & Netlink.NLA_TYPE_MASK;
       if (type >= STATS_ATTR_CONNS && type <= STATS_ATTR_OUTBPS) {
         int at = p + Netlink.ATTR_HEADER_LENGTH;

@@ -228,52 +228,7 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
   private void run() {
     try {
       while (!closing) {
-        long wait = 0; // 0: block until woken
-        boolean timerDue = false;
-        if (!timers.isEmpty()) {
-          long now = System.nanoTime();
-          long earliest = timers.earliestDeadline();
-          timerDue = earliest - now <= 0;
-          long wakeAt = wakeAt(earliest, originNanos, timerSlackNanos);
-          wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(wakeAt - now + 999_999));
-        }
-        boolean work = timerDue || !inbox.isEmpty();
-        boolean connecting = connector != null && connector.pending() > 0;
-        if (connector != null && selector.keys().isEmpty()) {
-          // no channels, at most native connects in flight: block in their epoll set (-1: until woken), which
-          // costs less per wakeup than the JDK's selector
-          connector.poll(work ? 0 : wait == 0 ? -1 : (int) Math.min(wait, Integer.MAX_VALUE));
-          wakeupPending.set(false);
-          runTimers();
-          runInbox();
-          continue;
-        }
-        if (work) {
-          selector.selectNow();
-        } else if (connecting) {
-          selector.select(1); // finished connects are collected below, at most a millisecond late
-        } else {
-          selector.select(wait);
-        }
-        wakeupPending.set(false);
-        // I/O before timers: when the loop runs late, an answer that did arrive beats its overdue deadline
-        for (SelectionKey key : selector.selectedKeys()) {
-          Handler h = (Handler) key.attachment();
-          try {
-            if (key.isValid()) {
-              h.onReady(key);
-            }
-          } catch (RuntimeException e) {
-            log.warn("check handler {} threw; closing its channel and continuing", h, e);
-            h.abort("internal error: " + e);
-          }
-        }
-        selector.selectedKeys().clear();
-        if (connecting) {
-          connector.poll(0);
-        }
-        runTimers();
-        runInbox();
+        turn();
       }
     } catch (IOException | ClosedSelectorException e) {
       log.error("event loop {} failed; its checks stop", thread.getName(), e);
@@ -281,6 +236,60 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
       shutdown();
       stopped.countDown();
     }
+  }
+
+  /**
+   * One turn of the loop: wait, then I/O, timers, inbox. A method of its own so that the JIT compiles it after a
+   * few thousand turns; as the body of {@link #run}'s loop it would run interpreted until on-stack replacement,
+   * which at a few hundred turns a second takes minutes.
+   */
+  private void turn() throws IOException {
+    long wait = 0; // 0: block until woken
+    boolean timerDue = false;
+    if (!timers.isEmpty()) {
+      long now = System.nanoTime();
+      long earliest = timers.earliestDeadline();
+      timerDue = earliest - now <= 0;
+      long wakeAt = wakeAt(earliest, originNanos, timerSlackNanos);
+      wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(wakeAt - now + 999_999));
+    }
+    boolean work = timerDue || !inbox.isEmpty();
+    boolean connecting = connector != null && connector.pending() > 0;
+    if (connector != null && selector.keys().isEmpty()) {
+      // no channels, at most native connects in flight: block in their epoll set (-1: until woken), which
+      // costs less per wakeup than the JDK's selector
+      connector.poll(work ? 0 : wait == 0 ? -1 : (int) Math.min(wait, Integer.MAX_VALUE));
+      wakeupPending.set(false);
+      runTimers();
+      runInbox();
+      return;
+    }
+    if (work) {
+      selector.selectNow();
+    } else if (connecting) {
+      selector.select(1); // finished connects are collected below, at most a millisecond late
+    } else {
+      selector.select(wait);
+    }
+    wakeupPending.set(false);
+    // I/O before timers: when the loop runs late, an answer that did arrive beats its overdue deadline
+    for (SelectionKey key : selector.selectedKeys()) {
+      Handler h = (Handler) key.attachment();
+      try {
+        if (key.isValid()) {
+          h.onReady(key);
+        }
+      } catch (RuntimeException e) {
+        log.warn("check handler {} threw; closing its channel and continuing", h, e);
+        h.abort("internal error: " + e);
+      }
+    }
+    selector.selectedKeys().clear();
+    if (connecting) {
+      connector.poll(0);
+    }
+    runTimers();
+    runInbox();
   }
 
   private void runTimers() {

@@ -2,6 +2,7 @@ package dev.lbkit.director;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lbkit.api.event.VrrpState;
@@ -50,6 +51,14 @@ final class KeepalivedVrrpTest {
 
   private static VrrpState state(VrrpRouter router) {
     return router.instance("VI_1").state();
+  }
+
+  @Test
+  void authTypeAh_isRefusedWithAClearError() throws Exception {
+    KeepalivedConfig ah = config("  authentication {\n    auth_type AH\n    auth_pass secret12\n  }\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> KeepalivedVrrp.vrrpConfigs(ah, ifname -> InMemoryVrrpNetwork.INTERFACE));
+    assertTrue(e.getMessage().contains("auth_type AH"), e.getMessage());
   }
 
   @Test

@@ -34,7 +34,7 @@ import java.util.Locale;
  *
  * <pre>
  * java -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.lbkit.benchmarks.healthcheck.CheckScale \
- *     tcp 10000 [measureSeconds=30] [threads=1] [native|nio] [timerSlackMillis=4]
+ *     tcp 10000 [measureSeconds=30] [threads=1] [native|nio] [timerSlackMillis=0]
  * </pre>
  *
  * The targets are listeners on 127.0.0.2 upwards (250 per address) in a child JVM ({@code serve} mode) with one

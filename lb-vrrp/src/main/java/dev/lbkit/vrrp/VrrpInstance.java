@@ -186,7 +186,7 @@ public final class VrrpInstance {
     advertisements.clear();
     advertisements(config.priority());
     try {
-      router.addresses().prepare(config.interfaceName());
+      router.addresses().prepare(config.interfaceName(), config.virtualAddresses());
     } catch (IOException e) {
       log.debug("{}: cannot look up {} ahead; will when taking over", config.name(), config.interfaceName(), e);
     }

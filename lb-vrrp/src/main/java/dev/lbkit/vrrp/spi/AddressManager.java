@@ -2,6 +2,7 @@ package dev.lbkit.vrrp.spi;
 
 import dev.lbkit.vrrp.VirtualAddress;
 import java.io.IOException;
+import java.util.Collection;
 
 /**
  * Puts virtual addresses on interfaces and announces them (gratuitous ARP, unsolicited neighbour advertisement).
@@ -36,4 +37,15 @@ public interface AddressManager {
    * @throws IOException if the lookup fails; the instance starts anyway and the lookup happens again when needed
    */
   default void prepare(String interfaceName) throws IOException {}
+
+  /**
+   * Like {@link #prepare(String)}, and builds ahead what adding, removing and announcing each of {@code addresses}
+   * sends, so that a takeover only sends prepared bytes. Called when an instance starts and when it is reloaded;
+   * calling it again looks the interface up afresh. The default calls {@link #prepare(String)}.
+   *
+   * @throws IOException if the lookup fails; the instance starts anyway and the lookup happens again when needed
+   */
+  default void prepare(String interfaceName, Collection<VirtualAddress> addresses) throws IOException {
+    prepare(interfaceName);
+  }
 }

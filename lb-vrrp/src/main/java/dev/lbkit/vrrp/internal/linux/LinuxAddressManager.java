@@ -5,91 +5,184 @@ import dev.lbkit.vrrp.VirtualAddress;
 import dev.lbkit.vrrp.spi.AddressManager;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Virtual addresses on Linux interfaces through rtnetlink (lb-ipvs's shared netlink layer), announced with
- * gratuitous ARP or unsolicited neighbour advertisements. Thread-safe.
+ * gratuitous ARP or unsolicited neighbour advertisements. Thread-safe: lookups read an immutable snapshot per
+ * interface; {@link #prepare} and the rare re-preparation after an interface change replace it under the lock.
+ *
+ * <p>A takeover sends bytes built ahead ({@link PreparedAddress}): {@link #prepare(String, Collection)} builds the
+ * RTM_NEWADDR/RTM_DELADDR requests and the ARP/NA frames of an instance's addresses when it starts and when it is
+ * reloaded, and again whenever the interface's index or hardware address is found changed (a request refused
+ * because the interface was re-created). An address nobody prepared is prepared at its first use.
  */
 public final class LinuxAddressManager implements AddressManager, AutoCloseable {
+  /** Enough calls for C1 to compile the request path (Tier3InvocationThreshold is 200), a few ms at start. */
+  static final int WARM_UP_REQUESTS = 500;
+  private static final Logger log = LoggerFactory.getLogger(LinuxAddressManager.class);
   private final Rtnetlink rtnetlink;
   private final Announcer announcer = new Announcer();
-  private final java.util.Map<String, Integer> ifindexes = new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.Map<String, byte[]> macs = new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.Map<String, InetAddress> linkLocals = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Per interface: the prepared messages of every address seen on it (immutable maps, replaced whole). */
+  private final Map<String, Map<VirtualAddress, PreparedAddress>> prepared = new ConcurrentHashMap<>();
+
+  private final Interfaces interfaces;
+  private boolean warmed;
+
+  /** How the manager learns an interface's index and hardware address (the system's, or a test's). */
+  interface Interfaces {
+    int ifindex(String interfaceName) throws IOException;
+
+    byte[] mac(String interfaceName) throws IOException;
+  }
 
   /**
    * @throws IOException if rtnetlink cannot be opened
    */
   public LinuxAddressManager() throws IOException {
-    this.rtnetlink = Rtnetlink.open();
+    this(new Interfaces() {
+      @Override
+      public int ifindex(String interfaceName) throws IOException {
+        return Rtnetlink.ifindex(interfaceName);
+      }
+
+      @Override
+      public byte[] mac(String interfaceName) throws IOException {
+        return Announcer.mac(interfaceName);
+      }
+    });
   }
 
-  /** The cached index: a takeover must not wait for Java's interface enumeration. */
-  private int ifindex(String interfaceName) throws IOException {
-    Integer cached = ifindexes.get(interfaceName);
-    if (cached != null) {
-      return cached;
-    }
-    int index = Rtnetlink.ifindex(interfaceName);
-    ifindexes.put(interfaceName, index);
-    return index;
+  LinuxAddressManager(Interfaces interfaces) throws IOException {
+    this.interfaces = interfaces;
+    this.rtnetlink = Rtnetlink.open();
   }
 
   @Override
   public void prepare(String interfaceName) throws IOException {
-    ifindex(interfaceName);
-    if (!macs.containsKey(interfaceName)) {
-      macs.put(interfaceName, Announcer.mac(interfaceName));
+    prepare(interfaceName, List.of());
+  }
+
+  /**
+   * Looks up the interface's index and hardware address afresh (and its IPv6 link-local address when an address is
+   * IPv6) and builds the messages of {@code addresses}; the addresses prepared before on the interface are built
+   * again if the index or hardware address changed.
+   */
+  @Override
+  public synchronized void prepare(String interfaceName, Collection<VirtualAddress> addresses) throws IOException {
+    int ifindex = interfaces.ifindex(interfaceName);
+    byte[] mac = interfaces.mac(interfaceName);
+    InetAddress linkLocal = null;
+    Map<VirtualAddress, PreparedAddress> before = prepared.getOrDefault(interfaceName, Map.of());
+    boolean ipv6 = addresses.stream().anyMatch(a -> a.family() == AddressFamily.IPV6)
+        || before.keySet().stream().anyMatch(a -> a.family() == AddressFamily.IPV6);
+    if (ipv6) {
+      linkLocal = linkLocal(ifindex);
     }
+    Map<VirtualAddress, PreparedAddress> next = new HashMap<>();
+    for (VirtualAddress a : before.keySet()) {
+      next.put(a, PreparedAddress.of(interfaceName, ifindex, mac, a, linkLocal));
+    }
+    for (VirtualAddress a : addresses) {
+      next.put(a, PreparedAddress.of(interfaceName, ifindex, mac, a, linkLocal));
+    }
+    Map<VirtualAddress, PreparedAddress> ready = Map.copyOf(next);
+    prepared.put(interfaceName, ready);
+    for (VirtualAddress a : addresses) {
+      ready.get(a); // links the record's hashCode and equals (an invokedynamic each) here, not at the takeover
+    }
+    if (!warmed) {
+      warmed = true;
+      warmUp(ifindex);
+    }
+  }
+
+  /**
+   * Readies the takeover path without touching the network or the addresses: opens the packet socket of the
+   * gratuitous ARPs, and makes {@link #WARM_UP_REQUESTS} read-only rtnetlink requests (RTM_GETLINK of the interface,
+   * with an ACK) through the same request/ACK code an RTM_NEWADDR takes, so that code is loaded, linked and compiled
+   * by the time a Backup takes over (a few times in its life: otherwise it would always run in the interpreter).
+   */
+  private void warmUp(int ifindex) {
+    try {
+      announcer.open("warm-up");
+      rtnetlink.warmUp(ifindex, WARM_UP_REQUESTS);
+    } catch (IOException e) {
+      log.debug("warm-up of the takeover path failed; a takeover pays for it instead", e);
+    }
+  }
+
+  /** The prepared messages of the address, preparing them if nobody did. */
+  PreparedAddress prepared(String interfaceName, VirtualAddress address) throws IOException {
+    Map<VirtualAddress, PreparedAddress> onInterface = prepared.get(interfaceName);
+    PreparedAddress p = onInterface == null ? null : onInterface.get(address);
+    if (p != null) {
+      return p;
+    }
+    prepare(interfaceName, List.of(address));
+    return prepared.get(interfaceName).get(address);
+  }
+
+  /** After a refused request: the interface may have been re-created with a new index; prepare it all again. */
+  private PreparedAddress reprepared(String interfaceName, VirtualAddress address) throws IOException {
+    prepare(interfaceName, List.of(address));
+    return prepared.get(interfaceName).get(address);
   }
 
   @Override
   public void add(String interfaceName, VirtualAddress address) throws IOException {
+    PreparedAddress p = prepared(interfaceName, address);
     try {
-      rtnetlink.add(ifindex(interfaceName), interfaceName, address.address(), address.prefixLength());
+      rtnetlink.add(p.add(), interfaceName, address.address(), address.prefixLength());
     } catch (IOException e) {
-      // the interface may have been re-created with a new index: look it up again once
-      ifindexes.remove(interfaceName);
-      rtnetlink.add(ifindex(interfaceName), interfaceName, address.address(), address.prefixLength());
+      p = reprepared(interfaceName, address);
+      rtnetlink.add(p.add(), interfaceName, address.address(), address.prefixLength());
     }
   }
 
   @Override
   public void remove(String interfaceName, VirtualAddress address) throws IOException {
+    PreparedAddress p = prepared(interfaceName, address);
     try {
-      rtnetlink.remove(ifindex(interfaceName), interfaceName, address.address(), address.prefixLength());
+      rtnetlink.remove(p.remove(), interfaceName, address.address(), address.prefixLength());
     } catch (IOException e) {
-      ifindexes.remove(interfaceName);
-      rtnetlink.remove(ifindex(interfaceName), interfaceName, address.address(), address.prefixLength());
+      p = reprepared(interfaceName, address);
+      rtnetlink.remove(p.remove(), interfaceName, address.address(), address.prefixLength());
     }
   }
 
   @Override
   public void announce(String interfaceName, VirtualAddress address) throws IOException {
-    int ifindex = ifindex(interfaceName);
-    byte[] mac = macs.get(interfaceName);
-    if (mac == null) {
-      mac = Announcer.mac(interfaceName);
-      macs.put(interfaceName, mac);
-    }
+    PreparedAddress p = prepared(interfaceName, address);
     if (address.family() == AddressFamily.IPV4) {
-      announcer.gratuitousArp(interfaceName, ifindex, mac, address.address());
-    } else {
-      InetAddress linkLocal = linkLocals.get(interfaceName);
-      if (linkLocal == null) {
-        for (Rtnetlink.Address a : rtnetlink.addresses(ifindex, AddressFamily.IPV6)) {
-          if (a.address().isLinkLocalAddress()) {
-            linkLocal = a.address();
-            break;
-          }
-        }
-        if (linkLocal == null) {
-          throw new IOException("interface '" + interfaceName + "' has no IPv6 link-local address to announce from");
-        }
-        linkLocals.put(interfaceName, linkLocal);
-      }
-      Announcer.unsolicitedNa(interfaceName, ifindex, mac, address.address(), linkLocal);
+      announcer.sendArp(interfaceName, p.announcement(), p.destination(), address.address());
+      return;
     }
+    if (p.source() == null) {
+      // no link-local address when prepared (still in duplicate address detection, say): look again
+      p = reprepared(interfaceName, address);
+      if (p.source() == null) {
+        throw new IOException("interface '" + interfaceName + "' has no IPv6 link-local address to announce from");
+      }
+    }
+    Announcer.sendNa(interfaceName, p.ifindex(), p.announcement(), p.source(), p.destination(), address.address(),
+        p.linkLocal());
+  }
+
+  /** The interface's first IPv6 link-local address, or null. */
+  private InetAddress linkLocal(int ifindex) throws IOException {
+    for (Rtnetlink.Address a : rtnetlink.addresses(ifindex, AddressFamily.IPV6)) {
+      if (a.address().isLinkLocalAddress()) {
+        return a.address();
+      }
+    }
+    return null;
   }
 
   @Override

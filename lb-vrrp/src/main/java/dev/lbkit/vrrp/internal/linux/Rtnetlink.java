@@ -23,6 +23,7 @@ import java.util.List;
  * lb-ipvs. Thread-safe (the connection serializes exchanges).
  */
 final class Rtnetlink implements AutoCloseable {
+  static final int RTM_GETLINK = 18; // RTM_GETLINK
   static final int RTM_NEWADDR = 20; // RTM_NEWADDR
   static final int RTM_DELADDR = 21; // RTM_DELADDR
   static final int RTM_GETADDR = 22; // RTM_GETADDR
@@ -34,6 +35,8 @@ final class Rtnetlink implements AutoCloseable {
   static final int RT_SCOPE_LINK = 253; // RT_SCOPE_LINK
 
   private static final String ADD_OPERATION = "add a virtual address";
+  private static final String WARM_UP_OPERATION = "look up the interface (warm-up)";
+  private static final String REMOVE_OPERATION = "remove a virtual address";
   private final NetlinkConnection connection;
 
   private Rtnetlink(NetlinkConnection connection) {
@@ -110,18 +113,35 @@ final class Rtnetlink implements AutoCloseable {
   }
 
   /**
-   * Adds an address; already present is fine.
+   * The RTM_NEWADDR request that adds {@code address/prefixLength} on the interface, ended and ready to send
+   * (sequence number and port id 0: the connection patches them in when it sends). Built ahead of a takeover.
+   */
+  static NetlinkMessageWriter addMessage(int ifindex, InetAddress address, int prefixLength) {
+    AddressFamily family = AddressFamily.of(address);
+    NetlinkMessageWriter w = new NetlinkMessageWriter(64).begin(RTM_NEWADDR, Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL);
+    ifaddrmsg(w, family, prefixLength, family == AddressFamily.IPV6 ? IFA_F_NODAD : 0, RT_SCOPE_UNIVERSE, ifindex);
+    return w.attrBytes(IFA_LOCAL, address.getAddress()).attrBytes(IFA_ADDRESS, address.getAddress()).end();
+  }
+
+  /** The RTM_DELADDR request that removes {@code address/prefixLength} from the interface, ended. */
+  static NetlinkMessageWriter removeMessage(int ifindex, InetAddress address, int prefixLength) {
+    AddressFamily family = AddressFamily.of(address);
+    NetlinkMessageWriter w = new NetlinkMessageWriter(64).begin(RTM_DELADDR, 0);
+    ifaddrmsg(w, family, prefixLength, 0, RT_SCOPE_UNIVERSE, ifindex);
+    return w.attrBytes(IFA_LOCAL, address.getAddress()).attrBytes(IFA_ADDRESS, address.getAddress()).end();
+  }
+
+  /**
+   * Sends a request made by {@link #addMessage}; already present is fine. The other arguments only name the
+   * address in an error.
    *
    * @throws IOException with errno; EPERM explains CAP_NET_ADMIN
    */
-  void add(int ifindex, String interfaceName, InetAddress address, int prefixLength) throws IOException {
-    AddressFamily family = AddressFamily.of(address);
-    NetlinkMessageWriter w = new NetlinkMessageWriter().begin(RTM_NEWADDR, Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL);
-    ifaddrmsg(w, family, prefixLength, family == AddressFamily.IPV6 ? IFA_F_NODAD : 0, RT_SCOPE_UNIVERSE, ifindex);
-    w.attrBytes(IFA_LOCAL, address.getAddress()).attrBytes(IFA_ADDRESS, address.getAddress());
+  void add(NetlinkMessageWriter prepared, String interfaceName, InetAddress address, int prefixLength)
+      throws IOException {
     try {
       // a takeover runs this once, in the interpreter: the operation's name is built only for an error
-      connection.execute(ADD_OPERATION, w.end());
+      connection.execute(ADD_OPERATION, prepared);
     } catch (NetlinkException e) {
       if (e.errno() != Errno.EEXIST) {
         throw explain(e, "add " + address.getHostAddress() + "/" + prefixLength + " to " + interfaceName);
@@ -130,22 +150,33 @@ final class Rtnetlink implements AutoCloseable {
   }
 
   /**
-   * Removes an address; already absent is fine.
+   * Sends a request made by {@link #removeMessage}; already absent is fine.
    *
    * @throws IOException with errno; EPERM explains CAP_NET_ADMIN
    */
-  void remove(int ifindex, String interfaceName, InetAddress address, int prefixLength) throws IOException {
-    AddressFamily family = AddressFamily.of(address);
-    NetlinkMessageWriter w = new NetlinkMessageWriter().begin(RTM_DELADDR, 0);
-    ifaddrmsg(w, family, prefixLength, 0, RT_SCOPE_UNIVERSE, ifindex);
-    w.attrBytes(IFA_LOCAL, address.getAddress()).attrBytes(IFA_ADDRESS, address.getAddress());
-    String op = "remove " + address.getHostAddress() + "/" + prefixLength + " from " + interfaceName;
+  void remove(NetlinkMessageWriter prepared, String interfaceName, InetAddress address, int prefixLength)
+      throws IOException {
     try {
-      connection.execute(op, w.end());
+      connection.execute(REMOVE_OPERATION, prepared);
     } catch (NetlinkException e) {
       if (e.errno() != Errno.EADDRNOTAVAIL && e.errno() != Errno.ENOENT && e.errno() != Errno.ENODEV) {
-        throw explain(e, op);
+        throw explain(e, "remove " + address.getHostAddress() + "/" + prefixLength + " from " + interfaceName);
       }
+    }
+  }
+
+  /**
+   * Makes {@code rounds} RTM_GETLINK requests for the interface with an ACK, reading and dropping the answers:
+   * read-only, so it changes nothing, but it runs the request/answer/ACK code that adding an address runs.
+   *
+   * @throws IOException if a request fails (no such interface)
+   */
+  void warmUp(int ifindex, int rounds) throws IOException {
+    NetlinkMessageWriter w = new NetlinkMessageWriter(64).begin(RTM_GETLINK, 0);
+    // struct ifinfomsg: family, pad, type, index, flags, change
+    w.u8(0).u8(0).u16(0).u32(ifindex).u32(0).u32(0).end();
+    for (int i = 0; i < rounds; i++) {
+      connection.execute(WARM_UP_OPERATION, w);
     }
   }
 
@@ -153,7 +184,8 @@ final class Rtnetlink implements AutoCloseable {
     if (e.errno() == Errno.EPERM || e.errno() == Errno.EACCES) {
       return new IOException(op + ": operation not permitted (EPERM); changing addresses needs CAP_NET_ADMIN", e);
     }
-    if (e.getMessage() != null && e.getMessage().contains(ADD_OPERATION)) {
+    if (e.getMessage() != null
+        && (e.getMessage().contains(ADD_OPERATION) || e.getMessage().contains(REMOVE_OPERATION))) {
       return new IOException(op + ": " + e.getMessage(), e);
     }
     return e;

@@ -16,6 +16,9 @@
 //                0 means the handshake already completed (loopback, veth: the whole handshake runs inside the
 //                first connect), so the check is done without epoll_ctl, epoll_wait and SO_ERROR; EALREADY
 //                means still waiting (armed in epoll as in reuse): lbkit's EpollConnector after 10:45 UTC
+// MODE keepport: as optimistic, but each new socket is bound to an explicit ephemeral port first (found by binding
+//                a probe socket to port 0), which locks the port to the socket: connect(AF_UNSPEC) keeps it, so
+//                a connect needs no free-port search (an experiment for loopback peers; lbkit does not do this)
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -49,11 +52,11 @@ static double seconds(struct timeval tv) { return tv.tv_sec + tv.tv_usec / 1e6; 
 
 int main(int argc, char **argv) {
   if (argc != 4) {
-    fprintf(stderr, "usage: %s blocking|epoll|reuse|optimistic RATE SECONDS < endpoints\n", argv[0]);
+    fprintf(stderr, "usage: %s blocking|epoll|reuse|optimistic|keepport RATE SECONDS < endpoints\n", argv[0]);
     return 2;
   }
   int mode = !strcmp(argv[1], "blocking") ? 0 : !strcmp(argv[1], "epoll") ? 1 : !strcmp(argv[1], "reuse") ? 2
-      : !strcmp(argv[1], "optimistic") ? 3 : -1;
+      : !strcmp(argv[1], "optimistic") ? 3 : !strcmp(argv[1], "keepport") ? 4 : -1;
   if (mode < 0) {
     fprintf(stderr, "unknown mode %s\n", argv[1]);
     return 2;
@@ -105,6 +108,18 @@ int main(int argc, char **argv) {
       } else {
         s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (mode == 1) setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+        if (mode == 4) { // bind(0) alone does not lock the port: find one, then bind to it explicitly
+          struct sockaddr_in any = {.sin_family = AF_INET};
+          socklen_t alen = sizeof any;
+          int probe = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+          if (bind(probe, (struct sockaddr *) &any, sizeof any) == 0 &&
+              getsockname(probe, (struct sockaddr *) &any, &alen) == 0) {
+            close(probe);
+            bind(s, (struct sockaddr *) &any, sizeof any); // on failure the socket stays unbound
+          } else {
+            close(probe);
+          }
+        }
       }
       if (connect(s, (struct sockaddr *) a, sizeof *a) < 0 && errno != EINPROGRESS) {
         failed++;
@@ -113,7 +128,7 @@ int main(int argc, char **argv) {
         close(s);
         continue;
       }
-      if (mode == 3) {
+      if (mode >= 3) {
         int rc = connect(s, (struct sockaddr *) a, sizeof *a);
         if (rc == 0) {
           ok++;

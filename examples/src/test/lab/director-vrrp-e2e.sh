@@ -68,6 +68,21 @@ for r in r1 r2; do
   pids+=("$!")
 done
 
+real_server() { # ADDRESS: a web server checked by HTTP_GET on /name
+  cat <<RS
+  real_server $1 80 {
+    HTTP_GET {
+      url {
+        path /name
+      }
+      connect_timeout 5
+      retry 1
+      delay_before_retry 0.5
+    }
+  }
+RS
+}
+
 conf() { # STATE PRIORITY
   cat <<CONF
 vrrp_sync_group VG1 {
@@ -109,26 +124,8 @@ virtual_server 10.0.1.100 80 {
   lb_algo rr
   lb_kind NAT
   protocol TCP
-  real_server 10.0.2.21 80 {
-    HTTP_GET {
-      url {
-        path /name
-      }
-      connect_timeout 5
-      retry 1
-      delay_before_retry 0.5
-    }
-  }
-  real_server 10.0.2.22 80 {
-    HTTP_GET {
-      url {
-        path /name
-      }
-      connect_timeout 5
-      retry 1
-      delay_before_retry 0.5
-    }
-  }
+$(real_server 10.0.2.21)
+$(real_server 10.0.2.22)
 }
 CONF
 }

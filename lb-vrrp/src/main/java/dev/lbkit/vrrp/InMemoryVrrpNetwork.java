@@ -391,6 +391,15 @@ public final class InMemoryVrrpNetwork {
     }
 
     @Override
+    public void openAuthenticationHeader(String interfaceName) throws IOException {
+      // datagrams travel whole, IPv4 header included: nothing more to open
+      checkInterface(interfaceName);
+      if (!opened.contains(AddressFamily.IPV4)) {
+        throw new IOException("host " + name + ": transport not opened for IPv4");
+      }
+    }
+
+    @Override
     public InetAddress primaryAddress(String interfaceName, AddressFamily family) throws IOException {
       checkInterface(interfaceName);
       return family == AddressFamily.IPV4 ? ipv4 : ipv6;

@@ -35,6 +35,7 @@ public final class VrrpConfig {
   private final int version;
   private final Duration advertInterval;
   private final Optional<String> authPassword;
+  private final AuthType authType;
   private final boolean preempt;
   private final Duration preemptDelay;
   private final boolean acceptMode;
@@ -53,6 +54,7 @@ public final class VrrpConfig {
     this.version = b.version;
     this.advertInterval = b.advertInterval;
     this.authPassword = Optional.ofNullable(b.authPassword);
+    this.authType = b.authType != null ? b.authType : b.authPassword != null ? AuthType.PASS : AuthType.NONE;
     this.preempt = b.preempt;
     this.preemptDelay = b.preemptDelay;
     this.acceptMode = b.acceptMode;
@@ -74,6 +76,7 @@ public final class VrrpConfig {
     return o instanceof VrrpConfig c && name.equals(c.name) && interfaceName.equals(c.interfaceName)
         && vrid == c.vrid && priority == c.priority && virtualAddresses.equals(c.virtualAddresses)
         && version == c.version && advertInterval.equals(c.advertInterval) && authPassword.equals(c.authPassword)
+        && authType == c.authType
         && preempt == c.preempt && preemptDelay.equals(c.preemptDelay) && acceptMode == c.acceptMode
         && unicastPeers.equals(c.unicastPeers) && garpRepeat == c.garpRepeat && garpDelay.equals(c.garpDelay)
         && trackWeights.equals(c.trackWeights) && ownerStartsAsMaster == c.ownerStartsAsMaster;
@@ -120,9 +123,28 @@ public final class VrrpConfig {
     return advertInterval;
   }
 
-  /** The VRRPv2 simple password (keepalived {@code auth_type PASS}), if any. */
+  /** The VRRPv2 password (keepalived {@code auth_pass}): the simple password, or the IPsec-AH key; if any. */
   public Optional<String> authPassword() {
     return authPassword;
+  }
+
+  /** VRRPv2 authentication (keepalived {@code auth_type}): none, simple password, or IPsec-AH. */
+  public AuthType authType() {
+    return authType;
+  }
+
+  /** VRRPv2 authentication types, as keepalived's {@code auth_type} names them. */
+  public enum AuthType {
+    /** No authentication (RFC 3768 auth type 0). */
+    NONE,
+    /** Simple text password in the advertisement (RFC 2338 auth type 1, keepalived {@code auth_type PASS}). */
+    PASS,
+    /**
+     * keepalived's IPsec Authentication Header mode (RFC 2338 auth type 2, {@code auth_type AH}): an AH header
+     * (IP protocol 51) with an HMAC-MD5-96 keyed with the password, a sequence number against replay, over the whole
+     * IPv4 datagram. VRRPv2 over IPv4 only.
+     */
+    AH
   }
 
   public boolean preempt() {
@@ -181,8 +203,16 @@ public final class VrrpConfig {
     return ownerStartsAsMaster;
   }
 
-  /** The 8 bytes of VRRPv2 authentication data: the password padded with zeros, or all zeros. */
+  /**
+   * The 8 bytes of VRRPv2 authentication data in the advertisement: the password padded with zeros for PASS, all
+   * zeros otherwise (keepalived's AH mode leaves them zero too).
+   */
   byte[] authData() {
+    return authType == AuthType.PASS ? passwordBytes() : new byte[8];
+  }
+
+  /** The password padded with zeros to 8 bytes: the PASS data, or the IPsec-AH key. */
+  byte[] passwordBytes() {
     byte[] data = new byte[8];
     authPassword.ifPresent(p -> {
       byte[] raw = p.getBytes(StandardCharsets.UTF_8);
@@ -195,7 +225,7 @@ public final class VrrpConfig {
   public String toString() {
     return "VrrpConfig{" + name + " " + interfaceName + " vrid " + vrid + " prio " + priority + " v" + version + " "
         + advertInterval.toMillis() + "ms " + virtualAddresses + (preempt ? "" : " nopreempt")
-        + (acceptMode ? "" : " no_accept") + "}";
+        + (acceptMode ? "" : " no_accept") + (authType == AuthType.NONE ? "" : " auth " + authType) + "}";
   }
 
   /** Builds a {@link VrrpConfig}; {@link #build()} validates. Not thread-safe. */
@@ -208,6 +238,7 @@ public final class VrrpConfig {
     private int version = 2;
     private Duration advertInterval = Duration.ofSeconds(1);
     private String authPassword;
+    private AuthType authType;
     private boolean preempt = true;
     private Duration preemptDelay = Duration.ZERO;
     private boolean acceptMode = true;
@@ -259,9 +290,18 @@ public final class VrrpConfig {
       return this;
     }
 
-    /** VRRPv2 simple password, at most 8 bytes. */
+    /** VRRPv2 password, 1 to 8 bytes: the simple password (PASS, the default with a password) or the AH key. */
     public Builder authPassword(String value) {
       this.authPassword = requireNonNull(value, "authPassword");
+      return this;
+    }
+
+    /**
+     * VRRPv2 authentication type; default {@link AuthType#PASS} when a password is set, else {@link AuthType#NONE}.
+     * PASS and AH need a password.
+     */
+    public Builder authType(AuthType value) {
+      this.authType = requireNonNull(value, "authType");
       return this;
     }
 
@@ -344,8 +384,14 @@ public final class VrrpConfig {
         check(nanos % 10_000_000L == 0 && nanos >= 10_000_000L && nanos <= 40_950_000_000L,
             "VRRPv3 advertisement interval must be whole centiseconds in [0.01 s, 40.95 s] but was "
                 + advertInterval + in);
-        check(authPassword == null, "VRRPv3 has no authentication but an auth password was set" + in);
+        check(authPassword == null && (authType == null || authType == AuthType.NONE),
+            "VRRPv3 has no authentication but auth type " + (authType == null ? AuthType.PASS : authType)
+                + " was set (keepalived ignores it; use version 2 for PASS or AH)" + in);
       }
+      if (authType == AuthType.PASS || authType == AuthType.AH) {
+        check(authPassword != null, "auth type " + authType + " needs an auth password" + in);
+      }
+      check(authType != AuthType.NONE || authPassword == null, "an auth password was set with auth type NONE" + in);
       if (authPassword != null) {
         int len = authPassword.getBytes(StandardCharsets.UTF_8).length;
         check(len >= 1 && len <= 8, "auth password must be 1 to 8 bytes but was " + len + " bytes" + in);

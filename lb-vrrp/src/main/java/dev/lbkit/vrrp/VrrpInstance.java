@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lbkit.api.Beta;
 import dev.lbkit.api.event.VrrpState;
+import dev.lbkit.vrrp.internal.codec.AuthenticationHeader;
+import dev.lbkit.vrrp.internal.codec.Decoded;
 import dev.lbkit.vrrp.internal.codec.Rejection;
 import dev.lbkit.vrrp.internal.codec.VrrpCodec;
 import dev.lbkit.vrrp.internal.codec.VrrpPacket;
@@ -46,6 +48,8 @@ public final class VrrpInstance {
   // advertisements encoded ahead, by advertised priority: a takeover (and every Master tick) only sends bytes; the
   // configured priority is encoded at init, so even a Backup's first advertisement does no encoding
   private final Map<Integer, List<VrrpDatagram>> advertisements = new HashMap<>();
+  private final Output output = new Output();
+  private AhSession ah; // keepalived's auth_type AH, else null
   private volatile boolean vipsHeld;
   private volatile boolean blocked;
   private boolean ownFault;
@@ -133,6 +137,9 @@ public final class VrrpInstance {
    */
   void resume(VrrpInstance previous, InetAddress primary, long now) {
     init(primary);
+    if (ah != null && previous.ah != null && java.util.Arrays.equals(ah.key(), previous.ah.key())) {
+      ah.continueFrom(previous.ah); // the peers know our sequence numbers: going back to 1 would make us unheard
+    }
     VrrpState before = previous.state;
     if (before == VrrpState.MASTER) {
       // same interface (that is how the two were matched): only the difference in addresses changes
@@ -177,12 +184,13 @@ public final class VrrpInstance {
     this.primaryAddress = primary;
     this.destinations = config.unicastPeers().isEmpty() ? List.of(VrrpRouter.multicastGroup(config.family()))
         : config.unicastPeers();
-    this.checks = new ReceiveChecks(config.version(), config.advertInterval(),
-        config.authPassword().isPresent() ? VrrpPacket.AUTH_PASS : VrrpPacket.AUTH_NONE, config.authData(),
+    this.ah = config.authType() == VrrpConfig.AuthType.AH
+        ? new AhSession(config.passwordBytes(), !config.unicastPeers().isEmpty()) : null;
+    this.checks = new ReceiveChecks(config.version(), config.advertInterval(), authTypeCode(), config.authData(),
         config.virtualAddresses().stream().map(VirtualAddress::address).toList(), primary);
     this.fsm = new VrrpStateMachine(new FsmConfig(config.version(), config.priority(),
         config.advertInterval().toNanos(), config.preempt(), config.preemptDelay().toNanos(), primary,
-        config.garpRepeat(), config.garpDelay().toNanos(), !config.filtersTraffic()), new Output());
+        config.garpRepeat(), config.garpDelay().toNanos(), !config.filtersTraffic()), output);
     advertisements.clear();
     advertisements(config.priority());
     try {
@@ -201,7 +209,7 @@ public final class VrrpInstance {
     List<InetAddress> vips = config.virtualAddresses().stream().map(VirtualAddress::address).toList();
     VrrpPacket packet = config.version() == 2
         ? VrrpPacket.v2(config.vrid(), advertisedPriority, config.advertInterval(),
-            config.authPassword().isPresent() ? VrrpPacket.AUTH_PASS : VrrpPacket.AUTH_NONE, config.authData(), vips)
+            authTypeCode(), config.authData(), vips)
         : VrrpPacket.v3(config.vrid(), advertisedPriority, config.advertInterval(), vips);
     List<VrrpDatagram> datagrams = new ArrayList<>(destinations.size());
     for (InetAddress destination : destinations) {
@@ -211,6 +219,15 @@ public final class VrrpInstance {
     ready = List.copyOf(datagrams);
     advertisements.put(advertisedPriority, ready); // at most 256 priorities
     return ready;
+  }
+
+  /** The v2 auth type field: 0 none, 1 simple password, 2 IPsec-AH. */
+  private int authTypeCode() {
+    return switch (config.authType()) {
+      case NONE -> VrrpPacket.AUTH_NONE;
+      case PASS -> VrrpPacket.AUTH_PASS;
+      case AH -> VrrpPacket.AUTH_AH;
+    };
   }
 
   boolean started() {
@@ -229,17 +246,79 @@ public final class VrrpInstance {
     return fsm;
   }
 
+  /** A plain advertisement (IP protocol 112), decoded. */
   void receive(VrrpPacket packet, InetAddress source, long now) {
+    if (ah != null && !source.equals(primaryAddress)) {
+      // keepalived: "No AH header but auth type is AH"
+      reject(Rejection.AUTH_TYPE, source);
+      return;
+    }
+    admit(packet, source, now);
+  }
+
+  /**
+   * An IPsec-AH datagram (IP protocol 51) whose layout the codec accepted, for this instance's VRID: authenticate
+   * (ICV, SPI), check the sequence number, then the VRRP message as any other. A Master that accepts a lower-priority
+   * advertisement answers it at once with a higher sequence number (see {@link AhSession}).
+   */
+  void receiveAuthenticated(AuthenticationHeader.Opened datagram, long now) {
+    InetAddress source = datagram.source();
+    if (source.equals(primaryAddress)) {
+      return; // our own, looped back
+    }
+    if (ah == null) {
+      // keepalived: "Received AH header but auth type not AH"
+      reject(Rejection.AUTH_TYPE, source);
+      return;
+    }
     if (!config.unicastPeers().isEmpty() && !config.unicastPeers().contains(source)) {
       reject(Rejection.UNKNOWN_PEER, source);
       return;
+    }
+    Decoded.Rejected bad = datagram.verify(ah.key(), ah.unicast());
+    if (bad != null) {
+      reject(bad.rejection(), source);
+      return;
+    }
+    // anti-replay, on authentic datagrams only, before the VRRP checks (keepalived's order)
+    if (!ah.accept(datagram.sequence())) {
+      reject(Rejection.AUTH_AH_SEQUENCE, source);
+      return;
+    }
+    Decoded decoded = VrrpCodec.decode(source, datagram.destination(), datagram.ttl(), datagram.message());
+    if (decoded instanceof Decoded.Rejected r) {
+      reject(r.rejection(), source);
+      return;
+    }
+    VrrpPacket packet = ((Decoded.Accepted) decoded).packet();
+    boolean wasMaster = fsm.state() == VrrpState.MASTER;
+    if (admit(packet, source, now) && wasMaster && fsm.state() == VrrpState.MASTER && packet.priority() != 0
+        && isLower(packet.priority(), source)) {
+      ah.heardLowerPriority(datagram.sequence());
+      output.sendAdvertisement(priority);
+    }
+  }
+
+  /** Whether an advertisement of this priority from this source loses to ours (RFC 5798 6.4.3's comparison). */
+  private boolean isLower(int theirs, InetAddress source) {
+    if (theirs != priority) {
+      return theirs < priority;
+    }
+    return java.util.Arrays.compareUnsigned(source.getAddress(), primaryAddress.getAddress()) < 0;
+  }
+
+  /** The checks every advertisement goes through, then the state machine; whether it got there. */
+  private boolean admit(VrrpPacket packet, InetAddress source, long now) {
+    if (!config.unicastPeers().isEmpty() && !config.unicastPeers().contains(source)) {
+      reject(Rejection.UNKNOWN_PEER, source);
+      return false;
     }
     Optional<Rejection> why = checks.check(packet, source);
     if (why.isPresent()) {
       if (why.get() != Rejection.OWN_PACKET) {
         reject(why.get(), source);
       }
-      return;
+      return false;
     }
     counters.received.incrementAndGet();
     if (packet.priority() == 0) {
@@ -247,6 +326,7 @@ public final class VrrpInstance {
     }
     fsm.onAdvertisement(packet, source, now);
     publish();
+    return true;
   }
 
   void reject(Rejection rejection, InetAddress source) {
@@ -381,7 +461,14 @@ public final class VrrpInstance {
   private final class Output implements FsmOutput {
     @Override
     public void sendAdvertisement(int advertisedPriority) {
-      for (VrrpDatagram advertisement : advertisements(advertisedPriority)) {
+      List<VrrpDatagram> ready = advertisements(advertisedPriority);
+      if (ah != null) {
+        if (state != VrrpState.MASTER) {
+          ah.becomingMaster(); // a Backup sends only when it takes over
+        }
+        ready = ah.seal(ready); // each advertisement has its own IP ID, sequence number and ICV
+      }
+      for (VrrpDatagram advertisement : ready) {
         try {
           router.transport().send(advertisement);
           counters.sent.incrementAndGet();

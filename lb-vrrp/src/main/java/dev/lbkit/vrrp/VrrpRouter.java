@@ -7,6 +7,7 @@ import dev.lbkit.api.Beta;
 import dev.lbkit.api.event.VrrpState;
 import dev.lbkit.api.event.VrrpStateChanged;
 import dev.lbkit.api.event.VrrpStateListener;
+import dev.lbkit.vrrp.internal.codec.AuthenticationHeader;
 import dev.lbkit.vrrp.internal.codec.Decoded;
 import dev.lbkit.vrrp.internal.codec.Rejection;
 import dev.lbkit.vrrp.internal.codec.VrrpCodec;
@@ -219,6 +220,9 @@ public final class VrrpRouter implements AutoCloseable {
       transport.open(c.interfaceName(), c.family());
       openedInterfaces.add(c.interfaceName() + "/" + c.family());
     }
+    if (c.authType() == VrrpConfig.AuthType.AH && openedInterfaces.add(c.interfaceName() + "/AH")) {
+      transport.openAuthenticationHeader(c.interfaceName());
+    }
   }
 
   /**
@@ -289,6 +293,7 @@ public final class VrrpRouter implements AutoCloseable {
       for (Map.Entry<VrrpInstance, VrrpInstance> e : toResume.entrySet()) {
         VrrpConfig c = e.getKey().config();
         VrrpInstance old = e.getValue();
+        open(c); // a changed instance may have changed to auth_type AH
         old.detach();
         e.getKey().resume(old, transport.primaryAddress(c.interfaceName(), c.family()), now);
       }
@@ -346,6 +351,10 @@ public final class VrrpRouter implements AutoCloseable {
   public void onDatagram(VrrpDatagram d) {
     drainCommands();
     long now = ticker.read() - Math.min(MAX_AGE_NANOS, d.age().toNanos());
+    if (d.authenticated()) {
+      onAuthenticated(d, now);
+      return;
+    }
     Decoded decoded = VrrpCodec.decode(d.source(), d.destination(), d.ttl(), d.payload());
     byte[] payload = d.payload();
     int vrid = payload.length > 1 ? payload[1] & 0xff : -1;
@@ -372,6 +381,26 @@ public final class VrrpRouter implements AutoCloseable {
       return;
     }
     target.receive(((Decoded.Accepted) decoded).packet(), d.source(), now);
+  }
+
+  /** An IPsec-AH datagram: its layout here, the rest in the instance of its VRID, which has the key. */
+  private void onAuthenticated(VrrpDatagram d, long now) {
+    AuthenticationHeader.Parsed parsed = AuthenticationHeader.open(d.ipHeader(), d.payload());
+    if (parsed instanceof AuthenticationHeader.Parsed.Bad bad) {
+      countUnclaimed(bad.rejected().rejection(), d);
+      return;
+    }
+    AuthenticationHeader.Opened opened = ((AuthenticationHeader.Parsed.Ok) parsed).opened();
+    for (VrrpInstance i : instances.values()) {
+      VrrpConfig c = i.config();
+      if (i.started() && c.vrid() == opened.vrid() && c.family() == AddressFamily.IPV4
+          && c.interfaceName().equals(d.interfaceName())) {
+        i.receiveAuthenticated(opened, now);
+        return;
+      }
+    }
+    // RFC 5798 7.1: drop unless the VRID is configured on this interface
+    countUnclaimed(Rejection.VRID, d);
   }
 
   private void countUnclaimed(Rejection r, VrrpDatagram d) {

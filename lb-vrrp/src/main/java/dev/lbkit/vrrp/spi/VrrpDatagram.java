@@ -18,9 +18,15 @@ import java.util.Arrays;
  *     handed it over from {@link VrrpTransport#receive}; the router starts its timers from the arrival, not from the
  *     moment it got to read the datagram. {@link Duration#ZERO} when unknown and for datagrams to send. Not part of
  *     {@link #equals}: the same bytes are the same datagram whenever they arrived.
+ * @param ipHeader empty for plain VRRP (IP protocol 112, the VRRP message is the payload and the kernel writes the IP
+ *     header); for keepalived's IPsec-AH mode (IP protocol 51) the IPv4 header as sent or received, because the
+ *     authentication covers it: the payload is then the AH header followed by the VRRP message, and a transport sends
+ *     the header as given (IP_HDRINCL)
  */
 public record VrrpDatagram(String interfaceName, InetAddress source, InetAddress destination, int ttl,
-    byte[] payload, Duration age) {
+    byte[] payload, Duration age, byte[] ipHeader) {
+  private static final byte[] NONE = new byte[0];
+
   public VrrpDatagram {
     requireNonNull(interfaceName, "interfaceName");
     requireNonNull(source, "source");
@@ -30,11 +36,18 @@ public record VrrpDatagram(String interfaceName, InetAddress source, InetAddress
       throw new IllegalArgumentException("age must not be negative but was " + age);
     }
     payload = payload.clone();
+    ipHeader = ipHeader.length == 0 ? NONE : ipHeader.clone();
   }
 
-  /** A datagram of unknown age (one to send, or from a transport without receive time stamps). */
+  /** A plain VRRP datagram (IP protocol 112) that arrived {@code age} ago. */
+  public VrrpDatagram(String interfaceName, InetAddress source, InetAddress destination, int ttl, byte[] payload,
+      Duration age) {
+    this(interfaceName, source, destination, ttl, payload, age, NONE);
+  }
+
+  /** A plain VRRP datagram of unknown age (one to send, or from a transport without receive time stamps). */
   public VrrpDatagram(String interfaceName, InetAddress source, InetAddress destination, int ttl, byte[] payload) {
-    this(interfaceName, source, destination, ttl, payload, Duration.ZERO);
+    this(interfaceName, source, destination, ttl, payload, Duration.ZERO, NONE);
   }
 
   @Override
@@ -43,9 +56,25 @@ public record VrrpDatagram(String interfaceName, InetAddress source, InetAddress
   }
 
   @Override
+  public byte[] ipHeader() {
+    return ipHeader.length == 0 ? NONE : ipHeader.clone();
+  }
+
+  /** Whether this is an IPsec-AH datagram (IP protocol 51) carrying its IPv4 header, see {@link #ipHeader()}. */
+  public boolean authenticated() {
+    return ipHeader.length > 0;
+  }
+
+  /** The same datagram, {@code newAge} old. */
+  public VrrpDatagram withAge(Duration newAge) {
+    return new VrrpDatagram(interfaceName, source, destination, ttl, payload, newAge, ipHeader);
+  }
+
+  @Override
   public boolean equals(Object o) {
     return o instanceof VrrpDatagram d && interfaceName.equals(d.interfaceName) && source.equals(d.source)
-        && destination.equals(d.destination) && ttl == d.ttl && Arrays.equals(payload, d.payload);
+        && destination.equals(d.destination) && ttl == d.ttl && Arrays.equals(payload, d.payload)
+        && Arrays.equals(ipHeader, d.ipHeader);
   }
 
   @Override
@@ -56,7 +85,7 @@ public record VrrpDatagram(String interfaceName, InetAddress source, InetAddress
   @Override
   public String toString() {
     return "VrrpDatagram{" + interfaceName + " " + source.getHostAddress() + " -> " + destination.getHostAddress()
-        + " ttl " + ttl + ", " + payload.length + " bytes" + (age.isZero() ? "" : ", " + age.toNanos() / 1000
-        + " us old") + "}";
+        + " ttl " + ttl + ", " + (ipHeader.length > 0 ? "IPsec-AH, " : "") + payload.length + " bytes"
+        + (age.isZero() ? "" : ", " + age.toNanos() / 1000 + " us old") + "}";
   }
 }

@@ -22,6 +22,19 @@ public interface VrrpTransport extends Closeable {
   void open(String interfaceName, AddressFamily family) throws IOException;
 
   /**
+   * Also carries keepalived's IPsec-AH mode on the interface (IPv4 only): receives IP protocol 51 datagrams, handed
+   * over with their IPv4 header ({@link VrrpDatagram#authenticated()}), and sends datagrams that carry their own IPv4
+   * header as given. Called after {@link #open} for IPv4, for each interface with an instance of
+   * {@code auth_type AH}. Idempotent. The default refuses: a transport must opt in.
+   *
+   * @throws IOException if the transport cannot carry it, or the process may not open raw sockets
+   */
+  default void openAuthenticationHeader(String interfaceName) throws IOException {
+    throw new IOException(getClass().getSimpleName() + " does not carry IPsec-AH (IP protocol 51) datagrams on "
+        + interfaceName);
+  }
+
+  /**
    * The address advertisements are sent from: the interface's primary IPv4 address, or its IPv6 link-local one.
    *
    * @throws IOException if the interface has none

@@ -182,9 +182,14 @@ public final class Lab implements AutoCloseable {
    * {@code file}; stop it with {@link Process#destroy()} (by the PID we started).
    */
   public Process capture(Path file) {
+    return capture(file, "ip proto 112");
+  }
+
+  /** As {@link #capture(Path)}, with a tcpdump filter of the caller's. */
+  public Process capture(Path file, String filter) {
     try {
       Process p = new ProcessBuilder("ip", "netns", "exec", prefix + "-br", "tcpdump", "-i", "br0", "-U", "-n",
-          "--time-stamp-precision=nano", "-w", file.toString(), "ip proto 112")
+          "--time-stamp-precision=nano", "-w", file.toString(), filter)
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       sleepMs(500);
       return p;

@@ -55,6 +55,7 @@ public final class LabNode {
         }
         case "vip" -> b.virtualAddress(value);
         case "pass" -> b.authPassword(value);
+        case "auth-type" -> b.authType(VrrpConfig.AuthType.valueOf(value));
         case "peer" -> b.unicastPeer(java.net.InetAddress.getByName(value));
         case "preempt" -> b.preempt(Boolean.parseBoolean(value));
         case "accept" -> b.acceptMode(Boolean.parseBoolean(value));

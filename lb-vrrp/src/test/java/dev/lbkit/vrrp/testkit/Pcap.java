@@ -36,6 +36,56 @@ public final class Pcap {
     }
   }
 
+  /**
+   * Whole IPv4 datagrams (header included) of one IP protocol in a classpath resource, in capture order: for the
+   * IPsec-AH vectors, whose ICV covers the IP header.
+   */
+  public static List<byte[]> ipv4Datagrams(String resource, int protocol) {
+    try (InputStream in = Pcap.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalArgumentException("no resource " + resource);
+      }
+      return ipv4Datagrams(in.readAllBytes(), protocol);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** As {@link #ipv4Datagrams(String, int)}, from a file. */
+  public static List<byte[]> ipv4Datagrams(java.nio.file.Path file, int protocol) throws IOException {
+    return ipv4Datagrams(java.nio.file.Files.readAllBytes(file), protocol);
+  }
+
+  private static List<byte[]> ipv4Datagrams(byte[] file, int protocol) {
+    List<byte[]> out = new ArrayList<>();
+    for (byte[] frame : frames(file)) {
+      ByteBuffer f = ByteBuffer.wrap(frame);
+      if ((f.getShort(12) & 0xffff) == 0x0800 && (frame[23] & 0xff) == protocol) {
+        out.add(Arrays.copyOfRange(frame, 14, 14 + (f.getShort(16) & 0xffff)));
+      }
+    }
+    return out;
+  }
+
+  private static List<byte[]> frames(byte[] file) {
+    ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+    if (b.getInt(0) != 0xa1b2c3d4 && b.getInt(0) != 0xa1b23c4d) {
+      b.order(ByteOrder.BIG_ENDIAN);
+    }
+    b.position(24);
+    List<byte[]> out = new ArrayList<>();
+    while (b.remaining() >= 16) {
+      b.getInt();
+      b.getInt();
+      int caplen = b.getInt();
+      b.getInt();
+      byte[] frame = new byte[caplen];
+      b.get(frame);
+      out.add(frame);
+    }
+    return out;
+  }
+
   static List<IpDatagram> parse(byte[] file) throws UnknownHostException {
     ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
     int magic = b.getInt(0);

@@ -31,6 +31,14 @@ public enum Rejection {
   AUTH_TYPE("authentication type mismatch"),
   /** RFC 3768 7.1: simple text password must match. */
   AUTH_PASSWORD("authentication password mismatch"),
+  /** keepalived's IPsec-AH mode: a protocol-51 datagram that is not a well-formed AH header over VRRP. */
+  AH_FORMAT("malformed IPsec authentication header"),
+  /** keepalived's IPsec-AH mode: the HMAC-MD5-96 ICV does not verify (another auth_pass, or the packet changed). */
+  AUTH_AH_ICV("IPsec-AH ICV does not verify (wrong auth_pass?)"),
+  /** keepalived's IPsec-AH mode: the SPI is not the sender's address. */
+  AUTH_AH_SPI("IPsec-AH SPI is not the sender's address"),
+  /** keepalived's IPsec-AH mode: the sequence number is not above the last one seen (a replay, or a restarted peer). */
+  AUTH_AH_SEQUENCE("IPsec-AH sequence number already seen"),
   /** RFC 3768 7.1: in VRRPv2 the advertisement interval must match the configured one. */
   INTERVAL_MISMATCH("advertisement interval mismatch"),
   /** RFC 5798 7.1: the address list must match the configured one unless the sender is the owner (255). */

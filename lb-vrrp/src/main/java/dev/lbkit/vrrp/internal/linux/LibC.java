@@ -47,6 +47,7 @@ final class LibC {
   static final int IPPROTO_ICMPV6 = 58;
   static final int IP_TOS = 1; // IP_TOS
   static final int IP_TTL = 2; // IP_TTL: unicast TTL
+  static final int IP_HDRINCL = 3; // IP_HDRINCL: the sender writes the IPv4 header
   static final int IP_MULTICAST_IF = 32; // IP_MULTICAST_IF: struct ip_mreqn
   static final int IP_MULTICAST_TTL = 33; // IP_MULTICAST_TTL
   static final int IP_MULTICAST_LOOP = 34; // IP_MULTICAST_LOOP

@@ -34,6 +34,8 @@ public final class LinuxVrrpTransport implements VrrpTransport {
   private final Map<String, Integer> ifindexes = new LinkedHashMap<>();
   /** The sending side by interface name: [IPv4, IPv6] sockets, so a send looks up one string (no key built). */
   private final Map<String, RawVrrpSocket[]> senders = new java.util.HashMap<>();
+  /** keepalived's IPsec-AH mode: the IP protocol 51 pair by interface name (also polled, through {@link #sockets}). */
+  private final Map<String, RawVrrpSocket> ahSockets = new java.util.HashMap<>();
   private final Deque<RawVrrpSocket.Received> pending = new ArrayDeque<>();
   private Memory pollfds;
   private final Memory timespec = new Memory(16);
@@ -86,6 +88,19 @@ public final class LinuxVrrpTransport implements VrrpTransport {
   }
 
   @Override
+  public void openAuthenticationHeader(String interfaceName) throws IOException {
+    if (ahSockets.containsKey(interfaceName)) {
+      return;
+    }
+    int ifindex = Rtnetlink.ifindex(interfaceName);
+    InetAddress source = primaryAddress(interfaceName, AddressFamily.IPV4);
+    RawVrrpSocket s = RawVrrpSocket.openAuthenticationHeader(interfaceName, ifindex, source);
+    ahSockets.put(interfaceName, s);
+    sockets.put(key(interfaceName, AddressFamily.IPV4) + "/AH", s);
+    pollfds = new Memory(8L * (sockets.size() + 2));
+  }
+
+  @Override
   public InetAddress primaryAddress(String interfaceName, AddressFamily family) throws IOException {
     int ifindex = Rtnetlink.ifindex(interfaceName);
     for (Rtnetlink.Address a : rtnetlink.addresses(ifindex, family)) {
@@ -102,6 +117,14 @@ public final class LinuxVrrpTransport implements VrrpTransport {
   @Override
   public void send(VrrpDatagram datagram) throws IOException {
     // the takeover's first advertisement goes through here, in the interpreter: keep it short
+    if (datagram.authenticated()) {
+      RawVrrpSocket ah = ahSockets.get(datagram.interfaceName());
+      if (ah == null) {
+        throw new IOException("VRRP transport not opened for IPsec-AH on " + datagram.interfaceName());
+      }
+      ah.send(datagram);
+      return;
+    }
     boolean v4 = datagram.destination() instanceof java.net.Inet4Address;
     RawVrrpSocket[] pair = senders.get(datagram.interfaceName());
     RawVrrpSocket s = pair == null ? null : pair[v4 ? 0 : 1];
@@ -193,10 +216,8 @@ public final class LinuxVrrpTransport implements VrrpTransport {
 
   /** The datagram with its age now, as the router reads it. */
   private static VrrpDatagram handOver(RawVrrpSocket.Received r) {
-    VrrpDatagram d = r.datagram();
     long age = Math.max(0, System.nanoTime() - r.arrivalNanoTime());
-    return new VrrpDatagram(d.interfaceName(), d.source(), d.destination(), d.ttl(), d.payload(),
-        Duration.ofNanos(age));
+    return r.datagram().withAge(Duration.ofNanos(age));
   }
 
   @Override
@@ -222,6 +243,7 @@ public final class LinuxVrrpTransport implements VrrpTransport {
     }
     sockets.clear();
     senders.clear();
+    ahSockets.clear();
     if (timerFd >= 0) {
       LibC.close(timerFd); // once: a second close() must not close a descriptor that reused the number
       timerFd = -1;

@@ -19,13 +19,20 @@ import java.util.Arrays;
  * Two sockets because a raw socket bound to a unicast address only receives datagrams addressed to it, and the
  * sender must be bound so the kernel sends from the very address the v3 checksum covers. Not thread-safe: the
  * engine thread uses it; {@link #close()} may come from elsewhere once the engine stopped.
+ *
+ * <p>For keepalived's IPsec-AH mode ({@link #openAuthenticationHeader}) the same pair serves IP protocol 51 over
+ * IPv4: the receiving socket hands datagrams over with their IPv4 header (the ICV covers it), and the sending one
+ * has IP_HDRINCL, sending the header the engine built (its IP identification is covered too). The kernel then only
+ * fills in the header checksum.
  */
 final class RawVrrpSocket implements AutoCloseable {
   private static final int IPPROTO_VRRP = 112;
+  private static final int IPPROTO_AH = 51;
   private static final int BUFFER = 65_536;
 
   private final String interfaceName;
   private final AddressFamily family;
+  private final int protocol;
   private final int fd;
   private int sendFd = -1;
   private final Memory buffer = new Memory(BUFFER);
@@ -39,9 +46,10 @@ final class RawVrrpSocket implements AutoCloseable {
   private int ifindex;
   private volatile boolean closed;
 
-  private RawVrrpSocket(String interfaceName, AddressFamily family, int fd) {
+  private RawVrrpSocket(String interfaceName, AddressFamily family, int protocol, int fd) {
     this.interfaceName = interfaceName;
     this.family = family;
+    this.protocol = protocol;
     this.fd = fd;
   }
 
@@ -64,15 +72,30 @@ final class RawVrrpSocket implements AutoCloseable {
    */
   static RawVrrpSocket open(String interfaceName, int ifindex, AddressFamily family, InetAddress source)
       throws IOException {
+    return open(interfaceName, ifindex, family, source, IPPROTO_VRRP);
+  }
+
+  /**
+   * Opens the IPsec-AH pair (IP protocol 51, IPv4) on the interface: joined to 224.0.0.18, sending with IP_HDRINCL.
+   *
+   * @throws IOException naming the call and errno; EPERM explains CAP_NET_RAW
+   */
+  static RawVrrpSocket openAuthenticationHeader(String interfaceName, int ifindex, InetAddress source)
+      throws IOException {
+    return open(interfaceName, ifindex, AddressFamily.IPV4, source, IPPROTO_AH);
+  }
+
+  private static RawVrrpSocket open(String interfaceName, int ifindex, AddressFamily family, InetAddress source,
+      int protocol) throws IOException {
     Throwable cause = LibC.unavailabilityCause();
     if (cause != null) {
       throw new IOException("VRRP raw sockets are unavailable here: " + cause, cause);
     }
-    RawVrrpSocket s = new RawVrrpSocket(interfaceName, family, rawSocket(interfaceName, family));
+    RawVrrpSocket s = new RawVrrpSocket(interfaceName, family, protocol, rawSocket(interfaceName, family, protocol));
     try {
       s.ifindex = ifindex;
       s.setupReceiver(ifindex);
-      s.sendFd = rawSocket(interfaceName, family);
+      s.sendFd = rawSocket(interfaceName, family, protocol);
       s.setupSender(ifindex, source);
       // the group's sockaddr ahead: a Backup's first send is its takeover
       InetAddress group = InetAddress.getByName(family == AddressFamily.IPV4 ? "224.0.0.18" : "ff02::12");
@@ -84,12 +107,12 @@ final class RawVrrpSocket implements AutoCloseable {
     }
   }
 
-  private static int rawSocket(String interfaceName, AddressFamily family) throws IOException {
+  private static int rawSocket(String interfaceName, AddressFamily family, int protocol) throws IOException {
     int domain = family == AddressFamily.IPV4 ? LibC.AF_INET : LibC.AF_INET6;
-    int fd = LibC.socket(domain, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, IPPROTO_VRRP);
+    int fd = LibC.socket(domain, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol);
     if (fd < 0) {
-      throw new SocketException("open raw socket for VRRP (IP protocol 112, " + family + ") on " + interfaceName,
-          Native.getLastError());
+      throw new SocketException("open raw socket for " + (protocol == IPPROTO_AH ? "VRRP with IPsec-AH (IP protocol 51"
+          : "VRRP (IP protocol 112") + ", " + family + ") on " + interfaceName, Native.getLastError());
     }
     return fd;
   }
@@ -125,6 +148,10 @@ final class RawVrrpSocket implements AutoCloseable {
       setInt(sendFd, "IP_TTL 255", LibC.IPPROTO_IP, LibC.IP_TTL, 255);
       setInt(sendFd, "IP_MULTICAST_LOOP 0", LibC.IPPROTO_IP, LibC.IP_MULTICAST_LOOP, 0);
       setInt(sendFd, "IP_TOS 0xc0", LibC.IPPROTO_IP, LibC.IP_TOS, 0xc0);
+      if (protocol == IPPROTO_AH) {
+        // TOS, TTL, ID and addresses come from the header the engine built and authenticated
+        setInt(sendFd, "IP_HDRINCL", LibC.IPPROTO_IP, LibC.IP_HDRINCL, 1);
+      }
     } else {
       setInt(sendFd, "IPV6_MULTICAST_IF", LibC.IPPROTO_IPV6, LibC.IPV6_MULTICAST_IF, ifindex);
       setInt(sendFd, "IPV6_MULTICAST_HOPS 255", LibC.IPPROTO_IPV6, LibC.IPV6_MULTICAST_HOPS, 255);
@@ -155,6 +182,15 @@ final class RawVrrpSocket implements AutoCloseable {
 
   void send(VrrpDatagram d) throws IOException {
     byte[] payload = d.payload();
+    if (d.authenticated()) {
+      if (protocol != IPPROTO_AH) {
+        throw new IOException("an IPsec-AH datagram needs the protocol 51 socket on " + interfaceName);
+      }
+      byte[] header = d.ipHeader();
+      byte[] whole = Arrays.copyOf(header, header.length + payload.length);
+      System.arraycopy(payload, 0, whole, header.length, payload.length);
+      payload = whole;
+    }
     byte[] sa = destinations.get(d.destination());
     if (sa == null) {
       sa = sockaddr(d.destination(), ifindex);
@@ -262,6 +298,11 @@ final class RawVrrpSocket implements AutoCloseable {
     int ttl = data[8] & 0xff;
     InetAddress src = InetAddress.getByAddress(Arrays.copyOfRange(data, 12, 16));
     InetAddress dst = InetAddress.getByAddress(Arrays.copyOfRange(data, 16, 20));
+    if (protocol == IPPROTO_AH) {
+      // the ICV covers the header: hand it over as received
+      return new VrrpDatagram(interfaceName, src, dst, ttl, Arrays.copyOfRange(data, ihl, data.length),
+          java.time.Duration.ZERO, Arrays.copyOf(data, ihl));
+    }
     return new VrrpDatagram(interfaceName, src, dst, ttl, Arrays.copyOfRange(data, ihl, data.length));
   }
 

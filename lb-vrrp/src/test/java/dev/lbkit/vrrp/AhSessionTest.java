@@ -1,0 +1,104 @@
+package dev.lbkit.vrrp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lbkit.vrrp.internal.codec.AuthenticationHeader;
+import dev.lbkit.vrrp.internal.codec.VrrpCodec;
+import dev.lbkit.vrrp.internal.codec.VrrpPacket;
+import dev.lbkit.vrrp.spi.VrrpDatagram;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The per-instance counters of the IPsec-AH mode, against keepalived 2.2.7's rules (see {@link AhSession}). */
+final class AhSessionTest {
+  private static final byte[] KEY = Arrays.copyOf("pw".getBytes(StandardCharsets.US_ASCII), 8);
+
+  private static InetAddress ip(String literal) {
+    try {
+      return InetAddress.getByName(literal);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private static List<VrrpDatagram> plain(String... destinations) {
+    byte[] message = VrrpCodec.encode(VrrpPacket.v2(51, 150, Duration.ofSeconds(1), VrrpPacket.AUTH_AH,
+        new byte[8], List.of(ip("10.98.0.100"))), ip("10.98.0.1"), ip("224.0.0.18"));
+    return Arrays.stream(destinations)
+        .map(d -> new VrrpDatagram("eth0", ip("10.98.0.1"), ip(d), 255, message)).toList();
+  }
+
+  private static AuthenticationHeader.Opened open(VrrpDatagram d) {
+    return ((AuthenticationHeader.Parsed.Ok) AuthenticationHeader.open(d.ipHeader(), d.payload())).opened();
+  }
+
+  @Test
+  void seal_takesOneIpIdAndSequenceNumberPerAdvertisement_forAllPeers() {
+    AhSession s = new AhSession(KEY, true);
+    List<VrrpDatagram> first = s.seal(plain("10.98.0.2", "10.98.0.3"));
+    List<VrrpDatagram> second = s.seal(plain("10.98.0.2", "10.98.0.3"));
+    for (VrrpDatagram d : first) {
+      assertTrue(d.authenticated());
+      assertEquals(1, open(d).sequence());
+      assertEquals(1, ((d.ipHeader()[4] & 0xff) << 8) | (d.ipHeader()[5] & 0xff));
+      assertNull(open(d).verify(KEY, true));
+    }
+    for (VrrpDatagram d : second) {
+      assertEquals(2, open(d).sequence());
+      assertEquals(2, d.ipHeader()[5]);
+    }
+    // the destination is covered: the two peers' ICVs differ
+    assertFalse(Arrays.equals(first.get(0).payload(), first.get(1).payload()));
+    assertEquals(2, s.sequence());
+  }
+
+  @Test
+  void accept_onlyAboveTheCounter_whichSendingAlsoMoves() {
+    AhSession s = new AhSession(KEY, false);
+    assertTrue(s.accept(5));
+    assertFalse(s.accept(5), "a replay");
+    assertFalse(s.accept(4));
+    s.seal(plain("224.0.0.18"));
+    assertEquals(6, s.sequence());
+    assertFalse(s.accept(6), "one counter for both directions, as keepalived keeps it");
+    assertTrue(s.accept(7));
+  }
+
+  @Test
+  void heardLowerPriority_jumpsAboveTheSendersNumber() {
+    AhSession s = new AhSession(KEY, false);
+    s.accept(3);
+    s.heardLowerPriority(41);
+    assertEquals(43, open(s.seal(plain("224.0.0.18")).get(0)).sequence());
+  }
+
+  @Test
+  void counterStopsBelowTheTop_andStartsAgainOnBecomingMaster() {
+    AhSession s = new AhSession(KEY, false);
+    s.accept(AhSession.LAST_INCREMENTED);
+    assertEquals(0xFFFFFFFEL, open(s.seal(plain("224.0.0.18")).get(0)).sequence());
+    assertEquals(0xFFFFFFFEL, open(s.seal(plain("224.0.0.18")).get(0)).sequence(), "stopped: repeats");
+    s.becomingMaster();
+    assertEquals(1, open(s.seal(plain("224.0.0.18")).get(0)).sequence());
+    s.becomingMaster();
+    assertEquals(2, open(s.seal(plain("224.0.0.18")).get(0)).sequence(), "only a stopped counter restarts");
+  }
+
+  @Test
+  void ipIdWrapsPast65535To1_neverZero() {
+    AhSession s = new AhSession(KEY, false);
+    for (int i = 0; i < 0xffff; i++) {
+      s.seal(List.of());
+    }
+    byte[] h = s.seal(plain("224.0.0.18")).get(0).ipHeader();
+    assertArrayEquals(new byte[] {0, 1}, Arrays.copyOfRange(h, 4, 6));
+  }
+}

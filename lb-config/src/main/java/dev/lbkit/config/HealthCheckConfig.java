@@ -45,7 +45,7 @@ public sealed interface HealthCheckConfig permits HealthCheckConfig.Tcp, HealthC
   /** Where the checker is defined. */
   Location location();
 
-  /** Its own {@code delay_loop}, {@code warmup} and {@code alpha}, if written. */
+  /** Its own {@code delay_loop} and {@code alpha}, if written; its {@code warmup}, or the one it inherits. */
   CheckerTiming timing();
 
   /**
@@ -53,7 +53,9 @@ public sealed interface HealthCheckConfig permits HealthCheckConfig.Tcp, HealthC
    * the checker does not set it, so the real server's (or virtual server's) applies.
    *
    * @param delayLoop {@code delay_loop}: how often this checker runs
-   * @param warmup {@code warmup}: its first run waits a random time up to this
+   * @param warmup {@code warmup}: its first run waits a random time up to this; the checker's own, else its real
+   *     server's, else its virtual server's (keepalived's check_data.c fills them in so); empty when none is written,
+   *     and then keepalived's default is the checker's delay loop
    * @param alpha {@code alpha} ({@code alpha off}/{@code alpha on}): whether it starts failed
    */
   record CheckerTiming(Optional<Duration> delayLoop, Optional<Duration> warmup, Optional<Boolean> alpha) {

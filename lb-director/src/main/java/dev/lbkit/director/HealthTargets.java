@@ -7,6 +7,7 @@ import dev.lbkit.config.VirtualServerConfig;
 import dev.lbkit.healthcheck.AllOf;
 import dev.lbkit.healthcheck.Check;
 import dev.lbkit.healthcheck.CheckPolicy;
+import dev.lbkit.healthcheck.IndependentChecks;
 import dev.lbkit.healthcheck.Target;
 import dev.lbkit.healthcheck.TlsSettings;
 import dev.lbkit.healthcheck.http.HttpCheck;
@@ -36,12 +37,12 @@ import java.util.Optional;
  * ({@code payload}, {@code require_reply} with its pattern and length bounds); {@code DNS_CHECK} a {@link DnsCheck}
  * with no expected address, so judged by keepalived's rule (any NOERROR answer is up); {@code SMTP_CHECK} and each of
  * its {@code host} blocks an {@link SmtpCheck}.
- * Several checkers of one real server become one {@link AllOf}: up while all pass, as in keepalived. The policy is
- * keepalived's (rise 1, fall 1) with the shortest {@code delay_loop} of the checkers (theirs, else the real
- * server's or the service's), the checkers' {@code retry} and {@code delay_before_retry}, the sum of their timeouts
- * as the deadline, {@code alpha} if any checker starts failed (its own {@code alpha}, else the real server's), and
- * the longest {@code warmup} a checker sets (keepalived's default warmup, the delay loop, is not applied).
- * Failure handling
+ * Each checker has a policy of its own, keepalived's (rise 1, fall 1) completed as keepalived completes it (see
+ * {@link #member}): its {@code delay_loop}, {@code retry}, {@code delay_before_retry}, timeout, {@code alpha}, and
+ * {@code warmup}, by default a random first delay up to its delay loop. Several checkers of one real server become
+ * one {@link IndependentChecks}: each runs on its own schedule, and the server is up while all pass, as keepalived's
+ * checker threads each re-arm with their own delay loop and a real server is alive while none has failed. Several
+ * {@code url}s of one HTTP_GET are one {@link AllOf}, fetched one after another in one run. Failure handling
  * ({@code inhibit_on_failure}, quorum) stays with the {@link Director}, so the checker reports plain up and down.
  */
 public final class HealthTargets {
@@ -68,53 +69,75 @@ public final class HealthTargets {
       if (rs.checks().isEmpty()) {
         continue;
       }
-      List<Check> checks = new ArrayList<>();
-      Duration timeout = Duration.ZERO;
-      int retry = 0;
-      Duration delayBeforeRetry = Duration.ZERO;
       Duration rsLoop = rs.delayLoop().orElse(vs.delayLoop());
-      // one cadence for the real server's checks: the shortest of their delay loops, so each runs at least as often
-      // as in keepalived; it starts down if any check starts failed (alpha); an explicit warmup is kept
-      Duration interval = rs.checks().stream().map(c -> c.timing().delayLoop().orElse(rsLoop))
-          .min(Duration::compareTo).orElse(rsLoop);
-      boolean startDown = rs.checks().stream().anyMatch(c -> c.timing().alpha().orElse(rs.alpha()));
-      Duration warmup = rs.checks().stream().flatMap(c -> c.timing().warmup().stream()).max(Duration::compareTo)
-          .orElse(Duration.ZERO);
+      List<IndependentChecks.Member> members = new ArrayList<>();
       for (HealthCheckConfig c : rs.checks()) {
-        if (c instanceof HealthCheckConfig.Tcp tcp) {
-          TcpCheck check = TcpCheck.of(tcp.target());
-          checks.add(tcp.bindTo().map(check::withBindTo).orElse(check));
-          timeout = timeout.plus(tcp.connectTimeout());
-          retry = Math.max(retry, tcp.retry());
-          delayBeforeRetry = max(delayBeforeRetry, tcp.delayBeforeRetry());
-        } else if (c instanceof HealthCheckConfig.Http http) {
-          for (HealthCheckConfig.Url url : http.urls()) {
-            checks.add(httpCheck(http, url));
-            timeout = timeout.plus(http.connectTimeout());
-          }
-          retry = Math.max(retry, http.retry());
-          delayBeforeRetry = max(delayBeforeRetry, http.delayBeforeRetry());
-        } else if (c instanceof HealthCheckConfig.Misc misc) {
-          Optional<ScriptUser> user = misc.user().map(u -> new ScriptUser(u.user(), u.group()))
-              .or(() -> defaultScriptUser);
-          checks.add(new MiscCheck(words(misc.script()), misc.dynamic(), Optional.empty(), Map.of(), user));
-          timeout = timeout.plus(misc.timeout().orElse(interval));
-          retry = Math.max(retry, misc.retry());
-          delayBeforeRetry = max(delayBeforeRetry, misc.delayBeforeRetry());
-        } else if (c instanceof HealthCheckConfig.Connection conn) {
-          checks.add(networkCheck(c));
-          timeout = timeout.plus(conn.connectTimeout());
-          retry = Math.max(retry, conn.retry());
-          delayBeforeRetry = max(delayBeforeRetry, conn.delayBeforeRetry());
-        }
+        members.add(member(c, rs, rsLoop, defaultScriptUser));
       }
-      CheckPolicy policy = CheckPolicy.keepalived().interval(interval).timeout(timeout).retry(retry)
-          .delayBeforeRetry(delayBeforeRetry).startDown(startDown).warmup(warmup).build();
-      Check check = checks.size() == 1 ? checks.get(0) : new AllOf(checks);
+      Check check;
+      CheckPolicy policy;
+      if (members.size() == 1) {
+        check = members.get(0).check();
+        policy = members.get(0).policy();
+      } else {
+        // each checker on its own schedule; the server is up while all pass and starts down if any starts down
+        check = new IndependentChecks(members);
+        policy = CheckPolicy.keepalived().interval(rsLoop)
+            .startDown(members.stream().anyMatch(m -> m.policy().startDown())).build();
+      }
       out.add(new Target(Optional.of(vs.service().key()), rs.realServer().endpoint(), rs.realServer().weight(),
           check, policy));
     }
     return out;
+  }
+
+  /**
+   * One checker with its own policy, as keepalived's validate_check_config completes it: its own delay loop, else
+   * the real server's, else the virtual server's; its warmup (own, real server's or virtual server's, see
+   * {@link HealthCheckConfig.CheckerTiming}), else its delay loop; its alpha, else the real server's.
+   */
+  static IndependentChecks.Member member(HealthCheckConfig c, RealServerConfig rs, Duration rsLoop,
+      Optional<ScriptUser> defaultScriptUser) {
+    Duration loop = c.timing().delayLoop().orElse(rsLoop);
+    Duration warmup = c.timing().warmup().orElse(loop);
+    boolean startDown = c.timing().alpha().orElse(rs.alpha());
+    Check check;
+    Duration timeout;
+    int retry;
+    Duration delayBeforeRetry;
+    if (c instanceof HealthCheckConfig.Tcp tcp) {
+      TcpCheck t = TcpCheck.of(tcp.target());
+      check = tcp.bindTo().map(t::withBindTo).orElse(t);
+      timeout = tcp.connectTimeout();
+      retry = tcp.retry();
+      delayBeforeRetry = tcp.delayBeforeRetry();
+    } else if (c instanceof HealthCheckConfig.Http http) {
+      // keepalived's HTTP_GET fetches its urls one after another in one run, each within connect_timeout
+      List<Check> urls = new ArrayList<>();
+      for (HealthCheckConfig.Url url : http.urls()) {
+        urls.add(httpCheck(http, url));
+      }
+      check = urls.size() == 1 ? urls.get(0) : new AllOf(urls);
+      timeout = http.connectTimeout().multipliedBy(urls.size());
+      retry = http.retry();
+      delayBeforeRetry = http.delayBeforeRetry();
+    } else if (c instanceof HealthCheckConfig.Misc misc) {
+      Optional<ScriptUser> user = misc.user().map(u -> new ScriptUser(u.user(), u.group()))
+          .or(() -> defaultScriptUser);
+      check = new MiscCheck(words(misc.script()), misc.dynamic(), Optional.empty(), Map.of(), user);
+      timeout = misc.timeout().orElse(loop);
+      retry = misc.retry();
+      delayBeforeRetry = misc.delayBeforeRetry();
+    } else if (c instanceof HealthCheckConfig.Connection conn) {
+      check = networkCheck(c);
+      timeout = conn.connectTimeout();
+      retry = conn.retry();
+      delayBeforeRetry = conn.delayBeforeRetry();
+    } else {
+      throw new IllegalArgumentException("unknown checker " + c);
+    }
+    return new IndependentChecks.Member(check, CheckPolicy.keepalived().interval(loop).timeout(timeout).retry(retry)
+        .delayBeforeRetry(delayBeforeRetry).startDown(startDown).warmup(warmup).build());
   }
 
   /** UDP_CHECK, DNS_CHECK and SMTP_CHECK. */

@@ -7,7 +7,9 @@ import dev.lbkit.config.KeepalivedConfig;
 import dev.lbkit.config.VirtualServerConfig;
 import dev.lbkit.config.VrrpInstanceConfig;
 import dev.lbkit.director.spi.TableWriter;
+import dev.lbkit.healthcheck.CheckPolicy;
 import dev.lbkit.healthcheck.HealthChecker;
+import dev.lbkit.healthcheck.IndependentChecks;
 import dev.lbkit.healthcheck.Target;
 import dev.lbkit.healthcheck.misc.ScriptUser;
 import dev.lbkit.vrrp.VrrpRouter;
@@ -254,7 +256,13 @@ public final class KeepalivedDirector implements AutoCloseable {
 
   private static boolean sameCheck(Target a, Target b) {
     return a.weight() == b.weight() && a.policy().equals(b.policy())
-        && a.check().describe().equals(b.check().describe());
+        && a.check().describe().equals(b.check().describe()) && memberPolicies(a).equals(memberPolicies(b));
+  }
+
+  /** The policies of a real server's several checkers (each on its own schedule); empty for one checker. */
+  private static List<CheckPolicy> memberPolicies(Target t) {
+    return t.check() instanceof IndependentChecks ic
+        ? ic.members().stream().map(IndependentChecks.Member::policy).toList() : List.of();
   }
 
   /** Stops the health checks and closes the director (which removes its services). */

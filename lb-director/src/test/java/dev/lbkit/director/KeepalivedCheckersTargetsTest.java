@@ -12,6 +12,7 @@ import dev.lbkit.api.event.DestinationUp;
 import dev.lbkit.config.KeepalivedConfigParser;
 import dev.lbkit.config.ParseResult;
 import dev.lbkit.healthcheck.AllOf;
+import dev.lbkit.healthcheck.IndependentChecks;
 import dev.lbkit.healthcheck.Check;
 import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.DownReason;
@@ -144,7 +145,7 @@ final class KeepalivedCheckersTargetsTest {
   }
 
   private static List<Check> parts(Check c) {
-    return c instanceof AllOf all ? all.checks() : List.of(c);
+    return c instanceof AllOf all ? all.checks() : c instanceof IndependentChecks each ? each.checks() : List.of(c);
   }
 
   private CheckResult once(Check c) throws Exception {
@@ -198,9 +199,11 @@ final class KeepalivedCheckersTargetsTest {
     down(once(c.get(2)), DownReason.TIMEOUT); // a reply is required and the server says nothing to 00
     down(once(c.get(3)), DownReason.REFUSED); // ICMP port unreachable
     assertTrue(once(c.get(4)).isUp(), "silence is up without require_reply, as in keepalived");
-    // the policy: keepalived's retry (1) and the sum of the checkers' connect timeouts as the deadline
-    assertEquals(1, t.get(0).policy().retry());
-    assertEquals(Duration.ofSeconds(21), t.get(0).policy().timeout());
+    // each checker's own policy: keepalived's retry (1) and its own connect timeout (default 5 s)
+    List<IndependentChecks.Member> m = ((IndependentChecks) t.get(0).check()).members();
+    assertEquals(1, m.get(0).policy().retry());
+    assertEquals(Duration.ofSeconds(1), m.get(0).policy().timeout());
+    assertEquals(Duration.ofSeconds(5), m.get(1).policy().timeout());
   }
 
   @Test
@@ -326,7 +329,7 @@ final class KeepalivedCheckersTargetsTest {
   }
 
   @Test
-  void checkerTiming_shapesThePolicy() {
+  void eachChecker_hasItsOwnPolicy_asKeepalivedCompletesIt() {
     List<Target> t = targets("""
         virtual_server 127.0.0.1 53 {
           protocol TCP
@@ -347,16 +350,59 @@ final class KeepalivedCheckersTargetsTest {
             }
           }
           real_server 127.0.0.3 53 {
+            delay_loop 4
             DNS_CHECK {
             }
           }
         }
         """);
-    assertEquals(Duration.ofSeconds(2), t.get(0).policy().interval()); // the shorter loop of the two checks
-    assertEquals(Duration.ofSeconds(1), t.get(0).policy().warmup());
-    assertTrue(t.get(0).policy().startDown(), "one check starts failed (alpha)");
+    List<IndependentChecks.Member> m = ((IndependentChecks) t.get(0).check()).members();
+    // each checker on its own delay loop, not the shortest of them
+    assertEquals(Duration.ofSeconds(2), m.get(0).policy().interval());
+    assertEquals(Duration.ofSeconds(10), m.get(1).policy().interval());
+    // its own warmup, else keepalived's default: a random first delay up to its delay loop
+    assertEquals(Duration.ofSeconds(1), m.get(0).policy().warmup());
+    assertEquals(Duration.ofSeconds(10), m.get(1).policy().warmup());
+    assertTrue(!m.get(0).policy().startDown() && m.get(1).policy().startDown());
+    assertTrue(t.get(0).policy().startDown(), "one check starts failed (alpha), so the server starts down");
     assertTrue(!t.get(1).policy().startDown(), "the check's alpha off wins over the real server's alpha");
-    assertEquals(Duration.ofSeconds(10), t.get(2).policy().interval());
+    assertEquals(Duration.ofSeconds(10), t.get(1).policy().warmup());
+    assertEquals(Duration.ofSeconds(4), t.get(2).policy().interval());
+    assertEquals(Duration.ofSeconds(4), t.get(2).policy().warmup(), "the real server's delay loop is the default");
     assertTrue(!t.get(2).policy().startDown());
+  }
+
+  @Test
+  void warmup_isTheCheckersOwn_elseTheRealServers_elseTheVirtualServers() {
+    List<Target> t = targets("""
+        virtual_server 127.0.0.1 53 {
+          protocol TCP
+          delay_loop 10
+          warmup 7
+          real_server 127.0.0.1 53 {
+            DNS_CHECK {
+              warmup 3
+            }
+          }
+          real_server 127.0.0.2 53 {
+            warmup 0
+            DNS_CHECK {
+            }
+            MISC_CHECK {
+              misc_path /bin/true
+              warmup 2.5
+            }
+          }
+          real_server 127.0.0.3 53 {
+            DNS_CHECK {
+            }
+          }
+        }
+        """);
+    assertEquals(Duration.ofSeconds(3), t.get(0).policy().warmup());
+    List<IndependentChecks.Member> m = ((IndependentChecks) t.get(1).check()).members();
+    assertEquals(Duration.ZERO, m.get(0).policy().warmup(), "warmup 0 on the real server: no random start");
+    assertEquals(Duration.ofMillis(2500), m.get(1).policy().warmup());
+    assertEquals(Duration.ofSeconds(7), t.get(2).policy().warmup());
   }
 }

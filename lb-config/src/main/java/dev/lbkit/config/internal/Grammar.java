@@ -105,10 +105,11 @@ final class Grammar {
 
   static final Grammar REAL_SERVER = new Grammar("real_server")
       .leaf("weight", "lvs_method", "lb_kind", "uthreshold", "lthreshold", "inhibit_on_failure", "notify_up",
-          "notify_down", "alpha", "delay_loop", "retry", "delay_before_retry", "virtualhost", "connect_timeout")
+          "notify_down", "alpha", "delay_loop", "retry", "delay_before_retry", "virtualhost", "connect_timeout",
+          "warmup")
       .block("TCP_CHECK", TCP).block("HTTP_GET", HTTP).block("SSL_GET", HTTP).block("MISC_CHECK", MISC)
       .block("UDP_CHECK", UDP).block("DNS_CHECK", DNS).block("SMTP_CHECK", SMTP)
-      .ignored("warmup", "smtp_alert", "tunnel_encap", "tunnel_port", "tunnel_nocsum", "tunnel_csum",
+      .ignored("smtp_alert", "tunnel_encap", "tunnel_port", "tunnel_nocsum", "tunnel_csum",
           "tunnel_remcsum")
       .unsupported("this checker is not implemented by lbkit", "PING_CHECK", "FILE_CHECK", "BFD_CHECK");
 
@@ -117,9 +118,9 @@ final class Grammar {
           "persistence_granularity", "persistence_engine", "protocol", "quorum", "hysteresis", "alpha", "omega",
           "inhibit_on_failure", "quorum_up", "quorum_down", "sorry_server", "sorry_server_inhibit",
           "sorry_server_lvs_method", "virtualhost", "ip_family", "ops", "flag-1", "flag-2", "flag-3", "sh-port",
-          "sh-fallback", "mh-port", "mh-fallback", "retry", "delay_before_retry", "connect_timeout")
+          "sh-fallback", "mh-port", "mh-fallback", "retry", "delay_before_retry", "connect_timeout", "warmup")
       .block("real_server", REAL_SERVER)
-      .ignored("ha_suspend", "smtp_alert", "warmup", "hashed", "nat_mask", "weight");
+      .ignored("ha_suspend", "smtp_alert", "hashed", "nat_mask", "weight");
 
   static final Grammar SCRIPT = new Grammar("vrrp_script")
       .leaf("script", "interval", "timeout", "weight", "rise", "fall", "user")

@@ -64,6 +64,8 @@ final class VirtualServerReader {
     Optional<Duration> delayBeforeRetry = Optional.empty();
     Optional<Duration> connectTimeout = Optional.empty();
     Optional<String> virtualhost = Optional.empty();
+    /** {@code warmup} of the virtual or real server: the default of its checkers' own (check_data.c). */
+    Optional<Duration> warmup = Optional.empty();
     int servicePort;
   }
 
@@ -143,6 +145,7 @@ final class VirtualServerReader {
         case "retry" -> d.retry = boxed(values.integer(n, 0, Integer.MAX_VALUE));
         case "delay_before_retry" -> d.delayBeforeRetry = values.timer(n, Duration.ZERO, MAX_TIMER);
         case "connect_timeout" -> d.connectTimeout = values.timer(n, Duration.ofMillis(1), MAX_TIMER);
+        case "warmup" -> d.warmup = values.timer(n, Duration.ZERO, MAX_TIMER).or(() -> d.warmup);
         case "real_server" -> { } // below, once the defaults are known
         default -> throw new AssertionError(n.name());
       }
@@ -345,6 +348,7 @@ final class VirtualServerReader {
     rd.delayBeforeRetry = d.delayBeforeRetry;
     rd.connectTimeout = d.connectTimeout;
     rd.virtualhost = d.virtualhost;
+    rd.warmup = d.warmup;
     for (Node n : block.children()) {
       switch (n.name()) {
         case "weight" -> weight = values.integer(n, 0, RealServer.MAX_WEIGHT).orElse(weight);
@@ -362,6 +366,7 @@ final class VirtualServerReader {
         case "connect_timeout" -> rd.connectTimeout = values.timer(n, Duration.ofMillis(1), MAX_TIMER)
             .or(() -> d.connectTimeout);
         case "virtualhost" -> rd.virtualhost = values.single(n).map(Token::text).or(() -> d.virtualhost);
+        case "warmup" -> rd.warmup = values.timer(n, Duration.ZERO, MAX_TIMER).or(() -> rd.warmup);
         case "TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK", "UDP_CHECK", "DNS_CHECK", "SMTP_CHECK" -> { } // below
         default -> throw new AssertionError(n.name());
       }
@@ -409,11 +414,18 @@ final class VirtualServerReader {
     return new Connect(rd, defaultRetry, defaultDelayBeforeRetry);
   }
 
-  /** A checker's own delay_loop, warmup and alpha (keepalived's install_checker_common_keywords). */
+  /**
+   * A checker's own delay_loop, warmup and alpha (keepalived's install_checker_common_keywords); its warmup starts
+   * as the real server's, else the virtual server's, as keepalived's validate_check_config fills it in.
+   */
   final class Timing {
     Optional<Duration> delayLoop = Optional.empty();
-    Optional<Duration> warmup = Optional.empty();
+    Optional<Duration> warmup;
     Optional<Boolean> alpha = Optional.empty();
+
+    Timing(Defaults rd) {
+      warmup = rd.warmup;
+    }
 
     void read(Node n) {
       switch (n.name()) {
@@ -431,7 +443,7 @@ final class VirtualServerReader {
 
   /** Settings common to the network checkers (keepalived's install_checker_common_keywords). */
   final class Connect {
-    Timing timing = new Timing();
+    Timing timing;
     Optional<InetAddress> ip = Optional.empty();
     OptionalInt port = OptionalInt.empty();
     Optional<InetAddress> bindTo = Optional.empty();
@@ -444,6 +456,7 @@ final class VirtualServerReader {
     }
 
     Connect(Defaults rd, int defaultRetry, Duration defaultDelayBeforeRetry) {
+      timing = new Timing(rd);
       timeout = rd.connectTimeout.orElse(HealthCheckConfig.DEFAULT_CONNECT_TIMEOUT);
       retry = rd.retry.orElse(defaultRetry);
       delayBeforeRetry = rd.delayBeforeRetry.orElse(defaultDelayBeforeRetry);
@@ -609,7 +622,7 @@ final class VirtualServerReader {
   private Optional<HealthCheckConfig> misc(Node block, Defaults rd) {
     int retry = rd.retry.orElse(0);
     Duration delayBeforeRetry = rd.delayBeforeRetry.orElse(DEFAULT_DELAY_BEFORE_RETRY);
-    Timing timing = new Timing();
+    Timing timing = new Timing(rd);
     Optional<String> path = Optional.empty();
     Optional<Duration> timeout = Optional.empty();
     boolean dynamic = false;

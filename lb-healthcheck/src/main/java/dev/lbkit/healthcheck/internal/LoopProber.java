@@ -4,6 +4,7 @@ import dev.lbkit.healthcheck.AllOf;
 import dev.lbkit.healthcheck.Check;
 import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.DownReason;
+import dev.lbkit.healthcheck.IndependentChecks;
 import dev.lbkit.healthcheck.NetworkCheck;
 import dev.lbkit.healthcheck.Transport;
 import dev.lbkit.healthcheck.dns.DnsCheck;
@@ -53,8 +54,10 @@ public final class LoopProber implements Prober {
       new NetProbe(loop, (NetworkCheck) check, timeout, done).start();
     } else if (check instanceof MiscCheck) {
       ProcessProbe.start(loop, (MiscCheck) check, scriptUser, scriptSecurity, timeout, done);
-    } else if (check instanceof AllOf) {
-      runAll(((AllOf) check).checks(), 0, loop.nanoTime() + EventLoop.saturatedNanos(timeout), new ArrayList<>(),
+    } else if (check instanceof AllOf || check instanceof IndependentChecks) {
+      // run once, independent checks are all of their members' checks
+      List<Check> all = check instanceof AllOf ? ((AllOf) check).checks() : ((IndependentChecks) check).checks();
+      runAll(all, 0, loop.nanoTime() + EventLoop.saturatedNanos(timeout), new ArrayList<>(),
           done);
     } else {
       done.accept(new CheckResult.Down(DownReason.CHECK_ERROR, "unsupported check type "

@@ -8,11 +8,14 @@ import dev.lbkit.healthcheck.AdminState;
 import dev.lbkit.healthcheck.AgentReply;
 import dev.lbkit.healthcheck.CheckPolicy;
 import dev.lbkit.healthcheck.CheckResult;
+import dev.lbkit.healthcheck.IndependentChecks;
 import dev.lbkit.healthcheck.Target;
 import dev.lbkit.healthcheck.TargetStatus;
 import dev.lbkit.healthcheck.agent.AgentCheck;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -44,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * ({@link Target#agent()}) reads the agent on its own schedule with the same rules, while the check's results
  * count toward rise and fall as usual: so an agent's {@code down} holds only until {@code rise} passing checks
  * bring the target back, as in HAProxy.
+ *
+ * <p>A target whose check is {@link IndependentChecks} runs one inner monitor per member, each on the member's own
+ * policy (its interval, retries, warmup, start down), on the same scheduler; it never probes itself. It is up while
+ * every member is up, as keepalived's real server is alive while none of its checkers has failed, and publishes by
+ * its own policy ({@code inhibitOnFailure}, {@code downOnStop}); a member's weight hint becomes its weight.
  */
 public final class TargetMonitor {
   private static final Logger log = LoggerFactory.getLogger(TargetMonitor.class);
@@ -60,6 +68,11 @@ public final class TargetMonitor {
   private final Consumer<CheckResult> resultTask = this::onResult;
   private long nextCheckAt;
   private AdminState admin = AdminState.READY;
+  /** The inner monitors of an {@link IndependentChecks} target, and whether each is up; null otherwise. */
+  private final List<TargetMonitor> members;
+  private final boolean[] memberUp;
+  /** A member's monitor: its changes are the target's business, logged by the target (at DEBUG here). */
+  private boolean inner;
 
   private boolean up;
   private int health;
@@ -98,9 +111,69 @@ public final class TargetMonitor {
     this.baseWeight = target.weight();
     this.publishedWeight = target.weight();
     this.lastChange = scheduler.now();
-    this.up = !policy.startDown();
+    if (target.check() instanceof IndependentChecks ic) {
+      this.members = new ArrayList<>();
+      this.memberUp = new boolean[ic.members().size()];
+      boolean anyStartsDown = false;
+      for (int i = 0; i < memberUp.length; i++) {
+        IndependentChecks.Member m = ic.members().get(i);
+        int index = i;
+        CheckPolicy p = m.policy();
+        // plain up/down from each member: how the combined state is published is the target's policy
+        CheckPolicy own = new CheckPolicy(p.interval(), p.fastInterval(), p.downInterval(), p.timeout(), p.rise(),
+            p.fall(), p.retry(), p.delayBeforeRetry(), p.warmup(), p.startDown(), false, false, Duration.ZERO);
+        members.add(new TargetMonitor(new Target(target.service(), target.destination(), target.weight(), m.check(),
+            own), scheduler, prober, random, e -> onMember(index, e), lateness));
+        members.get(i).inner = true;
+        memberUp[i] = !p.startDown();
+        anyStartsDown |= p.startDown();
+      }
+      this.up = !anyStartsDown;
+    } else {
+      this.members = null;
+      this.memberUp = null;
+      this.up = !policy.startDown();
+    }
     this.health = up ? policy.rise() : policy.rise() - 1;
     this.retriesLeft = policy.retry();
+    snapshot();
+  }
+
+  /**
+   * A member of an {@link IndependentChecks} target changed: the target is up while all members are. Members start
+   * before the target has published, so their initial events only set their state.
+   */
+  private void onMember(int index, DestinationEvent e) {
+    if (stopped) {
+      return;
+    }
+    TargetMonitor m = members.get(index);
+    if (e instanceof WeightChanged w) {
+      if (w.newWeight() > 0 && w.newWeight() != baseWeight) {
+        baseWeight = w.newWeight();
+        refreshWeight(w.reason());
+      }
+    } else {
+      memberUp[index] = e instanceof DestinationUp;
+      boolean all = true;
+      for (boolean u : memberUp) {
+        all &= u;
+      }
+      if (started) {
+        Optional<CheckResult> r = m.status().lastResult();
+        if (r.isPresent()) {
+          lastResult = r;
+        }
+        String reason = m.target.check().describe() + ": " + e.reason();
+        if (all && !up) {
+          health = policy.maxHealth();
+          goUp(reason);
+        } else if (!all && up) {
+          health = 0;
+          goDown(reason);
+        }
+      }
+    }
     snapshot();
   }
 
@@ -109,8 +182,15 @@ public final class TargetMonitor {
     return status;
   }
 
-  /** Check attempts started so far. */
+  /** Check attempts started so far (by all members of an {@link IndependentChecks} target). */
   public long attempts() {
+    if (members != null) {
+      long sum = 0;
+      for (TargetMonitor m : members) {
+        sum += m.attempts();
+      }
+      return sum;
+    }
     return attempts;
   }
 
@@ -135,6 +215,10 @@ public final class TargetMonitor {
     } else {
       publisher.accept(new DestinationDown(scheduler.now(), target.service(), target.destination(),
           "initial state down (alpha): waiting for the first passing check"));
+    }
+    if (members != null) {
+      members.forEach(TargetMonitor::start); // each schedules its own first check (after its own warmup)
+      return;
     }
     Duration first = Duration.ZERO;
     if (!policy.warmup().isZero()) {
@@ -176,6 +260,9 @@ public final class TargetMonitor {
       return;
     }
     stopped = true;
+    if (members != null) {
+      members.forEach(m -> m.stop(false));
+    }
     cancel(nextCheck);
     cancel(nextAgent);
     cancel(rampTick);
@@ -330,7 +417,7 @@ public final class TargetMonitor {
   private void goUp(String reason) {
     up = true;
     lastChange = scheduler.now();
-    log.info("{} is up: {}", target.key(), reason);
+    info("{} is up: {}", target.key(), reason);
     if (!policy.slowStart().isZero()) {
       ramping = true;
       rampStartNanos = scheduler.nanoTime();
@@ -353,7 +440,7 @@ public final class TargetMonitor {
     lastChange = scheduler.now();
     ramping = false;
     cancel(rampTick);
-    log.info("{} is down: {}", target.key(), reason);
+    info("{} is down: {}", target.key(), reason);
     if (policy.inhibitOnFailure()) {
       if (!member) {
         return; // in maintenance: no weight to change
@@ -395,7 +482,7 @@ public final class TargetMonitor {
       int old = publishedWeight;
       publishedWeight = w;
       snapshot();
-      log.info("{} weight {} -> {}: {}", target.key(), old, w, reason);
+      info("{} weight {} -> {}: {}", target.key(), old, w, reason);
       publisher.accept(new WeightChanged(scheduler.now(), target.service(), target.destination(), old, w, reason));
     }
   }
@@ -416,6 +503,14 @@ public final class TargetMonitor {
       }
       snapshot();
     });
+  }
+
+  private void info(String format, Object... args) {
+    if (inner) {
+      log.debug(format, args);
+    } else {
+      log.info(format, args);
+    }
   }
 
   private static void cancel(CheckScheduler.Timer t) {

@@ -8,6 +8,7 @@ import dev.lbkit.config.ParseResult;
 import dev.lbkit.director.DirectorEvent;
 import dev.lbkit.director.IpvsTableWriter;
 import dev.lbkit.director.KeepalivedDirector;
+import dev.lbkit.director.ScriptScreen;
 import dev.lbkit.director.ScriptUsers;
 import dev.lbkit.ipvs.IpvsChange;
 import dev.lbkit.ipvs.InMemoryIpvs;
@@ -130,6 +131,7 @@ final class RunCommand implements Command {
     if (result.ok()) {
       ScriptUsers users = ScriptUsers.resolve(result.config());
       users.warnings().forEach(err::println);
+      ScriptScreen.of(result.config(), users).warnings().forEach(err::println); // scripts keepalived would disable
       errors = users.errors();
     }
     if (!errors.isEmpty()) {

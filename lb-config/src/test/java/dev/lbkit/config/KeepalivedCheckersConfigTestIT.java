@@ -32,19 +32,24 @@ final class KeepalivedCheckersConfigTestIT {
 
   /** The lines keepalived -t reports problems on, with the messages. */
   private List<String> keepalived(Path file) throws IOException, InterruptedException {
-    // in a session of its own: 2.2.7's -t can end by signalling, and it must not reach the test's JVM
-    Process p = new ProcessBuilder("setsid", "--wait", "keepalived", "-t", "-f", file.toString(), "-l", "-D")
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "keepalived -t did not finish");
     List<String> reports = new ArrayList<>();
-    for (String line : out.split("\n")) {
+    for (String line : keepalivedOutput(file).split("\n")) {
       Matcher m = REPORT.matcher(line.strip());
       if (m.matches() && !reports.contains(m.group(1) + ": " + m.group(2))) {
         reports.add(m.group(1) + ": " + m.group(2));
       }
     }
     return reports;
+  }
+
+  /** All keepalived -t says about a file. */
+  private String keepalivedOutput(Path file) throws IOException, InterruptedException {
+    // in a session of its own: 2.2.7's -t can end by signalling, and it must not reach the test's JVM
+    Process p = new ProcessBuilder("setsid", "--wait", "keepalived", "-t", "-f", file.toString(), "-l", "-D")
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "keepalived -t did not finish");
+    return out;
   }
 
   private static final String VS = """
@@ -102,6 +107,7 @@ final class KeepalivedCheckersConfigTestIT {
               name www.example.com.
               retry 0
             }
+            warmup 2.5
             DNS_CHECK {
               name .
               type DNSKEY
@@ -142,6 +148,8 @@ final class KeepalivedCheckersConfigTestIT {
         {"retry-bad", "DNS_CHECK {\n retry -1\n }"},
         {"delay-loop-bad", "UDP_CHECK {\n delay_loop 0\n }"},
         {"alpha-bad", "UDP_CHECK {\n alpha maybe\n }"},
+        {"rs-warmup-bad", "warmup soon\n UDP_CHECK {\n }"},
+        {"warmup-bad", "UDP_CHECK {\n warmup -1\n }"},
     };
     for (String[] c : cases) {
       compare(c[0], "", c[1], true);
@@ -156,5 +164,46 @@ final class KeepalivedCheckersConfigTestIT {
     compare("misc-user", "  enable_script_security", "MISC_CHECK {\n misc_path /bin/true\n user nobody\n }", false);
     assertFalse(keepalived(Files.writeString(dir.resolve("x.conf"), VS.formatted("UDP_CHECK {\n }")))
         .toString().contains("Line"), "a plain UDP_CHECK is fine for keepalived");
+  }
+
+  /**
+   * keepalived's "SECURITY VIOLATION - check scripts are being executed" (a security error of {@code -t}) counts
+   * MISC_CHECK programs and the notify_up/notify_down/quorum_up/quorum_down hooks, and only programs it finds; lbkit
+   * warns in exactly the same cases.
+   */
+  @Test
+  void securityViolation_countsTheSameScripts() throws Exception {
+    String[][] cases = {
+        {"notify-up", "", "notify_up /bin/true"},
+        {"notify-down-bare", "", "notify_down \"true now\""},
+        {"quorum-up", "quorum_up /bin/true", ""},
+        {"quorum-down-missing", "quorum_down /nonexistent/hook", ""},
+        {"notify-missing", "", "notify_up /nonexistent/hook"},
+        {"notify-bare-missing", "", "notify_down no-such-program-here"},
+        {"misc-missing", "", "MISC_CHECK {\n misc_path /nonexistent/check\n }"},
+        {"misc-true", "", "MISC_CHECK {\n misc_path /bin/true\n }"},
+        {"none", "", ""},
+    };
+    String violation = "SECURITY VIOLATION - check scripts are being executed";
+    for (String[] c : cases) {
+      String text = """
+          virtual_server 192.0.2.10 80 {
+            protocol TCP
+            lb_algo rr
+            lb_kind NAT
+            %s
+            real_server 10.0.0.2 80 {
+              %s
+              TCP_CHECK {
+              }
+            }
+          }
+          """.formatted(c[1], c[2]);
+      Path file = Files.writeString(dir.resolve(c[0] + ".conf"), text);
+      boolean theirs = keepalivedOutput(file).contains(violation);
+      ParseResult ours = KeepalivedConfigParser.parse(file);
+      assertEquals(theirs, ours.warnings().toString().contains(violation), c[0] + ": keepalived "
+          + (theirs ? "reports" : "does not report") + " it; lbkit's warnings: " + ours.warnings() + "\n" + text);
+    }
   }
 }

@@ -295,6 +295,35 @@ final class KeepalivedCheckersTest {
     assertEquals(List.of(), warnings(r)); // no SECURITY VIOLATION with enable_script_security
   }
 
+  /**
+   * keepalived counts every check script it finds, hooks too, and none it cannot find (checked against keepalived
+   * 2.2.7's {@code -t} in KeepalivedCheckersConfigTestIT).
+   */
+  @Test
+  void securityViolation_countsHooks_andOnlyProgramsThatAreThere() {
+    String vs = """
+        virtual_server 192.0.2.10 80 {
+          protocol TCP
+          lb_kind NAT
+          %s
+          real_server 10.0.0.2 80 {
+            %s
+            TCP_CHECK {
+            }
+          }
+        }
+        """;
+    String violation = "SECURITY VIOLATION - check scripts are being executed";
+    assertTrue(warnings(parse(vs.formatted("", "notify_up /bin/true"))).toString().contains(violation));
+    assertTrue(warnings(parse(vs.formatted("quorum_down \"true now\"", ""))).toString().contains(violation),
+        "a bare name found on PATH");
+    assertEquals(List.of(), warnings(parse(vs.formatted("quorum_up /nonexistent/hook", "notify_down /nonexistent/x"))));
+    assertEquals(List.of(), warnings(parse(vs.formatted("", "notify_down no-such-program-on-path"))));
+    assertEquals(List.of(), warnings(parse(vs.formatted("", "MISC_CHECK {\n misc_path /nonexistent/check\n }"))));
+    assertEquals(List.of("k.conf:5:3: warning: " + violation + " but script_security not enabled (set"
+        + " enable_script_security in global_defs)"), warnings(parse(vs.formatted("", "notify_up /bin/true"))));
+  }
+
   @Test
   void scriptUser_takesAtMostAUserAndAGroup() {
     ParseResult r = parse("""
@@ -357,9 +386,9 @@ final class KeepalivedCheckersTest {
     List<HealthCheckConfig> c = r.config().virtualServers().get(0).realServers().get(0).checks();
     assertEquals(List.of("/usr/local/bin/check", "/usr/local/bin/check --port 80"),
         c.stream().map(x -> ((Misc) x).script()).toList());
-    assertEquals("k.conf:4:38: warning: 'misc_path': keepalived 2.2.7 runs only '/usr/local/bin/check' and drops"
-        + " '--port 80' (words outside the quotes); so does lbkit. To pass them, quote the whole command line:"
-        + " \"/usr/local/bin/check --port 80\"", warnings(r).get(1));
+    assertTrue(warnings(r).contains("k.conf:4:38: warning: 'misc_path': keepalived 2.2.7 runs only"
+        + " '/usr/local/bin/check' and drops '--port 80' (words outside the quotes); so does lbkit. To pass them, quote"
+        + " the whole command line: \"/usr/local/bin/check --port 80\""), warnings(r).toString());
   }
 
   @Test

@@ -118,9 +118,11 @@ final class KeepalivedConfigParserTest {
     // keepalived's own vrrp_script runs: unquoted words after the program never reach it)
     assertEquals(List.of(), errors(r));
     assertEquals("/usr/bin/check --x 'a b'", r.config().vrrpScripts().get(0).script());
-    assertEquals("k.conf:1:53: warning: 'script': keepalived 2.2.7 runs only '/usr/bin/check --x 'a b'' and drops"
-        + " '; interval 2' (words outside the quotes); so does lbkit. To pass them, quote the whole command line:"
-        + " \"/usr/bin/check --x 'a b' ; interval 2\"", r.warnings().get(1).toString());
+    // (the SECURITY VIOLATION warning, if any, depends on which of the programs this host has, as in keepalived)
+    assertTrue(r.warnings().stream().map(ConfigProblem::toString).toList().contains("k.conf:1:53: warning: 'script':"
+        + " keepalived 2.2.7 runs only '/usr/bin/check --x 'a b'' and drops '; interval 2' (words outside the quotes);"
+        + " so does lbkit. To pass them, quote the whole command line: \"/usr/bin/check --x 'a b' ; interval 2\""),
+        r.warnings().toString());
     assertEquals(Duration.ofSeconds(1), r.config().vrrpScripts().get(0).interval());
     VrrpInstanceConfig vi = r.config().vrrpInstances().get(0);
     assertEquals(24, vi.virtualIpAddresses().get(0).prefixLength());

@@ -27,7 +27,8 @@ import java.util.function.UnaryOperator;
  * traffic filter. Tracked scripts and interfaces become
  * tracked objects named after the script or interface, with keepalived's weights (the {@code track_script} override,
  * else the script's own weight). Every {@code vrrp_script} that an instance tracks is run by the router itself
- * ({@link VrrpScript}, with its interval, timeout, rise and fall; keepalived drops scripts nothing tracks); interfaces
+ * ({@link VrrpScript}, with its interval, timeout, rise and fall; keepalived drops scripts nothing tracks), unless
+ * keepalived's script security disables it ({@link ScriptScreen}): then no instance tracks it; interfaces
  * are polled with the check given to {@link KeepalivedDirector.Builder#interfaceCheck} (such as
  * {@code LinuxVrrp::interfaceUp}), or else count as up.
  */
@@ -64,7 +65,11 @@ public final class KeepalivedVrrp {
     for (VrrpInstanceConfig.TrackedInterface t : i.trackInterfaces()) {
       b.track(interfaceMap.apply(t.name()), t.weight());
     }
+    ScriptScreen screen = i.trackScripts().isEmpty() ? null : ScriptScreen.of(config, ScriptUsers.resolve(config));
     for (VrrpInstanceConfig.TrackedScript t : i.trackScripts()) {
+      if (!screen.vrrpScriptRuns(t.name())) {
+        continue; // keepalived disables the script and frees the track: the instance no longer depends on it
+      }
       int weight = t.weight().isPresent() ? t.weight().getAsInt()
           : config.vrrpScript(t.name()).map(VrrpScriptConfig::weight).orElse(0);
       b.track(t.name(), weight);
@@ -119,7 +124,8 @@ public final class KeepalivedVrrp {
       return List.of();
     }
     ScriptUsers users = ScriptUsers.resolve(config);
-    return config.vrrpScripts().stream().filter(s -> tracked.contains(s.name()))
+    ScriptScreen screen = ScriptScreen.of(config, users);
+    return config.vrrpScripts().stream().filter(s -> tracked.contains(s.name()) && screen.vrrpScriptRuns(s.name()))
         .map(s -> new VrrpScript(s.name(), ScriptUsers.commandLine(users.vrrpScriptUser(s.name()),
             HealthTargets.words(s.script())), s.interval(), s.timeout(), s.rise(), s.fall(), false))
         .toList();

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * virtual servers. As keepalived does (vrrp_notify.c), {@code notify} gets {@code INSTANCE NAME STATE PRIORITY} or
  * {@code GROUP NAME STATE 0} appended. Commands are split on blanks (double quotes group words) and run without a
  * shell, one at a time in order on a thread of their own, so a slow hook never holds up VRRP or the director; a hook
- * that fails is logged.
+ * that fails is logged. Hooks keepalived's script security disables when it loads the file (not found, not
+ * executable, or insecure under {@code enable_script_security}; see {@link ScriptScreen}) never run.
  *
  * <p>A sync group's state is the one all its members share, as keepalived's vrrp_sync.c records it only once it has
  * moved every member (vrrp_sync_master, vrrp_sync_backup, vrrp_sync_fault): MASTER, BACKUP or FAULT once all members
@@ -76,10 +77,21 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
 
   /** Whom hooks run as: keepalived's default script user for the configuration (see {@link ScriptUsers}). */
   private volatile Optional<ScriptUser> user;
+  /** Which hooks keepalived's script security lets run, judged when the configuration is loaded. */
+  private volatile ScriptScreen screen;
 
   public NotifyRunner(KeepalivedConfig config) {
     this.config = requireNonNull(config, "config");
-    this.user = ScriptUsers.resolve(config).defaultUser();
+    ScriptUsers users = ScriptUsers.resolve(config);
+    this.user = users.defaultUser();
+    this.screen = screen(config, users);
+  }
+
+  /** Judges the hooks of {@code c} as keepalived does when it loads a file, and logs what it disables or warns of. */
+  private static ScriptScreen screen(KeepalivedConfig c, ScriptUsers users) {
+    ScriptScreen s = ScriptScreen.of(c, users);
+    s.warnings().forEach(w -> log.warn("{}", w));
+    return s;
   }
 
   /** Uses the hooks of another configuration from now on (after a reload). */
@@ -87,7 +99,9 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
     requireNonNull(next, "next");
     this.previous = this.config;
     this.config = next;
-    this.user = ScriptUsers.resolve(next).defaultUser();
+    ScriptUsers users = ScriptUsers.resolve(next);
+    this.user = users.defaultUser();
+    this.screen = screen(next, users);
     notified.clear(); // keepalived's reload builds new instances, whose first change always notifies
   }
 
@@ -148,8 +162,8 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
     int priority = instance.get().priority();
     if (deleted) {
       if (n.notifyDeleted()) {
-        n.deleted().ifPresent(cmd -> run(cmd, n.users().get("notify_deleted")));
-        n.any().ifPresent(cmd -> run(cmd + " INSTANCE \"" + e.instance() + "\" DELETED " + priority,
+        n.deleted().ifPresent(cmd -> run(cmd, "", n.users().get("notify_deleted")));
+        n.any().ifPresent(cmd -> run(cmd, " INSTANCE \"" + e.instance() + "\" DELETED " + priority,
             n.users().get("notify")));
       } else if (e.from() != VrrpState.FAULT) {
         hooks(n, VrrpState.FAULT, "INSTANCE", e.instance(), priority);
@@ -225,8 +239,8 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
       case FAULT -> "notify_fault";
       case INITIALIZE -> "notify_stop";
     };
-    specific.ifPresent(cmd -> run(cmd, n.users().get(keyword)));
-    n.any().ifPresent(cmd -> run(cmd + " " + type + " \"" + name + "\" " + stateName(to) + " " + priority,
+    specific.ifPresent(cmd -> run(cmd, "", n.users().get(keyword)));
+    n.any().ifPresent(cmd -> run(cmd, " " + type + " \"" + name + "\" " + stateName(to) + " " + priority,
         n.users().get("notify")));
   }
 
@@ -240,7 +254,7 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
         }
         for (RealServerConfig rs : vs.realServers()) {
           if (rs.realServer().endpoint().equals(m.member())) {
-            (m.alive() ? rs.notifyUp() : rs.notifyDown()).ifPresent(cmd -> run(cmd,
+            (m.alive() ? rs.notifyUp() : rs.notifyDown()).ifPresent(cmd -> run(cmd, "",
                 rs.hookUsers().get(m.alive() ? "notify_up" : "notify_down")));
           }
         }
@@ -248,16 +262,23 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
     } else if (event instanceof DirectorEvent.QuorumChanged q) {
       for (VirtualServerConfig vs : config.virtualServers()) {
         if (vs.service().key().equals(q.service())) {
-          (q.held() ? vs.quorumUp() : vs.quorumDown()).ifPresent(cmd -> run(cmd,
+          (q.held() ? vs.quorumUp() : vs.quorumDown()).ifPresent(cmd -> run(cmd, "",
               vs.hookUsers().get(q.held() ? "quorum_up" : "quorum_down")));
         }
       }
     }
   }
 
-  /** Runs a hook as {@code own} (the user written after its command; null: none) or the default script user. */
-  private void run(String commandLine, ScriptUserConfig own) {
-    List<String> words = HealthTargets.words(commandLine);
+  /**
+   * Runs a hook, {@code command} as written with {@code arguments} appended, as {@code own} (the user written after
+   * its command; null: none) or the default script user; not if keepalived's script security disabled it.
+   */
+  private void run(String command, String arguments, ScriptUserConfig own) {
+    if (!screen.hookRuns(command, own)) {
+      log.debug("not running {}: disabled by script security when the configuration was loaded", command);
+      return;
+    }
+    List<String> words = HealthTargets.words(command + arguments);
     if (words.isEmpty()) {
       return;
     }

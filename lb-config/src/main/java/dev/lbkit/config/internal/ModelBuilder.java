@@ -5,6 +5,7 @@ import dev.lbkit.config.HealthCheckConfig;
 import dev.lbkit.config.KeepalivedConfig;
 import dev.lbkit.config.Location;
 import dev.lbkit.config.NotifyScripts;
+import dev.lbkit.config.RealServerConfig;
 import dev.lbkit.config.ScriptUserConfig;
 import dev.lbkit.config.VirtualServerConfig;
 import dev.lbkit.config.VrrpInstanceConfig;
@@ -17,6 +18,9 @@ import dev.lbkit.config.VrrpInstanceConfig.VirtualIpAddress;
 import dev.lbkit.config.VrrpScriptConfig;
 import dev.lbkit.config.VrrpSyncGroupConfig;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -77,29 +81,77 @@ final class ModelBuilder {
 
   /**
    * keepalived 2.2.7 reports, as a security error that its {@code -t} exits with, that scripts run while
-   * {@code enable_script_security} is off: check scripts (check_daemon.c: MISC_CHECK programs) and, apart, VRRP
-   * scripts (vrrp.c: tracked vrrp_scripts and notify hooks; seen in keepalived's own log). keepalived runs them
-   * anyway, so lbkit warns, once for each side, at the first such script.
+   * {@code enable_script_security} is off: check scripts (check_data.c check_check_script_security: MISC_CHECK
+   * programs, real servers' {@code notify_up}/{@code notify_down}, virtual servers' {@code quorum_up}/
+   * {@code quorum_down}) and, apart, VRRP scripts (vrrp.c check_vrrp_script_security: every {@code vrrp_script},
+   * tracked or not, and the notify hooks of instances and sync groups). It counts only scripts whose program it
+   * finds (notify.c check_script_secure sets SC_ISSCRIPT once the file is found: as written if it has a '/', else
+   * on PATH), as {@code keepalived -t} shows. keepalived runs them anyway, so lbkit warns, once for each side, at the
+   * first such script. (keepalived appends "There are insecure scripts." when one could be changed by others than
+   * root; that needs the user each runs as, which lb-director's ScriptScreen knows and warns of per script.)
    */
   private void scriptSecurity(GlobalDefs global, List<VrrpSyncGroupConfig> groups, List<VrrpInstanceConfig> instances,
       List<VrrpScriptConfig> scripts, List<VirtualServerConfig> servers) {
     if (global.scriptSecurity()) {
       return;
     }
-    servers.stream().flatMap(vs -> vs.realServers().stream()).flatMap(rs -> rs.checks().stream())
-        .filter(c -> c instanceof HealthCheckConfig.Misc).findFirst()
-        .ifPresent(c -> problems.warning(c.location(), "SECURITY VIOLATION - check scripts are being executed but"
-            + " script_security not enabled (set enable_script_security in global_defs)"));
-    Set<String> tracked = new HashSet<>();
-    instances.forEach(i -> i.trackScripts().forEach(t -> tracked.add(t.name())));
+    List<Location> checkScripts = new ArrayList<>();
+    for (VirtualServerConfig vs : servers) {
+      if (found(vs.quorumUp()) || found(vs.quorumDown())) {
+        checkScripts.add(vs.location());
+      }
+      for (RealServerConfig rs : vs.realServers()) {
+        if (found(rs.notifyUp()) || found(rs.notifyDown())) {
+          checkScripts.add(rs.location());
+        }
+        rs.checks().stream().filter(c -> c instanceof HealthCheckConfig.Misc m && found(Optional.of(m.script())))
+            .forEach(c -> checkScripts.add(c.location()));
+      }
+    }
+    first(checkScripts).ifPresent(at -> problems.warning(at, "SECURITY VIOLATION - check scripts are being executed"
+        + " but script_security not enabled (set enable_script_security in global_defs)"));
     List<Location> vrrpScripts = new ArrayList<>();
-    scripts.stream().filter(s -> tracked.contains(s.name())).forEach(s -> vrrpScripts.add(s.location()));
-    instances.stream().filter(i -> !i.notifyScripts().isEmpty()).forEach(i -> vrrpScripts.add(i.location()));
-    groups.stream().filter(g -> !g.notifyScripts().isEmpty()).forEach(g -> vrrpScripts.add(g.location()));
-    vrrpScripts.stream().min(Comparator.comparing(Location::file).thenComparingInt(Location::line)
-        .thenComparingInt(Location::column))
-        .ifPresent(at -> problems.warning(at, "SECURITY VIOLATION - scripts are being executed but script_security"
-            + " not enabled (set enable_script_security in global_defs)"));
+    scripts.stream().filter(s -> found(Optional.of(s.script()))).forEach(s -> vrrpScripts.add(s.location()));
+    instances.stream().filter(i -> found(i.notifyScripts())).forEach(i -> vrrpScripts.add(i.location()));
+    groups.stream().filter(g -> found(g.notifyScripts())).forEach(g -> vrrpScripts.add(g.location()));
+    first(vrrpScripts).ifPresent(at -> problems.warning(at, "SECURITY VIOLATION - scripts are being executed but"
+        + " script_security not enabled (set enable_script_security in global_defs)"));
+  }
+
+  private static Optional<Location> first(List<Location> at) {
+    return at.stream().min(Comparator.comparing(Location::file).thenComparingInt(Location::line)
+        .thenComparingInt(Location::column));
+  }
+
+  private static boolean found(NotifyScripts n) {
+    return found(n.master()) || found(n.backup()) || found(n.fault()) || found(n.stop()) || found(n.any())
+        || found(n.deleted());
+  }
+
+  /** Whether keepalived would find the program of {@code command}: as written with a '/', else on PATH. */
+  static boolean found(Optional<String> command) {
+    if (command.isEmpty()) {
+      return false;
+    }
+    String[] words = command.get().replace("\"", " ").replace("'", " ").strip().split("\\s+");
+    String program = words[0];
+    if (program.isEmpty()) {
+      return false;
+    }
+    try {
+      if (program.indexOf('/') >= 0) {
+        return Files.exists(Path.of(program));
+      }
+      String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
+      for (String dir : path.split(":")) {
+        if (Files.isRegularFile(Path.of(dir.isEmpty() ? "." : dir).resolve(program))) {
+          return true;
+        }
+      }
+    } catch (InvalidPathException e) {
+      return false; // a name no file can have
+    }
+    return false;
   }
 
   private GlobalDefs globalDefs(Node block, GlobalDefs previous) {

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * keepalived's script security ({@code check_script_secure} in {@code notify.c}), applied to a MISC_CHECK program
- * before each start: find the program as exec would (a bare name on PATH), then, if it will run with root's user
+ * before each start and, through {@link dev.lbkit.healthcheck.misc.ScriptVerdict}, to the other scripts a
+ * configuration names: find the program as exec would (a bare name on PATH), then, if it will run with root's user
  * or group, or is set-uid/set-gid root, require that neither it nor any directory on its path (as written and
  * after resolving links) could be changed by anyone but root.
  *
@@ -18,7 +19,7 @@ import java.util.Optional;
  * writable by its group unless that group is root, and not writable by others. The program must also be a
  * regular file that the user it runs as may execute.
  */
-final class ScriptSecurity {
+public final class ScriptSecurity {
   private static final int S_ISUID = 04000;
   private static final int S_ISGID = 02000;
   private static final int S_ISVTX = 01000;
@@ -31,8 +32,10 @@ final class ScriptSecurity {
    * @param text for people
    * @param unsafe true when the program is there and runnable but could be changed by others (keepalived only
    *     warns about these without {@code enable_script_security}); false when it cannot be found or run at all
+   * @param found whether the program is there at all (keepalived's {@code SC_ISSCRIPT}: found and stat-able,
+   *     even if not executable)
    */
-  record Finding(String text, boolean unsafe) {}
+  public record Finding(String text, boolean unsafe, boolean found) {}
 
   /**
    * Why running {@code program} as {@code uid:gid} would be refused (keepalived disables such a script), or empty
@@ -42,7 +45,7 @@ final class ScriptSecurity {
    * @param path the PATH to search for a bare name
    * @param workingDirectory where a relative name is resolved
    */
-  static Optional<Finding> problem(String program, String path, Path workingDirectory, int uid, int gid) {
+  public static Optional<Finding> problem(String program, String path, Path workingDirectory, int uid, int gid) {
     Path file;
     if (program.indexOf('/') >= 0) {
       file = workingDirectory.resolve(program);
@@ -56,7 +59,7 @@ final class ScriptSecurity {
         }
       }
       if (file == null) {
-        return Optional.of(new Finding("cannot find " + program + " on PATH " + path, false));
+        return Optional.of(new Finding("cannot find " + program + " on PATH " + path, false, false));
       }
     }
     try {
@@ -66,10 +69,10 @@ final class ScriptSecurity {
       int owner = (Integer) st.get("uid");
       int group = (Integer) st.get("gid");
       if (!Files.isRegularFile(real)) {
-        return Optional.of(new Finding(real + " is not a regular file", false));
+        return Optional.of(new Finding(real + " is not a regular file", false, true));
       }
       if (!executable(mode, owner, group, uid, gid)) {
-        return Optional.of(new Finding(real + " is not executable for uid:gid " + uid + ":" + gid, false));
+        return Optional.of(new Finding(real + " is not executable for uid:gid " + uid + ":" + gid, false, true));
       }
       boolean needsProtection = uid == 0 || gid == 0
           || (owner == 0 && (mode & 0100) != 0 && (mode & S_ISUID) != 0)
@@ -80,12 +83,12 @@ final class ScriptSecurity {
       for (Path p : List.of(file.toAbsolutePath().normalize(), real)) {
         Optional<String> unsafe = unsafeElement(p);
         if (unsafe.isPresent()) {
-          return Optional.of(new Finding(unsafe.get(), true));
+          return Optional.of(new Finding(unsafe.get(), true, true));
         }
       }
       return Optional.empty();
     } catch (IOException e) {
-      return Optional.of(new Finding("cannot access " + file + ": " + e, false));
+      return Optional.of(new Finding("cannot access " + file + ": " + e, false, false));
     }
   }
 

@@ -26,7 +26,8 @@ import java.util.Locale;
 final class VrrpCommand implements Command {
   private static final String USAGE = String.join("\n",
       "usage: lbkit vrrp --interface IF --vrid N --priority P --vip ADDR/LEN [--vip ...] [--advert-int SECONDS]",
-      "                  [--version 2|3] [--auth-pass PASS] [--no-preempt] [--preempt-delay SECONDS]",
+      "                  [--version 2|3] [--auth-pass PASS [--auth-type pass|ah]] [--no-preempt]",
+      "                  [--preempt-delay SECONDS]",
       "                  [--unicast-peer ADDR ...] [--accept | --no-accept] [--name NAME]",
       "       lbkit vrrp --config FILE",
       "",
@@ -36,6 +37,9 @@ final class VrrpCommand implements Command {
       "nftables (table inet lbkit_vrrp; needs the nft program) but still answer ARP / neighbour discovery. The",
       "default, --accept, accepts it, as keepalived does without vrrp_strict (keepalived's no_accept / vrrp_strict",
       "and RFC 5798's default correspond to --no-accept).",
+      "--auth-type ah: keepalived's IPsec-AH authentication (auth_type AH; VRRPv2 over IPv4 only): HMAC-MD5-96",
+      "keyed with --auth-pass over the whole datagram, with a sequence number against replay. The default with",
+      "--auth-pass is pass (auth_type PASS, the password in clear).",
       "Needs CAP_NET_RAW (raw sockets) and CAP_NET_ADMIN (addresses). Prints one JSON line per state change:",
       "{\"time\":...,\"instance\":...,\"vrid\":...,\"from\":...,\"to\":...,\"reason\":...}");
 
@@ -182,6 +186,15 @@ final class VrrpCommand implements Command {
         case "--advert-int" -> b.advertInterval(seconds(value(args, ++i, flag), flag));
         case "--version" -> b.version(integer(value(args, ++i, flag), flag));
         case "--auth-pass" -> b.authPassword(value(args, ++i, flag));
+        case "--auth-type" -> {
+          String type = value(args, ++i, flag);
+          switch (type.toLowerCase(Locale.ROOT)) {
+            case "pass" -> b.authType(VrrpConfig.AuthType.PASS);
+            case "ah" -> b.authType(VrrpConfig.AuthType.AH);
+            case "none" -> b.authType(VrrpConfig.AuthType.NONE);
+            default -> throw new UsageException("--auth-type must be pass, ah or none but was '" + type + "'");
+          }
+        }
         case "--preempt-delay" -> b.preemptDelay(seconds(value(args, ++i, flag), flag));
         case "--unicast-peer" -> b.unicastPeer(address(value(args, ++i, flag), flag));
         case "--name" -> i++;

@@ -54,6 +54,30 @@ final class VrrpCommandTest {
   }
 
   @Test
+  void parse_authTypeAh() throws Exception {
+    VrrpConfig c = VrrpCommand.parseInstance(List.of("--interface", "eth0", "--vrid", "51", "--vip",
+        "10.0.0.100/24", "--auth-pass", "secret12", "--auth-type", "ah"), "VI_1");
+    assertEquals(VrrpConfig.AuthType.AH, c.authType());
+    assertEquals("secret12", c.authPassword().orElseThrow());
+    assertEquals(VrrpConfig.AuthType.PASS, VrrpCommand.parseInstance(List.of("--interface", "eth0", "--vrid", "51",
+        "--vip", "10.0.0.100/24", "--auth-pass", "secret12"), "VI_1").authType(), "a password alone is PASS");
+  }
+
+  @Test
+  void parse_authTypeAhWithoutPasswordOrWithV3_isAUsageErrorNamingTheRule() {
+    UsageException noPass = assertThrows(UsageException.class, () -> VrrpCommand.parseInstance(List.of(
+        "--interface", "eth0", "--vrid", "51", "--vip", "10.0.0.100/24", "--auth-type", "ah"), "VI_1"));
+    assertTrue(noPass.getMessage().contains("auth type AH needs an auth password"), noPass.getMessage());
+    UsageException v3 = assertThrows(UsageException.class, () -> VrrpCommand.parseInstance(List.of(
+        "--interface", "eth0", "--vrid", "51", "--vip", "10.0.0.100/24", "--version", "3", "--auth-pass", "x",
+        "--auth-type", "ah"), "VI_1"));
+    assertTrue(v3.getMessage().contains("VRRPv3 has no authentication"), v3.getMessage());
+    UsageException bad = assertThrows(UsageException.class, () -> VrrpCommand.parseInstance(List.of(
+        "--interface", "eth0", "--vrid", "51", "--vip", "10.0.0.100/24", "--auth-type", "md5"), "VI_1"));
+    assertTrue(bad.getMessage().contains("--auth-type must be pass, ah or none"), bad.getMessage());
+  }
+
+  @Test
   void parse_v2SubSecondIntervalIsAUsageErrorNamingTheRule() {
     UsageException e = assertThrows(UsageException.class, () -> VrrpCommand.parseInstance(List.of("--interface",
         "eth0", "--vrid", "51", "--vip", "10.0.0.100/24", "--advert-int", "0.1"), "VI_1"));

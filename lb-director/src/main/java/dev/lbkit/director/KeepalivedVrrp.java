@@ -52,15 +52,8 @@ public final class KeepalivedVrrp {
     for (VrrpInstanceConfig.VirtualIpAddress a : i.excludedIpAddresses()) {
       b.virtualAddress(new VirtualAddress(a.address(), a.prefixLength()));
     }
-    if (i.authentication().filter(a -> a.type() == VrrpInstanceConfig.AuthType.AH).isPresent()) {
-      // refused, not dropped: running without it, lbkit would not hear AH peers (IP protocol 51) and become a second
-      // Master next to them
-      throw new IllegalArgumentException("vrrp_instance " + i.name() + ": auth_type AH (IPsec authentication header) is"
-          + " not supported by lbkit's VRRP engine; keepalived peers using it would go unheard (two Masters). Use "
-          + "auth_type PASS or no authentication");
-    }
-    i.authentication().filter(a -> a.type() == VrrpInstanceConfig.AuthType.PASS)
-        .ifPresent(a -> b.authPassword(a.password()));
+    i.authentication().ifPresent(a -> b.authPassword(a.password()).authType(
+        a.type() == VrrpInstanceConfig.AuthType.AH ? VrrpConfig.AuthType.AH : VrrpConfig.AuthType.PASS));
     i.unicastPeers().forEach(b::unicastPeer);
     for (VrrpInstanceConfig.TrackedInterface t : i.trackInterfaces()) {
       b.track(interfaceMap.apply(t.name()), t.weight());

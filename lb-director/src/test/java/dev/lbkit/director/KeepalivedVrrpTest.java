@@ -54,11 +54,36 @@ final class KeepalivedVrrpTest {
   }
 
   @Test
-  void authTypeAh_isRefusedWithAClearError() throws Exception {
+  void authTypeAh_becomesIpsecAh_andTwoRoutersElectOneMaster() throws Exception {
     KeepalivedConfig ah = config("  authentication {\n    auth_type AH\n    auth_pass secret12\n  }\n");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> KeepalivedVrrp.vrrpConfigs(ah, ifname -> InMemoryVrrpNetwork.INTERFACE));
-    assertTrue(e.getMessage().contains("auth_type AH"), e.getMessage());
+    VrrpConfig c = KeepalivedVrrp.vrrpConfigs(ah, ifname -> InMemoryVrrpNetwork.INTERFACE).get(0);
+    assertEquals(VrrpConfig.AuthType.AH, c.authType());
+    assertEquals("secret12", c.authPassword().orElseThrow());
+    VrrpRouter lb1 = start("lb1", config("  priority 150\n  authentication {\n    auth_type AH\n"
+        + "    auth_pass secret12\n  }\n"));
+    VrrpRouter lb2 = start("lb2", ah);
+    net.advance(Duration.ofSeconds(6));
+    assertEquals(VrrpState.MASTER, state(lb1));
+    assertEquals(VrrpState.BACKUP, state(lb2));
+    assertEquals(0, lb2.instance("VI_1").stats().rejectedTotal());
+  }
+
+  @Test
+  void authTypePass_staysPass() throws Exception {
+    KeepalivedConfig pass = config("  authentication {\n    auth_type PASS\n    auth_pass secret\n  }\n");
+    VrrpConfig c = KeepalivedVrrp.vrrpConfigs(pass, ifname -> InMemoryVrrpNetwork.INTERFACE).get(0);
+    assertEquals(VrrpConfig.AuthType.PASS, c.authType());
+  }
+
+  @Test
+  void authTypeAh_withVrrpv3_isIgnoredAsKeepalivedDoes() throws Exception {
+    // keepalived 2.2.7 logs "VRRP version 3 does not support authentication. Ignoring." (checked with keepalived -t)
+    // and runs unauthenticated; the import warns and does the same, so lbkit stays a peer of such routers
+    KeepalivedConfig ah = config("  version 3\n  authentication {\n    auth_type AH\n    auth_pass secret12\n"
+        + "  }\n");
+    VrrpConfig c = KeepalivedVrrp.vrrpConfigs(ah, ifname -> InMemoryVrrpNetwork.INTERFACE).get(0);
+    assertEquals(3, c.version());
+    assertEquals(VrrpConfig.AuthType.NONE, c.authType());
   }
 
   @Test

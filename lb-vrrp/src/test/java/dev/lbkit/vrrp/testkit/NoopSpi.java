@@ -19,6 +19,9 @@ public final class NoopSpi {
       public void open(String interfaceName, AddressFamily family) {}
 
       @Override
+      public void openAuthenticationHeader(String interfaceName) {}
+
+      @Override
       public InetAddress primaryAddress(String interfaceName, AddressFamily family) {
         return VirtualAddress.parse("10.0.0.1/24").address();
       }

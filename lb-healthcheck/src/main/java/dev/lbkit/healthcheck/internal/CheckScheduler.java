@@ -18,6 +18,19 @@ public interface CheckScheduler {
   /** Runs {@code task} after {@code delay} (zero or negative: as soon as possible). May be called from any thread. */
   Timer schedule(Duration delay, Runnable task);
 
+  /**
+   * Runs {@code task} after {@code delay} as {@link #schedule} does, first cancelling {@code previous} (a timer this
+   * scheduler returned for the same task, or null). A scheduler may hand {@code previous} back, queued again, when
+   * it has run or been dropped, so a recurring task costs no new timer: callers keep the timer returned. Scheduler
+   * thread only.
+   */
+  default Timer reschedule(Timer previous, Duration delay, Runnable task) {
+    if (previous != null) {
+      previous.cancel();
+    }
+    return schedule(delay, task);
+  }
+
   /** Runs {@code task} on the scheduler's thread as soon as possible. May be called from any thread. */
   default void execute(Runnable task) {
     schedule(Duration.ZERO, task);

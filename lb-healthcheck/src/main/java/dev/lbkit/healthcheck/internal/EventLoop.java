@@ -167,11 +167,29 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
     long delayNanos = Math.max(0, saturatedNanos(delay));
     TimerQueue.Entry timer = new TimerQueue.Entry(System.nanoTime() + delayNanos, task);
     if (inLoop()) {
+      timer.owner = timers; // one made elsewhere is queued later, by a task: never reused
       timers.add(timer, delayNanos);
     } else {
       submit(() -> timers.add(timer, -1)); // computed on another thread: not ordered with this loop's deadlines
     }
     return timer;
+  }
+
+  /**
+   * Reuses {@code previous} when it is this loop's timer for the same task and in no queue any more (it ran, or was
+   * cancelled and dropped): its deadline is set again and it is queued like a new one. Otherwise as the default.
+   */
+  @Override
+  public Timer reschedule(Timer previous, Duration delay, Runnable task) {
+    if (previous instanceof TimerQueue.Entry e && e.task == task && e.queued == 0 && e.owner == timers
+        && inLoop()) {
+      long delayNanos = Math.max(0, saturatedNanos(delay));
+      e.deadline = System.nanoTime() + delayNanos;
+      e.cancelled = false;
+      timers.add(e, delayNanos);
+      return e;
+    }
+    return CheckScheduler.super.reschedule(previous, delay, task);
   }
 
   /**

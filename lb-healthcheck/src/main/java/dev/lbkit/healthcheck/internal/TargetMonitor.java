@@ -275,9 +275,12 @@ public final class TargetMonitor {
   }
 
   private void schedule(Duration delay) {
-    cancel(nextCheck);
     nextCheckAt = scheduler.nanoTime() + EventLoop.saturatedNanos(delay);
-    nextCheck = scheduler.schedule(delay, checkTask);
+    // the loop hands the timer that just ran back, queued again: no new timer, and no store into this (old) object
+    CheckScheduler.Timer t = scheduler.reschedule(nextCheck, delay, checkTask);
+    if (t != nextCheck) {
+      nextCheck = t;
+    }
   }
 
   private void runCheck() {

@@ -19,12 +19,20 @@ import java.util.PriorityQueue;
 final class TimerQueue {
   static final int MAX_FIFOS = 8;
 
-  /** A scheduled task. */
+  /**
+   * A scheduled task. An entry that is in no queue any more (it ran, or was cancelled and dropped) may be queued
+   * again with a new deadline ({@link EventLoop#reschedule}), so a recurring task such as a target's next check
+   * costs no new timer and no store of a new object into its owner.
+   */
   static final class Entry implements CheckScheduler.Timer, Comparable<Entry> {
-    final long deadline;
+    long deadline;
     final Runnable task;
     long seq;
     volatile boolean cancelled;
+    /** How many times this entry sits in this queue (owner thread): 0 means it may be queued again. */
+    int queued;
+    /** The queue of the loop that made it (a timer is queued again only there). */
+    TimerQueue owner;
 
     Entry(long deadline, Runnable task) {
       this.deadline = deadline;
@@ -56,6 +64,7 @@ final class TimerQueue {
    */
   void add(Entry e, long delayNanos) {
     e.seq = seq++;
+    e.queued++;
     if (delayNanos >= 0) {
       ArrayDeque<Entry> q = fifoFor(delayNanos);
       if (q != null && (q.isEmpty() || q.peekLast().deadline - e.deadline <= 0)) {
@@ -92,12 +101,12 @@ final class TimerQueue {
    */
   private void dropCancelledHeads() {
     while (!heap.isEmpty() && heap.peek().cancelled) {
-      heap.poll();
+      heap.poll().queued--;
     }
     for (int i = 0; i < fifoCount; i++) {
       ArrayDeque<Entry> q = fifos[i];
       while (!q.isEmpty() && q.peekFirst().cancelled) {
-        q.pollFirst();
+        q.pollFirst().queued--;
       }
     }
   }
@@ -119,7 +128,9 @@ final class TimerQueue {
     if (first == null || first.deadline - now > 0) {
       return null;
     }
-    return from < 0 ? heap.poll() : fifos[from].pollFirst();
+    Entry e = from < 0 ? heap.poll() : fifos[from].pollFirst();
+    e.queued--;
+    return e;
   }
 
   void clear() {

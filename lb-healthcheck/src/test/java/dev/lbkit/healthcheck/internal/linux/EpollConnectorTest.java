@@ -100,4 +100,22 @@ final class EpollConnectorTest {
       assertEquals(1, c.reportedByPoll());
     }
   }
+
+  @Test
+  void ipv4Sockaddr_carriesTheAddressBigEndian_withoutCopyingIt() throws Exception {
+    assertTrue(EpollConnector.IPV4_HASH_IS_ADDRESS, "OpenJDK 17's Inet4Address.hashCode() is the address");
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(28);
+    for (String a : List.of("127.0.0.1", "10.200.3.4", "192.0.2.255", "255.255.255.254", "0.0.0.0")) {
+      InetAddress address = InetAddress.getByName(a);
+      assertEquals(16, EpollConnector.sockaddr(address, 0xabcd, b));
+      byte[] got = new byte[16];
+      b.get(got);
+      byte[] want = new byte[16];
+      want[java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? 0 : 1] = 2; // AF_INET, host order
+      want[2] = (byte) 0xab;
+      want[3] = (byte) 0xcd;
+      System.arraycopy(address.getAddress(), 0, want, 4, 4);
+      assertEquals(java.util.HexFormat.of().formatHex(want), java.util.HexFormat.of().formatHex(got), a);
+    }
+  }
 }

@@ -155,6 +155,53 @@ final class KeepalivedAhInteropIT {
   }
 
   @Test
+  void partitionsAndAnOwnerRestart_endWithOneMaster() {
+    String vip = "10.98.0.113";
+    keepalived(1, 100, 84, vip, PASS);
+    lab.awaitOwner(vip, lab.ns(1), 6_000);
+    Node node = lbkit(2, 150, 84, vip, PASS);
+    node.awaitState("MASTER", 6_000);
+    lab.awaitOwner(vip, lab.ns(2), 1_000);
+
+    // keepalived cut off: it takes over on its side, its counter behind lbkit's; healed, it hears lbkit again
+    lab.run("partition", lab.ns(1));
+    awaitBoth(vip, 6_000);
+    lab.run("heal", lab.ns(1));
+    lab.awaitOwner(vip, lab.ns(2), 4_000);
+
+    // lbkit cut off: keepalived takes over; healed, lbkit's higher priority and higher numbers win again
+    lab.run("partition", lab.ns(2));
+    awaitBoth(vip, 6_000);
+    lab.run("heal", lab.ns(2));
+    lab.awaitOwner(vip, lab.ns(2), 4_000);
+    Lab.sleepMs(2_000);
+    lab.assertSingleOwner(vip, lab.ns(2));
+    assertEquals(0, node.terminate());
+    lab.awaitOwner(vip, lab.ns(1), 2_000);
+
+    // lbkit restarts as the address owner: Master at once, its numbers from 1 again, which keepalived drops as
+    // replays; lbkit accepts keepalived's lower-priority adverts and answers at once with a higher number
+    Node owner = lbkit(2, 255, 84, vip, PASS);
+    owner.awaitState("MASTER", 3_000);
+    lab.awaitOwner(vip, lab.ns(2), 5_000);
+    Lab.sleepMs(2_000);
+    lab.assertSingleOwner(vip, lab.ns(2));
+    assertTrue(lab.keepalivedLog(1).contains("higher priority 255"), lab.keepalivedLog(1));
+    assertEquals(0, owner.terminate());
+    lab.run("stop", lab.ns(1));
+  }
+
+  /** Waits until both routers hold the VIP (a partition's two Masters). */
+  private static void awaitBoth(String vip, long timeoutMs) {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+    String both = lab.ns(1) + " " + lab.ns(2);
+    while (!lab.owners(vip).equals(both)) {
+      assertTrue(System.nanoTime() < deadline, "both should hold " + vip + " but " + lab.owners(vip) + " do");
+      Lab.sleepMs(20);
+    }
+  }
+
+  @Test
   void unicastPeers_electAndFailOver() {
     String vip = "10.98.0.112";
     keepalived(1, 100, 83, vip, "short", "--unicast-peer", Lab.ip(2));

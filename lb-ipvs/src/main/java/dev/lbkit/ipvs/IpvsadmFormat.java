@@ -137,6 +137,7 @@ public final class IpvsadmFormat {
             + "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
     }
     StringBuilder dn = new StringBuilder(48);
+    DestinationOrder order = new DestinationOrder();
     for (Entry e : sortServices(table)) {
       VirtualService svc = e.service().service();
       IpvsStats st = e.service().stats();
@@ -154,10 +155,14 @@ public final class IpvsadmFormat {
           out.append(serviceLine(svc));
       }
       out.append('\n');
-      for (IpvsDestination d : sortDestinations(e.destinations())) {
+      List<IpvsDestination> dests = e.destinations();
+      order.sort(dests);
+      for (int k = 0; k < dests.size(); k++) {
+        int i = order.index(k);
+        IpvsDestination d = dests.get(i);
         RealServer rs = d.server();
         dn.setLength(0);
-        appendEndpoint(dn, rs.endpoint());
+        order.appendEndpoint(dn, i, rs.endpoint());
         IpvsStats ds = d.stats();
         out.append("  -> ");
         padRight(out, dn, 28);
@@ -197,6 +202,7 @@ public final class IpvsadmFormat {
   /** {@code ipvsadm -S -n}: the rules that rebuild the table, one per line. */
   public static String save(List<Entry> table) {
     StringBuilder out = new StringBuilder(64 * size(table));
+    DestinationOrder order = new DestinationOrder();
     for (Entry e : sortServices(table)) {
       VirtualService svc = e.service().service();
       String spec = serviceSpec(svc.key());
@@ -217,10 +223,13 @@ public final class IpvsadmFormat {
         out.append(" -b ").append(flags(svc));
       }
       out.append('\n');
-      for (IpvsDestination d : sortDestinations(e.destinations())) {
-        RealServer rs = d.server();
+      List<IpvsDestination> dests = e.destinations();
+      order.sort(dests);
+      for (int k = 0; k < dests.size(); k++) {
+        int i = order.index(k);
+        RealServer rs = dests.get(i).server();
         out.append("-a ").append(spec).append(" -r ");
-        appendEndpoint(out, rs.endpoint());
+        order.appendEndpoint(out, i, rs.endpoint());
         out.append(' ').append(forwardOption(rs.forwarding())).append(" -w ").append(rs.weight());
         if (rs.tunnel().isPresent()) {
           Tunnel t = rs.tunnel().get();
@@ -443,7 +452,7 @@ public final class IpvsadmFormat {
         keys[i] = new SortKey(e, (int) ((ServiceKey.FirewallMark) k).mark(), k.family().linuxValue(), 0, null);
       }
     }
-    mergeSort(keys, 0, keys.length, true, new SortKey[keys.length]);
+    mergeSort(keys, 0, keys.length, new SortKey[keys.length]);
     List<Entry> out = new ArrayList<>(keys.length);
     for (SortKey k : keys) {
       out.add((Entry) k.value);
@@ -451,23 +460,109 @@ public final class IpvsadmFormat {
     return out;
   }
 
-  static List<IpvsDestination> sortDestinations(List<IpvsDestination> dests) {
-    SortKey[] keys = new SortKey[dests.size()];
-    for (int i = 0; i < keys.length; i++) {
-      IpvsDestination d = dests.get(i);
-      keys[i] = new SortKey(d, 0, 0, 0, d.server().endpoint());
+  /**
+   * ipvsadm's order of one service's destinations (libipvs's destination comparator under glibc's merge sort), for
+   * one list after another without an object per destination: a listing sorts ten thousand short lists, so the sort
+   * keys (the address as four host-order words, zero-padded for IPv4, and the port) live in arrays that are reused
+   * from list to list. Not thread-safe: one per listing.
+   */
+  static final class DestinationOrder {
+    private int[] words = new int[4 * 16];
+    private int[] ports = new int[16];
+    private boolean[] ipv6 = new boolean[16];
+    private int[] order = new int[16];
+    private int[] tmp = new int[16];
+
+    /** Sorts {@code dests}: then {@link #index(int) index(k)} is where the k-th in ipvsadm's order is in them. */
+    void sort(List<IpvsDestination> dests) {
+      int n = dests.size();
+      if (order.length < n) {
+        int size = Math.max(n, 2 * order.length);
+        words = new int[4 * size];
+        ports = new int[size];
+        ipv6 = new boolean[size];
+        order = new int[size];
+        tmp = new int[size];
+      }
+      for (int i = 0; i < n; i++) {
+        Endpoint e = dests.get(i).server().endpoint();
+        byte[] raw = e.address().getAddress(); // 4 bytes for an Inet4Address, else 16
+        boolean v6 = raw.length == 16;
+        int w = 4 * i;
+        words[w] = SortKey.word(raw, 0);
+        words[w + 1] = v6 ? SortKey.word(raw, 4) : 0;
+        words[w + 2] = v6 ? SortKey.word(raw, 8) : 0;
+        words[w + 3] = v6 ? SortKey.word(raw, 12) : 0;
+        ipv6[i] = v6;
+        ports[i] = e.port();
+        order[i] = i;
+      }
+      mergeSort(0, n);
     }
-    mergeSort(keys, 0, keys.length, false, new SortKey[keys.length]);
-    List<IpvsDestination> out = new ArrayList<>(keys.length);
-    for (SortKey k : keys) {
-      out.add((IpvsDestination) k.value);
+
+    /** The position in the sorted list of the k-th destination in ipvsadm's order. */
+    int index(int k) {
+      return order[k];
     }
-    return out;
+
+    /** {@link IpvsadmFormat#appendEndpoint} of destination {@code i} of the last sort, IPv4 from its sort key. */
+    StringBuilder appendEndpoint(StringBuilder out, int i, Endpoint e) {
+      if (ipv6[i]) {
+        return out.append(e);
+      }
+      int a = words[4 * i];
+      return out.append(a >>> 24).append('.').append(a >>> 16 & 0xff).append('.').append(a >>> 8 & 0xff).append('.')
+          .append(a & 0xff).append(':').append(ports[i]);
+    }
+
+    /** libipvs's destination comparator: the address words as signed differences, then the port. */
+    private int compare(int a, int b) {
+      int wa = 4 * a;
+      int wb = 4 * b;
+      int r = words[wa] - words[wb];
+      if (r == 0 && ipv6[a]) { // the left one's family says how many words, as in libipvs
+        r = words[wa + 1] - words[wb + 1];
+        if (r == 0) {
+          r = words[wa + 2] - words[wb + 2];
+          if (r == 0) {
+            r = words[wa + 3] - words[wb + 3];
+          }
+        }
+      }
+      return r != 0 ? r : ports[a] - ports[b];
+    }
+
+    /** glibc's msort over {@code order[from, from + n)}, as {@link IpvsadmFormat#mergeSort} does for services. */
+    private void mergeSort(int from, int n) {
+      if (n <= 1) {
+        return;
+      }
+      int n1 = n / 2;
+      int n2 = n - n1;
+      mergeSort(from, n1);
+      mergeSort(from + n1, n2);
+      int i = from;
+      int j = from + n1;
+      int k = 0;
+      while (n1 > 0 && n2 > 0) {
+        if (compare(order[i], order[j]) <= 0) {
+          tmp[k++] = order[i++];
+          n1--;
+        } else {
+          tmp[k++] = order[j++];
+          n2--;
+        }
+      }
+      while (n1-- > 0) {
+        tmp[k++] = order[i++];
+      }
+      System.arraycopy(tmp, 0, order, from, k);
+    }
   }
 
   /**
-   * What libipvs's comparators read of a service or destination, taken once before sorting: the mark and family
-   * and protocol (0 for destinations), the address as four host-order words (zero-padded), and the port.
+   * What libipvs's service comparator reads of a service, taken once before sorting: the mark and family
+   * and protocol, the address as four host-order words (zero-padded), and the port.
    */
   private static final class SortKey {
     final Object value;
@@ -528,11 +623,6 @@ public final class IpvsadmFormat {
     return r != 0 ? r : a.port - b.port;
   }
 
-  private static int compareDestinations(SortKey a, SortKey b) {
-    int r = compareWords(a.ipv6, a, b);
-    return r != 0 ? r : a.port - b.port;
-  }
-
   /** Address words as {@code ntohl(w1) - ntohl(w2)} into an int: IPv6 word by word, IPv4 the first word. */
   private static int compareWords(boolean ipv6, SortKey a, SortKey b) {
     int r = a.w0 - b.w0;
@@ -548,19 +638,19 @@ public final class IpvsadmFormat {
   }
 
   /** glibc's msort: top-down merge sort, left half n/2, ties and "<= 0" take the left element. */
-  private static void mergeSort(SortKey[] a, int from, int n, boolean services, SortKey[] tmp) {
+  private static void mergeSort(SortKey[] a, int from, int n, SortKey[] tmp) {
     if (n <= 1) {
       return;
     }
     int n1 = n / 2;
     int n2 = n - n1;
-    mergeSort(a, from, n1, services, tmp);
-    mergeSort(a, from + n1, n2, services, tmp);
+    mergeSort(a, from, n1, tmp);
+    mergeSort(a, from + n1, n2, tmp);
     int i = from;
     int j = from + n1;
     int k = 0;
     while (n1 > 0 && n2 > 0) {
-      int c = services ? compareServices(a[i], a[j]) : compareDestinations(a[i], a[j]);
+      int c = compareServices(a[i], a[j]);
       if (c <= 0) {
         tmp[k++] = a[i++];
         n1--;

@@ -96,6 +96,20 @@ final class IpsecAhTest {
   }
 
   @Test
+  void reload_keepsTheSequenceNumbers_soTheBackupsGoOnHearingTheMaster() throws Exception {
+    net.start("r1", with(ah("A", 150, "secret12")));
+    net.start("r2", with(ah("B", 100, "secret12")));
+    net.advance(Duration.ofSeconds(10));
+    VrrpRouter r1 = net.router("r1").orElseThrow();
+    VrrpRouter.Reload result = r1.reload(List.of(ah("A", 160, "secret12").build()), List.of());
+    assertEquals(List.of("A"), result.changed());
+    net.advance(Duration.ofSeconds(5));
+    assertEquals(VrrpState.MASTER, instance("r1").state());
+    assertEquals(VrrpState.BACKUP, instance("r2").state());
+    assertEquals(0, instance("r2").stats().rejectedTotal(), () -> instance("r2").stats().toString());
+  }
+
+  @Test
   void wrongPassword_isRejectedOnBothSides_andBothBecomeMaster() {
     net.start("r1", with(ah("A", 150, "secret12")));
     net.start("r2", with(ah("B", 100, "secret13")));

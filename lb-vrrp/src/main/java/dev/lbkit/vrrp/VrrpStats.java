@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * @param sendErrors advertisements the transport failed to send
  * @param addressErrors virtual address add/remove/announce failures
  * @param filterErrors accept-mode filter failures (blocking or unblocking traffic to the virtual addresses)
- * @param rejected dropped packets by reason ({@code checksum}, {@code auth_password}, {@code vrid}, ...)
+ * @param rejected dropped packets by reason ({@code checksum}, {@code auth_password}, {@code vrid}, and for IPsec-AH
+ *     {@code auth_ah_icv}, {@code auth_ah_sequence}, ...)
  */
 public record VrrpStats(long advertisementsReceived, long advertisementsSent, long priorityZeroReceived,
     long priorityZeroSent, long becameMaster, long sendErrors, long addressErrors, long filterErrors,

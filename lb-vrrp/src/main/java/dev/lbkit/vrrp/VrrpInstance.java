@@ -384,6 +384,11 @@ public final class VrrpInstance {
     return fsm == null ? Long.MAX_VALUE : fsm.nextDeadline();
   }
 
+  /** The master-down deadline while Backup (when this instance would take over), else {@link Long#MAX_VALUE}. */
+  long takeoverDeadline() {
+    return fsm == null ? Long.MAX_VALUE : fsm.masterDownDeadline();
+  }
+
   void runTimers(long now) {
     if (fsm != null && now >= fsm.nextDeadline()) {
       fsm.onTimer(now);

@@ -69,6 +69,10 @@ public final class VrrpRouter implements AutoCloseable {
    * a timer by more than that.
    */
   static final long MAX_AGE_NANOS = 10_000_000L;
+  /** Default of {@link Builder#takeoverSpin}: above the timer wake-up latency measured in the lab (65-205 us). */
+  static final Duration DEFAULT_TAKEOVER_SPIN = Duration.ofNanos(500_000);
+  /** Upper bound of {@link Builder#takeoverSpin}: the CPU a spin may burn per takeover. */
+  static final Duration MAX_TAKEOVER_SPIN = Duration.ofMillis(5);
 
   private final VrrpTransport transport;
   private final AddressManager addresses;
@@ -92,6 +96,17 @@ public final class VrrpRouter implements AutoCloseable {
   private volatile Thread engineThread;
   private boolean propagating;
   private boolean started;
+  private final long spinNanos;
+  /** The earliest master-down deadline, as the last {@link #nextDeadlineNanos()} found it. Engine thread only. */
+  private long takeoverDeadline = Long.MAX_VALUE;
+  // takeover spin counters: written by the engine thread only, read by any
+  private volatile long spins;
+  private volatile long spinsCancelled;
+  private volatile long spinNanosTotal;
+  private volatile long spinNanosLongest;
+  private volatile long spinNanosLast;
+  private volatile long spinOvershootLast;
+  private volatile long spinOvershootLongest;
 
   private VrrpRouter(Builder b) {
     this.transport = b.transport;
@@ -99,6 +114,7 @@ public final class VrrpRouter implements AutoCloseable {
     this.trafficFilter = b.trafficFilter;
     this.ticker = b.ticker;
     this.clock = b.clock;
+    this.spinNanos = b.takeoverSpin.toNanos();
     Map<String, VrrpInstance> built = new LinkedHashMap<>();
     for (VrrpConfig c : b.configs) {
       built.put(c.name(), new VrrpInstance(c, this));
@@ -542,6 +558,23 @@ public final class VrrpRouter implements AutoCloseable {
     for (VrrpInstance i : instances.values()) {
       next = Math.min(next, i.nextDeadline());
     }
+    return Math.min(next, nextCheckOrScript());
+  }
+
+  /** {@link #nextDeadlineNanos()}, also noting the earliest master-down deadline in {@link #takeoverDeadline}. */
+  private long nextDeadline() {
+    long next = Long.MAX_VALUE;
+    long takeover = Long.MAX_VALUE;
+    for (VrrpInstance i : instances.values()) {
+      next = Math.min(next, i.nextDeadline());
+      takeover = Math.min(takeover, i.takeoverDeadline());
+    }
+    takeoverDeadline = takeover;
+    return Math.min(next, nextCheckOrScript());
+  }
+
+  private long nextCheckOrScript() {
+    long next = Long.MAX_VALUE;
     for (PolledCheck check : checks) {
       next = Math.min(next, check.due);
     }
@@ -668,10 +701,19 @@ public final class VrrpRouter implements AutoCloseable {
       while (!closing) {
         runDueTimers();
         // sleep until the next timer: a datagram, a command (execute) or close() ends the wait early
-        long next = nextDeadlineNanos();
+        long next = nextDeadline();
+        long wakeAt = next;
+        if (spinNanos > 0 && next != Long.MAX_VALUE && next == takeoverDeadline) {
+          // the next timer is a takeover: wake a little early and watch the last stretch without sleeping
+          if (next - ticker.read() <= spinNanos) {
+            spinUntil(next);
+            continue;
+          }
+          wakeAt = next - spinNanos;
+        }
         // (the ticker may be negative: no subtraction from Long.MAX_VALUE)
-        long wait = next == Long.MAX_VALUE ? MAX_WAIT_NANOS
-            : Math.max(0, Math.min(MAX_WAIT_NANOS, next - ticker.read()));
+        long wait = wakeAt == Long.MAX_VALUE ? MAX_WAIT_NANOS
+            : Math.max(0, Math.min(MAX_WAIT_NANOS, wakeAt - ticker.read()));
         Optional<VrrpDatagram> d = transport.receive(Duration.ofNanos(wait));
         if (d.isPresent()) {
           onDatagram(d.get());
@@ -682,6 +724,83 @@ public final class VrrpRouter implements AutoCloseable {
       shutdown("stopping");
       stopped.countDown();
     }
+  }
+
+  /*
+   * The takeover spin. A sleeping thread wakes some 65-205 us after its timer is due (measured in the lab with a
+   * timerfd; keepalived pays the same), and that delay sits between Master_Down_Interval and the takeover. So when the
+   * next timer is a master-down deadline, the engine sleeps only until takeoverSpin before it and then polls the
+   * transport without blocking until the ticker reaches the deadline. It only happens at a real failover (or an
+   * advertisement so late it arrives within the spin): while advertisements arrive the deadline stays about three
+   * intervals ahead and is pushed back before the engine ever wakes for it.
+   *
+   * RFC 5798 6.4.2 is kept exactly: the clock is read before each poll, and the spin ends for a takeover only when a
+   * poll that started at or after the deadline found nothing, so every advertisement that arrived before the deadline
+   * is handled (and re-arms the timer from its arrival stamp) before the timer runs, as the ppoll that returned both
+   * the socket and the timerfd did. The takeover itself runs in the normal loop (runDueTimers), never early.
+   */
+  private void spinUntil(long deadline) throws IOException, InterruptedException {
+    long start = ticker.read();
+    long now = start;
+    boolean cancelled = false;
+    while (!closing && commands.isEmpty()) {
+      now = ticker.read();
+      Optional<VrrpDatagram> d = transport.receive(Duration.ZERO);
+      if (d.isPresent()) {
+        onDatagram(d.get());
+        if (nextDeadline() != deadline) {
+          // an advertisement re-armed the timer (or something else is due first): the normal loop decides
+          cancelled = takeoverDeadline > deadline;
+          break;
+        }
+      }
+      if (now >= deadline) {
+        break; // that poll began at or after the deadline: nothing arrived in time
+      }
+    }
+    long spent = Math.max(0, ticker.read() - start);
+    spins++;
+    if (cancelled) {
+      spinsCancelled++;
+    }
+    spinNanosTotal += spent;
+    spinNanosLast = spent;
+    spinNanosLongest = Math.max(spinNanosLongest, spent);
+    if (!cancelled && now >= deadline) {
+      spinOvershootLast = now - deadline;
+      spinOvershootLongest = Math.max(spinOvershootLongest, now - deadline);
+    }
+  }
+
+  /**
+   * What the takeover spin ({@link Builder#takeoverSpin}) did so far: how often the engine watched a master-down
+   * deadline without sleeping, how long, and how late after the deadline it noticed it was due.
+   *
+   * @param spins spins started (each ends in a takeover, or is cancelled by an advertisement)
+   * @param cancelled spins ended by an advertisement that re-armed the master-down timer
+   * @param total time spent spinning, all spins
+   * @param longest the longest single spin
+   * @param last the last spin
+   * @param lastOvershoot for the last spin that reached its deadline: the clock read of the poll that ended it, minus
+   *     the deadline
+   * @param longestOvershoot the largest such overshoot
+   */
+  public record TakeoverSpinStats(long spins, long cancelled, Duration total, Duration longest, Duration last,
+      Duration lastOvershoot, Duration longestOvershoot) {
+    public TakeoverSpinStats {
+      requireNonNull(total, "total");
+      requireNonNull(longest, "longest");
+      requireNonNull(last, "last");
+      requireNonNull(lastOvershoot, "lastOvershoot");
+      requireNonNull(longestOvershoot, "longestOvershoot");
+    }
+  }
+
+  /** The takeover spin's counters. Thread-safe (each value is the latest published). */
+  public TakeoverSpinStats takeoverSpinStats() {
+    return new TakeoverSpinStats(spins, spinsCancelled, Duration.ofNanos(spinNanosTotal),
+        Duration.ofNanos(spinNanosLongest), Duration.ofNanos(spinNanosLast), Duration.ofNanos(spinOvershootLast),
+        Duration.ofNanos(spinOvershootLongest));
   }
 
   /**
@@ -818,6 +937,7 @@ public final class VrrpRouter implements AutoCloseable {
     private final List<PolledCheck> checks = new ArrayList<>();
     private final List<VrrpScript> scripts = new ArrayList<>();
     private ScriptRunner scriptRunner;
+    private Duration takeoverSpin = DEFAULT_TAKEOVER_SPIN;
 
     private Builder(VrrpTransport transport, AddressManager addresses) {
       this.transport = requireNonNull(transport, "transport");
@@ -837,6 +957,25 @@ public final class VrrpRouter implements AutoCloseable {
     /** The time source of timers; default {@link Ticker#system()}. */
     public Builder ticker(Ticker value) {
       this.ticker = requireNonNull(value, "ticker");
+      return this;
+    }
+
+    /**
+     * How long before a master-down deadline {@link #run()} stops sleeping and polls the transport without blocking
+     * until the deadline, so a takeover does not wait for the thread to wake up (tens to hundreds of microseconds
+     * after its timer). Only master-down deadlines get it (a real failover, or an advertisement arriving in the last
+     * stretch), so it costs at most this much CPU per such event and nothing while advertisements arrive on time.
+     * Default 500 us; {@link Duration#ZERO} turns it off (sleep until the deadline). Never makes a takeover earlier.
+     *
+     * @throws IllegalArgumentException if negative or above 5 ms
+     */
+    public Builder takeoverSpin(Duration value) {
+      requireNonNull(value, "takeoverSpin");
+      if (value.isNegative() || value.compareTo(MAX_TAKEOVER_SPIN) > 0) {
+        throw new IllegalArgumentException("takeover spin must be in [0, " + MAX_TAKEOVER_SPIN.toNanos() / 1000
+            + " us] but was " + value);
+      }
+      this.takeoverSpin = value;
       return this;
     }
 

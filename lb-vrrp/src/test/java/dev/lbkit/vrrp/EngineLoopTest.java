@@ -60,7 +60,8 @@ final class EngineLoopTest {
 
   @Test
   void run_sleepsUntilTheNextTimerAndNoLonger() throws Exception {
-    router = VrrpRouter.builder(transport, addresses).ticker(() -> now)
+    // without the takeover spin (TakeoverSpinTest has it): the Backup sleeps right up to its master-down deadline
+    router = VrrpRouter.builder(transport, addresses).ticker(() -> now).takeoverSpin(Duration.ZERO)
         .instance(VrrpConfig.builder("VI").interfaceName("eth0").vrid(1).priority(100).version(3)
             .advertInterval(Duration.ofSeconds(1)).virtualAddress("10.0.0.100/24").build())
         .build();

@@ -150,6 +150,7 @@ final class FailoverTimingIT {
       lab.awaitOwner(VIP, lab.ns(1), 2_000);
     }
     if (node != null) {
+      spinReport(node.output());
       node.terminate();
     } else {
       lab.run("stop", lab.ns(2));
@@ -164,6 +165,30 @@ final class FailoverTimingIT {
     wire(pcap, wireCrash, wireGraceful);
     return new Side(name, crash, graceful, wireCrash, wireGraceful, sinceLastAdvert(pcap, crashVipAt),
         sinceLastAdvert(pcap, gracefulVipAt));
+  }
+
+  /** The lbkit Backup's takeover spins (LabNode prints one SPIN line per takeover): length and overshoot. */
+  private void spinReport(List<String> output) {
+    List<Double> spinUs = new ArrayList<>();
+    List<Double> overshootUs = new ArrayList<>();
+    for (String l : output) {
+      if (l.startsWith("SPIN ")) {
+        for (String f : l.substring(5).split(" ")) {
+          if (f.startsWith("lastNs=")) {
+            spinUs.add(Long.parseLong(f.substring(7)) / 1e3);
+          } else if (f.startsWith("overshootNs=")) {
+            overshootUs.add(Long.parseLong(f.substring(12)) / 1e3);
+          }
+        }
+      }
+    }
+    report.append(String.format(Locale.ROOT, "%nlbkit takeover spin, per takeover (us): spin %s, seen due after the "
+        + "deadline %s.%n", statsUs(spinUs), statsUs(overshootUs)));
+  }
+
+  private static String statsUs(List<Double> xs) {
+    return xs.isEmpty() ? "n/a" : String.format(Locale.ROOT, "median %.0f (%.0f–%.0f, n=%d)", median(xs),
+        Collections.min(xs), Collections.max(xs), xs.size());
   }
 
   /** Waits until the process is gone or a zombie (its parent may never reap it). */

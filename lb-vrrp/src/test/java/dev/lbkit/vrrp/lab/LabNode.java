@@ -25,6 +25,7 @@ public final class LabNode {
     int version = 2;
     String trackInterface = null;
     String trackAbsent = null;
+    java.time.Duration spin = null;
     for (String a : args) {
       String key = a.substring(0, a.indexOf('='));
       String value = a.substring(a.indexOf('=') + 1);
@@ -54,6 +55,7 @@ public final class LabNode {
           b.track("link:" + value, 0);
         }
         case "vip" -> b.virtualAddress(value);
+        case "spin-us" -> spin = Duration.ofNanos(Long.parseLong(value) * 1000);
         case "pass" -> b.authPassword(value);
         case "auth-type" -> b.authType(VrrpConfig.AuthType.valueOf(value));
         case "peer" -> b.unicastPeer(java.net.InetAddress.getByName(value));
@@ -64,6 +66,9 @@ public final class LabNode {
     }
     PrintStream out = System.out;
     VrrpRouter.Builder rb = LinuxVrrp.routerBuilder();
+    if (spin != null) {
+      rb.takeoverSpin(spin);
+    }
     if (instances == 0) {
       rb.instance(b.build());
     } else {
@@ -80,12 +85,20 @@ public final class LabNode {
     if (trackInterface != null) {
       rb.trackedCheck("link:" + trackInterface, LinuxVrrp.interfaceUp(trackInterface), Duration.ofMillis(100));
     }
+    VrrpRouter[] self = new VrrpRouter[1];
     VrrpRouter router = rb
         .listener(e -> {
           out.println("STATE " + e.from() + " " + e.to() + " " + System.nanoTime() + " " + e.instance() + " "
               + e.reason());
+          if (e.to() == dev.lbkit.api.event.VrrpState.MASTER) {
+            // the takeover spin that led here: its length and how late after the deadline it saw it was due
+            VrrpRouter.TakeoverSpinStats t = self[0].takeoverSpinStats();
+            out.println("SPIN spins=" + t.spins() + " cancelled=" + t.cancelled() + " lastNs=" + t.last().toNanos()
+                + " overshootNs=" + t.lastOvershoot().toNanos());
+          }
           out.flush();
         }).build();
+    self[0] = router;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         router.close();

@@ -89,6 +89,14 @@ public final class VrrpStateMachine {
     return Math.min(masterDownDeadline, Math.min(adverDeadline, garpDeadline));
   }
 
+  /**
+   * When the master-down timer fires, or {@link Long#MAX_VALUE} when it is not armed (any state but Backup). The
+   * owner may watch this deadline more closely than the others: it is the one a takeover waits for.
+   */
+  public long masterDownDeadline() {
+    return masterDownDeadline;
+  }
+
   /** RFC 5798 6.4.1: the Startup event. */
   public void start(long now) {
     if (state != VrrpState.INITIALIZE) {

@@ -1,0 +1,175 @@
+package dev.lbkit.vrrp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lbkit.api.AddressFamily;
+import dev.lbkit.api.event.VrrpState;
+import dev.lbkit.vrrp.internal.codec.VrrpCodec;
+import dev.lbkit.vrrp.internal.codec.VrrpPacket;
+import dev.lbkit.vrrp.spi.AddressManager;
+import dev.lbkit.vrrp.spi.VrrpDatagram;
+import dev.lbkit.vrrp.testkit.ScriptedTransport;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The takeover spin of {@link VrrpRouter#run()}: the engine wakes {@code takeoverSpin} before a master-down deadline
+ * and polls without sleeping, so the takeover comes right at the deadline instead of a wake-up latency after it; an
+ * advertisement arriving in the spin (even 1 ns before the deadline) keeps the Backup; a takeover is never early; the
+ * spin happens only for master-down deadlines. Virtual time: {@link ScriptedTransport} moves the clock by each wait,
+ * adds a wake-up latency to blocking waits and a step to each poll.
+ */
+final class TakeoverSpinTest {
+  static final long US = 1_000L;
+  static final long MS = 1_000_000L;
+  /** Master_Down_Interval for priority 100 at 100 ms: 300 ms + 156/256 * 100 ms. */
+  static final long MDI = 360_937_500L;
+  static final long SKEW = 60_937_500L;
+  private static final long START = -3_000 * MS; // System.nanoTime may be negative
+
+  private final ScriptedTransport transport = new ScriptedTransport(START).wakeLatencyNanos(150 * US)
+      .pollStepNanos(US);
+  private final List<Long> takeovers = new ArrayList<>();
+  private final List<Integer> pollsAtTakeover = new ArrayList<>();
+  private VrrpRouter router;
+
+  private final AddressManager addresses = new AddressManager() {
+    @Override
+    public void add(String interfaceName, VirtualAddress address) {
+      takeovers.add(transport.now());
+      pollsAtTakeover.add(transport.polls());
+    }
+
+    @Override
+    public void remove(String interfaceName, VirtualAddress address) {}
+
+    @Override
+    public void announce(String interfaceName, VirtualAddress address) {}
+  };
+
+  static VrrpDatagram advert(int priority) {
+    InetAddress src = VirtualAddress.parse("10.0.0.2/24").address();
+    InetAddress dst = VrrpRouter.multicastGroup(AddressFamily.IPV4);
+    byte[] payload = VrrpCodec.encode(VrrpPacket.v3(1, priority, Duration.ofMillis(100),
+        List.of(VirtualAddress.parse("10.0.0.100/24").address())), src, dst);
+    return new VrrpDatagram("eth0", src, dst, 255, payload);
+  }
+
+  static VrrpConfig config() {
+    return VrrpConfig.builder("VI").interfaceName("eth0").vrid(1).priority(100).version(3)
+        .advertInterval(Duration.ofMillis(100)).virtualAddress("10.0.0.100/24").build();
+  }
+
+  /** Runs the engine until the clock passes {@code until}. */
+  private void run(Duration spin, long until) throws Exception {
+    router = VrrpRouter.builder(transport, addresses).ticker(transport::now).takeoverSpin(spin)
+        .instance(config()).build();
+    transport.onReceive(() -> {
+      if (transport.now() > until) {
+        try {
+          router.close(); // from the engine thread: run() ends after this round
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    });
+    router.run();
+  }
+
+  @Test
+  void spin_takesOverWithinAPollOfTheDeadline_notAWakeUpLater() throws Exception {
+    long arrival = START + 50 * MS;
+    transport.arriveAt(arrival, advert(150));
+    run(VrrpRouter.DEFAULT_TAKEOVER_SPIN, arrival + MDI + 1_000 * MS);
+    long deadline = arrival + MDI;
+    assertEquals(1, takeovers.size(), "one takeover");
+    long late = takeovers.get(0) - deadline;
+    assertTrue(late >= 0 && late <= 2 * US, "takeover " + late + " ns after the deadline");
+    VrrpRouter.TakeoverSpinStats stats = router.takeoverSpinStats();
+    assertEquals(1, stats.spins());
+    assertEquals(0, stats.cancelled());
+    assertTrue(stats.lastOvershoot().toNanos() < US, "overshoot " + stats.lastOvershoot());
+    // woke 500 us early, paid 150 us to wake, polled the other 350 us
+    assertEquals(350 * US, stats.last().toNanos(), 2 * US);
+    // the Backup's wait after the advert ended 500 us before the deadline (the advert was read 150 us late)
+    assertTrue(transport.waits().contains(MDI - 150 * US - 500 * US), "waits " + transport.waits());
+  }
+
+  @Test
+  void noSpin_takesOverAWakeUpLatencyAfterTheDeadline() throws Exception {
+    long arrival = START + 50 * MS;
+    transport.arriveAt(arrival, advert(150));
+    run(Duration.ZERO, arrival + MDI + 1_000 * MS);
+    assertEquals(List.of(arrival + MDI + 150 * US), takeovers);
+    assertEquals(0, transport.polls());
+    assertEquals(0, router.takeoverSpinStats().spins());
+  }
+
+  @Test
+  void advertInTheSpin_keepsTheBackup_andTheTimerRunsFromItsArrival() throws Exception {
+    long first = START + 50 * MS;
+    long second = first + MDI - 100 * US; // inside the 500 us spin
+    transport.arriveAt(first, advert(150));
+    transport.arriveAt(second, advert(150));
+    run(VrrpRouter.DEFAULT_TAKEOVER_SPIN, second + MDI + 1_000 * MS);
+    assertEquals(1, takeovers.size(), "only the takeover after the second advert's interval");
+    long late = takeovers.get(0) - (second + MDI);
+    assertTrue(late >= 0 && late <= 2 * US, "takeover " + late + " ns after the deadline");
+    assertEquals(2, router.takeoverSpinStats().spins());
+    assertEquals(1, router.takeoverSpinStats().cancelled());
+  }
+
+  @Test
+  void advertOneNanosecondBeforeTheDeadline_keepsTheBackup() throws Exception {
+    long first = START + 50 * MS;
+    long second = first + MDI - 1;
+    transport.arriveAt(first, advert(150));
+    transport.arriveAt(second, advert(150));
+    run(VrrpRouter.DEFAULT_TAKEOVER_SPIN, second + MDI + 1_000 * MS);
+    assertEquals(1, takeovers.size());
+    assertTrue(takeovers.get(0) >= second + MDI, "not before Master_Down_Interval after the last advert");
+    assertEquals(1, router.takeoverSpinStats().cancelled());
+  }
+
+  @Test
+  void priorityZero_takesOverAtSkewTime() throws Exception {
+    long first = START + 50 * MS;
+    long resign = first + 100 * MS;
+    transport.arriveAt(first, advert(150));
+    transport.arriveAt(resign, advert(0));
+    run(VrrpRouter.DEFAULT_TAKEOVER_SPIN, resign + 1_000 * MS);
+    assertEquals(1, takeovers.size());
+    long late = takeovers.get(0) - (resign + SKEW);
+    assertTrue(late >= 0 && late <= 2 * US, "takeover " + late + " ns after Skew_Time");
+  }
+
+  @Test
+  void advertsOnTime_andMasterTicks_neverSpin() throws Exception {
+    long t = START + 50 * MS;
+    for (int i = 0; i < 30; i++) {
+      transport.arriveAt(t + i * 100 * MS, advert(150));
+    }
+    long lastAdvert = t + 29 * 100 * MS;
+    run(VrrpRouter.DEFAULT_TAKEOVER_SPIN, lastAdvert + MDI + 2_000 * MS);
+    assertEquals(1, takeovers.size());
+    assertTrue(takeovers.get(0) >= lastAdvert + MDI);
+    assertEquals(1, router.takeoverSpinStats().spins(), "one spin: the takeover's");
+    // 2 s as Master (20 advertisement timers) after it: no more polling
+    assertEquals(pollsAtTakeover.get(0), transport.polls(), "a Master's timers sleep to the deadline");
+    assertEquals(VrrpState.INITIALIZE, router.instance("VI").state(), "closed: resigned");
+  }
+
+  @Test
+  void takeoverSpin_isValidated() {
+    VrrpRouter.Builder b = VrrpRouter.builder(transport, addresses);
+    assertThrows(IllegalArgumentException.class, () -> b.takeoverSpin(Duration.ofNanos(-1)));
+    assertThrows(IllegalArgumentException.class, () -> b.takeoverSpin(Duration.ofMillis(6)));
+    b.takeoverSpin(Duration.ZERO);
+    b.takeoverSpin(Duration.ofMillis(5));
+  }
+}

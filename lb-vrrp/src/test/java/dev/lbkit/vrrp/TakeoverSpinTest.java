@@ -68,7 +68,7 @@ final class TakeoverSpinTest {
   /** Runs the engine until the clock passes {@code until}. */
   private void run(Duration spin, long until) throws Exception {
     router = VrrpRouter.builder(transport, addresses).ticker(transport::now).takeoverSpin(spin)
-        .instance(config()).build();
+        .warmUpTakeovers(0).instance(config()).build();
     transport.onReceive(() -> {
       if (transport.now() > until) {
         try {

@@ -218,8 +218,12 @@ public final class Lab implements AutoCloseable {
   private Node java(int i, List<String> wrapper, Class<?> main, boolean keepStdin, String... args) {
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(i)));
     cmd.addAll(wrapper);
-    cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String extra = System.getProperty("vrrp.lab.nodeJvmArgs", "");
+    if (main == LabNode.class && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+"))); // e.g. a JIT log of the lbkit routers
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
         main.getName()));
     cmd.addAll(List.of(args));
     try {

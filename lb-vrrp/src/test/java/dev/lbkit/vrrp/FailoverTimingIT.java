@@ -90,6 +90,10 @@ final class FailoverTimingIT {
     report.append(String.format(Locale.ROOT, "%nSame offsets for both: median of lbkit − keepalived per offset, signal →"
         + " VIP: crash %+.2f ms, stop %+.2f ms.%n", median(differences(lbkit.crash(), keepalived.crash())),
         median(differences(lbkit.graceful(), keepalived.graceful()))));
+    report.append(String.format(Locale.ROOT, "%nPer trial (trial order), lbkit − keepalived signal → VIP, ms: crash %s;"
+        + " stop %s. lbkit wire, ms: crash %s; stop %s.%n", fixed(differences(lbkit.crash(), keepalived.crash())),
+        fixed(differences(lbkit.graceful(), keepalived.graceful())), fixed(lbkit.wireCrash()),
+        fixed(lbkit.wireGraceful())));
     report.append(String.format(Locale.ROOT, "%nRFC: Master_Down_Interval(100) = %.1f ms, Skew_Time(100) = %.1f ms;"
         + " %d trials each; signal offsets after an arrived advert (ms, in trial order): %s.%n", MDI_MS, SKEW_MS,
         TRIALS, OFFSETS_MS.stream().map(o -> String.format(Locale.ROOT, "%.1f", o)).toList()));
@@ -113,7 +117,13 @@ final class FailoverTimingIT {
     lab.awaitOwner(VIP, lab.ns(1), 3_000);
     Node node = null;
     if (lbkitBackup) {
-      node = lab.node(2, "vrid=51", "priority=100", "version=3", "advert=100", "vip=" + VIP + "/24");
+      List<String> args = new ArrayList<>(List.of("vrid=51", "priority=100", "version=3", "advert=100",
+          "vip=" + VIP + "/24"));
+      String extra = System.getProperty("vrrp.failover.nodeArgs", ""); // e.g. "spin-us=0 warmup=0" for comparison
+      if (!extra.isBlank()) {
+        args.addAll(List.of(extra.trim().split("\\s+")));
+      }
+      node = lab.node(2, args.toArray(String[]::new));
     } else {
       lab.keepalived(2, "--priority", "100", "--vrid", "51", "--vip", VIP + "/24", "--version", "3",
           "--advert-int", "0.1");
@@ -184,6 +194,10 @@ final class FailoverTimingIT {
     }
     report.append(String.format(Locale.ROOT, "%nlbkit takeover spin, per takeover (us): spin %s, seen due after the "
         + "deadline %s.%n", statsUs(spinUs), statsUs(overshootUs)));
+  }
+
+  private static List<String> fixed(List<Double> xs) {
+    return xs.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList();
   }
 
   private static String statsUs(List<Double> xs) {

@@ -26,6 +26,7 @@ public final class LabNode {
     String trackInterface = null;
     String trackAbsent = null;
     java.time.Duration spin = null;
+    Integer warmUp = null;
     for (String a : args) {
       String key = a.substring(0, a.indexOf('='));
       String value = a.substring(a.indexOf('=') + 1);
@@ -56,6 +57,7 @@ public final class LabNode {
         }
         case "vip" -> b.virtualAddress(value);
         case "spin-us" -> spin = Duration.ofNanos(Long.parseLong(value) * 1000);
+        case "warmup" -> warmUp = Integer.parseInt(value);
         case "pass" -> b.authPassword(value);
         case "auth-type" -> b.authType(VrrpConfig.AuthType.valueOf(value));
         case "peer" -> b.unicastPeer(java.net.InetAddress.getByName(value));
@@ -68,6 +70,9 @@ public final class LabNode {
     VrrpRouter.Builder rb = LinuxVrrp.routerBuilder();
     if (spin != null) {
       rb.takeoverSpin(spin);
+    }
+    if (warmUp != null) {
+      rb.warmUpTakeovers(warmUp);
     }
     if (instances == 0) {
       rb.instance(b.build());

@@ -12,14 +12,22 @@ import java.util.List;
  * The state of one instance in keepalived's IPsec-AH mode ({@code auth_type AH}): its key, its IP identification
  * counter and its AH sequence number. Engine thread only.
  *
- * <p>keepalived 2.2.7 keeps one sequence counter per instance for both directions, and lbkit does the same so the
- * two agree on who is heard: every advertisement sent takes the next number (one number for all unicast peers of an
- * advertisement); an authentic advertisement is accepted only if its number is above the counter, which it then
- * sets; a Master that hears a lower-priority advertisement sets the counter one above that advertisement's number
- * and advertises at once. So a router that restarted (counter back at 0) is not heard until it has heard others: as
- * a Backup it learns the counter from the Master's advertisements; if it took over meanwhile, the old Master's
- * next advertisement reaches it with a higher number, and its answer then carries a number above everything the old
- * Master has seen. The counter stops at 0xFFFFFFFE (keepalived calls that cycled: receivers then drop the repeats)
+ * <p>keepalived 2.2.7 keeps one sequence counter per instance for both directions: every advertisement sent takes the
+ * next number (one number for all unicast peers of an advertisement); an authentic advertisement is accepted only if
+ * its number is above the counter, which it then sets; a Master that hears a lower-priority advertisement sets the
+ * counter one above that advertisement's number and advertises at once. So a router that restarted (counter back at
+ * 0) is not heard until it has heard others: as a Backup it learns the counter from the Master's advertisements; if
+ * it took over meanwhile, the old Master's next advertisement reaches it with a higher number, and its answer then
+ * carries a number above everything the old Master has seen. lbkit sends by the same counter, so keepalived hears
+ * it exactly when it would hear another keepalived.
+ *
+ * <p>On receive lbkit checks for replays per sender (the SPI is the sender's address: RFC 2402 3.4.3 keeps the
+ * replay window per security association), accepting a number above the last one from that sender, and moves the
+ * shared counter up to it. keepalived's single counter also drops an advertisement whose number merely equals what it
+ * sent itself: two Masters that advertise in the same instant with the same number (equal counters, same phase)
+ * then drop each other's advertisements for as long as their phases stay together, a split brain that
+ * {@code ElectionProperties} found at once in the simulator. Per sender, such an advertisement is heard and the
+ * election goes on; a replayed or restarted sender's old numbers are still dropped. The counter stops at 0xFFFFFFFE (keepalived calls that cycled: receivers then drop the repeats)
  * and starts again from 1 when the instance next becomes Master. The IP identification, covered by the ICV, is the
  * instance's own counter from 1, skipping 0 (the kernel would replace a 0).
  */
@@ -31,6 +39,17 @@ final class AhSession {
   private int ipId;
   private long sequence;
   private boolean cycled;
+  /** The last number accepted from each sender, by address (authentic senders only, so the key holders). */
+  private final java.util.Map<java.net.InetAddress, Long> lastFrom = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(java.util.Map.Entry<java.net.InetAddress, Long> eldest) {
+      return size() > MAX_SENDERS;
+    }
+  };
+  /** More peers than any VRRP segment has; the least recently heard is forgotten first. */
+  static final int MAX_SENDERS = 256;
 
   /**
    * @param password the password padded to 8 bytes
@@ -46,6 +65,7 @@ final class AhSession {
     this.ipId = previous.ipId;
     this.sequence = previous.sequence;
     this.cycled = previous.cycled;
+    this.lastFrom.putAll(previous.lastFrom);
   }
 
   byte[] key() {
@@ -83,15 +103,17 @@ final class AhSession {
   }
 
   /**
-   * The replay check of an authentic advertisement: accepted, and the counter set to its number, if the number is
-   * above the counter.
+   * The replay check of an authentic advertisement: accepted if its number is above the last one accepted from the
+   * same sender; the counter then moves up to it.
    */
-  boolean accept(long received) {
-    if (received > sequence) {
-      sequence = received;
-      return true;
+  boolean accept(java.net.InetAddress sender, long received) {
+    Long last = lastFrom.get(sender);
+    if (last != null && received <= last) {
+      return false;
     }
-    return false;
+    lastFrom.put(sender, received);
+    sequence = Math.max(sequence, received);
+    return true;
   }
 
   /** A Master heard an authentic lower-priority advertisement: its answer must carry a higher number. */

@@ -280,8 +280,8 @@ public final class VrrpInstance {
       reject(bad.rejection(), source);
       return;
     }
-    // anti-replay, on authentic datagrams only, before the VRRP checks (keepalived's order)
-    if (!ah.accept(datagram.sequence())) {
+    // anti-replay, per sender, on authentic datagrams only, before the VRRP checks (keepalived's order)
+    if (!ah.accept(source, datagram.sequence())) {
       reject(Rejection.AUTH_AH_SEQUENCE, source);
       return;
     }

@@ -61,21 +61,38 @@ final class AhSessionTest {
   }
 
   @Test
-  void accept_onlyAboveTheCounter_whichSendingAlsoMoves() {
+  void accept_perSender_movesTheSharedCounter() {
     AhSession s = new AhSession(KEY, false);
-    assertTrue(s.accept(5));
-    assertFalse(s.accept(5), "a replay");
-    assertFalse(s.accept(4));
+    InetAddress a = ip("10.98.0.2");
+    InetAddress b = ip("10.98.0.3");
+    assertTrue(s.accept(a, 5));
+    assertFalse(s.accept(a, 5), "a replay");
+    assertFalse(s.accept(a, 4));
+    assertEquals(5, s.sequence());
     s.seal(plain("224.0.0.18"));
-    assertEquals(6, s.sequence());
-    assertFalse(s.accept(6), "one counter for both directions, as keepalived keeps it");
-    assertTrue(s.accept(7));
+    assertEquals(6, s.sequence(), "sending continues above what was heard, as keepalived's counter does");
+    // keepalived would drop b's 6 (its counter is 6 after sending); per sender it is b's first and is heard
+    assertTrue(s.accept(b, 6));
+    assertTrue(s.accept(a, 6));
+    assertFalse(s.accept(b, 6));
+    assertTrue(s.accept(b, 40));
+    assertEquals(41, open(s.seal(plain("224.0.0.18")).get(0)).sequence());
+  }
+
+  @Test
+  void sendersBeyondTheLimit_forgetTheLeastRecentlyHeard() {
+    AhSession s = new AhSession(KEY, false);
+    assertTrue(s.accept(ip("10.0.0.1"), 10));
+    for (int i = 0; i < AhSession.MAX_SENDERS; i++) {
+      assertTrue(s.accept(ip("10.1." + (i / 250) + "." + (i % 250 + 1)), 100 + i));
+    }
+    assertTrue(s.accept(ip("10.0.0.1"), 10), "forgotten: heard again as a new sender");
   }
 
   @Test
   void heardLowerPriority_jumpsAboveTheSendersNumber() {
     AhSession s = new AhSession(KEY, false);
-    s.accept(3);
+    s.accept(ip("10.98.0.2"), 3);
     s.heardLowerPriority(41);
     assertEquals(43, open(s.seal(plain("224.0.0.18")).get(0)).sequence());
   }
@@ -83,7 +100,7 @@ final class AhSessionTest {
   @Test
   void counterStopsBelowTheTop_andStartsAgainOnBecomingMaster() {
     AhSession s = new AhSession(KEY, false);
-    s.accept(AhSession.LAST_INCREMENTED);
+    s.accept(ip("10.98.0.2"), AhSession.LAST_INCREMENTED);
     assertEquals(0xFFFFFFFEL, open(s.seal(plain("224.0.0.18")).get(0)).sequence());
     assertEquals(0xFFFFFFFEL, open(s.seal(plain("224.0.0.18")).get(0)).sequence(), "stopped: repeats");
     s.becomingMaster();

@@ -22,7 +22,8 @@ import net.jqwik.api.Provide;
 
 /**
  * Any IPsec-AH datagram handed to the engine, authentic, mutated, with the wrong key or garbage, to a Backup or a
- * Master: never an exception, and each is counted exactly once, as accepted or as a rejection with its reason.
+ * Master: never an exception, and each is counted exactly once, as accepted or as a rejection with its reason (but
+ * for one that claims to come from the router's own address, ignored as its own advertisement looped back).
  */
 final class IpsecAhProperties {
   private static final InetAddress SOURCE = ip("10.0.0.2");
@@ -43,7 +44,10 @@ final class IpsecAhProperties {
     router.onDatagram(d);
     long counted = i.stats().advertisementsReceived() + i.stats().rejectedTotal()
         + router.unclaimedStats().rejectedTotal();
-    assertEquals(1, counted, () -> i.stats() + " / " + router.unclaimedStats());
+    byte[] h = d.ipHeader();
+    // a (mutated) header naming our own address is taken for our own advertisement looped back: ignored uncounted
+    boolean own = h.length >= 20 && h[12] == 10 && h[13] == 0 && h[14] == 0 && h[15] == 1;
+    assertEquals(own ? 0 : 1, counted, () -> i.stats() + " / " + router.unclaimedStats());
   }
 
   @Provide

@@ -174,15 +174,15 @@ final class KeepalivedCheckersConfigTestIT {
   @Test
   void securityViolation_countsTheSameScripts() throws Exception {
     String[][] cases = {
-        {"notify-up", "", "notify_up /bin/true"},
-        {"notify-down-bare", "", "notify_down \"true now\""},
-        {"quorum-up", "quorum_up /bin/true", ""},
-        {"quorum-down-missing", "quorum_down /nonexistent/hook", ""},
-        {"notify-missing", "", "notify_up /nonexistent/hook"},
-        {"notify-bare-missing", "", "notify_down no-such-program-here"},
-        {"misc-missing", "", "MISC_CHECK {\n misc_path /nonexistent/check\n }"},
-        {"misc-true", "", "MISC_CHECK {\n misc_path /bin/true\n }"},
-        {"none", "", ""},
+        {"notify-up", "", "notify_up /bin/true", "yes"},
+        {"notify-down-bare", "", "notify_down \"true now\"", "yes"},
+        {"quorum-up", "quorum_up /bin/true", "", "yes"},
+        {"quorum-down-missing", "quorum_down /nonexistent/hook", "", "no"},
+        {"notify-missing", "", "notify_up /nonexistent/hook", "no"},
+        {"notify-bare-missing", "", "notify_down no-such-program-here", "no"},
+        {"misc-missing", "", "MISC_CHECK {\n misc_path /nonexistent/check\n }", "no"},
+        {"misc-true", "", "MISC_CHECK {\n misc_path /bin/true\n }", "yes"},
+        {"none", "", "", "no"},
     };
     String violation = "SECURITY VIOLATION - check scripts are being executed";
     for (String[] c : cases) {
@@ -201,6 +201,42 @@ final class KeepalivedCheckersConfigTestIT {
           """.formatted(c[1], c[2]);
       Path file = Files.writeString(dir.resolve(c[0] + ".conf"), text);
       boolean theirs = keepalivedOutput(file).contains(violation);
+      assertEquals(c[3].equals("yes"), theirs, c[0] + ": keepalived's verdict is not the one this case expects");
+      ParseResult ours = KeepalivedConfigParser.parse(file);
+      assertEquals(theirs, ours.warnings().toString().contains(violation), c[0] + ": keepalived "
+          + (theirs ? "reports" : "does not report") + " it; lbkit's warnings: " + ours.warnings() + "\n" + text);
+    }
+  }
+
+  /**
+   * And on the VRRP side ("scripts are being executed"): every vrrp_script keepalived finds, tracked or not, and the
+   * notify hooks of instances, again only programs that are there.
+   */
+  @Test
+  void vrrpSecurityViolation_countsTheSameScripts() throws Exception {
+    String[][] cases = {
+        {"untracked-script", "vrrp_script chk {\n script /bin/true\n}\n", "", "yes"},
+        {"missing-script", "vrrp_script chk {\n script /nonexistent/chk\n}\n", "track_script {\n chk\n }", "no"},
+        {"notify-master", "", "notify_master /bin/true", "yes"},
+        {"notify-missing", "", "notify_master /nonexistent/hook", "no"},
+        {"none", "", "", "no"},
+    };
+    String violation = "SECURITY VIOLATION - scripts are being executed";
+    for (String[] c : cases) {
+      String text = c[1] + """
+          vrrp_instance VI_1 {
+            interface eth0
+            virtual_router_id 51
+            priority 100
+            virtual_ipaddress {
+              192.0.2.1/24
+            }
+            %s
+          }
+          """.formatted(c[2]);
+      Path file = Files.writeString(dir.resolve(c[0] + ".conf"), text);
+      boolean theirs = keepalivedOutput(file).contains(violation);
+      assertEquals(c[3].equals("yes"), theirs, c[0] + ": keepalived's verdict is not the one this case expects");
       ParseResult ours = KeepalivedConfigParser.parse(file);
       assertEquals(theirs, ours.warnings().toString().contains(violation), c[0] + ": keepalived "
           + (theirs ? "reports" : "does not report") + " it; lbkit's warnings: " + ours.warnings() + "\n" + text);

@@ -88,7 +88,9 @@ public final class ScriptSecurity {
       }
       return Optional.empty();
     } catch (IOException e) {
-      return Optional.of(new Finding("cannot access " + file + ": " + e, false, false));
+      String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+          : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.toString();
+      return Optional.of(new Finding("cannot access " + file + ": " + why, false, false));
     }
   }
 

@@ -56,6 +56,7 @@ final class AhSession {
    * @param unicast whether the instance has unicast peers (the TTL is then left out of the ICV)
    */
   AhSession(byte[] password, boolean unicast) {
+    AuthenticationHeader.requireHmacMd5(); // at start, not on the first datagram of a running engine
     this.key = AuthenticationHeader.key(password);
     this.unicast = unicast;
   }

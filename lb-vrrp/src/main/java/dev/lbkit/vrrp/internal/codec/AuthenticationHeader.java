@@ -217,6 +217,15 @@ public final class AuthenticationHeader {
     return Arrays.copyOf(password, KEY_LENGTH);
   }
 
+  /**
+   * Fails now rather than on the first datagram when this JVM has no HMAC-MD5 (a FIPS-restricted provider set).
+   *
+   * @throws IllegalStateException naming what is missing
+   */
+  public static void requireHmacMd5() {
+    mac(new byte[KEY_LENGTH]);
+  }
+
   /** HMAC-MD5-96 over the datagram with its mutable fields and the ICV zeroed. */
   static byte[] icv(byte[] ipHeader, byte[] payload, boolean unicast, byte[] key) {
     byte[] h = ipHeader.clone();

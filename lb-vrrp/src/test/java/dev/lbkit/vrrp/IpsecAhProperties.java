@@ -42,12 +42,16 @@ final class IpsecAhProperties {
     assertEquals(owner ? VrrpState.MASTER : VrrpState.BACKUP, i.state());
     now[0] += 1_000_000;
     router.onDatagram(d);
-    long counted = i.stats().advertisementsReceived() + i.stats().rejectedTotal()
-        + router.unclaimedStats().rejectedTotal();
+    long byInstance = i.stats().advertisementsReceived() + i.stats().rejectedTotal();
+    long counted = byInstance + router.unclaimedStats().rejectedTotal();
     byte[] h = d.ipHeader();
     // a (mutated) header naming our own address is taken for our own advertisement looped back: ignored uncounted
     boolean own = h.length >= 20 && h[12] == 10 && h[13] == 0 && h[14] == 0 && h[15] == 1;
-    assertEquals(own ? 0 : 1, counted, () -> i.stats() + " / " + router.unclaimedStats());
+    if (own) {
+      assertEquals(0, byInstance, i.stats()::toString); // (an unknown VRID or a bad layout is still counted)
+    } else {
+      assertEquals(1, counted, () -> i.stats() + " / " + router.unclaimedStats());
+    }
   }
 
   @Provide

@@ -113,7 +113,8 @@ final class TakeoverWarmUp {
 
     private VrrpDatagram advert(int priority, VirtualAddress vip) {
       VrrpPacket p = config.version() == 2
-          ? VrrpPacket.v2(1, priority, config.advertInterval(), VrrpPacket.AUTH_NONE, new byte[8], List.of(vip.address()))
+          ? VrrpPacket.v2(1, priority, config.advertInterval(), VrrpPacket.AUTH_NONE, new byte[8],
+              List.of(vip.address()))
           : VrrpPacket.v3(1, priority, config.advertInterval(), List.of(vip.address()));
       return new VrrpDatagram(config.interfaceName(), peer, group, VrrpCodec.REQUIRED_TTL,
           VrrpCodec.encode(p, peer, group));

@@ -72,7 +72,7 @@ public final class VrrpRouter implements AutoCloseable {
   /** Default of {@link Builder#takeoverSpin}: above the timer wake-up latency measured in the lab (65-205 us). */
   static final Duration DEFAULT_TAKEOVER_SPIN = Duration.ofNanos(500_000);
   /** Default of {@link Builder#warmUpTakeovers}: enough for C1 to compile the path and profile it as taken. */
-  static final int DEFAULT_WARM_UP_TAKEOVERS = 1_000;
+  static final int DEFAULT_WARM_UP_TAKEOVERS = 2_000;
   /** Upper bound of {@link Builder#takeoverSpin}: the CPU a spin may burn per takeover. */
   static final Duration MAX_TAKEOVER_SPIN = Duration.ofMillis(5);
 
@@ -1015,8 +1015,9 @@ public final class VrrpRouter implements AutoCloseable {
      * How many takeovers {@link #run()} simulates before it opens the transport, in a private router on a virtual
      * clock that sends nothing, touches no address and calls no listener: the JIT then has the engine's takeover path
      * compiled for the first real takeover, and a Backup that ran for hours does not find it compiled away. Default
-     * 1000 (about 0.3 s of one core in a fresh JVM, most of it loading and interpreting code the engine loads
-     * anyway; 0.05 s once compiled); 0 turns it off. {@link #start()} alone (a simulation) never warms up.
+     * 2000 (0.2-0.3 s of one core in a fresh JVM, most of it loading and interpreting code the engine runs anyway;
+     * with 1000 a busy JIT queue sometimes dropped the compile as stale); 0 turns it off. {@link #start()} alone (a
+     * simulation) never warms up.
      *
      * @throws IllegalArgumentException if negative or above 100000
      */

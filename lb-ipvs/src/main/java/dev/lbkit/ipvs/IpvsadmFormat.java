@@ -137,7 +137,7 @@ public final class IpvsadmFormat {
             + "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
     }
     StringBuilder dn = new StringBuilder(48);
-    DestinationOrder order = new DestinationOrder();
+    Order order = new Order(false);
     for (Entry e : sortServices(table)) {
       VirtualService svc = e.service().service();
       IpvsStats st = e.service().stats();
@@ -156,7 +156,7 @@ public final class IpvsadmFormat {
       }
       out.append('\n');
       List<IpvsDestination> dests = e.destinations();
-      order.sort(dests);
+      order.sortDestinations(dests);
       for (int k = 0; k < dests.size(); k++) {
         int i = order.index(k);
         IpvsDestination d = dests.get(i);
@@ -202,7 +202,7 @@ public final class IpvsadmFormat {
   /** {@code ipvsadm -S -n}: the rules that rebuild the table, one per line. */
   public static String save(List<Entry> table) {
     StringBuilder out = new StringBuilder(64 * size(table));
-    DestinationOrder order = new DestinationOrder();
+    Order order = new Order(false);
     for (Entry e : sortServices(table)) {
       VirtualService svc = e.service().service();
       String spec = serviceSpec(svc.key());
@@ -224,7 +224,7 @@ public final class IpvsadmFormat {
       }
       out.append('\n');
       List<IpvsDestination> dests = e.destinations();
-      order.sort(dests);
+      order.sortDestinations(dests);
       for (int k = 0; k < dests.size(); k++) {
         int i = order.index(k);
         RealServer rs = dests.get(i).server();
@@ -442,65 +442,77 @@ public final class IpvsadmFormat {
   // ---- ipvsadm's order: libipvs comparators (signed differences of unsigned words) under glibc's merge sort
 
   static List<Entry> sortServices(List<Entry> table) {
-    SortKey[] keys = new SortKey[table.size()];
-    for (int i = 0; i < keys.length; i++) {
-      Entry e = table.get(i);
-      ServiceKey k = e.service().service().key();
-      if (k instanceof ServiceKey.Address a) {
-        keys[i] = new SortKey(e, 0, k.family().linuxValue(), a.protocol().ipProtocolNumber(), a.endpoint());
-      } else {
-        keys[i] = new SortKey(e, (int) ((ServiceKey.FirewallMark) k).mark(), k.family().linuxValue(), 0, null);
-      }
-    }
-    mergeSort(keys, 0, keys.length, new SortKey[keys.length]);
-    List<Entry> out = new ArrayList<>(keys.length);
-    for (SortKey k : keys) {
-      out.add((Entry) k.value);
+    Order order = new Order(true);
+    order.sortServices(table);
+    List<Entry> out = new ArrayList<>(table.size());
+    for (int k = 0; k < table.size(); k++) {
+      out.add(table.get(order.index(k)));
     }
     return out;
   }
 
   /**
-   * ipvsadm's order of one service's destinations (libipvs's destination comparator under glibc's merge sort), for
-   * one list after another without an object per destination: a listing sorts ten thousand short lists, so the sort
-   * keys (the address as four host-order words, zero-padded for IPv4, and the port) live in arrays that are reused
-   * from list to list. Not thread-safe: one per listing.
+   * ipvsadm's order: libipvs's service or destination comparator (signed differences of unsigned 32-bit values)
+   * under glibc's msort (top-down merge sort, left half n/2, "<= 0" takes the left element). Sorts indices, without
+   * an object per element: a listing sorts ten thousand short destination lists, so the sort keys (mark, family and
+   * protocol of a service; the address as four host-order words, zero-padded for IPv4; the port) live in arrays
+   * reused from list to list. Not thread-safe: one per listing.
    */
-  static final class DestinationOrder {
+  static final class Order {
+    private final boolean services;
     private int[] words = new int[4 * 16];
     private int[] ports = new int[16];
+    /** How many words to compare: a service's family says it; a destination's own address does. */
     private boolean[] ipv6 = new boolean[16];
+    private int[] marks = new int[16];
+    private int[] families = new int[16];
+    private int[] protocols = new int[16];
     private int[] order = new int[16];
     private int[] tmp = new int[16];
 
-    /** Sorts {@code dests}: then {@link #index(int) index(k)} is where the k-th in ipvsadm's order is in them. */
-    void sort(List<IpvsDestination> dests) {
-      int n = dests.size();
-      if (order.length < n) {
-        int size = Math.max(n, 2 * order.length);
-        words = new int[4 * size];
-        ports = new int[size];
-        ipv6 = new boolean[size];
-        order = new int[size];
-        tmp = new int[size];
-      }
+    /** An order of services ({@code true}) or of destinations. */
+    Order(boolean services) {
+      this.services = services;
+    }
+
+    /** Sorts a table's services: then {@link #index(int) index(k)} is where the k-th is in {@code table}. */
+    void sortServices(List<Entry> table) {
+      int n = table.size();
+      ensure(n);
       for (int i = 0; i < n; i++) {
-        Endpoint e = dests.get(i).server().endpoint();
-        byte[] raw = e.address().getAddress(); // 4 bytes for an Inet4Address, else 16
-        boolean v6 = raw.length == 16;
-        int w = 4 * i;
-        words[w] = SortKey.word(raw, 0);
-        words[w + 1] = v6 ? SortKey.word(raw, 4) : 0;
-        words[w + 2] = v6 ? SortKey.word(raw, 8) : 0;
-        words[w + 3] = v6 ? SortKey.word(raw, 12) : 0;
-        ipv6[i] = v6;
-        ports[i] = e.port();
+        ServiceKey k = table.get(i).service().service().key();
+        families[i] = k.family().linuxValue();
+        ipv6[i] = k.family() == AddressFamily.IPV6;
+        if (k instanceof ServiceKey.Address a) {
+          marks[i] = 0;
+          protocols[i] = a.protocol().ipProtocolNumber();
+          key(i, a.endpoint());
+        } else {
+          marks[i] = (int) ((ServiceKey.FirewallMark) k).mark();
+          protocols[i] = 0;
+          words[4 * i] = 0;
+          words[4 * i + 1] = 0;
+          words[4 * i + 2] = 0;
+          words[4 * i + 3] = 0;
+          ports[i] = 0;
+        }
         order[i] = i;
       }
       mergeSort(0, n);
     }
 
-    /** The position in the sorted list of the k-th destination in ipvsadm's order. */
+    /** Sorts {@code dests}: then {@link #index(int) index(k)} is where the k-th in ipvsadm's order is in them. */
+    void sortDestinations(List<IpvsDestination> dests) {
+      int n = dests.size();
+      ensure(n);
+      for (int i = 0; i < n; i++) {
+        ipv6[i] = key(i, dests.get(i).server().endpoint());
+        order[i] = i;
+      }
+      mergeSort(0, n);
+    }
+
+    /** The position in the sorted list of the k-th element in ipvsadm's order. */
     int index(int k) {
       return order[k];
     }
@@ -515,12 +527,60 @@ public final class IpvsadmFormat {
           .append(a & 0xff).append(':').append(ports[i]);
     }
 
-    /** libipvs's destination comparator: the address words as signed differences, then the port. */
+    private void ensure(int n) {
+      if (order.length < n) {
+        int size = Math.max(n, 2 * order.length);
+        words = new int[4 * size];
+        ports = new int[size];
+        ipv6 = new boolean[size];
+        marks = new int[size];
+        families = new int[size];
+        protocols = new int[size];
+        order = new int[size];
+        tmp = new int[size];
+      }
+    }
+
+    /** Element {@code i}'s address words and port; whether the address has 16 bytes. */
+    private boolean key(int i, Endpoint e) {
+      byte[] raw = e.address().getAddress(); // 4 bytes for an Inet4Address, else 16
+      boolean v6 = raw.length == 16;
+      int w = 4 * i;
+      words[w] = word(raw, 0);
+      words[w + 1] = v6 ? word(raw, 4) : 0;
+      words[w + 2] = v6 ? word(raw, 8) : 0;
+      words[w + 3] = v6 ? word(raw, 12) : 0;
+      ports[i] = e.port();
+      return v6;
+    }
+
+    /** Four address bytes as a host-order word ({@code ntohl}). */
+    private static int word(byte[] raw, int at) {
+      return (raw[at] & 0xff) << 24 | (raw[at + 1] & 0xff) << 16 | (raw[at + 2] & 0xff) << 8 | (raw[at + 3] & 0xff);
+    }
+
+    /**
+     * libipvs: services by mark, family, protocol, then address and port; destinations by address and port. Each
+     * step a signed difference, so large unsigned values wrap (192.0.2.1 sorts before 10.0.0.1).
+     */
     private int compare(int a, int b) {
+      int r;
+      if (services) {
+        r = marks[a] - marks[b];
+        if (r == 0) {
+          r = families[a] - families[b];
+        }
+        if (r == 0) {
+          r = protocols[a] - protocols[b];
+        }
+        if (r != 0) {
+          return r;
+        }
+      }
       int wa = 4 * a;
       int wb = 4 * b;
-      int r = words[wa] - words[wb];
-      if (r == 0 && ipv6[a]) { // the left one's family says how many words, as in libipvs
+      r = words[wa] - words[wb];
+      if (r == 0 && ipv6[a]) { // the left one says how many words, as in libipvs
         r = words[wa + 1] - words[wb + 1];
         if (r == 0) {
           r = words[wa + 2] - words[wb + 2];
@@ -532,7 +592,7 @@ public final class IpvsadmFormat {
       return r != 0 ? r : ports[a] - ports[b];
     }
 
-    /** glibc's msort over {@code order[from, from + n)}, as {@link IpvsadmFormat#mergeSort} does for services. */
+    /** glibc's msort over {@code order[from, from + n)}. */
     private void mergeSort(int from, int n) {
       if (n <= 1) {
         return;
@@ -556,113 +616,8 @@ public final class IpvsadmFormat {
       while (n1-- > 0) {
         tmp[k++] = order[i++];
       }
+      // the rest of the right half is in place already
       System.arraycopy(tmp, 0, order, from, k);
     }
-  }
-
-  /**
-   * What libipvs's service comparator reads of a service, taken once before sorting: the mark and family
-   * and protocol, the address as four host-order words (zero-padded), and the port.
-   */
-  private static final class SortKey {
-    final Object value;
-    final int mark;
-    final int family;
-    final int protocol;
-    final boolean ipv6;
-    final int w0;
-    final int w1;
-    final int w2;
-    final int w3;
-    final int port;
-
-    SortKey(Object value, int mark, int family, int protocol, Endpoint endpoint) {
-      this.value = value;
-      this.mark = mark;
-      this.family = family;
-      this.protocol = protocol;
-      if (endpoint != null) {
-        byte[] raw = endpoint.address().getAddress();
-        this.ipv6 = raw.length == 16;
-        this.w0 = word(raw, 0);
-        this.w1 = ipv6 ? word(raw, 4) : 0;
-        this.w2 = ipv6 ? word(raw, 8) : 0;
-        this.w3 = ipv6 ? word(raw, 12) : 0;
-        this.port = endpoint.port();
-      } else {
-        this.ipv6 = false;
-        this.w0 = 0;
-        this.w1 = 0;
-        this.w2 = 0;
-        this.w3 = 0;
-        this.port = 0;
-      }
-    }
-
-    /** Four address bytes as a host-order word ({@code ntohl}). */
-    private static int word(byte[] raw, int at) {
-      return (raw[at] & 0xff) << 24 | (raw[at + 1] & 0xff) << 16 | (raw[at + 2] & 0xff) << 8 | (raw[at + 3] & 0xff);
-    }
-  }
-
-  private static int compareServices(SortKey a, SortKey b) {
-    int r = a.mark - b.mark;
-    if (r != 0) {
-      return r;
-    }
-    r = a.family - b.family;
-    if (r != 0) {
-      return r;
-    }
-    r = a.protocol - b.protocol;
-    if (r != 0) {
-      return r;
-    }
-    // the service's family says how many words: ipv6 of an fwmark key is false, but its words are all 0 anyway
-    r = compareWords(a.family == AddressFamily.IPV6.linuxValue(), a, b);
-    return r != 0 ? r : a.port - b.port;
-  }
-
-  /** Address words as {@code ntohl(w1) - ntohl(w2)} into an int: IPv6 word by word, IPv4 the first word. */
-  private static int compareWords(boolean ipv6, SortKey a, SortKey b) {
-    int r = a.w0 - b.w0;
-    if (r != 0 || !ipv6) {
-      return r;
-    }
-    r = a.w1 - b.w1;
-    if (r != 0) {
-      return r;
-    }
-    r = a.w2 - b.w2;
-    return r != 0 ? r : a.w3 - b.w3;
-  }
-
-  /** glibc's msort: top-down merge sort, left half n/2, ties and "<= 0" take the left element. */
-  private static void mergeSort(SortKey[] a, int from, int n, SortKey[] tmp) {
-    if (n <= 1) {
-      return;
-    }
-    int n1 = n / 2;
-    int n2 = n - n1;
-    mergeSort(a, from, n1, tmp);
-    mergeSort(a, from + n1, n2, tmp);
-    int i = from;
-    int j = from + n1;
-    int k = 0;
-    while (n1 > 0 && n2 > 0) {
-      int c = compareServices(a[i], a[j]);
-      if (c <= 0) {
-        tmp[k++] = a[i++];
-        n1--;
-      } else {
-        tmp[k++] = a[j++];
-        n2--;
-      }
-    }
-    while (n1-- > 0) {
-      tmp[k++] = a[i++];
-    }
-    // the rest of the right half is in place already
-    System.arraycopy(tmp, 0, a, from, k);
   }
 }

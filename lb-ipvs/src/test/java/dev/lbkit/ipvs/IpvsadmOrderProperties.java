@@ -2,8 +2,12 @@ package dev.lbkit.ipvs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.lbkit.api.AddressFamily;
 import dev.lbkit.api.Endpoint;
+import dev.lbkit.api.Protocol;
 import dev.lbkit.api.RealServer;
+import dev.lbkit.api.ServiceKey;
+import dev.lbkit.api.VirtualService;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -16,19 +20,20 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * {@code IpvsadmFormat.DestinationOrder} (the array-based sort the listings use) puts destinations in the order of
- * a plain, object-per-element rendering of what ipvsadm does: libipvs's comparator (signed differences of the
- * host-order address words, the left element's family choosing how many words, then the port) under glibc's
- * top-down merge sort. Addresses are drawn so that the differences overflow, repeat, and mix families, where any
- * other sort would disagree; one order object serves every list in turn, as in a listing.
+ * {@code IpvsadmFormat.Order} (the index sort the listings use) puts services and destinations in the order of a
+ * plain, object-per-element rendering of what ipvsadm does: libipvs's comparators (signed differences: services by
+ * mark, family and protocol first; then the host-order address words, the left element's family choosing how many;
+ * then the port) under glibc's top-down merge sort. Addresses are drawn so that the differences overflow, repeat,
+ * and mix families, where any other sort would disagree; one order object serves every list in turn, as in a
+ * listing.
  */
-final class DestinationOrderProperties {
-  private final IpvsadmFormat.DestinationOrder order = new IpvsadmFormat.DestinationOrder();
+final class IpvsadmOrderProperties {
+  private final IpvsadmFormat.Order order = new IpvsadmFormat.Order(false);
 
   @Property(tries = 400)
   void sortsAsIpvsadm(@ForAll("tables") List<List<IpvsDestination>> lists) {
     for (List<IpvsDestination> dests : lists) {
-      order.sort(dests);
+      order.sortDestinations(dests);
       List<IpvsDestination> got = new ArrayList<>();
       StringBuilder printed = new StringBuilder();
       for (int k = 0; k < dests.size(); k++) {
@@ -44,6 +49,94 @@ final class DestinationOrderProperties {
       }
       assertEquals(expected.toString(), printed.toString());
     }
+  }
+
+  @Property(tries = 300)
+  void sortsServicesAsIpvsadm(@ForAll("services") List<IpvsService> services) {
+    List<IpvsadmFormat.Entry> table = new ArrayList<>();
+    for (IpvsService s : services) {
+      table.add(new IpvsadmFormat.Entry(s, List.of()));
+    }
+    List<IpvsService> got = new ArrayList<>();
+    for (IpvsadmFormat.Entry e : IpvsadmFormat.sortServices(table)) {
+      got.add(e.service());
+    }
+    assertEquals(referenceServices(services), got);
+  }
+
+  @Provide
+  Arbitrary<List<IpvsService>> services() {
+    Arbitrary<ServiceKey> address = Combinators.combine(Arbitraries.of(Protocol.class), destination())
+        .as((p, d) -> ServiceKey.of(p, d.server().endpoint().port() == 0
+            ? new Endpoint(d.server().endpoint().address(), 1) : d.server().endpoint()));
+    Arbitrary<ServiceKey> mark = Combinators.combine(Arbitraries.of(1L, 2L, 0x7fffffffL, 0x80000000L, 0xffffffffL),
+        Arbitraries.of(AddressFamily.class)).as(ServiceKey.FirewallMark::new);
+    return Arbitraries.oneOf(address, mark).map(k -> new IpvsService(VirtualService.builder(k).build(),
+        IpvsStats.ZERO)).list().ofMaxSize(40);
+  }
+
+  /** glibc's msort with libipvs's service comparator. */
+  private static List<IpvsService> referenceServices(List<IpvsService> in) {
+    if (in.size() <= 1) {
+      return new ArrayList<>(in);
+    }
+    int n1 = in.size() / 2;
+    List<IpvsService> left = referenceServices(in.subList(0, n1));
+    List<IpvsService> right = referenceServices(in.subList(n1, in.size()));
+    List<IpvsService> out = new ArrayList<>(in.size());
+    int i = 0;
+    int j = 0;
+    while (i < left.size() && j < right.size()) {
+      if (compareServices(left.get(i).service().key(), right.get(j).service().key()) <= 0) {
+        out.add(left.get(i++));
+      } else {
+        out.add(right.get(j++));
+      }
+    }
+    out.addAll(left.subList(i, left.size()));
+    out.addAll(right.subList(j, right.size()));
+    return out;
+  }
+
+  /** libipvs: fwmark, then family, protocol, address words (as many as the family has) and port, each a
+   * signed difference of 32-bit values. */
+  private static int compareServices(ServiceKey x, ServiceKey y) {
+    int r = mark(x) - mark(y);
+    if (r == 0) {
+      r = x.family().linuxValue() - y.family().linuxValue();
+    }
+    if (r == 0) {
+      r = protocol(x) - protocol(y);
+    }
+    if (r != 0) {
+      return r;
+    }
+    byte[] a = address(x);
+    byte[] b = address(y);
+    int words = x.family() == AddressFamily.IPV6 ? 4 : 1;
+    for (int w = 0; w < words; w++) {
+      r = word(a, w) - word(b, w);
+      if (r != 0) {
+        return r;
+      }
+    }
+    return port(x) - port(y);
+  }
+
+  private static int mark(ServiceKey k) {
+    return k instanceof ServiceKey.FirewallMark f ? (int) f.mark() : 0;
+  }
+
+  private static int protocol(ServiceKey k) {
+    return k instanceof ServiceKey.Address a ? a.protocol().ipProtocolNumber() : 0;
+  }
+
+  private static byte[] address(ServiceKey k) {
+    return k instanceof ServiceKey.Address a ? a.endpoint().address().getAddress() : new byte[4];
+  }
+
+  private static int port(ServiceKey k) {
+    return k instanceof ServiceKey.Address a ? a.endpoint().port() : 0;
   }
 
   @Provide

@@ -747,7 +747,12 @@ public final class VrrpRouter implements AutoCloseable {
     for (VrrpInstance i : instances.values()) {
       VrrpConfig c = i.config();
       if (done.add(c.version() + "/" + c.family())) {
-        takeovers += TakeoverWarmUp.run(c.version(), c.family(), warmUpTakeovers, () -> closing);
+        try {
+          takeovers += TakeoverWarmUp.run(c.version(), c.family(), warmUpTakeovers, () -> closing);
+        } catch (RuntimeException e) {
+          // only the first takeovers get slower: never let the warm-up keep the engine from starting
+          log.warn("takeover warm-up for VRRPv{} {} failed; starting without it", c.version(), c.family(), e);
+        }
       }
     }
     if (log.isDebugEnabled()) {

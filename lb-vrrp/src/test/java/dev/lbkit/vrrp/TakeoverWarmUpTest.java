@@ -55,7 +55,7 @@ final class TakeoverWarmUpTest {
     List<VrrpStateChanged> events = new ArrayList<>();
     long arrival = start + 50_000_000L;
     transport.arriveAt(arrival, TakeoverSpinTest.advert(150));
-    VrrpRouter router = VrrpRouter.builder(transport, addresses).ticker(transport::now).warmUpTakeovers(500)
+    VrrpRouter router = VrrpRouter.builder(transport, addresses).ticker(transport::read).warmUpTakeovers(500)
         .instance(TakeoverSpinTest.config()).listener(events::add).build();
     long end = arrival + TakeoverSpinTest.MDI + 50_000_000L;
     transport.onReceive(() -> {

@@ -17,7 +17,8 @@ import java.util.function.LongSupplier;
  * times; a blocking {@link #receive} returns the first one arriving within the timeout (the clock jumps to its
  * arrival plus {@link #wakeLatencyNanos}) or lets the whole timeout pass, plus the same wake-up latency a sleeping
  * thread pays; a non-blocking receive (timeout zero, the takeover spin's poll) sees what arrived up to now and then
- * costs {@link #pollStepNanos}. Datagrams carry their true age, as the kernel's receive stamp gives it. Records every
+ * costs {@link #pollStepNanos}; reading the clock through {@link #read} costs {@link #readStepNanos}. Datagrams
+ * carry their true age, as the kernel's receive stamp gives it. Records every
  * blocking wait and counts the polls. Engine thread only; {@link #onReceive} lets a test act at each call.
  */
 public final class ScriptedTransport implements VrrpTransport {
@@ -28,6 +29,7 @@ public final class ScriptedTransport implements VrrpTransport {
   private long now;
   private long wakeLatencyNanos;
   private long pollStepNanos = 1_000;
+  private long readStepNanos = 10;
   private int polls;
   private Runnable onReceive = () -> {};
 
@@ -42,6 +44,18 @@ public final class ScriptedTransport implements VrrpTransport {
 
   public long now() {
     return now;
+  }
+
+  /** The router's ticker: the clock moves {@link #readStepNanos} per read, as a real one does while code runs. */
+  public long read() {
+    long t = now;
+    now += readStepNanos;
+    return t;
+  }
+
+  public ScriptedTransport readStepNanos(long value) {
+    this.readStepNanos = value;
+    return this;
   }
 
   public ScriptedTransport wakeLatencyNanos(long value) {

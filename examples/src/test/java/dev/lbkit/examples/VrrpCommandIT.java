@@ -111,4 +111,31 @@ final class VrrpCommandIT {
       lab("stop", PREFIX + "1");
     }
   }
+
+  @Test
+  void authTypeAh_preemptsKeepalivedWithAh_andResigns() throws Exception {
+    lab("keepalived", PREFIX + "1", "--priority", "100", "--vrid", "52", "--vip", "10.98.0.101/24", "--auth-pass",
+        "secret12", "--auth-type", "AH");
+    assertEquals(PREFIX + "1", awaitOwner("10.98.0.101", PREFIX + "1"));
+    Process lbkit = new ProcessBuilder("ip", "netns", "exec", PREFIX + "2",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), Main.class.getName(), "vrrp", "--interface", "eth0", "--vrid", "52",
+        "--priority", "150", "--vip", "10.98.0.101/24", "--auth-pass", "secret12", "--auth-type", "ah")
+        .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      // keepalived hears lbkit's IPsec-AH adverts (priority 150, after lbkit's 3.6 s Master_Down_Interval)
+      assertEquals(PREFIX + "2", awaitOwner("10.98.0.101", PREFIX + "2"), "lbkit (150) preempts keepalived (100)");
+      String log = Files.readString(Path.of("/tmp/vrrp-lab-" + PREFIX, PREFIX + "1", "keepalived.log"));
+      assertTrue(log.contains("higher priority 150"), log);
+      lbkit.toHandle().destroy(); // SIGTERM: a priority-0 advert keepalived must authenticate to take over at once
+      assertTrue(lbkit.waitFor(15, TimeUnit.SECONDS));
+      assertEquals(0, lbkit.exitValue());
+      assertEquals(PREFIX + "1", awaitOwner("10.98.0.101", PREFIX + "1"));
+    } finally {
+      if (lbkit.isAlive()) {
+        lbkit.destroyForcibly();
+      }
+      lab("stop", PREFIX + "1");
+    }
+  }
 }

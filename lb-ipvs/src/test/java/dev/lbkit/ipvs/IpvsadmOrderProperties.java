@@ -11,6 +11,7 @@ import dev.lbkit.api.VirtualService;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -41,7 +42,7 @@ final class IpvsadmOrderProperties {
         got.add(dests.get(i));
         order.appendEndpoint(printed, i, dests.get(i).server().endpoint()).append('\n');
       }
-      List<IpvsDestination> want = reference(dests);
+      List<IpvsDestination> want = msort(dests, IpvsadmOrderProperties::compare);
       assertEquals(want, got);
       StringBuilder expected = new StringBuilder();
       for (IpvsDestination d : want) {
@@ -61,7 +62,7 @@ final class IpvsadmOrderProperties {
     for (IpvsadmFormat.Entry e : IpvsadmFormat.sortServices(table)) {
       got.add(e.service());
     }
-    assertEquals(referenceServices(services), got);
+    assertEquals(msort(services, (x, y) -> compareServices(x.service().key(), y.service().key())), got);
   }
 
   @Provide
@@ -75,19 +76,19 @@ final class IpvsadmOrderProperties {
         IpvsStats.ZERO)).list().ofMaxSize(40);
   }
 
-  /** glibc's msort with libipvs's service comparator. */
-  private static List<IpvsService> referenceServices(List<IpvsService> in) {
+  /** glibc's msort (top-down halves, the left element first on ties), one list copy per merge. */
+  private static <T> List<T> msort(List<T> in, Comparator<? super T> order) {
     if (in.size() <= 1) {
       return new ArrayList<>(in);
     }
     int n1 = in.size() / 2;
-    List<IpvsService> left = referenceServices(in.subList(0, n1));
-    List<IpvsService> right = referenceServices(in.subList(n1, in.size()));
-    List<IpvsService> out = new ArrayList<>(in.size());
+    List<T> left = msort(in.subList(0, n1), order);
+    List<T> right = msort(in.subList(n1, in.size()), order);
+    List<T> out = new ArrayList<>(in.size());
     int i = 0;
     int j = 0;
     while (i < left.size() && j < right.size()) {
-      if (compareServices(left.get(i).service().key(), right.get(j).service().key()) <= 0) {
+      if (order.compare(left.get(i), right.get(j)) <= 0) {
         out.add(left.get(i++));
       } else {
         out.add(right.get(j++));
@@ -168,29 +169,6 @@ final class IpvsadmOrderProperties {
         throw new AssertionError(ex);
       }
     });
-  }
-
-  /** glibc's msort with libipvs's destination comparator, one list copy per merge. */
-  private static List<IpvsDestination> reference(List<IpvsDestination> in) {
-    if (in.size() <= 1) {
-      return new ArrayList<>(in);
-    }
-    int n1 = in.size() / 2;
-    List<IpvsDestination> left = reference(in.subList(0, n1));
-    List<IpvsDestination> right = reference(in.subList(n1, in.size()));
-    List<IpvsDestination> out = new ArrayList<>(in.size());
-    int i = 0;
-    int j = 0;
-    while (i < left.size() && j < right.size()) {
-      if (compare(left.get(i), right.get(j)) <= 0) {
-        out.add(left.get(i++));
-      } else {
-        out.add(right.get(j++));
-      }
-    }
-    out.addAll(left.subList(i, left.size()));
-    out.addAll(right.subList(j, right.size()));
-    return out;
   }
 
   /** libipvs: {@code ntohl(a) - ntohl(b)} per 32-bit word into an int (IPv6: up to four words), then the port. */

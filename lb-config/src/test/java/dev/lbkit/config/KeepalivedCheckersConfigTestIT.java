@@ -199,12 +199,7 @@ final class KeepalivedCheckersConfigTestIT {
             }
           }
           """.formatted(c[1], c[2]);
-      Path file = Files.writeString(dir.resolve(c[0] + ".conf"), text);
-      boolean theirs = keepalivedOutput(file).contains(violation);
-      assertEquals(c[3].equals("yes"), theirs, c[0] + ": keepalived's verdict is not the one this case expects");
-      ParseResult ours = KeepalivedConfigParser.parse(file);
-      assertEquals(theirs, ours.warnings().toString().contains(violation), c[0] + ": keepalived "
-          + (theirs ? "reports" : "does not report") + " it; lbkit's warnings: " + ours.warnings() + "\n" + text);
+      assertSameViolationVerdict(c[0], text, violation, c[3].equals("yes"));
     }
   }
 
@@ -234,12 +229,21 @@ final class KeepalivedCheckersConfigTestIT {
             %s
           }
           """.formatted(c[2]);
-      Path file = Files.writeString(dir.resolve(c[0] + ".conf"), text);
-      boolean theirs = keepalivedOutput(file).contains(violation);
-      assertEquals(c[3].equals("yes"), theirs, c[0] + ": keepalived's verdict is not the one this case expects");
-      ParseResult ours = KeepalivedConfigParser.parse(file);
-      assertEquals(theirs, ours.warnings().toString().contains(violation), c[0] + ": keepalived "
-          + (theirs ? "reports" : "does not report") + " it; lbkit's warnings: " + ours.warnings() + "\n" + text);
+      assertSameViolationVerdict(c[0], text, violation, c[3].equals("yes"));
     }
+  }
+
+  /**
+   * Writes {@code text} as NAME.conf and asserts that real keepalived reports {@code violation} exactly when
+   * {@code keepalivedReports} says it does, and that lbkit's warnings contain it exactly when keepalived's do.
+   */
+  private void assertSameViolationVerdict(String name, String text, String violation, boolean keepalivedReports)
+      throws Exception {
+    Path file = Files.writeString(dir.resolve(name + ".conf"), text);
+    boolean theirs = keepalivedOutput(file).contains(violation);
+    assertEquals(keepalivedReports, theirs, name + ": keepalived's verdict is not the one this case expects");
+    ParseResult ours = KeepalivedConfigParser.parse(file);
+    assertEquals(theirs, ours.warnings().toString().contains(violation), name + ": keepalived "
+        + (theirs ? "reports" : "does not report") + " it; lbkit's warnings: " + ours.warnings() + "\n" + text);
   }
 }

@@ -76,20 +76,8 @@ virtual_server $1 80 {
   lb_kind $2
   protocol TCP
 CONF
-  for rs in 10.0.2.2 10.0.3.2; do
-    cat <<CONF
-  real_server $rs 80 {
-    HTTP_GET {
-      url {
-        path /name
-      }
-      connect_timeout 5
-      retry 1
-      delay_before_retry 0.5
-    }
-  }
-CONF
-  done
+  real_server 10.0.2.2
+  real_server 10.0.3.2
   echo "}"
 }
 { service 10.0.1.100 NAT; service 10.0.1.101 DR; } >"$out/e2e.conf"

@@ -68,21 +68,6 @@ for r in r1 r2; do
   pids+=("$!")
 done
 
-real_server() { # ADDRESS: a web server checked by HTTP_GET on /name
-  cat <<RS
-  real_server $1 80 {
-    HTTP_GET {
-      url {
-        path /name
-      }
-      connect_timeout 5
-      retry 1
-      delay_before_retry 0.5
-    }
-  }
-RS
-}
-
 conf() { # STATE PRIORITY
   cat <<CONF
 vrrp_sync_group VG1 {

@@ -49,3 +49,18 @@ client_outage() {
     END { printf "longest time without an answer after the event: %.2f s (from %.2f s after it)\n", m, at - k }' \
     "$2" | tee -a "$out/e2e-result.txt"
 }
+
+real_server() { # ADDRESS: a web server checked by HTTP_GET on /name
+  cat <<RS
+  real_server $1 80 {
+    HTTP_GET {
+      url {
+        path /name
+      }
+      connect_timeout 5
+      retry 1
+      delay_before_retry 0.5
+    }
+  }
+RS
+}

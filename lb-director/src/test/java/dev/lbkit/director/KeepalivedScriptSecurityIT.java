@@ -12,11 +12,9 @@ import dev.lbkit.healthcheck.misc.ScriptUser;
 import dev.lbkit.vrrp.VrrpScript;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with a script only root can change and one anyone can ({@code chmod 777}), each as a tracked {@code vrrp_script}
  * and as a notify hook, run as root: with {@code enable_script_security} keepalived runs only the safe ones, without
  * it all of them; lbkit runs exactly the same commands (its tracked scripts and its notify hooks, run for real).
- * Needs root, unshare and keepalived (.ci/install); skipped, saying so, without root.
+ * Needs root, unshare and keepalived (.ci/install; see {@link NetnsKeepalived}); skipped, saying so, without root.
  */
 final class KeepalivedScriptSecurityIT {
   @TempDir
@@ -63,36 +61,15 @@ final class KeepalivedScriptSecurityIT {
       }
       """;
 
-  private Path log;
+  private NetnsKeepalived keepalived;
 
   private Path conf(boolean security) throws Exception {
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    log = dir.resolve("rec.log");
+    keepalived = new NetnsKeepalived(dir);
     for (String name : List.of("safe", "open")) {
-      Path p = dir.resolve(name + ".sh");
-      Files.writeString(p, "#!/bin/sh\necho \"" + name + " $*\" >> '" + log + "'\n");
-      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(name.equals("safe") ? "rwxr-xr-x"
-          : "rwxrwxrwx"));
+      keepalived.recordingScript(name + ".sh", name + " $*", name.equals("safe") ? "rwxr-xr-x" : "rwxrwxrwx");
     }
-    Files.writeString(log, "");
-    Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("rw-rw-rw-"));
     return Files.writeString(dir.resolve("keepalived.conf"), CONF.formatted(dir, security ? "enable_script_security"
         : ""));
-  }
-
-  /** What keepalived's scripts recorded in about 6 s: one line per distinct run. */
-  private TreeSet<String> runKeepalived(Path conf) throws Exception {
-    String script = String.join(" && ",
-        "ip link add v0 type veth peer name v1", "ip link set v0 up", "ip link set v1 up", "ip link set lo up",
-        "ip addr add 198.51.100.1/24 dev v0",
-        "timeout 6 keepalived -n -l -P -f " + conf + " -p " + dir.resolve("k.pid") + " -r " + dir.resolve("v.pid")
-            + " > " + dir.resolve("keepalived.log") + " 2>&1; true");
-    Process p = new ProcessBuilder("unshare", "-n", "-m", "--propagation", "private", "sh", "-c", script)
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "keepalived did not stop");
-    assertEquals(0, p.exitValue(), out);
-    return new TreeSet<>(Files.readAllLines(log));
   }
 
   /**
@@ -100,7 +77,7 @@ final class KeepalivedScriptSecurityIT {
    * MASTER (keepalived alone takes over after about 3.6 s) and STOP (keepalived ends).
    */
   private TreeSet<String> runLbkit(Path conf) throws Exception {
-    Files.writeString(log, "");
+    keepalived.clearRecord();
     KeepalivedConfig c = KeepalivedConfigParser.parse(conf).orThrow();
     for (VrrpScript s : KeepalivedVrrp.vrrpScripts(c)) {
       assertEquals(0, new ProcessBuilder(s.command()).start().waitFor(), s.command().toString());
@@ -112,7 +89,7 @@ final class KeepalivedScriptSecurityIT {
       runner.onStateChange(new VrrpStateChanged(Instant.EPOCH, "VI_1", 51, VrrpState.MASTER, VrrpState.INITIALIZE,
           "t"));
     }
-    return new TreeSet<>(Files.readAllLines(log));
+    return keepalived.recorded();
   }
 
   /** Without the generic hook's MASTER and STOP runs, which depend on how far keepalived got in its 6 s. */
@@ -126,21 +103,20 @@ final class KeepalivedScriptSecurityIT {
   void underScriptSecurity_bothRunOnlyTheScriptsOnlyRootCanChange() throws Exception {
     assumeTrue(ScriptUser.canSwitch(), "KeepalivedScriptSecurityIT needs root (namespaces); skipped");
     Path conf = conf(true);
-    TreeSet<String> keepalived = runKeepalived(conf);
-    assertEquals(new TreeSet<>(List.of("safe notify", "safe vscript")), keepalived,
-        Files.readString(dir.resolve("keepalived.log")));
-    assertEquals(keepalived, runLbkit(conf)); // the generic hook is open.sh: no MASTER or STOP runs on either side
+    TreeSet<String> theirs = keepalived.run(conf);
+    assertEquals(new TreeSet<>(List.of("safe notify", "safe vscript")), theirs, keepalived.keepalivedLog());
+    assertEquals(theirs, runLbkit(conf)); // the generic hook is open.sh: no MASTER or STOP runs on either side
   }
 
   @Test
   void withoutIt_bothRunThemAll() throws Exception {
     assumeTrue(ScriptUser.canSwitch(), "KeepalivedScriptSecurityIT needs root (namespaces); skipped");
     Path conf = conf(false);
-    TreeSet<String> keepalived = runKeepalived(conf);
+    TreeSet<String> theirs = keepalived.run(conf);
     assertEquals(new TreeSet<>(List.of("open notify INSTANCE VI_1 BACKUP 100", "open vscript", "safe notify",
-        "safe vscript")), settled(keepalived), Files.readString(dir.resolve("keepalived.log")));
+        "safe vscript")), settled(theirs), keepalived.keepalivedLog());
     TreeSet<String> lbkit = runLbkit(conf);
-    assertEquals(settled(keepalived), settled(lbkit));
-    assertTrue(lbkit.containsAll(keepalived), "keepalived " + keepalived + ", lbkit " + lbkit);
+    assertEquals(settled(theirs), settled(lbkit));
+    assertTrue(lbkit.containsAll(theirs), "keepalived " + theirs + ", lbkit " + lbkit);
   }
 }

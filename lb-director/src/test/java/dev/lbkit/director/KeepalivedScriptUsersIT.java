@@ -9,11 +9,9 @@ import dev.lbkit.config.KeepalivedConfigParser;
 import dev.lbkit.healthcheck.misc.ScriptUser;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * /etc/passwd is a copy with or without a {@code keepalived_script} account: which user keepalived runs scripts as,
  * which words of a {@code script} line reach the program, and whom a notify hook with a user of its own runs as,
  * against what lbkit decides for the same file and user
- * database ({@link ScriptUsers}, lb-config's script lines). Needs root, unshare and keepalived (.ci/install); skipped,
- * saying so, without root.
+ * database ({@link ScriptUsers}, lb-config's script lines). Needs root, unshare and keepalived (.ci/install; see
+ * {@link NetnsKeepalived}); skipped, saying so, without root.
  */
 final class KeepalivedScriptUsersIT {
   @TempDir
@@ -58,30 +56,14 @@ final class KeepalivedScriptUsersIT {
 
   /** What keepalived's scripts recorded: one line per distinct run, "ARGS user=NAME". */
   private TreeSet<String> runKeepalived(boolean withKeepalivedScript) throws Exception {
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path rec = dir.resolve("rec.sh");
-    Path log = dir.resolve("rec.log");
-    Files.writeString(rec, "#!/bin/sh\necho \"[$*] user=$(id -un)\" >> '" + log + "'\n");
-    Files.setPosixFilePermissions(rec, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.writeString(log, "");
-    Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("rw-rw-rw-"));
+    NetnsKeepalived keepalived = new NetnsKeepalived(dir);
+    keepalived.recordingScript("rec.sh", "[$*] user=$(id -un)", "rwxr-xr-x");
     Path passwd = dir.resolve("passwd");
     String users = Files.readString(Path.of("/etc/passwd"));
     Files.writeString(passwd, users + (withKeepalivedScript
         ? "keepalived_script:x:64999:65534:lbkit test:/nonexistent:/usr/sbin/nologin\n" : ""));
     Path conf = Files.writeString(dir.resolve("keepalived.conf"), CONF.formatted(dir));
-    String script = String.join(" && ",
-        "mount --bind " + passwd + " /etc/passwd",
-        "ip link add v0 type veth peer name v1", "ip link set v0 up", "ip link set v1 up", "ip link set lo up",
-        "ip addr add 198.51.100.1/24 dev v0",
-        "timeout 6 keepalived -n -l -P -f " + conf + " -p " + dir.resolve("k.pid") + " -r " + dir.resolve("v.pid")
-            + " > " + dir.resolve("keepalived.log") + " 2>&1; true");
-    Process p = new ProcessBuilder("unshare", "-n", "-m", "--propagation", "private", "sh", "-c", script)
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "keepalived did not stop");
-    assertEquals(0, p.exitValue(), out);
-    return new TreeSet<>(Files.readAllLines(log));
+    return keepalived.run(conf, "mount --bind " + passwd + " /etc/passwd");
   }
 
   private KeepalivedConfig parse() throws Exception {

@@ -142,6 +142,19 @@ public final class Lab implements AutoCloseable {
     }
   }
 
+  /**
+   * The state keepalived in router i entered last, from its log ({@code Entering MASTER STATE}): MASTER, BACKUP or
+   * FAULT; empty if it entered none yet.
+   */
+  public String keepalivedState(int i) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("Entering ([A-Z]+) STATE").matcher(keepalivedLog(i));
+    String last = "";
+    while (m.find()) {
+      last = m.group(1);
+    }
+    return last;
+  }
+
   /** Starts a {@link LabNode} in router i; waits until it printed READY. */
   public Node node(int i, String... args) {
     return java(i, List.of(), LabNode.class, args);
@@ -307,6 +320,27 @@ public final class Lab implements AutoCloseable {
           return Long.parseLong(f[3]);
         }
       }
+    }
+
+    /**
+     * Runs {@code fault}, then watches this Backup for {@code ms}: fails if it took over meanwhile (a fault that the
+     * RFC's timers must ride out, such as adverts delayed by less than the Master_Down_Interval's slack).
+     */
+    public void assertNoTakeover(Runnable fault, long ms) {
+      int before = all.size();
+      fault.run();
+      sleepMs(ms);
+      List<String> out = output();
+      List<String> since = out.subList(before, out.size());
+      if (since.stream().anyMatch(l -> l.startsWith("STATE BACKUP MASTER"))) {
+        fail("node in " + ns + " took over during the fault: " + since);
+      }
+    }
+
+    /** The state of the last transition this node printed ({@code STATE from to ...}), or empty before any. */
+    public String lastState() {
+      List<String> states = output().stream().filter(l -> l.startsWith("STATE ")).toList();
+      return states.isEmpty() ? "" : states.get(states.size() - 1).split(" ")[2];
     }
 
     /** The PID of the process (the JVM: ip netns exec execs it). */

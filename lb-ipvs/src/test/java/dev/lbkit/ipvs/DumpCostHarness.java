@@ -82,10 +82,9 @@ final class DumpCostHarness {
 
     @Override
     public void send(ByteBuffer datagram) {
-      ByteBuffer b = datagram.duplicate().order(ByteOrder.nativeOrder());
-      int seq = b.getInt(b.position() + 8);
-      int cmd = b.get(b.position() + 16) & 0xff;
-      if (cmd == 4) { // IPVS_CMD_GET_SERVICE dump
+      GenlRequest req = GenlRequest.of(datagram);
+      int seq = req.seq();
+      if (req.command() == 4) { // IPVS_CMD_GET_SERVICE dump
         ByteBuffer out = ByteBuffer.allocate(32 << 10).order(ByteOrder.nativeOrder());
         for (int i = 0; i < services; i++) {
           if (out.remaining() < svc.length) {

@@ -36,14 +36,6 @@ final class NetlinkIpvsClientTest {
    */
   private record Exchange(int command, boolean dump, String payload, List<byte[]> answers) {}
 
-  private static String payloadOf(ByteBuffer request) {
-    int at = request.position();
-    int len = request.getInt(at);
-    byte[] p = new byte[len - 16];
-    request.get(at + 16, p);
-    return HexFormat.of().formatHex(p);
-  }
-
   private record Capture(List<Exchange> exchanges, List<String> output) {}
 
   private static Capture capture(String args) throws IOException {
@@ -56,9 +48,9 @@ final class NetlinkIpvsClientTest {
         if (line.startsWith("## ")) {
           on = line.substring(3).equals(args);
         } else if (on && line.startsWith("> ")) {
-          ByteBuffer m = ByteBuffer.wrap(HexFormat.of().parseHex(line.substring(2))).order(ByteOrder.nativeOrder());
-          exchanges.add(new Exchange(m.get(16) & 0xff, (m.getShort(6) & 0x300) == 0x300, payloadOf(m),
-              new ArrayList<>()));
+          ByteBuffer m = ByteBuffer.wrap(HexFormat.of().parseHex(line.substring(2)));
+          GenlRequest request = GenlRequest.of(m);
+          exchanges.add(new Exchange(request.command(), request.dump(), GenlRequest.payloadHex(m), new ArrayList<>()));
         } else if (on && line.startsWith("< ")) {
           exchanges.get(exchanges.size() - 1).answers().add(HexFormat.of().parseHex(line.substring(2)));
         } else if (on && line.startsWith("# out: ")) {
@@ -92,14 +84,11 @@ final class NetlinkIpvsClientTest {
 
     @Override
     public void send(ByteBuffer datagram) throws dev.lbkit.ipvs.internal.netlink.NetlinkException {
-      ByteBuffer req = datagram.duplicate().order(ByteOrder.nativeOrder());
-      int at = req.position();
-      int seq = req.getInt(at + 8);
-      int command = req.get(at + 16) & 0xff;
-      boolean dump = (req.getShort(at + 6) & 0x300) == 0x300;
-      assertEquals(FAMILY, req.getShort(at + 4) & 0xffff);
-      if (!dump) {
-        assertEquals(CMD_GET_SERVICE, command, "only a service lookup is not a dump");
+      GenlRequest req = GenlRequest.of(datagram);
+      int seq = req.seq();
+      assertEquals(FAMILY, req.family());
+      if (!req.dump()) {
+        assertEquals(CMD_GET_SERVICE, req.command(), "only a service lookup is not a dump");
         pending.add(withSeq(someService.clone(), seq));
         // NLMSG_ERROR with error 0 (an ACK), capped: the original header only, zeros here
         ByteBuffer ack = ByteBuffer.allocate(36).order(ByteOrder.nativeOrder());
@@ -107,10 +96,10 @@ final class NetlinkIpvsClientTest {
         pending.add(ack.array());
         return;
       }
-      String payload = payloadOf(req);
+      String payload = GenlRequest.payloadHex(datagram);
       Exchange e = script.stream().filter(x -> x.dump() && x.payload().equals(payload)).findFirst()
-          .orElseThrow(() -> new AssertionError("ipvsadm made no dump request " + payload + " (command " + command
-              + ")"));
+          .orElseThrow(() -> new AssertionError("ipvsadm made no dump request " + payload + " (command "
+              + req.command() + ")"));
       for (byte[] d : e.answers()) {
         pending.add(withSeq(d.clone(), seq));
       }

@@ -6,6 +6,8 @@
 # up to the delay loop) against warmup 0.
 #   $1: a directory holding keepalived.conf;  $2: the ports to listen on (comma-separated);  $3: seconds to run
 set -eu
+# shellcheck source=../../../../lab/kernel/keepalived-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../../../lab/kernel/keepalived-lib.sh"
 dir=$1
 ports=$2
 seconds=$3
@@ -35,12 +37,7 @@ while True:
 PY
 listener=$!
 sleep 2
-keepalived --dont-fork --check --log-console --use-file "$dir/keepalived.conf" \
-  --pid "$dir/k.pid" --checkers_pid "$dir/kc.pid" > "$dir/keepalived.log" 2>&1 &
-ka=$!
+lab_keepalived "$dir"
 sleep "$seconds"
-echo "=== connections ==="
-cat "$dir/connections.log"
-echo "=== end ==="
-kill "$ka" "$listener" 2>/dev/null || true
-wait 2>/dev/null || true
+lab_section connections cat "$dir/connections.log"
+lab_stop "$keepalived" "$listener"

@@ -4,6 +4,8 @@
 # given as $1 holds keepalived.conf and the scripts the configuration names. Used by KeepalivedChecksLabIT, which
 # compares the table with lbkit's verdicts for the same servers.
 set -eu
+# shellcheck source=../../../../lab/kernel/keepalived-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../../../lab/kernel/keepalived-lib.sh"
 dir=$1
 cd "$dir"
 ip link set lo up
@@ -70,9 +72,7 @@ serve(5303, True)
 PY
 servers=$!
 sleep 2
-keepalived --dont-fork --check --log-console --log-detail --use-file "$dir/keepalived.conf" \
-  --pid "$dir/k.pid" --checkers_pid "$dir/kc.pid" > "$dir/keepalived.log" 2>&1 &
-ka=$!
+lab_keepalived "$dir" --log-detail
 # keepalived starts every real server up; failing ones leave after a check and a retry (about 3 s at full speed,
 # several times that under emulation): take the table once it has stopped changing
 prev=""
@@ -82,8 +82,5 @@ for i in $(seq 1 40); do
   if [ "$now" = "$prev" ] && [ "$i" -ge 5 ]; then break; fi
   prev=$now
 done
-echo "=== ipvsadm -Ln ==="
-ipvsadm -Ln
-echo "=== end ==="
-kill "$ka" "$servers" 2>/dev/null || true
-wait 2>/dev/null || true
+lab_section "ipvsadm -Ln" ipvsadm -Ln
+lab_stop "$keepalived" "$servers"

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,11 +22,9 @@ import org.junit.jupiter.api.Test;
 final class DirectorKernelLabIT {
   @Test
   void natDirector_dropsAFailedServer_andTheBackupTakesOverFromADeadMaster() throws Exception {
-    Path module = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    Path root = module.getParent();
-    Path lab = root.resolve("lab/kernel/run");
+    Path module = KernelLab.module();
+    Path root = KernelLab.root();
     Path scripts = module.resolve("src/test/lab");
-    assertTrue(Files.isExecutable(lab), lab + " is missing");
     assertTrue(Files.isRegularFile(module.resolve("target/lbkit.jar")), "package the CLI first (mvn verify does)");
     Path out = module.resolve("target/e2e");
     Files.createDirectories(out);
@@ -35,13 +32,8 @@ final class DirectorKernelLabIT {
     String both = "bash '" + scripts.resolve("director-nat-e2e.sh") + "' '" + root + "' '" + out.resolve("nat")
         + "'; nat=$?; bash '" + scripts.resolve("director-vrrp-e2e.sh") + "' '" + root + "' '" + out.resolve("vrrp")
         + "'; vrrp=$?; exit $((nat | vrrp))";
-    Process p = new ProcessBuilder(lab.toString(), "--timeout", "1500", "--", "bash", "-c", both)
-        .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    boolean done = p.waitFor(1600, TimeUnit.SECONDS);
-    if (!done) {
-      p.destroyForcibly();
-    }
-    String output = Files.readString(log, StandardCharsets.UTF_8);
+    KernelLab.Run run = KernelLab.run(log, 1500, "bash", "-c", both);
+    String output = run.output();
     StringBuilder results = new StringBuilder();
     for (String name : new String[] {"nat", "vrrp"}) {
       Path file = out.resolve(name).resolve("e2e-result.txt");
@@ -50,8 +42,9 @@ final class DirectorKernelLabIT {
     }
     String result = results.toString();
     System.out.println(result);
-    assertTrue(done, "the lab did not finish in time; see " + log);
-    assertEquals(0, p.exitValue(), "end-to-end run failed (exit " + p.exitValue() + "):\n" + result + "\n" + output);
+    assertTrue(run.done(), "the lab did not finish in time; see " + log);
+    assertEquals(0, run.exitValue(),
+        "end-to-end run failed (exit " + run.exitValue() + "):\n" + result + "\n" + output);
     assertEquals(2, result.lines().filter(l -> l.matches("\\d+ passed, 0 failed")).count(), result);
   }
 }

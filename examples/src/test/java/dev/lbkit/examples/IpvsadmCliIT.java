@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,9 +36,7 @@ final class IpvsadmCliIT {
 
   @Test
   void lbkitIpvsadmMatchesTheRealIpvsadm() throws Exception {
-    Path module = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    Path lab = module.getParent().resolve("lab/kernel/run");
-    assertTrue(Files.isExecutable(lab), lab + " is missing");
+    Path module = KernelLab.module();
     Path dir = module.resolve("target/ipvsadm-cli-it");
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("rules"), RULES, StandardCharsets.UTF_8);
@@ -77,21 +74,13 @@ final class IpvsadmCliIT {
         "echo '[cli] all same'");
     Files.writeString(dir.resolve("check.sh"), script + "\n", StandardCharsets.UTF_8);
     Path log = module.resolve("target/ipvsadm-cli-it.log");
-    ProcessBuilder pb = new ProcessBuilder(lab.toString(), "--timeout", "900", "--", "sh", "-c",
+    KernelLab.Run run = KernelLab.run(log, 900, "sh", "-c",
         "ip netns add lbkit-cli && ip -n lbkit-cli link set lo up && exec ip netns exec lbkit-cli bash"
-            + " '" + dir.resolve("check.sh") + "'")
-        // from the checkout's root: the lab shares only its working directory and hides the host's /tmp, so this
-        // keeps every module's classes visible even in a clone under /tmp
-        .directory(module.getParent().toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-    Process p = pb.start();
-    boolean done = p.waitFor(1000, TimeUnit.SECONDS);
-    if (!done) {
-      p.destroyForcibly();
-    }
-    String output = Files.readString(log, StandardCharsets.UTF_8);
+            + " '" + dir.resolve("check.sh") + "'");
+    String output = run.output();
     System.out.println(output);
-    assertTrue(done, "the lab did not finish in time; see " + log);
-    assertEquals(0, p.exitValue(), "lbkit ipvsadm differs from ipvsadm in the lab:\n" + output);
+    assertTrue(run.done(), "the lab did not finish in time; see " + log);
+    assertEquals(0, run.exitValue(), "lbkit ipvsadm differs from ipvsadm in the lab:\n" + output);
     assertTrue(output.contains("[cli] all same"), output);
   }
 }

@@ -11,6 +11,9 @@
 # (a new priority: nothing may move), then kills it (the process with SIGKILL and its links down, as a dead host)
 # and measures how long the client sees failures until the backup has taken both VIPs and answers. Results go to
 # OUT_DIR/e2e-result.txt; last line "N passed, N failed".
+# Then the same file with auth_type AH (keepalived's IPsec-AH mode) between `lbkit run` and a real keepalived
+# (VRRP only, keepalived --vrrp): both elect the same Master either way round, and each takes over both VIPs when the
+# other crashes.
 set -uo pipefail
 top=$1
 out=$2
@@ -68,7 +71,7 @@ for r in r1 r2; do
   pids+=("$!")
 done
 
-conf() { # STATE PRIORITY
+conf() { # STATE PRIORITY [AUTH_TYPE, default PASS]
   cat <<CONF
 vrrp_sync_group VG1 {
   group {
@@ -83,7 +86,7 @@ vrrp_instance RH_EXT {
   priority $2
   advert_int 1
   authentication {
-    auth_type PASS
+    auth_type ${3:-PASS}
     auth_pass passw123
   }
   virtual_ipaddress {
@@ -97,7 +100,7 @@ vrrp_instance RH_INT {
   priority $2
   advert_int 1
   authentication {
-    auth_type PASS
+    auth_type ${3:-PASS}
     auth_pass passw123
   }
   virtual_ipaddress {
@@ -193,4 +196,76 @@ wait "${director[d2]}" 2>/dev/null
 holds d2 ext 10.0.1.100
 [[ $? != 0 ]]
 check "stopping d2 gracefully releases the VIP" $?
+
+# keepalived's IPsec-AH mode: the same sync group with auth_type AH, a real keepalived on d1 and `lbkit run` on d2
+# await SECONDS CMD...: polls CMD every 0.1 s until it succeeds (status 0) or SECONDS passed (status 1)
+await() {
+  local t0 secs=$1; shift; t0=$(now)
+  until "$@"; do later "$(now)" "$t0" "$secs" && return 1; sleep 0.1; done
+}
+both() { holds "$1" ext 10.0.1.100 && holds "$1" int 10.0.2.1; }
+neither() { ! holds "$1" ext 10.0.1.100 && ! holds "$1" int 10.0.2.1; }
+# transitions LOG TO: how many VRRP transitions to TO lbkit run printed ("VRRP RH_EXT (vrid 50): A -> TO (...)")
+transitions() { grep -c "VRRP RH_[A-Z]* (vrid [0-9]*): [A-Z]* -> $2 " "$1"; }
+# dead NODE: a dead host: its links down and its VIPs gone (a killed process leaves them configured)
+dead() {
+  ip -n "lbkit-v-$1" link set ext down
+  ip -n "lbkit-v-$1" link set int down
+  ip -n "lbkit-v-$1" addr del 10.0.1.100/24 dev ext 2>/dev/null
+  ip -n "lbkit-v-$1" addr del 10.0.2.1/24 dev int 2>/dev/null
+}
+alive() { ip -n "lbkit-v-$1" link set ext up && ip -n "lbkit-v-$1" link set int up; }
+keepalived_start() { # PRIORITY: keepalived (VRRP only) on d1, leading its own process group
+  conf BACKUP "$1" AH >"$out/d1-ah.conf"
+  ip netns exec lbkit-v-d1 setsid keepalived --vrrp --dont-fork --log-console --log-detail --no-syslog \
+    -f "$out/d1-ah.conf" -p "$out/keepalived.pid" -r "$out/keepalived-vrrp.pid" </dev/null \
+    >"$out/keepalived-$1.log" 2>&1 &
+  keepalived=$!
+  pids+=("$!")
+}
+dead d1 # d1's lbkit run was killed above and left its VIPs
+alive d1
+keepalived_start 150
+conf BACKUP 100 AH >"$out/d2-ah.conf"
+LBKIT_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" ip netns exec lbkit-v-d2 "$top/bin/lbkit" run \
+  "$out/d2-ah.conf" --for 600 >"$out/d2-ah.log" 2>&1 &
+director[d2ah]=$!
+pids+=("$!")
+t_start=$(now)
+await 240 eval '[[ $(transitions "$out/d2-ah.log" BACKUP) == 2 ]]' && await 30 both d1
+ok=$?
+sleep 5 # past lbkit's Master_Down_Interval (3.6 s): lbkit must have heard keepalived's AH adverts all along
+result "AH: keepalived (d1, 150) Master, lbkit run (d2, 100) Backup of both $(minus "$(now)" "$t_start") s after start"
+[[ $ok == 0 ]] && both d1 && neither d2 && [[ $(transitions "$out/d2-ah.log" MASTER) == 0 ]] \
+  && ! grep -q IPSEC "$out/keepalived-150.log"
+check "AH: lbkit run and keepalived elect the same Master (keepalived, 150); lbkit run stays Backup" $?
+
+# keepalived crashes (its process group with SIGKILL, its links down, as a dead host)
+kill -9 -- "-$keepalived"
+dead d1
+t_kill=$(now)
+await 30 both d2
+ok=$?
+result "AH: lbkit run (d2) held both VIPs $(minus "$(now)" "$t_kill") s after keepalived died"
+[[ $ok == 0 && $(transitions "$out/d2-ah.log" MASTER) == 2 ]]
+check "AH: keepalived crashes, lbkit run takes over both VIPs" $?
+
+# keepalived back with a lower priority (50): it hears lbkit's AH adverts (100) and stays Backup
+alive d1
+keepalived_start 50
+sleep 6 # past keepalived's Master_Down_Interval (3.8 s)
+both d2 && neither d1 && grep -q "Entering BACKUP STATE" "$out/keepalived-50.log" \
+  && ! grep -q "Entering MASTER STATE" "$out/keepalived-50.log"
+check "AH: keepalived (50) accepts lbkit run's adverts (100): lbkit stays Master, keepalived Backup" $?
+
+# lbkit run crashes (SIGKILL, links down): keepalived takes over both VIPs
+kill -9 "${director[d2ah]}"
+dead d2
+t_kill=$(now)
+await 30 both d1
+ok=$?
+result "AH: keepalived (d1) held both VIPs $(minus "$(now)" "$t_kill") s after lbkit run died"
+[[ $ok == 0 ]] && grep -q "Entering MASTER STATE" "$out/keepalived-50.log"
+check "AH: lbkit run crashes, keepalived takes over both VIPs" $?
+kill -9 -- "-$keepalived"
 summary

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
  * table while traffic goes on.
  * director-vrrp-e2e.sh: two directors with real VRRP (the RHEL sync group of an external VIP and the servers'
  * gateway) on bridged segments; the master is reloaded live with SIGHUP (nothing may move), then killed, and the
- * backup must take both VIPs while the client goes on. The scripts record the outage the client saw. Needs root and the packaged CLI (the failsafe phase runs after
+ * backup must take both VIPs while the client goes on; then the same file with auth_type AH (keepalived's IPsec-AH
+ * mode) runs in `bin/lbkit run` against a real keepalived, which elect the same Master either way round and take
+ * over from each other's crash. The scripts record the outage the client saw. Needs root and the packaged CLI (the failsafe phase runs after
  * package); a missing capability fails the test.
  */
 final class DirectorKernelLabIT {

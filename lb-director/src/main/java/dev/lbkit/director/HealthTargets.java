@@ -39,7 +39,8 @@ import java.util.Optional;
  * its {@code host} blocks an {@link SmtpCheck}.
  * Each checker has a policy of its own, keepalived's (rise 1, fall 1) completed as keepalived completes it (see
  * {@link #member}): its {@code delay_loop}, {@code retry}, {@code delay_before_retry}, timeout, {@code alpha}, and
- * {@code warmup}, by default a random first delay up to its delay loop. Several checkers of one real server become
+ * {@code warmup}, by default a random first delay up to its delay loop, after keepalived's fixed one-second start
+ * delay ({@link CheckPolicy#KEEPALIVED_START_DELAY}). Several checkers of one real server become
  * one {@link IndependentChecks}: each runs on its own schedule, and the server is up while all pass, as keepalived's
  * checker threads each re-arm with their own delay loop and a real server is alive while none has failed. Several
  * {@code url}s of one HTTP_GET are one {@link AllOf}, fetched one after another in one run. Failure handling
@@ -137,7 +138,8 @@ public final class HealthTargets {
       throw new IllegalArgumentException("unknown checker " + c);
     }
     return new IndependentChecks.Member(check, CheckPolicy.keepalived().interval(loop).timeout(timeout).retry(retry)
-        .delayBeforeRetry(delayBeforeRetry).startDown(startDown).warmup(warmup).build());
+        .delayBeforeRetry(delayBeforeRetry).startDown(startDown).warmup(warmup)
+        .startDelay(CheckPolicy.KEEPALIVED_START_DELAY).build());
   }
 
   /** UDP_CHECK, DNS_CHECK and SMTP_CHECK. */

@@ -8,8 +8,10 @@ import dev.lbkit.config.VirtualServerConfig;
 import dev.lbkit.config.VrrpInstanceConfig;
 import dev.lbkit.director.spi.TableWriter;
 import dev.lbkit.healthcheck.CheckPolicy;
+import dev.lbkit.healthcheck.CheckResponder;
 import dev.lbkit.healthcheck.HealthChecker;
 import dev.lbkit.healthcheck.IndependentChecks;
+import dev.lbkit.healthcheck.ManualClock;
 import dev.lbkit.healthcheck.Target;
 import dev.lbkit.healthcheck.misc.ScriptUser;
 import dev.lbkit.vrrp.VrrpRouter;
@@ -29,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +55,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The director follows every {@code vrrp_instance} of the file: it is active while all are Master (one sync
  * group, typically), or always when there are none. {@link #reload} applies a new file as keepalived does on
- * SIGHUP: virtual servers and checkers change only where they differ, and with a router {@link #attach attached}
+ * SIGHUP: virtual servers and checkers change only where they differ (kept checkers keep their state and, as in
+ * keepalived, start their schedule afresh: next check after the one-second start delay and a random warmup), and
+ * with a router {@link #attach attached}
  * the VRRP instances and sync groups are reloaded on its engine thread ({@link VrrpRouter#reload}): unchanged
  * instances run on untouched, changed ones keep their state, removed ones resign, new ones start.
  */
@@ -86,6 +91,9 @@ public final class KeepalivedDirector implements AutoCloseable {
     this.director = db.build();
     HealthChecker.Builder hb = HealthChecker.builder().listener(director)
         .scriptSecurity(config.globalDefs().scriptSecurity());
+    if (b.manualClock != null) {
+      hb.manualClock(b.manualClock, b.responder).random(b.random);
+    }
     b.healthListeners.forEach(hb::listener);
     this.checker = hb.build();
   }
@@ -200,6 +208,10 @@ public final class KeepalivedDirector implements AutoCloseable {
         if (!targets.containsKey(t.key())) {
           targets.put(t.key(), t);
           checker.add(t);
+        } else {
+          // keepalived's reload cancels every checker thread and registers each again: the next check of a kept
+          // checker is one second plus a random warmup away, whatever its old schedule said; its state stays
+          checker.restartSchedule(t.key());
         }
       }
     }
@@ -283,6 +295,9 @@ public final class KeepalivedDirector implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Function<String, BooleanSupplier> interfaceCheck;
     private Duration interfaceCheckInterval = Duration.ofSeconds(1);
+    private ManualClock manualClock;
+    private CheckResponder responder;
+    private RandomGenerator random;
 
     private Builder(KeepalivedConfig config, TableWriter table) {
       this.config = requireNonNull(config, "config");
@@ -320,6 +335,18 @@ public final class KeepalivedDirector implements AutoCloseable {
       }
       this.interfaceCheck = requireNonNull(check, "check");
       this.interfaceCheckInterval = interval;
+      return this;
+    }
+
+    /**
+     * Runs the health checks on {@code clock}, answered by {@code responder}, with {@code random} for the warmups,
+     * instead of on event-loop threads and real probes (see {@link HealthChecker.Builder#manualClock}): for
+     * deterministic tests of a configuration's checker schedule.
+     */
+    public Builder manualClock(ManualClock clock, CheckResponder responder, RandomGenerator random) {
+      this.manualClock = requireNonNull(clock, "clock");
+      this.responder = requireNonNull(responder, "responder");
+      this.random = requireNonNull(random, "random");
       return this;
     }
 

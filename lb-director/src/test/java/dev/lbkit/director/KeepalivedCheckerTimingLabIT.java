@@ -3,41 +3,70 @@ package dev.lbkit.director;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lbkit.api.LoadBalancedService;
+import dev.lbkit.api.RealServer;
 import dev.lbkit.config.KeepalivedConfig;
 import dev.lbkit.config.KeepalivedConfigParser;
-import dev.lbkit.healthcheck.HealthChecker;
-import dev.lbkit.healthcheck.Target;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * When keepalived 2.2.7 runs its checkers, against when lbkit runs them for the same keepalived.conf: real keepalived
- * in the kernel lab VM (its checker process needs IPVS; see lab/kernel/run) and lbkit's director targets
- * ({@link HealthTargets}) on the host each check TCP listeners that record when every connection came, and the same
- * rules must hold on both sides:
+ * When keepalived 2.2.7 runs its checkers and what weights its MISC_CHECKs leave, against lbkit's {@code lbkit run}
+ * path ({@link KeepalivedDirector}) for the same keepalived.conf: real keepalived in the kernel lab VM (its checker
+ * process needs IPVS; see lab/kernel/run) and lbkit on the host each check TCP listeners that record when every
+ * connection came; each side is launched, reloaded with the same file after {@value #RELOAD_AT} s and read after
+ * {@value #SECONDS} s, and the same rules must hold on both sides:
  * <ul>
+ *   <li>no checker runs before one second after the launch (keepalived's fixed start delay), and checkers with
+ *       {@code warmup 0} run soon after it;
  *   <li>two checkers of one real server with {@code delay_loop 1} and {@code delay_loop 5} each keep their own
  *       schedule (keepalived re-arms each checker thread with its own delay loop): the first connects at least three
  *       times as often as the second, which still connects;
  *   <li>without {@code warmup}, a checker's first check waits a random time up to its delay loop (30 s here, so of
  *       eight such checkers some start late: at least two more than 4 s after the start);
- *   <li>{@code warmup 0} on their real server, eight checkers all start at once (within 3 s).
+ *   <li>{@code warmup 0} on their real server, eight checkers all start at once (within 3 s);
+ *   <li>a reload starts every checker afresh: a {@code delay_loop 30} checker, checked once after the launch,
+ *       is checked again one to three seconds after the reload, long before its old schedule said;
+ *   <li>several {@code misc_dynamic} MISC_CHECKs of one real server add up: each moves the weight by the difference
+ *       between its weight (exit status minus 2) and the configured one, the sum kept at 0 or more; an exit 0 after
+ *       a weight takes the server back to its configured weight. The IPVS weights must be equal just before the
+ *       reload, and after it for the servers whose dynamic checkers did not end on exit 0 (keepalived 2.2.7's
+ *       reload recomputes those differently; the test prints both sides for that server).
  * </ul>
  */
 final class KeepalivedCheckerTimingLabIT {
   private static final int SECONDS = 20;
+  private static final int RELOAD_AT = 10;
   private static final int LATE_ONES = 8;
+  /** Ports: 0 and 1 the delay_loop 1 and 5 checkers, then the late ones, the prompt ones, the reload probe. */
+  private static final int RELOAD_PROBE = 2 + 2 * LATE_ONES;
+  private static final String VS = "10.10.10.1:80";
+  /** MISC_CHECK real servers: address, configured weight, the exit statuses of its checkers (d: dynamic). */
+  private static final String[][] MISC = {
+      {"127.0.2.1", "3", "d12", "d7"}, // 3 + 7 + 2 = 12
+      {"127.0.2.2", "5", "d2", "d4"}, // 5 - 5 - 3 < 0: weight 0, kept
+      {"127.0.2.3", "3", "d12", "0"}, // a plain checker changes nothing: 10
+      {"127.0.2.4", "3", "donce"}, // 12 once (10), then 0: back to 3
+  };
+  /** The real server whose dynamic checker ends on exit 0: its weight after the reload is only printed. */
+  private static final String RELOAD_QUIRK = "127.0.2.4:80";
 
   /** Listeners on free loopback ports recording when each connection came, in seconds on one clock. */
   private static final class Listeners implements AutoCloseable {
@@ -53,9 +82,7 @@ final class KeepalivedCheckerTimingLabIT {
           while (!s.isClosed()) {
             try {
               Socket c = s.accept();
-              synchronized (lines) {
-                lines.add(s.getLocalPort() + " " + (System.nanoTime() - origin) / 1e9);
-              }
+              note(s.getLocalPort() + " " + now());
               c.close();
             } catch (IOException e) {
               // closed by the test
@@ -64,6 +91,16 @@ final class KeepalivedCheckerTimingLabIT {
         }, "timing-listener");
         t.setDaemon(true);
         t.start();
+      }
+    }
+
+    String now() {
+      return String.format(Locale.ROOT, "%.3f", (System.nanoTime() - origin) / 1e9);
+    }
+
+    void note(String line) {
+      synchronized (lines) {
+        lines.add(line);
       }
     }
 
@@ -79,54 +116,54 @@ final class KeepalivedCheckerTimingLabIT {
     }
   }
 
-  private static String conf(Listeners l) {
-    StringBuilder b = new StringBuilder("""
-        global_defs {
-          router_id lbkit_lab
-        }
-        virtual_server 10.10.10.1 80 {
-          delay_loop 30
-          lb_algo rr
-          lb_kind NAT
-          protocol TCP
-          real_server 127.0.0.1 80 {
-            TCP_CHECK {
-              connect_ip 127.0.0.1
-              connect_port %d
-              connect_timeout 1
-              delay_loop 1
-              warmup 0
-            }
-            TCP_CHECK {
-              connect_ip 127.0.0.1
-              connect_port %d
-              connect_timeout 1
-              delay_loop 5
-              warmup 0
-            }
-          }
-        """.formatted(l.port(0), l.port(1)));
+  private static String tcpCheck(int port, String extra) {
+    return "    TCP_CHECK {\n      connect_ip 127.0.0.1\n      connect_port " + port + "\n      connect_timeout 1\n"
+        + extra + "    }\n";
+  }
+
+  private static String conf(Listeners l, Path dir) {
+    StringBuilder b = new StringBuilder("global_defs {\n  router_id lbkit_lab\n}\n"
+        + "virtual_server 10.10.10.1 80 {\n  delay_loop 30\n  lb_algo rr\n  lb_kind NAT\n  protocol TCP\n"
+        + "  real_server 127.0.0.1 80 {\n" + tcpCheck(l.port(0), "      delay_loop 1\n      warmup 0\n")
+        + tcpCheck(l.port(1), "      delay_loop 5\n      warmup 0\n") + "  }\n");
     for (int i = 0; i < LATE_ONES; i++) {
-      b.append("  real_server 127.0.0.").append(2 + i).append(" 80 {\n    TCP_CHECK {\n      connect_ip 127.0.0.1\n"
-          + "      connect_port ").append(l.port(2 + i)).append("\n      connect_timeout 1\n    }\n  }\n");
+      b.append("  real_server 127.0.0.").append(2 + i).append(" 80 {\n").append(tcpCheck(l.port(2 + i), ""))
+          .append("  }\n");
     }
     for (int i = 0; i < LATE_ONES; i++) {
-      b.append("  real_server 127.0.1.").append(1 + i).append(" 80 {\n    warmup 0\n    TCP_CHECK {\n"
-          + "      connect_ip 127.0.0.1\n      connect_port ").append(l.port(2 + LATE_ONES + i))
-          .append("\n      connect_timeout 1\n    }\n  }\n");
+      b.append("  real_server 127.0.1.").append(1 + i).append(" 80 {\n    warmup 0\n")
+          .append(tcpCheck(l.port(2 + LATE_ONES + i), "")).append("  }\n");
+    }
+    b.append("  real_server 127.0.0.").append(2 + LATE_ONES).append(" 80 {\n")
+        .append(tcpCheck(l.port(RELOAD_PROBE), "      warmup 0\n      retry 0\n")).append("  }\n");
+    for (String[] rs : MISC) {
+      b.append("  real_server ").append(rs[0]).append(" 80 {\n    weight ").append(rs[1]).append("\n    warmup 0\n");
+      for (int i = 2; i < rs.length; i++) {
+        boolean dynamic = rs[i].startsWith("d");
+        b.append("    MISC_CHECK {\n      misc_path \"").append(dir.resolve("exit.sh")).append(' ')
+            .append(dynamic ? rs[i].substring(1) : rs[i]).append("\"\n      misc_timeout 15\n      delay_loop 2\n")
+            .append(dynamic ? "      misc_dynamic\n" : "").append("    }\n");
+      }
+      b.append("  }\n");
     }
     return b.append("}\n").toString();
   }
 
-  /** The rules above on one side's connection log ("PORT SECONDS" lines); returns a summary. */
+  /** The rules above on one side's connection log ("PORT SECONDS", "launch T", "reload T" lines). */
   private static String judge(String side, List<String> lines, Listeners l) {
     Map<Integer, List<Double>> at = new HashMap<>();
+    Map<String, Double> events = new HashMap<>();
     for (String line : lines) {
       String[] w = line.strip().split(" ");
-      if (w.length == 2 && !w[0].equals("start")) {
+      if (w.length == 2 && w[0].matches("\\d+")) {
         at.computeIfAbsent(Integer.parseInt(w[0]), k -> new ArrayList<>()).add(Double.parseDouble(w[1]));
+      } else if (w.length == 2) {
+        events.put(w[0], Double.parseDouble(w[1]));
       }
     }
+    assertTrue(events.containsKey("launch") && events.containsKey("reload"), side + ": no launch or reload time");
+    double launch = events.get("launch");
+    double reload = events.get("reload");
     List<Double> fast = at.getOrDefault(l.port(0), List.of());
     assertTrue(!fast.isEmpty(), side + ": the delay_loop 1 checker never connected: " + lines);
     double start = fast.get(0);
@@ -135,22 +172,79 @@ final class KeepalivedCheckerTimingLabIT {
     long nSlow = at.getOrDefault(l.port(1), List.of()).stream().filter(t -> t <= end).count();
     List<Double> late = new ArrayList<>();
     List<Double> prompt = new ArrayList<>();
+    double firstOfAll = Double.MAX_VALUE;
+    for (List<Double> times : at.values()) {
+      firstOfAll = Math.min(firstOfAll, times.get(0));
+    }
     for (int i = 0; i < LATE_ONES; i++) {
       late.add(at.getOrDefault(l.port(2 + i), List.of(Double.MAX_VALUE)).get(0) - start);
-      prompt.add(at.getOrDefault(l.port(2 + LATE_ONES + i), List.of(Double.MAX_VALUE)).get(0) - start);
+      prompt.add(at.getOrDefault(l.port(2 + LATE_ONES + i), List.of(Double.MAX_VALUE)).get(0) - launch);
     }
-    String summary = side + ": in " + (SECONDS - 4) + " s delay_loop 1 connected " + nFast + " times, delay_loop 5 "
-        + nSlow + " times; first checks without warmup at " + fmt(late) + " s, with warmup 0 at " + fmt(prompt)
-        + " s";
+    List<Double> probe = at.getOrDefault(l.port(RELOAD_PROBE), List.of()).stream().map(t -> t - launch).toList();
+    String summary = side + ": first check " + fmt(firstOfAll - launch) + " s after the launch; in " + (SECONDS - 4)
+        + " s delay_loop 1 connected " + nFast + " times, delay_loop 5 " + nSlow + " times; first checks without"
+        + " warmup at " + fmt(late) + " s after the first, with warmup 0 at " + fmt(prompt) + " s after the launch;"
+        + " the delay_loop 30 checker at " + fmt(probe) + " s, the reload at " + fmt(reload - launch) + " s";
+    // /proc/uptime, keepalived's launch clock, has 10 ms steps: allow them
+    assertTrue(firstOfAll - launch >= 0.99, "nothing before the one-second start delay? " + summary);
+    assertTrue(prompt.stream().allMatch(t -> t >= 0.99 && t <= 4.5), "warmup 0: one second after the launch? "
+        + summary);
     assertTrue(nSlow >= 2 && nFast >= 3 * nSlow, "each checker on its own delay loop? " + summary);
     assertTrue(late.stream().filter(t -> t > 4).count() >= 2, "default warmup (up to the delay loop)? " + summary);
-    assertTrue(prompt.stream().allMatch(t -> t <= 3), "warmup 0 starts at once? " + summary);
+    assertTrue(prompt.stream().allMatch(t -> t - (start - launch) <= 3), "warmup 0 starts at once? " + summary);
+    double sinceReload = reload - launch;
+    assertTrue(!probe.isEmpty() && probe.get(0) >= 0.99 && probe.get(0) < sinceReload
+        && probe.stream().filter(t -> t < sinceReload).count() == 1, "the delay_loop 30 checker once before? "
+        + summary);
+    assertTrue(probe.stream().anyMatch(t -> t >= sinceReload + 0.99 && t <= sinceReload + 3.5),
+        "a reload starts every checker afresh (next check 1 s after it)? " + summary);
     return summary;
   }
 
+  private static String fmt(double t) {
+    return String.format(Locale.ROOT, "%.2f", t);
+  }
+
   private static String fmt(List<Double> times) {
-    return times.stream().sorted().map(t -> t > 1e9 ? "never" : String.format(java.util.Locale.ROOT, "%.1f", t))
+    return times.stream().sorted().map(t -> t > 1e9 ? "never" : String.format(Locale.ROOT, "%.1f", t))
         .collect(Collectors.joining(", ", "[", "]"));
+  }
+
+  /** The MISC_CHECK real servers' weights in an in-memory table ("removed" when absent). */
+  private static Map<String, String> weights(Map<?, LoadBalancedService> table) {
+    Map<String, Integer> found = new HashMap<>();
+    for (LoadBalancedService s : table.values()) {
+      for (RealServer r : s.realServers()) {
+        found.put(r.endpoint().toString(), r.weight());
+      }
+    }
+    return miscWeights(found);
+  }
+
+  /** The MISC_CHECK real servers' weights in {@code ipvsadm -Ln} output ("removed" when absent). */
+  private static Map<String, String> weights(String ipvsadm) {
+    Map<String, Integer> found = new HashMap<>();
+    Matcher m = Pattern.compile("->\\s+(\\d+\\.\\d+\\.\\d+\\.\\d+:\\d+)\\s+\\S+\\s+(\\d+)").matcher(ipvsadm);
+    while (m.find()) {
+      found.put(m.group(1), Integer.parseInt(m.group(2)));
+    }
+    return miscWeights(found);
+  }
+
+  private static Map<String, String> miscWeights(Map<String, Integer> found) {
+    Map<String, String> out = new TreeMap<>();
+    for (String[] rs : MISC) {
+      Integer w = found.get(rs[0] + ":80");
+      out.put(rs[0] + ":80", w == null ? "removed" : String.valueOf(w));
+    }
+    return out;
+  }
+
+  private static String between(String text, String from, String to) {
+    int a = text.indexOf(from);
+    int b = text.indexOf(to, Math.max(a, 0));
+    assertTrue(a >= 0 && b > a, "no \"" + from + "\" section in the lab output:\n" + text);
+    return text.substring(a + from.length(), b);
   }
 
   @Test
@@ -160,18 +254,31 @@ final class KeepalivedCheckerTimingLabIT {
     assertTrue(Files.isExecutable(lab), lab + " is missing");
     Path dir = module.resolve("target/keepalived-timing-lab");
     Files.createDirectories(dir);
-    Files.deleteIfExists(dir.resolve("connections.log"));
-    try (Listeners l = new Listeners(2 + 2 * LATE_ONES)) {
-      String text = conf(l);
-      Path file = Files.writeString(dir.resolve("keepalived.conf"), text);
+    // exit.sh N exits N; "exit.sh once" exits 12 on its first run and 0 afterwards (state in this side's /tmp: the
+    // VM has a fresh one)
+    Path once = Path.of("/tmp/lbkit-timing-once-" + UUID.randomUUID());
+    Path exit = Files.writeString(dir.resolve("exit.sh"), "#!/bin/sh\nif [ \"$1\" = once ]; then\n"
+        + "  [ -e " + once + " ] && exit 0\n  : > " + once + "\n  exit 12\nfi\nexit \"$1\"\n");
+    Files.setPosixFilePermissions(exit, PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (Listeners l = new Listeners(RELOAD_PROBE + 1)) {
+      Path file = Files.writeString(dir.resolve("keepalived.conf"), conf(l, dir));
 
-      // lbkit on the host
+      // lbkit on the host, as `lbkit run` runs the file: a KeepalivedDirector, here writing an in-memory table
       KeepalivedConfig c = KeepalivedConfigParser.parse(file).orThrow();
-      List<Target> targets = HealthTargets.of(c.virtualServers().get(0));
-      assertEquals(1 + 2 * LATE_ONES, targets.size());
-      try (HealthChecker checker = HealthChecker.builder().build()) {
-        targets.forEach(checker::add);
-        Thread.sleep(TimeUnit.SECONDS.toMillis(SECONDS));
+      RecordingTableWriter table = new RecordingTableWriter();
+      Map<String, String> oursBefore;
+      Map<String, String> oursAfter;
+      try (KeepalivedDirector node = KeepalivedDirector.builder(c, table).build()) {
+        l.note("launch " + l.now());
+        node.start();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(RELOAD_AT));
+        oursBefore = weights(Map.copyOf(table.table));
+        l.note("reload " + l.now());
+        node.reload(KeepalivedConfigParser.parse(file).orThrow()).get(5, TimeUnit.SECONDS);
+        Thread.sleep(TimeUnit.SECONDS.toMillis(SECONDS - RELOAD_AT));
+        oursAfter = weights(Map.copyOf(table.table));
+      } finally {
+        Files.deleteIfExists(once);
       }
       List<String> ours;
       synchronized (l.lines) {
@@ -184,19 +291,27 @@ final class KeepalivedCheckerTimingLabIT {
       Path log = module.resolve("target/keepalived-timing-lab.log");
       Process p = new ProcessBuilder(lab.toString(), "--timeout", "600", "--", "bash",
           module.resolve("src/test/lab/keepalived-timing.sh").toString(), dir.toString(), ports,
-          String.valueOf(SECONDS + 2)).directory(module.getParent().toFile()).redirectErrorStream(true)
-          .redirectOutput(log.toFile()).start();
+          String.valueOf(SECONDS + 2), String.valueOf(RELOAD_AT)).directory(module.getParent().toFile())
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       boolean done = p.waitFor(700, TimeUnit.SECONDS);
       if (!done) {
         p.destroyForcibly();
       }
       String output = Files.readString(log);
       assertTrue(done && p.exitValue() == 0, "the lab failed; see " + log + ":\n" + output);
-      int from = output.indexOf("=== connections ===");
-      int to = output.indexOf("=== end ===");
-      assertTrue(from >= 0 && to > from, "no connection log in the lab output:\n" + output);
-      String keepalived = judge("keepalived", output.substring(from, to).lines().skip(1).toList(), l);
-      System.out.println(keepalived + "\n" + lbkit);
+      String keepalived = judge("keepalived", between(output, "=== connections ===", "=== end ===").lines()
+          .skip(1).toList(), l);
+      Map<String, String> theirsBefore = weights(between(output, "=== table before reload ===", "=== end ==="));
+      Map<String, String> theirsAfter = weights(between(output, "=== table ===", "=== end ==="));
+      String misc = "MISC_CHECK weights before the reload: keepalived " + theirsBefore + ", lbkit " + oursBefore
+          + "; after it: keepalived " + theirsAfter + ", lbkit " + oursAfter;
+      System.out.println(keepalived + "\n" + lbkit + "\n" + misc);
+      assertEquals(theirsBefore, oursBefore, misc);
+      assertEquals(Map.of("127.0.2.1:80", "12", "127.0.2.2:80", "0", "127.0.2.3:80", "10", "127.0.2.4:80", "3"),
+          theirsBefore, "the lab's keepalived no longer adds dynamic weights up? " + misc);
+      theirsAfter.remove(RELOAD_QUIRK);
+      oursAfter.remove(RELOAD_QUIRK);
+      assertEquals(theirsAfter, oursAfter, "weights kept across the reload? " + misc);
     }
   }
 }

@@ -12,6 +12,7 @@ import dev.lbkit.api.event.DestinationUp;
 import dev.lbkit.config.KeepalivedConfigParser;
 import dev.lbkit.config.ParseResult;
 import dev.lbkit.healthcheck.AllOf;
+import dev.lbkit.healthcheck.CheckPolicy;
 import dev.lbkit.healthcheck.IndependentChecks;
 import dev.lbkit.healthcheck.Check;
 import dev.lbkit.healthcheck.CheckResult;
@@ -370,6 +371,10 @@ final class KeepalivedCheckersTargetsTest {
     assertEquals(Duration.ofSeconds(4), t.get(2).policy().interval());
     assertEquals(Duration.ofSeconds(4), t.get(2).policy().warmup(), "the real server's delay loop is the default");
     assertTrue(!t.get(2).policy().startDown());
+    // every checker first waits keepalived's fixed start delay, then its random warmup
+    for (CheckPolicy p : List.of(m.get(0).policy(), m.get(1).policy(), t.get(1).policy(), t.get(2).policy())) {
+      assertEquals(Duration.ofSeconds(1), p.startDelay());
+    }
   }
 
   @Test

@@ -11,8 +11,19 @@ import dev.lbkit.api.ServiceKey;
 import dev.lbkit.config.KeepalivedConfig;
 import dev.lbkit.config.KeepalivedConfigParser;
 import dev.lbkit.ipvs.IpvsChange;
+import dev.lbkit.healthcheck.CheckResponder;
+import dev.lbkit.healthcheck.CheckResult;
+import dev.lbkit.healthcheck.DownReason;
+import dev.lbkit.healthcheck.ManualClock;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 final class KeepalivedDirectorTest {
@@ -71,5 +82,60 @@ final class KeepalivedDirectorTest {
           new IpvsChange.AddDestination(web, nat("10.0.0.3:80", 1))), table.drain());
     }
     assertEquals(List.of(new IpvsChange.DeleteService(web)), table.drain());
+  }
+
+  @Test
+  void checkers_startOneSecondAfterStart_andAfterAReloadWhichKeepsTheirState() throws Exception {
+    String rs1 = """
+          real_server 10.0.0.1 80 {
+            TCP_CHECK {
+              delay_loop 12
+              warmup 0
+              retry 0
+            }
+          }
+        """;
+    String rs2 = """
+          real_server 10.0.0.2 80 {
+            TCP_CHECK {
+              delay_loop 12
+              warmup 0
+              retry 0
+            }
+          }
+        """;
+    String vs = "virtual_server 192.0.2.10 80 {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n%s}\n";
+    KeepalivedConfig first = parse(vs.formatted(rs1));
+    KeepalivedConfig second = parse(vs.formatted(rs1 + rs2));
+    ManualClock clock = new ManualClock();
+    Map<String, List<Double>> asked = new TreeMap<>();
+    Set<String> failing = new HashSet<>();
+    CheckResponder responder = c -> {
+      String who = c.describe();
+      asked.computeIfAbsent(who, k -> new ArrayList<>()).add(clock.elapsed().toMillis() / 1000.0);
+      return failing.contains(who) ? new CheckResult.Down(DownReason.REFUSED, "test: refused")
+          : CheckResult.Up.of("test: fine");
+    };
+    RecordingTableWriter table = new RecordingTableWriter();
+    ServiceKey web = ServiceKey.of(Protocol.TCP, Endpoint.parse("192.0.2.10:80"));
+    try (KeepalivedDirector node = KeepalivedDirector.builder(first, table)
+        .manualClock(clock, responder, new SplittableRandom(1)).build()) {
+      node.start();
+      String check1 = "TCP connect to 10.0.0.1:80";
+      failing.add(check1);
+      clock.advance(Duration.ofMillis(999));
+      assertEquals(Map.of(), asked, "nothing before keepalived's one-second start delay");
+      clock.advance(Duration.ofSeconds(4)); // 4.999: checked at 1, refused: out of the table
+      assertEquals(Map.of(check1, List.of(1.0)), asked);
+      assertTrue(table.table.get(web).realServers().isEmpty(), table.table.toString());
+      failing.clear();
+      node.reload(second); // at 4.999: the kept checker starts afresh, still down; the new one starts too
+      assertTrue(table.table.get(web).realServers().stream()
+          .noneMatch(r -> r.endpoint().equals(Endpoint.parse("10.0.0.1:80"))), "still down after the reload");
+      clock.advance(Duration.ofSeconds(14));
+      assertEquals(Map.of(check1, List.of(1.0, 5.999, 17.999), "TCP connect to 10.0.0.2:80", List.of(5.999, 17.999)), asked,
+          "both checked one second after the reload, then every 12 s; 10.0.0.1 not at 13 by its old schedule");
+      assertEquals(2, table.table.get(web).realServers().size(), "10.0.0.1 back after its check at 5.999");
+    }
   }
 }

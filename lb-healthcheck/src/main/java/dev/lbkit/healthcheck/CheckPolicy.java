@@ -7,7 +7,7 @@ import java.time.Duration;
 /**
  * When to check and how many results it takes to change state: HAProxy's {@code inter fastinter downinter rise
  * fall slowstart} and keepalived's {@code delay_loop retry delay_before_retry warmup alpha omega
- * inhibit_on_failure}, in one immutable value.
+ * inhibit_on_failure} and fixed start-up delay, in one immutable value.
  *
  * <p>How they combine. An <em>attempt</em> that fails while the destination is up is retried {@code retry}
  * times, {@code delayBeforeRetry} apart (keepalived retries only servers that are up); a check fails when its
@@ -20,6 +20,9 @@ import java.time.Duration;
  * <p>The next check is {@code interval} after the last while the destination is steadily up,
  * {@code fastInterval} while the counter is between its extremes (a state change may be coming), and
  * {@code downInterval} while it is steadily down. {@code timeout} is the hard deadline of one attempt.
+ *
+ * <p>The first check runs {@code startDelay} plus a random time in [0, {@code warmup}] after the target is added
+ * (keepalived: 1 s, its {@code BOOTSTRAP_DELAY}, plus the random warmup; {@link #KEEPALIVED_START_DELAY}).
  *
  * @param interval HAProxy {@code inter}, keepalived {@code delay_loop}
  * @param fastInterval HAProxy {@code fastinter}
@@ -36,6 +39,9 @@ import java.time.Duration;
  *     reporting the destination down
  * @param slowStart HAProxy {@code slowstart}: after coming back up the weight ramps from 1 to full over this
  *     time; zero disables
+ * @param startDelay a fixed wait before the first check, before the random {@code warmup}: keepalived waits
+ *     {@link #KEEPALIVED_START_DELAY} before every checker's first run, at start and after a reload; zero
+ *     by default
  */
 public record CheckPolicy(
     Duration interval,
@@ -50,7 +56,16 @@ public record CheckPolicy(
     boolean startDown,
     boolean downOnStop,
     boolean inhibitOnFailure,
-    Duration slowStart) {
+    Duration slowStart,
+    Duration startDelay) {
+
+  /**
+   * keepalived 2.2.7's fixed wait before a checker's first run, at start and after every reload: each checker
+   * starts {@code BOOTSTRAP_DELAY} (one second, {@code TIMER_HZ}) plus a random part of its {@code warmup} after
+   * the checker process registered it (check_api.c {@code register_checkers_thread}, called by check_daemon.c
+   * {@code start_check}, which a reload runs again for every checker).
+   */
+  public static final Duration KEEPALIVED_START_DELAY = Duration.ofSeconds(1);
 
   public CheckPolicy {
     positive(interval, "interval");
@@ -60,6 +75,7 @@ public record CheckPolicy(
     notNegative(delayBeforeRetry, "delayBeforeRetry");
     notNegative(warmup, "warmup");
     notNegative(slowStart, "slowStart");
+    notNegative(startDelay, "startDelay");
     if (rise < 1) {
       throw new IllegalArgumentException("rise must be at least 1 but was " + rise);
     }
@@ -78,7 +94,9 @@ public record CheckPolicy(
 
   /**
    * keepalived's defaults: {@code delay_loop 60}, {@code connect_timeout 5}, {@code retry 1},
-   * {@code delay_before_retry 1}; rise and fall 1.
+   * {@code delay_before_retry 1}; rise and fall 1. Its fixed start-up delay is not included (the first check is
+   * at {@code warmup}): add {@code startDelay(KEEPALIVED_START_DELAY)} to start as keepalived does, as the
+   * keepalived.conf import does.
    */
   public static Builder keepalived() {
     return new Builder().interval(Duration.ofSeconds(60)).timeout(Duration.ofSeconds(5)).rise(1).fall(1)
@@ -124,6 +142,7 @@ public record CheckPolicy(
     private boolean downOnStop;
     private boolean inhibitOnFailure;
     private Duration slowStart = Duration.ZERO;
+    private Duration startDelay = Duration.ZERO;
 
     private Builder() {}
 
@@ -205,6 +224,12 @@ public record CheckPolicy(
       return this;
     }
 
+    /** A fixed wait before the first check, before the random warmup (keepalived: {@link #KEEPALIVED_START_DELAY}). */
+    public Builder startDelay(Duration startDelay) {
+      this.startDelay = startDelay;
+      return this;
+    }
+
     /**
      * Builds the policy.
      *
@@ -214,7 +239,7 @@ public record CheckPolicy(
       Duration t = timeout == null ? interval : timeout;
       return new CheckPolicy(interval, fastInterval == null ? interval : fastInterval,
           downInterval == null ? interval : downInterval, t, rise, fall, retry, delayBeforeRetry, warmup,
-          startDown, downOnStop, inhibitOnFailure, slowStart);
+          startDown, downOnStop, inhibitOnFailure, slowStart, startDelay);
     }
   }
 }

@@ -137,6 +137,22 @@ public final class HealthChecker implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Starts a target's check schedule afresh while it keeps its state (up or down, weight, counters): the pending
+   * check or retry is dropped, an attempt in flight is abandoned (its result changes nothing), and the next check
+   * runs after the policy's start delay and a random part of its warmup, as the first one did. This is what a
+   * keepalived reload does to every checker it keeps (see {@link CheckPolicy#KEEPALIVED_START_DELAY}); with
+   * {@link IndependentChecks} every member starts afresh. Returns whether the target is checked.
+   */
+  public boolean restartSchedule(Target.Key key) {
+    Entry e = targets.get(requireNonNull(key, "key"));
+    if (e == null) {
+      return false;
+    }
+    onLane(e.lane(), () -> e.monitor().restartSchedule());
+    return true;
+  }
+
   /** The state of one target, if it is checked. */
   public Optional<TargetStatus> status(Target.Key key) {
     return Optional.ofNullable(targets.get(key)).map(e -> e.monitor().status());

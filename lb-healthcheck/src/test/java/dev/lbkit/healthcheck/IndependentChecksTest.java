@@ -135,6 +135,67 @@ final class IndependentChecksTest {
   }
 
   @Test
+  void severalDynamicMiscCheckers_addTheirDifferencesToTheConfiguredWeight_asKeepalived() {
+    MiscCheck a = MiscCheck.of("/bin/a").withDynamic(true);
+    MiscCheck b = MiscCheck.of("/bin/b").withDynamic(true);
+    checker.add(Target.of(RS, 3, new IndependentChecks(List.of(
+        new IndependentChecks.Member(a, keepalived(1).build()),
+        new IndependentChecks.Member(b, keepalived(1).build()))), CheckPolicy.keepalived().build()));
+    answers.put(a, a.judge(12)); // weight 10: +7
+    clock.advance(s(0));
+    answers.put(b, b.judge(7)); // weight 5: +2
+    clock.advance(s(1));
+    answers.put(a, a.judge(0)); // a's part back to nothing
+    clock.advance(s(1));
+    answers.put(a, a.judge(9)); // weight 7: +4
+    clock.advance(s(1));
+    answers.put(a, a.judge(2)); // weight 0: -3
+    answers.put(b, b.judge(2)); // weight 0: -3; 3 - 3 - 3 < 0: weight 0, still a member (a first: 2, then 0)
+    clock.advance(s(1));
+    answers.put(a, a.judge(0));
+    answers.put(b, b.judge(0));
+    clock.advance(s(1));
+    assertEquals(List.of("up @0.0", "weight 10 @0.0", "weight 12 @1.0", "weight 5 @2.0", "weight 9 @3.0",
+        "weight 2 @4.0", "weight 0 @4.0", "weight 3 @5.0"), log());
+  }
+
+  @Test
+  void aDynamicWeight_staysWhileAnotherCheckerFails_andAFailedDynamicCheckerSetsItAgainOnPassing() {
+    MiscCheck dyn = MiscCheck.of("/bin/dyn").withDynamic(true);
+    MiscCheck plain = MiscCheck.of("/bin/plain");
+    checker.add(Target.of(RS, 3, new IndependentChecks(List.of(
+        new IndependentChecks.Member(dyn, keepalived(1).build()),
+        new IndependentChecks.Member(plain, keepalived(1).build()))), CheckPolicy.keepalived().build()));
+    answers.put(dyn, dyn.judge(12));
+    clock.advance(s(0)); // weight 10
+    answers.put(plain, plain.judge(1));
+    clock.advance(s(1)); // down
+    answers.put(dyn, dyn.judge(22)); // weight 20 while the server is down: nothing to publish
+    clock.advance(s(1));
+    answers.put(plain, plain.judge(0));
+    clock.advance(s(1)); // up again, at once at 20
+    answers.put(dyn, dyn.judge(1));
+    clock.advance(s(1)); // the dynamic checker fails: down
+    answers.put(dyn, dyn.judge(0));
+    clock.advance(s(1)); // passes with exit 0: up at the configured weight
+    assertEquals(List.of("up @0.0", "weight 10 @0.0", "down @1.0", "up @3.0", "weight 20 @3.0", "down @4.0",
+        "up @5.0", "weight 3 @5.0"), log());
+  }
+
+  @Test
+  void aSingleDynamicChecker_exit0_takesTheWeightBackToTheConfiguredOne() {
+    MiscCheck dyn = MiscCheck.of("/bin/dyn").withDynamic(true);
+    checker.add(Target.of(RS, 3, dyn, keepalived(1).build()));
+    answers.put(dyn, dyn.judge(12));
+    clock.advance(s(0));
+    answers.put(dyn, dyn.judge(0));
+    clock.advance(s(1));
+    answers.put(dyn, dyn.judge(2));
+    clock.advance(s(1));
+    assertEquals(List.of("up @0.0", "weight 10 @0.0", "weight 3 @1.0", "weight 0 @2.0"), log());
+  }
+
+  @Test
   void membersCannotNest_andThereIsAtLeastOne() {
     IndependentChecks.Member one = new IndependentChecks.Member(fast, keepalived(1).build());
     assertThrows(IllegalArgumentException.class, () -> new IndependentChecks(List.of()));

@@ -1,5 +1,6 @@
 package dev.lbkit.healthcheck.internal;
 
+import dev.lbkit.api.RealServer;
 import dev.lbkit.api.event.DestinationDown;
 import dev.lbkit.api.event.DestinationEvent;
 import dev.lbkit.api.event.DestinationUp;
@@ -51,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * <p>A target whose check is {@link IndependentChecks} runs one inner monitor per member, each on the member's own
  * policy (its interval, retries, warmup, start down), on the same scheduler; it never probes itself. It is up while
  * every member is up, as keepalived's real server is alive while none of its checkers has failed, and publishes by
- * its own policy ({@code inhibitOnFailure}, {@code downOnStop}); a member's weight hint becomes its weight.
+ * its own policy ({@code inhibitOnFailure}, {@code downOnStop}); the weights its members set add up as keepalived
+ * adds its checkers' weights ({@link #combinedMemberWeight()}).
  */
 public final class TargetMonitor {
   private static final Logger log = LoggerFactory.getLogger(TargetMonitor.class);
@@ -85,6 +87,9 @@ public final class TargetMonitor {
   private CheckScheduler.Timer nextCheck;
   private CheckScheduler.Timer nextAgent;
   private CheckScheduler.Timer rampTick;
+  /** An attempt is running; and whether its result is to be dropped (the schedule restarted meanwhile). */
+  private boolean inFlight;
+  private boolean discardInFlight;
   private boolean started;
   private boolean stopped;
   private long attempts;
@@ -121,7 +126,8 @@ public final class TargetMonitor {
         CheckPolicy p = m.policy();
         // plain up/down from each member: how the combined state is published is the target's policy
         CheckPolicy own = new CheckPolicy(p.interval(), p.fastInterval(), p.downInterval(), p.timeout(), p.rise(),
-            p.fall(), p.retry(), p.delayBeforeRetry(), p.warmup(), p.startDown(), false, false, Duration.ZERO);
+            p.fall(), p.retry(), p.delayBeforeRetry(), p.warmup(), p.startDown(), false, false, Duration.ZERO,
+            p.startDelay());
         members.add(new TargetMonitor(new Target(target.service(), target.destination(), target.weight(), m.check(),
             own), scheduler, prober, random, e -> onMember(index, e), lateness));
         members.get(i).inner = true;
@@ -140,20 +146,20 @@ public final class TargetMonitor {
   }
 
   /**
-   * A member of an {@link IndependentChecks} target changed: the target is up while all members are. Members start
-   * before the target has published, so their initial events only set their state.
+   * A member of an {@link IndependentChecks} target changed: the target is up while all members are, and its weight
+   * combines the weights its members set (see {@link #combinedMemberWeight()}). Members start after the target has
+   * published its initial state, so their initial events only set their state.
    */
   private void onMember(int index, DestinationEvent e) {
     if (stopped) {
       return;
     }
     TargetMonitor m = members.get(index);
-    if (e instanceof WeightChanged w) {
-      if (w.newWeight() > 0 && w.newWeight() != baseWeight) {
-        baseWeight = w.newWeight();
-        refreshWeight(w.reason());
-      }
-    } else {
+    String reason = m.target.check().describe() + ": " + e.reason();
+    int combined = combinedMemberWeight();
+    boolean weightChanged = combined != baseWeight;
+    baseWeight = combined; // before a transition, so that coming up publishes the new weight at once
+    if (!(e instanceof WeightChanged)) {
       memberUp[index] = e instanceof DestinationUp;
       boolean all = true;
       for (boolean u : memberUp) {
@@ -164,17 +170,37 @@ public final class TargetMonitor {
         if (r.isPresent()) {
           lastResult = r;
         }
-        String reason = m.target.check().describe() + ": " + e.reason();
         if (all && !up) {
           health = policy.maxHealth();
           goUp(reason);
+          weightChanged = false;
         } else if (!all && up) {
           health = 0;
           goDown(reason);
         }
       }
     }
+    if (weightChanged && started) {
+      refreshWeight(reason);
+    }
     snapshot();
+  }
+
+  /**
+   * The weight of an {@link IndependentChecks} target from its members' weights, as keepalived 2.2.7 combines its
+   * checkers' weights: each checker that set a weight ({@code misc_dynamic}: exit status minus 2) moves the real
+   * server's weight by the difference between that weight and the configured one, and the differences add up,
+   * with the sum kept in [0, {@link RealServer#MAX_WEIGHT}]. So one dynamic checker sets the weight it names;
+   * with exits 12 and 7 on a server of weight 3, keepalived runs it at 3 + 7 + 2 = 12 (seen in the kernel lab,
+   * KeepalivedCheckerTimingLabIT); an exit 0 puts a checker's own part back to nothing. A member keeps the weight it
+   * set while it fails (keepalived re-applies the weight when its script passes again).
+   */
+  private int combinedMemberWeight() {
+    long sum = target.weight();
+    for (TargetMonitor m : members) {
+      sum += (long) m.baseWeight - target.weight();
+    }
+    return (int) Math.max(0, Math.min(RealServer.MAX_WEIGHT, sum));
   }
 
   /** The latest snapshot; any thread. */
@@ -220,14 +246,43 @@ public final class TargetMonitor {
       members.forEach(TargetMonitor::start); // each schedules its own first check (after its own warmup)
       return;
     }
-    Duration first = Duration.ZERO;
-    if (!policy.warmup().isZero()) {
-      first = Duration.ofNanos(random.nextLong(EventLoop.saturatedNanos(policy.warmup()) + 1));
-    }
+    Duration first = firstDelay();
     schedule(first);
     if (target.agent().isPresent()) {
       nextAgent = scheduler.schedule(first, this::runAgent);
     }
+  }
+
+  /** When the first check runs: the fixed start delay plus a random part of the warmup. */
+  private Duration firstDelay() {
+    Duration first = policy.startDelay();
+    if (!policy.warmup().isZero()) {
+      first = first.plusNanos(random.nextLong(EventLoop.saturatedNanos(policy.warmup()) + 1));
+    }
+    return first;
+  }
+
+  /**
+   * Starts the check schedule afresh, keeping the state: the pending check (or retry) is dropped, an attempt in
+   * flight is abandoned (its result changes nothing), and the next check runs after the start delay and a random
+   * warmup, as the first did. This is what a keepalived reload does to every checker it keeps: it cancels all
+   * checker threads and registers each again with {@code BOOTSTRAP_DELAY} plus a random warmup, while the real
+   * server keeps its state (check_daemon.c {@code reload_check_thread}, {@code start_check}).
+   */
+  public void restartSchedule() {
+    if (!started || stopped) {
+      return;
+    }
+    if (members != null) {
+      members.forEach(TargetMonitor::restartSchedule);
+      return;
+    }
+    if (inFlight) {
+      discardInFlight = true;
+    }
+    retriesLeft = policy.retry();
+    schedule(firstDelay());
+    snapshot();
   }
 
   /** One reading of the agent beside the check; its words apply as they come, then the next is scheduled. */
@@ -289,11 +344,17 @@ public final class TargetMonitor {
     }
     attempts++;
     lateness.record(scheduler.nanoTime() - nextCheckAt);
+    inFlight = true;
     prober.probe(target.check(), policy.timeout(), resultTask);
   }
 
   void onResult(CheckResult r) {
+    inFlight = false;
     if (stopped) {
+      return;
+    }
+    if (discardInFlight) { // an attempt of the schedule before restartSchedule(): the new schedule is running
+      discardInFlight = false;
       return;
     }
     if (lastResult.isEmpty() || lastResult.get() != r) { // a check that passes alike may hand out one instance
@@ -408,7 +469,7 @@ public final class TargetMonitor {
       why = "check set weight " + baseWeight + " (" + u.detail() + ")";
     } else if (u.weightPercent().isPresent()) {
       baseWeight = AgentReply.weightOf(target.weight(), u.weightPercent().getAsInt());
-      why = "agent weight " + u.weightPercent().getAsInt() + "% of " + target.weight();
+      why = "weight " + u.weightPercent().getAsInt() + "% of " + target.weight() + " (" + u.detail() + ")";
     }
     return baseWeight != before ? why : null;
   }

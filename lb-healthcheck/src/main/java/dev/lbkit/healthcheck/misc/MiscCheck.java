@@ -20,7 +20,8 @@ import java.util.OptionalInt;
  * <p>Three endings, told apart as keepalived tells them:
  * <ul>
  *   <li>it exited: 0 is up; with {@code dynamic} (keepalived {@code misc_dynamic}) 2 to 255 are up with weight
- *       {@code status - 2}; anything else is down, {@link DownReason#EXIT_STATUS} ("exited with status N");
+ *       {@code status - 2}, and 0 is up at the configured weight (100 %: keepalived goes back to it on exit 0);
+ *       anything else is down, {@link DownReason#EXIT_STATUS} ("exited with status N");
  *   <li>something else killed it by a signal: down, {@link DownReason#SIGNALED} ("due to signal N"), whatever
  *       the signal number, so a crash or an OOM kill never passes for {@code exit(128 + N)} nor, with
  *       {@code dynamic}, for a weight;
@@ -82,7 +83,10 @@ public record MiscCheck(List<String> command, boolean dynamic, Optional<Path> wo
    */
   public CheckResult judge(int status) {
     if (status == 0) {
-      return CheckResult.Up.of("exit 0");
+      // misc_dynamic: exit 0 takes the weight back to the configured one (keepalived 2.2.7 does so after an exit
+      // 2-255 had changed it; seen in the kernel lab), i.e. 100 % of it
+      return dynamic ? new CheckResult.Up("exit 0", OptionalInt.empty(), OptionalInt.of(100))
+          : CheckResult.Up.of("exit 0");
     }
     if (status >= 2 && status <= MAX_STATUS && dynamic) {
       return new CheckResult.Up("exit " + status, OptionalInt.of(status - 2), OptionalInt.empty());

@@ -46,6 +46,9 @@ final class MiscCheckTest {
     assertEquals(OptionalInt.of(253), ((CheckResult.Up) MiscCheck.of("x").withDynamic(true).judge(255)).weight());
     assertEquals(OptionalInt.of(0), ((CheckResult.Up) MiscCheck.of("x").withDynamic(true).judge(2)).weight());
     assertTrue(MiscCheck.of("x").withDynamic(true).judge(0) instanceof CheckResult.Up);
+    // misc_dynamic exit 0: back to the configured weight (100 % of it); without misc_dynamic no opinion
+    assertEquals(OptionalInt.of(100), ((CheckResult.Up) MiscCheck.of("x").withDynamic(true).judge(0)).weightPercent());
+    assertEquals(OptionalInt.empty(), ((CheckResult.Up) MiscCheck.of("x").judge(0)).weightPercent());
     assertTrue(MiscCheck.of("x").withDynamic(true).judge(1) instanceof CheckResult.Down);
   }
 

@@ -2,6 +2,8 @@ package dev.lbkit.vrrp;
 
 import dev.lbkit.api.AddressFamily;
 import dev.lbkit.api.event.VrrpState;
+import dev.lbkit.api.event.VrrpStateChanged;
+import dev.lbkit.api.event.VrrpStateListener;
 import dev.lbkit.vrrp.internal.codec.VrrpCodec;
 import dev.lbkit.vrrp.internal.codec.VrrpPacket;
 import dev.lbkit.vrrp.spi.AddressManager;
@@ -28,10 +30,10 @@ final class TakeoverWarmUp {
    * count: no packet is sent, no address touched, no listener called, nothing logged. Afterwards C1 has compiled
    * those methods and their profiles record the takeover branches as taken.
    *
-   * Each cycle: two advertisements of a better Master, then silence (a master-down takeover through the spin) or,
-   * every other cycle, a resignation (the Skew_Time takeover); every fourth cycle an advertisement arrives in the spin
-   * and cancels it first. As Master one advertisement timer fires, then a higher priority arrives and it steps down.
-   * A few thousand cycles take tens of milliseconds.
+   * Each cycle is a fresh private router: two advertisements of a better Master, then silence (a master-down takeover
+   * through the spin) or, every other cycle, a resignation (the Skew_Time takeover); every fourth cycle an
+   * advertisement arrives in the spin and cancels it first. As Master one advertisement timer fires, then a higher
+   * priority arrives and it steps down. A few thousand cycles take a few hundred milliseconds of one core.
    */
   private static final Logger log = LoggerFactory.getLogger(TakeoverWarmUp.class);
   private static final long MS = 1_000_000L;
@@ -47,19 +49,23 @@ final class TakeoverWarmUp {
     VirtualAddress vip = VirtualAddress.parse(v4 ? "192.0.2.100/32" : "2001:db8::100/128");
     VrrpConfig config = VrrpConfig.builder("warm-up").interfaceName("warm0").vrid(1).priority(100).version(version)
         .advertInterval(version == 2 ? Duration.ofSeconds(1) : Duration.ofMillis(100)).virtualAddress(vip).build();
+    Adverts adverts = new Adverts(config, vip, v4);
     int takeovers = 0;
-    // three routers whose tickers are three classes: the JIT then sees the engine's ticker calls as megamorphic and
-    // compiles them as plain virtual calls, so the real ticker (another class) does not trap into the interpreter
-    for (int part = 0; part < 3; part++) {
-      int share = cycles / 3 + (part < cycles % 3 ? 1 : 0);
-      if (share == 0) {
-        continue;
-      }
-      Sink sink = new Sink(config, vip, v4, share, stop);
-      Ticker ticker = part == 0 ? sink::readA : part == 1 ? sink::readB : sink::readC;
-      VrrpRouter router = VrrpRouter.builder(sink, sink.addresses).ticker(ticker)
+    for (int cycle = 0; cycle < cycles; cycle++) {
+      // the ticker, transport, address manager, state log and listener (one object) are three classes, taken in turn
+      // cycle by cycle, so
+      // from its first profile on the JIT sees every call through them as polymorphic and C2 compiles plain virtual
+      // calls: the real ones, a fourth class, then run the same code. One class at a time (as before) let C2 inline
+      // the warm-up's class behind a class check, which the first real takeovers failed: an uncommon trap, the rest
+      // of the takeover in the interpreter and a recompile that woke the compiler threads (lab runs d1-d2)
+      Sink sink = switch (cycle % 3) {
+        case 0 -> new SinkA(config, adverts, cycle, stop);
+        case 1 -> new SinkB(config, adverts, cycle, stop);
+        default -> new SinkC(config, adverts, cycle, stop);
+      };
+      VrrpRouter router = VrrpRouter.builder(sink, sink).ticker(sink)
           .takeoverSpin(Duration.ofNanos(20_000)).warmUpTakeovers(0)
-          .scriptRunner((script, done) -> done.finished(true)).quiet().instance(config).build();
+          .scriptRunner((script, done) -> done.finished(true)).stateLog(sink).listener(sink).instance(config).build();
       sink.router = router;
       try {
         router.run();
@@ -70,63 +76,31 @@ final class TakeoverWarmUp {
         return takeovers + sink.takeovers;
       }
       takeovers += sink.takeovers;
-      if (stop.getAsBoolean()) {
+      if (sink.stopped) {
         break;
       }
     }
     return takeovers;
   }
 
-  /** The virtual network: scripted advertisements in, everything out counted and dropped. */
-  private static final class Sink implements VrrpTransport {
-    final VrrpConfig config;
-    final int cycles;
-    final BooleanSupplier stop;
+  /** The advertisements a warm-up router receives: a better Master's, its resignation, a higher priority's. */
+  private static final class Adverts {
     final InetAddress own;
-    final InetAddress peer;
-    final InetAddress group;
     final VrrpDatagram better;
     final VrrpDatagram resign;
     final VrrpDatagram higher;
-    VrrpRouter router;
-    long now = 1_000 * MS;
-    int cycle;
-    int backupAdverts;
-    boolean resigned;
-    boolean cancelled;
-    boolean ticked;
-    int takeovers;
-    long sent;
-    final AddressManager addresses = new AddressManager() {
-      @Override
-      public void add(String interfaceName, VirtualAddress address) {
-        takeovers++;
-      }
 
-      @Override
-      public void remove(String interfaceName, VirtualAddress address) {
-        sent++;
-      }
-
-      @Override
-      public void announce(String interfaceName, VirtualAddress address) {
-        sent++;
-      }
-    };
-
-    Sink(VrrpConfig config, VirtualAddress vip, boolean v4, int cycles, BooleanSupplier stop) {
-      this.config = config;
-      this.cycles = cycles;
-      this.stop = stop;
+    Adverts(VrrpConfig config, VirtualAddress vip, boolean v4) {
       this.own = VirtualAddress.parse(v4 ? "192.0.2.1/24" : "fe80::1/64").address();
-      this.peer = VirtualAddress.parse(v4 ? "192.0.2.2/24" : "fe80::2/64").address();
-      this.group = VrrpRouter.multicastGroup(v4 ? AddressFamily.IPV4 : AddressFamily.IPV6);
-      this.better = advert(150, vip);
-      this.resign = advert(0, vip);
-      this.higher = advert(200, vip);
+      InetAddress peer = VirtualAddress.parse(v4 ? "192.0.2.2/24" : "fe80::2/64").address();
+      InetAddress group = VrrpRouter.multicastGroup(v4 ? AddressFamily.IPV4 : AddressFamily.IPV6);
+      this.better = advert(config, 150, vip, peer, group);
+      this.resign = advert(config, 0, vip, peer, group);
+      this.higher = advert(config, 200, vip, peer, group);
     }
 
-    private VrrpDatagram advert(int priority, VirtualAddress vip) {
+    private static VrrpDatagram advert(VrrpConfig config, int priority, VirtualAddress vip, InetAddress peer,
+        InetAddress group) {
       VrrpPacket p = config.version() == 2
           ? VrrpPacket.v2(1, priority, config.advertInterval(), VrrpPacket.AUTH_NONE, new byte[8],
               List.of(vip.address()))
@@ -134,18 +108,84 @@ final class TakeoverWarmUp {
       return new VrrpDatagram(config.interfaceName(), peer, group, VrrpCodec.REQUIRED_TTL,
           VrrpCodec.encode(p, peer, group));
     }
+  }
+
+  private static final class SinkA extends Sink {
+    SinkA(VrrpConfig config, Adverts adverts, int cycle, BooleanSupplier stop) {
+      super(config, adverts, cycle, stop);
+    }
+  }
+
+  private static final class SinkB extends Sink {
+    SinkB(VrrpConfig config, Adverts adverts, int cycle, BooleanSupplier stop) {
+      super(config, adverts, cycle, stop);
+    }
+  }
+
+  private static final class SinkC extends Sink {
+    SinkC(VrrpConfig config, Adverts adverts, int cycle, BooleanSupplier stop) {
+      super(config, adverts, cycle, stop);
+    }
+  }
+
+  /**
+   * The virtual network of one cycle, and the router's clock and address manager: scripted advertisements in,
+   * everything out counted and dropped.
+   */
+  private abstract static class Sink
+      implements VrrpTransport, AddressManager, Ticker, VrrpRouter.StateLog, VrrpStateListener {
+    final VrrpConfig config;
+    final Adverts adverts;
+    /** The cycle's number in the whole warm-up: which takeover it makes. */
+    final int cycle;
+    final BooleanSupplier stop;
+    VrrpRouter router;
+    long now = 1_000 * MS;
+    int backupAdverts;
+    boolean resigned;
+    boolean cancelled;
+    boolean ticked;
+    boolean stopped;
+    int takeovers;
+    long sent;
+
+    Sink(VrrpConfig config, Adverts adverts, int cycle, BooleanSupplier stop) {
+      this.config = config;
+      this.adverts = adverts;
+      this.cycle = cycle;
+      this.stop = stop;
+    }
 
     // the clock moves 100 ns per read, so the takeover spin's clock loop turns as it would on a real clock
-    long readA() {
+    @Override
+    public long read() {
       return now += 100;
     }
 
-    long readB() {
-      return now += 100;
+    @Override
+    public void add(String interfaceName, VirtualAddress address) {
+      takeovers++;
     }
 
-    long readC() {
-      return now += 100;
+    @Override
+    public void remove(String interfaceName, VirtualAddress address) {
+      sent++;
+    }
+
+    @Override
+    public void announce(String interfaceName, VirtualAddress address) {
+      sent++;
+    }
+
+    // a router's state changes: its log and its listeners, here a sink (nothing logged, no listener of the caller's)
+    @Override
+    public void stateChanged(VrrpConfig config, VrrpStateChanged event) {
+      sent++;
+    }
+
+    @Override
+    public void onStateChange(VrrpStateChanged event) {
+      sent++;
     }
 
     @Override
@@ -153,7 +193,7 @@ final class TakeoverWarmUp {
 
     @Override
     public InetAddress primaryAddress(String interfaceName, AddressFamily family) {
-      return own;
+      return adverts.own;
     }
 
     @Override
@@ -161,6 +201,12 @@ final class TakeoverWarmUp {
       sent++;
     }
 
+    /*
+     * One cycle: two advertisements of a better Master, then silence (a master-down takeover through the spin) or, in
+     * odd cycles, its resignation (the Skew_Time takeover); every fourth cycle an advertisement arrives in the spin
+     * and cancels it first. As Master one advertisement timer fires, then a higher priority arrives, the router
+     * steps down and the cycle ends (the router closes).
+     */
     @Override
     public Optional<VrrpDatagram> receive(Duration timeout) throws IOException {
       long t = timeout.toNanos();
@@ -168,7 +214,7 @@ final class TakeoverWarmUp {
         now += 1_000; // the poll that ends a takeover spin
         if (!cancelled && cycle % 4 == 3) {
           cancelled = true;
-          return Optional.of(better); // arrives in the spin: the Backup stays
+          return Optional.of(adverts.better); // arrives in the spin: the Backup stays
         }
         return Optional.empty();
       }
@@ -177,12 +223,12 @@ final class TakeoverWarmUp {
         if (backupAdverts < 2) {
           backupAdverts++;
           now += Math.min(t, 10 * MS);
-          return Optional.of(better);
+          return Optional.of(adverts.better);
         }
         if (cycle % 2 == 1 && !resigned) {
           resigned = true;
           now += Math.min(t, 10 * MS);
-          return Optional.of(resign);
+          return Optional.of(adverts.resign);
         }
         now += t; // silence: the engine wakes before the deadline and spins up to it
         return Optional.empty();
@@ -193,16 +239,10 @@ final class TakeoverWarmUp {
           now += t; // the advertisement timer fires once
           return Optional.empty();
         }
-        ticked = false;
-        backupAdverts = 0;
-        resigned = false;
-        cancelled = false;
-        cycle++;
-        if (cycle >= cycles || stop.getAsBoolean()) {
-          router.close(); // on the engine thread: run() returns after this round
-        }
+        stopped = stop.getAsBoolean();
+        router.close(); // on the engine thread: run() returns after this round
         now += Math.min(t, MS);
-        return Optional.of(higher); // a better router: step down
+        return Optional.of(adverts.higher); // a better router: step down
       }
       now += t;
       return Optional.empty();

@@ -73,6 +73,8 @@ public final class VrrpRouter implements AutoCloseable {
   static final Duration DEFAULT_TAKEOVER_SPIN = Duration.ofNanos(500_000);
   /** Default of {@link Builder#warmUpTakeovers}: enough for C1 to compile the path and profile it as taken. */
   static final int DEFAULT_WARM_UP_TAKEOVERS = 2_000;
+  /** Reads of the real ticker in the warm-up: past C2's thresholds for its read(), about a millisecond. */
+  private static final int TICKER_WARM_UP_READS = 50_000;
   /** Datagrams handled at the end of a takeover spin before the timers run (the rest wait their turn). */
   private static final int MAX_SPIN_DATAGRAMS = 64;
   /** Upper bound of {@link Builder#takeoverSpin}: the CPU a spin may burn per takeover. */
@@ -102,8 +104,10 @@ public final class VrrpRouter implements AutoCloseable {
   private boolean started;
   private final long spinNanos;
   private final int warmUpTakeovers;
-  /** A private warm-up router: no log lines. */
-  private final boolean quiet;
+  /** Where state changes are logged: the log, or (a private warm-up router) a sink that logs nothing. */
+  private final StateLog stateLog;
+  /** The ticker's last reading in the warm-up. Engine thread only. */
+  private long tickerWarmedAt;
   /** The earliest master-down deadline, as the last {@link #nextDeadlineNanos()} found it. Engine thread only. */
   private long takeoverDeadline = Long.MAX_VALUE;
   // takeover spin counters: written by the engine thread only, read by any
@@ -123,7 +127,7 @@ public final class VrrpRouter implements AutoCloseable {
     this.clock = b.clock;
     this.spinNanos = b.takeoverSpin.toNanos();
     this.warmUpTakeovers = b.warmUpTakeovers;
-    this.quiet = b.quiet;
+    this.stateLog = b.stateLog != null ? b.stateLog : VrrpRouter::logStateChange;
     Map<String, VrrpInstance> built = new LinkedHashMap<>();
     for (VrrpConfig c : b.configs) {
       built.put(c.name(), new VrrpInstance(c, this));
@@ -648,10 +652,10 @@ public final class VrrpRouter implements AutoCloseable {
 
   void stateChanged(VrrpInstance instance, VrrpState from, VrrpState to, String reason) {
     VrrpConfig c = instance.config();
-    if (!quiet) {
-      log.info("{} (vrid {} on {}): {} -> {} ({})", c.name(), c.vrid(), c.interfaceName(), from, to, reason);
-    }
     VrrpStateChanged event = new VrrpStateChanged(clock.instant(), c.name(), c.vrid(), from, to, reason);
+    // a call, not an if on "quiet": the warm-up's routers would take such a branch one way only, and C2 would compile
+    // the other way as a trap that the first real state changes hit
+    stateLog.stateChanged(c, event);
     for (VrrpStateListener l : listeners) {
       try {
         l.onStateChange(event);
@@ -681,6 +685,17 @@ public final class VrrpRouter implements AutoCloseable {
         propagating = false;
       }
     }
+  }
+
+  /** How a router reports its state changes besides the listeners; a private warm-up router gives its own. */
+  @FunctionalInterface
+  interface StateLog {
+    void stateChanged(VrrpConfig config, VrrpStateChanged event);
+  }
+
+  private static void logStateChange(VrrpConfig c, VrrpStateChanged e) {
+    log.info("{} (vrid {} on {}): {} -> {} ({})", c.name(), c.vrid(), c.interfaceName(), e.from(), e.to(),
+        e.reason());
   }
 
   // ---- threads ----
@@ -757,6 +772,13 @@ public final class VrrpRouter implements AutoCloseable {
         }
       }
     }
+    // the real ticker is read some thousand times in each takeover spin: its read() is compiled here, not in the first
+    // spins (the warm-up's tickers are classes of their own). The last read goes to a field, so no compiler drops it
+    long last = 0;
+    for (int r = 0; r < TICKER_WARM_UP_READS && !closing; r++) {
+      last = ticker.read();
+    }
+    tickerWarmedAt = last;
     if (log.isDebugEnabled()) {
       log.debug("takeover path warmed up: {} simulated takeovers in {} ms", takeovers,
           (System.nanoTime() - t0) / 1_000_000);
@@ -980,7 +1002,7 @@ public final class VrrpRouter implements AutoCloseable {
     private ScriptRunner scriptRunner;
     private Duration takeoverSpin = DEFAULT_TAKEOVER_SPIN;
     private int warmUpTakeovers = DEFAULT_WARM_UP_TAKEOVERS;
-    private boolean quiet;
+    private StateLog stateLog;
 
     private Builder(VrrpTransport transport, AddressManager addresses) {
       this.transport = requireNonNull(transport, "transport");
@@ -1040,9 +1062,9 @@ public final class VrrpRouter implements AutoCloseable {
       return this;
     }
 
-    /** No log lines (the warm-up's private router). */
-    Builder quiet() {
-      this.quiet = true;
+    /** Where state changes are reported instead of the log (the warm-up's private routers: nowhere). */
+    Builder stateLog(StateLog value) {
+      this.stateLog = requireNonNull(value, "stateLog");
       return this;
     }
 

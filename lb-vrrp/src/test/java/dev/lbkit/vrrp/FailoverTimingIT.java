@@ -142,6 +142,8 @@ final class FailoverTimingIT {
     long realMinusMono = realtimeMinusMonotonic();
     List<Long> crashVipAt = new ArrayList<>();
     List<Long> gracefulVipAt = new ArrayList<>();
+    // per trial, CLOCK_MONOTONIC: for lining the trials up with a scheduler trace or a JIT log of the Backup
+    StringBuilder trials = new StringBuilder("trial kind offset_ms signal_ns vip_ns\n");
     for (int t = 0; t < 2 * TRIALS; t++) {
       boolean kill = t < TRIALS;
       Lab.sleepMs(300);
@@ -159,6 +161,9 @@ final class FailoverTimingIT {
       long added = awaitVip(watch, "ADD", 3_000);
       (kill ? crash : graceful).add((added - t0) / 1e6);
       (kill ? crashVipAt : gracefulVipAt).add(added + realMinusMono);
+      trials.append(t % TRIALS + 1).append(kill ? " crash " : " stop ")
+          .append(String.format(Locale.ROOT, "%.3f", OFFSETS_MS.get(t % TRIALS))).append(' ').append(t0).append(' ')
+          .append(added).append('\n');
       awaitGone(group);
       if (kill) {
         lab.deleteAddress(1, VIP + "/24"); // a dead host stops answering for its VIP
@@ -167,6 +172,7 @@ final class FailoverTimingIT {
       awaitVip(watch, "DEL", 3_000);
       lab.awaitOwner(VIP, lab.ns(1), 2_000);
     }
+    Files.writeString(Path.of("target", "vrrp-failover-trials-" + name + ".txt"), trials, StandardCharsets.UTF_8);
     if (node != null) {
       spinReport(node.output());
       node.terminate();
@@ -178,6 +184,9 @@ final class FailoverTimingIT {
     Lab.sleepMs(300);
     capture.destroy();
     capture.waitFor(5, TimeUnit.SECONDS);
+    if (node != null) {
+      Files.write(Path.of("target", "vrrp-failover-lbkit-node.log"), node.output(), StandardCharsets.UTF_8);
+    }
     List<Double> wireCrash = new ArrayList<>();
     List<Double> wireGraceful = new ArrayList<>();
     wire(pcap, wireCrash, wireGraceful);

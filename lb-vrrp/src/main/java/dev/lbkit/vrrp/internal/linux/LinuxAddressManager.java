@@ -24,8 +24,14 @@ import org.slf4j.LoggerFactory;
  * because the interface was re-created). An address nobody prepared is prepared at its first use.
  */
 public final class LinuxAddressManager implements AddressManager, AutoCloseable {
-  /** Enough calls for C1 to compile the request path (Tier3InvocationThreshold is 200), a few ms at start. */
-  static final int WARM_UP_REQUESTS = 500;
+  /**
+   * Enough calls for C1 to compile the request path. Tier3InvocationThreshold is 200, but HotSpot raises it with the
+   * length of the compile queue, which the takeover warm-up has just filled: with 500 the request path (sequence,
+   * put, request, the ACK's parsing and the NIO buffer methods under them) was compiled only in the first real
+   * takeovers, whose compiler thread then took a core from the takeover and its observers (lab runs d2-d3). Some
+   * 10-20 ms at start.
+   */
+  static final int WARM_UP_REQUESTS = 2_000;
   private static final Logger log = LoggerFactory.getLogger(LinuxAddressManager.class);
   private final Rtnetlink rtnetlink;
   private final Announcer announcer = new Announcer();

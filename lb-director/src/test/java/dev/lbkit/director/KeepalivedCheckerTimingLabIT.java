@@ -48,7 +48,10 @@ import org.junit.jupiter.api.Test;
  *       between its weight (exit status minus 2) and the configured one, the sum kept at 0 or more; an exit 0 after
  *       a weight takes the server back to its configured weight. The IPVS weights must be equal just before the
  *       reload, and after it for the servers whose dynamic checkers did not end on exit 0 (keepalived 2.2.7's
- *       reload recomputes those differently; the test prints both sides for that server).
+ *       reload recomputes those differently; the test prints both sides for that server);
+ *   <li>the table the verdicts leave is the same: a failed server with {@code inhibit_on_failure} stays at weight 0,
+ *       one without it leaves; with {@code alpha} a server enters only on its first pass; a virtual server whose
+ *       live weight is under its {@code quorum} serves from its {@code sorry_server} alone.
  * </ul>
  */
 final class KeepalivedCheckerTimingLabIT {
@@ -65,6 +68,20 @@ final class KeepalivedCheckerTimingLabIT {
       {"127.0.2.3", "3", "d12", "0"}, // a plain checker changes nothing: 10
       {"127.0.2.4", "3", "donce"}, // 12 once (10), then 0: back to 3
   };
+  /** Ports that listen (OPEN) and one nobody listens on (closed in the VM too), for the table cases below. */
+  private static final int OPEN_ALPHA = RELOAD_PROBE + 1;
+  private static final int OPEN_QUORUM = RELOAD_PROBE + 2;
+  /**
+   * Real servers whose place in the table the checker's verdict and the pool's rules decide: address, weight, options,
+   * and whether its TCP_CHECK reaches an open port. A second virtual server holds the quorum cases.
+   */
+  private static final String[][] TABLE = {
+      {"127.0.3.1", "2", "inhibit_on_failure", "closed"}, // kept at weight 0
+      {"127.0.3.2", "2", "", "closed"}, // removed
+      {"127.0.3.3", "2", "alpha", "open"}, // starts out of the table, added on its first pass
+      {"127.0.3.4", "2", "alpha", "closed"}, // never added
+  };
+
   /** The real server whose dynamic checker ends on exit 0: its weight after the reload is only printed. */
   private static final String RELOAD_QUIRK = "127.0.2.4:80";
 
@@ -73,8 +90,12 @@ final class KeepalivedCheckerTimingLabIT {
     final List<ServerSocket> sockets = new ArrayList<>();
     final List<String> lines = new ArrayList<>();
     final long origin = System.nanoTime();
+    final int closedPort;
 
     Listeners(int count) throws IOException {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        closedPort = s.getLocalPort(); // closed again at once; the VM listens only on the others
+      }
       for (int i = 0; i < count; i++) {
         ServerSocket s = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
         sockets.add(s);
@@ -136,6 +157,12 @@ final class KeepalivedCheckerTimingLabIT {
     }
     b.append("  real_server 127.0.0.").append(2 + LATE_ONES).append(" 80 {\n")
         .append(tcpCheck(l.port(RELOAD_PROBE), "      warmup 0\n      retry 0\n")).append("  }\n");
+    int closed = l.closedPort;
+    for (String[] rs : TABLE) {
+      b.append("  real_server ").append(rs[0]).append(" 80 {\n    weight ").append(rs[1]).append("\n    ")
+          .append(rs[2]).append("\n    warmup 0\n")
+          .append(tcpCheck(rs[3].equals("open") ? l.port(OPEN_ALPHA) : closed, "      retry 0\n")).append("  }\n");
+    }
     for (String[] rs : MISC) {
       b.append("  real_server ").append(rs[0]).append(" 80 {\n    weight ").append(rs[1]).append("\n    warmup 0\n");
       for (int i = 2; i < rs.length; i++) {
@@ -146,6 +173,13 @@ final class KeepalivedCheckerTimingLabIT {
       }
       b.append("  }\n");
     }
+    // quorum 3 with one live server of weight 1: the quorum is lost and the sorry server serves
+    b.append("}\nvirtual_server 10.10.10.2 80 {\n  delay_loop 30\n  lb_algo rr\n  lb_kind NAT\n  protocol TCP\n"
+        + "  quorum 3\n  sorry_server 127.0.9.9 80\n");
+    b.append("  real_server 127.0.4.1 80 {\n    weight 1\n    warmup 0\n")
+        .append(tcpCheck(l.port(OPEN_QUORUM), "      retry 0\n")).append("  }\n");
+    b.append("  real_server 127.0.4.2 80 {\n    weight 1\n    warmup 0\n").append(tcpCheck(closed, "      retry 0\n"))
+        .append("  }\n");
     return b.append("}\n").toString();
   }
 
@@ -232,10 +266,17 @@ final class KeepalivedCheckerTimingLabIT {
   }
 
   private static Map<String, String> miscWeights(Map<String, Integer> found) {
+    List<String> servers = new ArrayList<>();
+    for (String[][] group : List.of(MISC, TABLE)) {
+      for (String[] rs : group) {
+        servers.add(rs[0]);
+      }
+    }
+    servers.addAll(List.of("127.0.4.1", "127.0.4.2", "127.0.9.9"));
     Map<String, String> out = new TreeMap<>();
-    for (String[] rs : MISC) {
-      Integer w = found.get(rs[0] + ":80");
-      out.put(rs[0] + ":80", w == null ? "removed" : String.valueOf(w));
+    for (String rs : servers) {
+      Integer w = found.get(rs + ":80");
+      out.put(rs + ":80", w == null ? "removed" : String.valueOf(w));
     }
     return out;
   }
@@ -260,7 +301,7 @@ final class KeepalivedCheckerTimingLabIT {
     Path exit = Files.writeString(dir.resolve("exit.sh"), "#!/bin/sh\nif [ \"$1\" = once ]; then\n"
         + "  [ -e " + once + " ] && exit 0\n  : > " + once + "\n  exit 12\nfi\nexit \"$1\"\n");
     Files.setPosixFilePermissions(exit, PosixFilePermissions.fromString("rwxr-xr-x"));
-    try (Listeners l = new Listeners(RELOAD_PROBE + 1)) {
+    try (Listeners l = new Listeners(OPEN_QUORUM + 1)) {
       Path file = Files.writeString(dir.resolve("keepalived.conf"), conf(l, dir));
 
       // lbkit on the host, as `lbkit run` runs the file: a KeepalivedDirector, here writing an in-memory table
@@ -303,12 +344,14 @@ final class KeepalivedCheckerTimingLabIT {
           .skip(1).toList(), l);
       Map<String, String> theirsBefore = weights(between(output, "=== table before reload ===", "=== end ==="));
       Map<String, String> theirsAfter = weights(between(output, "=== table ===", "=== end ==="));
-      String misc = "MISC_CHECK weights before the reload: keepalived " + theirsBefore + ", lbkit " + oursBefore
+      String misc = "weights before the reload: keepalived " + theirsBefore + ", lbkit " + oursBefore
           + "; after it: keepalived " + theirsAfter + ", lbkit " + oursAfter;
       System.out.println(keepalived + "\n" + lbkit + "\n" + misc);
       assertEquals(theirsBefore, oursBefore, misc);
+      Map<String, String> dynamic = new TreeMap<>(theirsBefore);
+      dynamic.keySet().retainAll(List.of("127.0.2.1:80", "127.0.2.2:80", "127.0.2.3:80", "127.0.2.4:80"));
       assertEquals(Map.of("127.0.2.1:80", "12", "127.0.2.2:80", "0", "127.0.2.3:80", "10", "127.0.2.4:80", "3"),
-          theirsBefore, "the lab's keepalived no longer adds dynamic weights up? " + misc);
+          dynamic, "the lab's keepalived no longer adds dynamic weights up? " + misc);
       theirsAfter.remove(RELOAD_QUIRK);
       oursAfter.remove(RELOAD_QUIRK);
       assertEquals(theirsAfter, oursAfter, "weights kept across the reload? " + misc);

@@ -4,6 +4,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import dev.lbkit.api.AddressFamily;
 import dev.lbkit.vrrp.LinuxVrrp;
+import dev.lbkit.vrrp.internal.codec.AuthenticationHeader;
 import dev.lbkit.vrrp.spi.VrrpDatagram;
 import dev.lbkit.vrrp.spi.VrrpTransport;
 import java.io.BufferedReader;
@@ -18,7 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * Signals a process at a chosen phase of a Master's advertisement cycle, so two failover measurements can see the
  * same phases. Runs in a lab namespace on the segment and receives its VRRP through lbkit's Linux transport (kernel
  * receive time stamps). For each stdin line {@code SIGNAL PID SIG OFFSET_NANOS MASTER_IP} (a negative PID signals a
- * process group) it waits for the next advertisement of MASTER_IP with a non-zero priority, signals at its arrival
+ * process group) it waits for the next advertisement of MASTER_IP with a non-zero priority (plain VRRP or keepalived's
+ * IPsec-AH form, whose priority follows the AH header; the ICV is not checked), signals at its arrival
  * plus OFFSET_NANOS and prints {@code SIGNALLED nanoTime arrivalNanoTime status}; System.nanoTime is CLOCK_MONOTONIC,
  * comparable across the lab's processes.
  */
@@ -35,6 +37,7 @@ public final class LabSignaller {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     try (VrrpTransport t = LinuxVrrp.transport()) {
       t.open("eth0", AddressFamily.IPV4);
+      t.openAuthenticationHeader("eth0");
       System.out.println("READY " + System.nanoTime());
       System.out.flush();
       String line;
@@ -51,8 +54,9 @@ public final class LabSignaller {
         long giveUp = System.nanoTime() + 5_000_000_000L;
         while (arrival == 0 && System.nanoTime() < giveUp) {
           Optional<VrrpDatagram> d = t.receive(Duration.ofMillis(500));
-          if (d.isPresent() && d.get().source().equals(master) && d.get().payload().length > 2
-              && d.get().payload()[2] != 0) {
+          int priorityAt = d.isEmpty() ? -1 : d.get().authenticated() ? AuthenticationHeader.LENGTH + 2 : 2;
+          if (d.isPresent() && d.get().source().equals(master) && d.get().payload().length > priorityAt
+              && d.get().payload()[priorityAt] != 0) {
             arrival = System.nanoTime() - d.get().age().toNanos();
           }
         }

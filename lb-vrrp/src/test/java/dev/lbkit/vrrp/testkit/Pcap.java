@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Reads classic pcap files (Ethernet) and pulls out IPv4/IPv6 datagrams of IP protocol 112. Test code only. */
+/**
+ * Reads classic pcap files (Ethernet) and pulls out IPv4/IPv6 datagrams of IP protocol 112, or the VRRP inside IPv4
+ * IPsec-AH (protocol 51). Test code only.
+ */
 public final class Pcap {
   /** One VRRP datagram from a capture, with the IP header fields the codec needs. */
   public record IpDatagram(long nanos, InetAddress source, InetAddress destination, int ttl, int tos,
@@ -21,7 +24,15 @@ public final class Pcap {
 
   /** All IP protocol 112 datagrams in a pcap file (microsecond or nanosecond), in capture order. */
   public static List<IpDatagram> vrrpDatagrams(java.nio.file.Path file) throws IOException {
-    return parse(java.nio.file.Files.readAllBytes(file));
+    return parse(java.nio.file.Files.readAllBytes(file), false);
+  }
+
+  /**
+   * The VRRP messages of keepalived's IPsec-AH mode in a pcap file: IPv4 protocol 51 datagrams whose AH header says
+   * next header 112, each with the VRRP message after the AH header as its payload (not verified), in capture order.
+   */
+  public static List<IpDatagram> ahVrrpDatagrams(java.nio.file.Path file) throws IOException {
+    return parse(java.nio.file.Files.readAllBytes(file), true);
   }
 
   /** All IP protocol 112 datagrams in a classpath resource, in capture order. */
@@ -30,7 +41,7 @@ public final class Pcap {
       if (in == null) {
         throw new IllegalArgumentException("no resource " + resource);
       }
-      return parse(in.readAllBytes());
+      return parse(in.readAllBytes(), false);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -86,7 +97,7 @@ public final class Pcap {
     return out;
   }
 
-  static List<IpDatagram> parse(byte[] file) throws UnknownHostException {
+  private static List<IpDatagram> parse(byte[] file, boolean ah) throws UnknownHostException {
     ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
     int magic = b.getInt(0);
     if (magic != 0xa1b2c3d4 && magic != 0xa1b23c4d) {
@@ -115,14 +126,21 @@ public final class Pcap {
       if (etherType == 0x0800) {
         int ihl = (frame[14] & 0x0f) * 4;
         int total = f.getShort(16) & 0xffff;
-        if ((frame[23] & 0xff) != 112) {
+        int start = 14 + ihl;
+        if (ah) {
+          // AH: next header, then its length in 32-bit words minus 2 (RFC 4302)
+          if ((frame[23] & 0xff) != 51 || (frame[start] & 0xff) != 112) {
+            continue;
+          }
+          start += ((frame[start + 1] & 0xff) + 2) * 4;
+        } else if ((frame[23] & 0xff) != 112) {
           continue;
         }
         out.add(new IpDatagram(sec * 1_000_000_000L + frac * fractionNanos,
             InetAddress.getByAddress(Arrays.copyOfRange(frame, 26, 30)),
             InetAddress.getByAddress(Arrays.copyOfRange(frame, 30, 34)), frame[22] & 0xff, frame[15] & 0xff,
-            Arrays.copyOfRange(frame, 14 + ihl, 14 + total)));
-      } else if (etherType == 0x86dd) {
+            Arrays.copyOfRange(frame, start, 14 + total)));
+      } else if (etherType == 0x86dd && !ah) {
         int payloadLen = f.getShort(18) & 0xffff;
         if ((frame[20] & 0xff) != 112) {
           continue;

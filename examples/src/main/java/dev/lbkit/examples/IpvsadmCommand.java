@@ -158,7 +158,7 @@ final class IpvsadmCommand implements Command {
         ipvs.stopSyncDaemon(role(a.commandArgs));
         return 0;
       case "-S":
-        write(out, IpvsadmFormat.save(IpvsadmFormat.snapshot(ipvs)));
+        write(out, IpvsadmFormat.save(IpvsadmFormat.snapshot(ipvs, IpvsClient.Stats.OMITTED)));
         return 0;
       case "-L":
         return list(ipvs, a, out);
@@ -190,12 +190,12 @@ final class IpvsadmCommand implements Command {
         throw new IpvsException("list service " + a.service, 3, "list service " + a.service
             + ": no such service (ESRCH)", null);
       }
-      List<IpvsDestination> dests = ipvs.listDestinations(a.service);
+      List<IpvsDestination> dests = ipvs.listDestinations(a.service, a.columns.stats());
       out.print(IpvsadmFormat.list(List.of(new IpvsadmFormat.Entry(s.get(), dests)), a.columns, a.exact));
       return 0;
     }
     write(out, IpvsadmFormat.versionLine(ipvs.info()) + "\n"
-        + IpvsadmFormat.list(IpvsadmFormat.snapshot(ipvs), a.columns, a.exact));
+        + IpvsadmFormat.list(IpvsadmFormat.snapshot(ipvs, a.columns.stats()), a.columns, a.exact));
     return 0;
   }
 

@@ -115,10 +115,11 @@ public final class InMemoryIpvs implements IpvsClient {
   }
 
   @Override
-  public synchronized List<IpvsService> listServices() {
+  public synchronized List<IpvsService> listServices(Stats stats) {
+    boolean withStats = requireNonNull(stats, "stats") == Stats.INCLUDED;
     List<IpvsService> out = new ArrayList<>(services.size());
     for (Entry e : services.values()) {
-      out.add(new IpvsService(e.service, IpvsStats.ZERO));
+      out.add(withStats ? new IpvsService(e.service, IpvsStats.ZERO) : IpvsService.withoutStats(e.service));
     }
     return out;
   }
@@ -155,11 +156,13 @@ public final class InMemoryIpvs implements IpvsClient {
   }
 
   @Override
-  public synchronized List<IpvsDestination> listDestinations(ServiceKey service) throws IpvsException {
+  public synchronized List<IpvsDestination> listDestinations(ServiceKey service, Stats stats)
+      throws IpvsException {
+    boolean withStats = requireNonNull(stats, "stats") == Stats.INCLUDED;
     Entry e = entry("list destinations of " + service, service);
     List<IpvsDestination> out = new ArrayList<>(e.destinations.size());
     for (RealServer rs : e.destinations.values()) {
-      out.add(IpvsDestination.idle(rs));
+      out.add(withStats ? IpvsDestination.idle(rs) : new IpvsDestination(rs, 0, 0, 0, Optional.empty()));
     }
     java.util.Collections.reverse(out); // the kernel lists the newest destination first
     return out;

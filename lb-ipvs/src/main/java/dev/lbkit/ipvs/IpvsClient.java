@@ -31,6 +31,18 @@ import java.util.Optional;
 public interface IpvsClient extends AutoCloseable {
 
   /**
+   * Whether a listing reports each entry's traffic counters ({@link IpvsStats}). The kernel sends them with every
+   * service and destination, dozens of numbers each; a listing that needs only the configuration (a reconcile, an
+   * {@code ipvsadm -Sn} or a plain {@code -Ln}) omits them and is cheaper to decode.
+   */
+  enum Stats {
+    /** Each entry's {@code stats()} holds its counters. */
+    INCLUDED,
+    /** Each entry's {@code stats()} is empty; everything else, connection counts included, is reported. */
+    OMITTED
+  }
+
+  /**
    * Adds a virtual service ({@code ipvsadm -A}).
    *
    * @throws IpvsExistsException if a service with this key exists
@@ -63,11 +75,22 @@ public interface IpvsClient extends AutoCloseable {
   Optional<IpvsService> getService(ServiceKey key) throws IpvsException;
 
   /**
-   * Every service, in the kernel's order.
+   * Every service with its counters, in the kernel's order: {@code listServices(Stats.INCLUDED)}.
    *
    * @throws IpvsException if the dump fails; a dump is never returned incomplete
    */
-  List<IpvsService> listServices() throws IpvsException;
+  default List<IpvsService> listServices() throws IpvsException {
+    return listServices(Stats.INCLUDED);
+  }
+
+  /**
+   * Every service, in the kernel's order, with or without its counters.
+   *
+   * @param stats {@link Stats#OMITTED} to leave each service's {@link IpvsService#stats()} empty, which spares
+   *     decoding them when only the configuration is wanted
+   * @throws IpvsException if the dump fails; a dump is never returned incomplete
+   */
+  List<IpvsService> listServices(Stats stats) throws IpvsException;
 
   /**
    * Adds a destination to a service ({@code ipvsadm -a}).
@@ -95,24 +118,38 @@ public interface IpvsClient extends AutoCloseable {
   void deleteDestination(ServiceKey service, Endpoint destination) throws IpvsException;
 
   /**
-   * The destinations of a service, in the kernel's order.
+   * The destinations of a service with their counters, in the kernel's order:
+   * {@code listDestinations(service, Stats.INCLUDED)}.
    *
    * @throws IpvsNotFoundException if there is no such service
    * @throws IpvsException if the dump fails
    */
-  List<IpvsDestination> listDestinations(ServiceKey service) throws IpvsException;
+  default List<IpvsDestination> listDestinations(ServiceKey service) throws IpvsException {
+    return listDestinations(service, Stats.INCLUDED);
+  }
 
   /**
-   * Every service with its destinations: {@link #listServices()} and {@link #listDestinations} together.
+   * The destinations of a service, in the kernel's order, with or without their counters.
+   *
+   * @param stats {@link Stats#OMITTED} to leave each destination's {@link IpvsDestination#stats()} empty (its
+   *     connection counts are still there), which spares decoding them when only the configuration is wanted
+   * @throws IpvsNotFoundException if there is no such service
+   * @throws IpvsException if the dump fails
+   */
+  List<IpvsDestination> listDestinations(ServiceKey service, Stats stats) throws IpvsException;
+
+  /**
+   * Every service with its destinations, configuration only: {@link #listServices(Stats)} and
+   * {@link #listDestinations(ServiceKey, Stats)} together, with the counters {@link Stats#OMITTED}.
    *
    * @throws IpvsException if a dump fails
    */
   default List<LoadBalancedService> table() throws IpvsException {
-    List<IpvsService> services = listServices();
+    List<IpvsService> services = listServices(Stats.OMITTED);
     List<LoadBalancedService> out = new java.util.ArrayList<>(services.size());
     for (IpvsService s : services) {
       List<RealServer> servers = new java.util.ArrayList<>();
-      for (IpvsDestination d : listDestinations(s.service().key())) {
+      for (IpvsDestination d : listDestinations(s.service().key(), Stats.OMITTED)) {
         servers.add(d.server());
       }
       out.add(new LoadBalancedService(s.service(), servers));

@@ -46,7 +46,13 @@ public final class IpvsadmFormat {
     /** {@code --thresholds}: upper and lower thresholds. */
     THRESHOLDS,
     /** {@code --persistent-conn}: weight and persistent connections. */
-    PERSISTENT_CONN
+    PERSISTENT_CONN;
+
+    /** Whether a listing in these columns needs the counters: {@link IpvsClient.Stats#INCLUDED} for
+     * {@link #STATS} and {@link #RATE}, {@link IpvsClient.Stats#OMITTED} for the others. */
+    public IpvsClient.Stats stats() {
+      return this == STATS || this == RATE ? IpvsClient.Stats.INCLUDED : IpvsClient.Stats.OMITTED;
+    }
   }
 
   /**
@@ -65,14 +71,25 @@ public final class IpvsadmFormat {
   private IpvsadmFormat() {}
 
   /**
-   * Reads a client's whole table as entries for {@link #list} and {@link #save}.
+   * Reads a client's whole table, counters included, as entries for {@link #list} and {@link #save}.
    *
    * @throws IpvsException if listing fails
    */
   public static List<Entry> snapshot(IpvsClient client) throws IpvsException {
+    return snapshot(client, IpvsClient.Stats.INCLUDED);
+  }
+
+  /**
+   * Reads a client's whole table as entries for {@link #list} and {@link #save}, with or without the counters:
+   * {@link #save} and the {@link Columns} other than {@link Columns#STATS} and {@link Columns#RATE} print none (see
+   * {@link Columns#stats()}).
+   *
+   * @throws IpvsException if listing fails
+   */
+  public static List<Entry> snapshot(IpvsClient client, IpvsClient.Stats stats) throws IpvsException {
     List<Entry> out = new ArrayList<>();
-    for (IpvsService s : client.listServices()) {
-      out.add(new Entry(s, client.listDestinations(s.service().key())));
+    for (IpvsService s : client.listServices(stats)) {
+      out.add(new Entry(s, client.listDestinations(s.service().key(), stats)));
     }
     return out;
   }
@@ -112,6 +129,9 @@ public final class IpvsadmFormat {
   /**
    * {@code ipvsadm -L -n [--stats|--rate|...] [--exact]} without the version line (ipvsadm prints it only when
    * listing the whole table; prepend {@link #versionLine(IpvsInfo)} and a newline for that).
+   *
+   * @throws IllegalArgumentException if the columns are {@link Columns#STATS} or {@link Columns#RATE} and an entry
+   *     was listed without its counters
    */
   public static String list(List<Entry> table, Columns columns, boolean exact) {
     StringBuilder out = new StringBuilder(64 + 80 * size(table));
@@ -140,13 +160,15 @@ public final class IpvsadmFormat {
     Order order = new Order(false);
     for (Entry e : sortServices(table)) {
       VirtualService svc = e.service().service();
-      IpvsStats st = e.service().stats();
+      IpvsStats st;
       switch (columns) {
         case STATS:
+          st = counters(e.service().stats(), svc.key());
           padRight(out, serviceName(svc.key()), 33);
           numbers(out, exact, st.connections(), st.packetsIn(), st.packetsOut(), st.bytesIn(), st.bytesOut());
           break;
         case RATE:
+          st = counters(e.service().stats(), svc.key());
           padRight(out, serviceName(svc.key()), 33);
           numbers(out, exact, st.connectionsPerSecond(), st.packetsInPerSecond(), st.packetsOutPerSecond(),
               st.bytesInPerSecond(), st.bytesOutPerSecond());
@@ -163,14 +185,16 @@ public final class IpvsadmFormat {
         RealServer rs = d.server();
         dn.setLength(0);
         order.appendEndpoint(dn, i, rs.endpoint());
-        IpvsStats ds = d.stats();
         out.append("  -> ");
         padRight(out, dn, 28);
+        IpvsStats ds;
         switch (columns) {
           case STATS:
+            ds = counters(d.stats(), rs.endpoint());
             numbers(out, exact, ds.connections(), ds.packetsIn(), ds.packetsOut(), ds.bytesIn(), ds.bytesOut());
             break;
           case RATE:
+            ds = counters(d.stats(), rs.endpoint());
             numbers(out, exact, ds.connectionsPerSecond(), ds.packetsInPerSecond(), ds.packetsOutPerSecond(),
                 ds.bytesInPerSecond(), ds.bytesOutPerSecond());
             break;
@@ -199,7 +223,16 @@ public final class IpvsadmFormat {
     return out.toString();
   }
 
-  /** {@code ipvsadm -S -n}: the rules that rebuild the table, one per line. */
+  /** The counters of an entry a statistics view prints; a listing without them cannot be printed so. */
+  private static IpvsStats counters(java.util.Optional<IpvsStats> stats, Object entry) {
+    if (stats.isEmpty()) {
+      throw new IllegalArgumentException("cannot print --stats or --rate of " + entry
+          + ": it was listed without its counters (IpvsClient.Stats.OMITTED)");
+    }
+    return stats.get();
+  }
+
+  /** {@code ipvsadm -S -n}: the rules that rebuild the table, one per line; counters are not needed. */
   public static String save(List<Entry> table) {
     StringBuilder out = new StringBuilder(64 * size(table));
     Order order = new Order(false);

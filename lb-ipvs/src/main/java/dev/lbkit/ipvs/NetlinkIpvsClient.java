@@ -110,7 +110,7 @@ public final class NetlinkIpvsClient implements IpvsClient {
   public Optional<IpvsService> getService(ServiceKey key) throws IpvsException {
     try {
       List<IpvsService> found = connection.request("get service " + key, requests.getService(key),
-          IpvsReplies::service);
+          m -> IpvsReplies.service(m, true));
       return found.stream().findFirst();
     } catch (NetlinkException e) {
       if (e.errno() == Errno.ESRCH || e.errno() == Errno.ENOENT) {
@@ -121,9 +121,10 @@ public final class NetlinkIpvsClient implements IpvsClient {
   }
 
   @Override
-  public List<IpvsService> listServices() throws IpvsException {
+  public List<IpvsService> listServices(Stats stats) throws IpvsException {
+    boolean withStats = java.util.Objects.requireNonNull(stats, "stats") == Stats.INCLUDED;
     try {
-      return connection.dump("list services", requests.dumpServices(), IpvsReplies::service);
+      return connection.dump("list services", requests.dumpServices(), m -> IpvsReplies.service(m, withStats));
     } catch (NetlinkException e) {
       throw IpvsErrors.of(e, null, null, null);
     }
@@ -148,12 +149,13 @@ public final class NetlinkIpvsClient implements IpvsClient {
   }
 
   @Override
-  public List<IpvsDestination> listDestinations(ServiceKey service) throws IpvsException {
+  public List<IpvsDestination> listDestinations(ServiceKey service, Stats stats) throws IpvsException {
     List<IpvsDestination> out;
+    boolean withStats = java.util.Objects.requireNonNull(stats, "stats") == Stats.INCLUDED;
     try {
       AddressFamily family = service.family();
       out = destinationDumps().dump(() -> "list destinations of " + service, requests.dumpDests(service),
-          m -> IpvsReplies.destination(m, family));
+          m -> IpvsReplies.destination(m, family, withStats));
     } catch (NetlinkException e) {
       throw IpvsErrors.of(e, null, null, null);
     }

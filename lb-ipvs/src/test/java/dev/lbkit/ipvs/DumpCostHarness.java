@@ -17,13 +17,15 @@ import java.util.List;
 /**
  * Times the Java side of {@code ipvsadm -Sn} on the host: the client, decoding and printing over a fake kernel that
  * answers with messages of the real kernel (captured in ipvsadm-vectors.txt), SERVICES x DESTS. Not a test.
- *   java -cp ... dev.lbkit.ipvs.DumpCostHarness SERVICES DESTS ROUNDS
+ *   java -cp ... dev.lbkit.ipvs.DumpCostHarness SERVICES DESTS ROUNDS [OMITTED|INCLUDED]
+ * The listing omits the counters as {@code bin/lbkit ipvsadm -Sn} does, unless INCLUDED is given.
  */
 final class DumpCostHarness {
   public static void main(String[] args) throws Exception {
     int services = Integer.parseInt(args[0]);
     int dests = Integer.parseInt(args[1]);
     int rounds = Integer.parseInt(args[2]);
+    IpvsClient.Stats stats = args.length > 3 ? IpvsClient.Stats.valueOf(args[3]) : IpvsClient.Stats.OMITTED;
     List<byte[]> received = new ArrayList<>();
     try (InputStream in = DumpCostHarness.class.getResourceAsStream("internal/wire/ipvsadm-vectors.txt")) {
       BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -50,11 +52,11 @@ final class DumpCostHarness {
     try (NetlinkIpvsClient client = new NetlinkIpvsClient(new NetlinkConnection(main), secondConnection, 0x20)) {
       for (int round = 1; round <= rounds; round++) {
         long t0 = System.nanoTime();
-        List<IpvsadmFormat.Entry> table = IpvsadmFormat.snapshot(client);
+        List<IpvsadmFormat.Entry> table = IpvsadmFormat.snapshot(client, stats);
         long t1 = System.nanoTime();
         String text = IpvsadmFormat.save(table);
         long t2 = System.nanoTime();
-        System.out.printf(java.util.Locale.ROOT, "round %d: snapshot %.3f s, save %.3f s (%d bytes)%n", round,
+        System.out.printf(java.util.Locale.ROOT, "round %d (stats " + stats + "): snapshot %.3f s, save %.3f s (%d bytes)%n", round,
             (t1 - t0) / 1e9, (t2 - t1) / 1e9, text.length());
       }
     }

@@ -215,6 +215,30 @@ abstract class IpvsClientContract {
   }
 
   @Test
+  void listingsWithoutStats_reportEverythingButTheCounters() throws Exception {
+    ipvs.addService(web());
+    ipvs.addService(VirtualService.builder(MARK6).scheduler("lc").build());
+    ipvs.addDestination(WEB, server("10.0.0.2:80", 2));
+    ipvs.addDestination(WEB, RealServer.builder(Endpoint.parse("10.0.0.3:80")).upperThreshold(9).build());
+    List<IpvsService> with = ipvs.listServices(IpvsClient.Stats.INCLUDED);
+    List<IpvsService> without = ipvs.listServices(IpvsClient.Stats.OMITTED);
+    assertEquals(with, ipvs.listServices());
+    assertEquals(2, with.size());
+    assertEquals(with.stream().map(s -> IpvsService.withoutStats(s.service())).toList(), without);
+    for (IpvsService s : with) {
+      assertEquals(Optional.of(IpvsStats.ZERO), s.stats(), "nothing flowed");
+    }
+    List<IpvsDestination> dWith = ipvs.listDestinations(WEB, IpvsClient.Stats.INCLUDED);
+    assertEquals(dWith, ipvs.listDestinations(WEB));
+    assertEquals(2, dWith.size());
+    assertEquals(dWith.stream().map(d -> new IpvsDestination(d.server(), d.activeConnections(),
+        d.inactiveConnections(), d.persistentConnections(), Optional.empty())).toList(),
+        ipvs.listDestinations(WEB, IpvsClient.Stats.OMITTED));
+    assertRefused(IpvsNotFoundException.class, 3, () -> ipvs.listDestinations(DNS6, IpvsClient.Stats.OMITTED));
+    assertThrows(NullPointerException.class, () -> ipvs.listServices(null));
+  }
+
+  @Test
   void table_joinsServicesAndDestinations() throws Exception {
     ipvs.addService(web());
     ipvs.addDestination(WEB, server("10.0.0.2:80", 2));
@@ -234,7 +258,7 @@ abstract class IpvsClientContract {
     ipvs.addService(web());
     ipvs.zero();
     ipvs.zero(WEB);
-    assertEquals(IpvsStats.ZERO.connections(), ipvs.getService(WEB).orElseThrow().stats().connections());
+    assertEquals(IpvsStats.ZERO.connections(), ipvs.getService(WEB).orElseThrow().stats().orElseThrow().connections());
     assertRefused(IpvsNotFoundException.class, 3, () -> ipvs.zero(DNS6));
   }
 

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -91,7 +92,7 @@ final class IpvsTrafficIT {
 
     // the kernel folds its per-CPU counters into what it reports every 2 s (the rate estimator's tick)
     IpvsService service = awaitConnections(REQUESTS);
-    IpvsStats s = service.stats();
+    IpvsStats s = service.stats().orElseThrow();
     assertTrue(s.packetsIn() >= 3L * REQUESTS && s.packetsOut() >= 2L * REQUESTS, s.toString());
     assertTrue(s.bytesIn() > 0 && s.bytesOut() > s.bytesIn(), "a GET is smaller than its reply: " + s);
     assertTrue(s.wide(), "6.1 sends 64-bit counters");
@@ -99,12 +100,17 @@ final class IpvsTrafficIT {
     List<IpvsDestination> dests = ipvs.listDestinations(WEB);
     assertEquals(1, dests.size());
     IpvsDestination d = dests.get(0);
-    assertEquals(REQUESTS, d.stats().connections());
-    assertEquals(s.packetsIn(), d.stats().packetsIn());
-    assertEquals(s.bytesOut(), d.stats().bytesOut());
+    assertEquals(REQUESTS, d.stats().orElseThrow().connections());
+    assertEquals(s.packetsIn(), d.stats().orElseThrow().packetsIn());
+    assertEquals(s.bytesOut(), d.stats().orElseThrow().bytesOut());
     // every connection has been closed by the client; NAT keeps each in TIME_WAIT, counted as inactive
     assertEquals(0, d.activeConnections());
     assertEquals(REQUESTS, d.inactiveConnections());
+    // a listing without counters: the same entries and connection counts, the counters left out
+    assertEquals(List.of(new IpvsService(service.service(), Optional.empty())),
+        ipvs.listServices(IpvsClient.Stats.OMITTED));
+    assertEquals(List.of(new IpvsDestination(d.server(), d.activeConnections(), d.inactiveConnections(),
+        d.persistentConnections(), Optional.empty())), ipvs.listDestinations(WEB, IpvsClient.Stats.OMITTED));
 
     String version = IpvsadmFormat.versionLine(ipvs.info()) + "\n";
     List<IpvsadmFormat.Entry> snapshot = IpvsadmFormat.snapshot(ipvs);
@@ -112,6 +118,8 @@ final class IpvsTrafficIT {
         version + IpvsadmFormat.list(snapshot, Columns.STATS, true));
     assertEquals(IpvsadmInteropIT.run(null, "ipvsadm", "-Ln"), version + IpvsadmFormat.list(snapshot,
         Columns.DEFAULT, false));
+    assertEquals(IpvsadmInteropIT.run(null, "ipvsadm", "-Ln"), version + IpvsadmFormat.list(
+        IpvsadmFormat.snapshot(ipvs, Columns.DEFAULT.stats()), Columns.DEFAULT, false));
 
     // the connection table: one closed (TIME_WAIT or CLOSE, by who closed first) entry per request, printed as ipvsadm -Lnc prints it; the expiry
     // counts down between two reads, so the comparison allows the second to tick by once
@@ -130,7 +138,7 @@ final class IpvsTrafficIT {
     assertTrue(real.equals(before) || real.equals(after), "ipvsadm -Lnc:\n" + real + "lbkit:\n" + after);
 
     ipvs.zero(WEB);
-    assertEquals(0, awaitConnections(0).stats().bytesIn());
+    assertEquals(0, awaitConnections(0).stats().orElseThrow().bytesIn());
   }
 
   @Test
@@ -157,13 +165,14 @@ final class IpvsTrafficIT {
     IpvsService previous = null;
     while (true) {
       IpvsService now = ipvs.getService(WEB).orElseThrow();
-      if (previous != null && now.stats().connections() == expected
-          && now.stats().bytesIn() == previous.stats().bytesIn()
-          && now.stats().connections() == previous.stats().connections()) {
+      IpvsStats stats = now.stats().orElseThrow();
+      if (previous != null && stats.connections() == expected
+          && stats.bytesIn() == previous.stats().orElseThrow().bytesIn()
+          && stats.connections() == previous.stats().orElseThrow().connections()) {
         return now;
       }
       assertTrue(System.nanoTime() < deadline, "counters did not settle at " + expected + " connections: "
-          + now.stats());
+          + stats);
       previous = now;
       Thread.sleep(2200);
     }

@@ -1,6 +1,7 @@
 package dev.lbkit.ipvs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lbkit.ipvs.internal.netlink.NetlinkChannel;
@@ -18,6 +19,8 @@ import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The kernel client's listing path end to end without a kernel: a replayed kernel answers lbkit's requests with the
@@ -159,29 +162,82 @@ final class NetlinkIpvsClientTest {
     return c.exchanges().stream().filter(e -> e.command() == command).toList();
   }
 
-  @Test
-  void save_ofTheReplayedKernelIsWhatIpvsadmPrinted() throws Exception {
+  @ParameterizedTest
+  @EnumSource(IpvsClient.Stats.class)
+  void save_ofTheReplayedKernelIsWhatIpvsadmPrinted(IpvsClient.Stats stats) throws Exception {
     Capture c = capture("-Sn");
     ReplayedKernel main = new ReplayedKernel(only(c, CMD_GET_SERVICE), firstServiceMessage(c));
     ReplayedKernel dests = new ReplayedKernel(only(c, CMD_GET_DEST), firstServiceMessage(c));
     try (NetlinkIpvsClient client = replaying(c, main, dests)) {
-      String printed = IpvsadmFormat.save(IpvsadmFormat.snapshot(client));
-      assertEquals(String.join("\n", c.output()) + "\n", printed);
+      List<IpvsadmFormat.Entry> table = IpvsadmFormat.snapshot(client, stats);
+      assertStats(stats, table);
+      assertEquals(String.join("\n", c.output()) + "\n", IpvsadmFormat.save(table));
     }
     // one receive call per destination dump: a dump's data datagram and its NLMSG_DONE (or the NLMSG_DONE alone)
     assertEquals(only(c, CMD_GET_DEST).size(), dests.datagramsPerReceive.size(), dests.datagramsPerReceive.toString());
     assertTrue(dests.datagramsPerReceive.contains(2), dests.datagramsPerReceive.toString());
   }
 
-  @Test
-  void list_ofTheReplayedKernelIsWhatIpvsadmPrinted() throws Exception {
+  @ParameterizedTest
+  @EnumSource(IpvsClient.Stats.class)
+  void list_ofTheReplayedKernelIsWhatIpvsadmPrinted(IpvsClient.Stats stats) throws Exception {
     Capture c = capture("-Ln");
     ReplayedKernel main = new ReplayedKernel(only(c, CMD_GET_SERVICE), firstServiceMessage(c));
     ReplayedKernel dests = new ReplayedKernel(only(c, CMD_GET_DEST), firstServiceMessage(c));
     try (NetlinkIpvsClient client = replaying(c, main, dests)) {
+      List<IpvsadmFormat.Entry> table = IpvsadmFormat.snapshot(client, stats);
+      assertStats(stats, table);
       String printed = IpvsadmFormat.versionLine(new IpvsInfo(0x010201, 4096)) + "\n"
-          + IpvsadmFormat.list(IpvsadmFormat.snapshot(client), IpvsadmFormat.Columns.DEFAULT, false);
+          + IpvsadmFormat.list(table, IpvsadmFormat.Columns.DEFAULT, false);
       assertEquals(String.join("\n", c.output()) + "\n", printed);
+      if (stats == IpvsClient.Stats.OMITTED) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> IpvsadmFormat.list(table, IpvsadmFormat.Columns.STATS, false));
+        assertTrue(e.getMessage().contains("listed without its counters"), e.getMessage());
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = IpvsadmFormat.Columns.class, names = {"STATS", "RATE"})
+  void statsAndRate_listedWithTheCountersTheirColumnsAskFor(IpvsadmFormat.Columns columns) throws Exception {
+    boolean exact = columns == IpvsadmFormat.Columns.STATS;
+    Capture c = capture(exact ? "-Ln --exact --stats" : "-Ln --rate");
+    try (NetlinkIpvsClient client = replaying(c, new ReplayedKernel(only(c, CMD_GET_SERVICE), firstServiceMessage(c)),
+        new ReplayedKernel(only(c, CMD_GET_DEST), firstServiceMessage(c)))) {
+      assertEquals(IpvsClient.Stats.INCLUDED, columns.stats());
+      String printed = IpvsadmFormat.versionLine(new IpvsInfo(0x010201, 4096)) + "\n"
+          + IpvsadmFormat.list(IpvsadmFormat.snapshot(client, columns.stats()), columns, exact);
+      assertEquals(String.join("\n", c.output()) + "\n", printed);
+    }
+  }
+
+  @Test
+  void table_isTheConfigurationOfTheListing() throws Exception {
+    Capture c = capture("-Sn");
+    List<dev.lbkit.api.LoadBalancedService> expected = new ArrayList<>();
+    try (NetlinkIpvsClient client = replaying(c, new ReplayedKernel(only(c, CMD_GET_SERVICE), firstServiceMessage(c)),
+        new ReplayedKernel(only(c, CMD_GET_DEST), firstServiceMessage(c)))) {
+      for (IpvsadmFormat.Entry e : IpvsadmFormat.snapshot(client)) {
+        expected.add(new dev.lbkit.api.LoadBalancedService(e.service().service(),
+            e.destinations().stream().map(IpvsDestination::server).toList()));
+      }
+    }
+    try (NetlinkIpvsClient client = replaying(c, new ReplayedKernel(only(c, CMD_GET_SERVICE), firstServiceMessage(c)),
+        new ReplayedKernel(only(c, CMD_GET_DEST), firstServiceMessage(c)))) {
+      assertEquals(expected, client.table());
+    }
+    assertTrue(expected.size() > 3 && expected.stream().anyMatch(s -> s.realServers().size() > 1), expected.toString());
+  }
+
+  /** Every entry has counters when they were asked for, none when they were omitted. */
+  private static void assertStats(IpvsClient.Stats stats, List<IpvsadmFormat.Entry> table) {
+    assertTrue(!table.isEmpty());
+    for (IpvsadmFormat.Entry e : table) {
+      assertEquals(stats == IpvsClient.Stats.INCLUDED, e.service().stats().isPresent(), e.toString());
+      for (IpvsDestination d : e.destinations()) {
+        assertEquals(stats == IpvsClient.Stats.INCLUDED, d.stats().isPresent(), d.toString());
+      }
     }
   }
 }

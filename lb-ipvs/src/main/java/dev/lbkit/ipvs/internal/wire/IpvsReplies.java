@@ -38,6 +38,14 @@ public final class IpvsReplies {
 
   /** A service message of a dump or get ({@code IPVS_CMD_NEW_SERVICE} with {@code IPVS_CMD_ATTR_SERVICE}). */
   public static IpvsService service(NetlinkMessage m) throws MalformedMessageException {
+    return service(m, true);
+  }
+
+  /**
+   * A service message, with its counters decoded or, when {@code withStats} is false, left out (the stats nests
+   * are stepped over unread, so a malformed one goes unnoticed then).
+   */
+  public static IpvsService service(NetlinkMessage m, boolean withStats) throws MalformedMessageException {
     ByteBuffer payload = m.payload();
     byte[] b = genlBytes(payload, m.type());
     int start = genlStart(payload);
@@ -129,9 +137,7 @@ public final class IpvsReplies {
           builder.persistenceEngine(string(b, pe, peLength));
         }
       }
-      IpvsStats counters = stats64 >= 0 ? stats(b, stats64, stats64End, true)
-          : stats >= 0 ? stats(b, stats, statsEnd, false) : IpvsStats.ZERO;
-      return new IpvsService(builder.build(), counters);
+      return new IpvsService(builder.build(), withStats ? stats(b, stats, statsEnd, stats64, stats64End) : NO_STATS);
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException("the kernel reported service " + key + " that lbkit cannot represent: "
           + e.getMessage());
@@ -196,6 +202,16 @@ public final class IpvsReplies {
    * tables: the payload is copied once and nothing else is made but the result.
    */
   public static IpvsDestination destination(NetlinkMessage m, AddressFamily serviceFamily)
+      throws MalformedMessageException {
+    return destination(m, serviceFamily, true);
+  }
+
+  /**
+   * A destination message, with its counters decoded or, when {@code withStats} is false, left out (the stats
+   * nests are stepped over unread, so a malformed one goes unnoticed then; the connection counts are decoded
+   * either way).
+   */
+  public static IpvsDestination destination(NetlinkMessage m, AddressFamily serviceFamily, boolean withStats)
       throws MalformedMessageException {
     ByteBuffer payload = m.payload();
     byte[] b = genlBytes(payload, m.type());
@@ -280,11 +296,10 @@ public final class IpvsReplies {
       RealServer server = new RealServer(endpoint, u32(b, DEST_ATTR_WEIGHT, weight, weightLength), method,
           u32(b, DEST_ATTR_U_THRESH, upper, upperLength), u32(b, DEST_ATTR_L_THRESH, lower, lowerLength), tunnel);
       // connection counts come only in the kernel's answers, not in requests (which this also decodes in tests)
-      IpvsStats counters = stats64 >= 0 ? stats(b, stats64, stats64End, true)
-          : stats >= 0 ? stats(b, stats, statsEnd, false) : IpvsStats.ZERO;
       return new IpvsDestination(server, optionalU32(b, DEST_ATTR_ACTIVE_CONNS, active, activeLength),
           optionalU32(b, DEST_ATTR_INACT_CONNS, inactive, inactiveLength),
-          optionalU32(b, DEST_ATTR_PERSIST_CONNS, persistent, persistentLength), counters);
+          optionalU32(b, DEST_ATTR_PERSIST_CONNS, persistent, persistentLength),
+          withStats ? stats(b, stats, statsEnd, stats64, stats64End) : NO_STATS);
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException("the kernel reported destination " + endpoint
           + " that lbkit cannot represent: " + e.getMessage());
@@ -312,6 +327,17 @@ public final class IpvsReplies {
       case 3: return ForwardingMethod.DIRECT_ROUTE;
       default: return ForwardingMethod.fromKernelValue(kernelValue);
     }
+  }
+
+  /**
+   * The counters of an entry: its {@code *_STATS64} nest when it has one (the lab's kernel sends both), else its
+   * 32-bit {@code *_STATS} nest, else all zero (requests carry none).
+   */
+  private static Optional<IpvsStats> stats(byte[] b, int stats, int statsEnd, int stats64, int stats64End)
+      throws MalformedMessageException {
+    IpvsStats s = stats64 >= 0 ? stats(b, stats64, stats64End, true)
+        : stats >= 0 ? stats(b, stats, statsEnd, false) : IpvsStats.ZERO;
+    return s == IpvsStats.ZERO ? SOME_ZERO : s == ZERO_32 ? SOME_ZERO_32 : Optional.of(s);
   }
 
   /** A stats nest walked in place: u32 counters in {@code IPVS_*_ATTR_STATS} (bytes u64), all u64 in STATS64. */
@@ -351,6 +377,9 @@ public final class IpvsReplies {
   private static final int AF_INET = 2; // AF_INET
   private static final int AF_INET6 = 10; // AF_INET6
   private static final IpvsStats ZERO_32 = new IpvsStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false);
+  private static final Optional<IpvsStats> SOME_ZERO = Optional.of(IpvsStats.ZERO);
+  private static final Optional<IpvsStats> SOME_ZERO_32 = Optional.of(ZERO_32);
+  private static final Optional<IpvsStats> NO_STATS = Optional.empty();
 
   /** An address from {@code union nf_inet_addr} bytes. */
   private static InetAddress address(AddressFamily family, byte[] b, int at, int length)

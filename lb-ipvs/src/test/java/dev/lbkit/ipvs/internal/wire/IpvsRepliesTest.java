@@ -55,7 +55,8 @@ final class IpvsRepliesTest {
     Set<VirtualService> got = new HashSet<>();
     for (NetlinkMessage m : ipvsMessages("-Ln", IpvsGenl.CMD_NEW_SERVICE)) {
       IpvsService s = IpvsReplies.service(m);
-      assertEquals(IpvsStats.ZERO, s.stats(), "no traffic flowed in the lab");
+      assertEquals(Optional.of(IpvsStats.ZERO), s.stats(), "no traffic flowed in the lab");
+      assertEquals(IpvsService.withoutStats(s.service()), IpvsReplies.service(m, false));
       got.add(s.service());
     }
     Set<VirtualService> expected = Set.of(
@@ -81,6 +82,9 @@ final class IpvsRepliesTest {
     for (NetlinkMessage m : ipvsMessages("-Ln", IpvsGenl.CMD_NEW_DEST)) {
       IpvsDestination d = IpvsReplies.destination(m, AddressFamily.IPV4);
       assertEquals(0, d.activeConnections());
+      assertEquals(Optional.of(IpvsStats.ZERO), d.stats(), "no traffic flowed in the lab");
+      assertEquals(new IpvsDestination(d.server(), 0, 0, 0, Optional.empty()),
+          IpvsReplies.destination(m, AddressFamily.IPV4, false));
       got.add(d.server());
     }
     // the kernel lists a service's destinations newest first; ipvsadm -e without -x/-y set the thresholds to 0
@@ -129,6 +133,37 @@ final class IpvsRepliesTest {
     return ServiceKey.of(Protocol.TCP, Endpoint.parse(endpoint));
   }
 
+  /** A 32-bit stats nest of the given attribute type: counter {@code a} is {@code base + a}, bytes u64. */
+  private static void stats32(dev.lbkit.ipvs.internal.netlink.NetlinkMessageWriter w, int type, long bytesBase,
+      int base) {
+    int st = w.beginNested(type | dev.lbkit.ipvs.internal.netlink.Netlink.NLA_F_NESTED);
+    for (int a = IpvsGenl.STATS_ATTR_CONNS; a <= IpvsGenl.STATS_ATTR_OUTBPS; a++) {
+      if (a == IpvsGenl.STATS_ATTR_INBYTES || a == IpvsGenl.STATS_ATTR_OUTBYTES) {
+        w.attrU64(a, bytesBase + a);
+      } else {
+        w.attrU32(a, base + a);
+      }
+    }
+    w.endNested(st);
+  }
+
+  /**
+   * A 64-bit stats nest of the given attribute type: counter {@code a} is {@code base + a}; {@code shortFirst}
+   * writes the first (connections) in 4 bytes, too short for its type.
+   */
+  private static void stats64(dev.lbkit.ipvs.internal.netlink.NetlinkMessageWriter w, int type, long base,
+      boolean shortFirst) {
+    int st = w.beginNested(type | dev.lbkit.ipvs.internal.netlink.Netlink.NLA_F_NESTED);
+    for (int a = IpvsGenl.STATS_ATTR_CONNS; a <= IpvsGenl.STATS_ATTR_OUTBPS; a++) {
+      if (shortFirst && a == IpvsGenl.STATS_ATTR_CONNS) {
+        w.attrU32(a, (int) base + a);
+      } else {
+        w.attrU64(a, base + a);
+      }
+    }
+    w.endNested(st);
+  }
+
   /** A service answer with the given stats nests, as the kernel lays it out. */
   private static NetlinkMessage serviceWithStats(boolean with32, boolean with64) throws Exception {
     dev.lbkit.ipvs.internal.netlink.NetlinkMessageWriter w = new dev.lbkit.ipvs.internal.netlink.NetlinkMessageWriter()
@@ -138,22 +173,10 @@ final class IpvsRepliesTest {
         .attrBytes(IpvsGenl.SVC_ATTR_FLAGS, new byte[8]).attrU32(IpvsGenl.SVC_ATTR_TIMEOUT, 0)
         .attrU32(IpvsGenl.SVC_ATTR_NETMASK, -1);
     if (with32) {
-      int st = w.beginNested(IpvsGenl.SVC_ATTR_STATS | dev.lbkit.ipvs.internal.netlink.Netlink.NLA_F_NESTED);
-      for (int a = IpvsGenl.STATS_ATTR_CONNS; a <= IpvsGenl.STATS_ATTR_OUTBPS; a++) {
-        if (a == IpvsGenl.STATS_ATTR_INBYTES || a == IpvsGenl.STATS_ATTR_OUTBYTES) {
-          w.attrU64(a, 5_000_000_000L + a);
-        } else {
-          w.attrU32(a, 0xF000_0000 + a); // above 2^31: unsigned
-        }
-      }
-      w.endNested(st);
+      stats32(w, IpvsGenl.SVC_ATTR_STATS, 5_000_000_000L, 0xF000_0000); // above 2^31: unsigned
     }
     if (with64) {
-      int st = w.beginNested(IpvsGenl.SVC_ATTR_STATS64 | dev.lbkit.ipvs.internal.netlink.Netlink.NLA_F_NESTED);
-      for (int a = IpvsGenl.STATS_ATTR_CONNS; a <= IpvsGenl.STATS_ATTR_OUTBPS; a++) {
-        w.attrU64(a, 7_000_000_000L + a);
-      }
-      w.endNested(st);
+      stats64(w, IpvsGenl.SVC_ATTR_STATS64, 7_000_000_000L, false);
     }
     w.endNested(svc);
     return NetlinkMessage.parseAll(ByteBuffer.wrap(w.end().toByteArray())).get(0);
@@ -163,10 +186,53 @@ final class IpvsRepliesTest {
   void stats_prefer64BitCountersAndReadThe32BitOnesUnsigned() throws Exception {
     assertEquals(new IpvsStats(7_000_000_001L, 7_000_000_002L, 7_000_000_003L, 7_000_000_004L, 7_000_000_005L,
         7_000_000_006L, 7_000_000_007L, 7_000_000_008L, 7_000_000_009L, 7_000_000_010L, true),
-        IpvsReplies.service(serviceWithStats(true, true)).stats());
+        IpvsReplies.service(serviceWithStats(true, true)).stats().orElseThrow());
     assertEquals(new IpvsStats(0xF000_0001L, 0xF000_0002L, 0xF000_0003L, 5_000_000_004L, 5_000_000_005L,
         0xF000_0006L, 0xF000_0007L, 0xF000_0008L, 0xF000_0009L, 0xF000_000AL, false),
-        IpvsReplies.service(serviceWithStats(true, false)).stats());
-    assertEquals(IpvsStats.ZERO, IpvsReplies.service(serviceWithStats(false, false)).stats());
+        IpvsReplies.service(serviceWithStats(true, false)).stats().orElseThrow());
+    assertEquals(IpvsStats.ZERO, IpvsReplies.service(serviceWithStats(false, false)).stats().orElseThrow());
+    for (boolean with32 : new boolean[] {false, true}) {
+      for (boolean with64 : new boolean[] {false, true}) {
+        IpvsService without = IpvsReplies.service(serviceWithStats(with32, with64), false);
+        assertEquals(Optional.empty(), without.stats());
+        assertEquals(IpvsReplies.service(serviceWithStats(with32, with64)).service(), without.service());
+      }
+    }
+  }
+
+  /**
+   * A destination answer as the kernel lays it out, with connections and both stats nests; {@code shortCounter}
+   * makes the 64-bit nest's first counter 4 bytes instead of 8.
+   */
+  private static NetlinkMessage destinationWithStats(boolean shortCounter) throws Exception {
+    dev.lbkit.ipvs.internal.netlink.NetlinkMessageWriter w = new dev.lbkit.ipvs.internal.netlink.NetlinkMessageWriter()
+        .begin(FAMILY, dev.lbkit.ipvs.internal.netlink.Netlink.NLM_F_MULTI).genlHeader(IpvsGenl.CMD_NEW_DEST, 1);
+    int dest = w.beginNested(IpvsGenl.CMD_ATTR_DEST | dev.lbkit.ipvs.internal.netlink.Netlink.NLA_F_NESTED);
+    w.attrBytes(IpvsGenl.DEST_ATTR_ADDR, new byte[] {10, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+        .attrBe16(IpvsGenl.DEST_ATTR_PORT, 8080).attrU32(IpvsGenl.DEST_ATTR_FWD_METHOD, 0)
+        .attrU32(IpvsGenl.DEST_ATTR_WEIGHT, 3).attrU32(IpvsGenl.DEST_ATTR_U_THRESH, 100)
+        .attrU32(IpvsGenl.DEST_ATTR_L_THRESH, 10).attrU32(IpvsGenl.DEST_ATTR_ACTIVE_CONNS, 11)
+        .attrU32(IpvsGenl.DEST_ATTR_INACT_CONNS, 22).attrU32(IpvsGenl.DEST_ATTR_PERSIST_CONNS, 33);
+    stats32(w, IpvsGenl.DEST_ATTR_STATS, 1000L, 100);
+    w.attrU16(IpvsGenl.DEST_ATTR_ADDR_FAMILY, 2);
+    stats64(w, IpvsGenl.DEST_ATTR_STATS64, 100L, shortCounter);
+    w.endNested(dest);
+    return NetlinkMessage.parseAll(ByteBuffer.wrap(w.end().toByteArray())).get(0);
+  }
+
+  @Test
+  void destinationWithoutStats_keepsConnectionCountsAndDoesNotReadTheCounters() throws Exception {
+    RealServer server = RealServer.builder(Endpoint.parse("10.0.0.7:8080")).forwarding(ForwardingMethod.MASQUERADE)
+        .weight(3).upperThreshold(100).lowerThreshold(10).build();
+    assertEquals(new IpvsDestination(server, 11, 22, 33, new IpvsStats(101, 102, 103, 104, 105, 106, 107, 108, 109,
+        110, true)), IpvsReplies.destination(destinationWithStats(false), AddressFamily.IPV4));
+    assertEquals(new IpvsDestination(server, 11, 22, 33, Optional.empty()),
+        IpvsReplies.destination(destinationWithStats(false), AddressFamily.IPV4, false));
+    // a counter too short for its type fails the decoding that reads it, naming it; without stats it is not read
+    MalformedMessageException e = assertThrows(MalformedMessageException.class,
+        () -> IpvsReplies.destination(destinationWithStats(true), AddressFamily.IPV4));
+    assertTrue(e.getMessage().contains("attribute 1 has 4 bytes, needs 8"), e.getMessage());
+    assertEquals(new IpvsDestination(server, 11, 22, 33, Optional.empty()),
+        IpvsReplies.destination(destinationWithStats(true), AddressFamily.IPV4, false));
   }
 }

@@ -258,12 +258,13 @@ public final class IpvsadmFormat {
       out.append('\n');
       List<IpvsDestination> dests = e.destinations();
       order.sortDestinations(dests);
+      String destinationPrefix = dests.isEmpty() ? "" : "-a " + spec + " -r "; // once per service, not per line
       for (int k = 0; k < dests.size(); k++) {
         int i = order.index(k);
         RealServer rs = dests.get(i).server();
-        out.append("-a ").append(spec).append(" -r ");
+        out.append(destinationPrefix);
         order.appendEndpoint(out, i, rs.endpoint());
-        out.append(' ').append(forwardOption(rs.forwarding())).append(" -w ").append(rs.weight());
+        out.append(forwardAndWeightOptions(rs.forwarding())).append(rs.weight());
         if (rs.tunnel().isPresent()) {
           Tunnel t = rs.tunnel().get();
           out.append(" --tun-type ").append(t.type().ipvsadmName());
@@ -396,14 +397,15 @@ public final class IpvsadmFormat {
     return m.ipvsadmName();
   }
 
-  private static String forwardOption(ForwardingMethod m) {
+  /** The forwarding option ({@code -m}, {@code -i}, {@code -g}) between spaces and {@code -w}: one append per line. */
+  private static String forwardAndWeightOptions(ForwardingMethod m) {
     switch (m) {
       case MASQUERADE:
-        return "-m";
+        return " -m -w ";
       case TUNNEL:
-        return "-i";
+        return " -i -w ";
       default:
-        return "-g";
+        return " -g -w ";
     }
   }
 

@@ -31,26 +31,31 @@ public record NetlinkMessage(int type, int flags, int sequence, int portId, Byte
   /** {@link #parseAll(ByteBuffer)}, with payloads that share a heap datagram's array when not {@code readOnly}. */
   static List<NetlinkMessage> parseAll(ByteBuffer datagram, boolean readOnly) throws MalformedMessageException {
     ByteBuffer b = datagram.duplicate().order(ByteOrder.nativeOrder());
+    // a heap datagram's header fields are read from its array: a dump reads ten thousands of them
+    byte[] array = b.hasArray() ? b.array() : null;
+    int base = array != null ? b.arrayOffset() : 0;
+    int limit = b.limit();
     List<NetlinkMessage> out = new ArrayList<>(4);
-    while (b.remaining() >= Netlink.HEADER_LENGTH) {
-      int start = b.position();
-      int len = b.getInt(start);
+    int start = b.position();
+    while (limit - start >= Netlink.HEADER_LENGTH) {
+      int at = base + start;
+      int len = array != null ? NetlinkAttributes.u32(array, at) : b.getInt(start);
       // netlink(7): nlmsg_len covers the header; it may not run past the datagram
-      if (len < Netlink.HEADER_LENGTH || len > b.remaining()) {
+      if (len < Netlink.HEADER_LENGTH || len > limit - start) {
         throw new MalformedMessageException("message at offset " + (start - datagram.position()) + " has length "
-            + len + " but " + b.remaining() + " bytes remain");
+            + len + " but " + (limit - start) + " bytes remain");
       }
-      int type = b.getShort(start + 4) & 0xffff;
-      int flags = b.getShort(start + 6) & 0xffff;
-      int seq = b.getInt(start + 8);
-      int pid = b.getInt(start + 12);
+      int type = array != null ? NetlinkAttributes.u16(array, at + 4) : b.getShort(start + 4) & 0xffff;
+      int flags = array != null ? NetlinkAttributes.u16(array, at + 6) : b.getShort(start + 6) & 0xffff;
+      int seq = array != null ? NetlinkAttributes.u32(array, at + 8) : b.getInt(start + 8);
+      int pid = array != null ? NetlinkAttributes.u32(array, at + 12) : b.getInt(start + 12);
       ByteBuffer payload = b.slice(start + Netlink.HEADER_LENGTH, len - Netlink.HEADER_LENGTH);
       payload = (readOnly ? payload.asReadOnlyBuffer() : payload).order(ByteOrder.nativeOrder());
       out.add(new NetlinkMessage(type, flags, seq, pid, payload));
-      b.position(Math.min(b.limit(), start + Netlink.align(len)));
+      start = Math.min(limit, start + Netlink.align(len));
     }
-    if (b.hasRemaining()) {
-      throw new MalformedMessageException(b.remaining() + " trailing bytes after the last message");
+    if (start < limit) {
+      throw new MalformedMessageException((limit - start) + " trailing bytes after the last message");
     }
     return out;
   }

@@ -32,7 +32,7 @@ public interface IpvsClient extends AutoCloseable {
 
   /**
    * Whether a listing reports each entry's traffic counters ({@link IpvsStats}). The kernel sends them with every
-   * service and destination, dozens of numbers each; a listing that needs only the configuration (a reconcile, an
+   * service and destination, twenty counters each; a listing that needs only the configuration (a reconcile, an
    * {@code ipvsadm -Sn} or a plain {@code -Ln}) omits them and is cheaper to decode.
    */
   enum Stats {

@@ -6,7 +6,8 @@
 # listener, and compares when each side checks (the start delay, each checker on its own delay_loop, the default
 # warmup against warmup 0, the fresh start after a reload) and the IPVS weights its MISC_CHECKs leave.
 #   $1: a directory holding keepalived.conf;  $2: the ports to listen on (comma-separated);  $3: seconds to run;
-#   $4: seconds after the launch to reload
+#   $4: seconds after the launch to reload;  $5: the port of the web server the HTTP_GET checkers ask (its answers
+#   are KeepalivedCheckerTimingLabIT's WEB)
 # Output sections: "table before reload" (ipvsadm -Ln just before the SIGHUP), "table" (at the end) and
 # "connections" ("launch T" and "reload T" lines, then the listener's "PORT T" lines).
 set -eu
@@ -16,6 +17,7 @@ dir=$1
 ports=$2
 seconds=$3
 reload_at=$4
+web_port=$5
 cd "$dir"
 ip link set lo up
 log=/tmp/keepalived-timing   # the VM's own tmpfs: two writers appending to one file over 9p could lose lines
@@ -43,6 +45,26 @@ while True:
     time.sleep(3600)
 PY
 listener=$!
+python3 - "$web_port" <<'PY' &
+import http.server, sys
+ANSWERS = {"/ok": (200, b"hello\n"), "/maint": (503, b"maintenance\n"), "/moved": (301, b"moved\n"),
+           "/vhost": (200, b"vhost\n")}
+class Web(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        status, body = ANSWERS.get(self.path, (404, b"none\n"))
+        if self.path == "/vhost" and not (self.headers.get("Host") or "").startswith("www.lab"):
+            status = 404
+        self.send_response(status)
+        if status == 301:
+            self.send_header("Location", "/ok")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Web).serve_forever()
+PY
+web=$!
 sleep 2
 now() { read -r up _ </proc/uptime; echo "$up"; }
 echo "launch $(now)" >"$log/events.log"
@@ -54,4 +76,4 @@ kill -HUP "$keepalived"
 sleep "$((seconds - reload_at))"
 lab_section table ipvsadm -Ln
 lab_section connections cat "$log/events.log" "$log/connections.log"
-lab_stop "$keepalived" "$listener"
+lab_stop "$keepalived" "$listener" "$web"

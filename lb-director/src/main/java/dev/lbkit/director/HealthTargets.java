@@ -43,7 +43,9 @@ import java.util.Optional;
  * delay ({@link CheckPolicy#KEEPALIVED_START_DELAY}). Several checkers of one real server become
  * one {@link IndependentChecks}: each runs on its own schedule, and the server is up while all pass, as keepalived's
  * checker threads each re-arm with their own delay loop and a real server is alive while none has failed. Several
- * {@code url}s of one HTTP_GET are one {@link AllOf}, fetched one after another in one run. Failure handling
+ * {@code url}s of one HTTP_GET are one {@link AllOf}, fetched one after another in one run (a known difference:
+ * keepalived 2.2.7 fetches one url per delay loop and counts the server up after a whole round passed, check_http.c
+ * {@code epilog}; seen in KeepalivedCheckerTimingLabIT). Failure handling
  * ({@code inhibit_on_failure}, quorum) stays with the {@link Director}, so the checker reports plain up and down.
  */
 public final class HealthTargets {
@@ -113,7 +115,7 @@ public final class HealthTargets {
       retry = tcp.retry();
       delayBeforeRetry = tcp.delayBeforeRetry();
     } else if (c instanceof HealthCheckConfig.Http http) {
-      // keepalived's HTTP_GET fetches its urls one after another in one run, each within connect_timeout
+      // all urls in one run, each within connect_timeout (keepalived: one url per delay loop; see the class doc)
       List<Check> urls = new ArrayList<>();
       for (HealthCheckConfig.Url url : http.urls()) {
         urls.add(httpCheck(http, url));

@@ -38,17 +38,16 @@ public record NetlinkMessage(int type, int flags, int sequence, int portId, Byte
     List<NetlinkMessage> out = new ArrayList<>(4);
     int start = b.position();
     while (limit - start >= Netlink.HEADER_LENGTH) {
-      int at = base + start;
-      int len = array != null ? NetlinkAttributes.u32(array, at) : b.getInt(start);
+      int len = u32(b, array, base, start);
       // netlink(7): nlmsg_len covers the header; it may not run past the datagram
       if (len < Netlink.HEADER_LENGTH || len > limit - start) {
         throw new MalformedMessageException("message at offset " + (start - datagram.position()) + " has length "
             + len + " but " + (limit - start) + " bytes remain");
       }
-      int type = array != null ? NetlinkAttributes.u16(array, at + 4) : b.getShort(start + 4) & 0xffff;
-      int flags = array != null ? NetlinkAttributes.u16(array, at + 6) : b.getShort(start + 6) & 0xffff;
-      int seq = array != null ? NetlinkAttributes.u32(array, at + 8) : b.getInt(start + 8);
-      int pid = array != null ? NetlinkAttributes.u32(array, at + 12) : b.getInt(start + 12);
+      int type = u16(b, array, base, start + 4);
+      int flags = u16(b, array, base, start + 6);
+      int seq = u32(b, array, base, start + 8);
+      int pid = u32(b, array, base, start + 12);
       ByteBuffer payload = b.slice(start + Netlink.HEADER_LENGTH, len - Netlink.HEADER_LENGTH);
       payload = (readOnly ? payload.asReadOnlyBuffer() : payload).order(ByteOrder.nativeOrder());
       out.add(new NetlinkMessage(type, flags, seq, pid, payload));
@@ -58,6 +57,16 @@ public record NetlinkMessage(int type, int flags, int sequence, int portId, Byte
       throw new MalformedMessageException((limit - start) + " trailing bytes after the last message");
     }
     return out;
+  }
+
+  /** A native-order u32 at {@code index} of {@code b}: from its {@code array} (at {@code base}) when it has one. */
+  private static int u32(ByteBuffer b, byte[] array, int base, int index) {
+    return array != null ? NetlinkAttributes.u32(array, base + index) : b.getInt(index);
+  }
+
+  /** A native-order u16 at {@code index} of {@code b}, read as {@link #u32} reads. */
+  private static int u16(ByteBuffer b, byte[] array, int base, int index) {
+    return array != null ? NetlinkAttributes.u16(array, base + index) : b.getShort(index) & 0xffff;
   }
 
   /** The payload after a generic netlink header, as attributes. */

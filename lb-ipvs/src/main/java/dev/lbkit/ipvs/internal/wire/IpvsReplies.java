@@ -137,7 +137,8 @@ public final class IpvsReplies {
           builder.persistenceEngine(string(b, pe, peLength));
         }
       }
-      return new IpvsService(builder.build(), withStats ? stats(b, stats, statsEnd, stats64, stats64End) : NO_STATS);
+      return new IpvsService(builder.build(),
+          withStats ? stats(b, stats, statsEnd, stats64, stats64End) : Optional.empty());
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException("the kernel reported service " + key + " that lbkit cannot represent: "
           + e.getMessage());
@@ -299,7 +300,7 @@ public final class IpvsReplies {
       return new IpvsDestination(server, optionalU32(b, DEST_ATTR_ACTIVE_CONNS, active, activeLength),
           optionalU32(b, DEST_ATTR_INACT_CONNS, inactive, inactiveLength),
           optionalU32(b, DEST_ATTR_PERSIST_CONNS, persistent, persistentLength),
-          withStats ? stats(b, stats, statsEnd, stats64, stats64End) : NO_STATS);
+          withStats ? stats(b, stats, statsEnd, stats64, stats64End) : Optional.empty());
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException("the kernel reported destination " + endpoint
           + " that lbkit cannot represent: " + e.getMessage());
@@ -379,7 +380,6 @@ public final class IpvsReplies {
   private static final IpvsStats ZERO_32 = new IpvsStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false);
   private static final Optional<IpvsStats> SOME_ZERO = Optional.of(IpvsStats.ZERO);
   private static final Optional<IpvsStats> SOME_ZERO_32 = Optional.of(ZERO_32);
-  private static final Optional<IpvsStats> NO_STATS = Optional.empty();
 
   /** An address from {@code union nf_inet_addr} bytes. */
   private static InetAddress address(AddressFamily family, byte[] b, int at, int length)

@@ -1,10 +1,12 @@
 package dev.lbkit.healthcheck.internal;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -88,8 +90,8 @@ public final class ScriptSecurity {
       }
       return Optional.empty();
     } catch (IOException e) {
-      String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
-          : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.toString();
+      String why = e instanceof NoSuchFileException ? "no such file"
+          : e instanceof AccessDeniedException ? "permission denied" : e.toString();
       return Optional.of(new Finding("cannot access " + file + ": " + why, false, false));
     }
   }

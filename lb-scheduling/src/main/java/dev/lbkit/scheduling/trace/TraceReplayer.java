@@ -5,8 +5,12 @@ import static java.util.Objects.requireNonNull;
 import dev.lbkit.scheduling.internal.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -63,11 +67,11 @@ public final class TraceReplayer {
           errors.accept(new TraceException(file, number, e.getMessage(), e.getCause()));
         }
       }
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       failed++;
-      String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
-          : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-          : e instanceof java.nio.charset.CharacterCodingException || e.getCause() instanceof java.nio.charset.CharacterCodingException
+      String why = e instanceof NoSuchFileException ? "no such file"
+          : e instanceof AccessDeniedException ? "permission denied"
+          : e instanceof CharacterCodingException || e.getCause() instanceof CharacterCodingException
               ? "not UTF-8 text" : e.toString();
       errors.accept(new TraceException(file, 0, "cannot read the file: " + why, e));
     }

@@ -39,15 +39,7 @@ public final class TakeoverJitProbe {
             masters[0]++;
           }
         }).build();
-    transport.onReceive(() -> {
-      if (transport.now() > end) {
-        try {
-          router.close();
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }
-    });
+    transport.closeAfter(end, router);
     System.out.println("ENGINE " + Files.readSymbolicLink(Path.of("/proc/thread-self")));
     router.run();
     System.out.println("DONE " + masters[0]);

@@ -69,15 +69,7 @@ final class TakeoverSpinTest {
   private void run(Duration spin, long until) throws Exception {
     router = VrrpRouter.builder(transport, addresses).ticker(transport::read).takeoverSpin(spin)
         .warmUpTakeovers(0).instance(config()).build();
-    transport.onReceive(() -> {
-      if (transport.now() > until) {
-        try {
-          router.close(); // from the engine thread: run() ends after this round
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }
-    });
+    transport.closeAfter(until, router);
     router.run();
   }
 

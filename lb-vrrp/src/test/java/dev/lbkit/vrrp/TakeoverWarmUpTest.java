@@ -58,15 +58,7 @@ final class TakeoverWarmUpTest {
     VrrpRouter router = VrrpRouter.builder(transport, addresses).ticker(transport::read).warmUpTakeovers(500)
         .instance(TakeoverSpinTest.config()).listener(events::add).build();
     long end = arrival + TakeoverSpinTest.MDI + 50_000_000L;
-    transport.onReceive(() -> {
-      if (transport.now() > end) {
-        try {
-          router.close();
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }
-    });
+    transport.closeAfter(end, router);
     router.run();
     // only the real run: startup, one takeover, the resignation at close
     assertEquals(List.of(VrrpState.BACKUP, VrrpState.MASTER, VrrpState.INITIALIZE),

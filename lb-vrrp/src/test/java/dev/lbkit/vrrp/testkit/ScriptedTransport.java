@@ -2,8 +2,11 @@ package dev.lbkit.vrrp.testkit;
 
 import dev.lbkit.api.AddressFamily;
 import dev.lbkit.vrrp.VirtualAddress;
+import dev.lbkit.vrrp.VrrpRouter;
 import dev.lbkit.vrrp.spi.VrrpDatagram;
 import dev.lbkit.vrrp.spi.VrrpTransport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,6 +75,22 @@ public final class ScriptedTransport implements VrrpTransport {
   public ScriptedTransport onReceive(Runnable value) {
     this.onReceive = value;
     return this;
+  }
+
+  /**
+   * Closes {@code router} at the first receive after the clock passed {@code until}: from the engine thread, so the
+   * router's {@code run()} ends after that round. Replaces any {@link #onReceive} action.
+   */
+  public ScriptedTransport closeAfter(long until, VrrpRouter router) {
+    return onReceive(() -> {
+      if (now > until) {
+        try {
+          router.close();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    });
   }
 
   /** {@code datagram} arrives at ticker time {@code at}. */

@@ -55,10 +55,10 @@ import java.util.concurrent.TimeoutException;
  */
 final class CheckCommand implements Command {
   private static final Set<String> SWITCHES = Set.of("once", "no-verify", "dynamic", "alpha", "inhibit-on-failure",
-      "require-reply", "tcp");
+      "require-reply", "tcp", "haproxy");
   private static final Set<String> VALUED = Set.of("interval", "timeout", "rise", "fall", "retry",
       "delay-before-retry", "fastinter", "downinter", "warmup", "slowstart", "weight", "duration", "status",
-      "digest", "virtualhost", "expect", "expect-string", "expect-regex", "expect-status-regex", "method", "http-version",
+      "digest", "virtualhost", "body", "expect", "expect-string", "expect-regex", "expect-status-regex", "method", "http-version",
       "sni", "cacert", "client-cert", "client-password", "bind", "max-bytes", "send", "helo", "name", "type",
       "expect-address", "payload-hex", "require-reply-hex", "min-reply-length", "max-reply-length", "destination", "user");
 
@@ -89,6 +89,8 @@ final class CheckCommand implements Command {
     out.println("           --expect-regex RE --expect-status-regex RE --method M --http-version HTTP/1.1");
     out.println("           --expect 'RULE' (repeatable) in HAProxy words: '[!] status|rstatus|string|rstring PATTERN',");
     out.println("           e.g. --expect '! status 500-599' --expect 'rstring ^ready'");
+    out.println("           --haproxy: send the request as HAProxy's option httpchk does (default OPTIONS, no Host");
+    out.println("           unless --virtualhost, 2xx/3xx pass)   --body TEXT (http-check send body)");
     out.println("           --max-bytes N --no-verify --sni NAME --cacert PEM --client-cert P12 --client-password P");
     out.println("  misc: --dynamic (exit 2-255 sets weight code-2) --user 'USER [GROUP]' (as root)");
     out.println("  agent: --send TEXT   smtp: --helo NAME");
@@ -343,8 +345,9 @@ final class CheckCommand implements Command {
       path += "?" + uri.getRawQuery();
     }
     try {
-      HttpCheck.Builder b = HttpCheck.builder(target).path(path);
-      String vhost = f.getOrDefault("virtualhost", literal ? null : host);
+      boolean haproxy = f.containsKey("haproxy");
+      HttpCheck.Builder b = (haproxy ? HttpCheck.haproxy(target) : HttpCheck.builder(target)).path(path);
+      String vhost = f.getOrDefault("virtualhost", literal || haproxy ? null : host);
       if (vhost != null) {
         b.virtualHost(vhost);
       }
@@ -373,6 +376,9 @@ final class CheckCommand implements Command {
       }
       if (f.containsKey("http-version")) {
         b.version(f.get("http-version"));
+      }
+      if (f.containsKey("body")) {
+        b.body(f.get("body"));
       }
       if (f.containsKey("max-bytes")) {
         b.maxBytes(intFlag(f, "max-bytes", 0, 1));

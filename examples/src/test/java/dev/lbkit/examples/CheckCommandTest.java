@@ -109,6 +109,15 @@ final class CheckCommandTest {
   }
 
   @Test
+  void onceHttp_haproxyRequest_takesARedirect_andDescribesOptions() throws Exception {
+    int port = serve("HTTP/1.0 302 Found\r\nContent-Length: 0\r\n\r\n");
+    String url = "http://127.0.0.1:" + port + "/";
+    assertEquals(1, run("check", "http", url, "--once"));
+    assertEquals(0, run("check", "http", url, "--once", "--haproxy", "--body", "ping"));
+    assertTrue(stdout().contains("HTTP OPTIONS / on 127.0.0.1:" + port), stdout());
+  }
+
+  @Test
   void onceUdp_silenceIsUpUnlessAReplyIsRequired() throws Exception {
     try (java.net.DatagramSocket silent = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       String target = "127.0.0.1:" + silent.getLocalPort();

@@ -11,6 +11,7 @@ import dev.lbkit.healthcheck.Transport;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -62,6 +63,8 @@ public final class HttpCheck implements NetworkCheck {
   private final Optional<TlsSettings> tls;
   private final Optional<InetAddress> bindTo;
   private final int maxBytes;
+  private final boolean haproxyRequest;
+  private final byte[] body;
   private final byte[] request;
 
   private HttpCheck(Builder b) {
@@ -72,19 +75,41 @@ public final class HttpCheck implements NetworkCheck {
     this.virtualHost = b.virtualHost;
     this.headers = List.copyOf(b.headers);
     boolean haproxyRules = !b.statusExpects.isEmpty() || !b.bodyExpects.isEmpty();
-    this.statusCodes = b.statusCodes != null ? b.statusCodes : haproxyRules ? StatusCodes.ANY : StatusCodes.SUCCESS;
+    this.statusCodes = b.statusCodes != null ? b.statusCodes : haproxyRules ? StatusCodes.ANY
+        : b.haproxyRequest ? StatusCodes.SUCCESS_OR_REDIRECT : StatusCodes.SUCCESS;
     this.statusExpects = List.copyOf(b.statusExpects);
     this.digest = b.digest;
     this.bodyExpects = List.copyOf(b.bodyExpects);
     this.tls = b.tls;
     this.bindTo = b.bindTo;
     this.maxBytes = b.maxBytes;
-    this.request = buildRequest();
+    this.haproxyRequest = b.haproxyRequest;
+    this.body = b.body;
+    this.request = haproxyRequest ? buildHaproxyRequest() : buildRequest();
   }
 
   /** A GET of {@code /} over HTTP/1.0 accepting any 2xx (keepalived's defaults). */
   public static Builder builder(Endpoint target) {
     return new Builder(target);
+  }
+
+  /**
+   * HAProxy's {@code option httpchk}: a builder that starts from HAProxy's defaults and sends the request as
+   * HAProxy 2.6 does. Defaults: {@code OPTIONS / HTTP/1.0}, and with no expect rule any 2xx or 3xx passes.
+   *
+   * <p>The request carries only what the operator configured, as HAProxy's {@code http-check send} does: the request
+   * line, then {@link Builder#virtualHost} as {@code host}, then each {@link Builder#header}, with header names in
+   * lower case; then {@code content-length} when a {@link Builder#body} is given, and {@code connection: close} for
+   * HTTP/1.1 (HTTP/1.0 closes by default, and HAProxy adds nothing). No {@code Host} is made up and no
+   * {@code User-Agent} is sent. So {@code option httpchk GET /x HTTP/1.1} with {@code http-check send hdr Host
+   * www.example.com} is {@code HttpCheck.haproxy(t).method("GET").path("/x").version("HTTP/1.1")
+   * .virtualHost("www.example.com")}, byte for byte (HaproxyHttpchkRequestIT compares them on a real HAProxy).
+   */
+  public static Builder haproxy(Endpoint target) {
+    Builder b = new Builder(target);
+    b.method = "OPTIONS";
+    b.haproxyRequest = true;
+    return b;
   }
 
   private byte[] buildRequest() {
@@ -99,8 +124,36 @@ public final class HttpCheck implements NetworkCheck {
     for (Map.Entry<String, String> h : headers) {
       b.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
     }
+    if (body.length > 0) {
+      b.append("Content-Length: ").append(body.length).append("\r\n");
+    }
     b.append("\r\n");
-    return b.toString().getBytes(StandardCharsets.ISO_8859_1);
+    return withBody(b);
+  }
+
+  /** HAProxy 2.6's {@code http-check send} request: only what was configured; see {@link #haproxy}. */
+  private byte[] buildHaproxyRequest() {
+    StringBuilder b = new StringBuilder();
+    b.append(method).append(' ').append(path).append(' ').append(version).append("\r\n");
+    virtualHost.ifPresent(h -> b.append("host: ").append(h).append("\r\n"));
+    for (Map.Entry<String, String> h : headers) {
+      b.append(h.getKey().toLowerCase(Locale.ROOT)).append(": ").append(h.getValue()).append("\r\n");
+    }
+    if (body.length > 0) {
+      b.append("content-length: ").append(body.length).append("\r\n");
+    }
+    if (version.equals("HTTP/1.1")) {
+      b.append("connection: close\r\n");
+    }
+    b.append("\r\n");
+    return withBody(b);
+  }
+
+  private byte[] withBody(StringBuilder head) {
+    byte[] h = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+    byte[] all = Arrays.copyOf(h, h.length + body.length);
+    System.arraycopy(body, 0, all, h.length, body.length);
+    return all;
   }
 
   /** The request as sent. */
@@ -113,7 +166,17 @@ public final class HttpCheck implements NetworkCheck {
     return target;
   }
 
-  /** The request method, {@code GET} by default. */
+  /** Whether the request is shaped as HAProxy sends it ({@link #haproxy}) rather than as keepalived does. */
+  public boolean haproxyRequest() {
+    return haproxyRequest;
+  }
+
+  /** The request body ({@code http-check send body}), empty by default. */
+  public byte[] body() {
+    return body.clone();
+  }
+
+  /** The request method, {@code GET} by default ({@code OPTIONS} for {@link #haproxy}). */
   public String method() {
     return method;
   }
@@ -128,7 +191,10 @@ public final class HttpCheck implements NetworkCheck {
     return version;
   }
 
-  /** keepalived {@code virtualhost}: the Host header; empty sends the target's address and port. */
+  /**
+   * keepalived {@code virtualhost}, HAProxy {@code hdr Host}: the Host header; when empty a keepalived-style request
+   * sends the target's address and port, an {@link #haproxy} one sends no Host.
+   */
   public Optional<String> virtualHost() {
     return virtualHost;
   }
@@ -212,6 +278,8 @@ public final class HttpCheck implements NetworkCheck {
     private Optional<TlsSettings> tls = Optional.empty();
     private Optional<InetAddress> bindTo = Optional.empty();
     private int maxBytes = DEFAULT_MAX_BYTES;
+    private boolean haproxyRequest;
+    private byte[] body = new byte[0];
 
     private Builder(Endpoint target) {
       this.target = requireNonNull(target, "target");
@@ -271,7 +339,16 @@ public final class HttpCheck implements NetworkCheck {
       return this;
     }
 
-    /** Accepted statuses (default 200-299). */
+    /**
+     * A request body (HAProxy {@code http-check send body}), sent as ISO-8859-1 bytes with its
+     * {@code Content-Length}.
+     */
+    public Builder body(String text) {
+      this.body = requireNonNull(text, "text").getBytes(StandardCharsets.ISO_8859_1);
+      return this;
+    }
+
+    /** Accepted statuses (default 200-299; 200-399 for {@link HttpCheck#haproxy}). */
     public Builder statusCodes(StatusCodes codes) {
       this.statusCodes = requireNonNull(codes, "codes");
       return this;

@@ -11,7 +11,6 @@ import dev.lbkit.healthcheck.Check;
 import dev.lbkit.healthcheck.CheckPolicy;
 import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.HealthChecker;
-import dev.lbkit.healthcheck.LocalDaemon;
 import dev.lbkit.healthcheck.Target;
 import dev.lbkit.healthcheck.TargetStatus;
 import dev.lbkit.healthcheck.agent.AgentCheck;
@@ -24,20 +23,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -50,33 +42,6 @@ final class HaproxyChecksDifferentialIT {
 
   private static final String DEFAULTS = "defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n"
       + "  timeout server 5s\n  timeout check 1s\n\n";
-
-  /** A real HAProxy (a {@link LocalDaemon}, log in target/daemon-haproxy.log) with an admin socket. */
-  private static final class RealHaproxy implements AutoCloseable {
-    private final Path sock;
-    private final LocalDaemon daemon;
-
-    RealHaproxy(String config) throws IOException {
-      Path dir = Files.createTempDirectory("lbkit-hc-haproxy");
-      sock = dir.resolve("admin.sock");
-      Files.writeString(dir.resolve("haproxy.cfg"), "global\n  stats socket " + sock + " mode 600 level admin\n\n"
-          + config);
-      daemon = LocalDaemon.start("haproxy", List.of("haproxy", "-db", "-f", dir.resolve("haproxy.cfg").toString()));
-    }
-
-    /** {@code show stat} by backend, empty until the socket is there. */
-    Map<String, String[]> stat() throws IOException {
-      if (!daemon.alive()) {
-        throw new IllegalStateException("haproxy exited; see target/daemon-haproxy.log");
-      }
-      return Files.exists(sock) ? showStat(sock) : Map.of();
-    }
-
-    @Override
-    public void close() {
-      daemon.close();
-    }
-  }
 
   /** One server line and the lbkit check that should judge it the same way. */
   private record Scenario(String backend, String options, String server, Check lbkit) {}
@@ -385,28 +350,5 @@ final class HaproxyChecksDifferentialIT {
     try (OutputStream out = ex.getResponseBody()) {
       out.write(b);
     }
-  }
-
-  /** {@code show stat} rows of servers, by backend name (column 17 is status, 18 weight). */
-  private static Map<String, String[]> showStat(Path sock) throws IOException {
-    Map<String, String[]> rows = new LinkedHashMap<>();
-    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      ch.connect(UnixDomainSocketAddress.of(sock));
-      ch.write(ByteBuffer.wrap("show stat\n".getBytes(StandardCharsets.US_ASCII)));
-      StringBuilder text = new StringBuilder();
-      ByteBuffer buf = ByteBuffer.allocate(16384);
-      while (ch.read(buf) >= 0) {
-        buf.flip();
-        text.append(StandardCharsets.UTF_8.decode(buf));
-        buf.clear();
-      }
-      for (String line : text.toString().split("\n")) {
-        String[] f = line.split(",", -1);
-        if (f.length > 18 && f[1].equals("s")) {
-          rows.put(f[0], f);
-        }
-      }
-    }
-    return rows;
   }
 }

@@ -98,6 +98,30 @@ final class HttpCheckTest {
   }
 
   @Test
+  void haproxyStyle_sendsOnlyWhatIsConfigured_andTakes2xxOr3xx() {
+    Endpoint e = Endpoint.parse("192.0.2.1:80");
+    assertEquals("OPTIONS / HTTP/1.0\r\n\r\n", text(HttpCheck.haproxy(e).build().request()));
+    assertEquals("POST /p HTTP/1.1\r\nhost: h\r\nx-probe: 1\r\ncontent-length: 4\r\nconnection: close\r\n\r\nping",
+        text(HttpCheck.haproxy(e).method("POST").path("/p").version("HTTP/1.1").virtualHost("h")
+            .header("X-Probe", "1").body("ping").build().request()));
+    assertEquals(StatusCodes.SUCCESS_OR_REDIRECT, HttpCheck.haproxy(e).build().statusCodes());
+    up(check(HttpCheck.haproxy(target).method("GET").path("/redirect").build()));
+    assertEquals("GET /redirect HTTP/1.0", requestLines.get(0));
+    assertEquals(null, hosts.get(0)); // HAProxy makes up no Host header
+  }
+
+  @Test
+  void keepalivedStyle_withABody_sendsItsLength() {
+    assertEquals("POST / HTTP/1.0\r\nHost: 192.0.2.1:80\r\nUser-Agent: lbkit-healthcheck\r\nConnection: close\r\n"
+        + "Content-Length: 2\r\n\r\nhi", text(HttpCheck.builder(Endpoint.parse("192.0.2.1:80")).method("POST")
+            .body("hi").build().request()));
+  }
+
+  private static String text(byte[] b) {
+    return new String(b, StandardCharsets.ISO_8859_1);
+  }
+
+  @Test
   void rstatus_matchesTheThreeDigits() {
     up(check(HttpCheck.builder(target).statusPattern("^2").build()));
     down(check(HttpCheck.builder(target).statusPattern("^3").build()), DownReason.BAD_STATUS);

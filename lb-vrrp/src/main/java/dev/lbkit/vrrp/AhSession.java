@@ -27,9 +27,33 @@ import java.util.List;
  * sent itself: two Masters that advertise in the same instant with the same number (equal counters, same phase)
  * then drop each other's advertisements for as long as their phases stay together, a split brain that
  * {@code ElectionProperties} found at once in the simulator. Per sender, such an advertisement is heard and the
- * election goes on; a replayed or restarted sender's old numbers are still dropped. The counter stops at 0xFFFFFFFE (keepalived calls that cycled: receivers then drop the repeats)
- * and starts again from 1 when the instance next becomes Master. The IP identification, covered by the ICV, is the
- * instance's own counter from 1, skipping 0 (the kernel would replace a 0).
+ * election goes on; a replayed or restarted sender's old numbers are still dropped. The IP identification, covered by
+ * the ICV, is the instance's own counter from 1, skipping 0 (the kernel would replace a 0).
+ *
+ * <p>The top of the 32-bit sequence space, as keepalived 2.2.7 has it ({@code vrrp.c}, checked against its source) and
+ * lbkit follows it:
+ * <ul>
+ *   <li>As a receiver keepalived compares unsigned 32-bit numbers with no wrap-around: a number not above its counter
+ *       is dropped with {@code "(VI_1) IPSEC-AH : sequence number N already processed. Packet dropped. Local(M)"}.
+ *       Once its counter is at 0xFFFFFFFF it accepts nothing more; a sender that wrapped to 1 would be dropped too.
+ *   <li>As a sender it counts only up to 0xFFFFFFFE; from then on it marks the counter as cycled and sends the same
+ *       number again, and goes on advertising as Master (its source comment speaks of stepping down, the code does not).
+ *       A Master that hears a lower-priority advertisement takes that number plus one (unsigned, so 0xFFFFFFFF + 1 is
+ *       0). The mark is cleared when a Backup accepts an advertisement or a Master hears a higher- or lower-priority
+ *       one; an instance that becomes Master while it is still set restarts its counter from 0.
+ *   <li>So at the top each router drops the others' repeated numbers, every Backup takes over after its
+ *       Master_Down_Interval and all stay Master. By these rules two keepalived routers end in that split brain; keepalived
+ *       and lbkit do, as measured ({@code KeepalivedAhInteropIT.sequenceTop_*}, with keepalived's log lines). Only a restart of every
+ *       router of the VRID (counters from 0) ends it. At one advertisement a second the top is 136 years away; it comes
+ *       sooner only if a holder of the key sends a number near it, which a Master then answers with one above.
+ * </ul>
+ * lbkit does the same on the wire, on purpose: it stops at 0xFFFFFFFE and repeats it (a number that wrapped would be
+ * dropped just the same, and would only look like a restarted peer); it answers a lower-priority advertisement with
+ * one above its number, at most 0xFFFFFFFF; as a receiver it counts each repeat as {@link
+ * dev.lbkit.vrrp.internal.codec.Rejection#AUTH_AH_SEQUENCE} and never throws; an accepted advertisement with a number
+ * not below the counter clears the stop, and a counter still stopped starts again from 1 when the instance next becomes
+ * Master. Accepting a repeated number to keep one Master would give up the replay check
+ * that is the point of the mode.
  */
 final class AhSession {
   /** keepalived stops counting above this value. */
@@ -113,6 +137,9 @@ final class AhSession {
       return false;
     }
     lastFrom.put(sender, received);
+    if (received >= sequence) {
+      cycled = false; // keepalived clears its mark on any advertisement it accepts (its counter then equals the number)
+    }
     sequence = Math.max(sequence, received);
     return true;
   }
@@ -121,6 +148,17 @@ final class AhSession {
   void heardLowerPriority(long received) {
     sequence = Math.min(received + 1, 0xFFFFFFFFL);
     cycled = false;
+  }
+
+  /**
+   * Test-only: sets the counter as if this many advertisements had been sent or heard, so a test reaches the top of the
+   * sequence space in seconds rather than in 136 years. Nothing in the configuration reaches it.
+   */
+  void counterForTest(long value) {
+    if (value < 0 || value > 0xFFFFFFFFL) {
+      throw new IllegalArgumentException("AH sequence counter must be in [0, 4294967295] but was " + value);
+    }
+    sequence = value;
   }
 
   /** About to advertise as a new Master: a counter that stopped starts again. */

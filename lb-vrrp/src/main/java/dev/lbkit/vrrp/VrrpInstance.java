@@ -299,6 +299,17 @@ public final class VrrpInstance {
     }
   }
 
+  /**
+   * Test-only (engine thread): sets the IPsec-AH sequence counter of a started AH instance, see
+   * {@link AhSession#counterForTest}.
+   */
+  void ahCounterForTest(long value) {
+    if (ah == null) {
+      throw new IllegalStateException(config.name() + " is not a started IPsec-AH instance");
+    }
+    ah.counterForTest(value);
+  }
+
   /** Whether an advertisement of this priority from this source loses to ours (RFC 5798 6.4.3's comparison). */
   private boolean isLower(int theirs, InetAddress source) {
     if (theirs != priority) {

@@ -110,6 +110,38 @@ final class AhSessionTest {
   }
 
   @Test
+  void stoppedCounter_acceptingANumberNotBelowIt_clearsTheStop_asKeepalivedDoes() {
+    AhSession s = new AhSession(KEY, false);
+    s.counterForTest(0xFFFFFFFDL);
+    s.seal(plain("224.0.0.18"));
+    s.seal(plain("224.0.0.18")); // stopped at 0xFFFFFFFE
+    assertTrue(s.accept(ip("10.98.0.3"), 0xFFFFFFFFL));
+    s.becomingMaster();
+    assertEquals(0xFFFFFFFFL, open(s.seal(plain("224.0.0.18")).get(0)).sequence(), "not restarted from 1");
+  }
+
+  @Test
+  void stoppedCounter_acceptingALowerNumber_keepsTheStop() {
+    AhSession s = new AhSession(KEY, false);
+    s.counterForTest(0xFFFFFFFEL);
+    s.seal(plain("224.0.0.18")); // stopped: repeats 0xFFFFFFFE
+    assertTrue(s.accept(ip("10.98.0.3"), 5), "a sender's first number");
+    s.becomingMaster();
+    assertEquals(1, open(s.seal(plain("224.0.0.18")).get(0)).sequence());
+  }
+
+  @Test
+  void counterForTest_setsTheNextNumber_andRejectsValuesOutside32Bits() {
+    AhSession s = new AhSession(KEY, false);
+    s.counterForTest(0xFFFFFFFAL);
+    assertEquals(0xFFFFFFFBL, open(s.seal(plain("224.0.0.18")).get(0)).sequence());
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> s.counterForTest(0x100000000L));
+    assertEquals("AH sequence counter must be in [0, 4294967295] but was 4294967296", e.getMessage());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> s.counterForTest(-1));
+  }
+
+  @Test
   void ipIdWrapsPast65535To1_neverZero() {
     AhSession s = new AhSession(KEY, false);
     for (int i = 0; i < 0xffff; i++) {

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
  * keepalived's IPsec-AH authentication ({@code auth_type AH}) between lbkit and real keepalived 2.2.7 in the project's
  * lab ({@code lab/vrrp/vrrp-lab}): the same Master both ways round, failover on a crash and a graceful stop,
  * preemption by a peer that restarted (its sequence numbers from 1 again), a wrong password rejected on both sides,
- * unicast peers (whose ICV leaves the TTL out), and lbkit's datagrams on the wire checked byte by byte. VRRPv2 at 1 s:
- * about a minute. Needs root and keepalived (.ci/install).
+ * unicast peers (whose ICV leaves the TTL out), lbkit's datagrams on the wire checked byte by byte, loss and delay, and
+ * the top of the 32-bit sequence space in both directions (lbkit's counter set near it through a test-only hook).
+ * VRRPv2 at 1 s: about 3 minutes. Needs root and keepalived (.ci/install).
  */
 final class KeepalivedAhInteropIT {
   private static final String PASS = "secret12";
@@ -276,5 +277,112 @@ final class KeepalivedAhInteropIT {
     lab.deleteAddress(2, vip + "/24");
     lab.awaitOwner(vip, lab.ns(1), 6_000);
     lab.run("stop", lab.ns(1));
+  }
+
+  /**
+   * The top of the AH sequence space, lbkit the sender: lbkit (150) is Master with its counter set just below 2^32
+   * (test-only hook), keepalived (100) Backup. lbkit counts up to 0xFFFFFFFE and then repeats it, as keepalived's
+   * sender does; keepalived drops the repeats and takes over after its Master_Down_Interval; lbkit hears its
+   * 0xFFFFFFFE, answers with 0xFFFFFFFF (keepalived's "one above the lower-priority advert"), which keepalived accepts
+   * once and goes back to Backup; from then on each drops all the other's adverts (both counters at the top) and both
+   * stay Master, the same end two keepalived routers reach (see {@link AhSession}). lbkit never wraps to 0, never
+   * throws, and counts the dropped adverts. About 20 s.
+   */
+  @Test
+  void sequenceTop_lbkitMasterCrossesIt_keepalivedTakesOverAndBothStayMaster() throws IOException {
+    String vip = "10.98.0.115";
+    Path pcap = Files.createTempFile("lbkit-ah-top", ".pcap");
+    Process capture = lab.capture(pcap, "ip proto 51");
+    Node node = lbkit(2, 150, 86, vip, PASS, "ah-counter=" + (0xFFFFFFFFL - 6)); // first advert 0xFFFFFFFA
+    node.awaitState("MASTER", 6_000);
+    keepalived(1, 100, 86, vip, PASS);
+    awaitLog(1, "(VI_86) Entering BACKUP STATE (init)", 3_000);
+    // 0xFFFFFFFE about 4 s after the takeover, repeated from the next advert on; keepalived's timer then runs out
+    awaitLog(1, "IPSEC-AH : sequence number 4294967294 already processed. Packet dropped. Local(4294967294)", 8_000);
+    awaitLog(1, "Master received advert from " + Lab.ip(2) + " with higher priority 150, ours 100", 8_000);
+    awaitLog(1, "IPSEC-AH : sequence number 4294967295 already processed. Packet dropped. Local(4294967295)", 3_000);
+    awaitBoth(vip, 6_000);
+    Lab.sleepMs(4_000); // longer than either Master_Down_Interval: no one goes back to Backup
+    assertEquals(lab.ns(1) + " " + lab.ns(2), lab.owners(vip), "both Master, each dropping the other's adverts");
+    assertEquals("MASTER", lab.keepalivedState(1), lab.keepalivedLog(1));
+    assertTrue(node.output().stream().noneMatch(l -> l.startsWith("STATE MASTER")), node.output().toString());
+    assertEquals(2, count(lab.keepalivedLog(1), "Entering MASTER STATE"), lab.keepalivedLog(1));
+    assertEquals(0, node.terminate());
+    String stats = stats(node);
+    assertTrue(stats.matches(".*rejected=\\{auth_ah_sequence=[1-9][0-9]*}.*"), "keepalived's repeats: " + stats);
+    lab.run("stop", lab.ns(1));
+    capture.destroy();
+
+    // lbkit's numbers on the wire: rising to 0xFFFFFFFE, repeated, then 0xFFFFFFFF (the answer to keepalived's
+    // 0xFFFFFFFE), repeated until it resigned; never past the top, never back to a small number
+    List<Long> sent = sequences(pcap, Lab.ip(2));
+    Files.deleteIfExists(pcap);
+    int top = sent.indexOf(0xFFFFFFFEL);
+    assertTrue(top > 0 && sent.get(0) == 0xFFFFFFFAL, sent.toString());
+    for (int i = 1; i <= top; i++) {
+      assertEquals(sent.get(i - 1) + 1, sent.get(i), sent.toString());
+    }
+    int answer = sent.indexOf(0xFFFFFFFFL);
+    assertTrue(answer > top + 1, "0xFFFFFFFE repeated before keepalived took over: " + sent);
+    assertTrue(sent.subList(top, answer).stream().allMatch(n -> n == 0xFFFFFFFEL), sent.toString());
+    assertTrue(sent.subList(answer, sent.size()).stream().allMatch(n -> n == 0xFFFFFFFFL), sent.toString());
+  }
+
+  /**
+   * The top of the AH sequence space, keepalived the sender and lbkit the receiver: lbkit (100) is Master first with
+   * its counter just below 2^32, keepalived (150) learns it as a Backup and takes over, counting on from there. At the
+   * top keepalived repeats 0xFFFFFFFE: lbkit, Backup, drops the repeats as replays (counted, no exception), takes over
+   * after its Master_Down_Interval, and keepalived drops lbkit's 0xFFFFFFFE in turn: both Master. About 20 s.
+   */
+  @Test
+  void sequenceTop_keepalivedMasterCrossesIt_lbkitBackupCountsTheRepeatsAndTakesOver() throws IOException {
+    String vip = "10.98.0.116";
+    Node node = lbkit(2, 100, 87, vip, PASS, "ah-counter=" + (0xFFFFFFFFL - 9));
+    node.awaitState("MASTER", 6_000);
+    keepalived(1, 150, 87, vip, PASS);
+    node.awaitState("BACKUP", 6_000);
+    lab.awaitOwner(vip, lab.ns(1), 1_000);
+    // keepalived counts on from lbkit's numbers, reaches 0xFFFFFFFE and repeats it; lbkit's timer runs out
+    node.awaitState("MASTER", 12_000);
+    awaitLog(1, "IPSEC-AH : sequence number 4294967294 already processed. Packet dropped. Local(4294967294)", 3_000);
+    awaitBoth(vip, 2_000);
+    Lab.sleepMs(4_000);
+    assertEquals(lab.ns(1) + " " + lab.ns(2), lab.owners(vip), "both Master, each dropping the other's adverts");
+    assertEquals("MASTER", lab.keepalivedState(1), lab.keepalivedLog(1));
+    assertEquals("MASTER", node.lastState(), node.output().toString());
+    assertEquals(0, node.terminate());
+    String stats = stats(node);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("rejected=\\{auth_ah_sequence=(\\d+)}").matcher(stats);
+    assertTrue(m.find() && Long.parseLong(m.group(1)) >= 3, "the repeats, counted: " + stats);
+    lab.run("stop", lab.ns(1));
+  }
+
+  private static void awaitLog(int router, String line, long timeoutMs) {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+    while (!lab.keepalivedLog(router).contains(line)) {
+      assertTrue(System.nanoTime() < deadline, "no '" + line + "' in " + lab.keepalivedLog(router));
+      Lab.sleepMs(50);
+    }
+  }
+
+  private static int count(String text, String what) {
+    int n = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  /** The AH sequence numbers of the datagrams {@code source} sent, in capture order. */
+  private static List<Long> sequences(Path pcap, String source) throws IOException {
+    List<Long> out = new java.util.ArrayList<>();
+    for (byte[] d : Pcap.ipv4Datagrams(pcap, AuthenticationHeader.IPPROTO_AH)) {
+      AuthenticationHeader.Opened o = ((AuthenticationHeader.Parsed.Ok) AuthenticationHeader.open(
+          Arrays.copyOf(d, 20), Arrays.copyOfRange(d, 20, d.length))).opened();
+      if (o.source().getHostAddress().equals(source)) {
+        out.add(o.sequence());
+      }
+    }
+    return out;
   }
 }

@@ -27,6 +27,7 @@ public final class LabNode {
     String trackAbsent = null;
     java.time.Duration spin = null;
     Integer warmUp = null;
+    Long ahCounter = null; // test-only: the AH sequence counter to start from
     for (String a : args) {
       String key = a.substring(0, a.indexOf('='));
       String value = a.substring(a.indexOf('=') + 1);
@@ -58,6 +59,7 @@ public final class LabNode {
         case "vip" -> b.virtualAddress(value);
         case "spin-us" -> spin = Duration.ofNanos(Long.parseLong(value) * 1000);
         case "warmup" -> warmUp = Integer.parseInt(value);
+        case "ah-counter" -> ahCounter = Long.parseLong(value);
         case "pass" -> b.authPassword(value);
         case "auth-type" -> b.authType(VrrpConfig.AuthType.valueOf(value));
         case "peer" -> b.unicastPeer(java.net.InetAddress.getByName(value));
@@ -104,6 +106,9 @@ public final class LabNode {
           out.flush();
         }).build();
     self[0] = router;
+    if (ahCounter != null) {
+      dev.lbkit.vrrp.AhTestHooks.setCounter(router, "VI", ahCounter);
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         router.close();

@@ -116,7 +116,7 @@ public final class InMemoryIpvs implements IpvsClient {
 
   @Override
   public synchronized List<IpvsService> listServices(Stats stats) {
-    boolean withStats = requireNonNull(stats, "stats") == Stats.INCLUDED;
+    boolean withStats = Stats.included(stats);
     List<IpvsService> out = new ArrayList<>(services.size());
     for (Entry e : services.values()) {
       out.add(withStats ? new IpvsService(e.service, IpvsStats.ZERO) : IpvsService.withoutStats(e.service));
@@ -158,11 +158,11 @@ public final class InMemoryIpvs implements IpvsClient {
   @Override
   public synchronized List<IpvsDestination> listDestinations(ServiceKey service, Stats stats)
       throws IpvsException {
-    boolean withStats = requireNonNull(stats, "stats") == Stats.INCLUDED;
+    boolean withStats = Stats.included(stats);
     Entry e = entry("list destinations of " + service, service);
     List<IpvsDestination> out = new ArrayList<>(e.destinations.size());
     for (RealServer rs : e.destinations.values()) {
-      out.add(withStats ? IpvsDestination.idle(rs) : new IpvsDestination(rs, 0, 0, 0, Optional.empty()));
+      out.add(withStats ? IpvsDestination.idle(rs) : IpvsDestination.withoutStats(rs, 0, 0, 0));
     }
     java.util.Collections.reverse(out); // the kernel lists the newest destination first
     return out;

@@ -1,5 +1,7 @@
 package dev.lbkit.ipvs;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.lbkit.api.Endpoint;
 import dev.lbkit.api.LoadBalancedService;
 import dev.lbkit.api.RealServer;
@@ -39,7 +41,12 @@ public interface IpvsClient extends AutoCloseable {
     /** Each entry's {@code stats()} holds its counters. */
     INCLUDED,
     /** Each entry's {@code stats()} is empty; everything else, connection counts included, is reported. */
-    OMITTED
+    OMITTED;
+
+    /** Whether {@code stats} asks for the counters; a null {@code stats} is refused, named as the parameter. */
+    static boolean included(Stats stats) {
+      return requireNonNull(stats, "stats") == INCLUDED;
+    }
   }
 
   /**

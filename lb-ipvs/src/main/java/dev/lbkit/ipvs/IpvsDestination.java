@@ -28,6 +28,13 @@ public record IpvsDestination(RealServer server, int activeConnections, int inac
     this(server, activeConnections, inactiveConnections, persistentConnections, Optional.of(stats));
   }
 
+  /** A destination listed without its counters ({@link IpvsClient.Stats#OMITTED}). */
+  public static IpvsDestination withoutStats(RealServer server, int activeConnections, int inactiveConnections,
+      int persistentConnections) {
+    return new IpvsDestination(server, activeConnections, inactiveConnections, persistentConnections,
+        Optional.empty());
+  }
+
   /** A destination without connections or traffic. */
   public static IpvsDestination idle(RealServer server) {
     return new IpvsDestination(server, 0, 0, 0, IpvsStats.ZERO);

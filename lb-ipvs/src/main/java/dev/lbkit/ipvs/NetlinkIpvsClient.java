@@ -122,7 +122,7 @@ public final class NetlinkIpvsClient implements IpvsClient {
 
   @Override
   public List<IpvsService> listServices(Stats stats) throws IpvsException {
-    boolean withStats = java.util.Objects.requireNonNull(stats, "stats") == Stats.INCLUDED;
+    boolean withStats = Stats.included(stats);
     try {
       return connection.dump("list services", requests.dumpServices(), m -> IpvsReplies.service(m, withStats));
     } catch (NetlinkException e) {
@@ -151,7 +151,7 @@ public final class NetlinkIpvsClient implements IpvsClient {
   @Override
   public List<IpvsDestination> listDestinations(ServiceKey service, Stats stats) throws IpvsException {
     List<IpvsDestination> out;
-    boolean withStats = java.util.Objects.requireNonNull(stats, "stats") == Stats.INCLUDED;
+    boolean withStats = Stats.included(stats);
     try {
       AddressFamily family = service.family();
       out = destinationDumps().dump(() -> "list destinations of " + service, requests.dumpDests(service),

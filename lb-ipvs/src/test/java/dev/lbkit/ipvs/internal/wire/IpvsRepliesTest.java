@@ -83,7 +83,7 @@ final class IpvsRepliesTest {
       IpvsDestination d = IpvsReplies.destination(m, AddressFamily.IPV4);
       assertEquals(0, d.activeConnections());
       assertEquals(Optional.of(IpvsStats.ZERO), d.stats(), "no traffic flowed in the lab");
-      assertEquals(new IpvsDestination(d.server(), 0, 0, 0, Optional.empty()),
+      assertEquals(IpvsDestination.withoutStats(d.server(), 0, 0, 0),
           IpvsReplies.destination(m, AddressFamily.IPV4, false));
       got.add(d.server());
     }
@@ -226,13 +226,13 @@ final class IpvsRepliesTest {
         .weight(3).upperThreshold(100).lowerThreshold(10).build();
     assertEquals(new IpvsDestination(server, 11, 22, 33, new IpvsStats(101, 102, 103, 104, 105, 106, 107, 108, 109,
         110, true)), IpvsReplies.destination(destinationWithStats(false), AddressFamily.IPV4));
-    assertEquals(new IpvsDestination(server, 11, 22, 33, Optional.empty()),
+    assertEquals(IpvsDestination.withoutStats(server, 11, 22, 33),
         IpvsReplies.destination(destinationWithStats(false), AddressFamily.IPV4, false));
     // a counter too short for its type fails the decoding that reads it, naming it; without stats it is not read
     MalformedMessageException e = assertThrows(MalformedMessageException.class,
         () -> IpvsReplies.destination(destinationWithStats(true), AddressFamily.IPV4));
     assertTrue(e.getMessage().contains("attribute 1 has 4 bytes, needs 8"), e.getMessage());
-    assertEquals(new IpvsDestination(server, 11, 22, 33, Optional.empty()),
+    assertEquals(IpvsDestination.withoutStats(server, 11, 22, 33),
         IpvsReplies.destination(destinationWithStats(true), AddressFamily.IPV4, false));
   }
 }

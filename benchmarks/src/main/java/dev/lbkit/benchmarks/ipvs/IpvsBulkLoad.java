@@ -82,18 +82,7 @@ public final class IpvsBulkLoad {
         List<LoadBalancedService> live = ipvs.table();
         long t2 = System.nanoTime();
         int liveDests = live.stream().mapToInt(s -> s.realServers().size()).sum();
-        // 1% of the destinations get a new weight
-        List<LoadBalancedService> next = new ArrayList<>(table);
-        int toChange = Math.max(1, services * dests / 100);
-        int changed = 0;
-        for (int i = 0; i < next.size() && changed < toChange; i += Math.max(1, next.size() / toChange)) {
-          LoadBalancedService s = next.get(i);
-          List<RealServer> rs = new ArrayList<>(s.realServers());
-          for (int d = 0; d < rs.size() && changed < toChange; d++, changed++) {
-            rs.set(d, rs.get(d).withWeight(5));
-          }
-          next.set(i, new LoadBalancedService(s.service(), rs));
-        }
+        List<LoadBalancedService> next = reweighted(table, Math.max(1, services * dests / 100));
         IpvsReconciler reconciler = new IpvsReconciler(ipvs);
         long t3 = System.nanoTime();
         IpvsReconciler.Plan plan = IpvsReconciler.diff(live, next);
@@ -110,8 +99,36 @@ public final class IpvsBulkLoad {
             (t1 - t0) / 1e9, live.size(), liveDests, (t2 - t1) / 1e9, (t4 - t3) / 1e9, plan.changes().size(),
             (t5 - t4) / 1e9, result.applied().size(), result.failed().size(), (t6 - t5) / 1e9,
             back.applied().size());
+        // the same kind of change at 0.1%, 1% and 10% of the destinations: time in proportion to the change?
+        for (int permille : new int[] {1, 10, 100}) {
+          List<LoadBalancedService> changed = reweighted(table, Math.max(1, services * dests * permille / 1000));
+          long s0 = System.nanoTime();
+          IpvsReconciler.Result there = reconciler.execute(IpvsReconciler.diff(table, changed));
+          long s1 = System.nanoTime();
+          IpvsReconciler.Result again = reconciler.execute(IpvsReconciler.diff(changed, table));
+          long s2 = System.nanoTime();
+          System.out.printf(Locale.ROOT, "lbkit-api round %d: reconcile %.1f%% by the plan between desired tables:"
+                  + " %d changes applied %.3f s, %d back %.3f s (%.1f us per change)%n", round, permille / 10.0,
+              there.applied().size(), (s1 - s0) / 1e9, again.applied().size(), (s2 - s1) / 1e9,
+              (s2 - s0) / 1e3 / Math.max(1, there.applied().size() + again.applied().size()));
+        }
       }
     }
+  }
+
+  /** {@code table} with the first destinations of evenly spread services set to weight 5, {@code count} in all. */
+  private static List<LoadBalancedService> reweighted(List<LoadBalancedService> table, int count) {
+    List<LoadBalancedService> next = new ArrayList<>(table);
+    int changed = 0;
+    for (int i = 0; i < next.size() && changed < count; i += Math.max(1, next.size() / count)) {
+      LoadBalancedService s = next.get(i);
+      List<RealServer> rs = new ArrayList<>(s.realServers());
+      for (int d = 0; d < rs.size() && changed < count; d++, changed++) {
+        rs.set(d, rs.get(d).withWeight(5));
+      }
+      next.set(i, new LoadBalancedService(s.service(), rs));
+    }
+    return next;
   }
 
   /** Dumps the live table {@code rounds} times in one JVM (the first round includes opening the client). */

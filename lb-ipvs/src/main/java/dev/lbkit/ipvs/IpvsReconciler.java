@@ -118,7 +118,10 @@ public final class IpvsReconciler {
   }
 
   /**
-   * The minimal changes from {@code live} to {@code desired}, without I/O.
+   * The minimal changes from {@code live} to {@code desired}, without I/O. A service of {@code desired} that is the
+   * very object of {@code live} (a desired table derived from the previous one) costs one lookup, and one whose
+   * servers are listed in the same or the reverse order (the kernel's listing) is compared without maps; only
+   * services that differ, or whose servers are listed in another order, are compared server by server.
    *
    * @throws IllegalArgumentException if {@code desired} has a service key twice
    */
@@ -151,8 +154,14 @@ public final class IpvsReconciler {
         }
         continue;
       }
+      if (h == w) {
+        continue; // the same object: unchanged (plans between desired tables that share their unchanged entries)
+      }
       if (!canonical(h.service()).equals(canonical(w.service()))) {
         edits.add(new IpvsChange.EditService(w.service()));
+      }
+      if (sameServers(h.realServers(), w.realServers())) {
+        continue;
       }
       Map<Endpoint, RealServer> haveServers = new LinkedHashMap<>();
       for (RealServer rs : h.realServers()) {
@@ -181,6 +190,31 @@ public final class IpvsReconciler {
     all.addAll(edits);
     all.addAll(adds);
     return new Plan(all);
+  }
+
+  /**
+   * Whether both lists hold equal servers in the same order or in reverse order (the kernel lists a service's
+   * newest destination first): then no destination changes, found without a map per service. Other orders are
+   * left to the maps.
+   */
+  private static boolean sameServers(List<RealServer> have, List<RealServer> want) {
+    int n = have.size();
+    if (n != want.size()) {
+      return false;
+    }
+    int i = 0;
+    while (i < n && have.get(i).equals(want.get(i))) {
+      i++;
+    }
+    if (i == n) {
+      return true;
+    }
+    for (int j = 0; j < n; j++) {
+      if (!have.get(j).equals(want.get(n - 1 - j))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The service as the kernel reports it: whole-address persistence has no prefix length. */

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * commands change the kernel table as ipvsadm sees it. One VM boot; each check is a diff in the script.
  */
 final class IpvsadmCliIT {
-  // a varied table, with addresses that trip ipvsadm's signed comparisons
+  // a varied table, with addresses that trip ipvsadm's signed comparisons; every tunnel type and checksum option,
+  // an IPv6 tunnel under an IPv4 service, persistence netmasks and prefixes on address and mark services
   static final String RULES = String.join("\n",
       "-A -t 192.0.2.10:80 -s wrr",
       "-a -t 192.0.2.10:80 -r 192.168.1.1:80 -i -w 1 --tun-type gre --tun-nocsum",
@@ -22,6 +23,8 @@ final class IpvsadmCliIT {
       "-a -t 192.0.2.10:80 -r 10.0.0.2:8080 -m -w 3",
       "-a -t 192.0.2.10:80 -r 10.0.0.3:80 -i -w 65535 --tun-type ipip",
       "-a -t 192.0.2.10:80 -r 172.16.0.1:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-csum",
+      "-a -t 192.0.2.10:80 -r 172.16.0.2:80 -i -w 2 --tun-type gue --tun-port 5555 --tun-remcsum",
+      "-a -t 192.0.2.10:80 -r [2001:db8::77]:80 -i -w 1 --tun-type ipip",
       "-A -t 200.1.1.1:80 -s wlc",
       "-A -t 10.9.9.9:443 -s sh -p 600 -M 255.255.255.0 -b sh-fallback,sh-port",
       "-a -t 10.9.9.9:443 -r 10.0.1.1:443 -g -w 1",
@@ -32,7 +35,13 @@ final class IpvsadmCliIT {
       "-a -u [2001:db8::10]:53 -r [2001:db8::54]:53 -m -w 1",
       "-A -f 42 -s wlc -b flag-3",
       "-A -f 43 -6 -s lblcr -p 120 -M 64",
-      "-a -f 43 -6 -r [2001:db8::99]:0 -g -w 1") + "\n";
+      "-a -f 43 -6 -r [2001:db8::99]:0 -g -w 1",
+      "-a -f 43 -6 -r [2001:db8::98]:0 -i -w 2 --tun-type gue --tun-port 6081",
+      "-A -f 44 -s rr -p 300 -M 255.255.0.0",
+      "-a -f 44 -r 10.0.2.1:0 -i -w 1 --tun-type gre --tun-nocsum",
+      "-A -t [2001:db8::1]:443 -s wrr -p 300 -M 64",
+      "-a -t [2001:db8::1]:443 -r [2001:db8::2]:443 -i -w 1 --tun-type gue --tun-port 6081 --tun-csum",
+      "-a -t [2001:db8::1]:443 -r [2001:db8::3]:443 -i -w 1 --tun-type gre") + "\n";
 
   @Test
   void lbkitIpvsadmMatchesTheRealIpvsadm() throws Exception {

@@ -67,13 +67,19 @@ final class IpvsadmCliIT {
             + " check real.one lbkit.one '-Ln -t SERVICE'",
         "ipvsadm -C; lbkit -R < rules",
         "ipvsadm -Sn > real.S2; check real.S real.S2 'lbkit ipvsadm -R, then the real -Sn'",
+        // the kernel refuses a sync daemon while a destination's family differs from its service's (EINVAL)
+        "if ipvsadm --start-daemon master --mcast-interface lo --syncid 5 2>/dev/null ||"
+            + " lbkit --start-daemon master --mcast-interface lo --syncid 5 2>mixed.err; then"
+            + " echo '[cli] DIFFERENT: a sync daemon started beside a mixed-family destination'; exit 1; fi;"
+            + " grep EINVAL mixed.err || { echo '[cli] DIFFERENT: not refused with EINVAL'; exit 1; }",
         "lbkit -E -t 200.1.1.1:80 -s rr -p 30",
         "printf -- '-e -t 192.0.2.10:80 -r 10.0.0.2:8080 -m -w 9 -x 50 -y 5\\n-d -t 192.0.2.10:80 -r 203.0.113.9:80\\n"
-            + "-D -u 192.0.2.20:5060\\n' | lbkit -R",
+            + "-D -u 192.0.2.20:5060\\n-d -t 192.0.2.10:80 -r [2001:db8::77]:80\\n' | lbkit -R",
         "lbkit -Z; lbkit --set 1000 0 200",
         "ipvsadm -Sn > real.S3; lbkit -Sn > lbkit.S3; check real.S3 lbkit.S3 '-E -e -d -D, then -Sn'",
         "grep -q -- '-A -t 200.1.1.1:80 -s rr -p 30' real.S3 && grep -q -- '-r 10.0.0.2:8080 -m -w 9' real.S3"
-            + " && ! grep -q 203.0.113.9 real.S3 && ! grep -q 5060 real.S3 && echo '[cli] edits applied'",
+            + " && ! grep -q 203.0.113.9 real.S3 && ! grep -q 5060 real.S3 && ! grep -q 2001:db8::77 real.S3"
+            + " && echo '[cli] edits applied'",
         "ipvsadm -Ln --thresholds > real.T; lbkit -Ln --thresholds > lbkit.T; check real.T lbkit.T '--thresholds'",
         "ipvsadm -L --timeout > real.t; lbkit -L --timeout > lbkit.t; check real.t lbkit.t '--timeout'",
         "lbkit --start-daemon master --mcast-interface lo --syncid 5",

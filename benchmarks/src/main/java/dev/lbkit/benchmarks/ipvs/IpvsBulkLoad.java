@@ -29,7 +29,8 @@ import java.util.Optional;
  *
  * <pre>
  * IpvsBulkLoad --write-rules FILE SERVICES DESTS   write the table as ipvsadm -R rules
- * IpvsBulkLoad SERVICES DESTS [ROUNDS]             load, dump, reconcile 1% (needs IPVS and CAP_NET_ADMIN)
+ * IpvsBulkLoad SERVICES DESTS [ROUNDS]             load, dump, reconcile 1%, then 0.1/1/10% by plan between
+ *                                                  desired tables (needs IPVS and CAP_NET_ADMIN)
  * IpvsBulkLoad --dump ROUNDS                        time IpvsClient.table() of the loaded table, ROUNDS times
  * </pre>
  */

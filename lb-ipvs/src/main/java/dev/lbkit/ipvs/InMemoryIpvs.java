@@ -24,7 +24,8 @@ import java.util.Set;
  * and exception types: a duplicate service ({@code EEXIST}), a missing service ({@code ESRCH}) or destination
  * ({@code ENOENT}), an unknown scheduler or persistence engine ({@code ENOENT}), a destination of another family
  * without tunnel forwarding ({@code EINVAL}), a multicast or unspecified destination ({@code EINVAL}), an unknown
- * sync daemon interface ({@code ENODEV}), a second daemon of one role ({@code EEXIST}). Rules the lb-api types
+ * sync daemon interface ({@code ENODEV}), a second daemon of one role ({@code EEXIST}), a sync daemon beside a
+ * destination of another family than its service's and such a destination while a daemon runs ({@code EINVAL}). Rules the lb-api types
  * enforce already (weights, thresholds, netmasks) fail earlier, at construction. For unit tests of control planes
  * without root; the contract suite runs on it and on the kernel alike.
  *
@@ -208,6 +209,15 @@ public final class InMemoryIpvs implements IpvsClient {
     if (!interfaces.contains(d.interfaceName())) {
       throw IpvsErrors.of(op, IpvsErrors.ENODEV, null, null, null, null, null);
     }
+    // ip_vs_genl_new_daemon: the sync protocol cannot carry mixed-family connections
+    for (Entry e : services.values()) {
+      for (Endpoint dest : e.destinations.keySet()) {
+        if (dest.family() != e.service.key().family()) {
+          throw IpvsErrors.of(op, IpvsErrors.EINVAL, null, null, NetlinkIpvsClient.SYNC_DAEMON_ATTRIBUTE, null,
+              null);
+        }
+      }
+    }
     // the kernel fills in its defaults, and lists them
     boolean v6 = d.group().isPresent() && !(d.group().get() instanceof Inet4Address);
     InetAddress group = d.group().orElse(DEFAULT_GROUP);
@@ -252,8 +262,10 @@ public final class InMemoryIpvs implements IpvsClient {
   private void checkDestination(String op, Entry e, RealServer d) throws IpvsException {
     AddressFamily svcFamily = e.service.key().family();
     // ip_vs_genl_set_cmd: another family is only forwardable through a tunnel
-    if (d.endpoint().family() != svcFamily && d.forwarding() != ForwardingMethod.TUNNEL) {
-      throw IpvsErrors.of(op, IpvsErrors.EINVAL, null, null, "address family", null, null);
+    // ip_vs_genl_set_cmd: another family only through a tunnel, and not while a sync daemon runs
+    if (d.endpoint().family() != svcFamily && (d.forwarding() != ForwardingMethod.TUNNEL || !daemons.isEmpty())) {
+      throw IpvsErrors.of(op, IpvsErrors.EINVAL, null, null, NetlinkIpvsClient.destinationAttribute(e.service.key(),
+          d), null, null);
     }
     // ip_vs_add_dest/ip_vs_edit_dest: the address must be unicast (or local)
     InetAddress a = d.endpoint().address();

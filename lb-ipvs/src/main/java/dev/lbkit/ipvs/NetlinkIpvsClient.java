@@ -30,6 +30,13 @@ import org.slf4j.LoggerFactory;
  * through {@link #execute(List)} are packed many to a datagram without waiting for each ACK.
  */
 public final class NetlinkIpvsClient implements IpvsClient {
+  /**
+   * What an EINVAL to a sync daemon start most likely concerns: its settings, or a destination of another address
+   * family than its service's, which the kernel does not sync and so refuses a daemon beside (ip_vs_genl_new_daemon).
+   */
+  static final String SYNC_DAEMON_ATTRIBUTE =
+      "sync daemon settings, or a destination of another address family than its service's";
+
   /** Set up on first use: SLF4J's start (a service lookup over the whole class path) is not paid by a short
    * command that logs nothing. */
   private static final class Log {
@@ -207,7 +214,7 @@ public final class NetlinkIpvsClient implements IpvsClient {
   @Override
   public void startSyncDaemon(SyncDaemon daemon) throws IpvsException {
     run("start " + daemon.role().name().toLowerCase(java.util.Locale.ROOT) + " sync daemon on "
-        + daemon.interfaceName(), requests.newDaemon(daemon), "no such interface", null, "sync daemon settings");
+        + daemon.interfaceName(), requests.newDaemon(daemon), "no such interface", null, SYNC_DAEMON_ATTRIBUTE);
   }
 
   @Override
@@ -345,9 +352,14 @@ public final class NetlinkIpvsClient implements IpvsClient {
         : "scheduler " + s.scheduler() + " not found (no ip_vs_" + s.scheduler() + " module)";
   }
 
-  private static String destinationAttribute(ServiceKey service, RealServer d) {
-    if (d.endpoint().family() != service.family() && d.forwarding() != ForwardingMethod.TUNNEL) {
-      return "address family";
+  /**
+   * What an EINVAL to adding or editing {@code d} most likely concerns. The kernel takes a destination of another
+   * family than its service's only through a tunnel and only while no sync daemon runs (ip_vs_genl_set_cmd).
+   */
+  static String destinationAttribute(ServiceKey service, RealServer d) {
+    if (d.endpoint().family() != service.family()) {
+      return d.forwarding() != ForwardingMethod.TUNNEL ? "address family"
+          : "address family (not while a sync daemon runs) or tunnel";
     }
     return d.tunnel().isPresent() ? "tunnel" : "weight or thresholds";
   }

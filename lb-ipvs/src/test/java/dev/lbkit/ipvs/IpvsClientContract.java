@@ -302,6 +302,24 @@ abstract class IpvsClientContract {
   }
 
   @Test
+  void syncDaemons_andMixedFamilyDestinationsExcludeEachOther() throws Exception {
+    ipvs.addService(web());
+    RealServer tunnelled = RealServer.builder(Endpoint.parse("[2001:db8::2]:80")).tunnel(Tunnel.IPIP).build();
+    ipvs.addDestination(WEB, tunnelled);
+    IpvsInvalidArgumentException e = assertRefused(IpvsInvalidArgumentException.class, 22,
+        () -> ipvs.startSyncDaemon(SyncDaemon.of(SyncDaemon.Role.BACKUP, "lo", 7)));
+    assertTrue(e.getMessage().contains("another address family"), e.getMessage());
+    assertEquals(List.of(), ipvs.syncDaemons());
+    ipvs.deleteDestination(WEB, tunnelled.endpoint());
+    ipvs.startSyncDaemon(SyncDaemon.of(SyncDaemon.Role.BACKUP, "lo", 7));
+    e = assertRefused(IpvsInvalidArgumentException.class, 22, () -> ipvs.addDestination(WEB, tunnelled));
+    assertTrue(e.getMessage().contains("sync daemon"), e.getMessage());
+    RealServer same = server("10.0.0.2:80", 1);
+    ipvs.addDestination(WEB, same);
+    assertEquals(List.of(same), destinations(WEB), "a destination of the service's own family is still taken");
+  }
+
+  @Test
   void syncDaemons_unknownInterfaceIsEnodev() {
     assertRefused(IpvsException.class, 19,
         () -> ipvs.startSyncDaemon(SyncDaemon.of(SyncDaemon.Role.MASTER, "nosuch0", 1)));

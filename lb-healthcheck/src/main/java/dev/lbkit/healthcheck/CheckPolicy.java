@@ -11,11 +11,14 @@ import java.time.Duration;
  *
  * <p>How they combine. An <em>attempt</em> that fails while the destination is up is retried {@code retry}
  * times, {@code delayBeforeRetry} apart (keepalived retries only servers that are up); a check fails when its
- * last retry fails. Check results then move HAProxy's health counter: it runs from 0 to {@code rise + fall - 1};
- * a pass adds one, a failure takes one away; an up destination goes down when the counter drops below
- * {@code rise} (the counter then becomes 0), a down one goes up when it reaches {@code rise} (the counter then
- * becomes its maximum). So from steady state it takes {@code fall} failures to go down and {@code rise} passes to
- * come back. keepalived is {@code rise 1 fall 1}.
+ * last retry fails. Check results then move HAProxy's health counter as HAProxy 2.6 does (check.c
+ * {@code set_server_check_status}): it runs from 0 to {@code rise + fall - 1}; a pass adds one, and when that
+ * reaches {@code rise} the counter jumps to its maximum; a failure takes one away, and when that drops below
+ * {@code rise} the counter becomes 0. The destination is up while the counter is at least {@code rise}. So from
+ * steady state it takes {@code fall} failures in a row to go down and {@code rise} passes in a row to come back; a
+ * single pass between failures of an up destination restores its full margin, and a single failure of a destination
+ * coming up starts its count again. keepalived is {@code rise 1 fall 1}. (HaproxyCheckTimingIT compares this, check
+ * by check, with a real HAProxy.)
  *
  * <p>The next check is {@code interval} after the last while the destination is steadily up,
  * {@code fastInterval} while the counter is between its extremes (a state change may be coming), and

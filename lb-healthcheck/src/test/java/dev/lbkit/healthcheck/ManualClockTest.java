@@ -64,24 +64,24 @@ final class ManualClockTest {
     checker.add(t);
     assertEquals(List.of("up web1 @0.0"), log()); // published synchronously by add
     assertEquals(0, checker.threads());
-    // checks at 0 and 0.5 (fastinter while the health counter climbs from rise to its maximum), then every 2 s
+    // a pass at 0 fills the health counter from rise to its maximum (HAProxy 2.6), so checks run every 2 s
     clock.advance(s(10));
     assertEquals(6, asked.size());
 
     answers.put(web1, REFUSED);
-    clock.advance(s(1.4)); // failures at 10.5 and 11.0 (fastinter again): still up
+    clock.advance(s(2.9)); // failures at 12 and 12.5 (fastinter once the counter is below its maximum): still up
     assertTrue(checker.status(t.key()).get().up());
-    clock.advance(s(0.1)); // the third failure at 11.5: down
-    assertEquals(List.of("up web1 @0.0", "down web1 @11.5"), log());
+    clock.advance(s(0.1)); // the third failure at 13.0: down
+    assertEquals(List.of("up web1 @0.0", "down web1 @13.0"), log());
     assertFalse(checker.status(t.key()).get().up());
-    assertEquals(START.plusMillis(11_500), checker.status(t.key()).get().lastChange());
+    assertEquals(START.plusMillis(13_000), checker.status(t.key()).get().lastChange());
 
     answers.put(web1, UP);
-    clock.advance(s(4.9)); // steadily down: downinter 5 s, so nothing runs before 16.5
+    clock.advance(s(4.9)); // steadily down: downinter 5 s, so nothing runs before 18.0
     assertEquals(2, events.size());
     assertEquals(9, asked.size());
-    clock.advance(s(0.6)); // passes at 16.5 and, fastinter, 17.0: up
-    assertEquals(List.of("up web1 @0.0", "down web1 @11.5", "up web1 @17.0"), log());
+    clock.advance(s(0.6)); // passes at 18.0 and, fastinter, 18.5: up
+    assertEquals(List.of("up web1 @0.0", "down web1 @13.0", "up web1 @18.5"), log());
   }
 
   @Test

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * effective weights. All methods run on the scheduler's thread; {@link #status()} may be read from any thread.
  *
  * <p>Semantics (see {@link CheckPolicy} for the rules in prose). Health is HAProxy's counter, 0 to
- * {@code rise + fall - 1} (HAProxy manual, {@code rise}/{@code fall}; {@code init-state}). Starting up puts it at
+ * {@code rise + fall - 1} (HAProxy manual, {@code rise}/{@code fall}; check.c {@code set_server_check_status}): a
+ * pass adds one and, if that reaches {@code rise}, fills the counter; a failure takes one away and, if that drops
+ * below {@code rise}, empties it. Starting up puts it at
  * {@code rise}, so the first failure takes the target down, as HAProxy's default {@code init-state up} does;
  * starting down (keepalived {@code alpha}) puts it at {@code rise - 1}, so the first pass brings it up. keepalived
  * retries a failed attempt only while the target is up ({@code retry}, {@code delay_before_retry}). Slow start
@@ -379,22 +381,24 @@ public final class TargetMonitor {
         return;
       }
       retriesLeft = policy.retry();
+      // HAProxy 2.6 set_server_check_status: a failure that leaves the counter below rise empties it
       health = Math.max(0, health - 1);
-      if (up && health < policy.rise()) {
+      if (health < policy.rise()) {
         health = 0;
-        goDown(r);
+        if (up) {
+          goDown(r);
+        }
       }
     } else {
       retriesLeft = policy.retry();
       String hint = applyWeightHints(r);
-      if (!up) {
-        health++;
-        if (health >= policy.rise()) {
-          health = policy.maxHealth();
+      // ... and a pass that brings it to rise or above fills it, whether the target was up or down
+      health = Math.min(policy.maxHealth(), health + 1);
+      if (health >= policy.rise()) {
+        health = policy.maxHealth();
+        if (!up) {
           goUp(r);
         }
-      } else {
-        health = Math.min(policy.maxHealth(), health + 1);
       }
       if (hint != null) {
         refreshWeight(hint);

@@ -72,20 +72,36 @@ final class TargetMonitorTest {
   }
 
   @Test
-  void healthCounterIsLeaky_likeHaproxy() {
+  void aPassRestoresTheFullMargin_andAFailureRestartsTheRise_likeHaproxy() {
     TargetMonitor m = monitor(CheckPolicy.haproxy().interval(s(1)).rise(2).fall(3).build(), 10);
     prober.answer(ScriptedProber.UP);
     clock.advance(s(5)); // health to its maximum 4
     assertEquals(4, m.status().health());
-    // F F S F F: 3, 2, 3, 2, 1 -> below rise 2 -> down, although never three failures in a row
+    // F F S F F: 3, 2, then a pass reaching rise fills the counter (4), 3, 2: still up (HAProxy 2.6, real HAProxy
+    // agrees in HaproxyCheckTimingIT)
     CheckResult[] seq = {ScriptedProber.DOWN, ScriptedProber.DOWN, ScriptedProber.UP, ScriptedProber.DOWN,
         ScriptedProber.DOWN};
     for (CheckResult r : seq) {
       prober.answer(r);
       clock.advance(s(1));
     }
+    assertTrue(m.status().up());
+    assertEquals(2, m.status().health());
+    prober.answer(ScriptedProber.DOWN);
+    clock.advance(s(1)); // the third failure in a row: below rise, the counter empties
     assertFalse(m.status().up());
     assertEquals(0, m.status().health());
+    // coming up: S F S S. The failure drops the counter below rise again, to 0, so two more passes are needed
+    for (CheckResult r : new CheckResult[] {ScriptedProber.UP, ScriptedProber.DOWN, ScriptedProber.UP}) {
+      prober.answer(r);
+      clock.advance(s(1));
+    }
+    assertFalse(m.status().up());
+    assertEquals(1, m.status().health());
+    prober.answer(ScriptedProber.UP);
+    clock.advance(s(1));
+    assertTrue(m.status().up());
+    assertEquals(4, m.status().health());
   }
 
   @Test

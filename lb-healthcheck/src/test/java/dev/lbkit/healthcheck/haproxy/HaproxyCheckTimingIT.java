@@ -1,0 +1,190 @@
+package dev.lbkit.healthcheck.haproxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lbkit.api.Endpoint;
+import dev.lbkit.healthcheck.CheckPolicy;
+import dev.lbkit.healthcheck.HealthChecker;
+import dev.lbkit.healthcheck.Target;
+import dev.lbkit.healthcheck.TargetStatus;
+import dev.lbkit.healthcheck.http.HttpCheck;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * HAProxy's check timing over time, compared with a real HAProxy 2.6: {@code inter}, {@code fastinter},
+ * {@code downinter}, {@code rise} and {@code fall}. One scripted backend per checker answers its n-th check with the
+ * n-th verdict of the same script and, as each check arrives, records the checker's state (HAProxy's {@code show stat}
+ * status, lbkit's {@link TargetStatus} in HAProxy's words). That places every state change between two given checks,
+ * exactly and independently of load; the gaps between arrivals show which interval was used.
+ *
+ * <p>Not compared: HAProxy spreads the first checks of several servers over the smallest interval
+ * ({@code start_check_task}: position times interval divided by the number of checks, plus {@code spread-checks}
+ * jitter after each check); lbkit does not claim to mimic it and starts a target's first check after its
+ * {@code startDelay} and random {@code warmup}. With one server HAProxy checks at once, as lbkit does without warmup.
+ */
+final class HaproxyCheckTimingIT {
+  private static final int RISE = 2;
+  private static final int FALL = 3;
+  private static final Duration INTER = Duration.ofMillis(700);
+  private static final Duration FAST = Duration.ofMillis(150);
+  private static final Duration DOWN = Duration.ofMillis(1400);
+
+  /** HAProxy's status words for a health counter (stats: "UP", "UP 1/3" going down, "DOWN 1/2" going up). */
+  static String haproxyWords(boolean up, int health, int rise, int fall) {
+    if (up) {
+      return health == rise + fall - 1 ? "UP" : "UP " + (health - rise + 1) + "/" + fall;
+    }
+    return health == 0 ? "DOWN" : "DOWN " + health + "/" + rise;
+  }
+
+  @Test
+  void riseFallAndIntervals_matchHaproxyCheckByCheck() throws Exception {
+    // P: 200, F: 503. From HAProxy's initial health (rise, "UP 1/3"): one pass fills the counter; three failures
+    // down (fall); three checks down; a pass then a failure start the rise count again; two passes up (rise); two
+    // failures and one pass, which restores the full margin; one more failure.
+    String script = "PPPFFFFFPFPPPFFPFP";
+    List<Boolean> answers = new ArrayList<>();
+    for (char c : script.toCharArray()) {
+      answers.add(c == 'P');
+    }
+    // the state before each check and the interval after it, by the rules in CheckPolicy's Javadoc
+    List<String> expectedStates = new ArrayList<>();
+    List<Duration> expectedGaps = new ArrayList<>();
+    boolean up = true;
+    int health = RISE;
+    for (boolean pass : answers) {
+      expectedStates.add(haproxyWords(up, health, RISE, FALL));
+      if (pass) { // HAProxy 2.6 check.c set_server_check_status
+        health = Math.min(RISE + FALL - 1, health + 1);
+        if (health >= RISE) {
+          up = true;
+          health = RISE + FALL - 1;
+        }
+      } else {
+        health = Math.max(0, health - 1);
+        if (health < RISE) {
+          up = false;
+          health = 0;
+        }
+      }
+      expectedGaps.add(health == RISE + FALL - 1 ? INTER : !up && health == 0 ? DOWN : FAST);
+    }
+    expectedGaps.remove(expectedGaps.size() - 1); // no gap after the last check
+
+    AtomicReference<RealHaproxy> haproxyRef = new AtomicReference<>();
+    AtomicReference<HealthChecker> checkerRef = new AtomicReference<>();
+    AtomicReference<Target> targetRef = new AtomicReference<>();
+    try (ScriptedBackend theirs = new ScriptedBackend(answers, () -> haproxyState(haproxyRef));
+        ScriptedBackend ours = new ScriptedBackend(answers, () -> {
+          TargetStatus s = checkerRef.get().status(targetRef.get().key()).orElseThrow();
+          return haproxyWords(s.up(), s.health(), RISE, FALL);
+        })) {
+      String cfg = "defaults\n  mode http\n  timeout connect 2s\n  timeout client 5s\n  timeout server 5s\n"
+          + "  timeout check 4s\n\nbackend timing\n  option httpchk GET /t\n  server s 127.0.0.1:" + theirs.port()
+          + " check inter " + INTER.toMillis() + " fastinter " + FAST.toMillis() + " downinter " + DOWN.toMillis()
+          + " rise " + RISE + " fall " + FALL + "\n";
+      Target target = Target.of(Endpoint.parse("127.0.0.1:10080"), 1,
+          HttpCheck.haproxy(new Endpoint(InetAddress.getLoopbackAddress(), ours.port())).method("GET").path("/t")
+              .build(),
+          CheckPolicy.haproxy().interval(INTER).fastInterval(FAST).downInterval(DOWN).rise(RISE).fall(FALL)
+              .timeout(Duration.ofSeconds(4)).build());
+      targetRef.set(target);
+      try (RealHaproxy haproxy = new RealHaproxy(cfg); HealthChecker checker = HealthChecker.builder().build()) {
+        haproxyRef.set(haproxy);
+        checkerRef.set(checker);
+        checker.add(target);
+        for (int i = 0; i < 600 && (theirs.arrivals().size() < answers.size()
+            || ours.arrivals().size() < answers.size()); i++) {
+          Thread.sleep(50); // hang guard 30 s; the script takes about 12 s
+        }
+      }
+      List<ScriptedBackend.Arrival> h = theirs.arrivals().subList(0, Math.min(answers.size(), theirs.arrivals().size()));
+      List<ScriptedBackend.Arrival> l = ours.arrivals().subList(0, Math.min(answers.size(), ours.arrivals().size()));
+      String trace = "check  expected        haproxy (gap ms)        lbkit (gap ms)\n" + table(expectedStates, h, l);
+      System.out.print(trace);
+      assertEquals(answers.size(), h.size(), "HAProxy checks seen\n" + trace);
+      assertEquals(answers.size(), l.size(), "lbkit checks seen\n" + trace);
+      assertEquals(states(h), states(l), "state before each check: haproxy vs lbkit\n" + trace);
+      assertEquals(expectedStates, states(h), "haproxy vs the documented rules\n" + trace);
+      List<Duration> hGaps = classify(h);
+      List<Duration> lGaps = classify(l);
+      assertEquals(hGaps, lGaps, "interval after each check (nearest of fastinter/inter/downinter)\n" + trace);
+      assertEquals(expectedGaps, hGaps, "haproxy's intervals vs the documented rules\n" + trace);
+      for (List<ScriptedBackend.Arrival> side : List.of(h, l)) {
+        for (int i = 1; i < side.size(); i++) {
+          long gap = side.get(i).nanos() - side.get(i - 1).nanos();
+          // never early: a check waits at least 80% of its interval (loopback answers take well under 20%)
+          assertTrue(gap >= expectedGaps.get(i - 1).toNanos() * 8 / 10, "check " + (i + 1) + " early\n" + trace);
+        }
+      }
+    }
+  }
+
+  private static String haproxyState(AtomicReference<RealHaproxy> ref) {
+    try {
+      for (int i = 0; i < 200; i++) { // up to 2 s: HAProxy checks at once, maybe before the test holds it
+        RealHaproxy haproxy = ref.get();
+        String[] row = haproxy == null ? null : haproxy.stat().get("timing");
+        if (row != null) {
+          return row[RealHaproxy.STATUS];
+        }
+        Thread.sleep(10);
+      }
+      return "?";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "?";
+    }
+  }
+
+  private static List<String> states(List<ScriptedBackend.Arrival> arrivals) {
+    List<String> s = new ArrayList<>();
+    arrivals.forEach(a -> s.add(a.stateBefore()));
+    return s;
+  }
+
+  /** Each gap as the nearest of the three intervals. */
+  private static List<Duration> classify(List<ScriptedBackend.Arrival> arrivals) {
+    List<Duration> out = new ArrayList<>();
+    for (int i = 1; i < arrivals.size(); i++) {
+      long gap = arrivals.get(i).nanos() - arrivals.get(i - 1).nanos();
+      Duration best = null;
+      for (Duration d : List.of(FAST, INTER, DOWN)) {
+        if (best == null || Math.abs(gap - d.toNanos()) < Math.abs(gap - best.toNanos())) {
+          best = d;
+        }
+      }
+      out.add(best);
+    }
+    return out;
+  }
+
+  private static String table(List<String> expected, List<ScriptedBackend.Arrival> h,
+      List<ScriptedBackend.Arrival> l) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < expected.size(); i++) {
+      b.append(String.format(java.util.Locale.ROOT, "%5d  %-14s  %-22s  %s%n", i + 1, expected.get(i),
+          cell(h, i), cell(l, i)));
+    }
+    return b.toString();
+  }
+
+  private static String cell(List<ScriptedBackend.Arrival> side, int i) {
+    if (i >= side.size()) {
+      return "-";
+    }
+    ScriptedBackend.Arrival a = side.get(i);
+    String gap = i == 0 ? "" : " (" + (a.nanos() - side.get(i - 1).nanos()) / 1_000_000 + ")";
+    return a.stateBefore() + (a.passed() ? " +200" : " +503") + gap;
+  }
+}

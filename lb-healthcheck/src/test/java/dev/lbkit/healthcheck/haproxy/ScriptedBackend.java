@@ -1,0 +1,77 @@
+package dev.lbkit.healthcheck.haproxy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+/**
+ * A loopback HTTP server whose n-th request is answered by the n-th entry of a script (true: 200, false: 503; past
+ * the end, the last entry). Before answering it asks {@code observer} for the checker's state, which is then the
+ * state produced by all earlier checks: HAProxy and lbkit both judge a check only after its answer, and schedule the
+ * next one only after that. So the state is placed exactly between two checks, whatever the machine's load.
+ */
+final class ScriptedBackend implements AutoCloseable {
+  /** One check as the backend saw it: when it arrived, the checker's state then, and the answer it got. */
+  record Arrival(long nanos, String stateBefore, boolean passed) {}
+
+  private final ServerSocket server;
+  private final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
+
+  ScriptedBackend(List<Boolean> script, Supplier<String> observer) throws IOException {
+    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread t = new Thread(() -> {
+      while (!server.isClosed()) {
+        try (Socket c = server.accept()) {
+          long now = System.nanoTime();
+          c.setSoTimeout(3000);
+          readHead(c.getInputStream());
+          String state = observer.get();
+          boolean pass = script.get(Math.min(arrivals.size(), script.size() - 1));
+          arrivals.add(new Arrival(now, state, pass));
+          OutputStream out = c.getOutputStream();
+          out.write((pass ? "HTTP/1.0 200 OK\r\n" : "HTTP/1.0 503 Service Unavailable\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+          out.write("Content-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+        } catch (IOException e) {
+          if (server.isClosed()) {
+            return;
+          } // else one bad connection: go on with the next
+        }
+      }
+    }, "scripted-backend");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static void readHead(InputStream in) throws IOException {
+    int tail = 0;
+    while (tail != 0x0d0a0d0a) {
+      int c = in.read();
+      if (c < 0) {
+        return;
+      }
+      tail = (tail << 8) | c;
+    }
+  }
+
+  int port() {
+    return server.getLocalPort();
+  }
+
+  List<Arrival> arrivals() {
+    return List.copyOf(arrivals);
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+  }
+}

@@ -100,8 +100,13 @@ public final class IpvsReplies {
     AddressFamily family = family(NetlinkAttributes.u16(b, NetlinkAttributes.require(SVC_ATTR_AF, af, afLength, 2)));
     ServiceKey key;
     if (fwmark >= 0) {
-      key = new ServiceKey.FirewallMark(Integer.toUnsignedLong(u32(b, SVC_ATTR_FWMARK, fwmark, fwmarkLength)),
-          family);
+      long mark = Integer.toUnsignedLong(u32(b, SVC_ATTR_FWMARK, fwmark, fwmarkLength));
+      try {
+        key = new ServiceKey.FirewallMark(mark, family);
+      } catch (IllegalArgumentException e) {
+        // the kernel sends the mark attribute only for a mark service, never 0
+        throw new MalformedMessageException("service with " + e.getMessage());
+      }
     } else {
       Protocol protocol;
       try {

@@ -129,6 +129,27 @@ final class IpvsRepliesTest {
     assertTrue(e.getMessage().contains("attribute of type 1 has length 300 but 40 bytes remain"), e.getMessage());
   }
 
+  @Test
+  void markServiceWithMarkZero_isRefusedAsMalformed() throws Exception {
+    // the kernel sends the mark attribute only for a mark service, so a zero there is a broken message, not a crash
+    long mark = 0x7A7B7C7DL;
+    byte[] bytes = new IpvsRequests(FAMILY).newService(VirtualService.builder(new ServiceKey.FirewallMark(mark,
+        AddressFamily.IPV4)).scheduler("rr").build()).toByteArray();
+    ByteBuffer view = ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.nativeOrder());
+    int at = -1;
+    for (int i = 0; i + 4 <= bytes.length; i++) {
+      if (Integer.toUnsignedLong(view.getInt(i)) == mark) {
+        assertEquals(-1, at, "the mark occurs once");
+        at = i;
+      }
+    }
+    assertTrue(at >= 0, "the request carries the mark");
+    view.putInt(at, 0);
+    NetlinkMessage m = NetlinkMessage.parseAll(ByteBuffer.wrap(bytes)).get(0);
+    MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> IpvsReplies.service(m));
+    assertTrue(e.getMessage().contains("firewall mark"), e.getMessage());
+  }
+
   private static ServiceKey tcp(String endpoint) {
     return ServiceKey.of(Protocol.TCP, Endpoint.parse(endpoint));
   }

@@ -9,7 +9,8 @@
 #   $4: seconds after the launch to reload;  $5: the port of the web server the HTTP_GET checkers ask (its answers
 #   are KeepalivedCheckerTimingLabIT's WEB)
 # Output sections: "table before reload" (ipvsadm -Ln just before the SIGHUP), "table" (at the end) and
-# "connections" ("launch T" and "reload T" lines, then the listener's "PORT T" lines).
+# "connections" ("launch T" and "reload T" lines, then the listener's "PORT T" lines, then the web server's
+# "web PATH T" lines for the multi-url HTTP_GET servers' requests).
 set -eu
 # shellcheck source=../../../../lab/kernel/keepalived-lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../../../../lab/kernel/keepalived-lib.sh"
@@ -45,12 +46,25 @@ while True:
     time.sleep(3600)
 PY
 listener=$!
-python3 - "$web_port" <<'PY' &
-import http.server, sys
+python3 - "$web_port" "$log/web.log" <<'PY' &
+import http.server, sys, threading, time
+out = open(sys.argv[2], "a", buffering=1)
+lock = threading.Lock()
+asked = {}
 ANSWERS = {"/ok": (200, b"hello\n"), "/maint": (503, b"maintenance\n"), "/moved": (301, b"moved\n"),
            "/vhost": (200, b"vhost\n")}
 class Web(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
+        if self.path.startswith("/r"):
+            # KeepalivedCheckerTimingLabIT's ROUND urls: /a 200, /late 200 the first time then 503, /fail 503
+            with lock:
+                out.write("web %s %.3f\n" % (self.path, time.clock_gettime(time.CLOCK_BOOTTIME)))
+                asked[self.path] = n = asked.get(self.path, 0) + 1
+            ok = self.path.endswith("/a") or (self.path.endswith("/late") and n == 1)
+            self.send_response(200 if ok else 503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         status, body = ANSWERS.get(self.path, (404, b"none\n"))
         if self.path == "/vhost" and not (self.headers.get("Host") or "").startswith("www.lab"):
             status = 404
@@ -66,6 +80,18 @@ http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Web).serve_fore
 PY
 web=$!
 sleep 2
+# python starts slowly under the VM's emulation, and its first requests are slower still: wait until the web server
+# has answered twice, so that keepalived's first HTTP_GETs do not time out on a cold server
+warm=0
+for i in $(seq 1 100); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$web_port" && printf 'GET /ok HTTP/1.0\r\n\r\n' >&3 && cat <&3 >/dev/null) \
+      2>/dev/null; then
+    warm=$((warm + 1))
+    [ "$warm" -ge 2 ] && break
+  else
+    sleep 0.2
+  fi
+done
 now() { read -r up _ </proc/uptime; echo "$up"; }
 echo "launch $(now)" >"$log/events.log"
 lab_keepalived "$dir"
@@ -75,5 +101,5 @@ echo "reload $(now)" >>"$log/events.log"
 kill -HUP "$keepalived"
 sleep "$((seconds - reload_at))"
 lab_section table ipvsadm -Ln
-lab_section connections cat "$log/events.log" "$log/connections.log"
+lab_section connections cat "$log/events.log" "$log/connections.log" "$log/web.log"
 lab_stop "$keepalived" "$listener" "$web"

@@ -4,7 +4,6 @@ import dev.lbkit.api.Endpoint;
 import dev.lbkit.config.HealthCheckConfig;
 import dev.lbkit.config.RealServerConfig;
 import dev.lbkit.config.VirtualServerConfig;
-import dev.lbkit.healthcheck.AllOf;
 import dev.lbkit.healthcheck.Check;
 import dev.lbkit.healthcheck.CheckPolicy;
 import dev.lbkit.healthcheck.IndependentChecks;
@@ -12,6 +11,7 @@ import dev.lbkit.healthcheck.Target;
 import dev.lbkit.healthcheck.TlsSettings;
 import dev.lbkit.healthcheck.http.HttpCheck;
 import dev.lbkit.healthcheck.http.StatusCodes;
+import dev.lbkit.healthcheck.http.UrlRound;
 import dev.lbkit.healthcheck.dns.DnsCheck;
 import dev.lbkit.healthcheck.misc.MiscCheck;
 import dev.lbkit.healthcheck.misc.ScriptUser;
@@ -30,8 +30,8 @@ import java.util.Optional;
  * The health-check targets of a keepalived {@code virtual_server}: one {@link Target} per real server that has
  * checkers, carrying the service key so a {@link Director} knows which pool an event is about.
  *
- * <p>Mapping: {@code TCP_CHECK} is a {@link TcpCheck}; each {@code url} of {@code HTTP_GET}/{@code SSL_GET} an
- * {@link HttpCheck} (TLS without certificate verification for SSL_GET, as keepalived does); {@code MISC_CHECK} a
+ * <p>Mapping: {@code TCP_CHECK} is a {@link TcpCheck}; {@code HTTP_GET}/{@code SSL_GET} a {@link UrlRound} of one
+ * {@link HttpCheck} per {@code url} (TLS without certificate verification for SSL_GET, as keepalived does); {@code MISC_CHECK} a
  * {@link MiscCheck} whose command line is split on blanks (double quotes group words), run without a shell, as its
  * {@code user} or the default script user (see {@link ScriptUsers}); {@code UDP_CHECK} a {@link UdpCheck}
  * ({@code payload}, {@code require_reply} with its pattern and length bounds); {@code DNS_CHECK} a {@link DnsCheck}
@@ -42,10 +42,12 @@ import java.util.Optional;
  * {@code warmup}, by default a random first delay up to its delay loop, after keepalived's fixed one-second start
  * delay ({@link CheckPolicy#KEEPALIVED_START_DELAY}). Several checkers of one real server become
  * one {@link IndependentChecks}: each runs on its own schedule, and the server is up while all pass, as keepalived's
- * checker threads each re-arm with their own delay loop and a real server is alive while none has failed. Several
- * {@code url}s of one HTTP_GET are one {@link AllOf}, fetched one after another in one run (a known difference:
- * keepalived 2.2.7 fetches one url per delay loop and counts the server up after a whole round passed, check_http.c
- * {@code epilog}; seen in KeepalivedCheckerTimingLabIT). Failure handling
+ * checker threads each re-arm with their own delay loop and a real server is alive while none has failed. The
+ * {@code url}s of one HTTP_GET are fetched as keepalived 2.2.7 fetches them (check_http.c {@code epilog}): one url
+ * per delay loop, each within {@code connect_timeout}, the server up after a whole round passed, a failing url
+ * retried by {@code retry}/{@code delay_before_retry} (rules in {@link UrlRound}; compared with real keepalived in
+ * KeepalivedCheckerTimingLabIT). {@link dev.lbkit.healthcheck.AllOf} of the urls is the Java API's other mode (all
+ * urls in every run); keepalived's {@code fast_recovery} is not read. Failure handling
  * ({@code inhibit_on_failure}, quorum) stays with the {@link Director}, so the checker reports plain up and down.
  */
 public final class HealthTargets {
@@ -115,13 +117,13 @@ public final class HealthTargets {
       retry = tcp.retry();
       delayBeforeRetry = tcp.delayBeforeRetry();
     } else if (c instanceof HealthCheckConfig.Http http) {
-      // all urls in one run, each within connect_timeout (keepalived: one url per delay loop; see the class doc)
-      List<Check> urls = new ArrayList<>();
+      // one url per run, each within connect_timeout, up after a whole round (keepalived's epilog; see the class doc)
+      List<HttpCheck> urls = new ArrayList<>();
       for (HealthCheckConfig.Url url : http.urls()) {
         urls.add(httpCheck(http, url));
       }
-      check = urls.size() == 1 ? urls.get(0) : new AllOf(urls);
-      timeout = http.connectTimeout().multipliedBy(urls.size());
+      check = new UrlRound(urls);
+      timeout = http.connectTimeout();
       retry = http.retry();
       delayBeforeRetry = http.delayBeforeRetry();
     } else if (c instanceof HealthCheckConfig.Misc misc) {

@@ -60,13 +60,16 @@ import org.junit.jupiter.api.Test;
  *       one without it leaves; with {@code alpha} a server enters only on its first pass; a virtual server whose
  *       live weight is under its {@code quorum} serves from its {@code sorry_server} alone;
  *   <li>HTTP_GET verdicts on one web server: default status codes, {@code status_code} codes and ranges, the MD5
- *       {@code digest} of the body, {@code virtualhost} of the checker and of a url; several urls are a known
- *       difference ({@link #URL_ROUND}).
+ *       {@code digest} of the body, {@code virtualhost} of the checker and of a url;
+ *   <li>HTTP_GET with several urls ({@link #ROUND}): one url per delay loop, up only after a whole round, a failing
+ *       url retried after {@code delay_before_retry} and then asked every delay loop, no retry in the first round
+ *       after a pass: the same urls in the same order at the same spacing (within 0.5 s) on both sides until the
+ *       reload.
  * </ul>
  */
 final class KeepalivedCheckerTimingLabIT {
-  private static final int SECONDS = 20;
-  private static final int RELOAD_AT = 10;
+  private static final int SECONDS = 22;
+  private static final int RELOAD_AT = 12;
   private static final int LATE_ONES = 8;
   /** Ports: 0 and 1 the delay_loop 1 and 5 checkers, then the late ones, the prompt ones, the reload probe. */
   private static final int RELOAD_PROBE = 2 + 2 * LATE_ONES;
@@ -106,9 +109,26 @@ final class KeepalivedCheckerTimingLabIT {
       {"127.0.6.7", "url {\n path /ok\n digest " + md5("hullo\n") + "\n }"},
       {"127.0.6.8", "virtualhost www.lab\n url {\n path /vhost\n }"},
       {"127.0.6.9", "url {\n path /vhost\n }"},
+      // one url per delay loop (30 s): /maint is not asked before the table is read, so the server stays
       {"127.0.6.10", "url {\n path /ok\n }\n url {\n path /maint\n }"},
       {"127.0.6.11", "url {\n path /vhost\n virtualhost www.lab\n }"},
   };
+  /**
+   * HTTP_GET real servers with several urls on their own short schedule ({@code delay_loop 2}, {@code retry 1},
+   * {@code delay_before_retry 1}), whose every request both web servers log: address, then the urls. A url ending
+   * in {@code /a} always answers 200, {@code /late} 200 the first time and 503 after, {@code /fail} always 503. So
+   * r1 passes a whole round, then its /late url fails, is retried a second later, fails again (down) and is then
+   * asked every delay loop; r2's /fail fails in its first round right after /a passed: down at once, no retry.
+   * keepalived and lbkit must ask the same urls in the same order at the same spacing in the first
+   * {@value #ROUND_WINDOW} s after each server's first request (all before the reload, which comes about 11 s after
+   * the first request: keepalived starts its checks up to a second later than lbkit under the VM's emulation).
+   */
+  private static final double ROUND_WINDOW = 9.5;
+  private static final String[][] ROUND = {
+      {"127.0.7.1", "/r1/a", "/r1/late"},
+      {"127.0.7.2", "/r2/a", "/r2/fail"},
+  };
+
   /** The web server's answers, path to status and body; /vhost answers 200 only to Host www.lab, else 404. */
   private static final Map<String, Object[]> WEB = Map.of("/ok", new Object[] {200, "hello\n"},
       "/maint", new Object[] {503, "maintenance\n"}, "/moved", new Object[] {301, "moved\n"},
@@ -124,13 +144,11 @@ final class KeepalivedCheckerTimingLabIT {
 
   /** The real server whose dynamic checker ends on exit 0: its weight after the reload is only printed. */
   private static final String RELOAD_QUIRK = "127.0.2.4:80";
-  /**
-   * A known difference, printed, not compared: keepalived 2.2.7 fetches an HTTP_GET's urls one per delay loop
-   * (check_http.c epilog: the next url after {@code delay_loop}) and calls the server up only when a whole round
-   * passed, so with {@code delay_loop 30} it has not yet asked the failing second url when the table is read; lbkit
-   * fetches all urls in each run ({@code AllOf}) and has removed the server.
-   */
-  private static final String URL_ROUND = "127.0.6.10:80";
+
+  /** A {@link #ROUND} url's status on its {@code n}th request (1 the first). */
+  static int roundStatus(String path, int n) {
+    return path.endsWith("/a") || (path.endsWith("/late") && n == 1) ? 200 : 503;
+  }
 
   /** Listeners on free loopback ports recording when each connection came, in seconds on one clock. */
   private static final class Listeners implements AutoCloseable {
@@ -139,10 +157,22 @@ final class KeepalivedCheckerTimingLabIT {
     final long origin = System.nanoTime();
     final int closedPort;
     final HttpServer web;
+    final Map<String, Integer> asked = new HashMap<>();
 
     Listeners(int count) throws IOException {
       web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
       web.createContext("/", exchange -> {
+        String path = exchange.getRequestURI().getPath();
+        if (path.startsWith("/r")) {
+          note("web " + path + " " + now());
+          int n;
+          synchronized (asked) {
+            n = asked.merge(path, 1, Integer::sum);
+          }
+          exchange.sendResponseHeaders(roundStatus(path, n), -1);
+          exchange.close();
+          return;
+        }
         Object[] answer = WEB.getOrDefault(exchange.getRequestURI().getPath(), new Object[] {404, "none\n"});
         int status = (Integer) answer[0];
         String host = exchange.getRequestHeaders().getFirst("Host");
@@ -234,6 +264,15 @@ final class KeepalivedCheckerTimingLabIT {
       b.append("  real_server ").append(rs[0]).append(" 80 {\n    warmup 0\n    HTTP_GET {\n      connect_ip 127.0.0.1\n"
           + "      connect_port ").append(l.web.getAddress().getPort()).append("\n      connect_timeout 2\n"
           + "      retry 0\n").append(rs[1]).append("\n    }\n  }\n");
+    }
+    for (String[] rs : ROUND) {
+      b.append("  real_server ").append(rs[0]).append(" 80 {\n    warmup 0\n    HTTP_GET {\n      connect_ip 127.0.0.1\n"
+          + "      connect_port ").append(l.web.getAddress().getPort()).append("\n      connect_timeout 2\n"
+          + "      delay_loop 2\n      retry 1\n      delay_before_retry 1\n");
+      for (int i = 1; i < rs.length; i++) {
+        b.append("      url {\n        path ").append(rs[i]).append("\n      }\n");
+      }
+      b.append("    }\n  }\n");
     }
     for (String[] rs : MISC) {
       b.append("  real_server ").append(rs[0]).append(" 80 {\n    weight ").append(rs[1]).append("\n    warmup 0\n");
@@ -339,7 +378,7 @@ final class KeepalivedCheckerTimingLabIT {
 
   private static Map<String, String> miscWeights(Map<String, Integer> found) {
     List<String> servers = new ArrayList<>();
-    for (String[][] group : List.of(MISC, TABLE, HTTP)) {
+    for (String[][] group : List.of(MISC, TABLE, HTTP, ROUND)) {
       for (String[] rs : group) {
         servers.add(rs[0]);
       }
@@ -351,6 +390,65 @@ final class KeepalivedCheckerTimingLabIT {
       out.put(rs + ":80", w == null ? "removed" : String.valueOf(w));
     }
     return out;
+  }
+
+  /**
+   * Each {@link #ROUND} server's requests before the reload and within {@link #ROUND_WINDOW} of its first, from one
+   * side's log ("web PATH SECONDS" lines): the path and the seconds since that server's first request.
+   */
+  private static Map<String, List<String>> rounds(List<String> lines) {
+    double reload = Double.MAX_VALUE;
+    for (String line : lines) {
+      String[] w = line.strip().split(" ");
+      if (w.length == 2 && w[0].equals("reload")) {
+        reload = Double.parseDouble(w[1]);
+      }
+    }
+    Map<String, List<String>> out = new TreeMap<>();
+    Map<String, Double> first = new HashMap<>();
+    for (String line : lines) {
+      String[] w = line.strip().split(" ");
+      if (w.length != 3 || !w[0].equals("web") || Double.parseDouble(w[2]) >= reload) {
+        continue;
+      }
+      String server = w[1].substring(0, w[1].indexOf('/', 1));
+      double t = Double.parseDouble(w[2]);
+      double t0 = first.computeIfAbsent(server, k -> t);
+      if (t - t0 >= ROUND_WINDOW) {
+        continue;
+      }
+      out.computeIfAbsent(server, k -> new ArrayList<>()).add(w[1] + " " + fmt(t - t0));
+    }
+    return out;
+  }
+
+  /** The url rounds of both sides agree: the same urls in the same order, each within 0.5 s of the other. */
+  private static void assertSameRounds(Map<String, List<String>> keepalived, Map<String, List<String>> lbkit) {
+    String both = "url rounds before the reload: keepalived " + keepalived + ", lbkit " + lbkit;
+    assertEquals(keepalived.keySet(), lbkit.keySet(), both);
+    for (String server : keepalived.keySet()) {
+      List<String> theirs = keepalived.get(server);
+      List<String> ours = lbkit.get(server);
+      assertEquals(theirs.stream().map(x -> x.split(" ")[0]).toList(), ours.stream().map(x -> x.split(" ")[0])
+          .toList(), "the same urls in the same order? " + both);
+      for (int i = 0; i < theirs.size(); i++) {
+        double a = Double.parseDouble(theirs.get(i).split(" ")[1]);
+        double b = Double.parseDouble(ours.get(i).split(" ")[1]);
+        assertTrue(Math.abs(a - b) <= 0.5, "request " + i + " of " + server + " at the same time? " + both);
+      }
+    }
+    // the rounds the config sets up: r1 passes a round, then /late fails, is retried a second later and then asked
+    // every delay loop; r2 fails in its first round without a retry
+    assertEquals(List.of("/r1/a 0.00", "/r1/late 2", "/r1/a 4", "/r1/late 6", "/r1/late 7", "/r1/late 9"),
+        coarse(keepalived.get("/r1")), "r1's round? " + both);
+    assertEquals(List.of("/r2/a 0.00", "/r2/fail 2", "/r2/fail 4", "/r2/fail 6", "/r2/fail 8"),
+        coarse(keepalived.get("/r2")), "r2's round? " + both);
+  }
+
+  /** "PATH SECONDS" with the seconds rounded down to whole ones (the first kept as it is, 0.00). */
+  private static List<String> coarse(List<String> requests) {
+    return requests.stream().map(x -> x.split(" ")).map(w -> w[0] + " " + (w[1].equals("0.00") ? w[1]
+        : String.valueOf((int) Math.floor(Double.parseDouble(w[1]))))).toList();
   }
 
   private static String between(String text, String from, String to) {
@@ -398,6 +496,7 @@ final class KeepalivedCheckerTimingLabIT {
         ours = List.copyOf(l.lines);
       }
       String lbkit = judge("lbkit", ours, l);
+      Map<String, List<String>> ourRounds = rounds(ours);
 
       // keepalived in the VM, on the same ports of its own loopback
       String ports = l.sockets.stream().map(s -> String.valueOf(s.getLocalPort())).collect(Collectors.joining(","));
@@ -412,20 +511,17 @@ final class KeepalivedCheckerTimingLabIT {
       }
       String output = Files.readString(log);
       assertTrue(done && p.exitValue() == 0, "the lab failed; see " + log + ":\n" + output);
-      String keepalived = judge("keepalived", between(output, "=== connections ===", "=== end ===").lines()
-          .skip(1).toList(), l);
+      List<String> theirLines = between(output, "=== connections ===", "=== end ===").lines().skip(1).toList();
+      String keepalived = judge("keepalived", theirLines, l);
+      Map<String, List<String>> theirRounds = rounds(theirLines);
       Map<String, String> theirsBefore = weights(between(output, "=== table before reload ===", "=== end ==="));
       Map<String, String> theirsAfter = weights(between(output, "=== table ===", "=== end ==="));
       String misc = "weights before the reload: keepalived " + theirsBefore + ", lbkit " + oursBefore
           + "; after it: keepalived " + theirsAfter + ", lbkit " + oursAfter;
-      System.out.println(keepalived + "\n" + lbkit + "\n" + misc);
-      assertEquals("1", theirsBefore.get(URL_ROUND), "keepalived asks the second url before the table is read? "
-          + misc);
-      theirsBefore.remove(URL_ROUND);
-      oursBefore.remove(URL_ROUND);
-      theirsAfter.remove(URL_ROUND);
-      oursAfter.remove(URL_ROUND);
+      System.out.println(keepalived + "\n" + lbkit + "\n" + misc + "\nurl rounds before the reload: keepalived "
+          + theirRounds + ", lbkit " + ourRounds);
       assertEquals(theirsBefore, oursBefore, misc);
+      assertSameRounds(theirRounds, ourRounds);
       Map<String, String> dynamic = new TreeMap<>(theirsBefore);
       dynamic.keySet().retainAll(List.of("127.0.2.1:80", "127.0.2.2:80", "127.0.2.3:80", "127.0.2.4:80"));
       assertEquals(Map.of("127.0.2.1:80", "12", "127.0.2.2:80", "0", "127.0.2.3:80", "10", "127.0.2.4:80", "3"),

@@ -12,6 +12,7 @@ import dev.lbkit.api.event.DestinationUp;
 import dev.lbkit.config.KeepalivedConfigParser;
 import dev.lbkit.config.ParseResult;
 import dev.lbkit.healthcheck.AllOf;
+import dev.lbkit.healthcheck.http.UrlRound;
 import dev.lbkit.healthcheck.CheckPolicy;
 import dev.lbkit.healthcheck.IndependentChecks;
 import dev.lbkit.healthcheck.Check;
@@ -146,7 +147,8 @@ final class KeepalivedCheckersTargetsTest {
   }
 
   private static List<Check> parts(Check c) {
-    return c instanceof AllOf all ? all.checks() : c instanceof IndependentChecks each ? each.checks() : List.of(c);
+    return c instanceof AllOf all ? all.checks() : c instanceof IndependentChecks each ? each.checks()
+        : c instanceof UrlRound round ? List.copyOf(round.urls()) : List.of(c);
   }
 
   private CheckResult once(Check c) throws Exception {

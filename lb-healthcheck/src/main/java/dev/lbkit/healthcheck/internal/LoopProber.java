@@ -8,6 +8,7 @@ import dev.lbkit.healthcheck.IndependentChecks;
 import dev.lbkit.healthcheck.NetworkCheck;
 import dev.lbkit.healthcheck.Transport;
 import dev.lbkit.healthcheck.dns.DnsCheck;
+import dev.lbkit.healthcheck.http.UrlRound;
 import dev.lbkit.healthcheck.misc.MiscCheck;
 import dev.lbkit.healthcheck.misc.ScriptUser;
 import dev.lbkit.healthcheck.tcp.TcpCheck;
@@ -54,9 +55,11 @@ public final class LoopProber implements Prober {
       new NetProbe(loop, (NetworkCheck) check, timeout, done).start();
     } else if (check instanceof MiscCheck) {
       ProcessProbe.start(loop, (MiscCheck) check, scriptUser, scriptSecurity, timeout, done);
-    } else if (check instanceof AllOf || check instanceof IndependentChecks) {
-      // run once, independent checks are all of their members' checks
-      List<Check> all = check instanceof AllOf ? ((AllOf) check).checks() : ((IndependentChecks) check).checks();
+    } else if (check instanceof AllOf || check instanceof IndependentChecks || check instanceof UrlRound) {
+      // run once, independent checks are all of their members' checks, a url round all of its urls
+      List<Check> all = check instanceof AllOf ? ((AllOf) check).checks()
+          : check instanceof UrlRound ? List.copyOf(((UrlRound) check).urls())
+          : ((IndependentChecks) check).checks();
       runAll(all, 0, loop.nanoTime() + EventLoop.saturatedNanos(timeout), new ArrayList<>(),
           done);
     } else {

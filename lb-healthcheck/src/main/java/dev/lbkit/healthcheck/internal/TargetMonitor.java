@@ -13,6 +13,7 @@ import dev.lbkit.healthcheck.IndependentChecks;
 import dev.lbkit.healthcheck.Target;
 import dev.lbkit.healthcheck.TargetStatus;
 import dev.lbkit.healthcheck.agent.AgentCheck;
+import dev.lbkit.healthcheck.http.UrlRound;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,6 +57,9 @@ import org.slf4j.LoggerFactory;
  * every member is up, as keepalived's real server is alive while none of its checkers has failed, and publishes by
  * its own policy ({@code inhibitOnFailure}, {@code downOnStop}); the weights its members set add up as keepalived
  * adds its checkers' weights ({@link #combinedMemberWeight()}).
+ *
+ * <p>A target whose check is a {@link UrlRound} fetches one url per attempt and reaches its verdicts by keepalived's
+ * HTTP_GET rules ({@link UrlRoundState}) instead of the counting above.
  */
 public final class TargetMonitor {
   private static final Logger log = LoggerFactory.getLogger(TargetMonitor.class);
@@ -75,6 +79,8 @@ public final class TargetMonitor {
   /** The inner monitors of an {@link IndependentChecks} target, and whether each is up; null otherwise. */
   private final List<TargetMonitor> members;
   private final boolean[] memberUp;
+  /** The round of a {@link UrlRound} target; null otherwise. */
+  private final UrlRoundState urlRound;
   /** A member's monitor: its changes are the target's business, logged by the target (at DEBUG here). */
   private boolean inner;
 
@@ -142,6 +148,7 @@ public final class TargetMonitor {
       this.memberUp = null;
       this.up = !policy.startDown();
     }
+    this.urlRound = target.check() instanceof UrlRound r ? new UrlRoundState(r, policy) : null;
     this.health = up ? policy.rise() : policy.rise() - 1;
     this.retriesLeft = policy.retry();
     snapshot();
@@ -283,6 +290,9 @@ public final class TargetMonitor {
       discardInFlight = true;
     }
     retriesLeft = policy.retry();
+    if (urlRound != null) {
+      urlRound.restart();
+    }
     schedule(firstDelay());
     snapshot();
   }
@@ -347,7 +357,7 @@ public final class TargetMonitor {
     attempts++;
     lateness.record(scheduler.nanoTime() - nextCheckAt);
     inFlight = true;
-    prober.probe(target.check(), policy.timeout(), resultTask);
+    prober.probe(urlRound != null ? urlRound.current() : target.check(), policy.timeout(), resultTask);
   }
 
   void onResult(CheckResult r) {
@@ -371,6 +381,10 @@ public final class TargetMonitor {
       }
       snapshot();
       schedule(policy.interval());
+      return;
+    }
+    if (urlRound != null) {
+      onRoundResult(r);
       return;
     }
     if (!r.isUp()) {
@@ -406,6 +420,20 @@ public final class TargetMonitor {
     }
     snapshot();
     schedule(nextInterval());
+  }
+
+  /** A {@link UrlRound}'s url answered: keepalived's HTTP_GET rules say the verdict and the next delay. */
+  private void onRoundResult(CheckResult r) {
+    UrlRoundState.Step step = r.isUp() ? urlRound.passed(up) : urlRound.failed(up);
+    if (step.verdict() == UrlRoundState.Verdict.UP && !up) {
+      health = policy.maxHealth();
+      goUp("every url passed, the last: " + r.detail());
+    } else if (step.verdict() == UrlRoundState.Verdict.DOWN && up) {
+      health = 0;
+      goDown(r.toString());
+    }
+    snapshot();
+    schedule(step.delay());
   }
 
   /** HAProxy's order: the admin state first, then the weight, then the operational state. */

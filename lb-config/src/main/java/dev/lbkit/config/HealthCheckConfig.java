@@ -110,13 +110,19 @@ public sealed interface HealthCheckConfig permits HealthCheckConfig.Tcp, HealthC
    * @param retry {@code retry}/{@code nb_get_retry}
    * @param delayBeforeRetry {@code delay_before_retry}
    * @param timing its own {@code delay_loop}, {@code warmup} and {@code alpha}
+   * @param enableSni {@code enable_sni}: an SSL_GET sends SNI (keepalived 2.2.7 sends none without it)
+   * @param sniVirtualhost with {@code enable_sni}, the SNI name of a url without a {@code virtualhost} of its own:
+   *     the checker's {@code virtualhost}, else the virtual server's (keepalived's check_ssl.c skips the real
+   *     server's); empty without {@code enable_sni} or without either
    * @param location where the checker is defined
    */
   record Http(boolean tls, Endpoint target, List<Url> urls, Optional<String> virtualhost,
       Optional<InetAddress> bindTo, Duration connectTimeout, int retry, Duration delayBeforeRetry,
-      CheckerTiming timing, Location location) implements HealthCheckConfig, Connection {
+      CheckerTiming timing, boolean enableSni, Optional<String> sniVirtualhost, Location location)
+      implements HealthCheckConfig, Connection {
     public Http {
       requireNonNull(timing, "timing");
+      requireNonNull(sniVirtualhost, "sniVirtualhost");
       requireNonNull(target, "target");
       urls = List.copyOf(urls);
       requireNonNull(virtualhost, "virtualhost");
@@ -131,7 +137,15 @@ public sealed interface HealthCheckConfig permits HealthCheckConfig.Tcp, HealthC
         Optional<InetAddress> bindTo, Duration connectTimeout, int retry, Duration delayBeforeRetry,
         Location location) {
       this(tls, target, urls, virtualhost, bindTo, connectTimeout, retry, delayBeforeRetry, CheckerTiming.NONE,
-        location);
+        false, Optional.empty(), location);
+    }
+
+    /**
+     * The SNI name keepalived 2.2.7 sends for {@code url}: with {@code enable_sni}, the url's {@code virtualhost},
+     * else {@link #sniVirtualhost()}; empty (no SNI) without {@code enable_sni}.
+     */
+    public Optional<String> sniName(Url url) {
+      return enableSni ? url.virtualhost().or(() -> sniVirtualhost) : Optional.empty();
     }
   }
 

@@ -43,6 +43,53 @@ final class KeepalivedCheckersTest {
   }
 
   @Test
+  void sslGet_enableSni_namesTheUrlsThenTheCheckersThenTheVirtualServersVirtualhost_neverTheRealServers() {
+    ParseResult r = parse("""
+        virtual_server 192.0.2.10 443 {
+          protocol TCP
+          virtualhost vs.example
+          real_server 10.0.0.2 443 {
+            virtualhost rs.example
+            SSL_GET {
+              enable_sni
+              url {
+                path /a
+                virtualhost url.example
+              }
+              url {
+                path /b
+              }
+            }
+            SSL_GET {
+              enable_sni
+              virtualhost checker.example
+              url {
+                path /c
+              }
+            }
+            SSL_GET {
+              url {
+                path /d
+                virtualhost url.example
+              }
+            }
+          }
+        }
+        """);
+    List<HealthCheckConfig> c = checks(r);
+    HealthCheckConfig.Http first = (HealthCheckConfig.Http) c.get(0);
+    assertTrue(first.enableSni());
+    assertEquals(Optional.of("url.example"), first.sniName(first.urls().get(0)));
+    assertEquals(Optional.of("vs.example"), first.sniName(first.urls().get(1)), "the real server's is skipped");
+    assertEquals(Optional.of("rs.example"), first.virtualhost(), "the Host header still uses the real server's");
+    HealthCheckConfig.Http second = (HealthCheckConfig.Http) c.get(1);
+    assertEquals(Optional.of("checker.example"), second.sniName(second.urls().get(0)));
+    HealthCheckConfig.Http third = (HealthCheckConfig.Http) c.get(2);
+    assertFalse(third.enableSni());
+    assertEquals(Optional.empty(), third.sniName(third.urls().get(0)), "no SNI without enable_sni");
+  }
+
+  @Test
   void emptyBlocks_takeKeepalivedsDefaults() {
     List<HealthCheckConfig> c = checks(parse("""
         virtual_server 192.0.2.10 53 {

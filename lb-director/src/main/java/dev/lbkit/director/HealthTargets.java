@@ -31,7 +31,10 @@ import java.util.Optional;
  * checkers, carrying the service key so a {@link Director} knows which pool an event is about.
  *
  * <p>Mapping: {@code TCP_CHECK} is a {@link TcpCheck}; {@code HTTP_GET}/{@code SSL_GET} a {@link UrlRound} of one
- * {@link HttpCheck} per {@code url} (TLS without certificate verification for SSL_GET, as keepalived does); {@code MISC_CHECK} a
+ * {@link HttpCheck} per {@code url} (for SSL_GET, TLS that accepts any certificate, self-signed, expired or for
+ * another name, as keepalived 2.2.7 does: it never asks OpenSSL to verify; SNI only with {@code enable_sni}, naming
+ * the url's {@code virtualhost}, else the checker's, else the virtual server's; see
+ * {@link HealthCheckConfig.Http#sniName}); {@code MISC_CHECK} a
  * {@link MiscCheck} whose command line is split on blanks (double quotes group words), run without a shell, as its
  * {@code user} or the default script user (see {@link ScriptUsers}); {@code UDP_CHECK} a {@link UdpCheck}
  * ({@code payload}, {@code require_reply} with its pattern and length bounds); {@code DNS_CHECK} a {@link DnsCheck}
@@ -179,7 +182,10 @@ public final class HealthTargets {
     }
     http.bindTo().ifPresent(b::bindTo);
     if (http.tls()) {
-      b.tls(TlsSettings.builder().verify(false).build());
+      // keepalived 2.2.7 never verifies the server's certificate, and sends SNI only with enable_sni
+      TlsSettings.Builder tls = TlsSettings.builder().verify(false);
+      http.sniName(url).ifPresent(tls::serverName);
+      b.tls(tls.build());
     }
     return b.build();
   }

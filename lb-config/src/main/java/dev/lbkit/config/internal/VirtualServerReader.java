@@ -64,6 +64,8 @@ final class VirtualServerReader {
     Optional<Duration> delayBeforeRetry = Optional.empty();
     Optional<Duration> connectTimeout = Optional.empty();
     Optional<String> virtualhost = Optional.empty();
+    /** The virtual server's own {@code virtualhost}: an SSL_GET's SNI skips the real server's (check_ssl.c). */
+    Optional<String> vsVirtualhost = Optional.empty();
     /** {@code warmup} of the virtual or real server: the default of its checkers' own (check_data.c). */
     Optional<Duration> warmup = Optional.empty();
     int servicePort;
@@ -348,6 +350,7 @@ final class VirtualServerReader {
     rd.delayBeforeRetry = d.delayBeforeRetry;
     rd.connectTimeout = d.connectTimeout;
     rd.virtualhost = d.virtualhost;
+    rd.vsVirtualhost = d.virtualhost;
     rd.warmup = d.warmup;
     for (Node n : block.children()) {
       switch (n.name()) {
@@ -542,6 +545,8 @@ final class VirtualServerReader {
     Connect c = new Connect(rd, 1, HTTP_DELAY_BEFORE_RETRY);
     List<Url> urls = new ArrayList<>();
     Optional<String> virtualhost = rd.virtualhost;
+    Optional<String> own = Optional.empty();
+    boolean sni = false;
     boolean ok = true;
     for (Node n : block.children()) {
       if (c.read(n)) {
@@ -553,7 +558,11 @@ final class VirtualServerReader {
           url.ifPresent(urls::add);
           ok &= url.isPresent();
         }
-        case "virtualhost" -> virtualhost = values.single(n).map(Token::text).or(() -> rd.virtualhost);
+        case "virtualhost" -> {
+          own = values.single(n).map(Token::text);
+          virtualhost = own.or(() -> rd.virtualhost);
+        }
+        case "enable_sni" -> sni = values.flag(n).orElse(sni);
         default -> throw new AssertionError(n.name());
       }
     }
@@ -562,8 +571,11 @@ final class VirtualServerReader {
       return Optional.empty();
     }
     final Optional<String> host = virtualhost;
+    final Optional<String> sniName = sni ? own.or(() -> rd.vsVirtualhost) : Optional.empty();
+    final boolean enableSni = sni;
     return c.target(server, block).map(target -> new HealthCheckConfig.Http(block.name().equals("SSL_GET"), target,
-        urls, host, c.bindTo, c.timeout, c.retry, c.delayBeforeRetry, c.timing.get(), block.location()));
+        urls, host, c.bindTo, c.timeout, c.retry, c.delayBeforeRetry, c.timing.get(), enableSni, sniName,
+        block.location()));
   }
 
   private Optional<Url> url(Node block) {

@@ -7,6 +7,7 @@ import dev.lbkit.config.VirtualServerConfig;
 import dev.lbkit.healthcheck.Check;
 import dev.lbkit.healthcheck.CheckPolicy;
 import dev.lbkit.healthcheck.IndependentChecks;
+import dev.lbkit.healthcheck.RetryRule;
 import dev.lbkit.healthcheck.Target;
 import dev.lbkit.healthcheck.TlsSettings;
 import dev.lbkit.healthcheck.http.HttpCheck;
@@ -43,7 +44,9 @@ import java.util.Optional;
  * Each checker has a policy of its own, keepalived's (rise 1, fall 1) completed as keepalived completes it (see
  * {@link #member}): its {@code delay_loop}, {@code retry}, {@code delay_before_retry}, timeout, {@code alpha}, and
  * {@code warmup}, by default a random first delay up to its delay loop, after keepalived's fixed one-second start
- * delay ({@link CheckPolicy#KEEPALIVED_START_DELAY}). Several checkers of one real server become
+ * delay ({@link CheckPolicy#KEEPALIVED_START_DELAY}); a TCP_CHECK retries as keepalived 2.2.7's does
+ * ({@link RetryRule#KEEPALIVED_TCP}: the first failure is final, then {@code retry} retries per failure, up or down;
+ * compared with real keepalived in KeepalivedCheckerTimingLabIT), the other checkers retry only while up. Several checkers of one real server become
  * one {@link IndependentChecks}: each runs on its own schedule, and the server is up while all pass, as keepalived's
  * checker threads each re-arm with their own delay loop and a real server is alive while none has failed. The
  * {@code url}s of one HTTP_GET are fetched as keepalived 2.2.7 fetches them (check_http.c {@code epilog}): one url
@@ -144,9 +147,11 @@ public final class HealthTargets {
     } else {
       throw new IllegalArgumentException("unknown checker " + c);
     }
+    // TCP_CHECK's retry rule was seen in the kernel lab; the other checkers keep lbkit's (retry while up)
+    RetryRule rule = c instanceof HealthCheckConfig.Tcp ? RetryRule.KEEPALIVED_TCP : RetryRule.WHILE_UP;
     return new IndependentChecks.Member(check, CheckPolicy.keepalived().interval(loop).timeout(timeout).retry(retry)
         .delayBeforeRetry(delayBeforeRetry).startDown(startDown).warmup(warmup)
-        .startDelay(CheckPolicy.KEEPALIVED_START_DELAY).build());
+        .startDelay(CheckPolicy.KEEPALIVED_START_DELAY).retryRule(rule).build());
   }
 
   /** UDP_CHECK, DNS_CHECK and SMTP_CHECK. */

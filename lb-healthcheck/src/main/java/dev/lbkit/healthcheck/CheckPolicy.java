@@ -45,6 +45,8 @@ import java.time.Duration;
  * @param startDelay a fixed wait before the first check, before the random {@code warmup}: keepalived waits
  *     {@link #KEEPALIVED_START_DELAY} before every checker's first run, at start and after a reload; zero
  *     by default
+ * @param retryRule when a failed attempt is retried: {@link RetryRule#WHILE_UP} (the default, as described above)
+ *     or keepalived 2.2.7's TCP_CHECK rule, {@link RetryRule#KEEPALIVED_TCP}, which the keepalived.conf import uses
  */
 public record CheckPolicy(
     Duration interval,
@@ -60,7 +62,8 @@ public record CheckPolicy(
     boolean downOnStop,
     boolean inhibitOnFailure,
     Duration slowStart,
-    Duration startDelay) {
+    Duration startDelay,
+    RetryRule retryRule) {
 
   /**
    * keepalived 2.2.7's fixed wait before a checker's first run, at start and after every reload: each checker
@@ -79,6 +82,7 @@ public record CheckPolicy(
     notNegative(warmup, "warmup");
     notNegative(slowStart, "slowStart");
     notNegative(startDelay, "startDelay");
+    requireNonNull(retryRule, "retryRule");
     if (rise < 1) {
       throw new IllegalArgumentException("rise must be at least 1 but was " + rise);
     }
@@ -146,6 +150,7 @@ public record CheckPolicy(
     private boolean inhibitOnFailure;
     private Duration slowStart = Duration.ZERO;
     private Duration startDelay = Duration.ZERO;
+    private RetryRule retryRule = RetryRule.WHILE_UP;
 
     private Builder() {}
 
@@ -233,6 +238,12 @@ public record CheckPolicy(
       return this;
     }
 
+    /** When a failed attempt is retried (default {@link RetryRule#WHILE_UP}). */
+    public Builder retryRule(RetryRule retryRule) {
+      this.retryRule = retryRule;
+      return this;
+    }
+
     /**
      * Builds the policy.
      *
@@ -242,7 +253,7 @@ public record CheckPolicy(
       Duration t = timeout == null ? interval : timeout;
       return new CheckPolicy(interval, fastInterval == null ? interval : fastInterval,
           downInterval == null ? interval : downInterval, t, rise, fall, retry, delayBeforeRetry, warmup,
-          startDown, downOnStop, inhibitOnFailure, slowStart, startDelay);
+          startDown, downOnStop, inhibitOnFailure, slowStart, startDelay, retryRule);
     }
   }
 }

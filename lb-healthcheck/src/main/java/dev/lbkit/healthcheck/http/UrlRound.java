@@ -18,9 +18,9 @@ import java.util.stream.Collectors;
  *   <li>a url that fails while the checker is up is fetched again after {@code delayBeforeRetry}, up to
  *       {@code retry} times; then the checker goes down, that url is marked failed and fetched again every
  *       {@code max(delayBeforeRetry, interval)}; once it passes, the round starts again from the first url;
- *   <li>before its first verdict (a whole round, or a failure) a checker that has already passed a url does not
- *       retry: the first failure after it is final, as keepalived sets its retry count to the maximum after a pass
- *       while it {@code !has_run};
+ *   <li>before its first verdict (a whole round, or a failure) a failing url is not retried: the first failure is
+ *       final, as keepalived starts every checker with its retries used up (check_data.c) and keeps them so after a
+ *       pass while it {@code !has_run};
  *   <li>a url that fails while the checker is down and no url is marked failed (the round after a failed url
  *       recovered, or a checker that started down with {@code alpha}) is fetched again after
  *       {@code delayBeforeRetry}; keepalived does the same.

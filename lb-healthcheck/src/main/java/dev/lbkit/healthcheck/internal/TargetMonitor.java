@@ -10,6 +10,7 @@ import dev.lbkit.healthcheck.AgentReply;
 import dev.lbkit.healthcheck.CheckPolicy;
 import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.IndependentChecks;
+import dev.lbkit.healthcheck.RetryRule;
 import dev.lbkit.healthcheck.Target;
 import dev.lbkit.healthcheck.TargetStatus;
 import dev.lbkit.healthcheck.agent.AgentCheck;
@@ -34,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * below {@code rise}, empties it. Starting up puts it at
  * {@code rise}, so the first failure takes the target down, as HAProxy's default {@code init-state up} does;
  * starting down (keepalived {@code alpha}) puts it at {@code rise - 1}, so the first pass brings it up. keepalived
- * retries a failed attempt only while the target is up ({@code retry}, {@code delay_before_retry}). Slow start
+ * retries a failed attempt only while the target is up ({@code retry}, {@code delay_before_retry}); with
+ * {@link RetryRule#KEEPALIVED_TCP} as keepalived 2.2.7's TCP_CHECK does: the first failure before any pass is final,
+ * then every failure starts a cycle of retries, up or down. Slow start
  * follows HAProxy: after a down-to-up transition (not at start) the weight is
  * {@code max(1, ceil(weight * elapsed / slowstart))}, recomputed every {@code max(1s, slowstart / 20)}.
  *
@@ -135,7 +138,7 @@ public final class TargetMonitor {
         // plain up/down from each member: how the combined state is published is the target's policy
         CheckPolicy own = new CheckPolicy(p.interval(), p.fastInterval(), p.downInterval(), p.timeout(), p.rise(),
             p.fall(), p.retry(), p.delayBeforeRetry(), p.warmup(), p.startDown(), false, false, Duration.ZERO,
-            p.startDelay());
+            p.startDelay(), p.retryRule());
         members.add(new TargetMonitor(new Target(target.service(), target.destination(), target.weight(), m.check(),
             own), scheduler, prober, random, e -> onMember(index, e), lateness));
         members.get(i).inner = true;
@@ -150,7 +153,8 @@ public final class TargetMonitor {
     }
     this.urlRound = target.check() instanceof UrlRound r ? new UrlRoundState(r, policy) : null;
     this.health = up ? policy.rise() : policy.rise() - 1;
-    this.retriesLeft = policy.retry();
+    // keepalived starts every checker with its retries used up: one failure is enough at first
+    this.retriesLeft = policy.retryRule() == RetryRule.KEEPALIVED_TCP ? 0 : policy.retry();
     snapshot();
   }
 
@@ -388,7 +392,7 @@ public final class TargetMonitor {
       return;
     }
     if (!r.isUp()) {
-      if (up && retriesLeft > 0) {
+      if ((up || policy.retryRule() == RetryRule.KEEPALIVED_TCP) && retriesLeft > 0) {
         retriesLeft--;
         snapshot();
         schedule(policy.delayBeforeRetry());

@@ -38,6 +38,7 @@ final class UrlRoundState {
     this.retry = policy.retry();
     this.delayLoop = policy.interval();
     this.delayBeforeRetry = policy.delayBeforeRetry();
+    this.failures = retry; // keepalived starts every checker with its retries used up (check_data.c)
   }
 
   /** The url the next attempt fetches. */

@@ -10,6 +10,7 @@ import dev.lbkit.api.event.DestinationEvent;
 import dev.lbkit.api.event.DestinationUp;
 import dev.lbkit.api.event.WeightChanged;
 import dev.lbkit.healthcheck.CheckPolicy;
+import dev.lbkit.healthcheck.RetryRule;
 import dev.lbkit.healthcheck.Target;
 import dev.lbkit.healthcheck.tcp.TcpCheck;
 import java.time.Duration;
@@ -118,6 +119,34 @@ final class KeepalivedScheduleTest {
     assertEquals(List.of(1.0, 11.8, 13.3), seconds(slow));
     assertTrue(m.status().up());
     assertEquals(List.of("up"), kinds());
+  }
+
+  @Test
+  void keepalivedTcpRetries_firstFailureFinal_thenACycleOfRetriesPerDelayLoopWhileDown_aPassEndsIt() {
+    ScriptedProber p = new ScriptedProber(clock, s(0.01));
+    TargetMonitor m = monitor(p, keepalived(3).retry(2).warmup(Duration.ZERO).retryRule(RetryRule.KEEPALIVED_TCP)
+        .build(), 1);
+    p.answer(ScriptedProber.DOWN);
+    clock.advance(s(10));
+    // 1: down at once; then, down, each failure starts retry 2 cycles: 4.01, 5.02, 6.03, then a delay loop: 9.04
+    assertEquals(List.of(1.0, 4.01, 5.02, 6.03, 9.04), seconds(p));
+    assertEquals(List.of("up", "down"), kinds());
+    p.answer(ScriptedProber.UP);
+    clock.advance(s(1)); // 10.05 passes: up
+    assertTrue(m.status().up());
+    p.answer(ScriptedProber.DOWN);
+    clock.advance(s(6)); // 13.06 fails: retried at 14.07 and 15.08 (up, as usual), down at 15.09
+    assertEquals(List.of(1.0, 4.01, 5.02, 6.03, 9.04, 10.05, 13.06, 14.07, 15.08), seconds(p));
+    assertEquals(List.of("up", "down", "up", "down"), kinds());
+  }
+
+  @Test
+  void whileUpRetries_theDefault_retryTheFirstFailure_andNeverWhileDown() {
+    ScriptedProber p = new ScriptedProber(clock, s(0.01));
+    monitor(p, keepalived(3).retry(2).warmup(Duration.ZERO).build(), 1);
+    p.answer(ScriptedProber.DOWN);
+    clock.advance(s(10));
+    assertEquals(List.of(1.0, 2.01, 3.02, 6.03, 9.04), seconds(p));
   }
 
   @Test

@@ -127,26 +127,27 @@ final class UrlRoundScheduleTest {
   }
 
   @Test
-  void firstCheckFails_isRetriedAsUsual() {
+  void firstCheckFails_isFinal_keepalivedStartsWithItsRetriesUsedUp() {
     failing.add("/a");
     TargetMonitor m = monitor(policy().build(), "/a", "/b");
-    clock.advance(s(2.5)); // a at 1 fails, retried at 2.01 (fails): down at 2.02
+    clock.advance(s(3.5)); // a at 1 fails: down at 1.01 without a retry; the failed url again a delay loop later
     assertFalse(m.status().up());
-    assertEquals(List.of("/a@1.00", "/a@2.01"), attempts);
+    assertEquals(List.of("/a@1.00", "/a@3.01"), attempts);
+    assertEquals(List.of("up@0.00", "down@1.01"), kinds());
   }
 
   @Test
   void down_aLaterUrlFailing_isFetchedAgainAfterDelayBeforeRetry() {
     failing.add("/a");
     TargetMonitor m = monitor(policy().build(), "/a", "/b");
-    clock.advance(s(2.5)); // down at 2.02 on /a
+    clock.advance(s(2.5)); // down at 1.01 on /a
     failing.clear();
     failing.add("/b");
-    clock.advance(s(6)); // /a passes at 4.02: round from /a at 6.03, /b fails at 8.04: not the failed url, so
-    // keepalived fetches it again after delay_before_retry (9.05), not a delay loop later
-    assertEquals(List.of("/a@1.00", "/a@2.01", "/a@4.02", "/a@6.03", "/b@8.04"), attempts);
+    clock.advance(s(5)); // /a passes at 3.01: round from /a at 5.02, /b fails at 7.03: not the failed url, so
+    // keepalived fetches it again after delay_before_retry (8.04), not a delay loop later
+    assertEquals(List.of("/a@1.00", "/a@3.01", "/a@5.02", "/b@7.03"), attempts);
     clock.advance(s(1.1));
-    assertEquals("/b@9.05", attempts.get(attempts.size() - 1));
+    assertEquals("/b@8.04", attempts.get(attempts.size() - 1));
     assertFalse(m.status().up());
   }
 

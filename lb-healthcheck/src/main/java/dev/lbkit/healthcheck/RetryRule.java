@@ -1,0 +1,22 @@
+package dev.lbkit.healthcheck;
+
+/**
+ * When a failed attempt is retried ({@link CheckPolicy#retry()} times, {@link CheckPolicy#delayBeforeRetry()}
+ * apart) before it counts as a failed check.
+ */
+public enum RetryRule {
+  /**
+   * Only while the destination is up, with the full number of retries from the start: lbkit's default, and the rule
+   * keepalived's newer checkers (UDP_CHECK, ICMP) document.
+   */
+  WHILE_UP,
+  /**
+   * keepalived 2.2.7's TCP_CHECK, as it behaves in the kernel lab (lb-director's KeepalivedCheckerTimingLabIT): a
+   * checker starts with its retries used up, so a failure before its first pass is final at once (check_data.c sets
+   * the retry counter to {@code retry} when the configuration is loaded, not on a reload); after that every failure
+   * starts a cycle of {@code retry} retries whether the destination is up or down (check_tcp.c {@code tcp_epilog}
+   * does not look at the state), and a pass ends it. So a dead server is tried {@code retry + 1} times per
+   * {@code delay_loop}, and a server that is down at start leaves the table after one attempt.
+   */
+  KEEPALIVED_TCP
+}

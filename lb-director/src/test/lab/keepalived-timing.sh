@@ -7,7 +7,12 @@
 # warmup against warmup 0, the fresh start after a reload) and the IPVS weights its MISC_CHECKs leave.
 #   $1: a directory holding keepalived.conf;  $2: the ports to listen on (comma-separated);  $3: seconds to run;
 #   $4: seconds after the launch to reload;  $5: the port of the web server the HTTP_GET checkers ask (its answers
-#   are KeepalivedCheckerTimingLabIT's WEB)
+#   are KeepalivedCheckerTimingLabIT's WEB);  $6: the ports of the TLS web servers, "VALID,EXPIRED", whose keys and
+#   certificates are $1/valid.pem and $1/expired.pem (answers as KeepalivedCheckerTimingLabIT's TLS says);  $7: the
+#   port of the silent peer (a listener whose accept queue is full: SYNs to it are dropped);  $8: the bindto address of
+#   the TCP_CHECK that connects to it, whose SYNs are captured (section "syn", tcpdump's lines);  $9: the ports of the
+#   SMTP servers "ANY,HELO,DENY" (as KeepalivedCheckerTimingLabIT's SMTP says);  $10: the ports of the hostile web
+#   servers "SILENT,DRIP,SHORT" (as its HOSTILE says). dnsmasq runs on $1/dnsmasq.conf.
 # Output sections: "table before reload" (ipvsadm -Ln just before the SIGHUP), "table" (at the end) and
 # "connections" ("launch T" and "reload T" lines, then the listener's "PORT T" lines, then the web server's
 # "web PATH T" lines for the multi-url HTTP_GET servers' requests).
@@ -19,6 +24,11 @@ ports=$2
 seconds=$3
 reload_at=$4
 web_port=$5
+tls_ports=$6
+full_port=$7
+silent_from=$8
+smtp_ports=$9
+hostile_ports=${10}
 cd "$dir"
 ip link set lo up
 log=/tmp/keepalived-timing   # the VM's own tmpfs: two writers appending to one file over 9p could lose lines
@@ -79,6 +89,127 @@ class Web(http.server.BaseHTTPRequestHandler):
 http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Web).serve_forever()
 PY
 web=$!
+python3 - "$tls_ports" "$dir" <<'PY' &
+import http.server, ssl, sys, threading
+class Tls(http.server.BaseHTTPRequestHandler):
+    def setup(self):
+        # the handshake in this connection's own thread: the VM is slow, and ten checkers connect at once
+        self.request.do_handshake()
+        super().setup()
+    def do_GET(self):
+        if self.path == "/sni":
+            named = getattr(self.connection, "sni_name", None) == "www.lab"
+            status, body = (200, b"sni\n") if named else (404, b"none\n")
+        else:
+            status, body = {"/ok": (200, b"hello\n"), "/maint": (503, b"maintenance\n")}.get(self.path, (404, b"none\n"))
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+def remember_sni(sock, name, ctx):
+    sock.sni_name = name
+def serve(port, pem):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(pem)
+    ctx.sni_callback = remember_sni
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Tls)
+    httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True, do_handshake_on_connect=False)
+    httpd.serve_forever()
+valid, expired = (int(p) for p in sys.argv[1].split(","))
+threading.Thread(target=serve, args=(expired, sys.argv[2] + "/expired.pem"), daemon=True).start()
+serve(valid, sys.argv[2] + "/valid.pem")
+PY
+tls=$!
+python3 - "$full_port" <<'PY' &
+import socket, sys, time
+port = int(sys.argv[1])
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", port))
+s.listen(1)  # never accepted: once full, the kernel drops every SYN
+fillers = []
+for i in range(4):
+    c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    c.settimeout(0.5)
+    fillers.append(c)
+    try:
+        c.connect(("127.0.0.1", port))
+    except OSError:
+        break
+while True:
+    time.sleep(3600)
+PY
+full=$!
+dnsmasq --conf-file="$dir/dnsmasq.conf" --pid-file --user=root &
+dns=$!
+python3 - "$smtp_ports" <<'PY' &
+import socket, sys, threading
+def smtp(port, greeting, helo):
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("127.0.0.1", port))
+    ls.listen(16)
+    while True:
+        c, _ = ls.accept()
+        def talk(c):
+            try:
+                c.sendall(greeting)
+                for line in c.makefile("rb"):
+                    line = line.rstrip(b"\r\n")
+                    if line.startswith(b"QUIT"):
+                        c.sendall(b"221 bye\r\n")
+                    elif helo and line.startswith(b"HELO") and line != helo:
+                        c.sendall(b"501 who are you\r\n")
+                    else:
+                        c.sendall(b"250 ok\r\n")
+            except OSError:
+                pass
+            finally:
+                c.close()
+        threading.Thread(target=talk, args=(c,), daemon=True).start()
+any_port, helo_port, deny_port = (int(p) for p in sys.argv[1].split(","))
+threading.Thread(target=smtp, args=(helo_port, b"220 mx.lab ESMTP\r\n", b"HELO lab.helo"), daemon=True).start()
+threading.Thread(target=smtp, args=(deny_port, b"554 go away\r\n", None), daemon=True).start()
+smtp(any_port, b"220 mx.lab ESMTP\r\n", None)
+PY
+smtpd=$!
+python3 - "$hostile_ports" <<'PY' &
+import socket, sys, threading, time
+def misbehave(kind, c):
+    try:
+        c.recv(4096)
+        if kind == "silent":
+            time.sleep(30)
+        elif kind == "drip":
+            c.sendall(b"HTTP/1.0 200 OK\r\n")
+            for i in range(150):
+                c.sendall(b"X-Drip-%d: y\r\n" % i)
+                time.sleep(0.2)
+        else:
+            c.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 100\r\n\r\nhello\n")
+    except OSError:
+        pass
+    finally:
+        c.close()
+def serve(kind, port):
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("127.0.0.1", port))
+    ls.listen(16)
+    while True:
+        c, _ = ls.accept()
+        threading.Thread(target=misbehave, args=(kind, c), daemon=True).start()
+silent, drip, short = (int(p) for p in sys.argv[1].split(","))
+threading.Thread(target=serve, args=("silent", silent), daemon=True).start()
+threading.Thread(target=serve, args=("drip", drip), daemon=True).start()
+serve("short", short)
+PY
+hostiled=$!
+tcpdump -i lo -n -tt -l -U "tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn and src host $silent_from and dst port $full_port" \
+  >"$log/syn.log" 2>"$log/tcpdump.err" &
+capture=$!
 sleep 2
 # python starts slowly under the VM's emulation, and its first requests are slower still: wait until the web server
 # has answered twice, so that keepalived's first HTTP_GETs do not time out on a cold server
@@ -92,6 +223,17 @@ for i in $(seq 1 100); do
     sleep 0.2
   fi
 done
+for port in ${tls_ports//,/ }; do
+  warm=0
+  for i in $(seq 1 100); do
+    if openssl s_client -connect "127.0.0.1:$port" </dev/null >/dev/null 2>&1; then
+      warm=$((warm + 1))
+      [ "$warm" -ge 2 ] && break
+    else
+      sleep 0.2
+    fi
+  done
+done
 now() { read -r up _ </proc/uptime; echo "$up"; }
 echo "launch $(now)" >"$log/events.log"
 lab_keepalived "$dir"
@@ -102,4 +244,5 @@ kill -HUP "$keepalived"
 sleep "$((seconds - reload_at))"
 lab_section table ipvsadm -Ln
 lab_section connections cat "$log/events.log" "$log/connections.log" "$log/web.log"
-lab_stop "$keepalived" "$listener" "$web"
+lab_section syn cat "$log/syn.log"
+lab_stop "$keepalived" "$listener" "$web" "$tls" "$full" "$capture" "$dns" "$smtpd" "$hostiled"

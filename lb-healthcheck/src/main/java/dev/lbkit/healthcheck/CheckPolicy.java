@@ -40,8 +40,9 @@ import java.time.Duration;
  * @param downOnStop keepalived {@code omega}: report up destinations down when the checker stops
  * @param inhibitOnFailure keepalived {@code inhibit_on_failure}: on failure set the weight to 0 instead of
  *     reporting the destination down
- * @param slowStart HAProxy {@code slowstart}: after coming back up the weight ramps from 1 to full over this
- *     time; zero disables
+ * @param slowStart HAProxy {@code slowstart}: after coming back up the weight ramps to full over this time (in
+ *     whole seconds, rounded up, as HAProxy keeps it), a step a second in sixteenths of the weight as HAProxy's
+ *     dynamic algorithms do; zero disables
  * @param startDelay a fixed wait before the first check, before the random {@code warmup}: keepalived waits
  *     {@link #KEEPALIVED_START_DELAY} before every checker's first run, at start and after a reload; zero
  *     by default

@@ -96,14 +96,16 @@ final class ManualClockTest {
     clock.advance(s(2));
     assertEquals(List.of("up web2 @0.0", "down web2 @8.0"), log());
     answers.put(web2, UP);
-    clock.advance(s(6)); // up again at 14, weight ramps from 1 (slowstart 20 s, a step a second)
+    clock.advance(s(6)); // up again at 14, weight ramps in sixteenths (slowstart 20 s, a step a second)
     clock.advance(s(10)); // 24: half-way
     List<String> l = log();
-    assertEquals(List.of("up web2 @14.0", "weight 1 web2 @14.0", "weight 5 web2 @15.0", "weight 10 web2 @16.0"),
+    // ceil(100 * (floor(16 * s / 20) + 1) / 16): 7 at 0 and 1 s, 13 at 2 s, 19 at 3 s, ... 57 at 10 s
+    assertEquals(List.of("up web2 @14.0", "weight 7 web2 @14.0", "weight 13 web2 @16.0", "weight 19 web2 @17.0"),
         l.subList(2, 6));
-    assertEquals("weight 50 web2 @24.0", l.get(l.size() - 1), l.toString());
+    assertEquals("weight 57 web2 @24.0", l.get(l.size() - 1), l.toString());
     clock.advance(s(10));
-    assertEquals("weight 100 web2 @34.0", log().get(log().size() - 1));
+    // 19 s in, floor(16 * 19 / 20) + 1 is already 16 sixteenths: full weight a second before slowstart ends
+    assertEquals("weight 100 web2 @33.0", log().get(log().size() - 1));
   }
 
   @Test

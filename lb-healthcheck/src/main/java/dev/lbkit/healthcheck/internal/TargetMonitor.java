@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * retries a failed attempt only while the target is up ({@code retry}, {@code delay_before_retry}); with
  * {@link RetryRule#KEEPALIVED_TCP} as keepalived 2.2.7's TCP_CHECK does: the first failure before any pass is final,
  * then every failure starts a cycle of retries, up or down. Slow start
- * follows HAProxy: after a down-to-up transition (not at start) the weight is
- * {@code max(1, ceil(weight * elapsed / slowstart))}, recomputed every {@code max(1s, slowstart / 20)}.
+ * follows HAProxy 2.6 with a dynamic algorithm (roundrobin, leastconn): after a down-to-up transition (not at start)
+ * the weight is {@code ceil(weight * (floor(16 * s / S) + 1) / 16)}, with {@code s} the whole seconds since the change
+ * and {@code S} the slow start in whole seconds (rounded up), recomputed every second; so 7, 19, 38, 57, 69, 88 and
+ * 100 for weight 100 and {@code slowstart 6s}, as HaproxyCheckTimingIT sees real HAProxy show them.
  *
  * <p>Membership: without {@code inhibit_on_failure} a target is a member while up (DestinationUp / DestinationDown);
  * with it the target stays a member and its weight drops to 0 while down (WeightChanged only).
@@ -66,6 +68,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TargetMonitor {
   private static final Logger log = LoggerFactory.getLogger(TargetMonitor.class);
+  /** HAProxy's {@code BE_WEIGHT_SCALE}: dynamic algorithms keep weights in sixteenths. */
+  private static final long WEIGHT_SCALE = 16;
 
   private final Target target;
   private final CheckPolicy policy;
@@ -95,6 +99,8 @@ public final class TargetMonitor {
   private boolean member;
   private boolean ramping;
   private long rampStartNanos;
+  /** Whole seconds of slow start HAProxy's last ramp step counted. */
+  private long rampSeconds;
   private CheckScheduler.Timer nextCheck;
   private CheckScheduler.Timer nextAgent;
   private CheckScheduler.Timer rampTick;
@@ -521,6 +527,7 @@ public final class TargetMonitor {
     if (!policy.slowStart().isZero()) {
       ramping = true;
       rampStartNanos = scheduler.nanoTime();
+      rampSeconds = 0;
       scheduleRampTick();
     }
     if (!member && admin != AdminState.MAINT) {
@@ -560,14 +567,21 @@ public final class TargetMonitor {
     if (!ramping || baseWeight == 0) {
       return baseWeight;
     }
-    long elapsed = scheduler.nanoTime() - rampStartNanos;
-    long total = EventLoop.saturatedNanos(policy.slowStart());
-    if (elapsed >= total) {
+    long total = slowStartSeconds();
+    if (rampSeconds >= total) {
       ramping = false;
       return baseWeight;
     }
-    double ramped = Math.ceil((double) baseWeight * elapsed / total);
+    // HAProxy 2.6 server_recalc_eweight for dynamic algorithms: the share of the weight in sixteenths
+    // (BE_WEIGHT_SCALE), one sixteenth at the change, then 16 * seconds / slowstart more; shown rounded up
+    long sixteenths = WEIGHT_SCALE * rampSeconds / total + 1;
+    long ramped = ((long) baseWeight * sixteenths + WEIGHT_SCALE - 1) / WEIGHT_SCALE;
     return (int) Math.max(1, Math.min(baseWeight, ramped));
+  }
+
+  /** HAProxy keeps {@code slowstart} in whole seconds, rounded up. */
+  private long slowStartSeconds() {
+    return (policy.slowStart().toMillis() + 999) / 1000;
   }
 
   private void refreshWeight(String reason) {
@@ -588,15 +602,17 @@ public final class TargetMonitor {
   }
 
   private void scheduleRampTick() {
-    Duration step = policy.slowStart().dividedBy(20);
-    if (step.compareTo(Duration.ofSeconds(1)) < 0) {
-      step = Duration.ofSeconds(1);
-    }
+    // HAProxy's server_warmup: every max(1000 ms, slowstart / 20), where slowstart is in seconds but the 1000 is in
+    // milliseconds, so in practice a step a second (slowstarts past 20,000 s step more slowly)
+    Duration step = Duration.ofMillis(Math.max(1000, slowStartSeconds() / 20));
     cancel(rampTick);
     rampTick = scheduler.schedule(step, () -> {
       if (stopped || !ramping) {
         return;
       }
+      // whole seconds since the change, as HAProxy counts them; rounded so that a timer firing a little early or
+      // late still counts the second it was meant for
+      rampSeconds = (scheduler.nanoTime() - rampStartNanos + 500_000_000L) / 1_000_000_000L;
       refreshWeight("slowstart");
       if (ramping) {
         scheduleRampTick();

@@ -10,11 +10,16 @@ import dev.lbkit.healthcheck.Target;
 import dev.lbkit.healthcheck.TargetStatus;
 import dev.lbkit.healthcheck.http.HttpCheck;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -125,6 +130,131 @@ final class HaproxyCheckTimingIT {
           assertTrue(gap >= expectedGaps.get(i - 1).toNanos() * 8 / 10, "check " + (i + 1) + " early\n" + trace);
         }
       }
+    }
+  }
+
+  /**
+   * {@code slowstart}: after a server comes back up, the effective weight HAProxy shows ({@code show stat} weight,
+   * balance roundrobin) and lbkit's effective weight step through the same values, a step a second. HAProxy counts
+   * whole seconds of its clock since the change; so, rarely, when the change fell just before a second boundary, one
+   * of its steps is skipped: HAProxy's steps must be the model's in order with at most one missing, lbkit's exactly
+   * the model's.
+   */
+  @Test
+  void slowstartRamp_takesHaproxysSteps() throws Exception {
+    int weight = 100;
+    int slowstartSeconds = 6;
+    AtomicBoolean healthy = new AtomicBoolean(false);
+    try (SwitchedBackend theirs = new SwitchedBackend(healthy); SwitchedBackend ours = new SwitchedBackend(healthy)) {
+      String cfg = "defaults\n  mode http\n  timeout connect 2s\n  timeout client 5s\n  timeout server 5s\n"
+          + "  timeout check 2s\n\nbackend ramp\n  balance roundrobin\n  option httpchk GET /t\n  server s 127.0.0.1:"
+          + theirs.port() + " weight " + weight + " check inter 100 rise 1 fall 1 slowstart " + slowstartSeconds
+          + "s\n";
+      Target target = Target.of(Endpoint.parse("127.0.0.1:10081"), weight,
+          HttpCheck.haproxy(new Endpoint(InetAddress.getLoopbackAddress(), ours.port())).method("GET").path("/t")
+              .build(),
+          CheckPolicy.haproxy().interval(Duration.ofMillis(100)).rise(1).fall(1)
+              .slowStart(Duration.ofSeconds(slowstartSeconds)).timeout(Duration.ofSeconds(2)).build());
+      List<Integer> theirSteps = new ArrayList<>();
+      List<Integer> ourSteps = new ArrayList<>();
+      StringBuilder trace = new StringBuilder();
+      try (RealHaproxy haproxy = new RealHaproxy(cfg); HealthChecker checker = HealthChecker.builder().build()) {
+        checker.add(target);
+        String[] row = null;
+        for (int i = 0; i < 100 && (row == null || !row[RealHaproxy.STATUS].startsWith("DOWN")
+            || checker.status(target.key()).orElseThrow().up()); i++) {
+          Thread.sleep(100); // both see the backend fail and go down
+          row = haproxy.stat().get("ramp");
+        }
+        healthy.set(true);
+        long start = System.nanoTime();
+        // sample every 50 ms until both are at full weight, at most slowstart + 6 s
+        while (System.nanoTime() - start < Duration.ofSeconds(slowstartSeconds + 6).toNanos()) {
+          row = haproxy.stat().get("ramp");
+          TargetStatus st = checker.status(target.key()).orElseThrow();
+          int hw = row[RealHaproxy.STATUS].startsWith("UP") ? Integer.parseInt(row[RealHaproxy.WEIGHT]) : 0;
+          int lw = st.up() ? st.weight() : 0;
+          add(theirSteps, hw);
+          add(ourSteps, lw);
+          trace.append((System.nanoTime() - start) / 1_000_000).append(" ms: haproxy ").append(row[RealHaproxy.STATUS])
+              .append(" w=").append(hw).append(", lbkit w=").append(lw).append('\n');
+          if (hw == weight && lw == weight && !theirSteps.isEmpty() && !ourSteps.isEmpty()) {
+            break;
+          }
+          Thread.sleep(50);
+        }
+      }
+      // the model: HAProxy 2.6 server_recalc_eweight with BE_WEIGHT_SCALE 16, shown rounded up
+      List<Integer> model = new ArrayList<>();
+      for (int k = 0; k < slowstartSeconds; k++) {
+        add(model, (weight * ((16 * k) / slowstartSeconds + 1) + 15) / 16);
+      }
+      add(model, weight);
+      String why = "model " + model + ", haproxy " + theirSteps + ", lbkit " + ourSteps + "\n" + trace;
+      System.out.println("slowstart steps: " + why.substring(0, why.indexOf('\n')));
+      assertEquals(model, ourSteps, why);
+      int missing = model.size() - theirSteps.size();
+      assertTrue(missing <= 1 && isSubsequence(theirSteps, model) && theirSteps.get(0).equals(model.get(0)),
+          why);
+    }
+  }
+
+  /** Adds a weight seen after coming up, once per step (0 means not up yet). */
+  private static void add(List<Integer> steps, int w) {
+    if (w > 0 && (steps.isEmpty() || steps.get(steps.size() - 1) != w)) {
+      steps.add(w);
+    }
+  }
+
+  private static boolean isSubsequence(List<Integer> part, List<Integer> whole) {
+    int j = 0;
+    for (int w : whole) {
+      if (j < part.size() && part.get(j) == w) {
+        j++;
+      }
+    }
+    return j == part.size();
+  }
+
+  /** A loopback HTTP server answering 200 while {@code healthy}, else 503. */
+  private static final class SwitchedBackend implements AutoCloseable {
+    private final ServerSocket server;
+
+    SwitchedBackend(AtomicBoolean healthy) throws IOException {
+      server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      Thread t = new Thread(() -> {
+        while (!server.isClosed()) {
+          try (Socket c = server.accept()) {
+            c.setSoTimeout(3000);
+            InputStream in = c.getInputStream();
+            int tail = 0;
+            while (tail != 0x0d0a0d0a) {
+              int b = in.read();
+              if (b < 0) {
+                break;
+              }
+              tail = (tail << 8) | b;
+            }
+            c.getOutputStream().write((healthy.get() ? "HTTP/1.0 200 OK\r\n" : "HTTP/1.0 503 Down\r\n")
+                .concat("Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          } catch (IOException e) {
+            if (server.isClosed()) {
+              return;
+            }
+          }
+        }
+      }, "switched-backend");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
     }
   }
 

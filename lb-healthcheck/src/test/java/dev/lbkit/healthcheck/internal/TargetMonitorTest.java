@@ -185,13 +185,12 @@ final class TargetMonitorTest {
     prober.answer(ScriptedProber.UP);
     events.clear();
     clock.advance(s(1)); // up again at 2.02s
-    assertEquals(List.of("up", "weight 100->1"), kinds());
+    assertEquals(List.of("up", "weight 100->7"), kinds());
     clock.advance(s(61));
     List<Integer> weights = events.stream().filter(e -> e instanceof WeightChanged)
         .map(e -> ((WeightChanged) e).newWeight()).collect(Collectors.toList());
-    // a step every max(1s, 60s/20) = 3s: ceil(100 * 3k / 60) = 5k
-    assertEquals(List.of(1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90, 95, 100),
-        weights);
+    // HAProxy 2.6: sixteenths of the weight, one more every 60/16 s, rounded up: ceil(100 * n / 16)
+    assertEquals(List.of(7, 13, 19, 25, 32, 38, 44, 50, 57, 63, 69, 75, 82, 88, 94, 100), weights);
   }
 
   @Test

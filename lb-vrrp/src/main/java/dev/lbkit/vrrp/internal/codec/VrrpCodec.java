@@ -149,6 +149,10 @@ public final class VrrpCodec {
     if (sum != 0) {
       return reject(Rejection.CHECKSUM, String.format(java.util.Locale.ROOT, "residue 0x%04x", sum));
     }
+    // RFC 5798 5.2.3: VRIDs are 1 to 255, so no instance is configured for 0 (and VrrpPacket refuses it)
+    if (vrid == 0) {
+      return reject(Rejection.VRID, "vrid 0, VRIDs are 1 to 255");
+    }
     int authType = 0;
     Duration interval;
     if (version == 2) {

@@ -174,6 +174,33 @@ final class VrrpCodecTest {
   }
 
   @Test
+  void decode_rejectsVridZero_asARejectionNotAnException() {
+    // RFC 5798 5.2.3: VRIDs are 1 to 255; a checksum-valid packet with VRID 0 once threw the model's exception
+    Decoded v2 = VrrpCodec.decode(R1, GROUP4, 255, v2With(1, 0));
+    assertRejected(Rejection.VRID, v2);
+    assertEquals("vrid 0, VRIDs are 1 to 255", ((Decoded.Rejected) v2).detail());
+    byte[] v3 = VrrpCodec.encode(VrrpPacket.v3(52, 150, Duration.ofMillis(100), List.of(VIP)), R1, GROUP4);
+    v3[1] = 0;
+    withV3Checksum(v3);
+    assertRejected(Rejection.VRID, VrrpCodec.decode(R1, GROUP4, 255, v3));
+  }
+
+  /** Stores the VRRPv3 checksum of {@code b} sent from R1 to GROUP4 (pseudo-header included). */
+  private static void withV3Checksum(byte[] b) {
+    b[6] = 0;
+    b[7] = 0;
+    byte[] pseudo = new byte[12 + b.length];
+    System.arraycopy(R1.getAddress(), 0, pseudo, 0, 4);
+    System.arraycopy(GROUP4.getAddress(), 0, pseudo, 4, 4);
+    pseudo[9] = 112;
+    pseudo[11] = (byte) b.length;
+    System.arraycopy(b, 0, pseudo, 12, b.length);
+    int sum = VrrpCodec.checksum(0, pseudo);
+    b[6] = (byte) (sum >>> 8);
+    b[7] = (byte) sum;
+  }
+
+  @Test
   void decode_rejectsCountThatDisagreesWithLength() {
     assertRejected(Rejection.LENGTH, VrrpCodec.decode(R1, GROUP4, 255, v2With(3, 2)));
     assertRejected(Rejection.LENGTH, VrrpCodec.decode(R1, GROUP4, 255, Arrays.copyOf(v2Bytes(), 21)));

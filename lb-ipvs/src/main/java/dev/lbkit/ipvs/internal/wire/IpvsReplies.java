@@ -403,8 +403,16 @@ public final class IpvsReplies {
   /** The answer to {@code IPVS_CMD_GET_CONFIG}. */
   public static IpvsTimeouts timeouts(NetlinkMessage m) throws MalformedMessageException {
     NetlinkAttributes a = m.genlAttributes();
-    return IpvsTimeouts.ofSeconds(Integer.toUnsignedLong(a.u32(CMD_ATTR_TIMEOUT_TCP)),
-        Integer.toUnsignedLong(a.u32(CMD_ATTR_TIMEOUT_TCP_FIN)), Integer.toUnsignedLong(a.u32(CMD_ATTR_TIMEOUT_UDP)));
+    long tcp = Integer.toUnsignedLong(a.u32(CMD_ATTR_TIMEOUT_TCP));
+    long tcpFin = Integer.toUnsignedLong(a.u32(CMD_ATTR_TIMEOUT_TCP_FIN));
+    long udp = Integer.toUnsignedLong(a.u32(CMD_ATTR_TIMEOUT_UDP));
+    try {
+      return IpvsTimeouts.ofSeconds(tcp, tcpFin, udp);
+    } catch (IllegalArgumentException e) {
+      // the kernel keeps its timeouts in an int: a u32 above 2^31-1 is a broken answer
+      throw new MalformedMessageException("the kernel reported timeouts tcp " + tcp + " s, tcpfin " + tcpFin
+          + " s, udp " + udp + " s that lbkit cannot represent: " + e.getMessage());
+    }
   }
 
   /** The answer to {@code IPVS_CMD_GET_INFO}. */

@@ -150,6 +150,26 @@ final class IpvsRepliesTest {
     assertTrue(e.getMessage().contains("firewall mark"), e.getMessage());
   }
 
+  @Test
+  void timeoutAboveIntMax_isRefusedAsMalformed() throws Exception {
+    // a u32 timeout the model (whole seconds up to 2^31-1, as the kernel's int) cannot hold is a broken answer
+    long tcp = 0x7A7B7C7DL;
+    byte[] bytes = new IpvsRequests(FAMILY).setConfig(IpvsTimeouts.ofSeconds(tcp, 120, 300)).toByteArray();
+    ByteBuffer view = ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.nativeOrder());
+    int at = -1;
+    for (int i = 0; i + 4 <= bytes.length; i++) {
+      if (Integer.toUnsignedLong(view.getInt(i)) == tcp) {
+        assertEquals(-1, at, "the timeout occurs once");
+        at = i;
+      }
+    }
+    assertTrue(at >= 0, "the message carries the timeout");
+    view.putInt(at, 0xFFFF_FFFF);
+    NetlinkMessage m = NetlinkMessage.parseAll(ByteBuffer.wrap(bytes)).get(0);
+    MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> IpvsReplies.timeouts(m));
+    assertTrue(e.getMessage().contains("4294967295"), e.getMessage());
+  }
+
   private static ServiceKey tcp(String endpoint) {
     return ServiceKey.of(Protocol.TCP, Endpoint.parse(endpoint));
   }

@@ -428,10 +428,17 @@ public final class NetlinkConnection implements AutoCloseable {
     String message = null;
     int offset = -1;
     if ((m.flags() & Netlink.NLM_F_ACK_TLVS) != 0 && p.remaining() >= 4 + Netlink.HEADER_LENGTH) {
-      int originalLength = p.getInt(4);
-      int skip = 4 + ((m.flags() & Netlink.NLM_F_CAPPED) != 0 ? Netlink.HEADER_LENGTH : Netlink.align(originalLength));
+      long originalLength = Integer.toUnsignedLong(p.getInt(4));
+      boolean capped = (m.flags() & Netlink.NLM_F_CAPPED) != 0;
+      // a u32 from the wire: aligned in long, so that no length turns the skip negative
+      long skip = 4 + (capped ? Netlink.HEADER_LENGTH : (originalLength + 3) & ~3L);
+      if (!capped && (originalLength < Netlink.HEADER_LENGTH || skip > p.remaining())) {
+        throw new MalformedMessageException("NLMSG_ERROR " + Errno.name(-error) + " quotes a request of length "
+            + originalLength + ", outside the " + Netlink.HEADER_LENGTH + " to " + (p.remaining() - 4)
+            + " bytes that follow its error code");
+      }
       if (skip <= p.remaining()) {
-        NetlinkAttributes tlvs = NetlinkAttributes.parse(p.duplicate().position(skip).slice());
+        NetlinkAttributes tlvs = NetlinkAttributes.parse(p.duplicate().position((int) skip).slice());
         if (tlvs.has(Netlink.NLMSGERR_ATTR_MSG)) {
           message = tlvs.string(Netlink.NLMSGERR_ATTR_MSG);
         }

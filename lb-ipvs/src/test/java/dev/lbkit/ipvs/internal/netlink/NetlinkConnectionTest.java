@@ -44,6 +44,22 @@ final class NetlinkConnectionTest {
   }
 
   @Test
+  void errorOf_quotedRequestLengthOutOfRange_isRefusedAsMalformed() throws Exception {
+    // an uncapped NLMSG_ERROR with extended-ACK attributes quotes the request, whose length says how far to skip;
+    // a length above 2^31-1 (or one that overflows when aligned) once made a negative skip and an
+    // IllegalArgumentException from ByteBuffer.position
+    for (int quoted : new int[] {0x8000_0000, 0x7FFF_FFFE, 0xFFFF_FFFF}) {
+      byte[] bytes = new NetlinkMessageWriter().begin(Netlink.NLMSG_ERROR, Netlink.NLM_F_ACK_TLVS)
+          .u32(-Errno.EEXIST).u32(quoted).u16(0x20).u16(0).u32(1).u32(0).end().toByteArray();
+      NetlinkMessage m = NetlinkMessage.parseAll(ByteBuffer.wrap(bytes)).get(0);
+      MalformedMessageException e = assertThrows(MalformedMessageException.class,
+          () -> NetlinkConnection.errorOf("add service x", m));
+      assertTrue(e.getMessage().contains("quotes a request of length " + Integer.toUnsignedLong(quoted)),
+          e.getMessage());
+    }
+  }
+
+  @Test
   void request_skipsStaleSequencesAndCollectsAnswersUntilTheAck() throws Exception {
     ScriptedChannel ch = new ScriptedChannel(reqs -> {
       NetlinkMessage r = reqs.get(0);

@@ -35,7 +35,7 @@ final class ConversationProperties {
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nready\r\n0\r\n\r\n",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
         "HTTP/1.0 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n",
-        "HTTP/1.0 404 Not Found\r\n\r\n", "220-a\r\n220 b\r\n250 ok\r\n221 bye\r\n", "up 50%\n", "drain, 300%\n")
+        "HTTP/1.0 404 Not Found\r\n\r\n", "\r\n\r\n", "220-a\r\n220 b\r\n250 ok\r\n221 bye\r\n", "up 50%\n", "drain, 300%\n")
         .map(s -> s.getBytes(StandardCharsets.ISO_8859_1));
     Arbitrary<byte[]> mutated = httpish.flatMap(b -> Arbitraries.integers().between(0, Math.max(0, b.length - 1))
         .map(i -> {

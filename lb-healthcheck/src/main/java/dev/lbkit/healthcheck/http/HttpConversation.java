@@ -87,7 +87,8 @@ final class HttpConversation implements Conversation {
   }
 
   private Step afterHead() {
-    String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r?\n");
+    // limit -1: a head of empty lines only still has a (blank) first line, not an empty array
+    String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r?\n", -1);
     String statusLine = lines[0];
     if (!statusLine.matches("HTTP/\\d\\.\\d \\d{3}( .*)?")) {
       return Step.finish(new CheckResult.Down(DownReason.PROTOCOL_ERROR, "not an HTTP status line: '"

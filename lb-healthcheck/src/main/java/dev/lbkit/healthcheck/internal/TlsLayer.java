@@ -141,6 +141,12 @@ final class TlsLayer {
     appIn.clear();
     while (!closeNotify) {
       SSLEngineResult r = unwrap();
+      if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+        // the peer's close_notify, often in the same read as the end of its answer: keep what came before it; the
+        // engine now wants to wrap our own close_notify, which a check need not send (and wrap would refuse)
+        closeNotify = true;
+        break;
+      }
       if (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
         runTasks();
       }
@@ -148,9 +154,7 @@ final class TlsLayer {
         wrap(EMPTY); // post-handshake message (key update); best effort
         flush(ch);
       }
-      if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-        closeNotify = true;
-      } else if (r.getStatus() != SSLEngineResult.Status.OK || (r.bytesConsumed() == 0 && r.bytesProduced() == 0)) {
+      if (r.getStatus() != SSLEngineResult.Status.OK || (r.bytesConsumed() == 0 && r.bytesProduced() == 0)) {
         break;
       }
     }

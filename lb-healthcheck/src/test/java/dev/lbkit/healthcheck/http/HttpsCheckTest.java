@@ -17,9 +17,12 @@ import dev.lbkit.healthcheck.HealthChecker;
 import dev.lbkit.healthcheck.TestTls;
 import dev.lbkit.healthcheck.TlsSettings;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -85,6 +88,40 @@ final class HttpsCheckTest {
   void trustedCertificate_isUp_withDigestOverTls() throws Exception {
     Endpoint target = start("server", null);
     up(check(HttpCheck.builder(target).tls(TestTls.trustingServer().build()).digest(HttpCheckTest.md5(BODY)).build()));
+  }
+
+  /**
+   * A server that writes its answer and closes at once (close_notify often lands in the same read as the answer):
+   * the answer counts. lbkit used to fail such checks with "the TLS session is closed" (found beside real HAProxy in
+   * HaproxyHttpsCheckIT, which passed them).
+   */
+  @Test
+  void answerFollowedAtOnceByCloseNotify_isUp() throws Exception {
+    try (ServerSocket s = TestTls.serverContext("server", null).getServerSocketFactory().createServerSocket(0, 50,
+        InetAddress.getLoopbackAddress())) {
+      Thread t = new Thread(() -> {
+        while (!s.isClosed()) {
+          try (Socket c = s.accept()) {
+            c.setSoTimeout(5000);
+            InputStream in = c.getInputStream();
+            int tail = 0;
+            while (tail != 0x0d0a0d0a && (tail = (tail << 8) | in.read()) != -1) {
+              // read the request head
+            }
+            c.getOutputStream().write("HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n"
+                .getBytes(StandardCharsets.US_ASCII));
+          } catch (IOException e) {
+            // next connection
+          }
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+      Endpoint e = new Endpoint(InetAddress.getLoopbackAddress(), s.getLocalPort());
+      for (int i = 0; i < 10; i++) {
+        up(check(HttpCheck.builder(e).tls(TlsSettings.builder().verify(false).build()).build()));
+      }
+    }
   }
 
   @Test

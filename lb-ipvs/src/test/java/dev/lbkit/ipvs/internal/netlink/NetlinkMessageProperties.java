@@ -14,7 +14,8 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * {@link NetlinkMessage#parseAll} reads a heap datagram's headers from its array and any other datagram through the
- * buffer: both ways must split the same bytes into the same messages, or fail with the same words.
+ * buffer: both ways must split the same bytes into the same messages, or fail with the same words. Hostile error
+ * messages give an error or a MalformedMessageException.
  */
 final class NetlinkMessageProperties {
 
@@ -49,6 +50,42 @@ final class NetlinkMessageProperties {
     direct.put(datagram).flip();
     assertEquals(plain, outcome(direct, readOnly));
     assertEquals(plain, outcome(ByteBuffer.wrap(datagram).asReadOnlyBuffer(), readOnly));
+  }
+
+  /**
+   * An NLMSG_ERROR, capped or quoting its request, with or without extended-ACK attributes, a byte changed or the end
+   * cut off: {@link NetlinkConnection#errorOf} gives the error (or null for an ACK) or a MalformedMessageException.
+   */
+  @Property(tries = 3000) // one try in about 800 hits a bad quoted length; a few seconds
+  void anyErrorMessage_givesTheErrorOrIsMalformed(@ForAll boolean capped, @ForAll boolean tlvs,
+      @ForAll @IntRange(min = 0, max = 24) int requestPayload, @ForAll @IntRange(min = 0, max = 200) int errno,
+      @ForAll @IntRange(min = 0, max = 47) int position, @ForAll byte value, @ForAll boolean truncate) {
+    // positions up to 47: the headers, the error code, the quoted request's header, the first attribute
+    NetlinkMessageWriter w = new NetlinkMessageWriter().begin(Netlink.NLMSG_ERROR,
+        (capped ? Netlink.NLM_F_CAPPED : 0) | (tlvs ? Netlink.NLM_F_ACK_TLVS : 0));
+    w.u32(-errno).u32(Netlink.HEADER_LENGTH + requestPayload).u16(0x20).u16(Netlink.NLM_F_REQUEST).u32(1).u32(0);
+    if (!capped) {
+      w.bytes(new byte[Netlink.align(requestPayload)]);
+    }
+    if (tlvs) {
+      w.attrString(Netlink.NLMSGERR_ATTR_MSG, "Service already exists");
+      w.attrU32(Netlink.NLMSGERR_ATTR_OFFS, 20);
+    }
+    byte[] bytes = w.end().toByteArray();
+    int at = Math.floorMod(position, bytes.length);
+    byte[] mutated = truncate ? java.util.Arrays.copyOf(bytes, at) : bytes.clone();
+    if (!truncate) {
+      mutated[at] = value;
+    }
+    try {
+      for (NetlinkMessage m : NetlinkMessage.parseAll(ByteBuffer.wrap(mutated))) {
+        if (m.isError()) {
+          NetlinkConnection.errorOf("add service", m);
+        }
+      }
+    } catch (MalformedMessageException expected) {
+      // a named refusal is the only acceptable failure
+    }
   }
 
   /** A few well-formed messages, then sometimes a byte changed (a length, a flag) or the end cut off. */

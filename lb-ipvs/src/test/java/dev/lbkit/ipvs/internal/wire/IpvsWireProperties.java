@@ -13,6 +13,8 @@ import dev.lbkit.api.ServiceKey;
 import dev.lbkit.api.Tunnel;
 import dev.lbkit.api.TunnelType;
 import dev.lbkit.api.VirtualService;
+import dev.lbkit.ipvs.IpvsTimeouts;
+import dev.lbkit.ipvs.SyncDaemon;
 import dev.lbkit.ipvs.internal.netlink.MalformedMessageException;
 import dev.lbkit.ipvs.internal.netlink.NetlinkMessage;
 import java.net.InetAddress;
@@ -20,6 +22,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
@@ -110,6 +113,50 @@ final class IpvsWireProperties {
     ServiceKey key = ServiceKey.firewallMark(7);
     NetlinkMessage m = NetlinkMessage.parseAll(ByteBuffer.wrap(REQ.newDest(key, rs).toByteArray())).get(0);
     assertEquals(rs, IpvsReplies.destination(m, AddressFamily.IPV4).server());
+  }
+
+  /** A sync daemon as the kernel may list it: either role, any group of either family or none. */
+  @Provide
+  Arbitrary<SyncDaemon> daemons() {
+    Arbitrary<Optional<InetAddress>> groups = Arbitraries.of(Optional.<InetAddress>empty(),
+        Optional.of(Endpoint.parse("239.1.2.3:0").address()), Optional.of(Endpoint.parse("[ff02::7]:0").address()));
+    return Combinators.combine(Arbitraries.of(SyncDaemon.Role.class), Arbitraries.of("eth0", "bond0.100", "x"),
+        Arbitraries.integers().between(0, 255), Arbitraries.integers().between(0, 65535), groups,
+        Arbitraries.integers().between(0, 65535), Arbitraries.integers().between(0, 255))
+        .as(SyncDaemon::new);
+  }
+
+  /**
+   * The other answers lbkit decodes (destinations, sync daemons, timeouts), a byte changed or the end cut off: a
+   * value or a MalformedMessageException, never another exception.
+   */
+  @Property(tries = 1000)
+  void anyBytesOfOtherAnswers_decodeOrAreMalformed(@ForAll("servers") RealServer rs, @ForAll("daemons") SyncDaemon d,
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = Integer.MAX_VALUE) int tcpTimeout,
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 2) int kind, @ForAll int position,
+      @ForAll byte value, @ForAll boolean truncate) {
+    byte[] bytes = (kind == 0 ? REQ.newDest(ServiceKey.firewallMark(7), rs)
+        : kind == 1 ? REQ.newDaemon(d) : REQ.setConfig(IpvsTimeouts.ofSeconds(tcpTimeout, 120, 300))).toByteArray();
+    int at = Math.floorMod(position, bytes.length);
+    byte[] mutated = truncate ? java.util.Arrays.copyOf(bytes, at) : bytes.clone();
+    if (!truncate) {
+      mutated[at] = value;
+    }
+    Assume.that(mutated.length > 0);
+    try {
+      for (NetlinkMessage m : NetlinkMessage.parseAll(ByteBuffer.wrap(mutated))) {
+        if (kind == 0) {
+          IpvsReplies.destination(m, AddressFamily.IPV4);
+          IpvsReplies.destination(m, AddressFamily.IPV6);
+        } else if (kind == 1) {
+          IpvsReplies.daemon(m);
+        } else {
+          IpvsReplies.timeouts(m);
+        }
+      }
+    } catch (MalformedMessageException expected) {
+      // a named refusal is the only acceptable failure
+    }
   }
 
   @Property(tries = 1000)

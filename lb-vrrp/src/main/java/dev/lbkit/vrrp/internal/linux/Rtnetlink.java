@@ -2,6 +2,7 @@ package dev.lbkit.vrrp.internal.linux;
 
 import dev.lbkit.api.AddressFamily;
 import dev.lbkit.ipvs.internal.netlink.Errno;
+import dev.lbkit.ipvs.internal.netlink.MalformedMessageException;
 import dev.lbkit.ipvs.internal.netlink.Netlink;
 import dev.lbkit.ipvs.internal.netlink.NetlinkAttributes;
 import dev.lbkit.ipvs.internal.netlink.NetlinkConnection;
@@ -86,11 +87,16 @@ final class Rtnetlink implements AutoCloseable {
     return all.stream().filter(a -> AddressFamily.of(a.address()) == family).toList();
   }
 
-  private static Address decode(NetlinkMessage m, int ifindex) throws NetlinkException {
+  /** An address of a dump, or null for another message type or interface. Package-private for tests. */
+  static Address decode(NetlinkMessage m, int ifindex) throws NetlinkException {
     if (m.type() != RTM_NEWADDR) {
       return null;
     }
     ByteBuffer p = m.payload();
+    if (p.remaining() < 8) {
+      throw new MalformedMessageException("RTM_NEWADDR of " + p.remaining()
+          + " payload bytes, fewer than its 8-byte ifaddrmsg header");
+    }
     int prefix = p.get(1) & 0xff;
     int flags = p.get(2) & 0xff;
     int scope = p.get(3) & 0xff;

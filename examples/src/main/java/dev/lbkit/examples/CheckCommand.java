@@ -58,7 +58,7 @@ final class CheckCommand implements Command {
       "require-reply", "tcp", "haproxy");
   private static final Set<String> VALUED = Set.of("interval", "timeout", "rise", "fall", "retry",
       "delay-before-retry", "fastinter", "downinter", "warmup", "slowstart", "weight", "duration", "status",
-      "digest", "virtualhost", "body", "expect", "expect-string", "expect-regex", "expect-status-regex", "method", "http-version",
+      "digest", "virtualhost", "body", "verifyhost", "expect", "expect-string", "expect-regex", "expect-status-regex", "method", "http-version",
       "sni", "cacert", "client-cert", "client-password", "bind", "max-bytes", "send", "helo", "name", "type",
       "expect-address", "payload-hex", "require-reply-hex", "min-reply-length", "max-reply-length", "destination", "user");
 
@@ -90,7 +90,8 @@ final class CheckCommand implements Command {
     out.println("           --expect 'RULE' (repeatable) in HAProxy words: '[!] status|rstatus|string|rstring PATTERN',");
     out.println("           e.g. --expect '! status 500-599' --expect 'rstring ^ready'");
     out.println("           --haproxy: send the request as HAProxy's option httpchk does (default OPTIONS, no Host");
-    out.println("           unless --virtualhost, 2xx/3xx pass)   --body TEXT (http-check send body)");
+    out.println("           unless --virtualhost, 2xx/3xx pass, a certificate's name checked only against --sni or");
+    out.println("           --verifyhost NAME)   --body TEXT (http-check send body)");
     out.println("           --max-bytes N --no-verify --sni NAME --cacert PEM --client-cert P12 --client-password P");
     out.println("  misc: --dynamic (exit 2-255 sets weight code-2) --user 'USER [GROUP]' (as root)");
     out.println("  agent: --send TEXT   smtp: --helo NAME");
@@ -386,10 +387,14 @@ final class CheckCommand implements Command {
       bind.ifPresent(b::bindTo);
       if (kind.equals("https")) {
         TlsSettings.Builder tls = TlsSettings.builder().verify(!f.containsKey("no-verify"));
-        String sni = f.getOrDefault("sni", literal ? null : host);
+        String sni = f.getOrDefault("sni", literal || haproxy ? null : host);
         if (sni != null) {
           tls.serverName(sni);
         }
+        if (f.containsKey("verifyhost")) {
+          tls.verifyHost(f.get("verifyhost"));
+        }
+        tls.addressCheck(!haproxy); // HAProxy checks a name only from the SNI or verifyhost
         if (f.containsKey("cacert")) {
           tls.trustStore(pemTrustStore(f.get("cacert")));
         }

@@ -27,12 +27,16 @@ import javax.net.ssl.X509TrustManager;
 public final class TlsSettings {
   private final boolean verify;
   private final Optional<String> serverName;
+  private final Optional<String> verifyHost;
+  private final boolean addressCheck;
   private final List<String> protocols;
   private final SSLContext context;
 
   private TlsSettings(Builder b, SSLContext context) {
     this.verify = b.verify;
     this.serverName = b.serverName;
+    this.verifyHost = b.verifyHost;
+    this.addressCheck = b.addressCheck;
     this.protocols = b.protocols;
     this.context = context;
   }
@@ -57,6 +61,36 @@ public final class TlsSettings {
     return serverName;
   }
 
+  /** HAProxy {@code verifyhost}: the name the certificate must match when no server name (SNI) is set. */
+  public Optional<String> verifyHost() {
+    return verifyHost;
+  }
+
+  /**
+   * Whether, with neither a server name nor {@link #verifyHost()}, the certificate must name the target's address
+   * (default true). HAProxy checks no name then; {@code addressCheck(false)} does as it does.
+   */
+  public boolean addressCheck() {
+    return addressCheck;
+  }
+
+  /**
+   * The name the certificate must match, as HAProxy 2.6 picks it: the SNI sent, else {@code verifyhost}, else (when
+   * {@link #addressCheck()}) the target's address; empty when no name is checked (or nothing is verified).
+   */
+  public Optional<String> nameToVerify(String address) {
+    if (!verify) {
+      return Optional.empty();
+    }
+    if (serverName.isPresent()) {
+      return serverName;
+    }
+    if (verifyHost.isPresent()) {
+      return verifyHost;
+    }
+    return addressCheck ? Optional.of(address) : Optional.empty();
+  }
+
   /** The enabled protocols, e.g. {@code TLSv1.3}; empty: the JDK's defaults. */
   public List<String> protocols() {
     return protocols;
@@ -76,6 +110,8 @@ public final class TlsSettings {
   public static final class Builder {
     private boolean verify = true;
     private Optional<String> serverName = Optional.empty();
+    private Optional<String> verifyHost = Optional.empty();
+    private boolean addressCheck = true;
     private List<String> protocols = List.of();
     private KeyStore trustStore;
     private KeyStore clientKeyStore;
@@ -96,6 +132,29 @@ public final class TlsSettings {
         throw new IllegalArgumentException("TLS server name must not be empty");
       }
       this.serverName = Optional.of(serverName);
+      return this;
+    }
+
+    /**
+     * HAProxy {@code verifyhost}: when verifying and no server name is set, the certificate must name this host.
+     * No SNI is sent for it.
+     */
+    public Builder verifyHost(String host) {
+      requireNonNull(host, "host");
+      if (host.isEmpty()) {
+        throw new IllegalArgumentException("TLS verifyhost must not be empty");
+      }
+      this.verifyHost = Optional.of(host);
+      return this;
+    }
+
+    /**
+     * Whether a certificate must name the target's address when neither a server name nor a verify host is set
+     * (default true). {@code false} is HAProxy's {@code verify required} without {@code sni} or {@code verifyhost}:
+     * the chain is verified, no name is.
+     */
+    public Builder addressCheck(boolean addressCheck) {
+      this.addressCheck = addressCheck;
       return this;
     }
 

@@ -104,6 +104,11 @@ public final class HttpCheck implements NetworkCheck {
    * {@code User-Agent} is sent. So {@code option httpchk GET /x HTTP/1.1} with {@code http-check send hdr Host
    * www.example.com} is {@code HttpCheck.haproxy(t).method("GET").path("/x").version("HTTP/1.1")
    * .virtualHost("www.example.com")}, byte for byte (HaproxyHttpchkRequestIT compares them on a real HAProxy).
+   *
+   * <p>For {@code check-ssl} give {@link Builder#tls} settings with
+   * {@link TlsSettings.Builder#addressCheck addressCheck(false)}: HAProxy checks a certificate's names only against
+   * its {@code check-sni} ({@link TlsSettings.Builder#serverName}) or {@code verifyhost}
+   * ({@link TlsSettings.Builder#verifyHost}); HaproxyHttpsCheckIT compares them.
    */
   public static Builder haproxy(Endpoint target) {
     Builder b = new Builder(target);

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
@@ -36,14 +38,16 @@ final class TlsLayer {
   private boolean closeNotify;
 
   TlsLayer(TlsSettings settings, Endpoint target) {
-    String peerHost = settings.serverName().orElse(Endpoint.toAddrString(target.address()));
-    engine = settings.context().createSSLEngine(peerHost, target.port());
+    String address = Endpoint.toAddrString(target.address());
+    Optional<String> name = settings.nameToVerify(address);
+    engine = settings.context().createSSLEngine(name.orElse(address), target.port());
     engine.setUseClientMode(true);
     SSLParameters p = engine.getSSLParameters();
-    if (settings.verify()) {
+    if (name.isPresent()) {
       p.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host (or IP) we asked for
     }
-    settings.serverName().ifPresent(name -> p.setServerNames(List.of(new SNIHostName(name))));
+    // SNI only when asked for: the JDK would otherwise send the verify host as one
+    p.setServerNames(settings.serverName().map(n -> List.<SNIServerName>of(new SNIHostName(n))).orElse(List.of()));
     if (!settings.protocols().isEmpty()) {
       p.setProtocols(settings.protocols().toArray(new String[0]));
     }

@@ -23,10 +23,13 @@ import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import org.junit.jupiter.api.Test;
 
@@ -39,17 +42,17 @@ import org.junit.jupiter.api.Test;
  * its layer-6 timeout ({@code L6TOUT}: a plain server waits for a request while the checker waits for its TLS
  * answer) lbkit's timeout.
  *
- * <p>Not compared: a certificate from a trusted CA whose names do not include the address checked, with no SNI. lbkit
- * then verifies the name against the address (as keepalived's SSL_GET does not, and HAProxy without
- * {@code verifyhost} does not either); the test certificates all name 127.0.0.1, so this case is not exercised here.
+ * <p>Names: HAProxy checks the certificate's names against the SNI it sent, else against {@code verifyhost}, else
+ * not at all. A certificate made here for other.lbkit.test only shows it; lbkit does the same with
+ * {@link TlsSettings.Builder#addressCheck addressCheck(false)} and {@link TlsSettings.Builder#verifyHost}, while its
+ * default checks the target's address when no name is given.
  */
 final class HaproxyHttpsCheckIT {
 
   /** A TLS (or, with a null keystore, plain) HTTP server answering 200 to every request it reads. */
-  private static ServerSocket server(String keystore) throws IOException {
-    ServerSocket s = keystore == null ? new ServerSocket(0, 50, InetAddress.getLoopbackAddress())
-        : TestTls.serverContext(keystore, null).getServerSocketFactory().createServerSocket(0, 50,
-            InetAddress.getLoopbackAddress());
+  private static ServerSocket server(SSLContext tls) throws IOException {
+    ServerSocket s = tls == null ? new ServerSocket(0, 50, InetAddress.getLoopbackAddress())
+        : tls.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
     if (s instanceof SSLServerSocket ssl) {
       ssl.setNeedClientAuth(false);
     }
@@ -80,6 +83,48 @@ final class HaproxyHttpsCheckIT {
     return s;
   }
 
+  /**
+   * A certificate signed by the test CA for other.lbkit.test only (not for 127.0.0.1), made with the JDK's keytool
+   * as make-keystores.sh makes the checked-in ones; a server context presenting it.
+   */
+  private static SSLContext otherNameContext(Path dir, Path caPem) throws Exception {
+    Path caP12 = dir.resolve("ca.p12");
+    try (InputStream in = TestTls.class.getResourceAsStream("/tls/ca.p12")) {
+      Files.copy(in, caP12);
+    }
+    Path other = dir.resolve("other.p12");
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    String pass = new String(TestTls.PASSWORD);
+    keytool(dir, keytool, "-genkeypair", "-alias", "other", "-keyalg", "EC", "-groupname", "secp256r1",
+        "-storetype", "PKCS12", "-storepass", pass, "-keypass", pass, "-dname", "CN=other.lbkit.test",
+        "-keystore", other.toString());
+    keytool(dir, keytool, "-certreq", "-alias", "other", "-keystore", other.toString(), "-storepass", pass, "-file",
+        "other.csr");
+    keytool(dir, keytool, "-gencert", "-alias", "ca", "-keystore", caP12.toString(), "-storepass", pass, "-infile",
+        "other.csr", "-outfile", "other.crt", "-rfc", "-ext", "SAN=dns:other.lbkit.test", "-validity", "3650");
+    keytool(dir, keytool, "-importcert", "-noprompt", "-alias", "ca", "-file", caPem.toString(), "-keystore",
+        other.toString(), "-storepass", pass);
+    keytool(dir, keytool, "-importcert", "-noprompt", "-alias", "other", "-file", "other.crt", "-keystore",
+        other.toString(), "-storepass", pass);
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(other)) {
+      ks.load(in, TestTls.PASSWORD);
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, TestTls.PASSWORD);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), null, null);
+    return ctx;
+  }
+
+  private static void keytool(Path dir, String... command) throws Exception {
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+    }
+  }
+
   private record Case(String name, String keystore, String haproxy, Supplier<TlsSettings.Builder> lbkit) {}
 
   @Test
@@ -105,13 +150,31 @@ final class HaproxyHttpsCheckIT {
             () -> TestTls.trustingServer().serverName("wrong.lbkit.test")),
         new Case("sni_wrong_noverify", "server", "check-ssl verify none check-sni wrong.lbkit.test",
             () -> TlsSettings.builder().verify(false).serverName("wrong.lbkit.test")),
-        new Case("plain_server", null, "check-ssl verify none", () -> TlsSettings.builder().verify(false)));
+        new Case("plain_server", null, "check-ssl verify none", () -> TlsSettings.builder().verify(false)),
+        // a trusted certificate that does not name 127.0.0.1: HAProxy checks a name only from the SNI or verifyhost
+        new Case("othername_verify", "other", verify, () -> TestTls.trustingServer().addressCheck(false)),
+        new Case("othername_verify_address", "other", verify + " verifyhost 127.0.0.1",
+            TestTls::trustingServer),
+        new Case("othername_verifyhost", "other", verify + " verifyhost other.lbkit.test",
+            () -> TestTls.trustingServer().addressCheck(false).verifyHost("other.lbkit.test")),
+        new Case("othername_verifyhost_wrong", "other", verify + " verifyhost wrong.lbkit.test",
+            () -> TestTls.trustingServer().addressCheck(false).verifyHost("wrong.lbkit.test")),
+        new Case("othername_sni", "other", verify + " check-sni other.lbkit.test",
+            () -> TestTls.trustingServer().serverName("other.lbkit.test")),
+        new Case("othername_sni_over_verifyhost", "other", verify + " check-sni other.lbkit.test verifyhost "
+            + "wrong.lbkit.test", () -> TestTls.trustingServer().serverName("other.lbkit.test")
+            .verifyHost("wrong.lbkit.test")));
+    Map<String, SSLContext> contexts = new HashMap<>();
+    for (String name : List.of("server", "expired", "client")) {
+      contexts.put(name, TestTls.serverContext(name, null));
+    }
+    contexts.put("other", otherNameContext(dir, caPem));
     List<ServerSocket> servers = new ArrayList<>();
     StringBuilder cfg = new StringBuilder("defaults\n  mode http\n  timeout connect 2s\n  timeout client 5s\n"
         + "  timeout server 5s\n  timeout check 2s\n\n");
     try {
       for (Case c : cases) {
-        ServerSocket s = server(c.keystore());
+        ServerSocket s = server(c.keystore() == null ? null : contexts.get(c.keystore()));
         servers.add(s);
         cfg.append("backend ").append(c.name()).append("\n  option httpchk GET /\n  server s 127.0.0.1:")
             .append(s.getLocalPort()).append(" check inter 200 rise 1 fall 1 ").append(c.haproxy()).append("\n\n");

@@ -43,6 +43,9 @@ final class RunCommandTest {
             auth_type PASS
             auth_pass longpassword
           }
+          virtual_ipaddress {
+            192.0.2.100
+          }
         }
         virtual_server 192.0.2.10 80 {
           protocol TCP

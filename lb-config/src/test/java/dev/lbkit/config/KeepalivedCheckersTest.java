@@ -392,6 +392,9 @@ final class KeepalivedCheckersTest {
           notify_backup /usr/local/bin/hook backup
           notify_fault "/usr/local/bin/hook fault" nobody nogroup
           notify_stop /usr/local/bin/hook a b c
+          virtual_ipaddress {
+            10.0.0.100
+          }
         }
         virtual_server 192.0.2.10 80 {
           quorum_up /usr/local/bin/quorum up

@@ -58,6 +58,8 @@ final class KeepalivedConfigParserTest {
     assertEquals(List.of(
         "k.conf:2:3: unknown keyword 'router_idd' in global_defs",
         "k.conf:4:1: vrrp_instance VI_1 has no virtual_router_id",
+        "k.conf:4:1: vrrp_instance VI_1: virtual_ipaddress has no address; keepalived runs such a VRRPv2 instance"
+            + " with a warning, but lbkit's VRRP requires at least one virtual address",
         "k.conf:6:21: virtual_router_id must be in [1, 255] but was 300",
         "k.conf:7:12: priority must be a whole number but was 'abc'",
         "k.conf:8:3: unknown keyword 'advert_intt' in vrrp_instance",
@@ -65,7 +67,7 @@ final class KeepalivedConfigParserTest {
             + " but was 'roundrobin'",
         "k.conf:13:12: weight must be in [0, 2147483647] but was -1"), errors(r));
     KeepalivedConfigException e = assertThrows(KeepalivedConfigException.class, r::orThrow);
-    assertEquals(7, e.errors().size());
+    assertEquals(8, e.errors().size());
   }
 
   @Test
@@ -93,6 +95,9 @@ final class KeepalivedConfigParserTest {
           authentication {
             auth_type PASS
             auth_pass secret12345
+          }
+          virtual_ipaddress {
+            10.0.0.100
           }
         }
         """);
@@ -261,10 +266,16 @@ final class KeepalivedConfigParserTest {
           track_script {
             missing_script
           }
+          virtual_ipaddress {
+            10.0.0.100
+          }
         }
         vrrp_instance VI_2 {
           interface eth0
           virtual_router_id 51
+          virtual_ipaddress {
+            10.0.0.101
+          }
         }
         virtual_server 10.0.0.1 80 {
         }
@@ -274,8 +285,8 @@ final class KeepalivedConfigParserTest {
     assertEquals(List.of(
         "k.conf:1:1: vrrp_sync_group G names vrrp_instance VI_9, which is not defined",
         "k.conf:7:1: vrrp_instance VI_1 tracks script missing_script, but no vrrp_script of that name is defined",
-        "k.conf:14:1: vrrp_instance VI_2 uses virtual_router_id 51 on eth0, as vrrp_instance VI_1 at k.conf:7:1 does",
-        "k.conf:20:1: virtual_server UDP 10.0.0.1:80 is already defined at k.conf:18:1"), errors(r));
+        "k.conf:17:1: vrrp_instance VI_2 uses virtual_router_id 51 on eth0, as vrrp_instance VI_1 at k.conf:7:1 does",
+        "k.conf:26:1: virtual_server UDP 10.0.0.1:80 is already defined at k.conf:24:1"), errors(r));
   }
 
   @Test
@@ -422,7 +433,8 @@ final class KeepalivedConfigParserTest {
   }
 
   private static VrrpInstanceConfig instance(String body) {
-    ParseResult r = parse("vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 51\n" + body + "}\n");
+    ParseResult r = parse("vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 51\n" + body
+        + "  virtual_ipaddress {\n    10.0.0.100\n  }\n}\n");
     assertEquals(List.of(), errors(r));
     return r.config().vrrpInstance("VI_1").orElseThrow();
   }
@@ -465,6 +477,9 @@ final class KeepalivedConfigParserTest {
           nopreempt
           preempt_delay 30
           state BACKUP
+          virtual_ipaddress {
+            10.0.0.100
+          }
         }
         """);
     VrrpInstanceConfig i = r.config().vrrpInstance("VI_1").orElseThrow();
@@ -489,7 +504,8 @@ final class KeepalivedConfigParserTest {
     assertTrue(instance("  no_accept\n  accept\n").acceptMode(), "the last of accept / no_accept counts");
     assertFalse(instance("  accept\n  no_accept\n").acceptMode());
     assertEquals(List.of("k.conf:4:10: 'accept' takes no value but has an extra 'yes'"),
-        errors(parse("vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 51\n  accept yes\n}\n")));
+        errors(parse("vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 51\n  accept yes\n"
+            + "  virtual_ipaddress {\n    10.0.0.100\n  }\n}\n")));
   }
 
   private static ParseResult strict(String body) {
@@ -526,8 +542,8 @@ final class KeepalivedConfigParserTest {
 
   @Test
   void vrrpStrict_countsWhereverGlobalDefsIsWritten() {
-    ParseResult r = parse("vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 51\n}\n"
-        + "global_defs {\n  vrrp_strict\n}\n");
+    ParseResult r = parse("vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 51\n"
+        + "  virtual_ipaddress {\n    10.0.0.100\n  }\n}\n" + "global_defs {\n  vrrp_strict\n}\n");
     assertTrue(r.config().vrrpInstance("VI_1").orElseThrow().strictMode());
   }
 

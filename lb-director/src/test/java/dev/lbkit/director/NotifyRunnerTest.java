@@ -37,6 +37,9 @@ final class NotifyRunnerTest {
           notify_master "%1$s master"
           notify_backup "%1$s backup"
           notify %1$s
+          virtual_ipaddress {
+            10.0.0.100
+          }
         }
         virtual_server 192.0.2.1 80 {
           protocol TCP
@@ -89,10 +92,16 @@ final class NotifyRunnerTest {
         vrrp_instance A {
           interface eth0
           virtual_router_id 1
+          virtual_ipaddress {
+            10.0.0.101
+          }
         }
         vrrp_instance B {
           interface eth1
           virtual_router_id 2
+          virtual_ipaddress {
+            10.0.0.102
+          }
         }
         """.formatted(hook), dir).orThrow();
     try (NotifyRunner runner = new NotifyRunner(config)) {
@@ -137,6 +146,9 @@ final class NotifyRunnerTest {
           notify_backup "%1$s A-backup"
           notify_fault "%1$s A-fault"
           notify %1$s
+          virtual_ipaddress {
+            10.0.0.101
+          }
         }
         vrrp_instance B {
           interface eth1
@@ -144,6 +156,9 @@ final class NotifyRunnerTest {
           priority 100
           notify_backup "%1$s B-backup"
           notify_fault "%1$s B-fault"
+          virtual_ipaddress {
+            10.0.0.102
+          }
         }
         """.formatted(hook), dir).orThrow();
   }
@@ -185,6 +200,9 @@ final class NotifyRunnerTest {
           notify_stop "%3$s stop"
           notify %3$s
           %4$s
+          virtual_ipaddress {
+            10.0.0.%2$d
+          }
         }
         """;
     KeepalivedConfig before = KeepalivedConfigParser.parse("a.conf", instance.formatted("VI_1", 1, hook,

@@ -137,6 +137,9 @@ final class ScriptUsersTest {
             chk
           }
           notify_master /usr/local/bin/became-master
+          virtual_ipaddress {
+            10.0.0.100
+          }
         }
         """.formatted(globals, scriptUser), Path.of("."));
     assertEquals(List.of(), r.errors());
@@ -169,6 +172,9 @@ final class ScriptUsersTest {
           virtual_router_id 51
           notify_master "/usr/local/bin/hook" ghost
           notify_backup "/usr/local/bin/hook" nobody
+          virtual_ipaddress {
+            10.0.0.100
+          }
         }
         """, Path.of("."));
     assertEquals(List.of(), r.errors());

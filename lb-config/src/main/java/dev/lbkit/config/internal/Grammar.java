@@ -148,10 +148,10 @@ final class Grammar {
   static final Grammar GLOBAL = new Grammar("global_defs")
       .values("notification_email")
       .leaf("notification_email_from", "smtp_server", "smtp_connect_timeout", "router_id", "vrrp_strict",
-          "script_user", "enable_script_security")
+          "vrrp_version", "script_user", "enable_script_security")
       .ignored("max_auto_priority", "lvs_id", "vrrp_skip_check_adv_addr",
           "vrrp_garp_interval", "vrrp_gna_interval", "vrrp_mcast_group4", "vrrp_mcast_group6",
-          "vrrp_version", "vrrp_iptables", "vrrp_ipsets", "vrrp_garp_master_delay", "vrrp_garp_master_repeat",
+          "vrrp_iptables", "vrrp_ipsets", "vrrp_garp_master_delay", "vrrp_garp_master_repeat",
           "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat", "vrrp_garp_lower_prio_delay",
           "vrrp_garp_lower_prio_repeat", "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert",
           "vrrp_priority", "checker_priority", "bfd_priority", "lvs_timeouts", "lvs_sync_daemon",

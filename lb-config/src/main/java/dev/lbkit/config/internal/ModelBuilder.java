@@ -40,6 +40,9 @@ import java.util.Set;
 final class ModelBuilder {
   private final Values values;
   private final Problems problems;
+  /** {@code vrrp_version} of {@code global_defs}: the version of instances that set none (keepalived's default 2). */
+  private int globalVersion = 2;
+  private Location globalVersionAt;
 
   ModelBuilder(Problems problems) {
     this.problems = problems;
@@ -192,6 +195,13 @@ final class ModelBuilder {
             vrrpStrict = true;
           }
         }
+        case "vrrp_version" -> {
+          OptionalInt v = values.integer(n, 2, 3);
+          if (v.isPresent()) {
+            globalVersion = v.getAsInt();
+            globalVersionAt = n.location();
+          }
+        }
         default -> throw new AssertionError(n.name());
       }
     }
@@ -236,7 +246,10 @@ final class ModelBuilder {
     Integer priority = null;
     Node preemptDelayNode = null;
     Duration advert = Duration.ofSeconds(1);
-    int version = 2;
+    Node advertNode = null;
+    Integer version = null;
+    Node versionNode = null;
+    Node vipNode = null;
     Optional<Authentication> auth = Optional.empty();
     List<VirtualIpAddress> vips = new ArrayList<>();
     List<VirtualIpAddress> excluded = new ArrayList<>();
@@ -281,10 +294,25 @@ final class ModelBuilder {
             priority = v.getAsInt();
           }
         }
-        case "advert_int" -> advert = values.timer(n, Duration.ofMillis(10), Duration.ofSeconds(255)).orElse(advert);
-        case "version" -> version = values.integer(n, 2, 3).orElse(version);
+        case "advert_int" -> {
+          Optional<Duration> a = values.timer(n, Duration.ofMillis(10), Duration.ofSeconds(255));
+          if (a.isPresent()) {
+            advert = a.get();
+            advertNode = n;
+          }
+        }
+        case "version" -> {
+          OptionalInt v = values.integer(n, 2, 3);
+          if (v.isPresent()) {
+            version = v.getAsInt();
+            versionNode = n;
+          }
+        }
         case "authentication" -> auth = authentication(n);
-        case "virtual_ipaddress" -> n.lines().forEach(line -> vip(line).ifPresent(vips::add));
+        case "virtual_ipaddress" -> {
+          vipNode = n;
+          n.lines().forEach(line -> vip(line).ifPresent(vips::add));
+        }
         case "virtual_ipaddress_excluded" -> n.lines().forEach(line -> vip(line).ifPresent(excluded::add));
         case "nopreempt" -> {
           if (values.arity(n, 0, 0)) {
@@ -330,6 +358,41 @@ final class ModelBuilder {
       priority = state == InitialState.MASTER ? 255 : 100;
     }
     boolean strict = strictMode.orElse(vrrpStrict);
+    String label = "vrrp_instance " + name.orElse("");
+    boolean ipv6 = !vips.isEmpty() && vips.get(0).address().getAddress().length == 16;
+    // keepalived 2.2.7 (vrrp.c vrrp_complete_instance): IPv6 addresses without a version mean VRRPv3, else the
+    // global vrrp_version (default 2) applies
+    if (version == null) {
+      version = ipv6 ? 3 : globalVersion;
+    }
+    if (ipv6 && version == 2) {
+      Location at = versionNode != null ? versionNode.location()
+          : globalVersionAt != null ? globalVersionAt : block.location();
+      if (strict) {
+        problems.warning(at, label + ": VRRP version 2 cannot carry IPv6 virtual addresses ("
+            + vips.get(0).address().getHostAddress() + "); version 3 is used in strict mode, as keepalived does");
+        version = 3;
+      } else {
+        // keepalived runs a VRRPv2 of its own over IPv6 (no authentication field); RFC 3768 is IPv4 only
+        problems.error(at, label + ": version 2 with IPv6 virtual address " + vips.get(0).address().getHostAddress()
+            + " is keepalived's non-standard VRRPv2 over IPv6, which lbkit does not implement; use version 3");
+        complete = false;
+      }
+    }
+    if (vips.isEmpty()) {
+      Location at = vipNode != null ? vipNode.location() : block.location();
+      if (version == 3 || strict) {
+        // keepalived: "No VIP specified; at least one is required", and its VRRP process exits
+        problems.error(at, label + ": virtual_ipaddress has no address; VRRP" + (strict ? " in strict mode" : "v3")
+            + " requires at least one, and keepalived refuses to start without");
+      } else {
+        // keepalived only warns ("at least one is sensible") and advertises none; lbkit's VRRP needs one
+        problems.error(at, label + ": virtual_ipaddress has no address; keepalived runs such a VRRPv2 instance "
+            + "with a warning, but lbkit's VRRP requires at least one virtual address");
+      }
+      complete = false;
+    }
+    advert = advertInterval(advert, version, advertNode, label);
     InitialState ownerState = priority == 255 ? InitialState.MASTER : InitialState.BACKUP;
     if (state == null) {
       state = ownerState;
@@ -373,6 +436,34 @@ final class ModelBuilder {
     return Optional.of(new VrrpInstanceConfig(name.get(), state, iface, vrid, priority, advert, version, auth, vips,
         excluded, preempt, preemptDelay, accept, strict, unicastSrc, peers, trackIfs, trackScripts, hooks.build(),
         block.location()));
+  }
+
+  /**
+   * The advertisement interval as keepalived 2.2.7 completes it (vrrp.c vrrp_complete_instance): VRRPv2 rounds to
+   * whole seconds (half up, at least 1 s), VRRPv3 to centiseconds (half up, at least 10 ms, at most 40.95 s), each
+   * with a warning.
+   */
+  private Duration advertInterval(Duration advert, int version, Node at, String label) {
+    long unit = version == 2 ? 1_000_000_000L : 10_000_000L;
+    long max = version == 2 ? 255 * unit : 4095 * unit;
+    long nanos = advert.toNanos();
+    long adjusted;
+    if (nanos > max) {
+      adjusted = max;
+    } else if (nanos % unit != 0) {
+      adjusted = Math.max(unit, (nanos + unit / 2) / unit * unit);
+    } else {
+      return advert;
+    }
+    Duration result = Duration.ofNanos(adjusted);
+    problems.warning(at.location(), label + ": advert_int " + at.args().get(0).text() + " is not "
+        + (version == 2 ? "whole seconds, as VRRPv2 needs" : "in VRRPv3's units of 10 ms up to 40.95 s")
+        + "; " + seconds(result) + " s is used, as keepalived does");
+    return result;
+  }
+
+  private static String seconds(Duration d) {
+    return java.math.BigDecimal.valueOf(d.toNanos()).movePointLeft(9).stripTrailingZeros().toPlainString();
   }
 
   /** {@code NAME [weight N]}: empty on error, else the optional weight. */

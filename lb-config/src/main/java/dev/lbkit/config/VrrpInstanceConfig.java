@@ -19,8 +19,11 @@ import java.util.OptionalInt;
  * @param interfaceName {@code interface}
  * @param virtualRouterId {@code virtual_router_id}, 1 to 255
  * @param priority {@code priority}, 1 to 255 (default 255 with {@code state MASTER}, else 100, as keepalived)
- * @param advertInterval {@code advert_int} (default 1 s)
- * @param version {@code version}: VRRP 2 or 3 (default 2)
+ * @param advertInterval {@code advert_int} (default 1 s), as keepalived 2.2.7 completes it: rounded to whole seconds
+ *     for VRRPv2 and to 10 ms (at most 40.95 s) for VRRPv3, with a warning
+ * @param version {@code version}: VRRP 2 or 3 (default 3 with IPv6 addresses, else {@code vrrp_version} of
+ *     {@code global_defs}, else 2, as keepalived). lb-config refuses what lbkit's VRRP cannot run: no virtual address,
+ *     and keepalived's own VRRPv2 over IPv6 (in strict mode that becomes version 3 with a warning, as keepalived)
  * @param authentication {@code authentication}, if any (VRRPv2 only)
  * @param virtualIpAddresses {@code virtual_ipaddress}: the addresses the master holds
  * @param excludedIpAddresses {@code virtual_ipaddress_excluded}: held by the master, not advertised

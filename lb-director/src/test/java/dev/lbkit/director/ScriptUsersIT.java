@@ -184,6 +184,9 @@ final class ScriptUsersIT {
           }
           notify_backup %2$s
           notify_master "%2$s" nobody
+          virtual_ipaddress {
+            10.0.0.100
+          }
         }
         """.formatted(script, hook), Path.of(".")).orThrow();
     for (VrrpScript s : KeepalivedVrrp.vrrpScripts(c)) {

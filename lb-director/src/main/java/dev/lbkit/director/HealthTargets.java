@@ -46,9 +46,11 @@ import java.util.Optional;
  * {@code warmup}, by default a random first delay up to its delay loop, after keepalived's fixed one-second start
  * delay ({@link CheckPolicy#KEEPALIVED_START_DELAY}); a TCP_CHECK retries as keepalived 2.2.7's does
  * ({@link RetryRule#KEEPALIVED_TCP}: the first failure is final, then {@code retry} retries per failure, up or down;
- * compared with real keepalived in KeepalivedCheckerTimingLabIT), the other checkers retry only while up. Several checkers of one real server become
- * one {@link IndependentChecks}: each runs on its own schedule, and the server is up while all pass, as keepalived's
- * checker threads each re-arm with their own delay loop and a real server is alive while none has failed. The
+ * compared with real keepalived in KeepalivedCheckerTimingLabIT), the other checkers retry only while up and also
+ * start with their retries used up ({@link RetryRule#KEEPALIVED}; compared for MISC_CHECK). Several
+ * checkers of one real server become one {@link IndependentChecks}: each runs on its own schedule, and the server
+ * is up while all pass, as keepalived's checker threads each re-arm with their own delay loop and a real server is
+ * alive while none has failed. The
  * {@code url}s of one HTTP_GET are fetched as keepalived 2.2.7 fetches them (check_http.c {@code epilog}): one url
  * per delay loop, each within {@code connect_timeout}, the server up after a whole round passed, a failing url
  * retried by {@code retry}/{@code delay_before_retry} (rules in {@link UrlRound}; compared with real keepalived in
@@ -147,8 +149,8 @@ public final class HealthTargets {
     } else {
       throw new IllegalArgumentException("unknown checker " + c);
     }
-    // TCP_CHECK's retry rule was seen in the kernel lab; the other checkers keep lbkit's (retry while up)
-    RetryRule rule = c instanceof HealthCheckConfig.Tcp ? RetryRule.KEEPALIVED_TCP : RetryRule.WHILE_UP;
+    // TCP_CHECK retries while down too; the others only while up; all start with their retries used up
+    RetryRule rule = c instanceof HealthCheckConfig.Tcp ? RetryRule.KEEPALIVED_TCP : RetryRule.KEEPALIVED;
     return new IndependentChecks.Member(check, CheckPolicy.keepalived().interval(loop).timeout(timeout).retry(retry)
         .delayBeforeRetry(delayBeforeRetry).startDown(startDown).warmup(warmup)
         .startDelay(CheckPolicy.KEEPALIVED_START_DELAY).retryRule(rule).build());

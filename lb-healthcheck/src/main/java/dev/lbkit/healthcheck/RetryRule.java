@@ -11,6 +11,13 @@ public enum RetryRule {
    */
   WHILE_UP,
   /**
+   * keepalived 2.2.7's MISC_CHECK, UDP_CHECK, DNS_CHECK and SMTP_CHECK: retries only while the destination is up, as
+   * {@link #WHILE_UP}, but a checker starts with its retries used up, so a failure before its first pass is final at
+   * once (check_data.c sets the retry counter to {@code retry} when the configuration is loaded; check_misc.c and
+   * check_udp.c retry only an up checker). Seen for MISC_CHECK in the kernel lab (KeepalivedCheckerTimingLabIT).
+   */
+  KEEPALIVED,
+  /**
    * keepalived 2.2.7's TCP_CHECK, as it behaves in the kernel lab (lb-director's KeepalivedCheckerTimingLabIT): a
    * checker starts with its retries used up, so a failure before its first pass is final at once (check_data.c sets
    * the retry counter to {@code retry} when the configuration is loaded, not on a reload); after that every failure

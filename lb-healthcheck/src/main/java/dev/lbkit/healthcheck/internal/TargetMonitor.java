@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * {@code rise}, so the first failure takes the target down, as HAProxy's default {@code init-state up} does;
  * starting down (keepalived {@code alpha}) puts it at {@code rise - 1}, so the first pass brings it up. keepalived
  * retries a failed attempt only while the target is up ({@code retry}, {@code delay_before_retry}); with
- * {@link RetryRule#KEEPALIVED_TCP} as keepalived 2.2.7's TCP_CHECK does: the first failure before any pass is final,
- * then every failure starts a cycle of retries, up or down. Slow start
+ * {@link RetryRule#KEEPALIVED} the first failure before any pass is final, as in keepalived 2.2.7; with
+ * {@link RetryRule#KEEPALIVED_TCP}, as its TCP_CHECK does, also every later failure starts a cycle of retries, up or
+ * down. Slow start
  * follows HAProxy 2.6 with a dynamic algorithm (roundrobin, leastconn): after a down-to-up transition (not at start)
  * the weight is {@code ceil(weight * (floor(16 * s / S) + 1) / 16)}, with {@code s} the whole seconds since the change
  * and {@code S} the slow start in whole seconds (rounded up), recomputed every second; so 7, 19, 38, 57, 69, 88 and
@@ -160,7 +161,7 @@ public final class TargetMonitor {
     this.urlRound = target.check() instanceof UrlRound r ? new UrlRoundState(r, policy) : null;
     this.health = up ? policy.rise() : policy.rise() - 1;
     // keepalived starts every checker with its retries used up: one failure is enough at first
-    this.retriesLeft = policy.retryRule() == RetryRule.KEEPALIVED_TCP ? 0 : policy.retry();
+    this.retriesLeft = policy.retryRule() == RetryRule.WHILE_UP ? policy.retry() : 0;
     snapshot();
   }
 

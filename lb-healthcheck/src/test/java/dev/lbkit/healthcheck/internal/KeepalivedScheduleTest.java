@@ -141,6 +141,23 @@ final class KeepalivedScheduleTest {
   }
 
   @Test
+  void keepalivedRetries_firstFailureFinal_noRetriesWhileDown_retriesOnceUpAgain() {
+    ScriptedProber p = new ScriptedProber(clock, s(0.01));
+    TargetMonitor m = monitor(p, keepalived(3).retry(2).warmup(Duration.ZERO).retryRule(RetryRule.KEEPALIVED)
+        .build(), 1);
+    p.answer(ScriptedProber.DOWN);
+    clock.advance(s(8));
+    assertEquals(List.of(1.0, 4.01, 7.02), seconds(p)); // down at 1.01, then a delay loop apart
+    p.answer(ScriptedProber.UP);
+    clock.advance(s(3)); // 10.03 passes
+    assertTrue(m.status().up());
+    p.answer(ScriptedProber.DOWN);
+    clock.advance(s(6)); // 13.04 fails: retried at 14.05, 15.06: down at 15.07
+    assertEquals(List.of(1.0, 4.01, 7.02, 10.03, 13.04, 14.05, 15.06), seconds(p));
+    assertEquals(List.of("up", "down", "up", "down"), kinds());
+  }
+
+  @Test
   void whileUpRetries_theDefault_retryTheFirstFailure_andNeverWhileDown() {
     ScriptedProber p = new ScriptedProber(clock, s(0.01));
     monitor(p, keepalived(3).retry(2).warmup(Duration.ZERO).build(), 1);

@@ -144,36 +144,9 @@ PY
 full=$!
 dnsmasq --conf-file="$dir/dnsmasq.conf" --pid-file --user=root &
 dns=$!
-python3 - "$smtp_ports" <<'PY' &
-import socket, sys, threading
-def smtp(port, greeting, helo):
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind(("127.0.0.1", port))
-    ls.listen(16)
-    while True:
-        c, _ = ls.accept()
-        def talk(c):
-            try:
-                c.sendall(greeting)
-                for line in c.makefile("rb"):
-                    line = line.rstrip(b"\r\n")
-                    if line.startswith(b"QUIT"):
-                        c.sendall(b"221 bye\r\n")
-                    elif helo and line.startswith(b"HELO") and line != helo:
-                        c.sendall(b"501 who are you\r\n")
-                    else:
-                        c.sendall(b"250 ok\r\n")
-            except OSError:
-                pass
-            finally:
-                c.close()
-        threading.Thread(target=talk, args=(c,), daemon=True).start()
-any_port, helo_port, deny_port = (int(p) for p in sys.argv[1].split(","))
-threading.Thread(target=smtp, args=(helo_port, b"220 mx.lab ESMTP\r\n", b"HELO lab.helo"), daemon=True).start()
-threading.Thread(target=smtp, args=(deny_port, b"554 go away\r\n", None), daemon=True).start()
-smtp(any_port, b"220 mx.lab ESMTP\r\n", None)
-PY
+IFS=, read -r smtp_any smtp_helo smtp_deny <<<"$smtp_ports"
+python3 "$(dirname "${BASH_SOURCE[0]}")/../../../../lab/kernel/smtp-servers.py" "$smtp_any:220 mx.lab ESMTP" \
+  "$smtp_helo:220 mx.lab ESMTP:lab.helo" "$smtp_deny:554 go away" &
 smtpd=$!
 python3 - "$hostile_ports" <<'PY' &
 import socket, sys, threading, time
@@ -245,4 +218,6 @@ sleep "$((seconds - reload_at))"
 lab_section table ipvsadm -Ln
 lab_section connections cat "$log/events.log" "$log/connections.log" "$log/web.log"
 lab_section syn cat "$log/syn.log"
+# the failing MISC_CHECK's runs (KeepalivedCheckerTimingLabIT's fail-log.sh notes them in this side's /tmp)
+lab_section "misc runs" sh -c 'cat /tmp/lbkit-misc-runs-* 2>/dev/null || true'
 lab_stop "$keepalived" "$listener" "$web" "$tls" "$full" "$capture" "$dns" "$smtpd" "$hostiled"

@@ -46,31 +46,13 @@ def dns(port, mode):
 modes = ["noerror", "nxdomain", "servfail", "wrongid", "noqr", "tc", "short8", "short7", "otherq", "wrongthenright"]
 for i, mode in enumerate(modes):
     threading.Thread(target=dns, args=(5351 + i, mode), daemon=True).start()
-# SMTP servers: 2525 greets 220 and accepts HELO, 2526 greets 554
-def smtp(port, greeting):
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind(("127.0.0.1", port))
-    ls.listen(16)
-    while True:
-        c, _ = ls.accept()
-        def talk(c):
-            try:
-                c.sendall(greeting)
-                f = c.makefile("rb")
-                for line in f:
-                    c.sendall(b"221 bye\r\n" if line.startswith(b"QUIT") else b"250 ok\r\n")
-            except OSError:
-                pass
-            finally:
-                c.close()
-        threading.Thread(target=talk, args=(c,), daemon=True).start()
-threading.Thread(target=smtp, args=(2525, b"220 mx.lab ESMTP\r\n"), daemon=True).start()
-threading.Thread(target=smtp, args=(2526, b"554 go away\r\n"), daemon=True).start()
 threading.Thread(target=serve, args=(5301, False), daemon=True).start()
 serve(5303, True)
 PY
 servers=$!
+# SMTP servers: 2525 greets 220 and accepts HELO, 2526 greets 554
+python3 "$(dirname "${BASH_SOURCE[0]}")/../../../../lab/kernel/smtp-servers.py" "2525:220 mx.lab ESMTP" "2526:554 go away" &
+smtpd=$!
 sleep 2
 lab_keepalived "$dir" --log-detail
 # keepalived starts every real server up; failing ones leave after a check and a retry (about 3 s at full speed,
@@ -83,4 +65,4 @@ for i in $(seq 1 40); do
   prev=$now
 done
 lab_section "ipvsadm -Ln" ipvsadm -Ln
-lab_stop "$keepalived" "$servers"
+lab_stop "$keepalived" "$servers" "$smtpd"

@@ -78,8 +78,11 @@ import org.junit.jupiter.api.Test;
  *   <li>TCP_CHECK against a peer that never answers SYN ({@link #SILENT}): {@code connect_timeout}, {@code retry},
  *       {@code delay_before_retry} and {@code bindto}: the same attempts from the same source address at the same
  *       spacing (SYN captures), and the server down on both sides;
- *   <li>DNS_CHECK of each query type but PTR against dnsmasq ({@link #DNS}): records of that type, no record, NXDOMAIN,
- *       REFUSED; SMTP_CHECK ({@link #SMTP}): {@code helo_name}, a 554 greeting, {@code host} blocks;
+ *   <li>DNS_CHECK of each query type keepalived 2.2.7 knows against dnsmasq ({@link #DNS}): records of that type,
+ *       no record, NXDOMAIN, REFUSED; SMTP_CHECK ({@link #SMTP}): {@code helo_name}, a 554 greeting, {@code host}
+ *       blocks;
+ *   <li>a failing MISC_CHECK ({@link #FAILING_MISC}) with {@code retry 2}: no retry of the first failure, none while
+ *       down, runs a delay loop apart on both sides;
  *   <li>HTTP_GET against hostile servers ({@link #HOSTILE}): one that never answers and one that closes in the
  *       middle of the body (up without a digest, down with the full body's digest) come out alike; one that drips
  *       its head is a known difference ({@link #DRIP});
@@ -182,7 +185,7 @@ final class KeepalivedCheckerTimingLabIT {
       Map.entry("127.0.11.1:80", "1"), Map.entry("127.0.11.2:80", "1"), Map.entry("127.0.11.3:80", "1"),
       Map.entry("127.0.11.4:80", "1"), Map.entry("127.0.11.5:80", "1"), Map.entry("127.0.11.6:80", "1"),
       Map.entry("127.0.11.7:80", "removed"), Map.entry("127.0.11.8:80", "removed"), Map.entry("127.0.11.9:80", "1"),
-      Map.entry("127.0.11.10:80", "removed"),
+      Map.entry("127.0.11.10:80", "removed"), Map.entry("127.0.11.11:80", "1"), Map.entry("127.0.11.12:80", "1"),
       // SMTP: helo_name is sent; every host must pass, and so must the checker's own connection (10.6)
       Map.entry("127.0.10.1:80", "1"), Map.entry("127.0.10.2:80", "1"), Map.entry("127.0.10.3:80", "removed"),
       Map.entry("127.0.10.4:80", "1"), Map.entry("127.0.10.5:80", "removed"), Map.entry("127.0.10.6:80", "removed"),
@@ -205,13 +208,20 @@ final class KeepalivedCheckerTimingLabIT {
    */
   private static final String SILENT = "127.0.5.1";
   private static final String SILENT_BINDTO = "127.0.0.78";
+  /**
+   * A MISC_CHECK whose program fails and notes when it ran (/proc/uptime, into a file in its side's /tmp): retry 2,
+   * delay_before_retry 1, delay_loop 3. Its first {@link #SILENT_ATTEMPTS} runs must come at the same spacing.
+   */
+  private static final String FAILING_MISC = "127.0.13.1";
+
   /** Attempts of the silent checker compared (all within about 9 s of the first, well before the reload). */
   private static final int SILENT_ATTEMPTS = 4;
 
   /**
-   * DNS_CHECK real servers against a real DNS server, dnsmasq, run on both sides from one configuration
-   * ({@link #DNSMASQ}): address, query type, name. A name dnsmasq holds answers NOERROR with a record of that type
-   * or none, a name under its local domain that it does not hold NXDOMAIN, any other name REFUSED (no upstream).
+   * DNS_CHECK real servers, one per query type keepalived 2.2.7 knows, against a real DNS server, dnsmasq, run on
+   * both sides from one configuration ({@link #DNSMASQ}): address, query type, name. A name dnsmasq holds answers
+   * NOERROR with a record of that type or none, a name under its local domain that it does not hold NXDOMAIN, any
+   * other name REFUSED (no upstream).
    */
   private static final String[][] DNS = {
       {"127.0.11.1", "A", "www.lab"},
@@ -224,6 +234,8 @@ final class KeepalivedCheckerTimingLabIT {
       {"127.0.11.8", "AAAA", "www.example.com"},
       {"127.0.11.9", "NS", "lab"},
       {"127.0.11.10", "SOA", "nothing.lab"},
+      {"127.0.11.11", "RRSIG", "www.lab"},
+      {"127.0.11.12", "DNSKEY", "lab"},
   };
   /** dnsmasq's configuration but its port: local records only, no upstream, in the foreground. */
   private static final String DNSMASQ = "listen-address=127.0.0.1\nbind-interfaces\nno-resolv\nno-hosts\nno-poll\n"
@@ -611,20 +623,25 @@ final class KeepalivedCheckerTimingLabIT {
           .append(tcpCheck(rs[3].equals("open") ? l.port(OPEN_ALPHA) : closed, "      retry 0\n")).append("  }\n");
     }
     for (String[] rs : HTTP) {
-      b.append("  real_server ").append(rs[0]).append(" 80 {\n    warmup 0\n    HTTP_GET {\n      connect_ip 127.0.0.1\n"
+      b.append("  real_server ").append(rs[0]).append(" 80 {\n    warmup 0\n    HTTP_GET {\n"
+          + "      connect_ip 127.0.0.1\n"
           + "      connect_port ").append(l.web.getAddress().getPort()).append("\n      connect_timeout 2\n"
           + "      retry 0\n").append(rs[1]).append("\n    }\n  }\n");
     }
-    b.append("  real_server ").append(SILENT).append(" 80 {\n    warmup 0\n    TCP_CHECK {\n      connect_ip 127.0.0.1\n"
+    b.append("  real_server ").append(SILENT).append(" 80 {\n    warmup 0\n    TCP_CHECK {\n"
+        + "      connect_ip 127.0.0.1\n"
         + "      connect_port ").append(l.full.getLocalPort()).append("\n      bindto ").append(SILENT_BINDTO)
-        .append("\n      connect_timeout 1\n      retry 2\n      delay_before_retry 1\n      delay_loop 3\n    }\n  }\n");
+        .append("\n      connect_timeout 1\n      retry 2\n      delay_before_retry 1\n      delay_loop 3\n")
+        .append("    }\n  }\n");
     for (String[] rs : HOSTILE) {
-      b.append("  real_server ").append(rs[0]).append(" 80 {\n    warmup 0\n    HTTP_GET {\n      connect_ip 127.0.0.1\n"
+      b.append("  real_server ").append(rs[0]).append(" 80 {\n    warmup 0\n    HTTP_GET {\n"
+          + "      connect_ip 127.0.0.1\n"
           + "      connect_port ").append(l.hostile.get(rs[1]).getLocalPort()).append("\n      connect_timeout 2\n"
           + "      retry 0\n      url {\n        ").append(rs[2]).append("\n      }\n    }\n  }\n");
     }
     for (String[] rs : DNS) {
-      b.append("  real_server ").append(rs[0]).append(" 80 {\n    warmup 0\n    DNS_CHECK {\n      connect_ip 127.0.0.1\n"
+      b.append("  real_server ").append(rs[0]).append(" 80 {\n    warmup 0\n    DNS_CHECK {\n"
+          + "      connect_ip 127.0.0.1\n"
           + "      connect_port ").append(dnsPort).append("\n      connect_timeout 2\n      retry 0\n      type ")
           .append(rs[1]).append("\n      name ").append(rs[2]).append("\n    }\n  }\n");
     }
@@ -638,7 +655,8 @@ final class KeepalivedCheckerTimingLabIT {
           .append(rs[2]).append("\n    }\n  }\n");
     }
     for (String[] rs : ROUND) {
-      b.append("  real_server ").append(rs[0]).append(" 80 {\n    warmup 0\n    HTTP_GET {\n      connect_ip 127.0.0.1\n"
+      b.append("  real_server ").append(rs[0]).append(" 80 {\n    warmup 0\n    HTTP_GET {\n"
+          + "      connect_ip 127.0.0.1\n"
           + "      connect_port ").append(l.web.getAddress().getPort()).append("\n      connect_timeout 2\n"
           + "      delay_loop 2\n      retry 1\n      delay_before_retry 1\n");
       for (int i = 1; i < rs.length; i++) {
@@ -646,6 +664,10 @@ final class KeepalivedCheckerTimingLabIT {
       }
       b.append("    }\n  }\n");
     }
+    b.append("  real_server ").append(FAILING_MISC).append(" 80 {\n    warmup 0\n    MISC_CHECK {\n")
+        .append("      misc_path \"")
+        .append(dir.resolve("fail-log.sh")).append("\"\n      misc_timeout 2\n      retry 2\n")
+        .append("      delay_before_retry 1\n      delay_loop 3\n    }\n  }\n");
     for (String[] rs : MISC) {
       b.append("  real_server ").append(rs[0]).append(" 80 {\n    weight ").append(rs[1]).append("\n    warmup 0\n");
       for (int i = 2; i < rs.length; i++) {
@@ -755,7 +777,7 @@ final class KeepalivedCheckerTimingLabIT {
         servers.add(rs[0]);
       }
     }
-    servers.addAll(List.of("127.0.4.1", "127.0.4.2", "127.0.9.9", SILENT));
+    servers.addAll(List.of("127.0.4.1", "127.0.4.2", "127.0.9.9", SILENT, FAILING_MISC));
     Map<String, String> out = new TreeMap<>();
     for (String rs : servers) {
       Integer w = found.get(rs + ":80");
@@ -807,7 +829,8 @@ final class KeepalivedCheckerTimingLabIT {
       assertEquals(theirs.stream().map(x -> x.split(" ")[0]).toList(), ours.stream().map(x -> x.split(" ")[0])
           .toList(), "the same urls in the same order? " + both);
       for (int i = 1; i < n; i++) {
-        double a = Double.parseDouble(theirs.get(i).split(" ")[1]) - Double.parseDouble(theirs.get(i - 1).split(" ")[1]);
+        double a = Double.parseDouble(theirs.get(i).split(" ")[1])
+            - Double.parseDouble(theirs.get(i - 1).split(" ")[1]);
         double b = Double.parseDouble(ours.get(i).split(" ")[1]) - Double.parseDouble(ours.get(i - 1).split(" ")[1]);
         assertTrue(Math.abs(a - b) <= ROUND_SLACK, "request " + i + " of " + server + " as long after the one before? "
             + both);
@@ -884,10 +907,38 @@ final class KeepalivedCheckerTimingLabIT {
             + " as long after the one before? " + both);
         // what keepalived 2.2.7 was seen to do: the first failure is final (down at once), the next attempt a
         // delay loop after it, then delay_before_retry apart, retried although the server is down
-        int expected = i == 1 ? 4 : 2; // connect_timeout 1 + delay_loop 3, then connect_timeout 1 + delay_before_retry 1
+        // connect_timeout 1 + delay_loop 3, then connect_timeout 1 + delay_before_retry 1
+        int expected = i == 1 ? 4 : 2;
         assertTrue(i == 1 ? a >= expected - 0.1 && a < expected + 1.6 : (int) Math.floor(a) == expected,
             "keepalived's attempt " + i + " " + expected + " s after the one before? " + both);
       }
+    }
+  }
+
+  /** The failing MISC_CHECK's runs, one uptime a line: "run SECONDS", seconds since the first. */
+  private static List<String> runs(String uptimes) {
+    List<Double> t = uptimes.lines().map(String::strip).filter(x -> x.matches("\\d+\\.\\d+"))
+        .map(Double::parseDouble).toList();
+    return t.stream().map(x -> "run " + fmt(x - t.get(0))).toList();
+  }
+
+  /**
+   * The failing MISC_CHECK's first {@link #SILENT_ATTEMPTS} runs: no retry after the first failure on either side
+   * (the next run is more than a delay_before_retry later), and then runs a delay loop apart, not retried while down,
+   * at the same spacing on both sides. The first gap is only bounded: keepalived counts a MISC_CHECK's delay loop
+   * from the moment the run was due (check_misc.c {@code last_ran}), and its first run comes late in its start-up
+   * burst under the VM's emulation; lbkit's first program launch is slow on a cold JVM.
+   */
+  private static void assertSameRuns(List<String> keepalived, List<String> lbkit) {
+    String both = "runs of the failing MISC_CHECK: keepalived " + keepalived + ", lbkit " + lbkit;
+    assertTrue(keepalived.size() >= SILENT_ATTEMPTS && lbkit.size() >= SILENT_ATTEMPTS, both);
+    assertTrue(seconds(keepalived.get(1)) > 1.5 && seconds(lbkit.get(1)) > 2.5, "no retry after the first failure? "
+        + both);
+    for (int i = 2; i < SILENT_ATTEMPTS; i++) {
+      double a = seconds(keepalived.get(i)) - seconds(keepalived.get(i - 1));
+      double b = seconds(lbkit.get(i)) - seconds(lbkit.get(i - 1));
+      assertTrue(Math.abs(a - b) <= ROUND_SLACK && a > 2.5, "run " + i + " a delay loop after the one before? "
+          + both);
     }
   }
 
@@ -915,6 +966,10 @@ final class KeepalivedCheckerTimingLabIT {
     Path exit = Files.writeString(dir.resolve("exit.sh"), "#!/bin/sh\nif [ \"$1\" = once ]; then\n"
         + "  [ -e " + once + " ] && exit 0\n  : > " + once + "\n  exit 12\nfi\nexit \"$1\"\n");
     Files.setPosixFilePermissions(exit, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path miscRuns = Path.of("/tmp/lbkit-misc-runs-" + UUID.randomUUID());
+    Path failLog = Files.writeString(dir.resolve("fail-log.sh"), "#!/bin/sh\nread -r up _ </proc/uptime\n"
+        + "echo \"$up\" >>" + miscRuns + "\nexit 1\n");
+    Files.setPosixFilePermissions(failLog, PosixFilePermissions.fromString("rwxr-xr-x"));
     certificate(dir, "valid", "-1d", 30);
     certificate(dir, "expired", "-2y", 30);
     int dnsPort;
@@ -926,7 +981,8 @@ final class KeepalivedCheckerTimingLabIT {
         .redirectErrorStream(true).redirectOutput(dir.resolve("dnsmasq.log").toFile()).start();
     try (Listeners l = new Listeners(OPEN_QUORUM + 1, dir)) {
       Path file = Files.writeString(dir.resolve("keepalived.conf"), conf(l, dir, dnsPort));
-      assertTrue(dnsmasq.isAlive(), "dnsmasq (.ci/install) did not start: " + Files.readString(dir.resolve("dnsmasq.log")));
+      assertTrue(dnsmasq.isAlive(), "dnsmasq (.ci/install) did not start: "
+          + Files.readString(dir.resolve("dnsmasq.log")));
 
       // lbkit on the host, as `lbkit run` runs the file: a KeepalivedDirector, here writing an in-memory table
       KeepalivedConfig c = KeepalivedConfigParser.parse(file).orThrow();
@@ -944,12 +1000,15 @@ final class KeepalivedCheckerTimingLabIT {
         node.reload(KeepalivedConfigParser.parse(file).orThrow()).get(5, TimeUnit.SECONDS);
         Thread.sleep(TimeUnit.SECONDS.toMillis(SECONDS - RELOAD_AT));
         oursAfter = weights(Map.copyOf(table.table));
+        Thread.sleep(500); // a last MISC_CHECK run may still be writing
       } finally {
         Files.deleteIfExists(once);
         tcpdump.destroy();
         tcpdump.waitFor(10, TimeUnit.SECONDS);
       }
       List<String> ourAttempts = attempts(Files.readString(synOut));
+      List<String> ourRuns = runs(Files.exists(miscRuns) ? Files.readString(miscRuns) : "");
+      Files.deleteIfExists(miscRuns);
       List<String> ours;
       synchronized (l.lines) {
         ours = List.copyOf(l.lines);
@@ -979,13 +1038,16 @@ final class KeepalivedCheckerTimingLabIT {
       String keepalived = judge("keepalived", theirLines, l);
       Map<String, List<String>> theirRounds = rounds(theirLines);
       List<String> theirAttempts = attempts(between(output, "=== syn ===", "=== end ==="));
+      List<String> theirRuns = runs(between(output, "=== misc runs ===", "=== end ==="));
       Map<String, String> theirsBefore = weights(between(output, "=== table before reload ===", "=== end ==="));
       Map<String, String> theirsAfter = weights(between(output, "=== table ===", "=== end ==="));
       String misc = "weights before the reload: keepalived " + theirsBefore + ", lbkit " + oursBefore
           + "; after it: keepalived " + theirsAfter + ", lbkit " + oursAfter;
       System.out.println(keepalived + "\n" + lbkit + "\n" + misc + "\nurl rounds before the reload: keepalived "
           + theirRounds + ", lbkit " + ourRounds + "\nattempts on the silent peer (connect_timeout 1, retry 2, "
-          + "delay_before_retry 1, delay_loop 3): keepalived " + theirAttempts + ", lbkit " + ourAttempts);
+          + "delay_before_retry 1, delay_loop 3): keepalived " + theirAttempts + ", lbkit " + ourAttempts
+          + "\nruns of the failing MISC_CHECK (retry 2, delay_before_retry 1, delay_loop 3): keepalived " + theirRuns
+          + ", lbkit " + ourRuns);
       assertEquals("1", theirsBefore.get(DRIP), "keepalived still undecided on the dripping server? " + misc);
       assertEquals("removed", oursBefore.get(DRIP), "lbkit's deadline took the dripping server out? " + misc);
       for (Map<String, String> side : List.of(theirsBefore, oursBefore, theirsAfter, oursAfter)) {
@@ -996,9 +1058,11 @@ final class KeepalivedCheckerTimingLabIT {
       pinned.keySet().retainAll(KEEPALIVED_VERDICTS.keySet());
       Map<String, String> expected = new TreeMap<>(KEEPALIVED_VERDICTS);
       expected.remove(DRIP);
-      assertEquals(expected, pinned, "keepalived's SSL_GET, DNS_CHECK, SMTP_CHECK, hostile verdicts as before? " + misc);
+      assertEquals(expected, pinned, "keepalived's SSL_GET, DNS_CHECK, SMTP_CHECK, hostile verdicts as before? "
+          + misc);
       assertSameRounds(theirRounds, ourRounds);
       assertSameAttempts(theirAttempts, ourAttempts);
+      assertSameRuns(theirRuns, ourRuns);
       Map<String, String> dynamic = new TreeMap<>(theirsBefore);
       dynamic.keySet().retainAll(List.of("127.0.2.1:80", "127.0.2.2:80", "127.0.2.3:80", "127.0.2.4:80"));
       assertEquals(Map.of("127.0.2.1:80", "12", "127.0.2.2:80", "0", "127.0.2.3:80", "10", "127.0.2.4:80", "3"),

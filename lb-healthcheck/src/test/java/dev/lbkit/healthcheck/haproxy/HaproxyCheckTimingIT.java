@@ -227,14 +227,7 @@ final class HaproxyCheckTimingIT {
           try (Socket c = server.accept()) {
             c.setSoTimeout(3000);
             InputStream in = c.getInputStream();
-            int tail = 0;
-            while (tail != 0x0d0a0d0a) {
-              int b = in.read();
-              if (b < 0) {
-                break;
-              }
-              tail = (tail << 8) | b;
-            }
+            ScriptedBackend.readHead(in);
             c.getOutputStream().write((healthy.get() ? "HTTP/1.0 200 OK\r\n" : "HTTP/1.0 503 Down\r\n")
                 .concat("Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
           } catch (IOException e) {

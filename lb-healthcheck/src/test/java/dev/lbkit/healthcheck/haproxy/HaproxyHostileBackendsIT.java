@@ -46,17 +46,6 @@ final class HaproxyHostileBackendsIT {
     void serve(Socket s) throws IOException, InterruptedException;
   }
 
-  private static void readHead(InputStream in) throws IOException {
-    int tail = 0;
-    while (tail != 0x0d0a0d0a) {
-      int b = in.read();
-      if (b < 0) {
-        return;
-      }
-      tail = (tail << 8) | b;
-    }
-  }
-
   private static void hold(InputStream in) throws IOException {
     while (in.read() >= 0) {
       // keep the connection open until the checker hangs up
@@ -98,7 +87,7 @@ final class HaproxyHostileBackendsIT {
     List<Case> cases = List.of(
         new Case("silent", s -> hold(s.getInputStream()), null),
         new Case("one_byte_a_second", s -> {
-          readHead(s.getInputStream());
+          ScriptedBackend.readHead(s.getInputStream());
           OutputStream out = s.getOutputStream();
           for (byte b : ok) {
             out.write(b);
@@ -107,7 +96,7 @@ final class HaproxyHostileBackendsIT {
           }
         }, null),
         new Case("endless_headers", s -> {
-          readHead(s.getInputStream());
+          ScriptedBackend.readHead(s.getInputStream());
           OutputStream out = s.getOutputStream();
           out.write("HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII));
           byte[] header = "X-Filler: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -118,39 +107,39 @@ final class HaproxyHostileBackendsIT {
           hold(s.getInputStream());
         }, null),
         new Case("close_mid_status", s -> {
-          readHead(s.getInputStream());
+          ScriptedBackend.readHead(s.getInputStream());
           s.getOutputStream().write("HTTP/1.0 200 O".getBytes(StandardCharsets.US_ASCII));
         }, null),
         new Case("close_mid_headers", s -> {
-          readHead(s.getInputStream());
+          ScriptedBackend.readHead(s.getInputStream());
           s.getOutputStream().write("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n".getBytes(StandardCharsets.US_ASCII));
         }, null),
         new Case("close_mid_body", s -> {
-          readHead(s.getInputStream());
+          ScriptedBackend.readHead(s.getInputStream());
           s.getOutputStream().write("HTTP/1.0 200 OK\r\nContent-Length: 1000\r\n\r\nabc"
               .getBytes(StandardCharsets.US_ASCII));
         }, null),
         new Case("close_mid_body_rule", s -> {
-          readHead(s.getInputStream());
+          ScriptedBackend.readHead(s.getInputStream());
           s.getOutputStream().write("HTTP/1.0 200 OK\r\nContent-Length: 1000\r\n\r\nabc"
               .getBytes(StandardCharsets.US_ASCII));
         }, "string abc"),
         new Case("close_mid_body_missing", s -> {
-          readHead(s.getInputStream());
+          ScriptedBackend.readHead(s.getInputStream());
           s.getOutputStream().write("HTTP/1.0 200 OK\r\nContent-Length: 1000\r\n\r\nabc"
               .getBytes(StandardCharsets.US_ASCII));
         }, "string zzz"),
         new Case("garbage_status_line", s -> {
-          readHead(s.getInputStream());
+          ScriptedBackend.readHead(s.getInputStream());
           s.getOutputStream().write("FOO BAR BAZ\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         }, null),
         new Case("reset_after_request", s -> {
-          readHead(s.getInputStream());
+          ScriptedBackend.readHead(s.getInputStream());
           s.setSoLinger(true, 0); // close sends RST
         }, null),
         new Case("reset_at_once", s -> s.setSoLinger(true, 0), null),
         new Case("status_503", s -> {
-          readHead(s.getInputStream());
+          ScriptedBackend.readHead(s.getInputStream());
           s.getOutputStream().write("HTTP/1.0 503 No\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         }, null));
     List<ServerSocket> servers = new ArrayList<>();

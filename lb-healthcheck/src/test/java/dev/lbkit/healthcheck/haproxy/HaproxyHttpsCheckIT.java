@@ -61,14 +61,7 @@ final class HaproxyHttpsCheckIT {
         try (Socket c = s.accept()) {
           c.setSoTimeout(3000);
           InputStream in = c.getInputStream(); // the handshake runs on the first read
-          int tail = 0;
-          while (tail != 0x0d0a0d0a) {
-            int b = in.read();
-            if (b < 0) {
-              break;
-            }
-            tail = (tail << 8) | b;
-          }
+          ScriptedBackend.readHead(in);
           c.getOutputStream().write("HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n"
               .getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {

@@ -51,7 +51,8 @@ final class ScriptedBackend implements AutoCloseable {
     t.start();
   }
 
-  private static void readHead(InputStream in) throws IOException {
+  /** Reads a request head up to its blank line (or the end of the stream); the HAProxy ITs' backends share it. */
+  static void readHead(InputStream in) throws IOException {
     int tail = 0;
     while (tail != 0x0d0a0d0a) {
       int c = in.read();

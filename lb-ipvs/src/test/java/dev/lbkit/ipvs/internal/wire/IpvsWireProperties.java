@@ -137,12 +137,7 @@ final class IpvsWireProperties {
       @ForAll byte value, @ForAll boolean truncate) {
     byte[] bytes = (kind == 0 ? REQ.newDest(ServiceKey.firewallMark(7), rs)
         : kind == 1 ? REQ.newDaemon(d) : REQ.setConfig(IpvsTimeouts.ofSeconds(tcpTimeout, 120, 300))).toByteArray();
-    int at = Math.floorMod(position, bytes.length);
-    byte[] mutated = truncate ? java.util.Arrays.copyOf(bytes, at) : bytes.clone();
-    if (!truncate) {
-      mutated[at] = value;
-    }
-    Assume.that(mutated.length > 0);
+    byte[] mutated = mutated(bytes, position, value, truncate);
     try {
       for (NetlinkMessage m : NetlinkMessage.parseAll(ByteBuffer.wrap(mutated))) {
         if (kind == 0) {
@@ -163,12 +158,7 @@ final class IpvsWireProperties {
   void anyBytes_decodeOrAreMalformed(@ForAll("services") VirtualService s, @ForAll int position, @ForAll byte value,
       @ForAll boolean truncate) {
     byte[] bytes = REQ.newService(s).toByteArray();
-    int at = Math.floorMod(position, bytes.length);
-    byte[] mutated = truncate ? java.util.Arrays.copyOf(bytes, at) : bytes.clone();
-    if (!truncate) {
-      mutated[at] = value;
-    }
-    Assume.that(mutated.length > 0);
+    byte[] mutated = mutated(bytes, position, value, truncate);
     try {
       for (NetlinkMessage m : NetlinkMessage.parseAll(ByteBuffer.wrap(mutated))) {
         IpvsReplies.service(m);
@@ -176,5 +166,16 @@ final class IpvsWireProperties {
     } catch (MalformedMessageException expected) {
       // a named refusal is the only acceptable failure
     }
+  }
+
+  /** {@code bytes} cut at {@code position} or with the byte there set to {@code value}; never empty. */
+  private static byte[] mutated(byte[] bytes, int position, byte value, boolean truncate) {
+    int at = Math.floorMod(position, bytes.length);
+    byte[] out = truncate ? java.util.Arrays.copyOf(bytes, at) : bytes.clone();
+    if (!truncate) {
+      out[at] = value;
+    }
+    Assume.that(out.length > 0);
+    return out;
   }
 }

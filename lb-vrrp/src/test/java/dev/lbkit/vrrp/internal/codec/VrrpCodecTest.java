@@ -227,17 +227,7 @@ final class VrrpCodecTest {
   void decode_v3IgnoresReservedBits() {
     byte[] b = VrrpCodec.encode(VrrpPacket.v3(52, 150, Duration.ofMillis(100), List.of(VIP)), R1, GROUP4);
     b[4] |= (byte) 0xf0;
-    b[6] = 0;
-    b[7] = 0;
-    byte[] pseudo = new byte[12 + b.length];
-    System.arraycopy(R1.getAddress(), 0, pseudo, 0, 4);
-    System.arraycopy(GROUP4.getAddress(), 0, pseudo, 4, 4);
-    pseudo[9] = 112;
-    pseudo[11] = (byte) b.length;
-    System.arraycopy(b, 0, pseudo, 12, b.length);
-    int sum = VrrpCodec.checksum(0, pseudo);
-    b[6] = (byte) (sum >>> 8);
-    b[7] = (byte) sum;
+    withV3Checksum(b);
     Decoded d = VrrpCodec.decode(R1, GROUP4, 255, b);
     assertEquals(Duration.ofMillis(100), assertInstanceOf(Decoded.Accepted.class, d).packet().advertInterval());
   }

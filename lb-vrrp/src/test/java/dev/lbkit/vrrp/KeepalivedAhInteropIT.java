@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,25 @@ final class KeepalivedAhInteropIT {
   static void down() {
     if (lab != null) {
       lab.close();
+    }
+  }
+
+  /** A test that failed half-way leaves no lbkit node advertising into the next one (each has its own VRID). */
+  @AfterEach
+  void killLeftNodes() {
+    lab.killNodes();
+  }
+
+  /**
+   * {@link Lab#awaitOwner}, failing with keepalived's log (router 1) and the lbkit node's output: for a step that
+   * failed once in many runs (the owner restart below, in one CI run) without telling why.
+   */
+  private static void awaitOwnerExplained(String vip, int router, long timeoutMs, Node node) {
+    try {
+      lab.awaitOwner(vip, lab.ns(router), timeoutMs);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\nkeepalived (router 1) log:\n" + lab.keepalivedLog(1)
+          + "\nlbkit node output: " + node.output(), e);
     }
   }
 
@@ -184,7 +204,9 @@ final class KeepalivedAhInteropIT {
     // replays; lbkit accepts keepalived's lower-priority adverts and answers at once with a higher number
     Node owner = lbkit(2, 255, 84, vip, PASS);
     owner.awaitState("MASTER", 3_000);
-    lab.awaitOwner(vip, lab.ns(2), 5_000);
+    // lbkit can answer only when keepalived advertises, and keepalived, Master while it drops lbkit's numbers,
+    // advertises irregularly (seen: none for 5 s; sequenceTop_* notes the same): one CI run failed at 5 s here
+    awaitOwnerExplained(vip, 2, 15_000, owner);
     Lab.sleepMs(2_000);
     lab.assertSingleOwner(vip, lab.ns(2));
     assertTrue(lab.keepalivedLog(1).contains("higher priority 255"), lab.keepalivedLog(1));

@@ -411,13 +411,21 @@ public final class Lab implements AutoCloseable {
     run(List.of(0, 2), "exec", ns(i), "ip", "addr", "del", cidr, "dev", "eth0");
   }
 
-  @Override
-  public void close() {
+  /**
+   * Kills the lbkit nodes still running (by the PIDs started), so a test that failed half-way leaves none behind
+   * that would advertise into the next test.
+   */
+  public void killNodes() {
     for (Node n : nodes) {
       if (n.alive()) {
         n.kill();
       }
     }
+  }
+
+  @Override
+  public void close() {
+    killNodes();
     run("down");
   }
 

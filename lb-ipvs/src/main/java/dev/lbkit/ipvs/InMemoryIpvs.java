@@ -261,7 +261,6 @@ public final class InMemoryIpvs implements IpvsClient {
 
   private void checkDestination(String op, Entry e, RealServer d) throws IpvsException {
     AddressFamily svcFamily = e.service.key().family();
-    // ip_vs_genl_set_cmd: another family is only forwardable through a tunnel
     // ip_vs_genl_set_cmd: another family only through a tunnel, and not while a sync daemon runs
     if (d.endpoint().family() != svcFamily && (d.forwarding() != ForwardingMethod.TUNNEL || !daemons.isEmpty())) {
       throw IpvsErrors.of(op, IpvsErrors.EINVAL, null, null, NetlinkIpvsClient.destinationAttribute(e.service.key(),

@@ -437,14 +437,13 @@ public final class NetlinkConnection implements AutoCloseable {
             + originalLength + ", outside the " + Netlink.HEADER_LENGTH + " to " + (p.remaining() - 4)
             + " bytes that follow its error code");
       }
-      if (skip <= p.remaining()) {
-        NetlinkAttributes tlvs = NetlinkAttributes.parse(p.duplicate().position((int) skip).slice());
-        if (tlvs.has(Netlink.NLMSGERR_ATTR_MSG)) {
-          message = tlvs.string(Netlink.NLMSGERR_ATTR_MSG);
-        }
-        if (tlvs.has(Netlink.NLMSGERR_ATTR_OFFS)) {
-          offset = tlvs.u32(Netlink.NLMSGERR_ATTR_OFFS);
-        }
+      // the skip lies within the payload: a capped one by the enclosing length test, any other by the check above
+      NetlinkAttributes tlvs = NetlinkAttributes.parse(p.duplicate().position((int) skip).slice());
+      if (tlvs.has(Netlink.NLMSGERR_ATTR_MSG)) {
+        message = tlvs.string(Netlink.NLMSGERR_ATTR_MSG);
+      }
+      if (tlvs.has(Netlink.NLMSGERR_ATTR_OFFS)) {
+        offset = tlvs.u32(Netlink.NLMSGERR_ATTR_OFFS);
       }
     }
     return new NetlinkException(operation, -error, message, offset);

@@ -14,17 +14,26 @@ import java.util.Optional;
  * @param vrrpInstances {@code vrrp_instance}s
  * @param vrrpScripts {@code vrrp_script}s
  * @param virtualServers {@code virtual_server}s
+ * @param ssl the top-level {@code SSL} block, if written (the client context of every {@code SSL_GET})
  */
 public record KeepalivedConfig(
     GlobalDefs globalDefs,
     List<VrrpSyncGroupConfig> syncGroups,
     List<VrrpInstanceConfig> vrrpInstances,
     List<VrrpScriptConfig> vrrpScripts,
-    List<VirtualServerConfig> virtualServers) {
+    List<VirtualServerConfig> virtualServers,
+    Optional<SslConfig> ssl) {
 
   /** A configuration with nothing in it. */
   public static final KeepalivedConfig EMPTY = new KeepalivedConfig(GlobalDefs.EMPTY, List.of(), List.of(), List.of(),
       List.of());
+
+  /** A configuration without an {@code SSL} block. */
+  public KeepalivedConfig(GlobalDefs globalDefs, List<VrrpSyncGroupConfig> syncGroups,
+      List<VrrpInstanceConfig> vrrpInstances, List<VrrpScriptConfig> vrrpScripts,
+      List<VirtualServerConfig> virtualServers) {
+    this(globalDefs, syncGroups, vrrpInstances, vrrpScripts, virtualServers, Optional.empty());
+  }
 
   public KeepalivedConfig {
     requireNonNull(globalDefs, "globalDefs");
@@ -32,6 +41,7 @@ public record KeepalivedConfig(
     vrrpInstances = List.copyOf(vrrpInstances);
     vrrpScripts = List.copyOf(vrrpScripts);
     virtualServers = List.copyOf(virtualServers);
+    requireNonNull(ssl, "ssl");
   }
 
   /** The IPVS table a master installs at start: {@link VirtualServerConfig#initialTable()} of each service. */

@@ -574,4 +574,28 @@ final class KeepalivedConfigParserTest {
     assertEquals(VrrpInstanceConfig.InitialState.MASTER,
         strict("  priority 255\n").config().vrrpInstance("VI_1").orElseThrow().initialState());
   }
+
+  @Test
+  void sslBlock_isImported_laterKeywordsWin() {
+    ParseResult r = parse("SSL {\n  password \"pass word\"\n  ca /etc/ca.pem\n  certificate client.pem\n"
+        + "  key /etc/old.pem\n}\nSSL {\n  key /etc/client-key.pem\n}\n");
+    assertTrue(r.ok() && r.warnings().isEmpty(), r.errors() + " " + r.warnings());
+    SslConfig ssl = r.config().ssl().orElseThrow();
+    assertEquals(Optional.of("pass word"), ssl.password());
+    assertEquals(Optional.of(Path.of("/etc/ca.pem")), ssl.ca());
+    assertEquals(Optional.of(Path.of("client.pem")), ssl.certificate());
+    assertEquals(Optional.of(Path.of("/etc/client-key.pem")), ssl.key());
+    assertTrue(ssl.presentsCertificate());
+    assertEquals(Optional.empty(), parse("global_defs {\n}\n").config().ssl());
+  }
+
+  @Test
+  void sslBlock_certificateWithoutKey_warnsThatNoneIsPresented_andUnknownKeywordsAreErrors() {
+    ParseResult r = parse("SSL {\n  certificate client.pem\n}\n");
+    assertTrue(r.ok(), r.errors().toString());
+    assertFalse(r.config().ssl().orElseThrow().presentsCertificate());
+    assertTrue(r.warnings().stream().anyMatch(w -> w.message().contains("certificate but no key")), r.warnings()
+        .toString());
+    assertFalse(parse("SSL {\n  cert client.pem\n}\n").ok());
+  }
 }

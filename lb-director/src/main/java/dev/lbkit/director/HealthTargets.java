@@ -2,7 +2,9 @@ package dev.lbkit.director;
 
 import dev.lbkit.api.Endpoint;
 import dev.lbkit.config.HealthCheckConfig;
+import dev.lbkit.config.KeepalivedConfig;
 import dev.lbkit.config.RealServerConfig;
+import dev.lbkit.config.SslConfig;
 import dev.lbkit.config.VirtualServerConfig;
 import dev.lbkit.healthcheck.Check;
 import dev.lbkit.healthcheck.CheckPolicy;
@@ -20,6 +22,7 @@ import dev.lbkit.healthcheck.smtp.SmtpCheck;
 import dev.lbkit.healthcheck.tcp.TcpCheck;
 import dev.lbkit.healthcheck.udp.ReplyPattern;
 import dev.lbkit.healthcheck.udp.UdpCheck;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -77,6 +80,18 @@ public final class HealthTargets {
    * @throws IllegalArgumentException if a checker cannot be built (a MISC_CHECK with an empty command)
    */
   public static List<Target> of(VirtualServerConfig vs, Optional<ScriptUser> defaultScriptUser) {
+    return of(vs, defaultScriptUser, Optional.empty());
+  }
+
+  /**
+   * The targets of a virtual server's checked real servers, as {@link #of(VirtualServerConfig, Optional)}, every
+   * SSL_GET presenting {@code clientCertificate} (the file's {@code SSL} block, see
+   * {@link #clientCertificate(KeepalivedConfig)}) to servers that ask for one.
+   *
+   * @throws IllegalArgumentException if a checker cannot be built (a MISC_CHECK with an empty command)
+   */
+  public static List<Target> of(VirtualServerConfig vs, Optional<ScriptUser> defaultScriptUser,
+      Optional<KeyStore> clientCertificate) {
     List<Target> out = new ArrayList<>();
     for (RealServerConfig rs : vs.realServers()) {
       if (rs.checks().isEmpty()) {
@@ -85,7 +100,7 @@ public final class HealthTargets {
       Duration rsLoop = rs.delayLoop().orElse(vs.delayLoop());
       List<IndependentChecks.Member> members = new ArrayList<>();
       for (HealthCheckConfig c : rs.checks()) {
-        members.add(member(c, rs, rsLoop, defaultScriptUser));
+        members.add(member(c, rs, rsLoop, defaultScriptUser, clientCertificate));
       }
       Check check;
       CheckPolicy policy;
@@ -110,7 +125,7 @@ public final class HealthTargets {
    * {@link HealthCheckConfig.CheckerTiming}), else its delay loop; its alpha, else the real server's.
    */
   static IndependentChecks.Member member(HealthCheckConfig c, RealServerConfig rs, Duration rsLoop,
-      Optional<ScriptUser> defaultScriptUser) {
+      Optional<ScriptUser> defaultScriptUser, Optional<KeyStore> clientCertificate) {
     Duration loop = c.timing().delayLoop().orElse(rsLoop);
     Duration warmup = c.timing().warmup().orElse(loop);
     boolean startDown = c.timing().alpha().orElse(rs.alpha());
@@ -128,7 +143,7 @@ public final class HealthTargets {
       // one url per run, each within connect_timeout, up after a whole round (keepalived's epilog; see the class doc)
       List<HttpCheck> urls = new ArrayList<>();
       for (HealthCheckConfig.Url url : http.urls()) {
-        urls.add(httpCheck(http, url));
+        urls.add(httpCheck(http, url, clientCertificate));
       }
       check = new UrlRound(urls);
       timeout = http.connectTimeout();
@@ -178,7 +193,19 @@ public final class HealthTargets {
     throw new IllegalArgumentException("not a UDP, DNS or SMTP checker: " + c);
   }
 
-  private static HttpCheck httpCheck(HealthCheckConfig.Http http, HealthCheckConfig.Url url) {
+  /**
+   * The client certificate every SSL_GET of {@code config} presents: its {@code SSL} block's certificate and key
+   * (see {@link SslConfig}), empty without one.
+   *
+   * @throws IllegalArgumentException if the block's files cannot be read or the key cannot be decrypted (keepalived
+   *     then refuses to start its checkers)
+   */
+  public static Optional<KeyStore> clientCertificate(KeepalivedConfig config) {
+    return config.ssl().flatMap(ClientCertificate::load);
+  }
+
+  private static HttpCheck httpCheck(HealthCheckConfig.Http http, HealthCheckConfig.Url url,
+      Optional<KeyStore> clientCertificate) {
     Endpoint target = http.target();
     HttpCheck.Builder b = HttpCheck.builder(target).path(url.path());
     url.virtualhost().or(http::virtualhost).ifPresent(b::virtualHost);
@@ -192,6 +219,8 @@ public final class HealthTargets {
       // keepalived 2.2.7 never verifies the server's certificate, and sends SNI only with enable_sni
       TlsSettings.Builder tls = TlsSettings.builder().verify(false);
       http.sniName(url).ifPresent(tls::serverName);
+      // keepalived's SSL block: the certificate goes to servers that ask for one; its ca turns no verification on
+      clientCertificate.ifPresent(ks -> tls.clientCertificate(ks, ClientCertificate.STORE_PASSWORD));
       b.tls(tls.build());
     }
     return b.build();

@@ -19,6 +19,7 @@ import dev.lbkit.vrrp.VrrpScript;
 import dev.lbkit.api.event.VrrpState;
 import dev.lbkit.vrrp.VrrpConfig;
 import java.io.IOException;
+import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,6 +70,8 @@ public final class KeepalivedDirector implements AutoCloseable {
   private final NotifyRunner notify;
   private KeepalivedConfig config;
   private Optional<ScriptUser> scriptUser;
+  /** The SSL block's client certificate, which every SSL_GET presents. */
+  private Optional<KeyStore> clientCertificate;
   private final Map<Target.Key, Target> targets = new HashMap<>();
   private final Function<String, BooleanSupplier> interfaceCheck;
   private final Duration interfaceCheckInterval;
@@ -79,6 +82,7 @@ public final class KeepalivedDirector implements AutoCloseable {
   private KeepalivedDirector(Builder b) {
     this.config = b.config;
     this.scriptUser = scriptUsers(config).defaultUser();
+    this.clientCertificate = HealthTargets.clientCertificate(config);
     this.interfaceCheck = b.interfaceCheck;
     this.interfaceCheckInterval = b.interfaceCheckInterval;
     this.notify = new NotifyRunner(config);
@@ -158,7 +162,7 @@ public final class KeepalivedDirector implements AutoCloseable {
     started = true;
     director.start();
     for (VirtualServerConfig vs : config.virtualServers()) {
-      for (Target t : HealthTargets.of(vs, scriptUser)) {
+      for (Target t : HealthTargets.of(vs, scriptUser, clientCertificate)) {
         targets.put(t.key(), t);
         checker.add(t);
       }
@@ -179,6 +183,7 @@ public final class KeepalivedDirector implements AutoCloseable {
   public synchronized CompletableFuture<Optional<VrrpRouter.Reload>> reload(KeepalivedConfig next) {
     requireNonNull(next, "next");
     Optional<ScriptUser> nextScriptUser = scriptUsers(next).defaultUser();
+    Optional<KeyStore> nextClientCertificate = HealthTargets.clientCertificate(next);
     List<VrrpConfig> vrrpConfigs = KeepalivedVrrp.vrrpConfigs(next, interfaceMap);
     if (router == null && config.vrrpInstances().isEmpty() && !vrrpConfigs.isEmpty()) {
       throw new IllegalArgumentException("the new configuration adds vrrp_instance "
@@ -191,7 +196,7 @@ public final class KeepalivedDirector implements AutoCloseable {
     Map<Target.Key, Target> nextTargets = new HashMap<>();
     for (VirtualServerConfig vs : next.virtualServers()) {
       pools.add(ServicePool.from(vs));
-      for (Target t : HealthTargets.of(vs, nextScriptUser)) {
+      for (Target t : HealthTargets.of(vs, nextScriptUser, nextClientCertificate)) {
         nextTargets.put(t.key(), t);
       }
     }
@@ -222,6 +227,7 @@ public final class KeepalivedDirector implements AutoCloseable {
     }
     config = next;
     scriptUser = nextScriptUser;
+    clientCertificate = nextClientCertificate;
     notify.config(next);
     if (router == null) {
       if (!vrrpConfigs.equals(KeepalivedVrrp.vrrpConfigs(previous, interfaceMap))) {

@@ -168,13 +168,17 @@ final class Grammar {
           "vrrp_netlink_monitor_rcv_bufs_force", "vrrp_garp_extra_if", "vrrp_dont_check_unicast_src",
           "config_save_dir", "reload_check_config", "reload_time_file", "script_security");
 
+  /** keepalived's top-level SSL block (check_parser.c ssl_handler). */
+  static final Grammar SSL = new Grammar("SSL").leaf("password", "ca", "certificate", "key");
+
   static final Grammar TOP = new Grammar("the top level")
       .block("global_defs", GLOBAL)
       .block("vrrp_sync_group", SYNC_GROUP)
       .block("vrrp_instance", INSTANCE)
       .block("vrrp_script", SCRIPT)
       .block("virtual_server", VIRTUAL_SERVER)
-      .ignored("static_ipaddress", "static_routes", "static_rules", "SSL", "linkbeat_interfaces")
+      .block("SSL", SSL)
+      .ignored("static_ipaddress", "static_routes", "static_rules", "linkbeat_interfaces")
       .unsupported("not implemented by lbkit", "virtual_server_group", "vrrp_track_process", "vrrp_track_file",
           "track_file", "garp_group", "bfd_instance");
 }

@@ -7,6 +7,7 @@ import dev.lbkit.config.Location;
 import dev.lbkit.config.NotifyScripts;
 import dev.lbkit.config.RealServerConfig;
 import dev.lbkit.config.ScriptUserConfig;
+import dev.lbkit.config.SslConfig;
 import dev.lbkit.config.VirtualServerConfig;
 import dev.lbkit.config.VrrpInstanceConfig;
 import dev.lbkit.config.VrrpInstanceConfig.AuthType;
@@ -57,6 +58,7 @@ final class ModelBuilder {
     List<VirtualServerConfig> servers = new ArrayList<>();
     Map<String, Node> instanceNodes = new HashMap<>();
     VirtualServerReader vsReader = new VirtualServerReader(values);
+    Optional<SslConfig> ssl = Optional.empty();
     // keepalived completes its instances after reading the whole file, so vrrp_strict counts wherever it is written
     for (Node n : top) {
       if (n.name().equals("global_defs")) {
@@ -74,12 +76,43 @@ final class ModelBuilder {
         });
         case "vrrp_script" -> script(n).ifPresent(scripts::add);
         case "virtual_server" -> vsReader.read(n).ifPresent(servers::add);
+        case "SSL" -> ssl = Optional.of(ssl(n, ssl));
         default -> throw new AssertionError("grammar allows " + n.name() + " at the top level");
       }
     }
     crossCheck(groups, instances, scripts, servers);
     scriptSecurity(global, groups, instances, scripts, servers);
-    return new KeepalivedConfig(global, groups, instances, scripts, servers);
+    return new KeepalivedConfig(global, groups, instances, scripts, servers, ssl);
+  }
+
+  /**
+   * The {@code SSL} block; a later block's keywords replace an earlier one's, as keepalived keeps one context. A
+   * certificate without a key is accepted with a warning: keepalived then presents no client certificate.
+   */
+  private SslConfig ssl(Node block, Optional<SslConfig> previous) {
+    Optional<String> password = previous.flatMap(SslConfig::password);
+    Optional<Path> ca = previous.flatMap(SslConfig::ca);
+    Optional<Path> certificate = previous.flatMap(SslConfig::certificate);
+    Optional<Path> key = previous.flatMap(SslConfig::key);
+    for (Node n : block.children()) {
+      Optional<String> value = values.single(n).map(Token::text);
+      if (value.isEmpty()) {
+        continue;
+      }
+      switch (n.name()) {
+        case "password" -> password = value;
+        case "ca" -> ca = value.map(Path::of);
+        case "certificate" -> certificate = value.map(Path::of);
+        case "key" -> key = value.map(Path::of);
+        default -> throw new AssertionError(n.name());
+      }
+    }
+    SslConfig out = new SslConfig(password, ca, certificate, key, block.location());
+    if (certificate.isPresent() != key.isPresent()) {
+      problems.warning(block.location(), "SSL has a " + (certificate.isPresent() ? "certificate but no key" : "key but"
+          + " no certificate") + ": like keepalived, SSL_GET presents no client certificate");
+    }
+    return out;
   }
 
   /**

@@ -1,0 +1,195 @@
+package dev.lbkit.director;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lbkit.config.KeepalivedConfig;
+import dev.lbkit.config.KeepalivedConfigParser;
+import dev.lbkit.config.ParseResult;
+import dev.lbkit.config.SslConfig;
+import dev.lbkit.healthcheck.CheckResult;
+import dev.lbkit.healthcheck.HealthChecker;
+import dev.lbkit.healthcheck.Target;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * keepalived's {@code SSL} block on lbkit's keepalived.conf path: lb-config reads it, lb-director loads the PEM client
+ * certificate and key that openssl writes (plain PKCS#8, PKCS#8 encrypted as {@code openssl req} and
+ * {@code openssl pkcs8 -v2 aes-256-cbc} do, PKCS#1 RSA, EC), and every SSL_GET presents it to a TLS server that
+ * requires a client certificate: up with the block, down without it. The comparison with real keepalived 2.2.7 is in
+ * KeepalivedCheckerTimingLabIT (its mtls server).
+ */
+final class KeepalivedSslBlockIT {
+  @TempDir
+  Path dir;
+
+  private Path openssl(String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, cmd + ": " + out);
+    return dir;
+  }
+
+  /** A self-signed certificate client.pem for CN=client.lab with its key in key.pem, encrypted with "pass word". */
+  private void clientCertificate() throws Exception {
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-keyout", "key.pem", "-out", "client.pem", "-days", "2",
+        "-subj", "/CN=client.lab", "-passout", "pass:pass word");
+  }
+
+  private static SslConfig ssl(Optional<String> password, Path cert, Path key) {
+    return new SslConfig(password, Optional.empty(), Optional.of(cert), Optional.of(key),
+        new dev.lbkit.config.Location("k.conf", 1, 1));
+  }
+
+  private static RSAPublicKey publicKey(Path pem) throws Exception {
+    try (InputStream in = Files.newInputStream(pem)) {
+      return (RSAPublicKey) CertificateFactory.getInstance("X.509").generateCertificate(in).getPublicKey();
+    }
+  }
+
+  @Test
+  void keyFormats_openSslWrites_areRead_andFitTheCertificate() throws Exception {
+    clientCertificate();
+    openssl("pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "key.pem", "-passin", "pass:pass word", "-out",
+        "aes.pem", "-passout", "pass:other");
+    openssl("pkcs8", "-topk8", "-nocrypt", "-in", "key.pem", "-passin", "pass:pass word", "-out", "plain.pem");
+    openssl("rsa", "-traditional", "-in", "plain.pem", "-out", "pkcs1.pem");
+    RSAPublicKey pub = publicKey(dir.resolve("client.pem"));
+    for (Object[] c : new Object[][] {{"key.pem", "pass word"}, {"aes.pem", "other"}, {"plain.pem", null},
+        {"pkcs1.pem", null}}) {
+      Path key = dir.resolve((String) c[0]);
+      assertTrue(Files.readString(key).contains(c[0].equals("pkcs1.pem") ? "BEGIN RSA PRIVATE KEY"
+          : c[1] == null ? "BEGIN PRIVATE KEY" : "BEGIN ENCRYPTED PRIVATE KEY"), c[0] + " as expected");
+      KeyStore ks = ClientCertificate.load(ssl(Optional.ofNullable((String) c[1]), dir.resolve("client.pem"), key))
+          .orElseThrow();
+      PrivateKey k = (PrivateKey) ks.getKey("client", ClientCertificate.STORE_PASSWORD);
+      assertEquals(pub.getModulus(), ((RSAPrivateCrtKey) k).getModulus(), c[0] + ": the certificate's key?");
+      assertEquals(pub, ks.getCertificate("client").getPublicKey());
+    }
+    openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ec-sec1.pem");
+    openssl("pkcs8", "-topk8", "-nocrypt", "-in", "ec-sec1.pem", "-out", "ec.pem");
+    assertEquals("EC", ClientCertificate.privateKey(dir.resolve("ec.pem"), Optional.empty()).getAlgorithm());
+    IllegalArgumentException sec1 = assertThrows(IllegalArgumentException.class,
+        () -> ClientCertificate.privateKey(dir.resolve("ec-sec1.pem"), Optional.empty()));
+    assertTrue(sec1.getMessage().contains("EC PRIVATE KEY") && sec1.getMessage().contains("pkcs8"), sec1.getMessage());
+  }
+
+  @Test
+  void badKeys_areRefusedWithTheFileAndTheProblem() throws Exception {
+    clientCertificate();
+    Path cert = dir.resolve("client.pem");
+    Path key = dir.resolve("key.pem");
+    IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+        () -> ClientCertificate.load(ssl(Optional.of("nope"), cert, key)));
+    assertTrue(wrong.getMessage().contains(key.toString()) && wrong.getMessage().contains("wrong password"),
+        wrong.getMessage());
+    IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+        () -> ClientCertificate.load(ssl(Optional.empty(), cert, key)));
+    assertTrue(none.getMessage().contains("no password"), none.getMessage());
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+        () -> ClientCertificate.load(ssl(Optional.of("pass word"), dir.resolve("absent.pem"), key)));
+    assertTrue(missing.getMessage().contains("absent.pem"), missing.getMessage());
+    IllegalArgumentException notAKey = assertThrows(IllegalArgumentException.class,
+        () -> ClientCertificate.load(ssl(Optional.of("pass word"), cert, cert)));
+    assertTrue(notAKey.getMessage().contains("no PEM private key"), notAKey.getMessage());
+  }
+
+  /** keepalived.conf with one SSL_GET of 127.0.0.1:PORT, and an SSL block when {@code ssl} is not empty. */
+  private KeepalivedConfig conf(int port, String ssl) throws Exception {
+    String text = ssl + "virtual_server 10.10.10.1 443 {\n  delay_loop 5\n  lb_algo rr\n  lb_kind NAT\n"
+        + "  protocol TCP\n  real_server 127.0.0.1 443 {\n    SSL_GET {\n      connect_port " + port + "\n"
+        + "      connect_timeout 3\n      url {\n        path /ok\n      }\n    }\n  }\n}\n";
+    ParseResult r = KeepalivedConfigParser.parse("k.conf", text, dir);
+    assertTrue(r.ok(), r.errors().toString());
+    return r.config();
+  }
+
+  @Test
+  void sslGet_presentsTheBlocksCertificate_toAServerThatRequiresOne() throws Exception {
+    clientCertificate();
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "server-key.pem", "-out", "server.pem",
+        "-days", "2", "-subj", "/CN=www.lab");
+    openssl("pkcs12", "-export", "-in", "server.pem", "-inkey", "server-key.pem", "-out", "server.p12", "-passout",
+        "pass:lablab");
+    KeyStore serverKs = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(dir.resolve("server.p12"))) {
+      serverKs.load(in, "lablab".toCharArray());
+    }
+    KeyStore trusted = KeyStore.getInstance("PKCS12");
+    trusted.load(null, null);
+    Certificate client;
+    try (InputStream in = Files.newInputStream(dir.resolve("client.pem"))) {
+      client = CertificateFactory.getInstance("X.509").generateCertificate(in);
+    }
+    trusted.setCertificateEntry("client", client);
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(serverKs, "lablab".toCharArray());
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trusted);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (SSLServerSocket server = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(0, 8,
+        InetAddress.getLoopbackAddress())) {
+      server.setNeedClientAuth(true);
+      Thread t = new Thread(() -> {
+        while (!server.isClosed()) {
+          try (SSLSocket s = (SSLSocket) server.accept()) {
+            s.setSoTimeout(5000);
+            s.startHandshake();
+            seen.add(((X509Certificate) s.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName());
+            s.getInputStream().read(new byte[4096]);
+            OutputStream out = s.getOutputStream();
+            out.write("HTTP/1.0 200 OK\r\nContent-Length: 6\r\n\r\nhello\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+          } catch (Exception e) {
+            seen.add("refused: " + e.getClass().getSimpleName());
+          }
+        }
+      }, "mtls-server");
+      t.setDaemon(true);
+      t.start();
+      int port = server.getLocalPort();
+      String block = "SSL {\n  password \"pass word\"\n  ca " + dir.resolve("server.pem") + "\n  certificate "
+          + dir.resolve("client.pem") + "\n  key " + dir.resolve("key.pem") + "\n}\n";
+      try (HealthChecker checker = HealthChecker.builder().build()) {
+        KeepalivedConfig with = conf(port, block);
+        Target target = HealthTargets.of(with.virtualServers().get(0), Optional.empty(),
+            HealthTargets.clientCertificate(with)).get(0);
+        CheckResult up = checker.checkOnce(target.check(), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+        assertTrue(up.isUp(), "with the SSL block: " + up + ", server saw " + seen);
+        assertTrue(seen.contains("CN=client.lab"), "the server saw the client certificate? " + seen);
+        KeepalivedConfig without = conf(port, "");
+        Target bare = HealthTargets.of(without.virtualServers().get(0)).get(0);
+        CheckResult down = checker.checkOnce(bare.check(), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+        assertTrue(!down.isUp(), "without the SSL block the server refuses the handshake: " + down);
+      }
+    }
+  }
+}

@@ -9,9 +9,12 @@ import java.util.Map;
 /**
  * A small strict JSON reader for trace files (RFC 8259). Objects become insertion-ordered {@code Map<String, Object>},
  * arrays {@code List<Object>}, numbers {@code Long} when integral and in range, otherwise {@code Double}; strings,
- * booleans and {@code null} map to themselves. Stateless and thread-safe.
+ * booleans and {@code null} map to themselves. Arrays and objects nest at most {@link #MAX_DEPTH} deep, so a hostile
+ * file gets a {@link JsonException} rather than a {@code StackOverflowError}. Stateless and thread-safe.
  */
 public final class Json {
+  /** How deep arrays and objects may nest; a trace record needs three levels. */
+  public static final int MAX_DEPTH = 512;
 
   /** Malformed JSON, with the character offset where reading stopped. */
   public static final class JsonException extends IllegalArgumentException {
@@ -31,6 +34,7 @@ public final class Json {
 
   private final String text;
   private int pos;
+  private int depth;
 
   private Json(String text) {
     this.text = text;
@@ -96,11 +100,13 @@ public final class Json {
   }
 
   private Map<String, Object> readObject() {
+    enter();
     pos++; // '{'
     Map<String, Object> map = new LinkedHashMap<>();
     skipWhitespace();
     if (peek() == '}') {
       pos++;
+      depth--;
       return Collections.unmodifiableMap(map);
     }
     while (true) {
@@ -121,6 +127,7 @@ public final class Json {
       skipWhitespace();
       char c = next();
       if (c == '}') {
+        depth--;
         return Collections.unmodifiableMap(map);
       }
       if (c != ',') {
@@ -130,11 +137,13 @@ public final class Json {
   }
 
   private List<Object> readArray() {
+    enter();
     pos++; // '['
     List<Object> list = new ArrayList<>();
     skipWhitespace();
     if (peek() == ']') {
       pos++;
+      depth--;
       return Collections.unmodifiableList(list);
     }
     while (true) {
@@ -143,11 +152,19 @@ public final class Json {
       skipWhitespace();
       char c = next();
       if (c == ']') {
+        depth--;
         return Collections.unmodifiableList(list);
       }
       if (c != ',') {
         throw new JsonException("expected ',' or ']' in an array", pos - 1);
       }
+    }
+  }
+
+  /** Counts one more open array or object; readObject and readArray undo it when they close. */
+  private void enter() {
+    if (++depth > MAX_DEPTH) {
+      throw new JsonException("arrays and objects nested deeper than " + MAX_DEPTH, pos);
     }
   }
 
@@ -195,11 +212,15 @@ public final class Json {
           if (pos + 4 > text.length()) {
             throw new JsonException("short \\u escape", pos);
           }
-          try {
-            sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-          } catch (NumberFormatException ex) {
-            throw new JsonException("bad \\u escape", pos);
+          int unit = 0;
+          for (int i = pos; i < pos + 4; i++) {
+            int digit = hexDigit(text.charAt(i));
+            if (digit < 0) {
+              throw new JsonException("bad \\u escape", pos);
+            }
+            unit = unit * 16 + digit;
           }
+          sb.append((char) unit);
           pos += 4;
           break;
         default:
@@ -254,6 +275,20 @@ public final class Json {
     while (isDigit(peek())) {
       pos++;
     }
+  }
+
+  /** The value of an ASCII hex digit, or -1 (Character.digit would also take other scripts' digits). */
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
   }
 
   private static boolean isDigit(char c) {

@@ -3,6 +3,7 @@ package dev.lbkit.scheduling.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
@@ -42,5 +43,33 @@ final class JsonTest {
     Map<String, Object> m = Json.parseObject("{\"format_version\":1,\"scheduler\":\"rr\",\"dests\":"
         + "[{\"addr\":\"10.0.0.1\",\"port\":80,\"weight\":1}],\"picks\":[\"10.0.0.1:80\",null]}");
     assertEquals(Arrays.asList("10.0.0.1:80", null), m.get("picks"));
+  }
+
+  @Test
+  void parse_refusesNestingDeeperThanTheLimitWithATypedError() {
+    String deep = "[".repeat(100_000) + "]".repeat(100_000);
+    Json.JsonException e = assertThrows(Json.JsonException.class, () -> Json.parse(deep));
+    assertEquals(Json.MAX_DEPTH, e.offset());
+    assertTrue(e.getMessage().contains("nested deeper than " + Json.MAX_DEPTH), e.getMessage());
+    String objects = "{\"a\":".repeat(Json.MAX_DEPTH + 1) + "1" + "}".repeat(Json.MAX_DEPTH + 1);
+    assertThrows(Json.JsonException.class, () -> Json.parse(objects));
+  }
+
+  @Test
+  void parse_acceptsNestingUpToTheLimit() {
+    Object v = Json.parse("[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH));
+    for (int i = 1; i < Json.MAX_DEPTH; i++) {
+      v = ((List<?>) v).get(0);
+    }
+    assertEquals(List.of(), v);
+  }
+
+  @Test
+  void parse_refusesUnicodeEscapesThatAreNotFourHexDigits() {
+    // Integer.parseInt(.., 16) alone takes a sign, but an escape with a sign in its four characters is not JSON
+    assertThrows(Json.JsonException.class, () -> Json.parse("\"\\u+041\""));
+    assertThrows(Json.JsonException.class, () -> Json.parse("\"\\u-001\""));
+    assertThrows(Json.JsonException.class, () -> Json.parse("\"\\u\u0661\u0662\u0663\u0664\""));
+    assertEquals("A\u00ff", Json.parse("\"\\u0041\\u00fF\""));
   }
 }

@@ -58,9 +58,10 @@ final class CheckCommand implements Command {
       "require-reply", "tcp", "haproxy");
   private static final Set<String> VALUED = Set.of("interval", "timeout", "rise", "fall", "retry",
       "delay-before-retry", "fastinter", "downinter", "warmup", "slowstart", "weight", "duration", "status",
-      "digest", "virtualhost", "body", "verifyhost", "expect", "expect-string", "expect-regex", "expect-status-regex", "method", "http-version",
-      "sni", "cacert", "client-cert", "client-password", "bind", "max-bytes", "send", "helo", "name", "type",
-      "expect-address", "payload-hex", "require-reply-hex", "min-reply-length", "max-reply-length", "destination", "user");
+      "digest", "virtualhost", "body", "verifyhost", "expect", "expect-string", "expect-regex",
+      "expect-status-regex", "method", "http-version", "sni", "cacert", "client-cert", "client-password", "bind",
+      "max-bytes", "send", "helo", "name", "type", "expect-address", "payload-hex", "require-reply-hex",
+      "min-reply-length", "max-reply-length", "destination", "user");
 
   @Override
   public String name() {

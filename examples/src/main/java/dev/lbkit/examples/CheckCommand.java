@@ -153,12 +153,20 @@ final class CheckCommand implements Command {
         positional.add(a);
       }
     }
-    Check check = buildCheck(kind, positional, argv, flags);
+    Check check;
+    try {
+      check = buildCheck(kind, positional, argv, flags);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e); // a check's constructor refused a flag's value
+    }
     CheckPolicy policy = buildPolicy(flags);
+    // checked before --once too, so that no flag given is taken without a look
+    int weight = intFlag(flags, "weight", 1, 0);
+    Duration duration = duration(flags, "duration", null, true);
     if (flags.containsKey("once")) {
       return once(check, policy.timeout(), out);
     }
-    return watch(check, policy, destinationOf(check, flags), flags, out);
+    return watch(check, policy, destinationOf(check, flags), weight, duration, out);
   }
 
   private static int once(Check check, Duration timeout, PrintStream out) throws Exception {
@@ -191,9 +199,8 @@ final class CheckCommand implements Command {
     }
   }
 
-  private static int watch(Check check, CheckPolicy policy, Endpoint destination, Map<String, String> flags,
-      PrintStream out) throws UsageException, InterruptedException {
-    int weight = intFlag(flags, "weight", 1, 0);
+  private static int watch(Check check, CheckPolicy policy, Endpoint destination, int weight, Duration duration,
+      PrintStream out) throws InterruptedException {
     Target target = Target.of(destination, weight, check, policy);
     HealthChecker[] holder = new HealthChecker[1];
     HealthChecker checker = HealthChecker.builder().listener(e -> print(e, holder[0], target, out)).build();
@@ -203,9 +210,8 @@ final class CheckCommand implements Command {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       checker.add(target);
-      if (flags.containsKey("duration")) {
-        Duration d = duration(flags, "duration", null, true);
-        forever.await(d.toMillis(), TimeUnit.MILLISECONDS);
+      if (duration != null) {
+        forever.await(duration.toMillis(), TimeUnit.MILLISECONDS);
       } else {
         forever.await();
       }

@@ -170,4 +170,18 @@ final class CheckCommandTest {
     assertTrue(e.contains("unknown flag --frobnicate"), e);
     assertTrue(e.contains("--timeout must be seconds"), e);
   }
+
+  @Test
+  void badFlags_withOnce_areUsageErrorsToo() {
+    // --weight and --duration were read only when watching: with --once any value passed unseen
+    assertEquals(2, run("check", "tcp", "127.0.0.1:1", "--once", "--weight", "-5"));
+    assertEquals(2, run("check", "tcp", "127.0.0.1:1", "--once", "--duration", "soon"));
+    // a value the check itself refuses is a usage error (2), not a failed run (1)
+    assertEquals(2, run("check", "dns", "127.0.0.1", "--once", "--type", "BOGUS"));
+    String e = err.toString(StandardCharsets.UTF_8);
+    assertTrue(e.contains("--weight must be at least 0 but was -5"), e);
+    assertTrue(e.contains("--duration must be seconds like 2 or 0.5 but was 'soon'"), e);
+    assertTrue(e.contains("DNS query type must be one of"), e);
+    assertTrue(stdout().isEmpty(), stdout());
+  }
 }

@@ -30,7 +30,9 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -43,14 +45,26 @@ import java.util.function.Supplier;
  * whole session runs in one process.
  */
 final class IpvsadmCommand implements Command {
+  /** Opens the table a run works on: the kernel's, or an in-memory one. */
+  interface Opener {
+    IpvsClient open(boolean inMemory) throws IpvsException;
+  }
+
   private final Supplier<InputStream> stdin;
+  private final Opener opener;
 
   IpvsadmCommand() {
     this(() -> System.in);
   }
 
   IpvsadmCommand(Supplier<InputStream> stdin) {
+    this(stdin, inMemory -> inMemory ? new InMemoryIpvs() : Ipvs.open());
+  }
+
+  /** For tests: {@code opener} may hand out any client, e.g. an in-memory one behind the kernel's batched -R. */
+  IpvsadmCommand(Supplier<InputStream> stdin, Opener opener) {
     this.stdin = stdin;
+    this.opener = opener;
   }
 
   @Override
@@ -97,6 +111,8 @@ final class IpvsadmCommand implements Command {
     String mcastGroup;
     int mcastPort;
     int mcastTtl;
+    /** The options given, each with the word that gave it, so each is checked against the command once. */
+    final EnumMap<IpvsadmOption, String> given = new EnumMap<>(IpvsadmOption.class);
   }
 
   @Override
@@ -107,9 +123,17 @@ final class IpvsadmCommand implements Command {
       usage(out);
       return 0;
     }
-    Args a = parse(args);
-    try (IpvsClient ipvs = inMemory ? new InMemoryIpvs() : Ipvs.open()) {
+    // a value lbkit's types refuse (address 300.0.0.1, a non-contiguous mask) is a usage error, exit 2, as in ipvsadm
+    Args a;
+    try {
+      a = parse(args);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+    try (IpvsClient ipvs = opener.open(inMemory)) {
       return execute(ipvs, a, inMemory, out, err);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
     }
   }
 
@@ -208,7 +232,8 @@ final class IpvsadmCommand implements Command {
 
   /**
    * ipvsadm -R: service and server changes go to the kernel in one batch; with --in-memory any command runs, in
-   * order. A line that fails is reported with its number and the rest still apply.
+   * order. A line that fails is reported with its number and the rest still apply (ipvsadm stops at the first
+   * failing line instead); a closing line then says how many command lines were applied and which were not.
    */
   private int restore(IpvsClient ipvs, boolean inMemory, PrintStream out, PrintStream err)
       throws IOException, IpvsException, UsageException {
@@ -216,7 +241,8 @@ final class IpvsadmCommand implements Command {
     List<IpvsChange> changes = new ArrayList<>();
     List<Integer> lineOf = new ArrayList<>();
     ServiceKeyCache keys = new ServiceKeyCache();
-    int failures = 0;
+    List<Integer> failed = new ArrayList<>();
+    int commands = 0;
     int n = 0;
     for (String line; (line = r.readLine()) != null; ) {
       n++;
@@ -224,12 +250,13 @@ final class IpvsadmCommand implements Command {
       if (text.isEmpty() || text.startsWith("#")) {
         continue;
       }
+      commands++;
       Args a;
       try {
         a = parse(tokens(text), keys);
       } catch (UsageException | IllegalArgumentException e) {
         err.println("lbkit ipvsadm -R: line " + n + ": " + e.getMessage());
-        failures++;
+        failed.add(n);
         continue;
       }
       try {
@@ -244,19 +271,59 @@ final class IpvsadmCommand implements Command {
         }
       } catch (IpvsException | UsageException | IllegalArgumentException e) {
         err.println("lbkit ipvsadm -R: line " + n + ": " + e.getMessage());
-        failures++;
+        failed.add(n);
       }
     }
     if (!changes.isEmpty()) {
-      List<Optional<IpvsException>> results = ipvs.execute(changes);
+      List<Optional<IpvsException>> results;
+      try {
+        results = ipvs.execute(changes);
+      } catch (IpvsException e) {
+        failed.sort(null);
+        err.println("lbkit ipvsadm -R: the batch to the kernel broke off (" + e.getMessage() + "): whether "
+            + lines(lineOf) + (lineOf.size() == 1 ? " was" : " were") + " applied is unknown; compare ipvsadm -Sn"
+            + (failed.isEmpty() ? "" : "; " + lines(failed) + (failed.size() == 1 ? " was" : " were")
+            + " not applied"));
+        return 1;
+      }
+      List<Integer> refused = new ArrayList<>();
       for (int i = 0; i < results.size(); i++) {
         if (results.get(i).isPresent()) {
           err.println("lbkit ipvsadm -R: line " + lineOf.get(i) + ": " + results.get(i).get().getMessage());
-          failures++;
+          refused.add(lineOf.get(i));
         }
       }
+      failed.addAll(refused);
+      failed.sort(null);
     }
-    return failures == 0 ? 0 : 1;
+    if (failed.isEmpty()) {
+      return 0;
+    }
+    err.println("lbkit ipvsadm -R: " + (commands - failed.size()) + " of " + commands
+        + " command lines applied; not applied: " + lines(failed));
+    return 1;
+  }
+
+  /** {@code line 3} or {@code lines 3, 5-7}. */
+  private static String lines(List<Integer> lines) {
+    return (lines.size() == 1 ? "line " : "lines ") + lineRanges(lines);
+  }
+
+  /** Ascending line numbers as {@code 3, 5-7, 9}. */
+  static String lineRanges(List<Integer> lines) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < lines.size(); ) {
+      int j = i;
+      while (j + 1 < lines.size() && lines.get(j + 1) == lines.get(j) + 1) {
+        j++;
+      }
+      sb.append(sb.length() == 0 ? "" : ", ").append(lines.get(i));
+      if (j > i) {
+        sb.append('-').append(lines.get(j));
+      }
+      i = j + 1;
+    }
+    return sb.toString();
   }
 
   /**
@@ -469,58 +536,104 @@ final class IpvsadmCommand implements Command {
           break;
         case "--start-daemon": command(a, "--start-daemon"); a.commandArgs.add(value(expanded, ++i, o)); break;
         case "--stop-daemon": command(a, "--stop-daemon"); a.commandArgs.add(value(expanded, ++i, o)); break;
-        case "-t": case "--tcp-service": serviceOption(a, Protocol.TCP, value(expanded, ++i, o), keys); break;
-        case "-u": case "--udp-service": serviceOption(a, Protocol.UDP, value(expanded, ++i, o), keys); break;
-        case "--sctp-service": serviceOption(a, Protocol.SCTP, value(expanded, ++i, o), keys); break;
+        case "-t": case "--tcp-service":
+          use(a, IpvsadmOption.SERVICE, o);
+          serviceOption(a, Protocol.TCP, value(expanded, ++i, o), keys);
+          break;
+        case "-u": case "--udp-service":
+          use(a, IpvsadmOption.SERVICE, o);
+          serviceOption(a, Protocol.UDP, value(expanded, ++i, o), keys);
+          break;
+        case "--sctp-service":
+          use(a, IpvsadmOption.SERVICE, o);
+          serviceOption(a, Protocol.SCTP, value(expanded, ++i, o), keys);
+          break;
         case "-f": case "--fwmark-service":
+          use(a, IpvsadmOption.SERVICE, o);
           a.fwmark = number(value(expanded, ++i, o), "firewall mark");
           a.serviceText = "fwmark";
           break;
-        case "-6": case "--ipv6": a.ipv6 = true; break;
-        case "-s": case "--scheduler": a.scheduler = value(expanded, ++i, o); break;
+        case "-6": case "--ipv6": use(a, IpvsadmOption.IPV6, o); a.ipv6 = true; break;
+        case "-s": case "--scheduler": use(a, IpvsadmOption.SCHEDULER, o); a.scheduler = value(expanded, ++i, o); break;
         case "-b": case "--sched-flags":
+          use(a, IpvsadmOption.SCHED_FLAGS, o);
           for (String f : value(expanded, ++i, o).split(",")) {
             a.flags.add(SchedulerFlag.parse(f));
           }
           break;
         case "-p": case "--persistent":
+          use(a, IpvsadmOption.PERSISTENT, o);
           // the timeout is optional, as in ipvsadm
           if (i + 1 < expanded.size() && expanded.get(i + 1).matches("\\d+")) {
-            a.persistentTimeout = (int) number(expanded.get(++i), "persistence timeout");
+            a.persistentTimeout = intNumber(expanded.get(++i), "persistence timeout in seconds", 1,
+                MAX_PERSISTENCE_SECONDS);
           } else {
             a.persistentTimeout = (int) Persistence.DEFAULT_TIMEOUT.toSeconds();
           }
           break;
-        case "-M": case "--netmask": a.netmask = value(expanded, ++i, o); break;
-        case "--pe": a.pe = value(expanded, ++i, o); break;
-        case "-o": case "--ops": a.onePacket = true; break;
-        case "-r": case "--real-server": a.realServer = value(expanded, ++i, o); break;
-        case "-g": case "--gatewaying": a.forwarding = ForwardingMethod.DIRECT_ROUTE; break;
-        case "-i": case "--ipip": a.forwarding = ForwardingMethod.TUNNEL; break;
-        case "-m": case "--masquerading": a.forwarding = ForwardingMethod.MASQUERADE; break;
-        case "-w": case "--weight": a.weight = (int) number(value(expanded, ++i, o), "weight"); break;
-        case "-x": case "--u-threshold": a.upper = (int) number(value(expanded, ++i, o), "upper threshold"); break;
-        case "-y": case "--l-threshold": a.lower = (int) number(value(expanded, ++i, o), "lower threshold"); break;
-        case "--tun-type": a.tunType = TunnelType.parse(value(expanded, ++i, o)); break;
-        case "--tun-port": a.tunPort = (int) number(value(expanded, ++i, o), "tunnel port"); break;
-        case "--tun-nocsum": a.tunChecksum = Tunnel.Checksum.NONE; break;
-        case "--tun-csum": a.tunChecksum = Tunnel.Checksum.CHECKSUM; break;
-        case "--tun-remcsum": a.tunChecksum = Tunnel.Checksum.REMOTE_CHECKSUM; break;
-        case "-n": case "--numeric": break; // always numeric
-        case "--exact": a.exact = true; break;
-        case "--stats": a.columns = IpvsadmFormat.Columns.STATS; break;
-        case "--rate": a.columns = IpvsadmFormat.Columns.RATE; break;
-        case "--thresholds": a.columns = IpvsadmFormat.Columns.THRESHOLDS; break;
-        case "--persistent-conn": a.columns = IpvsadmFormat.Columns.PERSISTENT_CONN; break;
-        case "--timeout": a.timeout = true; break;
-        case "--daemon": a.daemon = true; break;
-        case "-c": case "--connection": a.connections = true; break;
-        case "--mcast-interface": a.mcastInterface = value(expanded, ++i, o); break;
-        case "--syncid": a.syncId = (int) number(value(expanded, ++i, o), "sync id"); break;
-        case "--sync-maxlen": a.syncMaxLen = (int) number(value(expanded, ++i, o), "sync max length"); break;
-        case "--mcast-group": a.mcastGroup = value(expanded, ++i, o); break;
-        case "--mcast-port": a.mcastPort = (int) number(value(expanded, ++i, o), "multicast port"); break;
-        case "--mcast-ttl": a.mcastTtl = (int) number(value(expanded, ++i, o), "multicast ttl"); break;
+        case "-M": case "--netmask": use(a, IpvsadmOption.NETMASK, o); a.netmask = value(expanded, ++i, o); break;
+        case "--pe": use(a, IpvsadmOption.PE, o); a.pe = value(expanded, ++i, o); break;
+        case "-o": case "--ops": use(a, IpvsadmOption.OPS, o); a.onePacket = true; break;
+        case "-r": case "--real-server":
+          use(a, IpvsadmOption.REAL_SERVER, o);
+          a.realServer = value(expanded, ++i, o);
+          break;
+        case "-g": case "--gatewaying": forwarding(a, ForwardingMethod.DIRECT_ROUTE, o); break;
+        case "-i": case "--ipip": forwarding(a, ForwardingMethod.TUNNEL, o); break;
+        case "-m": case "--masquerading": forwarding(a, ForwardingMethod.MASQUERADE, o); break;
+        case "-w": case "--weight":
+          use(a, IpvsadmOption.WEIGHT, o);
+          a.weight = intNumber(value(expanded, ++i, o), "weight", 0, RealServer.MAX_WEIGHT);
+          break;
+        case "-x": case "--u-threshold":
+          use(a, IpvsadmOption.U_THRESHOLD, o);
+          a.upper = intNumber(value(expanded, ++i, o), "upper threshold", 0, Integer.MAX_VALUE);
+          break;
+        case "-y": case "--l-threshold":
+          use(a, IpvsadmOption.L_THRESHOLD, o);
+          a.lower = intNumber(value(expanded, ++i, o), "lower threshold", 0, Integer.MAX_VALUE);
+          break;
+        case "--tun-type":
+          use(a, IpvsadmOption.TUN_TYPE, o);
+          a.tunType = TunnelType.parse(value(expanded, ++i, o));
+          break;
+        case "--tun-port":
+          use(a, IpvsadmOption.TUN_PORT, o);
+          a.tunPort = intNumber(value(expanded, ++i, o), "tunnel port", 1, Endpoint.MAX_PORT);
+          break;
+        case "--tun-nocsum": tunnelChecksum(a, Tunnel.Checksum.NONE, o); break;
+        case "--tun-csum": tunnelChecksum(a, Tunnel.Checksum.CHECKSUM, o); break;
+        case "--tun-remcsum": tunnelChecksum(a, Tunnel.Checksum.REMOTE_CHECKSUM, o); break;
+        case "-n": case "--numeric": use(a, IpvsadmOption.NUMERIC, o); break; // always numeric
+        case "--exact": use(a, IpvsadmOption.EXACT, o); a.exact = true; break;
+        case "--stats": columns(a, IpvsadmFormat.Columns.STATS, o); break;
+        case "--rate": columns(a, IpvsadmFormat.Columns.RATE, o); break;
+        case "--thresholds": columns(a, IpvsadmFormat.Columns.THRESHOLDS, o); break;
+        case "--persistent-conn": columns(a, IpvsadmFormat.Columns.PERSISTENT_CONN, o); break;
+        case "--timeout": use(a, IpvsadmOption.TIMEOUT, o); a.timeout = true; break;
+        case "--daemon": use(a, IpvsadmOption.DAEMON, o); a.daemon = true; break;
+        case "-c": case "--connection": use(a, IpvsadmOption.CONNECTION, o); a.connections = true; break;
+        case "--mcast-interface":
+          use(a, IpvsadmOption.MCAST_INTERFACE, o);
+          a.mcastInterface = value(expanded, ++i, o);
+          break;
+        case "--syncid":
+          use(a, IpvsadmOption.SYNC_ID, o);
+          a.syncId = intNumber(value(expanded, ++i, o), "sync id", 0, 255);
+          break;
+        case "--sync-maxlen":
+          use(a, IpvsadmOption.SYNC_MAXLEN, o);
+          a.syncMaxLen = intNumber(value(expanded, ++i, o), "sync max length", 0, 65535);
+          break;
+        case "--mcast-group": use(a, IpvsadmOption.MCAST_GROUP, o); a.mcastGroup = value(expanded, ++i, o); break;
+        case "--mcast-port":
+          use(a, IpvsadmOption.MCAST_PORT, o);
+          a.mcastPort = intNumber(value(expanded, ++i, o), "multicast port", 0, Endpoint.MAX_PORT);
+          break;
+        case "--mcast-ttl":
+          use(a, IpvsadmOption.MCAST_TTL, o);
+          a.mcastTtl = intNumber(value(expanded, ++i, o), "multicast ttl", 0, 255);
+          break;
         default:
           throw new UsageException("unknown option '" + o + "'; see lbkit ipvsadm --help");
       }
@@ -529,10 +642,62 @@ final class IpvsadmCommand implements Command {
       throw new UsageException("no command given (-A, -E, -D, -C, -R, -S, -a, -e, -d, -L, -Z, --set, --start-daemon,"
           + " --stop-daemon); see lbkit ipvsadm --help");
     }
+    checkOptions(a);
     if ("fwmark".equals(a.serviceText)) {
       a.service = new ServiceKey.FirewallMark(a.fwmark, a.ipv6 ? AddressFamily.IPV6 : AddressFamily.IPV4);
     }
     return a;
+  }
+
+  /** ipvsadm's -p limit: 31 days. */
+  private static final int MAX_PERSISTENCE_SECONDS = 31 * 86_400;
+
+  /** Records that {@code typed} gave {@code option}; a second word for the same option is refused, as ipvsadm does. */
+  private static void use(Args a, IpvsadmOption option, String typed) throws UsageException {
+    String before = a.given.putIfAbsent(option, typed);
+    if (before != null) {
+      throw new UsageException(before.equals(typed) ? "option " + typed + " is given twice"
+          : "options " + before + " and " + typed + " both given, but a command takes one " + option.what);
+    }
+  }
+
+  private static void forwarding(Args a, ForwardingMethod f, String typed) throws UsageException {
+    use(a, IpvsadmOption.FORWARD, typed);
+    a.forwarding = f;
+  }
+
+  private static void tunnelChecksum(Args a, Tunnel.Checksum c, String typed) throws UsageException {
+    use(a, IpvsadmOption.TUN_CHECKSUM, typed);
+    a.tunChecksum = c;
+  }
+
+  private static void columns(Args a, IpvsadmFormat.Columns c, String typed) throws UsageException {
+    use(a, IpvsadmOption.COLUMNS, typed);
+    a.columns = c;
+  }
+
+  /**
+   * Refuses an option the command would not read, as ipvsadm does, rather than dropping it: {@code -a -t A -r B -p}
+   * must not add a server and quietly leave out the persistence the operator asked for.
+   */
+  private static void checkOptions(Args a) throws UsageException {
+    String listed = null;
+    for (Map.Entry<IpvsadmOption, String> e : a.given.entrySet()) {
+      if (!e.getKey().appliesTo(a.command)) {
+        throw new UsageException("option " + e.getValue() + " does not apply to " + IpvsadmOption.describe(a.command));
+      }
+      if (a.command.equals("-L") && IpvsadmOption.LIST_SUBJECTS.contains(e.getKey())) {
+        if (listed != null) {
+          throw new UsageException("options " + listed + " and " + e.getValue() + " cannot be combined: "
+              + IpvsadmOption.describe("-L") + " shows one of a service, -c, --timeout or --daemon");
+        }
+        listed = e.getValue();
+      }
+    }
+    if (a.ipv6 && !"fwmark".equals(a.serviceText)) {
+      throw new UsageException("option -6 applies only to a firewall-mark service (-f); an IPv6 service address"
+          + " is written in brackets, as -t [2001:db8::1]:80");
+    }
   }
 
   private static void command(Args a, String c) throws UsageException {
@@ -553,6 +718,23 @@ final class IpvsadmCommand implements Command {
       throw new UsageException("option " + option + " needs a value");
     }
     return args.get(i);
+  }
+
+  /** A whole number in [min, max]; out of range is refused, never cut to 32 bits. */
+  private static int intNumber(String s, String what, int min, int max) throws UsageException {
+    long v;
+    try {
+      v = Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      if (!s.matches("[-+]?\\d+")) {
+        throw new UsageException(what + " must be a number but was '" + s + "'", e);
+      }
+      v = s.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE; // digits beyond a long: out of range below
+    }
+    if (v < min || v > max) {
+      throw new UsageException(what + " must be in [" + min + ", " + max + "] but was " + s);
+    }
+    return (int) v;
   }
 
   private static long number(String s, String what) throws UsageException {
@@ -582,7 +764,7 @@ final class IpvsadmCommand implements Command {
         b.persistence(Persistence.of(timeout));
       } else {
         int prefix = a.service.family() == AddressFamily.IPV4 && a.netmask.contains(".")
-            ? Persistence.prefixLengthOfNetmask(a.netmask) : (int) number(a.netmask, "netmask");
+            ? Persistence.prefixLengthOfNetmask(a.netmask) : intNumber(a.netmask, "netmask", 0, 128);
         b.persistence(prefix == a.service.family().bits() ? Persistence.of(timeout) : Persistence.of(timeout, prefix));
       }
       if (a.pe != null) {
@@ -590,6 +772,8 @@ final class IpvsadmCommand implements Command {
       }
     } else if (a.pe != null) {
       throw new UsageException("--pe needs a persistent service (-p)");
+    } else if (a.netmask != null) {
+      throw new UsageException("-M needs a persistent service (-p)");
     }
     return b.build();
   }
@@ -612,9 +796,14 @@ final class IpvsadmCommand implements Command {
         .weight(a.weight != null ? a.weight : 1).upperThreshold(a.upper).lowerThreshold(a.lower);
     if (a.forwarding == ForwardingMethod.TUNNEL) {
       TunnelType type = a.tunType != null ? a.tunType : TunnelType.IPIP;
-      b.tunnel(new Tunnel(type, a.tunPort, type == TunnelType.IPIP ? Tunnel.Checksum.NONE : a.tunChecksum));
-    } else if (a.tunType != null) {
-      throw new UsageException("--tun-type needs tunnel forwarding (-i)");
+      // Tunnel refuses a port or checksum the type does not carry, rather than this dropping it
+      b.tunnel(new Tunnel(type, a.tunPort, a.tunChecksum));
+    } else {
+      for (IpvsadmOption o : List.of(IpvsadmOption.TUN_TYPE, IpvsadmOption.TUN_PORT, IpvsadmOption.TUN_CHECKSUM)) {
+        if (a.given.containsKey(o)) {
+          throw new UsageException(a.given.get(o) + " needs tunnel forwarding (-i)");
+        }
+      }
     }
     return b.build();
   }

@@ -1,11 +1,19 @@
 package dev.lbkit.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lbkit.ipvs.InMemoryIpvs;
+import dev.lbkit.ipvs.IpvsChange;
+import dev.lbkit.ipvs.IpvsClient;
+import dev.lbkit.ipvs.IpvsException;
+import dev.lbkit.ipvs.IpvsadmFormat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -158,5 +166,153 @@ final class IpvsadmCommandTest {
           () -> dev.lbkit.api.Endpoint.parse(text), text);
       assertEquals(parse.getMessage(), quick.getMessage(), text);
     }
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  /** The message a one-line session's failure printed, without the "lbkit ipvsadm -R: line 1: " before it. */
+  private String refusal(String line) throws Exception {
+    out.reset();
+    err.reset();
+    assertEquals(1, run(line + "\n", "--in-memory", "-R"), line);
+    String e = err();
+    assertTrue(e.startsWith("lbkit ipvsadm -R: line 1: "), e);
+    assertTrue(out().isEmpty(), out());
+    return e.substring("lbkit ipvsadm -R: line 1: ".length(), e.indexOf('\n'));
+  }
+
+  @Test
+  void numbersBeyond32Bits_areRefusedNotCut() throws Exception {
+    // (int) of the long read made 4294967297 weight 1 and 4294967296 threshold 0, and applied them
+    assertEquals("weight must be in [0, 2147483647] but was 4294967297",
+        refusal("-a -f 1 -r 10.0.0.2:80 -w 4294967297"));
+    assertEquals("upper threshold must be in [0, 2147483647] but was 4294967296",
+        refusal("-a -f 1 -r 10.0.0.2:80 -x 4294967296"));
+    assertEquals("lower threshold must be in [0, 2147483647] but was 99999999999999999999",
+        refusal("-a -f 1 -r 10.0.0.2:80 -y 99999999999999999999"));
+    assertEquals("persistence timeout in seconds must be in [1, 2678400] but was 4294967297",
+        refusal("-A -f 1 -p 4294967297"));
+    assertEquals("tunnel port must be in [1, 65535] but was 4294973376",
+        refusal("-a -f 1 -r 10.0.0.2:80 -i --tun-type gue --tun-port 4294973376"));
+    assertEquals("sync id must be in [0, 255] but was 4294967301",
+        refusal("--start-daemon master --mcast-interface lo --syncid 4294967301"));
+    assertEquals("netmask must be in [0, 128] but was 4294967360", refusal("-A -f 1 -6 -p 60 -M 4294967360"));
+    assertEquals("weight must be a number but was '5x'", refusal("-a -f 1 -r 10.0.0.2:80 -w 5x"));
+  }
+
+  @Test
+  void optionsTheCommandDoesNotRead_areRefusedNotDropped() throws Exception {
+    assertEquals("option -p does not apply to -a (add-server)", refusal("-a -t 10.0.0.1:80 -r 10.0.0.2 -p 300"));
+    assertEquals("option -w does not apply to -A (add-service)", refusal("-A -t 10.0.0.1:80 -w 5"));
+    assertEquals("option -s does not apply to -D (delete-service)", refusal("-D -t 10.0.0.1:80 -s rr"));
+    assertEquals("option -m does not apply to -d (delete-server)", refusal("-d -t 10.0.0.1:80 -r 10.0.0.2 -m"));
+    assertEquals("option -t does not apply to -C (clear)", refusal("-C -t 10.0.0.1:80"));
+    assertEquals("option --syncid does not apply to --set", refusal("--set 1 2 3 --syncid 4"));
+    assertEquals("option --exact does not apply to -S (save)", refusal("-S --exact"));
+    assertTrue(refusal("-L -c --timeout").startsWith("options -c and --timeout cannot be combined"));
+    assertTrue(refusal("-A -t [2001:db8::1]:80 -6").startsWith("option -6 applies only to a firewall-mark service"));
+    assertEquals("-M needs a persistent service (-p)", refusal("-A -t 10.0.0.1:80 -M 255.255.255.0"));
+    assertEquals("--tun-port needs tunnel forwarding (-i)", refusal("-a -f 1 -r 10.0.0.2:80 -m --tun-port 6080"));
+    assertEquals("--tun-csum needs tunnel forwarding (-i)", refusal("-a -f 1 -r 10.0.0.2:80 --tun-csum"));
+    // -i alone is ipip, which carries no checksum: the option was silently dropped
+    out.reset();
+    err.reset();
+    assertEquals(1, run("-A -f 1\n-a -f 1 -r 10.0.0.2:80 -i --tun-csum\n", "--in-memory", "-R"));
+    assertTrue(err().contains("line 2: tunnel checksum applies only to gue and gre, not ipip"), err());
+  }
+
+  @Test
+  void optionsGivenTwice_areRefused() throws Exception {
+    assertEquals("option -w is given twice", refusal("-a -t 10.0.0.1:80 -r 10.0.0.2 -w 2 -w 3"));
+    assertEquals("options -g and -m both given, but a command takes one forwarding method",
+        refusal("-a -t 10.0.0.1:80 -r 10.0.0.2 -g -m"));
+    // the second service won without a word: -A added 10.0.0.1:83 alone
+    assertEquals("option -t is given twice", refusal("-A -t 10.0.0.1:82 -t 10.0.0.1:83"));
+    assertEquals("options -t and -f both given, but a command takes one service", refusal("-A -t 10.0.0.1:82 -f 3"));
+    assertEquals("options --stats and --rate both given, but a command takes one set of listing columns",
+        refusal("-L --stats --rate"));
+  }
+
+  @Test
+  void valuesTheTypesRefuse_areUsageErrors() {
+    UsageException e = assertThrows(UsageException.class, () -> run("", "--in-memory", "-A", "-t", "300.0.0.1:80"));
+    assertEquals("'300.0.0.1' is not an IPv4 or IPv6 address", e.getMessage());
+    e = assertThrows(UsageException.class,
+        () -> run("", "--in-memory", "-A", "-t", "10.0.0.1:80", "-p", "60", "-M", "255.0.255.0"));
+    assertEquals("persistence netmask must be contiguous but was 255.0.255.0", e.getMessage());
+  }
+
+  private static final String SESSION = String.join("\n",
+      "-A -t 10.0.0.1:80 -s rr",
+      "-a -t 10.0.0.1:80 -r 10.0.0.2 -m -w 4294967297",
+      "-a -t 10.0.0.1:80 -r 10.0.0.3 -m",
+      "# a comment is not a command",
+      "-A -t 10.0.0.1:80",
+      "-a -t 10.0.0.1:80 -r 10.0.0.4 -m -w 2 -w 3",
+      "-a -t 10.0.0.1:80 -r 10.0.0.5 -m",
+      "-a -t 10.0.0.1:80 -r 10.0.0.6 -m -p 60") + "\n";
+
+  private static final String SESSION_APPLIED = "-A -t 10.0.0.1:80 -s rr\n"
+      + "-a -t 10.0.0.1:80 -r 10.0.0.3:80 -m -w 1\n"
+      + "-a -t 10.0.0.1:80 -r 10.0.0.5:80 -m -w 1\n";
+
+  @Test
+  void restore_inMemory_saysWhichLinesWereAndWereNotApplied() throws Exception {
+    assertEquals(1, run(SESSION + "-Sn\n", "--in-memory", "-R"));
+    assertEquals(SESSION_APPLIED, out());
+    String e = err();
+    assertTrue(e.contains("line 2: weight must be in [0, 2147483647] but was 4294967297"), e);
+    assertTrue(e.contains("line 5: add service TCP 10.0.0.1:80: already exists (EEXIST)"), e);
+    assertTrue(e.endsWith("lbkit ipvsadm -R: 4 of 8 command lines applied; not applied: lines 2, 5-6, 8\n"), e);
+  }
+
+  @Test
+  void restore_batched_saysWhichLinesWereAndWereNotApplied() throws Exception {
+    // the kernel's path: parse first, then one batch; an in-memory table stands in for the kernel
+    InMemoryIpvs table = new InMemoryIpvs();
+    IpvsadmCommand c = new IpvsadmCommand(() -> new ByteArrayInputStream(SESSION.getBytes(StandardCharsets.UTF_8)),
+        inMemory -> table);
+    assertEquals(1, c.run(List.of("-R"), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8)));
+    assertEquals(SESSION_APPLIED, IpvsadmFormat.save(IpvsadmFormat.snapshot(table, IpvsClient.Stats.OMITTED)));
+    String e = err();
+    assertTrue(e.contains("line 5: add service TCP 10.0.0.1:80: already exists (EEXIST)"), e);
+    assertTrue(e.endsWith("lbkit ipvsadm -R: 3 of 7 command lines applied; not applied: lines 2, 5-6, 8\n"), e);
+  }
+
+  @Test
+  void restore_batchThatBreaksOff_namesTheLinesWhoseFateIsUnknown() throws Exception {
+    InMemoryIpvs table = new InMemoryIpvs();
+    // a client whose batch breaks after the first change, as a netlink socket that dies mid-dump would
+    IpvsClient breaking = (IpvsClient) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {IpvsClient.class}, (proxy, method, args) -> {
+          if (method.getName().equals("execute")) {
+            table.execute(List.of(((List<?>) args[0]).stream().map(IpvsChange.class::cast).findFirst().get()));
+            throw new IpvsException("execute", 0, "receive: connection reset", null);
+          }
+          try {
+            return method.invoke(table, args);
+          } catch (InvocationTargetException ex) {
+            throw ex.getCause();
+          }
+        });
+    String rules = "-A -t 10.0.0.1:80\n-a -t 10.0.0.1:80 -r 10.0.0.2 -w -1\n-a -t 10.0.0.1:80 -r 10.0.0.3\n"
+        + "-a -t 10.0.0.1:80 -r 10.0.0.4\n";
+    IpvsadmCommand c = new IpvsadmCommand(() -> new ByteArrayInputStream(rules.getBytes(StandardCharsets.UTF_8)),
+        inMemory -> breaking);
+    assertEquals(1, c.run(List.of("-R"), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8)));
+    assertEquals("lbkit ipvsadm -R: line 2: weight must be in [0, 2147483647] but was -1\n"
+        + "lbkit ipvsadm -R: the batch to the kernel broke off (receive: connection reset): whether lines 1, 3-4 were"
+        + " applied is unknown; compare ipvsadm -Sn; line 2 was not applied\n", err());
+  }
+
+  @Test
+  void lineRanges_joinRunsOfConsecutiveLines() {
+    assertEquals("", IpvsadmCommand.lineRanges(List.of()));
+    assertEquals("7", IpvsadmCommand.lineRanges(List.of(7)));
+    assertEquals("1-3, 5, 9-10", IpvsadmCommand.lineRanges(List.of(1, 2, 3, 5, 9, 10)));
   }
 }

@@ -15,6 +15,7 @@ import dev.lbkit.api.SchedulerFlag;
 import dev.lbkit.api.ServiceKey;
 import dev.lbkit.config.HealthCheckConfig.StatusRange;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -398,6 +399,50 @@ final class KeepalivedConfigParserTest {
     ParseResult r = KeepalivedConfigParser.parse(dir.resolve("absent.conf"));
     assertEquals(1, r.errors().size());
     assertEquals(dir.resolve("absent.conf") + ":1:1", r.errors().get(0).location().toString());
+  }
+
+  @Test
+  void unreadableFiles_sayWhyInAnOperatorsWords() throws IOException {
+    // the exception's class name stood first: "NoSuchFile /x", "IO Is a directory"
+    assertEquals(List.of(dir.resolve("absent.conf") + ":1:1: cannot read configuration file: no such file"),
+        errors(KeepalivedConfigParser.parse(dir.resolve("absent.conf"))));
+    Files.createDirectories(dir.resolve("d.conf"));
+    assertEquals(List.of(dir.resolve("d.conf") + ":1:1: cannot read configuration file: Is a directory"),
+        errors(KeepalivedConfigParser.parse(dir.resolve("d.conf"))));
+  }
+
+  @Test
+  void bytesThatAreNotUtf8_areAnErrorAtTheirLineAndColumn() throws IOException {
+    // a Latin-1 comment: the whole file was refused at 1:1 with "MalformedInput Input length = 1"
+    byte[] latin1 = "virtual_server 10.0.0.1 80 {\n  protocol TCP # K\u00f6ln\n}\n"
+        .getBytes(StandardCharsets.ISO_8859_1);
+    Files.write(dir.resolve("latin1.conf"), latin1);
+    assertEquals(List.of(dir.resolve("latin1.conf") + ":2:19: byte 0xF6 is not UTF-8 text; lbkit reads"
+        + " configuration files as UTF-8 (convert the file, e.g. with iconv -f LATIN1 -t UTF-8)"),
+        errors(KeepalivedConfigParser.parse(dir.resolve("latin1.conf"))));
+    // in an included file, the place is in that file; the column counts characters, not bytes
+    Files.write(dir.resolve("inc.conf"), "# \u00e9t\u00e9 \u00f6\n".getBytes(StandardCharsets.ISO_8859_1));
+    Files.writeString(dir.resolve("main.conf"), "# \u00e9t\u00e9\ninclude inc.conf\n");
+    ParseResult r = KeepalivedConfigParser.parse(dir.resolve("main.conf"));
+    assertEquals(1, r.errors().size(), r.errors().toString());
+    assertEquals(dir.resolve("inc.conf") + ":1:3", r.errors().get(0).location().toString());
+    assertTrue(r.warnings().isEmpty(), r.warnings().toString());
+  }
+
+  @Test
+  void includeMatchingOnlyDirectories_orOnlyACycle_isNotCalledAMissingFile() throws IOException {
+    Files.createDirectories(dir.resolve("conf.d"));
+    Files.writeString(dir.resolve("main.conf"), "include conf.d\n");
+    ParseResult r = KeepalivedConfigParser.parse(dir.resolve("main.conf"));
+    assertEquals(List.of(dir.resolve("main.conf") + ":1:9: warning: include 'conf.d' matched only directories,"
+        + " which keepalived skips; include their files with a pattern such as conf.d/*.conf"),
+        r.warnings().stream().map(ConfigProblem::toString).toList());
+    Files.writeString(dir.resolve("self.conf"), "include self.conf\n");
+    r = KeepalivedConfigParser.parse(dir.resolve("self.conf"));
+    assertEquals(List.of(dir.resolve("self.conf") + ":1:9: include cycle: " + dir.resolve("self.conf")
+        + " is already being read"),
+        errors(r));
+    assertTrue(r.warnings().isEmpty(), r.warnings().toString());
   }
 
   @Test

@@ -2,13 +2,22 @@ package dev.lbkit.config.internal;
 
 import dev.lbkit.config.Location;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Turns keepalived.conf text into tokens, following {@code include} lines into the files they name.
@@ -36,15 +45,50 @@ final class Lexer {
   /** Tokens of a file read from disk; {@code displayName} is how messages name it. */
   List<Token> lexFile(Path file, String displayName) {
     Location start = new Location(displayName, 1, 1);
-    String text;
+    byte[] bytes;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       problems.error(start, "cannot read configuration file: " + describe(e));
       return tokens;
     }
-    lex(text, displayName, file.toAbsolutePath().normalize().getParent(), file.toAbsolutePath().normalize());
+    String text = decode(bytes, displayName);
+    if (text != null) {
+      lex(text, displayName, file.toAbsolutePath().normalize().getParent(), file.toAbsolutePath().normalize());
+    }
     return tokens;
+  }
+
+  /**
+   * The file's text, or null after an error at the line and column of its first byte that is not UTF-8 (a Latin-1
+   * comment, say): keepalived reads bytes, lbkit reads text, and says where rather than only that it could not.
+   */
+  private String decode(byte[] bytes, String displayName) {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length); // UTF-8 never makes more chars than bytes
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (!result.isError()) {
+      return out.flip().toString();
+    }
+    int bad = in.position();
+    int lineStart = 0;
+    int line = 1;
+    for (int i = 0; i < bad; i++) {
+      if (bytes[i] == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    int column = new String(bytes, lineStart, bad - lineStart, StandardCharsets.UTF_8).length() + 1;
+    problems.error(new Location(displayName, line, column), String.format(Locale.ROOT,
+        "byte 0x%02X is not UTF-8 text; lbkit reads configuration files as UTF-8 (convert the file, e.g. with"
+            + " iconv -f LATIN1 -t UTF-8)", bytes[bad] & 0xff));
+    return null;
   }
 
   /** Tokens of text held in memory; includes resolve against {@code baseDir}. */
@@ -214,8 +258,10 @@ final class Lexer {
       return;
     }
     int used = 0;
+    int directories = 0;
     for (Path match : matches) {
       if (Files.isDirectory(match)) {
+        directories++;
         continue; // keepalived skips directories a pattern matches
       }
       Path real = match.toAbsolutePath().normalize();
@@ -225,17 +271,23 @@ final class Lexer {
       }
       used++;
       String display = displayOf(file, dir, match);
-      String text;
+      byte[] bytes;
       try {
-        text = Files.readString(match, StandardCharsets.UTF_8);
+        bytes = Files.readAllBytes(match);
       } catch (IOException e) {
         problems.error(pattern.location(), "cannot read included file " + display + ": " + describe(e));
         continue;
       }
-      lex(text, display, real.getParent(), real);
+      String text = decode(bytes, display);
+      if (text != null) {
+        lex(text, display, real.getParent(), real);
+      }
     }
-    if (used == 0) {
+    if (matches.isEmpty()) {
       problems.warning(pattern.location(), "no configuration file matched include '" + pattern.text() + "'");
+    } else if (used == 0 && directories == matches.size()) {
+      problems.warning(pattern.location(), "include '" + pattern.text() + "' matched only directories, which"
+          + " keepalived skips; include their files with a pattern such as " + pattern.text() + "/*.conf");
     }
   }
 
@@ -254,8 +306,17 @@ final class Lexer {
     return includerParent == null ? relative.normalize().toString() : includerParent.resolve(relative).normalize().toString();
   }
 
+  /** An I/O failure in an operator's words: "no such file", "permission denied", the system's reason. */
   private static String describe(IOException e) {
-    String kind = e.getClass().getSimpleName().replace("Exception", "");
-    return e.getMessage() == null ? kind : kind + " " + e.getMessage();
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 }

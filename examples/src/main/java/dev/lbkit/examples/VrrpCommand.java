@@ -1,5 +1,6 @@
 package dev.lbkit.examples;
 
+import dev.lbkit.api.Endpoint;
 import dev.lbkit.api.event.VrrpStateChanged;
 import dev.lbkit.vrrp.LinuxVrrp;
 import dev.lbkit.vrrp.VirtualAddress;
@@ -9,9 +10,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,8 +116,20 @@ final class VrrpCommand implements Command {
 
   private static void readConfig(Path file, List<VrrpConfig> configs, List<List<String>> groups)
       throws IOException, UsageException {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new IOException("cannot read " + file + ": no such file", e);
+    } catch (AccessDeniedException e) {
+      throw new IOException("cannot read " + file + ": permission denied", e);
+    } catch (CharacterCodingException e) {
+      throw new IOException("cannot read " + file + ": not UTF-8 text", e);
+    } catch (IOException e) {
+      throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
     int n = 0;
-    for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+    for (String raw : lines) {
       n++;
       String line = raw.strip();
       int hash = line.indexOf('#');
@@ -238,13 +253,14 @@ final class VrrpCommand implements Command {
     }
   }
 
+  /**
+   * A full IPv4 or IPv6 literal. Not InetAddress.getByName: it reads the old short forms ("1.2.3" is 1.2.0.3, "10"
+   * is 0.0.0.10) and looks up anything else in DNS.
+   */
   private static InetAddress address(String s, String flag) throws UsageException {
-    if (!(s.indexOf(':') >= 0 || s.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9')))) {
-      throw new UsageException(flag + " must be a numeric IP address but was '" + s + "'");
-    }
     try {
-      return InetAddress.getByName(s);
-    } catch (UnknownHostException e) {
+      return Endpoint.parseAddress(s);
+    } catch (IllegalArgumentException e) {
       throw new UsageException(flag + " must be a numeric IP address but was '" + s + "'", e);
     }
   }

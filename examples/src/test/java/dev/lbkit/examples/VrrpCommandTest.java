@@ -103,6 +103,24 @@ final class VrrpCommandTest {
   }
 
   @Test
+  void parse_unicastPeerMustBeAFullNumericAddress() {
+    // InetAddress.getByName read "1.2.3" as 1.2.0.3 and "10" as 0.0.0.10, and sent advertisements there
+    for (String peer : List.of("1.2.3", "10", "1.2.3.4.5", "256.1.1.1", "fe80::1::2")) {
+      UsageException e = assertThrows(UsageException.class, () -> VrrpCommand.parseInstance(List.of("--interface",
+          "eth0", "--vrid", "51", "--vip", "10.0.0.100/24", "--unicast-peer", peer), "VI_1"), peer);
+      assertEquals("--unicast-peer must be a numeric IP address but was '" + peer + "'", e.getMessage());
+    }
+  }
+
+  @Test
+  void configFile_missing_saysSo(@TempDir Path dir) {
+    assertEquals(1, run("vrrp", "--config", dir.resolve("absent.conf").toString()));
+    // the message was the path alone: "lbkit vrrp: /tmp/.../absent.conf"
+    assertEquals("lbkit vrrp: cannot read " + dir.resolve("absent.conf") + ": no such file\n",
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
   void help_showsUsage() {
     assertEquals(0, run("vrrp", "--help"));
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("--unicast-peer"));

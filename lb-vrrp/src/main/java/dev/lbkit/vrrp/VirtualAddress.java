@@ -2,9 +2,9 @@ package dev.lbkit.vrrp;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.net.InetAddresses;
 import dev.lbkit.api.AddressFamily;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 
 /**
  * A virtual IP address with the prefix length it gets on the interface, as in {@code 10.0.0.100/24}.
@@ -31,17 +31,12 @@ public record VirtualAddress(InetAddress address, int prefixLength) {
     requireNonNull(text, "text");
     int slash = text.indexOf('/');
     String addr = slash < 0 ? text : text.substring(0, slash);
-    if (addr.isEmpty() || !(addr.indexOf(':') >= 0 || addr.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9')))) {
+    // a full literal only: InetAddress.getByName read the old short forms, 10.0.100 as 10.0.0.100
+    if (!InetAddresses.isInetAddress(addr)) {
       throw new IllegalArgumentException("virtual address must be a numeric IP address [/prefix] but was '" + text
           + "'");
     }
-    InetAddress a;
-    try {
-      a = InetAddress.getByName(addr);
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("virtual address must be a numeric IP address [/prefix] but was '" + text
-          + "'", e);
-    }
+    InetAddress a = InetAddresses.forString(addr);
     if (slash < 0) {
       return new VirtualAddress(a, AddressFamily.of(a).bits());
     }

@@ -146,6 +146,8 @@ final class SchedSimulateCommand implements Command {
       if (trace != null) {
         try (Reader r = Files.newBufferedReader(trace, StandardCharsets.UTF_8)) {
           workload = CsvWorkload.read(r, trace.toString());
+        } catch (IOException e) {
+          throw IoErrors.cannotRead(trace, e);
         }
         List<Change> all = new ArrayList<>(workload.changes());
         all.addAll(changes);

@@ -10,11 +10,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.net.InetAddress;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,14 +116,8 @@ final class VrrpCommand implements Command {
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new IOException("cannot read " + file + ": no such file", e);
-    } catch (AccessDeniedException e) {
-      throw new IOException("cannot read " + file + ": permission denied", e);
-    } catch (CharacterCodingException e) {
-      throw new IOException("cannot read " + file + ": not UTF-8 text", e);
     } catch (IOException e) {
-      throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw IoErrors.cannotRead(file, e);
     }
     int n = 0;
     for (String raw : lines) {

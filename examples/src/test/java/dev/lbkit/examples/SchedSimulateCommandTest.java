@@ -47,6 +47,17 @@ final class SchedSimulateCommandTest {
   }
 
   @Test
+  void simulate_traceThatCannotBeRead_saysWhy() throws Exception {
+    // the message was the bare path: "lbkit sched: /tmp/.../absent.csv"
+    assertEquals(1, run("sched", "simulate", "--trace", dir.resolve("absent.csv").toString()));
+    Files.write(dir.resolve("latin1.csv"), new byte[] {'#', ' ', (byte) 0xe9, '\n'});
+    assertEquals(1, run("sched", "simulate", "--trace", dir.resolve("latin1.csv").toString()));
+    assertEquals("lbkit sched: cannot read " + dir.resolve("absent.csv") + ": no such file\n"
+        + "lbkit sched: cannot read " + dir.resolve("latin1.csv") + ": not UTF-8 text\n",
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
   void simulate_rejectsUnknownScheduler() {
     assertEquals(2, run("sched", "simulate", "--scheduler", "fastest"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("'fastest'"), err.toString(StandardCharsets.UTF_8));

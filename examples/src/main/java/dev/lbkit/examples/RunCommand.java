@@ -89,11 +89,17 @@ final class RunCommand implements Command {
         if (i + 1 >= args.size()) {
           throw new UsageException("--for needs a number of seconds");
         }
+        double seconds;
         try {
-          duration = Duration.ofMillis(Math.round(Double.parseDouble(args.get(++i)) * 1000));
+          seconds = Double.parseDouble(args.get(++i));
         } catch (NumberFormatException e) {
           throw new UsageException("--for needs a number of seconds but got '" + args.get(i) + "'", e);
         }
+        // NaN ran for 0 s and a negative value stopped at once, both without a word
+        if (!(seconds >= 0)) {
+          throw new UsageException("--for must be zero or more seconds but was '" + args.get(i) + "'");
+        }
+        duration = Duration.ofMillis(Math.round(Math.min(seconds, Long.MAX_VALUE / 1000.0) * 1000));
       } else if (a.startsWith("-")) {
         throw new UsageException("unknown option " + a + "; see 'lbkit run --help'");
       } else if (file == null) {

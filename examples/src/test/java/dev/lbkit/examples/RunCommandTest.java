@@ -120,6 +120,14 @@ final class RunCommandTest {
   }
 
   @Test
+  void run_forMustBeZeroOrMoreSeconds() {
+    assertEquals(2, run("run", dir.resolve("absent.conf").toString(), "--in-memory", "--for", "-1"));
+    assertEquals(2, run("run", dir.resolve("absent.conf").toString(), "--in-memory", "--for", "NaN"));
+    assertTrue(err().contains("--for must be zero or more seconds but was '-1'"), err());
+    assertTrue(err().contains("--for must be zero or more seconds but was 'NaN'"), err());
+  }
+
+  @Test
   void configTest_withoutAFile_isAUsageError() {
     assertEquals(2, run("run", "--config-test"));
     assertTrue(err().contains("--config-test FILE"), err());

@@ -97,7 +97,7 @@ final class Balance {
       return new Balance(RandomScheduler.NAME, null, 0, 0, false, false, false, draws);
     }
     throw new IllegalArgumentException("unknown balance algorithm '" + first + "'; expected roundrobin, static-rr, "
-        + "leastconn, first, source, uri, url_param, hdr(<name>), rdp-cookie, random");
+        + "leastconn, first, source, uri, url_param, hdr(<name>), rdp-cookie, random, hash <expression>");
   }
 
   private static Balance parseUri(String[] w) {

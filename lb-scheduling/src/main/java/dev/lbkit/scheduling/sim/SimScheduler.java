@@ -18,7 +18,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 
 /**
  * A scheduler as the simulator drives it: it starts a fresh run over the destinations, opens and closes
@@ -214,9 +216,23 @@ public interface SimScheduler {
     int at = t.indexOf('@');
     String balance = at < 0 ? t : t.substring(0, at).trim();
     String hashType = at < 0 ? null : t.substring(at + 1).trim();
-    if (hashType == null && Schedulers.names(SchedulerFamily.IPVS).contains(balance)) {
-      return ipvs(balance);
+    Set<String> ipvsNames = Schedulers.names(SchedulerFamily.IPVS);
+    if (ipvsNames.contains(balance)) {
+      if (hashType == null) {
+        return ipvs(balance);
+      }
+      throw new IllegalArgumentException("'" + t + "': " + balance + " is an IPVS scheduler, and @hash-type applies"
+          + " only to HAProxy balance algorithms");
     }
-    return haproxy(balance, hashType);
+    try {
+      return haproxy(balance, hashType);
+    } catch (IllegalArgumentException e) {
+      // the HAProxy message alone listed only HAProxy's names, though an IPVS name is as welcome here
+      if (e.getMessage() != null && e.getMessage().startsWith("unknown balance algorithm")) {
+        throw new IllegalArgumentException("'" + balance + "' is not an IPVS scheduler (one of "
+            + String.join(", ", new TreeSet<>(ipvsNames)) + ") and " + e.getMessage(), e);
+      }
+      throw e;
+    }
   }
 }

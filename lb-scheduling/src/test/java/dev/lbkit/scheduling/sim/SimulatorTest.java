@@ -150,4 +150,23 @@ final class SimulatorTest {
     assertThrows(IllegalArgumentException.class, () -> Change.parse(Change.Kind.FAIL, "a@5"));
     assertThrows(IllegalArgumentException.class, () -> SimDestination.parse("a=x", 8));
   }
+
+  @Test
+  void parse_unknownName_saysItIsNeitherFamilysName() {
+    // the message listed only HAProxy's algorithms, though IPVS names (wrr, mh) are as welcome
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SimScheduler.parse("wrrr"));
+    assertTrue(e.getMessage().startsWith("'wrrr' is not an IPVS scheduler (one of dh, fo, lblc, lblcr, lc, mh, nq,"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("unknown balance algorithm 'wrrr'; expected roundrobin"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("random, hash <expression>"), e.getMessage());
+  }
+
+  @Test
+  void parse_ipvsNameWithAHashType_saysWhyNotAnUnknownAlgorithm() {
+    // "mh@consistent" was "unknown balance algorithm 'mh'"
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SimScheduler.parse("mh@consistent"));
+    assertEquals("'mh@consistent': mh is an IPVS scheduler, and @hash-type applies only to HAProxy balance"
+        + " algorithms", e.getMessage());
+  }
 }

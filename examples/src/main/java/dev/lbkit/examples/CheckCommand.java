@@ -31,6 +31,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -59,8 +60,8 @@ final class CheckCommand implements Command {
   private static final Set<String> VALUED = Set.of("interval", "timeout", "rise", "fall", "retry",
       "delay-before-retry", "fastinter", "downinter", "warmup", "slowstart", "weight", "duration", "status",
       "digest", "virtualhost", "body", "verifyhost", "expect", "expect-string", "expect-regex",
-      "expect-status-regex", "method", "http-version", "sni", "cacert", "client-cert", "client-password", "bind",
-      "max-bytes", "send", "helo", "name", "type", "expect-address", "payload-hex", "require-reply-hex",
+      "expect-status-regex", "method", "http-version", "sni", "cacert", "client-cert", "client-password", "cert",
+      "key", "bind", "max-bytes", "send", "helo", "name", "type", "expect-address", "payload-hex", "require-reply-hex",
       "min-reply-length", "max-reply-length", "destination", "user");
 
   @Override
@@ -94,6 +95,8 @@ final class CheckCommand implements Command {
     out.println("           unless --virtualhost, 2xx/3xx pass, a certificate's name checked only against --sni or");
     out.println("           --verifyhost NAME)   --body TEXT (http-check send body)");
     out.println("           --max-bytes N --no-verify --sni NAME --cacert PEM --client-cert P12 --client-password P");
+    out.println("           --cert PEM [--key PEM]: a client certificate (chain) and its unencrypted key, in one file");
+    out.println("           as HAProxy's crt, or the key apart");
     out.println("  misc: --dynamic (exit 2-255 sets weight code-2) --user 'USER [GROUP]' (as root)");
     out.println("  agent: --send TEXT   smtp: --helo NAME");
     out.println("  dns: --name NAME --type A --expect-address IP --tcp (up on any NOERROR, as keepalived; with");
@@ -404,6 +407,22 @@ final class CheckCommand implements Command {
         tls.addressCheck(!haproxy); // HAProxy checks a name only from the SNI or verifyhost
         if (f.containsKey("cacert")) {
           tls.trustStore(pemTrustStore(f.get("cacert")));
+        }
+        if (f.containsKey("key") && !f.containsKey("cert")) {
+          throw new UsageException("--key needs --cert (the certificate the key belongs to)");
+        }
+        if (f.containsKey("cert")) {
+          if (f.containsKey("client-cert")) {
+            throw new UsageException("give a client certificate once: --cert PEM or --client-cert P12");
+          }
+          Path cert = Path.of(f.get("cert"));
+          Path key = Path.of(f.getOrDefault("key", f.get("cert")));
+          try {
+            tls.clientCertificatePem(cert, key);
+          } catch (IOException e) {
+            throw new UsageException("client certificate " + cert + (key.equals(cert) ? "" : " / " + key)
+                + " cannot be read: " + e, e);
+          }
         }
         if (f.containsKey("client-cert")) {
           char[] pw = f.getOrDefault("client-password", "").toCharArray();

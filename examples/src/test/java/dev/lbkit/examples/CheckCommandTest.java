@@ -12,7 +12,16 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -183,5 +192,78 @@ final class CheckCommandTest {
     assertTrue(e.contains("--duration must be seconds like 2 or 0.5 but was 'soon'"), e);
     assertTrue(e.contains("DNS query type must be one of"), e);
     assertTrue(stdout().isEmpty(), stdout());
+  }
+
+  /**
+   * A TLS server (tls/server.p12) that requires a client certificate it trusts (the self-signed tls/client.crt)
+   * and answers 200 to each request.
+   */
+  private int serveMutualTls() throws Exception {
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    try (InputStream in = CheckCommandTest.class.getResourceAsStream("/tls/server.p12")) {
+      keys.load(in, "changeit".toCharArray());
+    }
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    try (InputStream in = CheckCommandTest.class.getResourceAsStream("/tls/client.crt")) {
+      trust.setCertificateEntry("client", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, "changeit".toCharArray());
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    SSLServerSocket tls = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(0, 50,
+        InetAddress.getLoopbackAddress());
+    tls.setNeedClientAuth(true);
+    server = tls;
+    Thread t = new Thread(() -> {
+      while (!server.isClosed()) {
+        try (Socket s = server.accept()) {
+          s.setSoTimeout(3000);
+          s.getInputStream().read(new byte[4096]);
+          s.getOutputStream().write("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+          // a refused client certificate: next connection
+        }
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return server.getLocalPort();
+  }
+
+  private static String resource(String name) throws Exception {
+    Path p = Files.createTempFile("lbkit-cli", "-" + name);
+    try (InputStream in = CheckCommandTest.class.getResourceAsStream("/tls/" + name)) {
+      Files.copy(in, p, StandardCopyOption.REPLACE_EXISTING);
+    }
+    p.toFile().deleteOnExit();
+    return p.toString();
+  }
+
+  @Test
+  void onceHttps_clientCertificatePem_certAndKeyInOneFileOrApart() throws Exception {
+    String url = "https://127.0.0.1:" + serveMutualTls() + "/";
+    assertEquals(0, run("check", "https", url, "--no-verify", "--cert", resource("client.pem"), "--once",
+        "--timeout", "3"), stdout() + err);
+    assertEquals(0, run("check", "https", url, "--no-verify", "--cert", resource("client.crt"), "--key",
+        resource("client.key"), "--once", "--timeout", "3"), stdout() + err);
+    out.reset();
+    assertEquals(1, run("check", "https", url, "--no-verify", "--once", "--timeout", "3"), stdout() + err);
+    assertTrue(stdout().contains("\"result\":\"down\""), stdout());
+  }
+
+  @Test
+  void clientCertificateFlags_badInput_isAUsageErrorNamingTheFile() throws Exception {
+    String crt = resource("client.crt");
+    assertEquals(2, run("check", "https", "https://127.0.0.1:1/", "--cert", crt, "--once"));
+    assertEquals(2, run("check", "https", "https://127.0.0.1:1/", "--key", crt, "--once"));
+    assertEquals(2, run("check", "https", "https://127.0.0.1:1/", "--cert", crt + ".missing", "--once"));
+    String e = err.toString(StandardCharsets.UTF_8);
+    assertTrue(e.contains(crt + ": expected one PEM private key block but found 0"), e);
+    assertTrue(e.contains("--key needs --cert"), e);
+    assertTrue(e.contains(crt + ".missing cannot be read"), e);
   }
 }

@@ -2,8 +2,14 @@ package dev.lbkit.healthcheck;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lbkit.healthcheck.internal.Pem;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
@@ -175,6 +181,46 @@ public final class TlsSettings {
       this.clientKeyStore = requireNonNull(keyStore, "keyStore");
       this.clientKeyPassword = requireNonNull(password, "password").clone();
       return this;
+    }
+
+    /**
+     * A client certificate chain and its private key in PEM, as HAProxy's {@code crt} takes them: the chain (leaf
+     * first) in {@code certificatesPem}, the key (unencrypted PKCS#8, PKCS#1 RSA or SEC1 EC) in {@code keyPem},
+     * which may be the same text. Presented when the server asks for a certificate.
+     *
+     * @throws IllegalArgumentException if there is no certificate, not exactly one key, the key is encrypted or
+     *     unreadable, or it does not belong to the first certificate
+     */
+    public Builder clientCertificatePem(String certificatesPem, String keyPem) {
+      requireNonNull(certificatesPem, "certificatesPem");
+      requireNonNull(keyPem, "keyPem");
+      return clientCertificate(Pem.read(certificatesPem, keyPem, "client certificate"));
+    }
+
+    /**
+     * As {@link #clientCertificatePem(String, String)}, read from files ({@code keyFile} may be
+     * {@code certificateFile}, as in HAProxy's {@code crt}).
+     *
+     * @throws IOException if a file cannot be read
+     * @throws IllegalArgumentException naming the file, as {@link #clientCertificatePem(String, String)} does
+     */
+    public Builder clientCertificatePem(Path certificateFile, Path keyFile) throws IOException {
+      String certs = Files.readString(certificateFile, StandardCharsets.US_ASCII);
+      String key = keyFile.equals(certificateFile) ? certs : Files.readString(keyFile, StandardCharsets.US_ASCII);
+      String source = keyFile.equals(certificateFile) ? certificateFile.toString() : certificateFile + " / " + keyFile;
+      return clientCertificate(Pem.read(certs, key, source));
+    }
+
+    private Builder clientCertificate(Pem.KeyAndChain kc) {
+      try {
+        char[] password = new char[0];
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("client", kc.key(), password, kc.chain().toArray(new Certificate[0]));
+        return clientCertificate(ks, password);
+      } catch (IOException | GeneralSecurityException e) {
+        throw new IllegalArgumentException("client certificate cannot be stored: " + e.getMessage(), e);
+      }
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.lbkit.healthcheck.internal;
 
 import dev.lbkit.api.Endpoint;
+import dev.lbkit.healthcheck.DownReason;
 import dev.lbkit.healthcheck.TlsSettings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -81,9 +82,27 @@ final class TlsLayer {
   /**
    * Drives the handshake as far as it goes without blocking.
    *
-   * @throws IOException for a failed handshake ({@link SSLException}) or a socket error
+   * <p>Any failure before the handshake is done is a handshake failure, as HAProxy 2.6 reports every error while
+   * its layer 6 is not established as {@code L6RSP} (check.c {@code chk_report_conn_err}): a reset or a closed
+   * socket while our handshake records are in flight (a TLS 1.2 server refusing our client certificate often closes
+   * before we finish writing) is an {@link SSLHandshakeException} naming the socket error, not a bare reset.
+   *
+   * @throws SSLException for a failed handshake, including a socket error during it
    */
-  Progress handshake(SocketChannel ch) throws IOException {
+  Progress handshake(SocketChannel ch) throws SSLException {
+    try {
+      return driveHandshake(ch);
+    } catch (SSLException e) {
+      throw e;
+    } catch (IOException e) {
+      SSLHandshakeException h = new SSLHandshakeException("the connection failed during the TLS handshake: "
+          + e.getMessage());
+      h.initCause(e);
+      throw h;
+    }
+  }
+
+  private Progress driveHandshake(SocketChannel ch) throws IOException {
     while (true) {
       if (!flush(ch)) {
         return Progress.NEED_WRITE;
@@ -139,12 +158,23 @@ final class TlsLayer {
   /**
    * Unwraps buffered ciphertext into plaintext, as much as fits.
    *
+   * <p>A TLS failure here comes after our side of the handshake finished: with TLS 1.3 a server that refuses our
+   * client certificate (or wants one) says so only now, with an alert. HAProxy 2.6 reports such a failure as a
+   * socket error ({@code SOCKERR}), not as a layer-6 handshake failure ({@code L6RSP}); so this throws a plain
+   * {@link IOException} (an {@link DownReason#IO_ERROR}) naming the alert, not an {@link SSLException} (which
+   * would be {@link DownReason#TLS_HANDSHAKE}).
+   *
    * @return the plaintext, flipped; valid until the next call
    */
   ByteBuffer decryptBuffered(SocketChannel ch) throws IOException {
     appIn.clear();
     while (!closeNotify) {
-      SSLEngineResult r = unwrap();
+      SSLEngineResult r;
+      try {
+        r = unwrap();
+      } catch (SSLException e) {
+        throw new IOException("the TLS session failed after the handshake: " + e.getMessage(), e);
+      }
       if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
         // the peer's close_notify, often in the same read as the end of its answer: keep what came before it; the
         // engine now wants to wrap our own close_notify, which a check need not send (and wrap would refuse)

@@ -24,8 +24,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SNIMatcher;
@@ -163,7 +167,35 @@ final class HttpsCheckTest {
     up(check(HttpCheck.builder(target)
         .tls(TestTls.trustingServer().clientCertificate(TestTls.keyStore("client"), TestTls.PASSWORD).build())
         .build()));
+    // TLS 1.3: the server refuses the missing certificate after our side of the handshake is done (this server
+    // closes; an alert, which HaproxyHttpsCheckIT's servers send, is an I/O error): HAProxy's socket error class
     CheckResult without = check(HttpCheck.builder(target).tls(TestTls.trustingServer().build()).build());
-    assertFalse(without.isUp(), without.toString());
+    assertTrue(without instanceof CheckResult.Down d && EnumSet.of(DownReason.IO_ERROR, DownReason.CLOSED,
+        DownReason.RESET).contains(d.reason()), without.toString());
+    // TLS 1.2: the refusal is part of the handshake (HAProxy: L6RSP)
+    CheckResult without12 = check(HttpCheck.builder(target).tls(TestTls.trustingServer().protocols("TLSv1.2").build())
+        .build());
+    assertTrue(without12 instanceof CheckResult.Down d && d.reason() == DownReason.TLS_HANDSHAKE, without12.toString());
+  }
+
+  @Test
+  void clientCertificatePem_certificateAndKeyInOneFile_isPresented() throws Exception {
+    KeyStore client = TestTls.keyStore("client");
+    String alias = client.aliases().nextElement();
+    Path pem = Files.createTempFile("lbkit-client", ".pem");
+    try {
+      Files.writeString(pem, pem("CERTIFICATE", client.getCertificate(alias).getEncoded())
+          + pem("PRIVATE KEY", client.getKey(alias, TestTls.PASSWORD).getEncoded()));
+      Endpoint target = start("server", TestTls.trustOf("client"));
+      up(check(HttpCheck.builder(target).tls(TestTls.trustingServer().clientCertificatePem(pem, pem).build())
+          .build()));
+    } finally {
+      Files.delete(pem);
+    }
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+        .encodeToString(der) + "\n-----END " + type + "-----\n";
   }
 }

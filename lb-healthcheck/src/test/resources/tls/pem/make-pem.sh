@@ -1,0 +1,13 @@
+#!/bin/sh
+# Regenerates the PEM test vectors for PemTest with openssl (3.x). Run from this directory.
+# ec.crt + ec-pkcs8.key / ec-sec1.key : a self-signed P-256 certificate and its key as PKCS#8 and as SEC1
+# rsa.crt + rsa-pkcs1.key             : a self-signed RSA 2048 certificate and its key as PKCS#1
+# ec-encrypted.key                    : ec-pkcs8.key encrypted (password "changeit"), to be refused
+set -e
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ec-pkcs8.key -out ec.crt \
+  -subj /CN=pem-ec.lbkit.test -days 36500
+openssl ec -in ec-pkcs8.key -out ec-sec1.key
+openssl req -x509 -newkey rsa:2048 -nodes -keyout rsa.tmp -out rsa.crt -subj /CN=pem-rsa.lbkit.test -days 36500
+openssl rsa -in rsa.tmp -traditional -out rsa-pkcs1.key
+openssl pkcs8 -topk8 -in ec-pkcs8.key -passout pass:changeit -out ec-encrypted.key
+rm -f rsa.tmp

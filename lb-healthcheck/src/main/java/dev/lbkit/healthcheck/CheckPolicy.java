@@ -48,6 +48,14 @@ import java.time.Duration;
  *     by default
  * @param retryRule when a failed attempt is retried: {@link RetryRule#WHILE_UP} (the default, as described above)
  *     or keepalived 2.2.7's TCP_CHECK rule, {@link RetryRule#KEEPALIVED_TCP}, which the keepalived.conf import uses
+ * @param staticAlgorithm the destination is balanced by an algorithm that cannot change weights on the fly (HAProxy's
+ *     static ones: {@code static-rr}, and {@code source}, {@code uri}, {@code hdr}, ... with the default
+ *     {@code hash-type map-based}): {@code slowStart} then ramps nothing and the full weight is published at once, as
+ *     HAProxy 2.6 does (server.c {@code server_recalc_eweight} ramps only algorithms with {@code BE_LB_PROP_DYN})
+ * @param spreadChecks HAProxy's global {@code spread-checks}, a percentage in [0, 50]: each interval after a check
+ *     is moved by a random amount up to this share of it, either way (check.c: {@code rv = inter * pct / 100}, the
+ *     interval {@code inter + rv - (int) (2 * rv * u)} in whole milliseconds, {@code u} uniform in [0, 1]); 0, the
+ *     default, keeps every interval exact
  */
 public record CheckPolicy(
     Duration interval,
@@ -64,7 +72,9 @@ public record CheckPolicy(
     boolean inhibitOnFailure,
     Duration slowStart,
     Duration startDelay,
-    RetryRule retryRule) {
+    RetryRule retryRule,
+    boolean staticAlgorithm,
+    int spreadChecks) {
 
   /**
    * keepalived 2.2.7's fixed wait before a checker's first run, at start and after every reload: each checker
@@ -93,6 +103,16 @@ public record CheckPolicy(
     if (retry < 0) {
       throw new IllegalArgumentException("retry must not be negative but was " + retry);
     }
+    if (spreadChecks < 0 || spreadChecks > 50) {
+      throw new IllegalArgumentException("spreadChecks must be in [0, 50] (HAProxy's spread-checks) but was "
+          + spreadChecks);
+    }
+  }
+
+  /** This policy with another {@code startDelay} (what {@link HealthChecker#addAll} sets to spread first checks). */
+  public CheckPolicy withStartDelay(Duration startDelay) {
+    return new CheckPolicy(interval, fastInterval, downInterval, timeout, rise, fall, retry, delayBeforeRetry, warmup,
+        startDown, downOnStop, inhibitOnFailure, slowStart, startDelay, retryRule, staticAlgorithm, spreadChecks);
   }
 
   /** HAProxy's defaults: {@code inter 2s rise 2 fall 3}, timeout 2s, no retries, start up. */
@@ -152,6 +172,8 @@ public record CheckPolicy(
     private Duration slowStart = Duration.ZERO;
     private Duration startDelay = Duration.ZERO;
     private RetryRule retryRule = RetryRule.WHILE_UP;
+    private boolean staticAlgorithm;
+    private int spreadChecks;
 
     private Builder() {}
 
@@ -246,6 +268,21 @@ public record CheckPolicy(
     }
 
     /**
+     * The destination's algorithm is static (HAProxy {@code static-rr}, map-based hashing): slow start keeps the
+     * full weight, as HAProxy does (default false: a dynamic algorithm, whose weight ramps).
+     */
+    public Builder staticAlgorithm(boolean staticAlgorithm) {
+      this.staticAlgorithm = staticAlgorithm;
+      return this;
+    }
+
+    /** HAProxy's {@code spread-checks}: randomize each interval by up to this percentage either way (0 to 50). */
+    public Builder spreadChecks(int percent) {
+      this.spreadChecks = percent;
+      return this;
+    }
+
+    /**
      * Builds the policy.
      *
      * @throws IllegalArgumentException naming the field and value that break a rule
@@ -254,7 +291,7 @@ public record CheckPolicy(
       Duration t = timeout == null ? interval : timeout;
       return new CheckPolicy(interval, fastInterval == null ? interval : fastInterval,
           downInterval == null ? interval : downInterval, t, rise, fall, retry, delayBeforeRetry, warmup,
-          startDown, downOnStop, inhibitOnFailure, slowStart, startDelay, retryRule);
+          startDown, downOnStop, inhibitOnFailure, slowStart, startDelay, retryRule, staticAlgorithm, spreadChecks);
     }
   }
 }

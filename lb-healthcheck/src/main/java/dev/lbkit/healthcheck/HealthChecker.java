@@ -57,6 +57,9 @@ public final class HealthChecker implements AutoCloseable {
    */
   public static final Duration DEFAULT_TIMER_SLACK = Duration.ZERO;
 
+  /** HAProxy's {@code SRV_CHK_INTER_THRES}: shorter intervals do not set the spread of the others. */
+  private static final long SPREAD_THRESHOLD_MILLIS = 1000;
+
   private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
 
   private final List<EventLoop> loops; // empty on a manual clock
@@ -67,6 +70,7 @@ public final class HealthChecker implements AutoCloseable {
   private final ConcurrentMap<Target.Key, Entry> targets = new ConcurrentHashMap<>();
   private final AtomicInteger nextLoop = new AtomicInteger();
   private final LatenessHistogram lateness = new LatenessHistogram();
+  private final Duration maxSpreadChecks; // null: none
   private volatile boolean closed;
 
   /** Where a target's timers and attempts run: an event loop, or the manual clock with its responder. */
@@ -77,6 +81,7 @@ public final class HealthChecker implements AutoCloseable {
   private HealthChecker(Builder b) {
     this.listeners = List.copyOf(b.listeners);
     this.random = b.random;
+    this.maxSpreadChecks = b.maxSpreadChecks;
     if (b.clock != null) {
       this.manual = b.clock.scheduler();
       this.loops = List.of();
@@ -107,15 +112,80 @@ public final class HealthChecker implements AutoCloseable {
    * @throws IllegalStateException if the checker is closed
    */
   public void add(Target target) {
+    add(target, null);
+  }
+
+  private void add(Target target, Duration agentStartDelay) {
     requireNonNull(target, "target");
     ensureOpen();
     Lane lane = lanes.get(Math.floorMod(nextLoop.getAndIncrement(), lanes.size()));
     TargetMonitor monitor = new TargetMonitor(target, lane.scheduler(), lane.prober(), random, this::publish,
         lateness);
+    if (agentStartDelay != null) {
+      monitor.agentStartDelay(agentStartDelay);
+    }
     if (targets.putIfAbsent(target.key(), new Entry(monitor, lane)) != null) {
       throw new IllegalArgumentException("target " + target.key() + " is already checked");
     }
     onLane(lane, monitor::start);
+  }
+
+  /**
+   * Adds targets as HAProxy 2.6 starts the checks of its configuration, spread over the smallest interval instead
+   * of all at once (check.c {@code start_checks}/{@code start_check_task}). The N checks (each target's check, then
+   * its agent, if any, in list order) take positions 0 to N-1; the one at position p first runs
+   * {@code M * p / N} milliseconds after this call, where M is the larger of its own start interval and the
+   * smallest start interval of at least one second among all N ({@code SRV_CHK_INTER_THRES}), capped by
+   * {@link Builder#maxSpreadChecks}. A check's start interval is what HAProxy uses at its starting health:
+   * {@code interval} when {@code fall} is 1, else {@code fastInterval} ({@code downInterval} for a target that starts
+   * down with {@code rise} 1); an agent's is its own interval. Each target's policy gets that offset as its
+   * {@link CheckPolicy#startDelay()} (plus its random warmup, which HAProxy has not; leave it zero to start as
+   * HAProxy does). {@link CheckPolicy#spreadChecks()} then randomizes the intervals after each check.
+   *
+   * @throws IllegalArgumentException if a target is already checked or two share a key (targets before it stay added)
+   * @throws IllegalStateException if the checker is closed
+   */
+  public void addAllSpread(List<Target> targets) {
+    List<Target> all = List.copyOf(targets);
+    int n = 0;
+    long minInter = 0;
+    for (Target t : all) {
+      for (long inter : startIntervalsMillis(t)) {
+        n++;
+        if (inter >= SPREAD_THRESHOLD_MILLIS && (minInter == 0 || inter < minInter)) {
+          minInter = inter;
+        }
+      }
+    }
+    int position = 0;
+    for (Target t : all) {
+      long[] inters = startIntervalsMillis(t);
+      Duration check = Duration.ofMillis(spreadOffset(minInter, inters[0], position++, n));
+      Duration agent = inters.length > 1 ? Duration.ofMillis(spreadOffset(minInter, inters[1], position++, n)) : null;
+      add(new Target(t.service(), t.destination(), t.weight(), t.check(), t.policy().withStartDelay(check),
+          t.agent()), agent);
+    }
+  }
+
+  private long spreadOffset(long minInter, long ownInter, int position, int n) {
+    long m = Math.max(minInter, ownInter);
+    if (maxSpreadChecks != null && m > maxSpreadChecks.toMillis()) {
+      m = maxSpreadChecks.toMillis();
+    }
+    return m * position / n;
+  }
+
+  /** The interval HAProxy's check (and agent) use at their starting health (check.h {@code srv_getinter}). */
+  private static long[] startIntervalsMillis(Target t) {
+    CheckPolicy p = t.policy();
+    Duration check;
+    if (p.startDown()) {
+      check = p.rise() == 1 ? p.downInterval() : p.fastInterval(); // health rise - 1: 0 only when rise is 1
+    } else {
+      check = p.fall() == 1 ? p.interval() : p.fastInterval(); // health rise: full only when fall is 1
+    }
+    return t.agent().isPresent() ? new long[] {check.toMillis(), t.agent().get().interval().toMillis()}
+        : new long[] {check.toMillis()};
   }
 
   /** Runs {@code task} on the lane's thread: later on a loop, at once on a manual clock (the caller's thread). */
@@ -274,8 +344,22 @@ public final class HealthChecker implements AutoCloseable {
     private boolean scriptSecurity;
     private boolean nativeConnect = true;
     private Duration timerSlack = DEFAULT_TIMER_SLACK;
+    private Duration maxSpreadChecks;
 
     private Builder() {}
+
+    /**
+     * HAProxy's global {@code max-spread-checks}: {@link HealthChecker#addAllSpread} spreads first checks over at
+     * most this time (default: no cap, the interval).
+     */
+    public Builder maxSpreadChecks(Duration max) {
+      requireNonNull(max, "max");
+      if (max.isNegative() || max.isZero()) {
+        throw new IllegalArgumentException("maxSpreadChecks must be positive but was " + max);
+      }
+      this.maxSpreadChecks = max;
+      return this;
+    }
 
     /**
      * Runs on {@code clock} instead of event-loop threads, answering every attempt with {@code responder}: for

@@ -42,7 +42,10 @@ import org.slf4j.LoggerFactory;
  * follows HAProxy 2.6 with a dynamic algorithm (roundrobin, leastconn): after a down-to-up transition (not at start)
  * the weight is {@code ceil(weight * (floor(16 * s / S) + 1) / 16)}, with {@code s} the whole seconds since the change
  * and {@code S} the slow start in whole seconds (rounded up), recomputed every second; so 7, 19, 38, 57, 69, 88 and
- * 100 for weight 100 and {@code slowstart 6s}, as HaproxyCheckTimingIT sees real HAProxy show them.
+ * 100 for weight 100 and {@code slowstart 6s}, as HaproxyCheckTimingIT sees real HAProxy show them. With
+ * {@link CheckPolicy#staticAlgorithm()} the weight does not ramp: HAProxy's static algorithms cannot change a weight,
+ * so it keeps the full weight from the change on. {@link CheckPolicy#spreadChecks()} moves each interval after a
+ * check (and an agent's) at random, as HAProxy's {@code spread-checks}.
  *
  * <p>Membership: without {@code inhibit_on_failure} a target is a member while up (DestinationUp / DestinationDown);
  * with it the target stays a member and its weight drops to 0 while down (WeightChanged only).
@@ -105,6 +108,8 @@ public final class TargetMonitor {
   private CheckScheduler.Timer nextCheck;
   private CheckScheduler.Timer nextAgent;
   private CheckScheduler.Timer rampTick;
+  /** When the agent's first read runs, if not with the first check. */
+  private Duration agentStartDelay;
   /** An attempt is running; and whether its result is to be dropped (the schedule restarted meanwhile). */
   private boolean inFlight;
   private boolean discardInFlight;
@@ -145,7 +150,7 @@ public final class TargetMonitor {
         // plain up/down from each member: how the combined state is published is the target's policy
         CheckPolicy own = new CheckPolicy(p.interval(), p.fastInterval(), p.downInterval(), p.timeout(), p.rise(),
             p.fall(), p.retry(), p.delayBeforeRetry(), p.warmup(), p.startDown(), false, false, Duration.ZERO,
-            p.startDelay(), p.retryRule());
+            p.startDelay(), p.retryRule(), false, p.spreadChecks());
         members.add(new TargetMonitor(new Target(target.service(), target.destination(), target.weight(), m.check(),
             own), scheduler, prober, random, e -> onMember(index, e), lateness));
         members.get(i).inner = true;
@@ -269,8 +274,31 @@ public final class TargetMonitor {
     Duration first = firstDelay();
     schedule(first);
     if (target.agent().isPresent()) {
-      nextAgent = scheduler.schedule(first, this::runAgent);
+      nextAgent = scheduler.schedule(agentStartDelay == null ? first : agentStartDelay, this::runAgent);
     }
+  }
+
+  /**
+   * Before {@link #start()}: the agent's first read runs after {@code delay} instead of with the first check (HAProxy
+   * gives a server's agent its own place when it spreads the first checks; see {@code HealthChecker#addAllSpread}).
+   */
+  public void agentStartDelay(Duration delay) {
+    this.agentStartDelay = delay;
+  }
+
+  /**
+   * HAProxy's {@code spread-checks}: the interval moved by a random amount up to {@code spreadChecks} percent of it,
+   * either way, in whole milliseconds as HAProxy 2.6 computes it (check.c, after each check: {@code rv = inter * pct
+   * / 100; rv -= (int) (2 * rv * u)}, then {@code inter + rv}).
+   */
+  private Duration spread(Duration interval) {
+    int pct = policy.spreadChecks();
+    if (pct == 0) {
+      return interval;
+    }
+    long rv = interval.toMillis() * pct / 100;
+    rv -= (long) (2 * rv * random.nextDouble());
+    return interval.plusMillis(rv);
   }
 
   /** When the first check runs: the fixed start delay plus a random part of the warmup. */
@@ -324,7 +352,7 @@ public final class TargetMonitor {
       } else if (log.isDebugEnabled()) {
         log.debug("{}: agent not read ({}); nothing changes", target.key(), r);
       }
-      nextAgent = scheduler.schedule(agent.interval(), this::runAgent);
+      nextAgent = scheduler.schedule(spread(agent.interval()), this::runAgent);
     });
   }
 
@@ -430,7 +458,7 @@ public final class TargetMonitor {
       }
     }
     snapshot();
-    schedule(nextInterval());
+    schedule(spread(nextInterval()));
   }
 
   /** A {@link UrlRound}'s url answered: keepalived's HTTP_GET rules say the verdict and the next delay. */
@@ -525,7 +553,7 @@ public final class TargetMonitor {
     up = true;
     lastChange = scheduler.now();
     info("{} is up: {}", target.key(), reason);
-    if (!policy.slowStart().isZero()) {
+    if (!policy.slowStart().isZero() && !policy.staticAlgorithm()) { // a static algorithm's weight cannot ramp
       ramping = true;
       rampStartNanos = scheduler.nanoTime();
       rampSeconds = 0;

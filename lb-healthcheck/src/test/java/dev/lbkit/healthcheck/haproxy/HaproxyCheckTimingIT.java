@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -30,10 +31,7 @@ import org.junit.jupiter.api.Test;
  * status, lbkit's {@link TargetStatus} in HAProxy's words). That places every state change between two given checks,
  * exactly and independently of load; the gaps between arrivals show which interval was used.
  *
- * <p>Not compared: HAProxy spreads the first checks of several servers over the smallest interval
- * ({@code start_check_task}: position times interval divided by the number of checks, plus {@code spread-checks}
- * jitter after each check); lbkit does not claim to mimic it and starts a target's first check after its
- * {@code startDelay} and random {@code warmup}. With one server HAProxy checks at once, as lbkit does without warmup.
+ * <p>How HAProxy spreads first checks and {@code spread-checks} are compared in HaproxyCheckSpreadIT.
  */
 final class HaproxyCheckTimingIT {
   private static final int RISE = 2;
@@ -196,6 +194,97 @@ final class HaproxyCheckTimingIT {
       int missing = model.size() - theirSteps.size();
       assertTrue(missing <= 1 && isSubsequence(theirSteps, model) && theirSteps.get(0).equals(model.get(0)),
           why);
+    }
+  }
+
+  /**
+   * {@code slowstart} with a static algorithm ({@code balance static-rr}, {@code balance source} with its default
+   * map-based hashing): HAProxy 2.6 ramps the weight only for dynamic algorithms (server.c
+   * {@code server_recalc_eweight}), so a server coming back up shows its full weight at once; lbkit with
+   * {@link CheckPolicy.Builder#staticAlgorithm staticAlgorithm(true)} publishes it at once too. A roundrobin
+   * backend in the same HAProxy, coming up at the same moment, shows the ramp's first step (7 of 100), so the
+   * sampling would see a ramp if there were one. Sampled for 2.5 s of the 6 s slowstart.
+   */
+  @Test
+  void slowstartWithAStaticAlgorithm_keepsTheFullWeight_asHaproxy() throws Exception {
+    int weight = 100;
+    AtomicBoolean healthy = new AtomicBoolean(false);
+    List<String> algorithms = List.of("static-rr", "source", "roundrobin");
+    List<SwitchedBackend> theirs = new ArrayList<>();
+    List<SwitchedBackend> ours = new ArrayList<>();
+    try {
+      StringBuilder cfg = new StringBuilder("defaults\n  mode http\n  timeout connect 2s\n  timeout client 5s\n"
+          + "  timeout server 5s\n  timeout check 2s\n\n");
+      List<Target> targets = new ArrayList<>();
+      for (int i = 0; i < algorithms.size(); i++) {
+        theirs.add(new SwitchedBackend(healthy));
+        cfg.append("backend b").append(i).append("\n  balance ").append(algorithms.get(i))
+            .append("\n  option httpchk GET /t\n  server s 127.0.0.1:").append(theirs.get(i).port())
+            .append(" weight ").append(weight).append(" check inter 100 rise 1 fall 1 slowstart 6s\n\n");
+        if (i < 2) { // lbkit's static targets; the roundrobin control is HAProxy's alone
+          ours.add(new SwitchedBackend(healthy));
+          targets.add(Target.of(Endpoint.parse("127.0.0.1:" + (10090 + i)), weight,
+              HttpCheck.haproxy(new Endpoint(InetAddress.getLoopbackAddress(), ours.get(i).port())).method("GET")
+                  .path("/t").build(),
+              CheckPolicy.haproxy().interval(Duration.ofMillis(100)).rise(1).fall(1).slowStart(Duration.ofSeconds(6))
+                  .staticAlgorithm(true).timeout(Duration.ofSeconds(2)).build()));
+        }
+      }
+      List<List<Integer>> seen = new ArrayList<>();
+      for (int i = 0; i < algorithms.size() + targets.size(); i++) {
+        seen.add(new ArrayList<>());
+      }
+      StringBuilder trace = new StringBuilder();
+      try (RealHaproxy haproxy = new RealHaproxy(cfg.toString());
+          HealthChecker checker = HealthChecker.builder().build()) {
+        targets.forEach(checker::add);
+        Map<String, String[]> stat = Map.of();
+        for (int i = 0; i < 100 && (stat.size() < algorithms.size()
+            || stat.values().stream().anyMatch(r -> !r[RealHaproxy.STATUS].startsWith("DOWN"))
+            || targets.stream().anyMatch(t -> checker.status(t.key()).orElseThrow().up())); i++) {
+          Thread.sleep(100); // all see their backend fail and go down
+          stat = haproxy.stat();
+        }
+        healthy.set(true);
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < Duration.ofMillis(2500).toNanos()) {
+          stat = haproxy.stat();
+          trace.append((System.nanoTime() - start) / 1_000_000).append(" ms:");
+          for (int i = 0; i < algorithms.size(); i++) {
+            String[] row = stat.get("b" + i);
+            if (row[RealHaproxy.STATUS].startsWith("UP")) {
+              add(seen.get(i), Integer.parseInt(row[RealHaproxy.WEIGHT]));
+            }
+            trace.append(' ').append(algorithms.get(i)).append(' ').append(row[RealHaproxy.STATUS]).append(" w=")
+                .append(row[RealHaproxy.WEIGHT]).append(',');
+          }
+          for (int i = 0; i < targets.size(); i++) {
+            TargetStatus st = checker.status(targets.get(i).key()).orElseThrow();
+            if (st.up()) {
+              add(seen.get(algorithms.size() + i), st.weight());
+            }
+            trace.append(" lbkit ").append(algorithms.get(i)).append(" w=").append(st.up() ? st.weight() : 0);
+          }
+          trace.append('\n');
+          Thread.sleep(50);
+        }
+      }
+      String why = "weights seen once up: haproxy " + algorithms + " " + seen.subList(0, algorithms.size())
+          + ", lbkit " + algorithms.subList(0, 2) + " " + seen.subList(algorithms.size(), seen.size());
+      System.out.println("slowstart, static algorithms: " + why);
+      assertEquals(List.of(weight), seen.get(0), "haproxy static-rr\n" + why + "\n" + trace);
+      assertEquals(List.of(weight), seen.get(1), "haproxy source\n" + why + "\n" + trace);
+      assertEquals(7, seen.get(2).isEmpty() ? -1 : seen.get(2).get(0), "haproxy roundrobin ramps\n" + why + "\n"
+          + trace);
+      assertEquals(List.of(weight), seen.get(3), "lbkit static-rr\n" + why + "\n" + trace);
+      assertEquals(List.of(weight), seen.get(4), "lbkit source\n" + why + "\n" + trace);
+    } finally {
+      for (SwitchedBackend b : theirs) {
+        b.close();
+      }
+      for (SwitchedBackend b : ours) {
+        b.close();
+      }
     }
   }
 

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -191,6 +192,47 @@ final class TargetMonitorTest {
         .map(e -> ((WeightChanged) e).newWeight()).collect(Collectors.toList());
     // HAProxy 2.6: sixteenths of the weight, one more every 60/16 s, rounded up: ceil(100 * n / 16)
     assertEquals(List.of(7, 13, 19, 25, 32, 38, 44, 50, 57, 63, 69, 75, 82, 88, 94, 100), weights);
+  }
+
+  @Test
+  void slowStart_withAStaticAlgorithm_keepsTheFullWeight_asHaproxy() {
+    monitor(CheckPolicy.haproxy().interval(s(1)).rise(1).fall(1).slowStart(s(60)).staticAlgorithm(true).build(), 100);
+    clock.advance(s(0.5));
+    prober.answer(ScriptedProber.DOWN);
+    clock.advance(s(1));
+    prober.answer(ScriptedProber.UP);
+    events.clear();
+    clock.advance(s(1)); // up again at 2.02s: at full weight, and it stays there
+    clock.advance(s(61));
+    assertEquals(List.of("up"), kinds());
+  }
+
+  @Test
+  void spreadChecks_movesEachIntervalByUpToItsShare_inWholeMilliseconds() {
+    double[] u = {0.0, 0.25, 0.5, 0.75, 0.9999};
+    RandomGenerator draws = new RandomGenerator() {
+      private int next;
+
+      @Override
+      public long nextLong() {
+        throw new UnsupportedOperationException("only nextDouble is drawn");
+      }
+
+      @Override
+      public double nextDouble() {
+        return u[next++ % u.length];
+      }
+    };
+    TargetMonitor m = new TargetMonitor(Target.of(DEST, 1, TcpCheck.of(DEST), CheckPolicy.haproxy().interval(s(1))
+        .rise(1).fall(1).spreadChecks(50).build()), clock, prober, draws, events::add);
+    m.start();
+    clock.advance(s(7));
+    List<Long> gaps = new ArrayList<>();
+    for (int i = 1; i < 6; i++) {
+      gaps.add(prober.attemptTimes.get(i).minus(prober.attemptTimes.get(i - 1)).toMillis());
+    }
+    // the attempt's 10 ms, then 1000 + rv - (int) (2 * rv * u) with rv = 500: +500, +250, 0, -250, -499
+    assertEquals(List.of(1510L, 1260L, 1010L, 760L, 511L), gaps);
   }
 
   @Test

@@ -1,0 +1,234 @@
+package dev.lbkit.healthcheck.haproxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lbkit.api.Endpoint;
+import dev.lbkit.healthcheck.CheckPolicy;
+import dev.lbkit.healthcheck.HealthChecker;
+import dev.lbkit.healthcheck.Target;
+import dev.lbkit.healthcheck.http.HttpCheck;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When HAProxy checks, compared with a real HAProxy 2.6 on the same kind of scripted backends: the first checks of
+ * a configuration's servers spread over the interval ({@code start_checks}), against lbkit's
+ * {@link HealthChecker#addAllSpread}; and {@code spread-checks} randomizing every interval, against lbkit's
+ * {@link CheckPolicy#spreadChecks()}. The expected values and the bounds come from HAProxy's rule (check.c), not from
+ * what was seen; each side is held to the rule, and the two samples of intervals to each other.
+ */
+final class HaproxyCheckSpreadIT {
+  private static final String DEFAULTS = "defaults\n  mode http\n  timeout connect 2s\n  timeout client 5s\n"
+      + "  timeout server 5s\n  timeout check 2s\n\n";
+
+  /** Backends that pass every check, recording when each check arrives. */
+  private static List<ScriptedBackend> backends(int n) throws Exception {
+    List<ScriptedBackend> b = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      b.add(new ScriptedBackend(List.of(true), () -> ""));
+    }
+    return b;
+  }
+
+  private static void closeAll(List<ScriptedBackend> backends) throws Exception {
+    for (ScriptedBackend b : backends) {
+      b.close();
+    }
+  }
+
+  private static Target target(ScriptedBackend b, int i, CheckPolicy policy) {
+    return Target.of(Endpoint.parse("127.0.0.1:" + (11000 + i)), 1,
+        HttpCheck.haproxy(new Endpoint(InetAddress.getLoopbackAddress(), b.port())).method("GET").path("/s").build(),
+        policy);
+  }
+
+  private static String servers(List<ScriptedBackend> backends, String options) {
+    StringBuilder cfg = new StringBuilder("backend spread\n  option httpchk GET /s\n");
+    for (int i = 0; i < backends.size(); i++) {
+      cfg.append("  server s").append(i).append(" 127.0.0.1:").append(backends.get(i).port()).append(" check ")
+          .append(options).append('\n');
+    }
+    return cfg.toString();
+  }
+
+  private static void awaitChecks(List<ScriptedBackend> a, List<ScriptedBackend> b, int each, int seconds)
+      throws InterruptedException {
+    for (int i = 0; i < seconds * 20 && (a.stream().anyMatch(x -> x.arrivals().size() < each)
+        || b.stream().anyMatch(x -> x.arrivals().size() < each)); i++) {
+      Thread.sleep(50);
+    }
+  }
+
+  private static long serverRows(RealHaproxy haproxy) throws Exception {
+    return haproxy.command("show stat").lines().filter(l -> l.startsWith("spread,s")).count();
+  }
+
+  /**
+   * Each backend's first check, in ms after the start that fits the expected offsets best (the median of the
+   * differences): so one late check (HAProxy's first one often comes ~20 ms after the process starts its timers)
+   * does not shift all the others.
+   */
+  private static List<Long> firstOffsets(List<ScriptedBackend> backends, List<Long> expected) {
+    List<Long> starts = new ArrayList<>();
+    for (int p = 0; p < backends.size(); p++) {
+      starts.add(backends.get(p).arrivals().get(0).nanos() / 1_000_000 - expected.get(p));
+    }
+    List<Long> sorted = new ArrayList<>(starts);
+    Collections.sort(sorted);
+    long origin = sorted.get(sorted.size() / 2);
+    List<Long> out = new ArrayList<>();
+    for (int p = 0; p < backends.size(); p++) {
+      out.add(starts.get(p) + expected.get(p) - origin);
+    }
+    return out;
+  }
+
+  /**
+   * Ten servers checked every second start 100 ms apart in configuration order: server p of N at
+   * {@code inter * p / N}. Each side's first checks must be within 40 ms of that, measured from the start that fits
+   * best (machine load; a random start, or all at once, is hundreds of ms off for most servers).
+   */
+  @Test
+  void firstChecks_spreadOverTheInterval_asHaproxyStartsThem() throws Exception {
+    int n = 10;
+    List<ScriptedBackend> theirs = backends(n);
+    List<ScriptedBackend> ours = backends(n);
+    try {
+      CheckPolicy policy = CheckPolicy.haproxy().interval(Duration.ofSeconds(1)).rise(1).fall(1).build();
+      List<Target> targets = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        targets.add(target(ours.get(i), i, policy));
+      }
+      try (RealHaproxy haproxy = new RealHaproxy(DEFAULTS + servers(theirs, "inter 1000 rise 1 fall 1"));
+          HealthChecker checker = HealthChecker.builder().build()) {
+        checker.addAllSpread(targets);
+        awaitChecks(theirs, ours, 1, 5);
+        assertEquals(n, serverRows(haproxy), "HAProxy's servers"); // and it is still running
+      }
+      List<Long> expected = new ArrayList<>();
+      for (int p = 0; p < n; p++) {
+        expected.add(1000L * p / n);
+      }
+      assertTrue(theirs.stream().allMatch(b -> !b.arrivals().isEmpty()), "HAProxy checked every server");
+      assertTrue(ours.stream().allMatch(b -> !b.arrivals().isEmpty()), "lbkit checked every target");
+      List<Long> h = firstOffsets(theirs, expected);
+      List<Long> l = firstOffsets(ours, expected);
+      String why = "expected " + expected + "\nhaproxy  " + h + "\nlbkit    " + l;
+      System.out.println("first checks (ms after the best-fitting start):\n" + why);
+      for (int p = 0; p < n; p++) {
+        assertTrue(Math.abs(h.get(p) - expected.get(p)) <= 40, "haproxy, server " + p + "\n" + why);
+        assertTrue(Math.abs(l.get(p) - expected.get(p)) <= 40, "lbkit, server " + p + "\n" + why);
+      }
+    } finally {
+      closeAll(theirs);
+      closeAll(ours);
+    }
+  }
+
+  /**
+   * {@code spread-checks 50} with {@code inter 200}: each wait after a check is {@code 200 + rv - (int) (2 rv u)}
+   * ms with {@code rv = 100} and {@code u} uniform in [0, 1], so uniform on [100, 300] ms: mean 200, standard
+   * deviation 100 / sqrt(3) = 57.7 ms, a quarter of the waits in each 50 ms quarter of the range. The gap between two
+   * checks adds the check's own time (a loopback exchange, ~1 ms) and timer lateness. Over ~100 gaps per side, each
+   * side must stay within the range (10 ms early, 40 ms late at most), show a standard deviation within 30% of
+   * 57.7 ms (exact intervals show a few ms), put between 30% and 70% of its gaps below 200 ms and between 10% and 40%
+   * in each outer quarter (over 3.5 binomial standard deviations from the rule's 50% and 25%); and the two samples'
+   * Kolmogorov-Smirnov distance must stay below 0.3 (the 0.1% critical value for two samples of 100 is 0.28).
+   */
+  @Test
+  void spreadChecks_randomizeEachInterval_asHaproxyDoes() throws Exception {
+    int n = 5;
+    int gapsEach = 21; // 20 gaps a server, 100 a side
+    List<ScriptedBackend> theirs = backends(n);
+    List<ScriptedBackend> ours = backends(n);
+    try {
+      CheckPolicy policy = CheckPolicy.haproxy().interval(Duration.ofMillis(200)).rise(1).fall(1).spreadChecks(50)
+          .build();
+      List<Target> targets = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        targets.add(target(ours.get(i), 100 + i, policy));
+      }
+      try (RealHaproxy haproxy = new RealHaproxy("  spread-checks 50\n" + DEFAULTS
+          + servers(theirs, "inter 200 rise 1 fall 1"));
+          HealthChecker checker = HealthChecker.builder().build()) {
+        checker.addAllSpread(targets);
+        awaitChecks(theirs, ours, gapsEach, 15);
+        assertEquals(n, serverRows(haproxy), "HAProxy's servers"); // and it is still running
+      }
+      List<Double> h = gaps(theirs, gapsEach);
+      List<Double> l = gaps(ours, gapsEach);
+      String why = "haproxy " + summary(h) + "\nlbkit   " + summary(l) + "\nKS distance " + ks(h, l);
+      System.out.println("spread-checks 50, inter 200 ms:\n" + why);
+      assertEquals(n * (gapsEach - 1), h.size(), why);
+      assertEquals(n * (gapsEach - 1), l.size(), why);
+      for (List<Double> side : List.of(h, l)) {
+        String who = (side == h ? "haproxy" : "lbkit") + "\n" + why;
+        assertTrue(Collections.min(side) >= 90 && Collections.max(side) <= 340, "range, " + who);
+        double sd = sd(side);
+        assertTrue(sd >= 57.7 * 0.7 && sd <= 57.7 * 1.3, "standard deviation " + sd + ", " + who);
+        double below = share(side, 0, 200);
+        assertTrue(below >= 0.3 && below <= 0.7, "share below 200 ms " + below + ", " + who);
+        double low = share(side, 0, 150);
+        double high = share(side, 250, 1000);
+        assertTrue(low >= 0.1 && low <= 0.4 && high >= 0.1 && high <= 0.4,
+            "outer quarters " + low + " / " + high + ", " + who);
+      }
+      assertTrue(ks(h, l) < 0.3, "the two distributions differ\n" + why);
+    } finally {
+      closeAll(theirs);
+      closeAll(ours);
+    }
+  }
+
+  /** The gaps between a backend's first {@code each} checks, in ms, over all backends. */
+  private static List<Double> gaps(List<ScriptedBackend> backends, int each) {
+    List<Double> out = new ArrayList<>();
+    for (ScriptedBackend b : backends) {
+      List<ScriptedBackend.Arrival> a = b.arrivals();
+      for (int i = 1; i < Math.min(each, a.size()); i++) {
+        out.add((a.get(i).nanos() - a.get(i - 1).nanos()) / 1e6);
+      }
+    }
+    return out;
+  }
+
+  private static double mean(List<Double> x) {
+    return x.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+  }
+
+  private static double sd(List<Double> x) {
+    double m = mean(x);
+    return Math.sqrt(x.stream().mapToDouble(v -> (v - m) * (v - m)).sum() / (x.size() - 1));
+  }
+
+  private static double share(List<Double> x, double from, double to) {
+    return x.stream().filter(v -> v >= from && v < to).count() / (double) x.size();
+  }
+
+  /** The two-sample Kolmogorov-Smirnov distance: the largest gap between the empirical distribution functions. */
+  private static double ks(List<Double> a, List<Double> b) {
+    List<Double> all = new ArrayList<>(a);
+    all.addAll(b);
+    double d = 0;
+    for (double v : all) {
+      d = Math.max(d, Math.abs(share(a, Double.NEGATIVE_INFINITY, v + 1e-9) - share(b, Double.NEGATIVE_INFINITY,
+          v + 1e-9)));
+    }
+    return d;
+  }
+
+  private static String summary(List<Double> x) {
+    if (x.isEmpty()) {
+      return "no gaps";
+    }
+    return String.format(Locale.ROOT, "n=%d min %.1f mean %.1f sd %.1f max %.1f, below 200: %.2f, <150: %.2f, "
+        + ">=250: %.2f", x.size(), Collections.min(x), mean(x), sd(x), Collections.max(x), share(x, 0, 200),
+        share(x, 0, 150), share(x, 250, 1000));
+  }
+}

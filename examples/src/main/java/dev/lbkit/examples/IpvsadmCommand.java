@@ -32,9 +32,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -503,13 +504,10 @@ final class IpvsadmCommand implements Command {
 
   private static Args parse(List<String> args, ServiceKeyCache keys) throws UsageException {
     Args a = new Args();
-    List<String> expanded = new ArrayList<>();
+    List<String> expanded = new ArrayList<>(args.size() + 4);
     for (String s : args) {
-      // popt style bundles: -Ln is -L -n; options with values take the rest of the word, as -p300 would
-      if (s.length() > 2 && s.charAt(0) == '-' && s.charAt(1) != '-' && "LlnZCSc".indexOf(s.charAt(1)) >= 0) {
-        for (char c : s.substring(1).toCharArray()) {
-          expanded.add("-" + c);
-        }
+      if (s.length() > 2 && s.charAt(0) == '-') {
+        poptWord(s, expanded);
       } else {
         expanded.add(s);
       }
@@ -647,6 +645,56 @@ final class IpvsadmCommand implements Command {
       a.service = new ServiceKey.FirewallMark(a.fwmark, a.ipv6 ? AddressFamily.IPV6 : AddressFamily.IPV4);
     }
     return a;
+  }
+
+  /** Short options without a value, which popt lets one word bundle: {@code -Ln}, {@code -At}. */
+  private static final String SHORT_FLAGS = "AEDCRSaedLlZnc6ogim";
+  /** Short options with a value: in a bundle, the rest of the word is the value ({@code -w5}, {@code -p300}). */
+  private static final String SHORT_VALUED = "tufsbpMrwxy";
+  /** Long options with a value, which popt also takes as {@code --name=value}. */
+  private static final Set<String> LONG_VALUED = Set.of("--tcp-service", "--udp-service",
+      "--sctp-service", "--fwmark-service", "--scheduler", "--sched-flags", "--persistent", "--netmask", "--pe",
+      "--real-server", "--weight", "--u-threshold", "--l-threshold", "--tun-type", "--tun-port", "--mcast-interface",
+      "--syncid", "--sync-maxlen", "--mcast-group", "--mcast-port", "--mcast-ttl", "--start-daemon",
+      "--stop-daemon");
+
+  /**
+   * One word of three or more characters that starts with '-', split as popt (ipvsadm's option parser) splits it:
+   * {@code --weight=5} is {@code --weight 5}; {@code -Ln} is {@code -L -n}; {@code -At} is {@code -A -t}; and a short
+   * option with a value takes the rest of its word, {@code -w5} or {@code -p300}. A word this does not read as
+   * options (a negative number given as a value, say) passes unchanged, for the parser to take or refuse.
+   */
+  private static void poptWord(String s, List<String> out) throws UsageException {
+    if (s.charAt(1) == '-') {
+      int eq = s.indexOf('=');
+      if (eq < 0) {
+        out.add(s);
+      } else if (LONG_VALUED.contains(s.substring(0, eq))) {
+        out.add(s.substring(0, eq));
+        out.add(s.substring(eq + 1));
+      } else {
+        throw new UsageException("option " + s.substring(0, eq) + " takes no value (in '" + s + "')");
+      }
+      return;
+    }
+    if (SHORT_FLAGS.indexOf(s.charAt(1)) < 0 && SHORT_VALUED.indexOf(s.charAt(1)) < 0) {
+      out.add(s);
+      return;
+    }
+    for (int k = 1; k < s.length(); k++) {
+      char c = s.charAt(k);
+      if (SHORT_VALUED.indexOf(c) >= 0) {
+        out.add("-" + c);
+        if (k + 1 < s.length()) {
+          out.add(s.substring(k + 1));
+        }
+        return;
+      }
+      if (SHORT_FLAGS.indexOf(c) < 0) {
+        throw new UsageException("unknown option '-" + c + "' in '" + s + "'; see lbkit ipvsadm --help");
+      }
+      out.add("-" + c);
+    }
   }
 
   /** ipvsadm's -p limit: 31 days. */

@@ -315,4 +315,17 @@ final class IpvsadmCommandTest {
     assertEquals("7", IpvsadmCommand.lineRanges(List.of(7)));
     assertEquals("1-3, 5, 9-10", IpvsadmCommand.lineRanges(List.of(1, 2, 3, 5, 9, 10)));
   }
+
+  @Test
+  void poptForms_areReadAsIpvsadmReadsThem() throws Exception {
+    // --name=value, bundled flags and a value in the rest of a short option's word: popt's forms, which ipvsadm
+    // takes; lbkit refused them as unknown options although its own comment said -p300 worked
+    assertEquals(0, run("-At 10.0.0.1:80 -srr -p300\n--add-server --tcp-service=10.0.0.1:80 --real-server=10.0.0.2"
+        + " -mw5\n-a -t10.0.0.1:80 -r10.0.0.3 -w -0\n-Sn\n", "--in-memory", "-R"), err());
+    assertEquals("-A -t 10.0.0.1:80 -s rr -p 300\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m -w 5\n"
+        + "-a -t 10.0.0.1:80 -r 10.0.0.3:80 -g -w 0\n", out());
+    assertEquals("unknown option '-q' in '-Lq'; see lbkit ipvsadm --help", refusal("-Lq"));
+    assertEquals("option --ops takes no value (in '--ops=1')", refusal("-A -t 10.0.0.1:80 --ops=1"));
+    assertEquals("weight must be in [0, 2147483647] but was -1", refusal("-a -f 1 -r 10.0.0.2:80 -w -1"));
+  }
 }

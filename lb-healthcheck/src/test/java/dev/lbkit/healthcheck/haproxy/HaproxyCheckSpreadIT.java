@@ -91,8 +91,10 @@ final class HaproxyCheckSpreadIT {
 
   /**
    * Ten servers checked every second start 100 ms apart in configuration order: server p of N at
-   * {@code inter * p / N}. Each side's first checks must be within 40 ms of that, measured from the start that fits
-   * best (machine load; a random start, or all at once, is hundreds of ms off for most servers).
+   * {@code inter * p / N}. Measured from the start that fits best, each side's first checks must all be within 75
+   * ms of that and all but two within 30 ms (HAProxy's first checks right after its start, and Java's accept
+   * threads on a loaded machine, are seen up to ~40 ms off; all at once, or at random, is hundreds of ms off for
+   * most servers).
    */
   @Test
   void firstChecks_spreadOverTheInterval_asHaproxyStartsThem() throws Exception {
@@ -121,9 +123,15 @@ final class HaproxyCheckSpreadIT {
       List<Long> l = firstOffsets(ours, expected);
       String why = "expected " + expected + "\nhaproxy  " + h + "\nlbkit    " + l;
       System.out.println("first checks (ms after the best-fitting start):\n" + why);
-      for (int p = 0; p < n; p++) {
-        assertTrue(Math.abs(h.get(p) - expected.get(p)) <= 40, "haproxy, server " + p + "\n" + why);
-        assertTrue(Math.abs(l.get(p) - expected.get(p)) <= 40, "lbkit, server " + p + "\n" + why);
+      for (List<Long> side : List.of(h, l)) {
+        String who = (side == h ? "haproxy" : "lbkit") + "\n" + why;
+        int close = 0;
+        for (int p = 0; p < n; p++) {
+          long off = Math.abs(side.get(p) - expected.get(p));
+          assertTrue(off <= 75, "server " + p + " " + off + " ms off, " + who);
+          close += off <= 30 ? 1 : 0;
+        }
+        assertTrue(close >= n - 2, close + " of " + n + " within 30 ms, " + who);
       }
     } finally {
       closeAll(theirs);
@@ -133,13 +141,15 @@ final class HaproxyCheckSpreadIT {
 
   /**
    * {@code spread-checks 50} with {@code inter 200}: each wait after a check is {@code 200 + rv - (int) (2 rv u)}
-   * ms with {@code rv = 100} and {@code u} uniform in [0, 1], so uniform on [100, 300] ms: mean 200, standard
-   * deviation 100 / sqrt(3) = 57.7 ms, a quarter of the waits in each 50 ms quarter of the range. The gap between two
-   * checks adds the check's own time (a loopback exchange, ~1 ms) and timer lateness. Over ~100 gaps per side, each
-   * side must stay within the range (10 ms early, 40 ms late at most), show a standard deviation within 30% of
-   * 57.7 ms (exact intervals show a few ms), put between 30% and 70% of its gaps below 200 ms and between 10% and 40%
-   * in each outer quarter (over 3.5 binomial standard deviations from the rule's 50% and 25%); and the two samples'
-   * Kolmogorov-Smirnov distance must stay below 0.3 (the 0.1% critical value for two samples of 100 is 0.28).
+   * ms with {@code rv = 100} and {@code u} uniform in [0, 1], so uniform on [100, 300] ms: median 200, quartiles
+   * 150 and 250 (an interquartile range of 100 ms; exact intervals show a few ms), a quarter of the waits in each
+   * 50 ms quarter of the range. The gap between two checks adds the check's own time (a loopback exchange, ~1 ms)
+   * and timer lateness, and on a loaded machine a rare stall of a few hundred ms. Over ~100 gaps per side, each side
+   * must have no gap under 90 ms and 98% of them at most 340 ms, an interquartile range within 30% of 100 ms,
+   * between 30% and 70% of its gaps below 200 ms and between 10% and 40% in each outer quarter (over 3.5 binomial
+   * standard deviations from the rule's 50% and 25%); and the two samples' Kolmogorov-Smirnov distance must stay
+   * below 0.3 (the 0.1% critical value for two samples of 100 is 0.28). Quantiles rather than the standard
+   * deviation, so that one stall does not decide.
    */
   @Test
   void spreadChecks_randomizeEachInterval_asHaproxyDoes() throws Exception {
@@ -169,9 +179,9 @@ final class HaproxyCheckSpreadIT {
       assertEquals(n * (gapsEach - 1), l.size(), why);
       for (List<Double> side : List.of(h, l)) {
         String who = (side == h ? "haproxy" : "lbkit") + "\n" + why;
-        assertTrue(Collections.min(side) >= 90 && Collections.max(side) <= 340, "range, " + who);
-        double sd = sd(side);
-        assertTrue(sd >= 57.7 * 0.7 && sd <= 57.7 * 1.3, "standard deviation " + sd + ", " + who);
+        assertTrue(Collections.min(side) >= 90 && quantile(side, 0.98) <= 340, "range, " + who);
+        double iqr = quantile(side, 0.75) - quantile(side, 0.25);
+        assertTrue(iqr >= 70 && iqr <= 130, "interquartile range " + iqr + ", " + who);
         double below = share(side, 0, 200);
         assertTrue(below >= 0.3 && below <= 0.7, "share below 200 ms " + below + ", " + who);
         double low = share(side, 0, 150);
@@ -207,6 +217,12 @@ final class HaproxyCheckSpreadIT {
     return Math.sqrt(x.stream().mapToDouble(v -> (v - m) * (v - m)).sum() / (x.size() - 1));
   }
 
+  private static double quantile(List<Double> x, double q) {
+    List<Double> sorted = new ArrayList<>(x);
+    Collections.sort(sorted);
+    return sorted.get((int) Math.min(sorted.size() - 1, Math.floor(q * sorted.size())));
+  }
+
   private static double share(List<Double> x, double from, double to) {
     return x.stream().filter(v -> v >= from && v < to).count() / (double) x.size();
   }
@@ -227,8 +243,9 @@ final class HaproxyCheckSpreadIT {
     if (x.isEmpty()) {
       return "no gaps";
     }
-    return String.format(Locale.ROOT, "n=%d min %.1f mean %.1f sd %.1f max %.1f, below 200: %.2f, <150: %.2f, "
-        + ">=250: %.2f", x.size(), Collections.min(x), mean(x), sd(x), Collections.max(x), share(x, 0, 200),
+    return String.format(Locale.ROOT, "n=%d min %.1f q25 %.1f mean %.1f q75 %.1f sd %.1f max %.1f, below 200: %.2f, "
+        + "<150: %.2f, >=250: %.2f", x.size(), Collections.min(x), quantile(x, 0.25), mean(x), quantile(x, 0.75),
+        sd(x), Collections.max(x), share(x, 0, 200),
         share(x, 0, 150), share(x, 250, 1000));
   }
 }

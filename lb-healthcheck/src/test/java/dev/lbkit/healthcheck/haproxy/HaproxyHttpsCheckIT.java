@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -294,11 +295,15 @@ final class HaproxyHttpsCheckIT {
           Thread.sleep(100);
           stat = haproxy.stat();
         }
+        List<CompletableFuture<CheckResult>> results = new ArrayList<>(); // all at once: the timeouts overlap
+        for (int i = 0; i < cases.size(); i++) {
+          HttpCheck check = HttpCheck.haproxy(new Endpoint(InetAddress.getLoopbackAddress(),
+              servers.get(i).getLocalPort())).method("GET").path("/").tls(cases.get(i).lbkit().get().build()).build();
+          results.add(checker.checkOnce(check, Duration.ofSeconds(2)));
+        }
         for (int i = 0; i < cases.size(); i++) {
           Case c = cases.get(i);
-          HttpCheck check = HttpCheck.haproxy(new Endpoint(InetAddress.getLoopbackAddress(),
-              servers.get(i).getLocalPort())).method("GET").path("/").tls(c.lbkit().get().build()).build();
-          CheckResult ours = Await.result(checker.checkOnce(check, Duration.ofSeconds(2)));
+          CheckResult ours = Await.result(results.get(i));
           String[] row = stat.get(c.name());
           String status = row == null ? "?" : row[RealHaproxy.STATUS];
           String why = row == null ? "?" : row[RealHaproxy.CHECK_STATUS];

@@ -202,8 +202,8 @@ final class HaproxyCheckTimingIT {
    * map-based hashing): HAProxy 2.6 ramps the weight only for dynamic algorithms (server.c
    * {@code server_recalc_eweight}), so a server coming back up shows its full weight at once; lbkit with
    * {@link CheckPolicy.Builder#staticAlgorithm staticAlgorithm(true)} publishes it at once too. A roundrobin
-   * backend in the same HAProxy, coming up at the same moment, shows the ramp's first step (7 of 100), so the
-   * sampling would see a ramp if there were one. Sampled for 2.5 s of the 6 s slowstart.
+   * backend in the same HAProxy, coming up at the same moment, shows the ramp (7 of 100 first), so the sampling
+   * would see a ramp if there were one. Sampled for 2.5 s of the 6 s slowstart.
    */
   @Test
   void slowstartWithAStaticAlgorithm_keepsTheFullWeight_asHaproxy() throws Exception {
@@ -274,7 +274,7 @@ final class HaproxyCheckTimingIT {
       System.out.println("slowstart, static algorithms: " + why);
       assertEquals(List.of(weight), seen.get(0), "haproxy static-rr\n" + why + "\n" + trace);
       assertEquals(List.of(weight), seen.get(1), "haproxy source\n" + why + "\n" + trace);
-      assertEquals(7, seen.get(2).isEmpty() ? -1 : seen.get(2).get(0), "haproxy roundrobin ramps\n" + why + "\n"
+      assertTrue(!seen.get(2).isEmpty() && seen.get(2).get(0) < weight, "haproxy roundrobin ramps\n" + why + "\n"
           + trace);
       assertEquals(List.of(weight), seen.get(3), "lbkit static-rr\n" + why + "\n" + trace);
       assertEquals(List.of(weight), seen.get(4), "lbkit source\n" + why + "\n" + trace);

@@ -56,13 +56,13 @@ import java.util.concurrent.TimeoutException;
  */
 final class CheckCommand implements Command {
   private static final Set<String> SWITCHES = Set.of("once", "no-verify", "dynamic", "alpha", "inhibit-on-failure",
-      "require-reply", "tcp", "haproxy");
+      "require-reply", "tcp", "haproxy", "static-algorithm");
   private static final Set<String> VALUED = Set.of("interval", "timeout", "rise", "fall", "retry",
       "delay-before-retry", "fastinter", "downinter", "warmup", "slowstart", "weight", "duration", "status",
       "digest", "virtualhost", "body", "verifyhost", "expect", "expect-string", "expect-regex",
       "expect-status-regex", "method", "http-version", "sni", "cacert", "client-cert", "client-password", "cert",
       "key", "bind", "max-bytes", "send", "helo", "name", "type", "expect-address", "payload-hex", "require-reply-hex",
-      "min-reply-length", "max-reply-length", "destination", "user");
+      "min-reply-length", "max-reply-length", "destination", "user", "spread-checks");
 
   @Override
   public String name() {
@@ -86,6 +86,8 @@ final class CheckCommand implements Command {
     out.println("  --interval S            between checks (inter, delay_loop; default 2)");
     out.println("  --fastinter S --downinter S --rise N --fall N (default 2 and 3)");
     out.println("  --retry N --delay-before-retry S --warmup S --alpha --inhibit-on-failure --slowstart S");
+    out.println("  --static-algorithm (HAProxy static-rr, map-based hashing: slowstart keeps the full weight)");
+    out.println("  --spread-checks PCT     move each interval at random by up to PCT% (0-50), HAProxy's spread-checks");
     out.println("  --weight N              configured weight (default 1)   --duration S  stop after S seconds");
     out.println("  http(s): --status 200-299,503 --digest MD5HEX --virtualhost NAME --expect-string TEXT");
     out.println("           --expect-regex RE --expect-status-regex RE --method M --http-version HTTP/1.1");
@@ -470,7 +472,8 @@ final class CheckCommand implements Command {
           .delayBeforeRetry(duration(f, "delay-before-retry", Duration.ofSeconds(1), true))
           .warmup(duration(f, "warmup", Duration.ZERO, true))
           .slowStart(duration(f, "slowstart", Duration.ZERO, true))
-          .startDown(f.containsKey("alpha")).inhibitOnFailure(f.containsKey("inhibit-on-failure"));
+          .startDown(f.containsKey("alpha")).inhibitOnFailure(f.containsKey("inhibit-on-failure"))
+          .staticAlgorithm(f.containsKey("static-algorithm")).spreadChecks(intFlag(f, "spread-checks", 0, 0));
       return b.build();
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);

@@ -1,6 +1,7 @@
 package dev.lbkit.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -18,6 +19,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
@@ -265,5 +267,45 @@ final class CheckCommandTest {
     assertTrue(e.contains(crt + ": expected one PEM private key block but found 0"), e);
     assertTrue(e.contains("--key needs --cert"), e);
     assertTrue(e.contains(crt + ".missing cannot be read"), e);
+  }
+
+  /** An HTTP server whose first answer is 503 and every later one 200. */
+  private int serveFailingOnce() throws IOException {
+    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    AtomicInteger n = new AtomicInteger();
+    Thread t = new Thread(() -> {
+      while (!server.isClosed()) {
+        try (Socket s = server.accept()) {
+          s.getInputStream().read(new byte[4096]);
+          s.getOutputStream().write((n.getAndIncrement() == 0 ? "HTTP/1.0 503 Busy\r\n" : "HTTP/1.0 200 OK\r\n")
+              .concat("Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+          // next connection
+        }
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return server.getLocalPort();
+  }
+
+  @Test
+  void slowstart_ramps_unlessTheAlgorithmIsStatic() throws Exception {
+    String url = "http://127.0.0.1:" + serveFailingOnce() + "/";
+    assertEquals(0, run("check", "http", url, "--interval", "0.1", "--rise", "1", "--fall", "1", "--slowstart", "10",
+        "--weight", "10", "--duration", "0.8"), stdout() + err);
+    assertTrue(stdout().contains("\"event\":\"down\""), stdout());
+    assertTrue(stdout().contains("\"old_weight\":10,\"weight\":1,"), stdout()); // ceil(10 / 16): the ramp's first step
+    stop();
+    out.reset();
+    url = "http://127.0.0.1:" + serveFailingOnce() + "/";
+    assertEquals(0, run("check", "http", url, "--interval", "0.1", "--rise", "1", "--fall", "1", "--slowstart", "10",
+        "--weight", "10", "--duration", "0.8", "--static-algorithm", "--spread-checks", "10"), stdout() + err);
+    assertTrue(stdout().contains("\"event\":\"down\""), stdout());
+    assertEquals(2, stdout().lines().filter(l -> l.contains("\"event\":\"up\"")).count(), stdout());
+    assertFalse(stdout().contains("\"event\":\"weight\""), stdout()); // full weight at once
+    assertEquals(2, run("check", "tcp", "127.0.0.1:1", "--once", "--spread-checks", "51"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("spreadChecks must be in [0, 50]"), err.toString(
+        StandardCharsets.UTF_8));
   }
 }

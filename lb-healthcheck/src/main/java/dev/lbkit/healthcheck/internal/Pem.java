@@ -95,7 +95,8 @@ public final class Pem {
       try {
         out.add(new Block(m.group(1), Base64.getMimeDecoder().decode(m.group(2).getBytes(StandardCharsets.US_ASCII))));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(source + ": PEM block " + m.group(1) + " is not valid base64: " + e.getMessage(), e);
+        throw new IllegalArgumentException(source + ": PEM block " + m.group(1) + " is not valid base64: "
+            + e.getMessage(), e);
       }
     }
     return out;

@@ -20,6 +20,7 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
@@ -51,13 +52,20 @@ final class CheckCommandTest {
 
   /** A server that answers every connection with {@code response} (or nothing when null). */
   private int serve(String response) throws IOException {
+    return serveEach(n -> response);
+  }
+
+  /** A server that answers its n-th connection (from 0) with {@code responses.apply(n)} (or nothing when null). */
+  private int serveEach(IntFunction<String> responses) throws IOException {
     server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    AtomicInteger count = new AtomicInteger();
     Thread t = new Thread(() -> {
       while (!server.isClosed()) {
         try (Socket s = server.accept()) {
           InputStream in = s.getInputStream();
           byte[] buf = new byte[4096];
           in.read(buf);
+          String response = responses.apply(count.getAndIncrement());
           if (response == null) {
             while (in.read() >= 0) {
               // say nothing until the checker gives up
@@ -271,22 +279,7 @@ final class CheckCommandTest {
 
   /** An HTTP server whose first answer is 503 and every later one 200. */
   private int serveFailingOnce() throws IOException {
-    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    AtomicInteger n = new AtomicInteger();
-    Thread t = new Thread(() -> {
-      while (!server.isClosed()) {
-        try (Socket s = server.accept()) {
-          s.getInputStream().read(new byte[4096]);
-          s.getOutputStream().write((n.getAndIncrement() == 0 ? "HTTP/1.0 503 Busy\r\n" : "HTTP/1.0 200 OK\r\n")
-              .concat("Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        } catch (IOException e) {
-          // next connection
-        }
-      }
-    });
-    t.setDaemon(true);
-    t.start();
-    return server.getLocalPort();
+    return serveEach(n -> (n == 0 ? "HTTP/1.0 503 Busy\r\n" : "HTTP/1.0 200 OK\r\n") + "Content-Length: 0\r\n\r\n");
   }
 
   @Test

@@ -16,8 +16,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * {@code lbkit vrrp}: runs VRRP instances on this host's interfaces, holds their virtual addresses while Master, prints
@@ -157,6 +159,13 @@ final class VrrpCommand implements Command {
     }
   }
 
+  /**
+   * The options with one value per instance, refused when given twice. --vip and --unicast-peer repeat; of --accept
+   * and --no-accept the last wins, as accept and no_accept do in keepalived.conf.
+   */
+  private static final Set<String> SINGLE_VALUED = Set.of("--interface", "--vrid", "--priority", "--advert-int",
+      "--version", "--auth-pass", "--auth-type", "--preempt-delay", "--name");
+
   static VrrpConfig parseInstance(List<String> args, String defaultName) throws UsageException {
     String name = defaultName;
     for (int i = 0; i + 1 < args.size(); i++) {
@@ -167,8 +176,13 @@ final class VrrpCommand implements Command {
     VrrpConfig.Builder b = VrrpConfig.builder(name);
     boolean haveInterface = false;
     boolean haveVrid = false;
+    Set<String> given = new HashSet<>();
     for (int i = 0; i < args.size(); i++) {
       String flag = args.get(i);
+      // a second --vrid or --priority won without a word
+      if (SINGLE_VALUED.contains(flag) && !given.add(flag)) {
+        throw new UsageException(flag + " is given twice");
+      }
       switch (flag) {
         case "--no-preempt" -> b.preempt(false);
         case "--accept" -> b.acceptMode(true);

@@ -113,6 +113,25 @@ final class VrrpCommandTest {
   }
 
   @Test
+  void parse_optionGivenTwice_isAUsageError() {
+    // the last --vrid won without a word: a copied line with one changed value ran the old one's VRID
+    UsageException twice = assertThrows(UsageException.class, () -> VrrpCommand.parseInstance(List.of("--interface",
+        "eth0", "--vrid", "51", "--vip", "10.0.0.100/24", "--vrid", "52"), "VI_1"));
+    assertEquals("--vrid is given twice", twice.getMessage());
+    UsageException name = assertThrows(UsageException.class, () -> VrrpCommand.parseInstance(List.of("--interface",
+        "eth0", "--vrid", "51", "--vip", "10.0.0.100/24", "--priority", "100", "--priority", "90"), "VI_1"));
+    assertEquals("--priority is given twice", name.getMessage());
+  }
+
+  @Test
+  void parse_vipAndUnicastPeerRepeat() throws Exception {
+    VrrpConfig c = VrrpCommand.parseInstance(List.of("--interface", "eth0", "--vrid", "51", "--vip", "10.0.0.100/24",
+        "--vip", "10.0.0.101/24", "--unicast-peer", "10.0.0.2", "--unicast-peer", "10.0.0.3"), "VI_1");
+    assertEquals(2, c.virtualAddresses().size());
+    assertEquals(2, c.unicastPeers().size());
+  }
+
+  @Test
   void configFile_missing_saysSo(@TempDir Path dir) {
     assertEquals(1, run("vrrp", "--config", dir.resolve("absent.conf").toString()));
     // the message was the path alone: "lbkit vrrp: /tmp/.../absent.conf"

@@ -149,8 +149,12 @@ final class CheckCommand implements Command {
             }
             value = args.get(++i);
           }
-          boolean repeatable = name.equals("expect");
-          flags.merge(name, value, (a1, a2) -> repeatable ? a1 + "\n" + a2 : a2);
+          if (name.equals("expect")) {
+            flags.merge(name, value, (a1, a2) -> a1 + "\n" + a2);
+          } else if (flags.putIfAbsent(name, value) != null) {
+            // the last one won without a word
+            throw new UsageException("--" + name + " is given twice");
+          }
         } else {
           throw new UsageException("unknown flag --" + name + "; run 'lbkit check --help'");
         }

@@ -204,6 +204,15 @@ final class CheckCommandTest {
     assertTrue(stdout().isEmpty(), stdout());
   }
 
+  @Test
+  void aValuedFlagGivenTwice_isAUsageError_butExpectRepeats() throws Exception {
+    assertEquals(2, run("check", "tcp", "127.0.0.1:1", "--once", "--timeout", "1", "--timeout=5"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("--timeout is given twice"), err.toString());
+    int port = serve("HTTP/1.0 200 OK\r\n\r\nready");
+    assertEquals(0, run("check", "http", "http://127.0.0.1:" + port + "/", "--once", "--expect", "status 200",
+        "--expect", "string ready"), err.toString(StandardCharsets.UTF_8));
+  }
+
   /**
    * A TLS server (tls/server.p12) that requires a client certificate it trusts (the self-signed tls/client.crt)
    * and answers 200 to each request.

@@ -262,7 +262,10 @@ final class IpvsadmCommand implements Command {
       }
       try {
         IpvsChange c = change(a);
-        if (c != null && !inMemory) {
+        if (a.command.equals("-R")) {
+          // it would read on from the same stdin, past lines this reader holds: refused, as ipvsadm refuses it
+          throw new UsageException("-R cannot run inside -R");
+        } else if (c != null && !inMemory) {
           changes.add(c);
           lineOf.add(n);
         } else if (c != null || inMemory) {

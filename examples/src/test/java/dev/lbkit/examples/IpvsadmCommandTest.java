@@ -328,4 +328,19 @@ final class IpvsadmCommandTest {
     assertEquals("option --ops takes no value (in '--ops=1')", refusal("-A -t 10.0.0.1:80 --ops=1"));
     assertEquals("weight must be in [0, 2147483647] but was -1", refusal("-a -f 1 -r 10.0.0.2:80 -w -1"));
   }
+
+  @Test
+  void restore_insideRestore_isRefused_andTheLinesAfterItRunInOrder() throws Exception {
+    // the inner -R read on from the same stdin: past 64 KiB of input it took lines the outer reader had not yet
+    // buffered and ran them first
+    StringBuilder rules = new StringBuilder("-A -t 10.0.0.1:80\n-R\n");
+    for (int i = 0; i < 3000; i++) {
+      rules.append("-a -t 10.0.0.1:80 -r 10.1.").append(i / 250).append('.').append(i % 250 + 1).append(" -m\n");
+    }
+    rules.append("-D -t 10.0.0.1:80\n-Sn\n");
+    assertEquals(1, run(rules.toString(), "--in-memory", "-R"));
+    assertEquals("", out());
+    assertEquals("lbkit ipvsadm -R: line 2: -R cannot run inside -R\n"
+        + "lbkit ipvsadm -R: 3003 of 3004 command lines applied; not applied: line 2\n", err());
+  }
 }

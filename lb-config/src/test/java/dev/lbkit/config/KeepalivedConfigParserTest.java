@@ -430,6 +430,17 @@ final class KeepalivedConfigParserTest {
   }
 
   @Test
+  void includeOfAnEndlessFile_isAnError_notAFullHeap() throws IOException {
+    // include /dev/zero (or a glob matching it) read until OutOfMemoryError, which on SIGHUP ends a running director
+    Path zero = Path.of("/dev/zero");
+    Files.writeString(dir.resolve("main.conf"), "include /dev/zero\n");
+    assertEquals(List.of(dir.resolve("main.conf") + ":1:9: cannot read included file /dev/zero: larger than 32 MiB,"
+        + " more than any configuration needs"), errors(KeepalivedConfigParser.parse(dir.resolve("main.conf"))));
+    assertEquals(List.of("/dev/zero:1:1: cannot read configuration file: larger than 32 MiB, more than any"
+        + " configuration needs"), errors(KeepalivedConfigParser.parse(zero)));
+  }
+
+  @Test
   void includeMatchingOnlyDirectories_orOnlyACycle_isNotCalledAMissingFile() throws IOException {
     Files.createDirectories(dir.resolve("conf.d"));
     Files.writeString(dir.resolve("main.conf"), "include conf.d\n");

@@ -2,6 +2,7 @@ package dev.lbkit.config.internal;
 
 import dev.lbkit.config.Location;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -33,6 +34,8 @@ import java.util.Locale;
 final class Lexer {
   /** Deeper than any sane configuration; stops runaway self-including globs. */
   private static final int MAX_INCLUDE_DEPTH = 32;
+  /** Larger than any sane configuration file; stops an include of /dev/zero before it fills the heap. */
+  static final int MAX_FILE_BYTES = 32 << 20;
 
   private final Problems problems;
   private final List<Token> tokens = new ArrayList<>();
@@ -47,7 +50,7 @@ final class Lexer {
     Location start = new Location(displayName, 1, 1);
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
+      bytes = readBounded(file);
     } catch (IOException e) {
       problems.error(start, "cannot read configuration file: " + describe(e));
       return tokens;
@@ -57,6 +60,20 @@ final class Lexer {
       lex(text, displayName, file.toAbsolutePath().normalize().getParent(), file.toAbsolutePath().normalize());
     }
     return tokens;
+  }
+
+  /**
+   * The file's bytes, at most {@link #MAX_FILE_BYTES}: a larger file, or an endless one such as a device a glob
+   * matched, is refused rather than read until the heap runs out (on SIGHUP, of a running director).
+   */
+  private static byte[] readBounded(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+      if (bytes.length > MAX_FILE_BYTES) {
+        throw new IOException("larger than " + (MAX_FILE_BYTES >> 20) + " MiB, more than any configuration needs");
+      }
+      return bytes;
+    }
   }
 
   /**
@@ -273,7 +290,7 @@ final class Lexer {
       String display = displayOf(file, dir, match);
       byte[] bytes;
       try {
-        bytes = Files.readAllBytes(match);
+        bytes = readBounded(match);
       } catch (IOException e) {
         problems.error(pattern.location(), "cannot read included file " + display + ": " + describe(e));
         continue;

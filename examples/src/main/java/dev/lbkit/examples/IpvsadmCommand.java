@@ -245,7 +245,19 @@ final class IpvsadmCommand implements Command {
     List<Integer> failed = new ArrayList<>();
     int commands = 0;
     int n = 0;
-    for (String line; (line = r.readLine()) != null; ) {
+    while (true) {
+      String line;
+      try {
+        line = r.readLine();
+      } catch (IOException e) {
+        commands++;
+        failed.add(++n);
+        err.println("lbkit ipvsadm -R: line " + n + ": cannot read it: " + e.getMessage() + "; reading stopped there");
+        break;
+      }
+      if (line == null) {
+        break;
+      }
       n++;
       String text = line.trim();
       if (text.isEmpty() || text.startsWith("#")) {
@@ -336,6 +348,8 @@ final class IpvsadmCommand implements Command {
    * hundred thousand lines, and the JVM in the kernel lab is slow.
    */
   static final class LineReader {
+    /** Far beyond any ipvsadm line (a few hundred bytes); a power of two times the first buffer. */
+    static final int MAX_LINE_BYTES = 1 << 20;
     private final InputStream in;
     private byte[] buf = new byte[64 << 10];
     private int start;
@@ -372,6 +386,10 @@ final class IpvsadmCommand implements Command {
           start = 0;
         }
         if (end == buf.length) {
+          if (end >= MAX_LINE_BYTES) {
+            // a stream without newlines (a binary file, /dev/zero) would otherwise grow this until the heap is gone
+            throw new IOException("longer than " + (MAX_LINE_BYTES >> 20) + " MiB without a newline: not ipvsadm rules");
+          }
           buf = java.util.Arrays.copyOf(buf, buf.length * 2);
         }
         int got = in.read(buf, end, buf.length - end);

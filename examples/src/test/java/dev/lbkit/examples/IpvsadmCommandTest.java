@@ -343,4 +343,31 @@ final class IpvsadmCommandTest {
     assertEquals("lbkit ipvsadm -R: line 2: -R cannot run inside -R\n"
         + "lbkit ipvsadm -R: 3003 of 3004 command lines applied; not applied: line 2\n", err());
   }
+
+  @Test
+  void restore_ofAStreamWithoutNewlines_stopsWithAnError_andAppliesWhatCameBefore() throws Exception {
+    // the line buffer doubled until OutOfMemoryError: -R < /dev/zero ended in a stack trace
+    InMemoryIpvs table = new InMemoryIpvs();
+    java.io.InputStream endless = new java.io.SequenceInputStream(new ByteArrayInputStream(
+        "-A -t 10.0.0.1:80 -s rr\n".getBytes(StandardCharsets.UTF_8)), new java.io.InputStream() {
+          @Override
+          public int read() {
+            return 0;
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) {
+            java.util.Arrays.fill(b, off, off + len, (byte) 0);
+            return len;
+          }
+        });
+    IpvsadmCommand c = new IpvsadmCommand(() -> endless, inMemory -> table);
+    assertEquals(1, c.run(List.of("-R"), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8)));
+    assertEquals("-A -t 10.0.0.1:80 -s rr\n", IpvsadmFormat.save(IpvsadmFormat.snapshot(table,
+        IpvsClient.Stats.OMITTED)));
+    assertEquals("lbkit ipvsadm -R: line 2: cannot read it: longer than 1 MiB without a newline: not ipvsadm rules;"
+        + " reading stopped there\n"
+        + "lbkit ipvsadm -R: 1 of 2 command lines applied; not applied: line 2\n", err());
+  }
 }

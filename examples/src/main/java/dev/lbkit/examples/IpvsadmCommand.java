@@ -388,7 +388,8 @@ final class IpvsadmCommand implements Command {
         if (end == buf.length) {
           if (end >= MAX_LINE_BYTES) {
             // a stream without newlines (a binary file, /dev/zero) would otherwise grow this until the heap is gone
-            throw new IOException("longer than " + (MAX_LINE_BYTES >> 20) + " MiB without a newline: not ipvsadm rules");
+            throw new IOException("longer than " + (MAX_LINE_BYTES >> 20)
+                + " MiB without a newline: not ipvsadm rules");
           }
           buf = java.util.Arrays.copyOf(buf, buf.length * 2);
         }

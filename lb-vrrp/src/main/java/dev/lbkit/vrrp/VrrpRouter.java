@@ -952,10 +952,18 @@ public final class VrrpRouter implements AutoCloseable {
     if (configs.isEmpty()) {
       throw new IllegalArgumentException("a router needs at least one instance");
     }
+    Map<String, List<String>> groupOf = new HashMap<>();
     for (List<String> g : syncGroups) {
       for (String n : g) {
         if (!names.contains(n)) {
           throw new IllegalArgumentException("sync group " + g + " names unknown instance '" + n + "'");
+        }
+        // two groups holding one instance were silently made one (a change in either forced the other's members),
+        // and keepalived refuses an instance in a second group
+        List<String> before = groupOf.putIfAbsent(n, g);
+        if (before != null) {
+          throw new IllegalArgumentException("instance '" + n + "' is named " + (before == g ? "twice in sync group "
+              + g : "in sync groups " + before + " and " + g) + "; an instance belongs to one group at most");
         }
       }
     }

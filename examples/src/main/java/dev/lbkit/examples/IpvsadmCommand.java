@@ -124,6 +124,9 @@ final class IpvsadmCommand implements Command {
       usage(out);
       return 0;
     }
+    if (args.isEmpty()) {
+      args.add("-L"); // as ipvsadm without arguments lists the table
+    }
     // a value lbkit's types refuse (address 300.0.0.1, a non-contiguous mask) is a usage error, exit 2, as in ipvsadm
     Args a;
     try {

@@ -113,6 +113,14 @@ final class IpvsadmCommandTest {
   }
 
   @Test
+  void noArguments_listsTheTable_asIpvsadmDoes() throws Exception {
+    // it was a usage error ("no command given"), where ipvsadm alone prints the table
+    assertEquals(0, run("", "--in-memory"), err());
+    assertEquals("IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n"
+        + "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n", out());
+  }
+
+  @Test
   void usageErrors() throws Exception {
     UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
         () -> run("", "--in-memory", "-A", "-t"));

@@ -118,8 +118,9 @@ final class HaproxyCheckSpreadIT {
   }
 
   /**
-   * Ten servers checked every second start 100 ms apart in configuration order: server p of N at
-   * {@code inter * p / N}, with {@code spread-checks 50} too: HAProxy 2.6 randomizes only the intervals after a
+   * Ten servers start 100 ms apart in configuration order: server p of N at {@code M * p / N}, M their start
+   * interval, here {@code fastinter} 1 s ({@code inter} is 3 s, but a server starts at health {@code rise}, below
+   * the full {@code rise + fall - 1}); with {@code spread-checks 50} too: HAProxy 2.6 randomizes only the intervals after a
    * check, not the start (later versions also move the first checks). Measured from the start that fits best, each
    * side's first checks must all be within 100 ms of that and all but two within 30 ms (HAProxy's very first check,
    * right after its start, and Java's accept threads on a loaded machine, are seen up to ~60 ms off; all at once, or
@@ -135,14 +136,16 @@ final class HaproxyCheckSpreadIT {
     List<ScriptedBackend> theirs = backends(n);
     List<ScriptedBackend> ours = backends(n);
     try {
-      CheckPolicy policy = CheckPolicy.haproxy().interval(Duration.ofSeconds(1)).rise(1).fall(1).spreadChecks(50)
-          .build();
+      // rise 2 fall 3: a server starts at health 2, not full, so HAProxy's start interval is fastinter (1 s), not
+      // inter (3 s, which would put the checks 300 ms apart)
+      CheckPolicy policy = CheckPolicy.haproxy().interval(Duration.ofSeconds(3)).fastInterval(Duration.ofSeconds(1))
+          .rise(2).fall(3).spreadChecks(50).build();
       List<Target> targets = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         targets.add(target(ours.get(i), i, policy));
       }
       try (RealHaproxy haproxy = new RealHaproxy("  spread-checks 50\n" + DEFAULTS
-          + servers(theirs, "inter 1000 rise 1 fall 1"));
+          + servers(theirs, "inter 3000 fastinter 1000 rise 2 fall 3"));
           HealthChecker checker = HealthChecker.builder().build()) {
         checker.addAllSpread(targets);
         awaitChecks(theirs, ours, 1, 5);

@@ -70,8 +70,8 @@ public final class HaproxyTraceReplay {
     for (Object o : list(record, "servers")) {
       Map<String, Object> s = map(o, "servers[]");
       ServerConfig c = new ServerConfig(string(s, "name"), Endpoint.parse(string(s, "address")),
-          (int) number(s, "weight"), OptionalInt.of((int) number(s, "id")), Boolean.TRUE.equals(s.get("backup")),
-          s.get("maxconn") == null ? 0 : (int) number(s, "maxconn"));
+          whole(s, "weight"), OptionalInt.of(whole(s, "id")), Boolean.TRUE.equals(s.get("backup")),
+          s.get("maxconn") == null ? 0 : whole(s, "maxconn"));
       b.server(c);
     }
     return b.build();
@@ -105,7 +105,7 @@ public final class HaproxyTraceReplay {
     Map<Integer, List<Map<String, Object>>> eventsBefore = new HashMap<>();
     for (Object e : events) {
       Map<String, Object> ev = map(e, "events[]");
-      eventsBefore.computeIfAbsent((int) number(ev, "before_request"), k -> new ArrayList<>()).add(ev);
+      eventsBefore.computeIfAbsent(whole(ev, "before_request"), k -> new ArrayList<>()).add(ev);
     }
     List<String> picks = new ArrayList<>();
     List<String> problems = new ArrayList<>();
@@ -122,7 +122,7 @@ public final class HaproxyTraceReplay {
                 + "' but HAProxy answered '" + recorded + "'");
           }
         } else if (type.equals("release")) {
-          int j = (int) number(ev, "request");
+          int j = whole(ev, "request");
           String held = picks.get(j);
           if (held != null) {
             backend.connectionEnded(backend.server(held));
@@ -216,12 +216,14 @@ public final class HaproxyTraceReplay {
     return (String) v;
   }
 
-  private static long number(Map<String, Object> m, String key) {
+  /** A whole-number field that fits an int; 1.5 or 4294967297 is refused, where a cast made them 1. */
+  private static int whole(Map<String, Object> m, String key) {
     Object v = m.get(key);
-    if (!(v instanceof Number)) {
-      throw new IllegalArgumentException("field '" + key + "' must be a number but was " + v);
+    if (!(v instanceof Long l) || l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("field '" + key + "' must be a whole number in [" + Integer.MIN_VALUE
+          + ", " + Integer.MAX_VALUE + "] but was " + v);
     }
-    return ((Number) v).longValue();
+    return l.intValue();
   }
 
   @SuppressWarnings("unchecked")

@@ -96,6 +96,24 @@ final class HaproxyTraceReplayTest {
     assertTrue(result.problems().get(0).startsWith("request 3 "), result.problems().get(0));
   }
 
+  @org.junit.jupiter.api.Test
+  void replay_refusesAWeightThatIsNotAWhole32BitNumber() throws IOException {
+    // a cast made weight 4294967297 into 1 and 2.9 into 2, and the replay went on with those
+    for (Object weight : List.of(4_294_967_297L, 2.9)) {
+      Map<String, Object> record = new HashMap<>(records("roundrobin").get(0));
+      List<Object> servers = new ArrayList<>(castList(record.get("servers")));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> first = new HashMap<>((Map<String, Object>) servers.get(0));
+      first.put("weight", weight);
+      servers.set(0, first);
+      record.put("servers", servers);
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> HaproxyTraceReplay.replay(record));
+      assertEquals("field 'weight' must be a whole number in [-2147483648, 2147483647] but was " + weight,
+          e.getMessage());
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private static List<Object> castList(Object o) {
     return (List<Object>) o;

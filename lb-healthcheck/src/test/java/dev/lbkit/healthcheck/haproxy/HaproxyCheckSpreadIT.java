@@ -7,6 +7,7 @@ import dev.lbkit.api.Endpoint;
 import dev.lbkit.healthcheck.CheckPolicy;
 import dev.lbkit.healthcheck.HealthChecker;
 import dev.lbkit.healthcheck.Target;
+import dev.lbkit.healthcheck.agent.AgentCheck;
 import dev.lbkit.healthcheck.http.HttpCheck;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -93,6 +94,34 @@ final class HaproxyCheckSpreadIT {
     }
   }
 
+  /**
+   * Each side's first checks, backend p of N, within 100 ms of {@code 1000 * p / N} and all but two within 30 ms,
+   * from the best-fitting start.
+   */
+  private static void assertFirstChecksSpread(List<ScriptedBackend> theirs, List<ScriptedBackend> ours) {
+    int n = theirs.size();
+    List<Long> expected = new ArrayList<>();
+    for (int p = 0; p < n; p++) {
+      expected.add(1000L * p / n);
+    }
+    assertTrue(theirs.stream().allMatch(b -> !b.arrivals().isEmpty()), "HAProxy checked every server");
+    assertTrue(ours.stream().allMatch(b -> !b.arrivals().isEmpty()), "lbkit checked every target");
+    List<Long> h = firstOffsets(theirs, expected);
+    List<Long> l = firstOffsets(ours, expected);
+    String why = "expected " + expected + "\nhaproxy  " + h + "\nlbkit    " + l;
+    System.out.println("first checks (ms after the best-fitting start):\n" + why);
+    for (List<Long> side : List.of(h, l)) {
+      String who = (side == h ? "haproxy" : "lbkit") + "\n" + why;
+      int close = 0;
+      for (int p = 0; p < n; p++) {
+        long off = Math.abs(side.get(p) - expected.get(p));
+        assertTrue(off <= 100, "server " + p + " " + off + " ms off, " + who);
+        close += off <= 30 ? 1 : 0;
+      }
+      assertTrue(close >= n - 2, close + " of " + n + " within 30 ms, " + who);
+    }
+  }
+
   private static long serverRows(RealHaproxy haproxy) throws Exception {
     return haproxy.command("show stat").lines().filter(l -> l.startsWith("spread,s")).count();
   }
@@ -151,26 +180,48 @@ final class HaproxyCheckSpreadIT {
         awaitChecks(theirs, ours, 1, 5);
         assertEquals(n, serverRows(haproxy), "HAProxy's servers"); // and it is still running
       }
-      List<Long> expected = new ArrayList<>();
-      for (int p = 0; p < n; p++) {
-        expected.add(1000L * p / n);
+      assertFirstChecksSpread(theirs, ours);
+    } finally {
+      closeAll(theirs);
+      closeAll(ours);
+    }
+  }
+
+  /**
+   * A server's agent takes its own place right after the server's check: five servers with an agent each are ten
+   * checks, 100 ms apart over a second, the checks at 0, 200, ... 800 ms and the agents at 100, 300, ... 900 ms
+   * ({@code agent-inter 1000}). The backends answer the agent's {@code agent-send} (a blank line) with an HTTP
+   * answer, which neither side reads as an agent word; only the first arrivals count. Same bounds as above.
+   */
+  @Test
+  void agents_takeTheirOwnPlaces_asHaproxyStartsThem() throws Exception {
+    withRetries(this::agentsOnce);
+  }
+
+  private void agentsOnce() throws Exception {
+    int n = 5;
+    List<ScriptedBackend> theirs = backends(2 * n); // check, agent, check, agent, ...
+    List<ScriptedBackend> ours = backends(2 * n);
+    try {
+      CheckPolicy policy = CheckPolicy.haproxy().interval(Duration.ofSeconds(1)).rise(1).fall(1).build();
+      List<Target> targets = new ArrayList<>();
+      StringBuilder cfg = new StringBuilder("backend spread\n  option httpchk GET /s\n");
+      for (int i = 0; i < n; i++) {
+        ScriptedBackend agent = ours.get(2 * i + 1);
+        targets.add(target(ours.get(2 * i), 200 + i, policy).withAgent(
+            AgentCheck.of(new Endpoint(InetAddress.getLoopbackAddress(), agent.port())).withSend("\r\n\r\n"),
+            Duration.ofSeconds(1)));
+        cfg.append("  server s").append(i).append(" 127.0.0.1:").append(theirs.get(2 * i).port())
+            .append(" check inter 1000 rise 1 fall 1 agent-check agent-port ").append(theirs.get(2 * i + 1).port())
+            .append(" agent-inter 1000 agent-send \"\\r\\n\\r\\n\"\n");
       }
-      assertTrue(theirs.stream().allMatch(b -> !b.arrivals().isEmpty()), "HAProxy checked every server");
-      assertTrue(ours.stream().allMatch(b -> !b.arrivals().isEmpty()), "lbkit checked every target");
-      List<Long> h = firstOffsets(theirs, expected);
-      List<Long> l = firstOffsets(ours, expected);
-      String why = "expected " + expected + "\nhaproxy  " + h + "\nlbkit    " + l;
-      System.out.println("first checks (ms after the best-fitting start):\n" + why);
-      for (List<Long> side : List.of(h, l)) {
-        String who = (side == h ? "haproxy" : "lbkit") + "\n" + why;
-        int close = 0;
-        for (int p = 0; p < n; p++) {
-          long off = Math.abs(side.get(p) - expected.get(p));
-          assertTrue(off <= 100, "server " + p + " " + off + " ms off, " + who);
-          close += off <= 30 ? 1 : 0;
-        }
-        assertTrue(close >= n - 2, close + " of " + n + " within 30 ms, " + who);
+      try (RealHaproxy haproxy = new RealHaproxy(DEFAULTS + cfg);
+          HealthChecker checker = HealthChecker.builder().build()) {
+        checker.addAllSpread(targets);
+        awaitChecks(theirs, ours, 1, 5);
+        assertEquals(n, serverRows(haproxy), "HAProxy's servers"); // and it is still running
       }
+      assertFirstChecksSpread(theirs, ours);
     } finally {
       closeAll(theirs);
       closeAll(ours);

@@ -6,6 +6,7 @@ import dev.lbkit.config.KeepalivedConfig;
 import dev.lbkit.config.KeepalivedConfigParser;
 import dev.lbkit.director.BackupPolicy;
 import dev.lbkit.director.DirectorEvent;
+import dev.lbkit.director.DirectorStatus;
 import dev.lbkit.director.IpvsTableWriter;
 import dev.lbkit.director.KeepalivedDirector;
 import dev.lbkit.ipvs.IpvsChange;
@@ -211,7 +212,11 @@ final class DemoCommand implements Command {
         Endpoint third = Endpoint.parse("127.0.0.1:" + p3);
         if (!await("the checks to notice", () -> {
           List<RealServer> servers = lb1.director().table().get(0).realServers();
-          return servers.stream().noneMatch(rs -> rs.endpoint().equals(second))
+          // lb2 checks on its own schedule; its table after the takeover shows what its checkers saw
+          boolean lb2Noticed = lb2.director().status().pools().get(0).members().stream()
+              .filter(m -> m.endpoint().equals(second) || m.endpoint().equals(third))
+              .noneMatch(DirectorStatus.Member::alive);
+          return lb2Noticed && servers.stream().noneMatch(rs -> rs.endpoint().equals(second))
               && servers.stream().anyMatch(rs -> rs.endpoint().equals(third) && rs.weight() == 0);
         })) {
           return 1;

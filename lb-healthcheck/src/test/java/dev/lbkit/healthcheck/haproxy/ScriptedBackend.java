@@ -18,8 +18,11 @@ import java.util.function.Supplier;
  * next one only after that. So the state is placed exactly between two checks, whatever the machine's load.
  */
 final class ScriptedBackend implements AutoCloseable {
-  /** One check as the backend saw it: when it arrived, the checker's state then, and the answer it got. */
-  record Arrival(long nanos, String stateBefore, boolean passed) {}
+  /**
+   * One check as the backend saw it: when it arrived, the checker's state then, the answer it got, and when the
+   * answer was written and the connection closed (where the checker's next interval starts).
+   */
+  record Arrival(long nanos, String stateBefore, boolean passed, long answeredNanos) {}
 
   private final ServerSocket server;
   private final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
@@ -28,13 +31,15 @@ final class ScriptedBackend implements AutoCloseable {
     server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread t = new Thread(() -> {
       while (!server.isClosed()) {
+        long now = 0;
+        String state = null;
+        boolean pass = false;
         try (Socket c = server.accept()) {
-          long now = System.nanoTime();
+          now = System.nanoTime();
           c.setSoTimeout(3000);
           readHead(c.getInputStream());
-          String state = observer.get();
-          boolean pass = script.get(Math.min(arrivals.size(), script.size() - 1));
-          arrivals.add(new Arrival(now, state, pass));
+          state = observer.get();
+          pass = script.get(Math.min(arrivals.size(), script.size() - 1));
           OutputStream out = c.getOutputStream();
           out.write((pass ? "HTTP/1.0 200 OK\r\n" : "HTTP/1.0 503 Service Unavailable\r\n")
               .getBytes(StandardCharsets.US_ASCII));
@@ -44,6 +49,9 @@ final class ScriptedBackend implements AutoCloseable {
           if (server.isClosed()) {
             return;
           } // else one bad connection: go on with the next
+        }
+        if (state != null) {
+          arrivals.add(new Arrival(now, state, pass, System.nanoTime()));
         }
       }
     }, "scripted-backend");

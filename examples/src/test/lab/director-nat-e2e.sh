@@ -82,6 +82,7 @@ CONF
 }
 { service 10.0.1.100 NAT; service 10.0.1.101 DR; } >"$out/e2e.conf"
 
+mark "namespaces and real servers set up"
 LBKIT_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" ip netns exec lbkit-e2e-d "$top/bin/lbkit" run \
   "$out/e2e.conf" --for 900 >"$out/director.log" 2>&1 &
 director=$!
@@ -121,6 +122,7 @@ client_start lbkit-e2e-c 10.0.1.100 40 "$out/client.log"
 pids+=("$client")
 for _ in $(seq 1 300); do [[ -f $out/client.log && $(wc -l <"$out/client.log") -ge 10 ]] && break; sleep 0.1; done
 
+mark "client warmed up"
 kill "${server[r1]}"
 t_kill=$(now)
 removed=""
@@ -130,6 +132,7 @@ while ! later "$(now)" "$t_kill" 30; do
 done
 ns d ipvsadm -Ln >"$out/ipvsadm-after.txt" 2>&1
 wait "$client"
+mark "client done"
 if [[ -n $removed ]]; then
   result "r1 left the IPVS table $(minus "$removed" "$t_kill") s after it was stopped (delay_loop 1)"
 else

@@ -120,6 +120,7 @@ CONF
 conf MASTER 150 >"$out/d1.conf"
 conf BACKUP 100 >"$out/d2.conf"
 
+mark "namespaces and real servers set up"
 declare -A director
 for d in d1 d2; do
   LBKIT_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" ip netns exec "lbkit-v-$d" "$top/bin/lbkit" run \
@@ -144,6 +145,7 @@ check "the higher-priority director (d1) is master of the sync group and holds t
 client_start lbkit-v-c 10.0.1.100 90 "$out/client.log"
 pids+=("$client")
 for _ in $(seq 1 900); do [[ -f $out/client.log && $(grep -vc " error$" "$out/client.log") -ge 20 ]] && break; sleep 0.1; done
+mark "client warmed up"
 r1=$(grep -v ' error$' "$out/client.log" | head -20 | grep -c ' r1$')
 r2=$(grep -v ' error$' "$out/client.log" | head -20 | grep -c ' r2$')
 result "first 20 answers through d1: r1=$r1 r2=$r2 ($(head -20 "$out/client.log" | grep -c ' error$') errors among the first 20 requests)"
@@ -185,6 +187,7 @@ fi
 [[ -n $taken ]]
 check "the backup (d2) takes over both VIPs" $?
 wait "$client"
+mark "client done"
 client_outage "$t_kill" "$out/client.log"
 tail_answers=$(tail -20 "$out/client.log")
 [[ $(grep -c ' r[12]$' <<<"$tail_answers") == 20 ]]
@@ -223,6 +226,7 @@ keepalived_start() { # PRIORITY: keepalived (VRRP only) on d1, leading its own p
   keepalived=$!
   pids+=("$!")
 }
+mark "PASS part done"
 dead d1 # d1's lbkit run was killed above and left its VIPs
 alive d1
 keepalived_start 150

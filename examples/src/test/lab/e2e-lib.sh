@@ -4,8 +4,8 @@
 
 passed=0
 failed=0
-# result LINE...: one line of results, also printed
-result() { echo "$*" | tee -a "$out/e2e-result.txt"; }
+# result LINE...: one line of results, also printed (and timed, see mark)
+result() { echo "$*" | tee -a "$out/e2e-result.txt"; mark "$*"; }
 # check NAME STATUS: counts a check as passed when STATUS (an exit status) is 0
 check() {
   if [[ $2 == 0 ]]; then passed=$((passed + 1)); result "PASS $1"; else failed=$((failed + 1)); result "FAIL $1"; fi
@@ -16,6 +16,11 @@ now() { date +%s.%N; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 # later A B S: true when A is more than S seconds after B
 later() { awk -v a="$1" -v b="$2" -v s="$3" 'BEGIN { exit !(a - b > s) }'; }
+# mark TEXT: appends "+SECONDS TEXT" to $out/timing.txt, SECONDS since the script sourced this file: where a lab
+# run spends its time (every result line is marked too)
+t_script=$(now)
+: >"$out/timing.txt"
+mark() { echo "+$(minus "$(now)" "$t_script") s $*" >>"$out/timing.txt"; }
 
 # client_start NETNS VIP SECONDS LOG: in the background, asks http://VIP/name every 50 ms on a new connection
 # (3 s timeout) and logs "START END ANSWER" lines, ANSWER being the body or "error"; sets $client to its PID.

@@ -44,6 +44,12 @@ final class DirectorKernelLabIT {
     }
     String result = results.toString();
     System.out.println(result);
+    for (String name : new String[] {"nat", "vrrp"}) { // where the time went: seconds since each script started
+      Path file = out.resolve(name).resolve("timing.txt");
+      if (Files.exists(file)) {
+        System.out.println("== " + name + " timing\n" + Files.readString(file, StandardCharsets.UTF_8));
+      }
+    }
     assertTrue(run.done(), "the lab did not finish in time; see " + log);
     assertEquals(0, run.exitValue(),
         "end-to-end run failed (exit " + run.exitValue() + "):\n" + result + "\n" + output);

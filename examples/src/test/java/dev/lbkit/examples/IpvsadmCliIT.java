@@ -57,7 +57,10 @@ final class IpvsadmCliIT {
         "CP='" + classpath.replace("'", "'\\''") + "'",
         "lbkit() { '" + java + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp \"$CP\" dev.lbkit.examples.Main ipvsadm"
             + " \"$@\"; }",
-        "check() { if diff -u \"$1\" \"$2\"; then echo \"[cli] same: $3\"; else echo \"[cli] DIFFERENT: $3\"; exit 1; fi; }",
+        // each check line says when it finished (seconds since the script started): where the run spends its time
+        "t0=$(date +%s.%N); at() { awk -v a=\"$(date +%s.%N)\" -v b=\"$t0\" 'BEGIN { printf \"+%.1f s\", a - b }'; }",
+        "check() { if diff -u \"$1\" \"$2\"; then echo \"[cli] same: $3 ($(at))\"; else echo \"[cli] DIFFERENT: $3\";"
+            + " exit 1; fi; }",
         "ipvsadm -C; ipvsadm -R < rules",
         "ipvsadm -Sn > real.S; lbkit -Sn > lbkit.S; check real.S lbkit.S 'ipvsadm -R, then -Sn'",
         "ipvsadm -Ln > real.L; lbkit -Ln > lbkit.L; check real.L lbkit.L 'ipvsadm -R, then -Ln'",

@@ -7,8 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.discovery.ClassSelector;
+import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
@@ -31,13 +34,27 @@ public final class KernelLabRunner {
     }
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     SummaryGeneratingListener summary = new SummaryGeneratingListener();
+    long start = System.nanoTime();
+    Map<String, Long> started = new ConcurrentHashMap<>();
     TestExecutionListener lines = new TestExecutionListener() {
       @Override
+      public void executionStarted(TestIdentifier id) {
+        started.put(id.getUniqueId(), System.nanoTime());
+      }
+
+      // each line with the test's own time and the time since the runner started: where the lab run goes
+      @Override
       public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+        long now = System.nanoTime();
+        long began = started.getOrDefault(id.getUniqueId(), now);
         if (id.isTest()) {
-          out.printf(Locale.ROOT, "[lab] %-7s %s%n", result.getStatus(), id.getLegacyReportingName() + " "
-              + id.getUniqueId().replaceAll(".*\\[class:([^\\]]*)\\].*", "$1"));
+          String testClass = id.getUniqueId().replaceAll(".*\\[class:([^\\]]*)\\].*", "$1");
+          out.printf(Locale.ROOT, "[lab] %-7s %s %s (%.1f s, at +%.1f s)%n", result.getStatus(),
+              id.getLegacyReportingName(), testClass, (now - began) / 1e9, (now - start) / 1e9);
           result.getThrowable().ifPresent(t -> out.println("[lab]         " + t));
+        } else if (id.getSource().filter(ClassSource.class::isInstance).isPresent()) {
+          out.printf(Locale.ROOT, "[lab] class %s: %.1f s with its set-up%n", id.getLegacyReportingName(),
+              (now - began) / 1e9);
         }
       }
     };

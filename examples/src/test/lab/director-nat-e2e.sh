@@ -98,9 +98,7 @@ result "director installed the table after $(minus "$(now)" "$t_start") s"
 ns d ipvsadm -Ln >"$out/ipvsadm-before.txt" 2>&1
 check "the director installs TCP 10.0.1.100:80 (NAT) and 10.0.1.101:80 (DR) with both real servers in kernel IPVS" $ok
 
-ask() { ns c curl -s --max-time 5 "http://${1:-10.0.1.100}/name" 2>/dev/null || echo error; }
-answers=""
-for _ in $(seq 1 20); do answers+="$(ask) "; done
+answers="$(asks lbkit-e2e-c http://10.0.1.100/name 20) "
 r1=$(grep -o r1 <<<"$answers" | wc -l)
 r2=$(grep -o r2 <<<"$answers" | wc -l)
 result "20 requests before the failure: r1=$r1 r2=$r2 ($answers)"
@@ -108,8 +106,7 @@ result "20 requests before the failure: r1=$r1 r2=$r2 ($answers)"
 # one out for a moment, so ask for both to be well used rather than for an exact split
 [[ $r1 -ge 5 && $r2 -ge 5 ]]
 check "requests are balanced over both real servers (rr)" $?
-answers=""
-for _ in $(seq 1 20); do answers+="$(ask 10.0.1.101) "; done
+answers="$(asks lbkit-e2e-c http://10.0.1.101/name 20) "
 r1=$(grep -o r1 <<<"$answers" | wc -l)
 r2=$(grep -o r2 <<<"$answers" | wc -l)
 result "20 requests to the DR service: r1=$r1 r2=$r2 ($answers)"
@@ -117,7 +114,8 @@ result "20 requests to the DR service: r1=$r1 r2=$r2 ($answers)"
 check "direct routing: requests are balanced over both real servers, which answer the client themselves" $?
 
 # The polling client of e2e-lib.sh (every 50 ms on a new connection), started before the failure so its
-# own start-up (slow under emulation) does not hide anything.
+# own start-up (slow under emulation) does not hide anything; it runs until 50 requests have started more than 1 s
+# after r1 left the table (at most 40 s in all).
 client_start lbkit-e2e-c 10.0.1.100 40 "$out/client.log"
 pids+=("$client")
 for _ in $(seq 1 300); do [[ -f $out/client.log && $(wc -l <"$out/client.log") -ge 10 ]] && break; sleep 0.1; done
@@ -131,7 +129,7 @@ while ! later "$(now)" "$t_kill" 30; do
   sleep 0.1
 done
 ns d ipvsadm -Ln >"$out/ipvsadm-after.txt" 2>&1
-wait "$client"
+client_stop "$out/client.log" "$(awk -v r="${removed:-9e99}" 'BEGIN { printf "%.3f", r + 1 }')" 50 30
 mark "client done"
 if [[ -n $removed ]]; then
   result "r1 left the IPVS table $(minus "$removed" "$t_kill") s after it was stopped (delay_loop 1)"
@@ -147,8 +145,7 @@ r2_after=$(grep -c ' r2$' <<<"$after")
 result "after the removal: $r2_after of $total_after requests answered by r2"
 [[ $total_after -ge 5 && $r2_after == "$total_after" ]]
 check "traffic continues on r2 alone once r1 is out" $?
-answers=""
-for _ in $(seq 1 10); do answers+="$(ask 10.0.1.101) "; done
+answers="$(asks lbkit-e2e-c http://10.0.1.101/name 10) "
 [[ $(grep -o r2 <<<"$answers" | wc -l) == 10 ]]
 check "direct routing continues on r2 alone: $answers" $?
 

@@ -186,7 +186,8 @@ if [[ -n $taken ]]; then
 fi
 [[ -n $taken ]]
 check "the backup (d2) takes over both VIPs" $?
-wait "$client"
+# the client goes on until 60 requests have started after the takeover (the last 20 of them are checked below)
+client_stop "$out/client.log" "${taken:-$t_kill}" 60 60
 mark "client done"
 client_outage "$t_kill" "$out/client.log"
 tail_answers=$(tail -20 "$out/client.log")

@@ -23,14 +23,15 @@ t_script=$(now)
 mark() { echo "+$(minus "$(now)" "$t_script") s $*" >>"$out/timing.txt"; }
 
 # client_start NETNS VIP SECONDS LOG: in the background, asks http://VIP/name every 50 ms on a new connection
-# (3 s timeout) and logs "START END ANSWER" lines, ANSWER being the body or "error"; sets $client to its PID.
+# (3 s timeout) and logs "START END ANSWER" lines, ANSWER being the body or "error"; sets $client to its PID. It
+# stops after SECONDS, or earlier once LOG.stop exists (client_stop).
 client_start() {
   cat >"$out/client.py" <<'PY'
-import sys, time, urllib.request
+import os, sys, time, urllib.request
 vip, seconds, path = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 end = time.time() + seconds
 with open(path, "w") as log:
-    while time.time() < end:
+    while time.time() < end and not os.path.exists(path + ".stop"):
         t = time.time()
         try:
             answer = urllib.request.urlopen("http://%s/name" % vip, timeout=3).read().decode().strip()
@@ -40,8 +41,32 @@ with open(path, "w") as log:
         log.flush()
         time.sleep(0.05)
 PY
+  rm -f "$4.stop"
   ip netns exec "$1" python3 "$out/client.py" "$2" "$3" "$4" &
   client=$!
+}
+
+# client_stop LOG AFTER COUNT SECONDS: waits until the client has logged COUNT requests that started after the time
+# AFTER (or SECONDS have passed), then stops it and waits for it; the log ends with those requests
+client_stop() {
+  local t0; t0=$(now)
+  until [[ $(awk -v a="$2" '$1 > a' "$1" | wc -l) -ge $3 ]] || later "$(now)" "$t0" "$4"; do sleep 0.2; done
+  touch "$1.stop"
+  wait "$client"
+}
+
+# asks NETNS URL N: asks URL N times, each on a new connection (5 s timeout), from one python process (a curl per
+# request costs a second in the emulated lab); prints the answers (the body, or "error") on one line
+asks() {
+  ip netns exec "$1" python3 -c '
+import sys, urllib.request
+answers = []
+for _ in range(int(sys.argv[2])):
+    try:
+        answers.append(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode().strip())
+    except Exception:
+        answers.append("error")
+print(" ".join(answers))' "$2" "$3"
 }
 
 # client_outage EVENT_TIME LOG: result lines with the requests that failed after the event (how many, first and

@@ -14,6 +14,29 @@ lab_keepalived() {
   keepalived=$!
 }
 
+# lab_keepalived_stamped DIR [OPTION...]: as lab_keepalived, but each line of DIR/keepalived.log starts with the wall
+# clock ($EPOCHREALTIME) and the uptime (/proc/uptime, CLOCK_BOOTTIME) at which it was written, for the times of its
+# transitions (bash builtins only: no process per line); $keepalived is keepalived's PID
+lab_keepalived_stamped() {
+  local dir=$1 fifo
+  shift
+  # a FIFO, not process substitution: the lab VM has no /dev/fd
+  fifo=$(mktemp -u /tmp/keepalived-log.XXXXXX)
+  mkfifo "$fifo"
+  lab_stamp <"$fifo" >"$dir/keepalived.log" &
+  keepalived --dont-fork --check --log-console "$@" --use-file "$dir/keepalived.conf" \
+    --pid "$dir/k.pid" --checkers_pid "$dir/kc.pid" >"$fifo" 2>&1 &
+  keepalived=$!
+}
+
+lab_stamp() {
+  local line up
+  while IFS= read -r line; do
+    read -r up _ </proc/uptime
+    printf '%s %s %s\n' "$EPOCHREALTIME" "$up" "$line"
+  done
+}
+
 # lab_section NAME COMMAND...: COMMAND's output between the lines "=== NAME ===" and "=== end ===", the markers
 # the ITs cut the lab's output at
 lab_section() {

@@ -7,12 +7,15 @@
 # warmup against warmup 0, the fresh start after a reload) and the IPVS weights its MISC_CHECKs leave.
 #   $1: a directory holding keepalived.conf;  $2: the ports to listen on (comma-separated);  $3: seconds to run;
 #   $4: seconds after the launch to reload;  $5: the port of the web server the HTTP_GET checkers ask (its answers
-#   are KeepalivedCheckerTimingLabIT's WEB);  $6: the ports of the TLS web servers, "VALID,EXPIRED", whose keys and
-#   certificates are $1/valid.pem and $1/expired.pem (answers as KeepalivedCheckerTimingLabIT's TLS says);  $7: the
+#   are KeepalivedCheckerTimingLabIT's WEB);  $6: the ports of the TLS web servers, "VALID,EXPIRED,MTLS", whose keys
+#   and certificates are $1/valid.pem, $1/expired.pem and again $1/valid.pem, MTLS requiring a client certificate,
+#   the one in $1/client.pem (answers as KeepalivedCheckerTimingLabIT's TLS says);  $7: the
 #   port of the silent peer (a listener whose accept queue is full: SYNs to it are dropped);  $8: the bindto address of
 #   the TCP_CHECK that connects to it, whose SYNs are captured (section "syn", tcpdump's lines);  $9: the ports of the
 #   SMTP servers "ANY,HELO,DENY" (as KeepalivedCheckerTimingLabIT's SMTP says);  $10: the ports of the hostile web
-#   servers "SILENT,DRIP,SHORT" (as its HOSTILE says). dnsmasq runs on $1/dnsmasq.conf.
+#   servers "SILENT,DRIP,SHORT" (as its HOSTILE says). dnsmasq runs on $1/dnsmasq.conf. lab/kernel/drop-netns makes
+#   the dropping address of its DROPPED checkers; what is sent there is captured (section "drop"). keepalived's log,
+#   $1/keepalived.log, has each line stamped with the wall clock and the uptime.
 # Output sections: "table before reload" (ipvsadm -Ln just before the SIGHUP), "table" (at the end) and
 # "connections" ("launch T" and "reload T" lines, then the listener's "PORT T" lines, then the web server's
 # "web PATH T" lines for the multi-url HTTP_GET servers' requests).
@@ -66,11 +69,13 @@ ANSWERS = {"/ok": (200, b"hello\n"), "/maint": (503, b"maintenance\n"), "/moved"
 class Web(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path.startswith("/r"):
-            # KeepalivedCheckerTimingLabIT's ROUND urls: /a 200, /late 200 the first time then 503, /fail 503
+            # KeepalivedCheckerTimingLabIT's ROUND urls: /a and /b 200, /late 200 the first time then 503, /fail 503,
+            # /flap 503 the first time then 200
             with lock:
                 out.write("web %s %.3f\n" % (self.path, time.clock_gettime(time.CLOCK_BOOTTIME)))
                 asked[self.path] = n = asked.get(self.path, 0) + 1
-            ok = self.path.endswith("/a") or (self.path.endswith("/late") and n == 1)
+            ok = (self.path.endswith("/a") or self.path.endswith("/b") or (self.path.endswith("/late") and n == 1)
+                  or (self.path.endswith("/flap") and n > 1))
             self.send_response(200 if ok else 503)
             self.send_header("Content-Length", "0")
             self.end_headers()
@@ -110,15 +115,20 @@ class Tls(http.server.BaseHTTPRequestHandler):
         pass
 def remember_sni(sock, name, ctx):
     sock.sni_name = name
-def serve(port, pem):
+def serve(port, pem, client_ca=None):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(pem)
+    if client_ca:
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        ctx.load_verify_locations(client_ca)
     ctx.sni_callback = remember_sni
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Tls)
     httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True, do_handshake_on_connect=False)
     httpd.serve_forever()
-valid, expired = (int(p) for p in sys.argv[1].split(","))
+valid, expired, mtls = (int(p) for p in sys.argv[1].split(","))
 threading.Thread(target=serve, args=(expired, sys.argv[2] + "/expired.pem"), daemon=True).start()
+threading.Thread(target=serve, args=(mtls, sys.argv[2] + "/valid.pem", sys.argv[2] + "/client.pem"),
+                 daemon=True).start()
 serve(valid, sys.argv[2] + "/valid.pem")
 PY
 tls=$!
@@ -183,6 +193,10 @@ hostiled=$!
 tcpdump -i lo -n -tt -l -U "tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn and src host $silent_from and dst port $full_port" \
   >"$log/syn.log" 2>"$log/tcpdump.err" &
 capture=$!
+"$(dirname "${BASH_SOURCE[0]}")/../../../../lab/kernel/drop-netns" up
+tcpdump -i lbkdrop0 -n -tt -l -U "dst host 10.214.0.2 and (udp or tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn)" \
+  >"$log/drop.log" 2>"$log/drop.err" &
+dropcap=$!
 sleep 2
 # python starts slowly under the VM's emulation, and its first requests are slower still: wait until the web server
 # has answered twice, so that keepalived's first HTTP_GETs do not time out on a cold server
@@ -196,10 +210,13 @@ for i in $(seq 1 100); do
     sleep 0.2
   fi
 done
+IFS=, read -r _ _ tls_mtls <<<"$tls_ports"
 for port in ${tls_ports//,/ }; do
+  client=()
+  [ "$port" = "$tls_mtls" ] && client=(-cert "$dir/client.pem" -key "$dir/client-key.pem" -pass pass:lablab)
   warm=0
   for i in $(seq 1 100); do
-    if openssl s_client -connect "127.0.0.1:$port" </dev/null >/dev/null 2>&1; then
+    if openssl s_client -connect "127.0.0.1:$port" "${client[@]}" </dev/null >/dev/null 2>&1; then
       warm=$((warm + 1))
       [ "$warm" -ge 2 ] && break
     else
@@ -209,7 +226,7 @@ for port in ${tls_ports//,/ }; do
 done
 now() { read -r up _ </proc/uptime; echo "$up"; }
 echo "launch $(now)" >"$log/events.log"
-lab_keepalived "$dir"
+lab_keepalived_stamped "$dir"
 sleep "$reload_at"
 lab_section "table before reload" ipvsadm -Ln
 echo "reload $(now)" >>"$log/events.log"
@@ -220,4 +237,6 @@ lab_section connections cat "$log/events.log" "$log/connections.log" "$log/web.l
 lab_section syn cat "$log/syn.log"
 # the failing MISC_CHECK's runs (KeepalivedCheckerTimingLabIT's fail-log.sh notes them in this side's /tmp)
 lab_section "misc runs" sh -c 'cat /tmp/lbkit-misc-runs-* 2>/dev/null || true'
-lab_stop "$keepalived" "$listener" "$web" "$tls" "$full" "$capture" "$dns" "$smtpd" "$hostiled"
+lab_section drop cat "$log/drop.log"
+lab_stop "$keepalived" "$listener" "$web" "$tls" "$full" "$capture" "$dns" "$smtpd" "$hostiled" "$dropcap"
+"$(dirname "${BASH_SOURCE[0]}")/../../../../lab/kernel/drop-netns" down

@@ -174,17 +174,18 @@ final class ClientCertificate {
       Der cipherAlgorithm = params.sequence();
       String cipherOid = cipherAlgorithm.oid();
       byte[] iv = cipherAlgorithm.octets();
-      String transformation;
-      String keyAlgorithm;
-      int bytes;
-      switch (cipherOid) {
-        case "2.16.840.1.101.3.4.1.2" -> { transformation = "AES/CBC/PKCS5Padding"; keyAlgorithm = "AES"; bytes = 16; }
-        case "2.16.840.1.101.3.4.1.22" -> { transformation = "AES/CBC/PKCS5Padding"; keyAlgorithm = "AES"; bytes = 24; }
-        case "2.16.840.1.101.3.4.1.42" -> { transformation = "AES/CBC/PKCS5Padding"; keyAlgorithm = "AES"; bytes = 32; }
-        case "1.2.840.113549.3.7" -> { transformation = "DESede/CBC/PKCS5Padding"; keyAlgorithm = "DESede"; bytes = 24; }
+      // AES-128/192/256-CBC (NIST OIDs) or DES-EDE3-CBC: the cipher and its key length in bytes
+      boolean aes = cipherOid.startsWith("2.16.840.1.101.3.4.1.");
+      int bytes = switch (cipherOid) {
+        case "2.16.840.1.101.3.4.1.2" -> 16;
+        case "2.16.840.1.101.3.4.1.22" -> 24;
+        case "2.16.840.1.101.3.4.1.42" -> 32;
+        case "1.2.840.113549.3.7" -> 24;
         default -> throw new IllegalArgumentException("SSL key " + file + " is encrypted with cipher " + cipherOid
             + "; lbkit reads AES-CBC and DES-EDE3-CBC");
-      }
+      };
+      String keyAlgorithm = aes ? "AES" : "DESede";
+      String transformation = keyAlgorithm + "/CBC/PKCS5Padding";
       if (keyLength > 0) {
         bytes = keyLength;
       }

@@ -49,8 +49,10 @@ import java.util.Optional;
  * {@code warmup}, by default a random first delay up to its delay loop, after keepalived's fixed one-second start
  * delay ({@link CheckPolicy#KEEPALIVED_START_DELAY}); a TCP_CHECK retries as keepalived 2.2.7's does
  * ({@link RetryRule#KEEPALIVED_TCP}: the first failure is final, then {@code retry} retries per failure, up or down;
- * compared with real keepalived in KeepalivedCheckerTimingLabIT), the other checkers retry only while up and also
- * start with their retries used up ({@link RetryRule#KEEPALIVED}; compared for MISC_CHECK). Several
+ * compared with real keepalived in KeepalivedCheckerTimingLabIT), an SMTP_CHECK retries every cycle, the first and
+ * those while down too ({@link RetryRule#KEEPALIVED_SMTP}), the other checkers retry only while up and also
+ * start with their retries used up ({@link RetryRule#KEEPALIVED}; compared for MISC_CHECK, UDP_CHECK and DNS_CHECK).
+ * Several
  * checkers of one real server become one {@link IndependentChecks}: each runs on its own schedule, and the server
  * is up while all pass, as keepalived's checker threads each re-arm with their own delay loop and a real server is
  * alive while none has failed. The
@@ -164,8 +166,10 @@ public final class HealthTargets {
     } else {
       throw new IllegalArgumentException("unknown checker " + c);
     }
-    // TCP_CHECK retries while down too; the others only while up; all start with their retries used up
-    RetryRule rule = c instanceof HealthCheckConfig.Tcp ? RetryRule.KEEPALIVED_TCP : RetryRule.KEEPALIVED;
+    // TCP_CHECK retries while down too, starting with its retries used up; SMTP_CHECK retries every cycle, the first
+    // and those while down too; the others retry only while up and start with their retries used up
+    RetryRule rule = c instanceof HealthCheckConfig.Tcp ? RetryRule.KEEPALIVED_TCP
+        : c instanceof HealthCheckConfig.Smtp ? RetryRule.KEEPALIVED_SMTP : RetryRule.KEEPALIVED;
     return new IndependentChecks.Member(check, CheckPolicy.keepalived().interval(loop).timeout(timeout).retry(retry)
         .delayBeforeRetry(delayBeforeRetry).startDown(startDown).warmup(warmup)
         .startDelay(CheckPolicy.KEEPALIVED_START_DELAY).retryRule(rule).build());

@@ -11,7 +11,7 @@ public enum RetryRule {
    */
   WHILE_UP,
   /**
-   * keepalived 2.2.7's MISC_CHECK, UDP_CHECK, DNS_CHECK and SMTP_CHECK: retries only while the destination is up, as
+   * keepalived 2.2.7's MISC_CHECK, UDP_CHECK and DNS_CHECK: retries only while the destination is up, as
    * {@link #WHILE_UP}, but a checker starts with its retries used up, so a failure before its first pass is final at
    * once (check_data.c sets the retry counter to {@code retry} when the configuration is loaded; check_misc.c and
    * check_udp.c retry only an up checker). Seen for MISC_CHECK in the kernel lab (KeepalivedCheckerTimingLabIT).
@@ -25,5 +25,14 @@ public enum RetryRule {
    * does not look at the state), and a pass ends it. So a dead server is tried {@code retry + 1} times per
    * {@code delay_loop}, and a server that is down at start leaves the table after one attempt.
    */
-  KEEPALIVED_TCP
+  KEEPALIVED_TCP,
+  /**
+   * keepalived 2.2.7's SMTP_CHECK: every check cycle starts with its full {@code retry} retries, the first cycle too,
+   * and a failure is retried whether the destination is up or down (check_smtp.c: each cycle begins in
+   * {@code smtp_start_check_thread}, which clears the retry counter, and {@code smtp_final} retries without looking
+   * at the state). So a dead server is tried {@code retry + 1} times per {@code delay_loop}, and one that is dead at
+   * start leaves the table only after its retries. Compared with real keepalived in the kernel lab
+   * (KeepalivedCheckerTimingLabIT, a destination whose SYNs are dropped).
+   */
+  KEEPALIVED_SMTP
 }

@@ -158,6 +158,25 @@ final class KeepalivedScheduleTest {
   }
 
   @Test
+  void keepalivedSmtpRetries_everyCycleRetried_theFirstToo_upOrDown() {
+    ScriptedProber p = new ScriptedProber(clock, s(0.01));
+    TargetMonitor m = monitor(p, keepalived(3).retry(2).warmup(Duration.ZERO).retryRule(RetryRule.KEEPALIVED_SMTP)
+        .build(), 1);
+    p.answer(ScriptedProber.DOWN);
+    clock.advance(s(10));
+    // 1.0 fails and is retried at 2.01 and 3.02 (down at 3.03); the next cycle, down, is retried alike: 6.03...
+    assertEquals(List.of(1.0, 2.01, 3.02, 6.03, 7.04, 8.05), seconds(p));
+    assertEquals(List.of("up", "down"), kinds());
+    p.answer(ScriptedProber.UP);
+    clock.advance(s(3)); // 11.06 passes: up
+    assertTrue(m.status().up());
+    p.answer(ScriptedProber.DOWN);
+    clock.advance(s(6)); // 14.07 fails: retried at 15.08 and 16.09, down at 16.10
+    assertEquals(List.of(1.0, 2.01, 3.02, 6.03, 7.04, 8.05, 11.06, 14.07, 15.08, 16.09), seconds(p));
+    assertEquals(List.of("up", "down", "up", "down"), kinds());
+  }
+
+  @Test
   void whileUpRetries_theDefault_retryTheFirstFailure_andNeverWhileDown() {
     ScriptedProber p = new ScriptedProber(clock, s(0.01));
     monitor(p, keepalived(3).retry(2).warmup(Duration.ZERO).build(), 1);

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The director end to end on a real kernel: boots the kernel lab once (lab/kernel/run: Debian's kernel with IPVS
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * over from each other's crash. The scripts record the outage the client saw. Needs root and the packaged CLI (the failsafe phase runs after
  * package); a missing capability fails the test.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the other kernel-lab IT, each VM on a core of its own (pom.xml)
 final class DirectorKernelLabIT {
   @Test
   void natDirector_dropsAFailedServer_andTheBackupTakesOverFromADeadMaster() throws Exception {

@@ -7,12 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * {@code lbkit ipvsadm} against the real ipvsadm on the kernel lab's IPVS (lab/kernel/run): for the same table,
  * {@code -L -n} and {@code -S -n} are byte-identical; rules restored by lbkit read back through ipvsadm; the other
  * commands change the kernel table as ipvsadm sees it. One VM boot; each check is a diff in the script.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the other kernel-lab IT, each VM on a core of its own (pom.xml)
 final class IpvsadmCliIT {
   // a varied table, with addresses that trip ipvsadm's signed comparisons; every tunnel type and checksum option,
   // an IPv6 tunnel under an IPv4 service, persistence netmasks and prefixes on address and mark services

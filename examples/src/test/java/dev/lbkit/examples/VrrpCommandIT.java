@@ -16,12 +16,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * {@code lbkit vrrp} end to end against a real keepalived in network namespaces of the project's lab script: it
  * preempts keepalived, prints one JSON line per state change, and on SIGTERM resigns, removes its VIP and exits 0.
  * Needs root and keepalived (.ci/install).
  */
+@Isolated // VRRP timing against keepalived: never beside the kernel-lab VMs (pom.xml)
 final class VrrpCommandIT {
   /** The JVM's pid keeps concurrent builds on one machine apart; the letter keeps prefixes from matching others. */
   private static final String PREFIX = "lbvx" + ProcessHandle.current().pid() + "r";

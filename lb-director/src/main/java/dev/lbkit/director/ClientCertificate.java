@@ -33,8 +33,9 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code certificate} and the PEM private key of {@code key}. Keys may be PKCS#8 ({@code PRIVATE KEY}), PKCS#8
  * encrypted with PBES2/PBKDF2 and AES-CBC or DES-EDE3-CBC ({@code ENCRYPTED PRIVATE KEY}, what {@code openssl}
  * writes when given a pass phrase; decrypted with {@code password}), or an unencrypted PKCS#1 RSA key
- * ({@code RSA PRIVATE KEY}). keepalived refuses to start its checkers when these files cannot be used; lbkit refuses
- * the configuration with an {@link IllegalArgumentException} naming the file and the problem.
+ * ({@code RSA PRIVATE KEY}). The {@code ca} file must hold PEM certificates, though nothing is verified with it.
+ * keepalived refuses to start its checkers when these files cannot be used; lbkit refuses the configuration with an
+ * {@link IllegalArgumentException} naming the file and the problem.
  */
 final class ClientCertificate {
   /** The password of the in-memory key store's entry (it never leaves the process). */
@@ -53,21 +54,14 @@ final class ClientCertificate {
    *     password is given
    */
   static Optional<KeyStore> load(SslConfig ssl) {
+    // keepalived loads the ca file too (and stops its checkers if it cannot), though it never verifies with it
+    ssl.ca().ifPresent(ca -> certificates("ca", ca));
     if (!ssl.presentsCertificate()) {
       return Optional.empty();
     }
     Path certFile = ssl.certificate().orElseThrow();
     Path keyFile = ssl.key().orElseThrow();
-    List<Certificate> chain;
-    try {
-      chain = new ArrayList<>(CertificateFactory.getInstance("X.509")
-          .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(certFile))));
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalArgumentException("SSL certificate " + certFile + " cannot be read: " + e.getMessage(), e);
-    }
-    if (chain.isEmpty()) {
-      throw new IllegalArgumentException("SSL certificate " + certFile + " holds no PEM certificate");
-    }
+    List<Certificate> chain = certificates("certificate", certFile);
     PrivateKey key = privateKey(keyFile, ssl.password());
     try {
       KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -78,6 +72,29 @@ final class ClientCertificate {
       throw new IllegalArgumentException("SSL key " + keyFile + " does not fit certificate " + certFile + ": "
           + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The PEM certificates of {@code file} in their order, at least one; other PEM blocks (a key kept in the same file)
+   * and text around them are skipped, as OpenSSL does. {@code what} names the keyword in errors.
+   */
+  private static List<Certificate> certificates(String what, Path file) {
+    List<Certificate> out = new ArrayList<>();
+    try {
+      CertificateFactory factory = CertificateFactory.getInstance("X.509");
+      Matcher m = PEM.matcher(Files.readString(file, StandardCharsets.US_ASCII));
+      while (m.find()) {
+        if (m.group(1).equals("CERTIFICATE")) {
+          out.add(factory.generateCertificate(new ByteArrayInputStream(Base64.getMimeDecoder().decode(m.group(2)))));
+        }
+      }
+    } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("SSL " + what + " " + file + " cannot be read: " + e.getMessage(), e);
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("SSL " + what + " " + file + " holds no PEM certificate");
+    }
+    return out;
   }
 
   /** The first private key in a PEM file. */

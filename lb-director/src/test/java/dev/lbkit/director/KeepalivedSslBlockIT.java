@@ -76,6 +76,13 @@ final class KeepalivedSslBlockIT {
   @Test
   void keyFormats_openSslWrites_areRead_andFitTheCertificate() throws Exception {
     clientCertificate();
+    // a certificate file that also holds the key, with text around the blocks (openssl pkcs12 -nodes writes these)
+    openssl("pkcs12", "-export", "-in", "client.pem", "-inkey", "key.pem", "-passin", "pass:pass word", "-out",
+        "client.p12", "-passout", "pass:x");
+    openssl("pkcs12", "-in", "client.p12", "-nodes", "-passin", "pass:x", "-out", "both.pem");
+    KeyStore both = ClientCertificate.load(ssl(Optional.empty(), dir.resolve("both.pem"), dir.resolve("both.pem")))
+        .orElseThrow();
+    assertEquals(publicKey(dir.resolve("client.pem")), both.getCertificate("client").getPublicKey());
     openssl("pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "key.pem", "-passin", "pass:pass word", "-out",
         "aes.pem", "-passout", "pass:other");
     openssl("pkcs8", "-topk8", "-nocrypt", "-in", "key.pem", "-passin", "pass:pass word", "-out", "plain.pem");
@@ -118,6 +125,14 @@ final class KeepalivedSslBlockIT {
     IllegalArgumentException notAKey = assertThrows(IllegalArgumentException.class,
         () -> ClientCertificate.load(ssl(Optional.of("pass word"), cert, cert)));
     assertTrue(notAKey.getMessage().contains("no PEM private key"), notAKey.getMessage());
+    SslConfig badCa = new SslConfig(Optional.of("pass word"), Optional.of(key), Optional.of(cert), Optional.of(key),
+        new dev.lbkit.config.Location("k.conf", 1, 1));
+    IllegalArgumentException ca = assertThrows(IllegalArgumentException.class, () -> ClientCertificate.load(badCa));
+    assertTrue(ca.getMessage().contains("SSL ca " + key) && ca.getMessage().contains("no PEM certificate"),
+        ca.getMessage());
+    SslConfig caOnly = new SslConfig(Optional.empty(), Optional.of(cert), Optional.empty(), Optional.empty(),
+        new dev.lbkit.config.Location("k.conf", 1, 1));
+    assertEquals(Optional.empty(), ClientCertificate.load(caOnly), "a ca alone presents no certificate");
   }
 
   /** keepalived.conf with one SSL_GET of 127.0.0.1:PORT, and an SSL block when {@code ssl} is not empty. */

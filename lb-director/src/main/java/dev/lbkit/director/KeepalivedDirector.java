@@ -7,12 +7,14 @@ import dev.lbkit.config.KeepalivedConfig;
 import dev.lbkit.config.VirtualServerConfig;
 import dev.lbkit.config.VrrpInstanceConfig;
 import dev.lbkit.director.spi.TableWriter;
+import dev.lbkit.healthcheck.Check;
 import dev.lbkit.healthcheck.CheckPolicy;
 import dev.lbkit.healthcheck.CheckResponder;
 import dev.lbkit.healthcheck.HealthChecker;
 import dev.lbkit.healthcheck.IndependentChecks;
 import dev.lbkit.healthcheck.ManualClock;
 import dev.lbkit.healthcheck.Target;
+import dev.lbkit.healthcheck.http.UrlRound;
 import dev.lbkit.healthcheck.misc.ScriptUser;
 import dev.lbkit.vrrp.VrrpRouter;
 import dev.lbkit.vrrp.VrrpScript;
@@ -201,10 +203,12 @@ public final class KeepalivedDirector implements AutoCloseable {
       }
     }
     director.reconfigure(pools);
+    boolean sslChanged = !sslSettings(config).equals(sslSettings(next));
     if (started) {
       for (Map.Entry<Target.Key, Target> e : Map.copyOf(targets).entrySet()) {
         Target t = nextTargets.get(e.getKey());
-        if (t == null || !sameCheck(t, e.getValue())) {
+        // keepalived builds its SSL context afresh on a reload: a changed SSL block reaches the kept SSL_GETs too
+        if (t == null || !sameCheck(t, e.getValue()) || (sslChanged && usesTls(e.getValue().check()))) {
           checker.remove(e.getKey());
           targets.remove(e.getKey());
         }
@@ -275,6 +279,19 @@ public final class KeepalivedDirector implements AutoCloseable {
   private static boolean sameCheck(Target a, Target b) {
     return a.weight() == b.weight() && a.policy().equals(b.policy())
         && a.check().describe().equals(b.check().describe()) && memberPolicies(a).equals(memberPolicies(b));
+  }
+
+  /** What the SSL block of {@code c} says (its files and password), without where it is written. */
+  private static List<Object> sslSettings(KeepalivedConfig c) {
+    return c.ssl().<List<Object>>map(s -> List.of(s.password(), s.ca(), s.certificate(), s.key())).orElse(List.of());
+  }
+
+  /** Whether a check, or one of a real server's several checkers, speaks TLS (an SSL_GET). */
+  private static boolean usesTls(Check check) {
+    if (check instanceof IndependentChecks ic) {
+      return ic.members().stream().anyMatch(m -> usesTls(m.check()));
+    }
+    return check instanceof UrlRound round && round.urls().stream().anyMatch(u -> u.tls().isPresent());
   }
 
   /** The policies of a real server's several checkers (each on its own schedule); empty for one checker. */

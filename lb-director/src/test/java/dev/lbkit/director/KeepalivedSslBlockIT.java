@@ -135,19 +135,24 @@ final class KeepalivedSslBlockIT {
     assertEquals(Optional.empty(), ClientCertificate.load(caOnly), "a ca alone presents no certificate");
   }
 
-  /** keepalived.conf with one SSL_GET of 127.0.0.1:PORT, and an SSL block when {@code ssl} is not empty. */
+  /**
+   * keepalived.conf with one SSL_GET of 127.0.0.1:PORT (alpha: in the table only once a check passed; checked every
+   * second), and an SSL block when {@code ssl} is not empty.
+   */
   private KeepalivedConfig conf(int port, String ssl) throws Exception {
-    String text = ssl + "virtual_server 10.10.10.1 443 {\n  delay_loop 5\n  lb_algo rr\n  lb_kind NAT\n"
-        + "  protocol TCP\n  real_server 127.0.0.1 443 {\n    SSL_GET {\n      connect_port " + port + "\n"
+    String text = ssl + "virtual_server 10.10.10.1 443 {\n  delay_loop 1\n  lb_algo rr\n  lb_kind NAT\n"
+        + "  protocol TCP\n  real_server 127.0.0.1 443 {\n    alpha\n    warmup 0\n    SSL_GET {\n      connect_port " + port + "\n"
         + "      connect_timeout 3\n      url {\n        path /ok\n      }\n    }\n  }\n}\n";
     ParseResult r = KeepalivedConfigParser.parse("k.conf", text, dir);
     assertTrue(r.ok(), r.errors().toString());
     return r.config();
   }
 
-  @Test
-  void sslGet_presentsTheBlocksCertificate_toAServerThatRequiresOne() throws Exception {
-    clientCertificate();
+  /**
+   * A TLS server on loopback for www.lab that requires a client certificate and trusts only client.pem, answering
+   * 200 "hello"; {@code seen} gets the subject of each client certificate, or "refused: ..." for a failed handshake.
+   */
+  private SSLServerSocket mtlsServer(List<String> seen) throws Exception {
     openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "server-key.pem", "-out", "server.pem",
         "-days", "2", "-subj", "/CN=www.lab");
     openssl("pkcs12", "-export", "-in", "server.pem", "-inkey", "server-key.pem", "-out", "server.p12", "-passout",
@@ -169,32 +174,42 @@ final class KeepalivedSslBlockIT {
     tmf.init(trusted);
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-    try (SSLServerSocket server = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(0, 8,
-        InetAddress.getLoopbackAddress())) {
-      server.setNeedClientAuth(true);
-      Thread t = new Thread(() -> {
-        while (!server.isClosed()) {
-          try (SSLSocket s = (SSLSocket) server.accept()) {
-            s.setSoTimeout(5000);
-            s.startHandshake();
-            seen.add(((X509Certificate) s.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName());
-            s.getInputStream().read(new byte[4096]);
-            OutputStream out = s.getOutputStream();
-            out.write("HTTP/1.0 200 OK\r\nContent-Length: 6\r\n\r\nhello\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-          } catch (Exception e) {
-            seen.add("refused: " + e.getClass().getSimpleName());
-          }
+    SSLServerSocket server = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(0, 8,
+        InetAddress.getLoopbackAddress());
+    server.setNeedClientAuth(true);
+    Thread t = new Thread(() -> {
+      while (!server.isClosed()) {
+        try (SSLSocket s = (SSLSocket) server.accept()) {
+          s.setSoTimeout(5000);
+          s.startHandshake();
+          seen.add(((X509Certificate) s.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName());
+          s.getInputStream().read(new byte[4096]);
+          OutputStream out = s.getOutputStream();
+          out.write("HTTP/1.0 200 OK\r\nContent-Length: 6\r\n\r\nhello\n".getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+        } catch (Exception e) {
+          seen.add("refused: " + e.getClass().getSimpleName());
         }
-      }, "mtls-server");
-      t.setDaemon(true);
-      t.start();
+      }
+    }, "mtls-server");
+    t.setDaemon(true);
+    t.start();
+    return server;
+  }
+
+  private String sslBlock() {
+    return "SSL {\n  password \"pass word\"\n  ca " + dir.resolve("server.pem") + "\n  certificate "
+        + dir.resolve("client.pem") + "\n  key " + dir.resolve("key.pem") + "\n}\n";
+  }
+
+  @Test
+  void sslGet_presentsTheBlocksCertificate_toAServerThatRequiresOne() throws Exception {
+    clientCertificate();
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (SSLServerSocket server = mtlsServer(seen)) {
       int port = server.getLocalPort();
-      String block = "SSL {\n  password \"pass word\"\n  ca " + dir.resolve("server.pem") + "\n  certificate "
-          + dir.resolve("client.pem") + "\n  key " + dir.resolve("key.pem") + "\n}\n";
       try (HealthChecker checker = HealthChecker.builder().build()) {
-        KeepalivedConfig with = conf(port, block);
+        KeepalivedConfig with = conf(port, sslBlock());
         Target target = HealthTargets.of(with.virtualServers().get(0), Optional.empty(),
             HealthTargets.clientCertificate(with)).get(0);
         CheckResult up = checker.checkOnce(target.check(), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
@@ -206,5 +221,42 @@ final class KeepalivedSslBlockIT {
         assertTrue(!down.isUp(), "without the SSL block the server refuses the handshake: " + down);
       }
     }
+  }
+
+  @Test
+  void reload_withAnSslBlock_reachesTheKeptSslGet() throws Exception {
+    clientCertificate();
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (SSLServerSocket server = mtlsServer(seen)) {
+      int port = server.getLocalPort();
+      RecordingTableWriter table = new RecordingTableWriter();
+      try (KeepalivedDirector node = KeepalivedDirector.builder(conf(port, ""), table).build()) {
+        node.start();
+        for (int i = 0; i < 100 && seen.stream().noneMatch(x -> x.startsWith("refused")); i++) {
+          Thread.sleep(100);
+        }
+        assertTrue(seen.stream().anyMatch(x -> x.startsWith("refused")) && !seen.contains("CN=client.lab")
+            && awaitServers(table, 0), "without the SSL block the handshake fails, the server stays out: "
+            + table.table + ", server saw " + seen);
+        node.reload(conf(port, sslBlock())).get(5, TimeUnit.SECONDS);
+        assertTrue(awaitServers(table, 1) && seen.contains("CN=client.lab"), "after a reload that adds the SSL block"
+            + " the kept SSL_GET presents the certificate and the server enters: " + table.table + ", server saw "
+            + seen);
+      }
+    }
+  }
+
+  /** Waits up to 15 s until the table's one service has {@code n} real servers. */
+  private static boolean awaitServers(RecordingTableWriter table, int n) throws InterruptedException {
+    for (int i = 0; i < 150; i++) {
+      synchronized (table) {
+        if (table.table.values().stream().mapToInt(s -> s.realServers().size()).sum() == n
+            && !table.table.isEmpty()) {
+          return true;
+        }
+      }
+      Thread.sleep(100);
+    }
+    return false;
   }
 }

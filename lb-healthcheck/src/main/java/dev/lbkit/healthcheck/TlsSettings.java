@@ -192,9 +192,23 @@ public final class TlsSettings {
      *     unreadable, or it does not belong to the first certificate
      */
     public Builder clientCertificatePem(String certificatesPem, String keyPem) {
+      return clientCertificatePem(certificatesPem, keyPem, null);
+    }
+
+    /**
+     * As {@link #clientCertificatePem(String, String)}, and the key may also be encrypted PKCS#8
+     * ({@code ENCRYPTED PRIVATE KEY}, PBES2 with AES-CBC or DES-EDE3-CBC, as {@code openssl} writes it when given a
+     * pass phrase), decrypted with {@code keyPassword}.
+     *
+     * @param keyPassword the encrypted key's password; null: none (an encrypted key is then refused)
+     * @throws IllegalArgumentException as {@link #clientCertificatePem(String, String)} does, and if the password is
+     *     wrong
+     */
+    public Builder clientCertificatePem(String certificatesPem, String keyPem, char[] keyPassword) {
       requireNonNull(certificatesPem, "certificatesPem");
       requireNonNull(keyPem, "keyPem");
-      return clientCertificate(Pem.read(certificatesPem, keyPem, "client certificate"));
+      return clientCertificate(clientKeyStore(Pem.read(certificatesPem, keyPem, keyPassword, "client certificate")),
+          new char[0]);
     }
 
     /**
@@ -205,21 +219,41 @@ public final class TlsSettings {
      * @throws IllegalArgumentException naming the file, as {@link #clientCertificatePem(String, String)} does
      */
     public Builder clientCertificatePem(Path certificateFile, Path keyFile) throws IOException {
-      String certs = Files.readString(certificateFile, StandardCharsets.US_ASCII);
-      String key = keyFile.equals(certificateFile) ? certs : Files.readString(keyFile, StandardCharsets.US_ASCII);
-      String source = keyFile.equals(certificateFile) ? certificateFile.toString() : certificateFile + " / " + keyFile;
-      return clientCertificate(Pem.read(certs, key, source));
+      return clientCertificatePem(certificateFile, keyFile, null);
     }
 
-    private Builder clientCertificate(Pem.KeyAndChain kc) {
+    /**
+     * As {@link #clientCertificatePem(String, String, char[])}, read from files ({@code keyFile} may be
+     * {@code certificateFile}).
+     *
+     * @param keyPassword the encrypted key's password; null: none (an encrypted key is then refused)
+     * @throws IOException if a file cannot be read
+     * @throws IllegalArgumentException naming the files, as {@link #clientCertificatePem(String, String, char[])}
+     *     does
+     */
+    public Builder clientCertificatePem(Path certificateFile, Path keyFile, char[] keyPassword) throws IOException {
+      return clientCertificate(clientKeyStorePem(certificateFile, keyFile, keyPassword), new char[0]);
+    }
+
+    /**
+     * Trust anchors to verify against, read from a PEM file of certificates (HAProxy's {@code ca-file}, keepalived's
+     * {@code ca}), instead of the JDK's cacerts.
+     *
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException naming the file if it holds no PEM certificate or an unreadable one
+     */
+    public Builder trustedCertificatesPem(Path caFile) throws IOException {
+      List<X509Certificate> certificates = Pem.certificates(Files.readString(caFile, StandardCharsets.US_ASCII),
+          caFile.toString());
       try {
-        char[] password = new char[0];
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry("client", kc.key(), password, kc.chain().toArray(new Certificate[0]));
-        return clientCertificate(ks, password);
+        for (int i = 0; i < certificates.size(); i++) {
+          ks.setCertificateEntry("ca" + i, certificates.get(i));
+        }
+        return trustStore(ks);
       } catch (IOException | GeneralSecurityException e) {
-        throw new IllegalArgumentException("client certificate cannot be stored: " + e.getMessage(), e);
+        throw new IllegalArgumentException(caFile + ": the certificates cannot be stored: " + e.getMessage(), e);
       }
     }
 
@@ -250,6 +284,36 @@ public final class TlsSettings {
       } catch (GeneralSecurityException e) {
         throw new IllegalArgumentException("TLS settings cannot be used: " + e.getMessage(), e);
       }
+    }
+  }
+
+  /**
+   * The key store {@link Builder#clientCertificate(KeyStore, char[])} takes, holding the PEM certificate chain of
+   * {@code certificateFile} and the private key of {@code keyFile} (as
+   * {@link Builder#clientCertificatePem(Path, Path, char[])} reads them) under the alias {@code client}, that entry
+   * protected by an empty password. For callers that keep one key store for many checks and read the files once.
+   *
+   * @param keyPassword the encrypted key's password; null: none (an encrypted key is then refused)
+   * @throws IOException if a file cannot be read
+   * @throws IllegalArgumentException naming the files, as {@link Builder#clientCertificatePem(Path, Path, char[])}
+   *     does
+   */
+  public static KeyStore clientKeyStorePem(Path certificateFile, Path keyFile, char[] keyPassword)
+      throws IOException {
+    String certs = Files.readString(certificateFile, StandardCharsets.US_ASCII);
+    String key = keyFile.equals(certificateFile) ? certs : Files.readString(keyFile, StandardCharsets.US_ASCII);
+    String source = keyFile.equals(certificateFile) ? certificateFile.toString() : certificateFile + " / " + keyFile;
+    return clientKeyStore(Pem.read(certs, key, keyPassword, source));
+  }
+
+  private static KeyStore clientKeyStore(Pem.KeyAndChain kc) {
+    try {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setKeyEntry("client", kc.key(), new char[0], kc.chain().toArray(new Certificate[0]));
+      return ks;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException("client certificate cannot be stored: " + e.getMessage(), e);
     }
   }
 

@@ -26,12 +26,19 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.AlgorithmParameters;
 import java.security.KeyStore;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.PBEParameterSpec;
 import javax.net.ssl.SNIMatcher;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
@@ -192,6 +199,57 @@ final class HttpsCheckTest {
     } finally {
       Files.delete(pem);
     }
+  }
+
+  @Test
+  void clientCertificatePem_encryptedKeyWithItsPassword_isPresented() throws Exception {
+    KeyStore client = TestTls.keyStore("client");
+    String alias = client.aliases().nextElement();
+    // the JDK's own PBES2 encoder (PBKDF2 HMAC-SHA256, AES-256-CBC): a second writer besides openssl's vectors
+    byte[] salt = new byte[16];
+    byte[] iv = new byte[16];
+    new SecureRandom().nextBytes(salt);
+    new SecureRandom().nextBytes(iv);
+    String scheme = "PBEWithHmacSHA256AndAES_256";
+    Cipher c = Cipher.getInstance(scheme);
+    c.init(Cipher.ENCRYPT_MODE, SecretKeyFactory.getInstance(scheme).generateSecret(
+        new PBEKeySpec("s3cret pw".toCharArray())), new PBEParameterSpec(salt, 4096, new IvParameterSpec(iv)));
+    byte[] encrypted = c.doFinal(client.getKey(alias, TestTls.PASSWORD).getEncoded());
+    AlgorithmParameters params = c.getParameters();
+    Path cert = Files.createTempFile("lbkit-client", ".crt");
+    Path key = Files.createTempFile("lbkit-client", ".key");
+    try {
+      Files.writeString(cert, pem("CERTIFICATE", client.getCertificate(alias).getEncoded()));
+      // EncryptedPrivateKeyInfo { AlgorithmIdentifier { PBES2, params }, OCTET STRING } (JDK 17 cannot name PBES2)
+      byte[] pbes2 = {0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x05, 0x0d};
+      Files.writeString(key, pem("ENCRYPTED PRIVATE KEY", der(0x30, concat(der(0x30, concat(pbes2,
+          params.getEncoded())), der(0x04, encrypted)))));
+      Endpoint target = start("server", TestTls.trustOf("client"));
+      up(check(HttpCheck.builder(target).tls(TestTls.trustingServer().clientCertificatePem(cert, key,
+          "s3cret pw".toCharArray()).build()).build()));
+      IllegalArgumentException wrong = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> TestTls.trustingServer().clientCertificatePem(cert, key, "other".toCharArray()));
+      assertTrue(wrong.getMessage().startsWith(cert + " / " + key + ": the ENCRYPTED PRIVATE KEY cannot be "
+          + "decrypted (wrong password?)"), wrong.getMessage());
+    } finally {
+      Files.delete(cert);
+      Files.delete(key);
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  /** One DER element (lengths below 64 KiB). */
+  private static byte[] der(int tag, byte[] value) {
+    int n = value.length;
+    byte[] head = n < 0x80 ? new byte[] {(byte) tag, (byte) n}
+        : n < 0x100 ? new byte[] {(byte) tag, (byte) 0x81, (byte) n}
+        : new byte[] {(byte) tag, (byte) 0x82, (byte) (n >> 8), (byte) n};
+    return concat(head, value);
   }
 
   private static String pem(String type, byte[] der) {

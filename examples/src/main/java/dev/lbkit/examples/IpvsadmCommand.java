@@ -236,8 +236,10 @@ final class IpvsadmCommand implements Command {
 
   /**
    * ipvsadm -R: service and server changes go to the kernel in one batch; with --in-memory any command runs, in
-   * order. A line that fails is reported with its number and the rest still apply (ipvsadm stops at the first
-   * failing line instead); a closing line then says how many command lines were applied and which were not.
+   * order. As in ipvsadm, a line the kernel (or the in-memory table) refuses is reported and the rest still apply,
+   * while a line that cannot be read as a command (a usage error, which ends ipvsadm at once) stops the reading
+   * there: the lines before it apply, the lines after it are not read, and the exit status is 2. A closing line
+   * says how many command lines were applied and which were not.
    */
   private int restore(IpvsClient ipvs, boolean inMemory, PrintStream out, PrintStream err)
       throws IOException, IpvsException, UsageException {
@@ -248,7 +250,8 @@ final class IpvsadmCommand implements Command {
     List<Integer> failed = new ArrayList<>();
     int commands = 0;
     int n = 0;
-    while (true) {
+    boolean stopped = false;
+    while (!stopped) {
       String line;
       try {
         line = r.readLine();
@@ -271,8 +274,7 @@ final class IpvsadmCommand implements Command {
       try {
         a = parse(tokens(text), keys);
       } catch (UsageException | IllegalArgumentException e) {
-        err.println("lbkit ipvsadm -R: line " + n + ": " + e.getMessage());
-        failed.add(n);
+        stopped = stop(err, n, e, failed);
         continue;
       }
       try {
@@ -288,11 +290,15 @@ final class IpvsadmCommand implements Command {
         } else {
           throw new UsageException("-R takes -A, -E, -D, -a, -e and -d lines, not " + a.command);
         }
-      } catch (IpvsException | UsageException | IllegalArgumentException e) {
+      } catch (UsageException | IllegalArgumentException e) {
+        stopped = stop(err, n, e, failed);
+      } catch (IpvsException e) {
         err.println("lbkit ipvsadm -R: line " + n + ": " + e.getMessage());
         failed.add(n);
       }
     }
+    String stop = stopped ? "; reading stopped at line " + n + ", as ipvsadm stops at a line it cannot read" : "";
+    int status = stopped ? 2 : 1;
     if (!changes.isEmpty()) {
       List<Optional<IpvsException>> results;
       try {
@@ -302,8 +308,8 @@ final class IpvsadmCommand implements Command {
         err.println("lbkit ipvsadm -R: the batch to the kernel broke off (" + e.getMessage() + "): whether "
             + lines(lineOf) + (lineOf.size() == 1 ? " was" : " were") + " applied is unknown; compare ipvsadm -Sn"
             + (failed.isEmpty() ? "" : "; " + lines(failed) + (failed.size() == 1 ? " was" : " were")
-            + " not applied"));
-        return 1;
+            + " not applied") + stop);
+        return status;
       }
       List<Integer> refused = new ArrayList<>();
       for (int i = 0; i < results.size(); i++) {
@@ -319,8 +325,15 @@ final class IpvsadmCommand implements Command {
       return 0;
     }
     err.println("lbkit ipvsadm -R: " + (commands - failed.size()) + " of " + commands
-        + " command lines applied; not applied: " + lines(failed));
-    return 1;
+        + " command lines applied; not applied: " + lines(failed) + stop);
+    return status;
+  }
+
+  /** Reports line {@code n}'s usage error and records it as not applied; always true: the reading stops. */
+  private static boolean stop(PrintStream err, int n, Exception e, List<Integer> failed) {
+    err.println("lbkit ipvsadm -R: line " + n + ": " + e.getMessage());
+    failed.add(n);
+    return true;
   }
 
   /** {@code line 3} or {@code lines 3, 5-7}. */
@@ -606,7 +619,7 @@ final class IpvsadmCommand implements Command {
         case "-m": case "--masquerading": forwarding(a, ForwardingMethod.MASQUERADE, o); break;
         case "-w": case "--weight":
           use(a, IpvsadmOption.WEIGHT, o);
-          a.weight = intNumber(value(expanded, ++i, o), "weight", 0, RealServer.MAX_WEIGHT);
+          a.weight = intNumber(value(expanded, ++i, o), "weight", 0, MAX_WEIGHT);
           break;
         case "-x": case "--u-threshold":
           use(a, IpvsadmOption.U_THRESHOLD, o);
@@ -723,6 +736,8 @@ final class IpvsadmCommand implements Command {
   }
 
   /** ipvsadm's -p limit: 31 days. */
+  /** ipvsadm takes weights up to 65535 (the kernel and {@link RealServer} take any int). */
+  private static final int MAX_WEIGHT = 65_535;
   private static final int MAX_PERSISTENCE_SECONDS = 31 * 86_400;
 
   /** Records that {@code typed} gave {@code option}; a second word for the same option is refused, as ipvsadm does. */

@@ -90,7 +90,7 @@ final class IpvsadmCommandTest {
   void errorsNameTheLineAndTheReason() throws Exception {
     int rc = run("-A -t 192.0.2.10:80 -s rr\n-A -t 192.0.2.10:80 -s rr\n-a -t 192.0.2.99:80 -r 10.0.0.1\n"
         + "-A -t 192.0.2.11:80 -s nosuch\n-Q\n", "--in-memory", "-R");
-    assertEquals(1, rc);
+    assertEquals(2, rc, "the last line is a usage error, which ends -R with status 2 as in ipvsadm");
     String e = err.toString(StandardCharsets.UTF_8);
     assertTrue(e.contains("line 2: add service TCP 192.0.2.10:80: already exists (EEXIST)"), e);
     assertTrue(e.contains("line 3: add destination 10.0.0.1:80 to TCP 192.0.2.99:80: no such service (ESRCH)"), e);
@@ -180,11 +180,11 @@ final class IpvsadmCommandTest {
     return err.toString(StandardCharsets.UTF_8);
   }
 
-  /** The message a one-line session's failure printed, without the "lbkit ipvsadm -R: line 1: " before it. */
+  /** The message a one-line session's usage error printed, without the "lbkit ipvsadm -R: line 1: " before it. */
   private String refusal(String line) throws Exception {
     out.reset();
     err.reset();
-    assertEquals(1, run(line + "\n", "--in-memory", "-R"), line);
+    assertEquals(2, run(line + "\n", "--in-memory", "-R"), line);
     String e = err();
     assertTrue(e.startsWith("lbkit ipvsadm -R: line 1: "), e);
     assertTrue(out().isEmpty(), out());
@@ -194,8 +194,10 @@ final class IpvsadmCommandTest {
   @Test
   void numbersBeyond32Bits_areRefusedNotCut() throws Exception {
     // (int) of the long read made 4294967297 weight 1 and 4294967296 threshold 0, and applied them
-    assertEquals("weight must be in [0, 2147483647] but was 4294967297",
+    assertEquals("weight must be in [0, 65535] but was 4294967297",
         refusal("-a -f 1 -r 10.0.0.2:80 -w 4294967297"));
+    // ipvsadm's own limit, below the kernel's (any int): ipvsadm refuses -w 65536 with "illegal weight specified"
+    assertEquals("weight must be in [0, 65535] but was 65536", refusal("-a -f 1 -r 10.0.0.2:80 -w 65536"));
     assertEquals("upper threshold must be in [0, 2147483647] but was 4294967296",
         refusal("-a -f 1 -r 10.0.0.2:80 -x 4294967296"));
     assertEquals("lower threshold must be in [0, 2147483647] but was 99999999999999999999",
@@ -227,7 +229,7 @@ final class IpvsadmCommandTest {
     // -i alone is ipip, which carries no checksum: the option was silently dropped
     out.reset();
     err.reset();
-    assertEquals(1, run("-A -f 1\n-a -f 1 -r 10.0.0.2:80 -i --tun-csum\n", "--in-memory", "-R"));
+    assertEquals(2, run("-A -f 1\n-a -f 1 -r 10.0.0.2:80 -i --tun-csum\n", "--in-memory", "-R"));
     assertTrue(err().contains("line 2: tunnel checksum applies only to gue and gre, not ipip"), err());
   }
 
@@ -252,15 +254,18 @@ final class IpvsadmCommandTest {
     assertEquals("persistence netmask must be contiguous but was 255.0.255.0", e.getMessage());
   }
 
+  // as ipvsadm -R: a line the table refuses (5, 6) is reported and the reading goes on; a line that is not a command
+  // (8: a usage error) ends the reading there, so line 9 is never read
   private static final String SESSION = String.join("\n",
       "-A -t 10.0.0.1:80 -s rr",
-      "-a -t 10.0.0.1:80 -r 10.0.0.2 -m -w 4294967297",
       "-a -t 10.0.0.1:80 -r 10.0.0.3 -m",
       "# a comment is not a command",
       "-A -t 10.0.0.1:80",
-      "-a -t 10.0.0.1:80 -r 10.0.0.4 -m -w 2 -w 3",
+      "-a -t 10.0.0.1:80 -r 10.0.0.3 -m",
+      "-a -t 10.0.0.9:80 -r 10.0.0.4 -m",
       "-a -t 10.0.0.1:80 -r 10.0.0.5 -m",
-      "-a -t 10.0.0.1:80 -r 10.0.0.6 -m -p 60") + "\n";
+      "-a -t 10.0.0.1:80 -r 10.0.0.2 -m -w 4294967297",
+      "-a -t 10.0.0.1:80 -r 10.0.0.6 -m") + "\n";
 
   private static final String SESSION_APPLIED = "-A -t 10.0.0.1:80 -s rr\n"
       + "-a -t 10.0.0.1:80 -r 10.0.0.3:80 -m -w 1\n"
@@ -268,12 +273,18 @@ final class IpvsadmCommandTest {
 
   @Test
   void restore_inMemory_saysWhichLinesWereAndWereNotApplied() throws Exception {
-    assertEquals(1, run(SESSION + "-Sn\n", "--in-memory", "-R"));
-    assertEquals(SESSION_APPLIED, out());
+    InMemoryIpvs table = new InMemoryIpvs();
+    IpvsadmCommand c = new IpvsadmCommand(
+        () -> new ByteArrayInputStream((SESSION + "-Sn\n").getBytes(StandardCharsets.UTF_8)), inMemory -> table);
+    assertEquals(2, c.run(List.of("--in-memory", "-R"), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8)));
+    assertEquals("", out(), "the -Sn after the usage error is never read");
+    assertEquals(SESSION_APPLIED, IpvsadmFormat.save(IpvsadmFormat.snapshot(table, IpvsClient.Stats.OMITTED)));
     String e = err();
-    assertTrue(e.contains("line 2: weight must be in [0, 2147483647] but was 4294967297"), e);
-    assertTrue(e.contains("line 5: add service TCP 10.0.0.1:80: already exists (EEXIST)"), e);
-    assertTrue(e.endsWith("lbkit ipvsadm -R: 4 of 8 command lines applied; not applied: lines 2, 5-6, 8\n"), e);
+    assertTrue(e.contains("line 4: add service TCP 10.0.0.1:80: already exists (EEXIST)"), e);
+    assertTrue(e.contains("line 8: weight must be in [0, 65535] but was 4294967297"), e);
+    assertTrue(e.endsWith("lbkit ipvsadm -R: 3 of 7 command lines applied; not applied: lines 4-6, 8; reading"
+        + " stopped at line 8, as ipvsadm stops at a line it cannot read\n"), e);
   }
 
   @Test
@@ -282,12 +293,13 @@ final class IpvsadmCommandTest {
     InMemoryIpvs table = new InMemoryIpvs();
     IpvsadmCommand c = new IpvsadmCommand(() -> new ByteArrayInputStream(SESSION.getBytes(StandardCharsets.UTF_8)),
         inMemory -> table);
-    assertEquals(1, c.run(List.of("-R"), new PrintStream(out, true, StandardCharsets.UTF_8),
+    assertEquals(2, c.run(List.of("-R"), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8)));
     assertEquals(SESSION_APPLIED, IpvsadmFormat.save(IpvsadmFormat.snapshot(table, IpvsClient.Stats.OMITTED)));
     String e = err();
-    assertTrue(e.contains("line 5: add service TCP 10.0.0.1:80: already exists (EEXIST)"), e);
-    assertTrue(e.endsWith("lbkit ipvsadm -R: 3 of 7 command lines applied; not applied: lines 2, 5-6, 8\n"), e);
+    assertTrue(e.contains("line 4: add service TCP 10.0.0.1:80: already exists (EEXIST)"), e);
+    assertTrue(e.endsWith("lbkit ipvsadm -R: 3 of 7 command lines applied; not applied: lines 4-6, 8; reading"
+        + " stopped at line 8, as ipvsadm stops at a line it cannot read\n"), e);
   }
 
   @Test
@@ -306,15 +318,16 @@ final class IpvsadmCommandTest {
             throw ex.getCause();
           }
         });
-    String rules = "-A -t 10.0.0.1:80\n-a -t 10.0.0.1:80 -r 10.0.0.2 -w -1\n-a -t 10.0.0.1:80 -r 10.0.0.3\n"
-        + "-a -t 10.0.0.1:80 -r 10.0.0.4\n";
+    String rules = "-A -t 10.0.0.1:80\n-a -t 10.0.0.1:80 -r 10.0.0.3\n-a -t 10.0.0.1:80 -r 10.0.0.4\n"
+        + "-a -t 10.0.0.1:80 -r 10.0.0.2 -w -1\n-a -t 10.0.0.1:80 -r 10.0.0.5\n";
     IpvsadmCommand c = new IpvsadmCommand(() -> new ByteArrayInputStream(rules.getBytes(StandardCharsets.UTF_8)),
         inMemory -> breaking);
-    assertEquals(1, c.run(List.of("-R"), new PrintStream(out, true, StandardCharsets.UTF_8),
+    assertEquals(2, c.run(List.of("-R"), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8)));
-    assertEquals("lbkit ipvsadm -R: line 2: weight must be in [0, 2147483647] but was -1\n"
-        + "lbkit ipvsadm -R: the batch to the kernel broke off (receive: connection reset): whether lines 1, 3-4 were"
-        + " applied is unknown; compare ipvsadm -Sn; line 2 was not applied\n", err());
+    assertEquals("lbkit ipvsadm -R: line 4: weight must be in [0, 65535] but was -1\n"
+        + "lbkit ipvsadm -R: the batch to the kernel broke off (receive: connection reset): whether lines 1-3 were"
+        + " applied is unknown; compare ipvsadm -Sn; line 4 was not applied; reading stopped at line 4, as ipvsadm"
+        + " stops at a line it cannot read\n", err());
   }
 
   @Test
@@ -334,22 +347,23 @@ final class IpvsadmCommandTest {
         + "-a -t 10.0.0.1:80 -r 10.0.0.3:80 -g -w 0\n", out());
     assertEquals("unknown option '-q' in '-Lq'; see lbkit ipvsadm --help", refusal("-Lq"));
     assertEquals("option --ops takes no value (in '--ops=1')", refusal("-A -t 10.0.0.1:80 --ops=1"));
-    assertEquals("weight must be in [0, 2147483647] but was -1", refusal("-a -f 1 -r 10.0.0.2:80 -w -1"));
+    assertEquals("weight must be in [0, 65535] but was -1", refusal("-a -f 1 -r 10.0.0.2:80 -w -1"));
   }
 
   @Test
-  void restore_insideRestore_isRefused_andTheLinesAfterItRunInOrder() throws Exception {
+  void restore_insideRestore_isRefused_andEndsTheReading() throws Exception {
     // the inner -R read on from the same stdin: past 64 KiB of input it took lines the outer reader had not yet
-    // buffered and ran them first
+    // buffered and ran them first; now it is refused as a usage error, which ends -R there as in ipvsadm
     StringBuilder rules = new StringBuilder("-A -t 10.0.0.1:80\n-R\n");
     for (int i = 0; i < 3000; i++) {
       rules.append("-a -t 10.0.0.1:80 -r 10.1.").append(i / 250).append('.').append(i % 250 + 1).append(" -m\n");
     }
     rules.append("-D -t 10.0.0.1:80\n-Sn\n");
-    assertEquals(1, run(rules.toString(), "--in-memory", "-R"));
+    assertEquals(2, run(rules.toString(), "--in-memory", "-R"));
     assertEquals("", out());
     assertEquals("lbkit ipvsadm -R: line 2: -R cannot run inside -R\n"
-        + "lbkit ipvsadm -R: 3003 of 3004 command lines applied; not applied: line 2\n", err());
+        + "lbkit ipvsadm -R: 1 of 2 command lines applied; not applied: line 2; reading stopped at line 2, as"
+        + " ipvsadm stops at a line it cannot read\n", err());
   }
 
   @Test

@@ -273,33 +273,33 @@ final class IpvsadmCommandTest {
 
   @Test
   void restore_inMemory_saysWhichLinesWereAndWereNotApplied() throws Exception {
-    InMemoryIpvs table = new InMemoryIpvs();
-    IpvsadmCommand c = new IpvsadmCommand(
-        () -> new ByteArrayInputStream((SESSION + "-Sn\n").getBytes(StandardCharsets.UTF_8)), inMemory -> table);
-    assertEquals(2, c.run(List.of("--in-memory", "-R"), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8)));
+    assertEquals(SESSION_APPLIED, restoreSession(SESSION + "-Sn\n", "--in-memory", "-R"));
     assertEquals("", out(), "the -Sn after the usage error is never read");
-    assertEquals(SESSION_APPLIED, IpvsadmFormat.save(IpvsadmFormat.snapshot(table, IpvsClient.Stats.OMITTED)));
-    String e = err();
-    assertTrue(e.contains("line 4: add service TCP 10.0.0.1:80: already exists (EEXIST)"), e);
-    assertTrue(e.contains("line 8: weight must be in [0, 65535] but was 4294967297"), e);
-    assertTrue(e.endsWith("lbkit ipvsadm -R: 3 of 7 command lines applied; not applied: lines 4-6, 8; reading"
-        + " stopped at line 8, as ipvsadm stops at a line it cannot read\n"), e);
+    assertTrue(err().contains("line 8: weight must be in [0, 65535] but was 4294967297"), err());
   }
 
   @Test
   void restore_batched_saysWhichLinesWereAndWereNotApplied() throws Exception {
     // the kernel's path: parse first, then one batch; an in-memory table stands in for the kernel
+    assertEquals(SESSION_APPLIED, restoreSession(SESSION, "-R"));
+  }
+
+  /**
+   * Runs {@code args} over {@code stdin} against one in-memory table (kept after the run, unlike --in-memory's own),
+   * checks SESSION's outcome (status 2, line 4 refused by the table, the reading stopped at line 8's usage error)
+   * and returns the table as -S prints it.
+   */
+  private String restoreSession(String stdin, String... args) throws Exception {
     InMemoryIpvs table = new InMemoryIpvs();
-    IpvsadmCommand c = new IpvsadmCommand(() -> new ByteArrayInputStream(SESSION.getBytes(StandardCharsets.UTF_8)),
+    IpvsadmCommand c = new IpvsadmCommand(() -> new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
         inMemory -> table);
-    assertEquals(2, c.run(List.of("-R"), new PrintStream(out, true, StandardCharsets.UTF_8),
+    assertEquals(2, c.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8)));
-    assertEquals(SESSION_APPLIED, IpvsadmFormat.save(IpvsadmFormat.snapshot(table, IpvsClient.Stats.OMITTED)));
     String e = err();
     assertTrue(e.contains("line 4: add service TCP 10.0.0.1:80: already exists (EEXIST)"), e);
     assertTrue(e.endsWith("lbkit ipvsadm -R: 3 of 7 command lines applied; not applied: lines 4-6, 8; reading"
         + " stopped at line 8, as ipvsadm stops at a line it cannot read\n"), e);
+    return IpvsadmFormat.save(IpvsadmFormat.snapshot(table, IpvsClient.Stats.OMITTED));
   }
 
   @Test

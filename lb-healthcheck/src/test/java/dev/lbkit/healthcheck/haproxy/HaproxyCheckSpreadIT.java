@@ -173,18 +173,27 @@ final class HaproxyCheckSpreadIT {
       for (int i = 0; i < n; i++) {
         targets.add(target(ours.get(i), i, policy));
       }
-      try (RealHaproxy haproxy = new RealHaproxy("  spread-checks 50\n" + DEFAULTS
-          + servers(theirs, "inter 3000 fastinter 1000 rise 2 fall 3"));
-          HealthChecker checker = HealthChecker.builder().build()) {
-        checker.addAllSpread(targets);
-        awaitChecks(theirs, ours, 1, 5);
-        assertEquals(n, serverRows(haproxy), "HAProxy's servers"); // and it is still running
-      }
-      assertFirstChecksSpread(theirs, ours);
+      startBothAndCompareFirstChecks("  spread-checks 50\n" + DEFAULTS
+          + servers(theirs, "inter 3000 fastinter 1000 rise 2 fall 3"), n, targets, theirs, ours);
     } finally {
       closeAll(theirs);
       closeAll(ours);
     }
+  }
+
+  /**
+   * Runs HAProxy with {@code config} and lbkit with {@code targets} (spread as one call) until every backend saw its
+   * first check, checks that HAProxy still lists its {@code servers}, and compares the first arrivals.
+   */
+  private static void startBothAndCompareFirstChecks(String config, int servers, List<Target> targets,
+      List<ScriptedBackend> theirs, List<ScriptedBackend> ours) throws Exception {
+    try (RealHaproxy haproxy = new RealHaproxy(config);
+        HealthChecker checker = HealthChecker.builder().build()) {
+      checker.addAllSpread(targets);
+      awaitChecks(theirs, ours, 1, 5);
+      assertEquals(servers, serverRows(haproxy), "HAProxy's servers"); // and it is still running
+    }
+    assertFirstChecksSpread(theirs, ours);
   }
 
   /**
@@ -215,13 +224,7 @@ final class HaproxyCheckSpreadIT {
             .append(" check inter 1000 rise 1 fall 1 agent-check agent-port ").append(theirs.get(2 * i + 1).port())
             .append(" agent-inter 1000 agent-send \"\\r\\n\\r\\n\"\n");
       }
-      try (RealHaproxy haproxy = new RealHaproxy(DEFAULTS + cfg);
-          HealthChecker checker = HealthChecker.builder().build()) {
-        checker.addAllSpread(targets);
-        awaitChecks(theirs, ours, 1, 5);
-        assertEquals(n, serverRows(haproxy), "HAProxy's servers"); // and it is still running
-      }
-      assertFirstChecksSpread(theirs, ours);
+      startBothAndCompareFirstChecks(DEFAULTS + cfg, n, targets, theirs, ours);
     } finally {
       closeAll(theirs);
       closeAll(ours);

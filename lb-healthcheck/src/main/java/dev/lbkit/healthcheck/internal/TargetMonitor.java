@@ -166,8 +166,7 @@ public final class TargetMonitor {
     this.urlRound = target.check() instanceof UrlRound r ? new UrlRoundState(r, policy) : null;
     this.health = up ? policy.rise() : policy.rise() - 1;
     // keepalived starts every checker with its retries used up: one failure is enough at first
-    this.retriesLeft = policy.retryRule() == RetryRule.WHILE_UP || policy.retryRule() == RetryRule.KEEPALIVED_SMTP
-        ? policy.retry() : 0;
+    this.retriesLeft = policy.retryRule().startsWithRetries() ? policy.retry() : 0;
     snapshot();
   }
 
@@ -428,8 +427,7 @@ public final class TargetMonitor {
       return;
     }
     if (!r.isUp()) {
-      if ((up || policy.retryRule() == RetryRule.KEEPALIVED_TCP || policy.retryRule() == RetryRule.KEEPALIVED_SMTP)
-          && retriesLeft > 0) {
+      if ((up || policy.retryRule().retriesWhileDown()) && retriesLeft > 0) {
         retriesLeft--;
         snapshot();
         schedule(policy.delayBeforeRetry());

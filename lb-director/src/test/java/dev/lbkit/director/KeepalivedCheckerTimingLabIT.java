@@ -221,11 +221,15 @@ final class KeepalivedCheckerTimingLabIT {
       Map.entry("127.0.12.1:80", "removed"), Map.entry("127.0.12.2:80", "1"), Map.entry("127.0.12.3:80", "1"),
       Map.entry("127.0.12.4:80", "removed"));
   /**
-   * Printed, not compared after the reload: keepalived 2.2.7 took this SMTP_CHECK-with-a-host-block server out of
-   * its table two seconds after the reload without logging a failed check (seen once, 26 Nov 2026), while its
-   * checks pass; lbkit keeps it.
+   * Not compared when keepalived has it out and says why: keepalived 2.2.7 now and then takes this
+   * SMTP_CHECK-with-a-host-block server out, before or after the reload, logging "SMTP_CHECK Read timeout from
+   * server" for the {@code any} SMTP server (its top-level connection), while its other checkers of that same server
+   * (10.1, 10.5, 10.6) pass in the same delay loop and lbkit's check of it passes. Seen after the reload in some runs,
+   * before it in one CI run of 27 Nov 2026. The cause is not established (keepalived 2.2.7 turns each host block into
+   * a checker of its own that runs beside the first; or the Python SMTP server in the emulated VM). lbkit's verdict
+   * on it is still asserted: up, weight 1, before and after the reload.
    */
-  private static final String SMTP_RELOAD_QUIRK = "127.0.10.4:80";
+  private static final String SMTP_HOST_BLOCK_QUIRK = "127.0.10.4:80";
 
   /**
    * A TCP_CHECK of a silent peer: {@code connect_port} is a loopback listener whose accept queue is full and never
@@ -1359,11 +1363,25 @@ final class KeepalivedCheckerTimingLabIT {
       for (Map<String, String> side : List.of(theirsBefore, oursBefore, theirsAfter, oursAfter)) {
         side.remove(DRIP);
       }
+      assertEquals("1", oursBefore.get(SMTP_HOST_BLOCK_QUIRK), "lbkit's SMTP_CHECK with a host block up? " + misc);
+      assertEquals("1", oursAfter.get(SMTP_HOST_BLOCK_QUIRK), "lbkit's SMTP_CHECK with a host block still up? " + misc);
+      String anyTimeout = "SMTP_CHECK Read timeout from server [127.0.0.1]:" + l.smtp.get(0).getLocalPort();
+      if (!"1".equals(theirsBefore.get(SMTP_HOST_BLOCK_QUIRK)) || !"1".equals(theirsAfter.get(SMTP_HOST_BLOCK_QUIRK))) {
+        assertTrue(theirLog.contains(anyTimeout), "keepalived took " + SMTP_HOST_BLOCK_QUIRK + " out without its known"
+            + " read timeout (" + anyTimeout + "); see " + dir.resolve("keepalived.log") + "; " + misc);
+        System.out.println("keepalived's known SMTP host-block read timeout: " + SMTP_HOST_BLOCK_QUIRK + " not compared");
+        for (Map<String, String> side : List.of(theirsBefore, oursBefore, theirsAfter, oursAfter)) {
+          side.remove(SMTP_HOST_BLOCK_QUIRK);
+        }
+      }
       assertEquals(theirsBefore, oursBefore, misc);
       Map<String, String> pinned = new TreeMap<>(theirsBefore);
       pinned.keySet().retainAll(KEEPALIVED_VERDICTS.keySet());
       Map<String, String> expected = new TreeMap<>(KEEPALIVED_VERDICTS);
       expected.remove(DRIP);
+      if (!theirsBefore.containsKey(SMTP_HOST_BLOCK_QUIRK)) {
+        expected.remove(SMTP_HOST_BLOCK_QUIRK);
+      }
       assertEquals(expected, pinned, "keepalived's SSL_GET, DNS_CHECK, SMTP_CHECK, hostile verdicts as before? "
           + misc);
       assertSameRounds(theirRounds, ourRounds);
@@ -1377,8 +1395,6 @@ final class KeepalivedCheckerTimingLabIT {
           dynamic, "the lab's keepalived no longer adds dynamic weights up? " + misc);
       theirsAfter.remove(RELOAD_QUIRK);
       oursAfter.remove(RELOAD_QUIRK);
-      theirsAfter.remove(SMTP_RELOAD_QUIRK);
-      oursAfter.remove(SMTP_RELOAD_QUIRK);
       assertEquals(theirsAfter, oursAfter, "weights kept across the reload? " + misc);
     } finally {
       run(dropNetns.toString(), "down");

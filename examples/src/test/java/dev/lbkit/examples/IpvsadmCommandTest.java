@@ -127,55 +127,6 @@ final class IpvsadmCommandTest {
     assertEquals("option -t needs a value", e.getMessage());
   }
 
-  @Test
-  void lineReader_splitsAtNewlinesDropsCarriageReturnsAndDecodesUtf8() throws Exception {
-    StringBuilder big = new StringBuilder();
-    for (int i = 0; i < 20_000; i++) {
-      big.append("-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m\n");
-    }
-    String text = "one\r\ntwo\n\nfünf\r\n" + big + "last without newline";
-    IpvsadmCommand.LineReader r = new IpvsadmCommand.LineReader(
-        new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
-    assertEquals("one", r.readLine());
-    assertEquals("two", r.readLine());
-    assertEquals("", r.readLine());
-    assertEquals("fünf", r.readLine());
-    for (int i = 0; i < 20_000; i++) {
-      assertEquals("-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m", r.readLine());
-    }
-    assertEquals("last without newline", r.readLine());
-    assertEquals(null, r.readLine());
-  }
-
-  @Test
-  void tokens_splitAtAnyWhiteSpaceLikeTheRegex() {
-    for (String line : List.of("-A -t 1.2.3.4:80", "  -a\t-t  1.2.3.4:80 \u000b-r x\f ", "", "   ", "x")) {
-      List<String> expected = new java.util.ArrayList<>();
-      for (String t : line.split("\\s+")) {
-        if (!t.isEmpty()) {
-          expected.add(t);
-        }
-      }
-      assertEquals(expected, IpvsadmCommand.tokens(line), line);
-    }
-  }
-
-  @Test
-  void endpoint_quickPathAgreesWithEndpointParse() {
-    for (String text : List.of("10.0.0.1:80", "0.0.0.0:0", "255.255.255.255:65535", "1.2.3.4:080", "1.2.3.4:00080",
-        "1.2.3.4", "[2001:db8::1]:53", "2001:db8::1", "::ffff:10.0.0.1")) {
-      assertEquals(dev.lbkit.api.Endpoint.parse(text), IpvsadmCommand.endpoint(text), text);
-    }
-    for (String text : List.of("256.0.0.1:80", "01.2.3.4:80", "1.2.3:80", "1.2.3.4:", "1.2.3.4:65536",
-        "1.2.3.4:123456", "1.2.3.4:-1", "1.2.3.4.5:80", "1.2.3.4:8x", "a.b.c.d:80", "1..3.4:80", "1234.2.3.4:80")) {
-      IllegalArgumentException quick = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-          () -> IpvsadmCommand.endpoint(text), text);
-      IllegalArgumentException parse = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-          () -> dev.lbkit.api.Endpoint.parse(text), text);
-      assertEquals(parse.getMessage(), quick.getMessage(), text);
-    }
-  }
-
   private String err() {
     return err.toString(StandardCharsets.UTF_8);
   }
@@ -328,13 +279,6 @@ final class IpvsadmCommandTest {
         + "lbkit ipvsadm -R: the batch to the kernel broke off (receive: connection reset): whether lines 1-3 were"
         + " applied is unknown; compare ipvsadm -Sn; line 4 was not applied; reading stopped at line 4, as ipvsadm"
         + " stops at a line it cannot read\n", err());
-  }
-
-  @Test
-  void lineRanges_joinRunsOfConsecutiveLines() {
-    assertEquals("", IpvsadmCommand.lineRanges(List.of()));
-    assertEquals("7", IpvsadmCommand.lineRanges(List.of(7)));
-    assertEquals("1-3, 5, 9-10", IpvsadmCommand.lineRanges(List.of(1, 2, 3, 5, 9, 10)));
   }
 
   @Test

@@ -1,18 +1,15 @@
 package dev.lbkit.config.internal;
 
+import dev.lbkit.api.io.InputFiles;
 import dev.lbkit.config.Location;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -52,7 +49,7 @@ final class Lexer {
     try {
       bytes = readBounded(file);
     } catch (IOException e) {
-      problems.error(start, "cannot read configuration file: " + describe(e));
+      problems.error(start, "cannot read configuration file: " + InputFiles.reason(e));
       return tokens;
     }
     String text = decode(bytes, displayName);
@@ -67,13 +64,7 @@ final class Lexer {
    * matched, is refused rather than read until the heap runs out (on SIGHUP, of a running director).
    */
   private static byte[] readBounded(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
-      if (bytes.length > MAX_FILE_BYTES) {
-        throw new IOException("larger than " + (MAX_FILE_BYTES >> 20) + " MiB, more than any configuration needs");
-      }
-      return bytes;
-    }
+    return InputFiles.readAll(file, MAX_FILE_BYTES, "configuration");
   }
 
   /**
@@ -271,7 +262,8 @@ final class Lexer {
     try {
       matches = Glob.expand(dir, pattern.text());
     } catch (IOException e) {
-      problems.error(pattern.location(), "cannot expand include pattern '" + pattern.text() + "': " + describe(e));
+      problems.error(pattern.location(),
+          "cannot expand include pattern '" + pattern.text() + "': " + InputFiles.reason(e));
       return;
     }
     int used = 0;
@@ -292,7 +284,7 @@ final class Lexer {
       try {
         bytes = readBounded(match);
       } catch (IOException e) {
-        problems.error(pattern.location(), "cannot read included file " + display + ": " + describe(e));
+        problems.error(pattern.location(), "cannot read included file " + display + ": " + InputFiles.reason(e));
         continue;
       }
       String text = decode(bytes, display);
@@ -321,19 +313,5 @@ final class Lexer {
       return match.toAbsolutePath().normalize().toString();
     }
     return includerParent == null ? relative.normalize().toString() : includerParent.resolve(relative).normalize().toString();
-  }
-
-  /** An I/O failure in an operator's words: "no such file", "permission denied", the system's reason. */
-  private static String describe(IOException e) {
-    if (e instanceof NoSuchFileException) {
-      return "no such file";
-    }
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    if (e instanceof FileSystemException f && f.getReason() != null) {
-      return f.getReason();
-    }
-    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-  }
+   }
 }

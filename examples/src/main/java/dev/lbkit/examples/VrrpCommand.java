@@ -2,6 +2,7 @@ package dev.lbkit.examples;
 
 import dev.lbkit.api.Endpoint;
 import dev.lbkit.api.event.VrrpStateChanged;
+import dev.lbkit.api.io.InputFiles;
 import dev.lbkit.vrrp.LinuxVrrp;
 import dev.lbkit.vrrp.VirtualAddress;
 import dev.lbkit.vrrp.VrrpConfig;
@@ -10,8 +11,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,11 +114,19 @@ final class VrrpCommand implements Command {
     return 0;
   }
 
+  /**
+   * The largest --config file read: the cap lb-config puts on keepalived.conf, far beyond any VRRP configuration (an
+   * instance line is a hundred bytes). A larger file is refused before any instance starts.
+   */
+  static final int MAX_CONFIG_BYTES = 32 << 20;
+
   private static void readConfig(Path file, List<VrrpConfig> configs, List<List<String>> groups)
       throws IOException, UsageException {
     List<String> lines;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      byte[] bytes = InputFiles.readAll(file, MAX_CONFIG_BYTES, "configuration");
+      // a decoder of its own refuses bytes that are not UTF-8 (new String would replace them)
+      lines = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString().lines().toList();
     } catch (IOException e) {
       throw IoErrors.cannotRead(file, e);
     }

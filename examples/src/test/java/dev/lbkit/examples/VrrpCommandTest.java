@@ -9,6 +9,7 @@ import dev.lbkit.api.event.VrrpStateChanged;
 import dev.lbkit.vrrp.VrrpConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,6 +138,30 @@ final class VrrpCommandTest {
     // the message was the path alone: "lbkit vrrp: /tmp/.../absent.conf"
     assertEquals("lbkit vrrp: cannot read " + dir.resolve("absent.conf") + ": no such file\n",
         err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void configFile_largerThanTheLimit_isRefusedNamingFileAndLimit_beforeAnyInstance(@TempDir Path dir)
+      throws Exception {
+    // a good instance line, then a sparse tail past 32 MiB (the length set, no bytes written)
+    Path f = dir.resolve("big.conf");
+    Files.writeString(f, "instance --name A --interface eth0 --vrid 1 --vip 10.0.0.1/24\n");
+    try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+      raf.setLength(VrrpCommand.MAX_CONFIG_BYTES + 1L);
+    }
+    assertEquals(1, run("vrrp", "--config", f.toString()));
+    assertEquals("lbkit vrrp: cannot read " + f + ": larger than 32 MiB, more than any configuration needs\n",
+        err.toString(StandardCharsets.UTF_8));
+    assertEquals("", out.toString(StandardCharsets.UTF_8), "no instance ran, so no state line");
+  }
+
+  @Test
+  void configFile_notUtf8_saysSo(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("latin1.conf");
+    Files.write(f, "# caf\u00e9\ninstance --interface eth0 --vrid 1 --vip 10.0.0.1/24\n"
+        .getBytes(StandardCharsets.ISO_8859_1));
+    assertEquals(1, run("vrrp", "--config", f.toString()));
+    assertEquals("lbkit vrrp: cannot read " + f + ": not UTF-8 text\n", err.toString(StandardCharsets.UTF_8));
   }
 
   @Test

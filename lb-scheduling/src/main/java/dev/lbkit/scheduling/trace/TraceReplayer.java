@@ -2,15 +2,13 @@ package dev.lbkit.scheduling.trace;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lbkit.api.io.InputFiles;
 import dev.lbkit.scheduling.internal.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -43,16 +41,27 @@ public final class TraceReplayer {
   }
 
   /**
-   * Replays every record of a file.
+   * The largest trace file {@link #replay} reads: 64 MiB, over twenty times the largest trace lbkit ships (2.4 MB of
+   * haproxy {@code balance uri} picks). Records are lines of their own, so a larger trace splits into files.
+   */
+  public static final long MAX_FILE_BYTES = 64L << 20;
+
+  /**
+   * Replays every record of a file. A regular file larger than {@link #MAX_FILE_BYTES} is refused before any record
+   * runs; an endless input (a device, a pipe) stops with the same error once past it.
    *
    * @param results receives each record's picks, in input order
-   * @param errors receives each record that could not be replayed, and the file itself if it cannot be read
+   * @param errors receives each record that could not be replayed, and the file itself if it cannot be read (line 0;
+   *     a file too large has an {@link dev.lbkit.api.io.InputTooLargeException} as the cause, with the limit)
    * @return the number of records that failed (0 when all replayed or were skipped)
    */
   public int replay(Path file, Consumer<ReplayResult> results, Consumer<TraceException> errors) {
     requireNonNull(file, "file");
     int failed = 0;
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    // a decoder of its own reports bytes that are not UTF-8, where an InputStreamReader given the charset would
+    // replace them
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(InputFiles.open(file, MAX_FILE_BYTES, "trace"),
+        StandardCharsets.UTF_8.newDecoder()))) {
       String line;
       int number = 0;
       while ((line = in.readLine()) != null) {
@@ -67,15 +76,18 @@ public final class TraceReplayer {
           errors.accept(new TraceException(file, number, e.getMessage(), e.getCause()));
         }
       }
-    } catch (IOException | UncheckedIOException e) {
+    } catch (IOException e) {
       failed++;
-      String why = e instanceof NoSuchFileException ? "no such file"
-          : e instanceof AccessDeniedException ? "permission denied"
-          : e instanceof CharacterCodingException || e.getCause() instanceof CharacterCodingException
-              ? "not UTF-8 text" : e.toString();
-      errors.accept(new TraceException(file, 0, "cannot read the file: " + why, e));
+      errors.accept(cannotRead(file, e));
+    } catch (UncheckedIOException e) {
+      failed++;
+      errors.accept(cannotRead(file, e.getCause()));
     }
     return failed;
+  }
+
+  private static TraceException cannotRead(Path file, IOException e) {
+    return new TraceException(file, 0, "cannot read the file: " + InputFiles.reason(e), e);
   }
 
   /**

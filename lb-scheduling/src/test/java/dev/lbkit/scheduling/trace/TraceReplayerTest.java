@@ -1,8 +1,11 @@
 package dev.lbkit.scheduling.trace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lbkit.api.io.InputTooLargeException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +68,37 @@ final class TraceReplayerTest {
     assertEquals(1, TraceReplayer.standard().replay(dir.resolve("missing.jsonl"), r -> { }, errors::add));
     assertEquals(0, errors.get(0).line());
     assertTrue(errors.get(0).reason().contains("no such file"), errors.get(0).reason());
+  }
+
+  @Test
+  void replay_ofAFileLargerThanTheLimit_runsNoRecord_andNamesFileAndLimit() throws Exception {
+    // a good record first, then a sparse tail: the length is set, no bytes are written
+    Path f = dir.resolve("big.jsonl");
+    Files.writeString(f, BASIC + "\n", StandardCharsets.UTF_8);
+    try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+      raf.setLength(TraceReplayer.MAX_FILE_BYTES + 1);
+    }
+    List<ReplayResult> results = new ArrayList<>();
+    List<TraceException> errors = new ArrayList<>();
+    assertEquals(1, TraceReplayer.standard().replay(f, results::add, errors::add));
+    assertEquals(List.of(), results, "the record before the limit is not replayed");
+    assertEquals(1, errors.size());
+    TraceException e = errors.get(0);
+    assertEquals(f, e.file());
+    assertEquals(0, e.line());
+    assertEquals(f + ":0: cannot read the file: larger than 64 MiB, more than any trace needs", e.getMessage());
+    InputTooLargeException cause = assertInstanceOf(InputTooLargeException.class, e.getCause());
+    assertEquals(TraceReplayer.MAX_FILE_BYTES, cause.limitBytes());
+    assertEquals(f.toString(), cause.getFile());
+  }
+
+  @Test
+  void replay_ofTextThatIsNotUtf8_isAnUnreadableFile() throws Exception {
+    Path f = dir.resolve("latin1.jsonl");
+    Files.write(f, "{\"scheduler\":\"rr\",\"name\":\"caf\u00e9\"}\n".getBytes(StandardCharsets.ISO_8859_1));
+    List<TraceException> errors = new ArrayList<>();
+    assertEquals(1, TraceReplayer.standard().replay(f, r -> { }, errors::add));
+    assertEquals(f + ":0: cannot read the file: not UTF-8 text", errors.get(0).getMessage());
   }
 
   @Test

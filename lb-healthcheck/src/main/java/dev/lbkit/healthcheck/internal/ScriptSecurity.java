@@ -1,9 +1,8 @@
 package dev.lbkit.healthcheck.internal;
 
+import dev.lbkit.api.io.InputFiles;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,9 +89,7 @@ public final class ScriptSecurity {
       }
       return Optional.empty();
     } catch (IOException e) {
-      String why = e instanceof NoSuchFileException ? "no such file"
-          : e instanceof AccessDeniedException ? "permission denied" : e.toString();
-      return Optional.of(new Finding("cannot access " + file + ": " + why, false, false));
+      return Optional.of(new Finding("cannot access " + file + ": " + InputFiles.reason(e), false, false));
     }
   }
 

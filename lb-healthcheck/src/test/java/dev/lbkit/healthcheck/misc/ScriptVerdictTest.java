@@ -40,6 +40,18 @@ final class ScriptVerdictTest {
   }
 
   @Test
+  void aProgramThatCannotBeReached_saysWhyInAnOperatorsWords() throws Exception {
+    Path missing = dir.resolve("missing.sh");
+    String detail = ScriptVerdict.of(List.of(missing.toString()), Optional.empty(), false).detail().orElseThrow();
+    assertTrue(detail.startsWith("cannot access " + missing + ": no such file (as uid:gid "), detail);
+    // a path through a regular file: the system's reason, where it was the exception's toString
+    // ("java.nio.file.FileSystemException: ...: Not a directory")
+    Path through = Files.writeString(dir.resolve("plain"), "").resolve("x.sh");
+    detail = ScriptVerdict.of(List.of(through.toString()), Optional.empty(), false).detail().orElseThrow();
+    assertTrue(detail.startsWith("cannot access " + through + ": Not a directory (as uid:gid "), detail);
+  }
+
+  @Test
   void aProgramItsUserMayNotExecute_neverRuns_butIsAScript() throws Exception {
     Path script = Files.writeString(dir.resolve("plain.sh"), "#!/bin/sh\nexit 0\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));

@@ -114,11 +114,14 @@ public sealed interface HealthCheckConfig permits HealthCheckConfig.Tcp, HealthC
    * @param sniVirtualhost with {@code enable_sni}, the SNI name of a url without a {@code virtualhost} of its own:
    *     the checker's {@code virtualhost}, else the virtual server's (keepalived's check_ssl.c skips the real
    *     server's); empty without {@code enable_sni} or without either
+   * @param fastRecovery {@code fast_recovery}: no delay between url checks before the first verdict and while down
+   *     with no url marked failed (keepalived 2.2.7 check_http.c {@code epilog}; see lb-healthcheck's UrlRound)
    * @param location where the checker is defined
    */
   record Http(boolean tls, Endpoint target, List<Url> urls, Optional<String> virtualhost,
       Optional<InetAddress> bindTo, Duration connectTimeout, int retry, Duration delayBeforeRetry,
-      CheckerTiming timing, boolean enableSni, Optional<String> sniVirtualhost, Location location)
+      CheckerTiming timing, boolean enableSni, Optional<String> sniVirtualhost, boolean fastRecovery,
+      Location location)
       implements HealthCheckConfig, Connection {
     public Http {
       requireNonNull(timing, "timing");
@@ -137,7 +140,15 @@ public sealed interface HealthCheckConfig permits HealthCheckConfig.Tcp, HealthC
         Optional<InetAddress> bindTo, Duration connectTimeout, int retry, Duration delayBeforeRetry,
         Location location) {
       this(tls, target, urls, virtualhost, bindTo, connectTimeout, retry, delayBeforeRetry, CheckerTiming.NONE,
-        false, Optional.empty(), location);
+        false, Optional.empty(), false, location);
+    }
+
+    /** Without {@code fast_recovery}. */
+    public Http(boolean tls, Endpoint target, List<Url> urls, Optional<String> virtualhost,
+        Optional<InetAddress> bindTo, Duration connectTimeout, int retry, Duration delayBeforeRetry,
+        CheckerTiming timing, boolean enableSni, Optional<String> sniVirtualhost, Location location) {
+      this(tls, target, urls, virtualhost, bindTo, connectTimeout, retry, delayBeforeRetry, timing, enableSni,
+          sniVirtualhost, false, location);
     }
 
     /**

@@ -90,6 +90,58 @@ final class KeepalivedCheckersTest {
   }
 
   @Test
+  void httpGet_fastRecovery_isRead_aloneOrWithAValue_andOffByDefault() {
+    ParseResult r = parse("""
+        virtual_server 192.0.2.10 80 {
+          protocol TCP
+          real_server 10.0.0.2 80 {
+            HTTP_GET {
+              fast_recovery
+              url {
+                path /a
+              }
+            }
+            SSL_GET {
+              fast_recovery off
+              url {
+                path /b
+              }
+            }
+            HTTP_GET {
+              url {
+                path /c
+              }
+            }
+          }
+        }
+        """);
+    assertEquals(List.of(), warnings(r), "fast_recovery is read, not ignored");
+    List<HealthCheckConfig> c = checks(r);
+    assertTrue(((HealthCheckConfig.Http) c.get(0)).fastRecovery());
+    assertFalse(((HealthCheckConfig.Http) c.get(1)).fastRecovery());
+    assertFalse(((HealthCheckConfig.Http) c.get(2)).fastRecovery(), "keepalived's default: off");
+  }
+
+  @Test
+  void httpGet_fastRecovery_withAWordThatIsNoBoolean_isAnError() {
+    ParseResult r = parse("""
+        virtual_server 192.0.2.10 80 {
+          protocol TCP
+          real_server 10.0.0.2 80 {
+            HTTP_GET {
+              fast_recovery sometimes
+              url {
+                path /a
+              }
+            }
+          }
+        }
+        """);
+    assertEquals(List.of("k.conf:5:21: fast_recovery must be one of on|off|true|false|yes|no but was"
+        + " 'sometimes'"), errors(r));
+  }
+
+  @Test
   void emptyBlocks_takeKeepalivedsDefaults() {
     List<HealthCheckConfig> c = checks(parse("""
         virtual_server 192.0.2.10 53 {

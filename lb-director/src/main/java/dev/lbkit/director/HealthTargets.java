@@ -60,7 +60,8 @@ import java.util.Optional;
  * per delay loop, each within {@code connect_timeout}, the server up after a whole round passed, a failing url
  * retried by {@code retry}/{@code delay_before_retry} (rules in {@link UrlRound}; compared with real keepalived in
  * KeepalivedCheckerTimingLabIT). {@link dev.lbkit.healthcheck.AllOf} of the urls is the Java API's other mode (all
- * urls in every run); keepalived's {@code fast_recovery} is not read. Failure handling
+ * urls in every run); {@code fast_recovery} drops the delays between urls before the first verdict and while down
+ * with no url marked failed, as keepalived's epilog does (see {@link UrlRound}). Failure handling
  * ({@code inhibit_on_failure}, quorum) stays with the {@link Director}, so the checker reports plain up and down.
  */
 public final class HealthTargets {
@@ -147,7 +148,7 @@ public final class HealthTargets {
       for (HealthCheckConfig.Url url : http.urls()) {
         urls.add(httpCheck(http, url, clientCertificate));
       }
-      check = new UrlRound(urls);
+      check = new UrlRound(urls, http.fastRecovery());
       timeout = http.connectTimeout();
       retry = http.retry();
       delayBeforeRetry = http.delayBeforeRetry();

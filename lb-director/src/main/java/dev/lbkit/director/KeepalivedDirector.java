@@ -59,7 +59,9 @@ import org.slf4j.LoggerFactory;
  * <p>The director follows every {@code vrrp_instance} of the file: it is active while all are Master (one sync
  * group, typically), or always when there are none. {@link #reload} applies a new file as keepalived does on
  * SIGHUP: virtual servers and checkers change only where they differ (kept checkers keep their state and, as in
- * keepalived, start their schedule afresh: next check after the one-second start delay and a random warmup), and
+ * keepalived, start their schedule afresh: next check after the one-second start delay and a random warmup, with the
+ * checker as the new file builds it, the {@code SSL} block's certificate, key and ca files read again even when the
+ * block is unchanged), and
  * with a router {@link #attach attached}
  * the VRRP instances and sync groups are reloaded on its engine thread ({@link VrrpRouter#reload}): unchanged
  * instances run on untouched, changed ones keep their state, removed ones resign, new ones start.
@@ -203,25 +205,27 @@ public final class KeepalivedDirector implements AutoCloseable {
       }
     }
     director.reconfigure(pools);
-    boolean sslChanged = !sslSettings(config).equals(sslSettings(next));
     if (started) {
       for (Map.Entry<Target.Key, Target> e : Map.copyOf(targets).entrySet()) {
         Target t = nextTargets.get(e.getKey());
-        // keepalived builds its SSL context afresh on a reload: a changed SSL block reaches the kept SSL_GETs too
-        if (t == null || !sameCheck(t, e.getValue()) || (sslChanged && usesTls(e.getValue().check()))) {
+        if (t == null || !sameCheck(t, e.getValue())) {
           checker.remove(e.getKey());
           targets.remove(e.getKey());
         }
       }
       for (Target t : nextTargets.values()) {
         if (!targets.containsKey(t.key())) {
-          targets.put(t.key(), t);
           checker.add(t);
         } else {
           // keepalived's reload cancels every checker thread and registers each again: the next check of a kept
-          // checker is one second plus a random warmup away, whatever its old schedule said; its state stays
-          checker.restartSchedule(t.key());
+          // checker is one second plus a random warmup away, whatever its old schedule said; its state stays. It
+          // also frees its SSL context and builds a new one from the SSL block's files, read again even when the
+          // block names the same files (check_daemon.c reload_check_thread: free_ssl, then start_check:
+          // init_ssl_ctx), and every SSL_GET connects with the new one: so a kept checker goes on with the check
+          // built from the new file, whose client certificate was read just now (fast_recovery may differ too)
+          checker.restartSchedule(t);
         }
+        targets.put(t.key(), t);
       }
     }
     KeepalivedConfig previous = config;
@@ -279,19 +283,6 @@ public final class KeepalivedDirector implements AutoCloseable {
   private static boolean sameCheck(Target a, Target b) {
     return a.weight() == b.weight() && a.policy().equals(b.policy())
         && a.check().describe().equals(b.check().describe()) && memberPolicies(a).equals(memberPolicies(b));
-  }
-
-  /** What the SSL block of {@code c} says (its files and password), without where it is written. */
-  private static List<Object> sslSettings(KeepalivedConfig c) {
-    return c.ssl().<List<Object>>map(s -> List.of(s.password(), s.ca(), s.certificate(), s.key())).orElse(List.of());
-  }
-
-  /** Whether a check, or one of a real server's several checkers, speaks TLS (an SSL_GET). */
-  private static boolean usesTls(Check check) {
-    if (check instanceof IndependentChecks ic) {
-      return ic.members().stream().anyMatch(m -> usesTls(m.check()));
-    }
-    return check instanceof UrlRound round && round.urls().stream().anyMatch(u -> u.tls().isPresent());
   }
 
   /** The policies of a real server's several checkers (each on its own schedule); empty for one checker. */

@@ -332,6 +332,36 @@ final class KeepalivedCheckersTargetsTest {
   }
 
   @Test
+  void httpGetFastRecovery_reachesTheUrlRound() {
+    List<Target> t = targets("""
+        virtual_server 127.0.0.1 80 {
+          protocol TCP
+          real_server 127.0.0.1 80 {
+            HTTP_GET {
+              fast_recovery
+              url {
+                path /a
+              }
+              url {
+                path /b
+              }
+            }
+          }
+          real_server 127.0.0.2 80 {
+            HTTP_GET {
+              url {
+                path /a
+              }
+            }
+          }
+        }
+        """);
+    UrlRound fast = assertInstanceOf(UrlRound.class, t.get(0).check());
+    assertTrue(fast.fastRecovery() && fast.urls().size() == 2, fast.toString());
+    assertTrue(!assertInstanceOf(UrlRound.class, t.get(1).check()).fastRecovery(), "off unless configured");
+  }
+
+  @Test
   void eachChecker_hasItsOwnPolicy_asKeepalivedCompletesIt() {
     List<Target> t = targets("""
         virtual_server 127.0.0.1 53 {

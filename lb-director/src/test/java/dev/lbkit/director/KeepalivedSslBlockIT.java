@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
@@ -229,6 +230,37 @@ final class KeepalivedSslBlockIT {
         assertTrue(awaitServers(table, 1) && seen.contains("CN=client.lab"), "after a reload that adds the SSL block"
             + " the kept SSL_GET presents the certificate and the server enters: " + table.table + ", server saw "
             + seen);
+      }
+    }
+  }
+
+  @Test
+  void reload_sameSslBlock_certificateFileChanged_theKeptSslGetPresentsTheNewOne() throws Exception {
+    clientCertificate();
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (SSLServerSocket server = mtlsServer(seen)) { // trusts the client.pem written above only
+      int port = server.getLocalPort();
+      Files.copy(dir.resolve("client.pem"), dir.resolve("trusted.pem"));
+      Files.copy(dir.resolve("key.pem"), dir.resolve("trusted-key.pem"));
+      RecordingTableWriter table = new RecordingTableWriter();
+      try (KeepalivedDirector node = KeepalivedDirector.builder(conf(port, sslBlock()), table).build()) {
+        node.start();
+        assertTrue(awaitServers(table, 1) && seen.contains("CN=client.lab"), "the trusted certificate: in? "
+            + table.table + ", server saw " + seen);
+        // another certificate and key in the same files (same password): the SSL block's text does not change
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-keyout", "key.pem", "-out", "client.pem", "-days", "2",
+            "-subj", "/CN=other.lab", "-passout", "pass:pass word");
+        seen.clear();
+        node.reload(conf(port, sslBlock())).get(5, TimeUnit.SECONDS);
+        assertTrue(awaitServers(table, 0) && seen.stream().anyMatch(x -> x.startsWith("refused"))
+            && !seen.contains("CN=client.lab"), "after the reload the kept SSL_GET presents the file's new, untrusted"
+            + " certificate, as keepalived reads the files again on a reload: out? " + table.table + ", server saw "
+            + seen);
+        Files.copy(dir.resolve("trusted.pem"), dir.resolve("client.pem"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(dir.resolve("trusted-key.pem"), dir.resolve("key.pem"), StandardCopyOption.REPLACE_EXISTING);
+        node.reload(conf(port, sslBlock())).get(5, TimeUnit.SECONDS);
+        assertTrue(awaitServers(table, 1), "the trusted certificate back in the files: in again after a reload? "
+            + table.table + ", server saw " + seen);
       }
     }
   }

@@ -223,6 +223,26 @@ public final class HealthChecker implements AutoCloseable {
     return true;
   }
 
+  /**
+   * As {@link #restartSchedule(Target.Key)}, checking the target from now on with {@code next}'s check, whose
+   * settings may differ (a client certificate read again, other TLS settings, a url round's {@code fast_recovery}):
+   * what a keepalived reload does to a checker it keeps, which it builds afresh from the file and hands its old state.
+   * Returns whether a target with {@code next}'s key is checked.
+   *
+   * @throws IllegalArgumentException if {@code next} has another weight or policy or another kind of check (for
+   *     {@link IndependentChecks} another number of members, for a url round another number of urls) than the
+   *     target checked now: remove it and add {@code next} instead
+   */
+  public boolean restartSchedule(Target next) {
+    Entry e = targets.get(requireNonNull(next, "next").key());
+    if (e == null) {
+      return false;
+    }
+    e.monitor().checkReplacement(next);
+    onLane(e.lane(), () -> e.monitor().restartSchedule(next));
+    return true;
+  }
+
   /** The state of one target, if it is checked. */
   public Optional<TargetStatus> status(Target.Key key) {
     return Optional.ofNullable(targets.get(key)).map(e -> e.monitor().status());

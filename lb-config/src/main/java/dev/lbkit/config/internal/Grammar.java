@@ -95,8 +95,9 @@ final class Grammar {
 
   static final Grammar SMTP = checker("SMTP_CHECK").leaf("helo_name").block("host", SMTP_HOST);
 
-  static final Grammar HTTP = checker("HTTP_GET").block("url", URL).leaf("virtualhost", "enable_sni")
-      .ignored("http_protocol", "tls_compliant", "fast_recovery", "protocol");
+  static final Grammar HTTP = checker("HTTP_GET").block("url", URL)
+      .leaf("virtualhost", "enable_sni", "fast_recovery")
+      .ignored("http_protocol", "tls_compliant", "protocol");
 
   static final Grammar MISC = new Grammar("MISC_CHECK")
       .leaf("misc_path", "misc_timeout", "misc_dynamic", "user", "retry", "delay_before_retry", "warmup",

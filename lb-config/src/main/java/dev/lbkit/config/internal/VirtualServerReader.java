@@ -547,6 +547,7 @@ final class VirtualServerReader {
     Optional<String> virtualhost = rd.virtualhost;
     Optional<String> own = Optional.empty();
     boolean sni = false;
+    boolean fast = false;
     boolean ok = true;
     for (Node n : block.children()) {
       if (c.read(n)) {
@@ -563,6 +564,7 @@ final class VirtualServerReader {
           virtualhost = own.or(() -> rd.virtualhost);
         }
         case "enable_sni" -> sni = values.flag(n).orElse(sni);
+        case "fast_recovery" -> fast = values.flag(n).orElse(fast);
         default -> throw new AssertionError(n.name());
       }
     }
@@ -573,9 +575,10 @@ final class VirtualServerReader {
     final Optional<String> host = virtualhost;
     final Optional<String> sniName = sni ? own.or(() -> rd.vsVirtualhost) : Optional.empty();
     final boolean enableSni = sni;
+    final boolean fastRecovery = fast;
     return c.target(server, block).map(target -> new HealthCheckConfig.Http(block.name().equals("SSL_GET"), target,
         urls, host, c.bindTo, c.timeout, c.retry, c.delayBeforeRetry, c.timing.get(), enableSni, sniName,
-        block.location()));
+        fastRecovery, block.location()));
   }
 
   private Optional<Url> url(Node block) {

@@ -25,18 +25,32 @@ import java.util.stream.Collectors;
  *       recovered, or a checker that started down with {@code alpha}) is fetched again after
  *       {@code delayBeforeRetry}; keepalived does the same.
  * </ul>
+ * With {@code fastRecovery} (keepalived's {@code fast_recovery}) the next attempt follows at once, without any of
+ * those delays, whenever the checker has not reached its first verdict yet, or is down with no url marked failed;
+ * the rule is looked at after each result has had its effect (check_http.c {@code epilog}, its last step). So the
+ * first round runs url after url, and once a failed url passes again the fresh round does too, up to the verdict; a
+ * down checker whose fresh round meets another failing url fetches that url again at once, as often as it fails
+ * (keepalived does the same: only a url marked failed waits its delay). While the checker is up, and while a url is
+ * marked failed, the delays above apply.
  * Run once ({@link dev.lbkit.healthcheck.HealthChecker#checkOnce}), all urls are fetched one after another as an
  * {@link dev.lbkit.healthcheck.AllOf}; for that behaviour on a schedule too, use an {@code AllOf} of the urls
  * instead (all urls in every attempt, within one timeout).
  *
  * @param urls the urls in keepalived's order, at least one
+ * @param fastRecovery keepalived's {@code fast_recovery}: no delay between attempts before the first verdict and
+ *     while down with no url marked failed
  */
-public record UrlRound(List<HttpCheck> urls) implements Check {
+public record UrlRound(List<HttpCheck> urls, boolean fastRecovery) implements Check {
   public UrlRound {
     urls = List.copyOf(requireNonNull(urls, "urls"));
     if (urls.isEmpty()) {
       throw new IllegalArgumentException("UrlRound needs at least one url");
     }
+  }
+
+  /** Without {@code fast_recovery}, keepalived's default. */
+  public UrlRound(List<HttpCheck> urls) {
+    this(urls, false);
   }
 
   @Override

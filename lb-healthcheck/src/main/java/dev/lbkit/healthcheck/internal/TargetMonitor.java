@@ -75,7 +75,8 @@ public final class TargetMonitor {
   /** HAProxy's {@code BE_WEIGHT_SCALE}: dynamic algorithms keep weights in sixteenths. */
   private static final long WEIGHT_SCALE = 16;
 
-  private final Target target;
+  /** Replaced only by {@link #restartSchedule(Target)}, with the same key, policy and kind of check. */
+  private volatile Target target;
   private final CheckPolicy policy;
   private final CheckScheduler scheduler;
   private final Prober prober;
@@ -318,11 +319,32 @@ public final class TargetMonitor {
    * server keeps its state (check_daemon.c {@code reload_check_thread}, {@code start_check}).
    */
   public void restartSchedule() {
+    restartSchedule(target);
+  }
+
+  /**
+   * As {@link #restartSchedule()}, checking from now on with {@code next}'s check: a reload that keeps the checker
+   * but builds it afresh (keepalived frees its checkers and SSL context on a reload and builds new ones from the file,
+   * handing each kept checker its old state), so that new TLS settings, such as a client certificate read again, or
+   * a url round's {@code fast_recovery}, apply at once. {@code next} must have this target's key, weight and policy
+   * and the same kind of check (for {@link IndependentChecks} as many members, each of the same kind; for a
+   * {@link UrlRound} as many urls).
+   *
+   * @throws IllegalArgumentException if {@code next} differs in more than its check's settings
+   */
+  public void restartSchedule(Target next) {
+    checkReplacement(next);
     if (!started || stopped) {
       return;
     }
+    target = next;
     if (members != null) {
-      members.forEach(TargetMonitor::restartSchedule);
+      List<IndependentChecks.Member> nextMembers = ((IndependentChecks) next.check()).members();
+      for (int i = 0; i < members.size(); i++) {
+        TargetMonitor m = members.get(i);
+        m.restartSchedule(new Target(m.target.service(), m.target.destination(), m.target.weight(),
+            nextMembers.get(i).check(), m.policy));
+      }
       return;
     }
     if (inFlight) {
@@ -330,10 +352,42 @@ public final class TargetMonitor {
     }
     retriesLeft = policy.retry();
     if (urlRound != null) {
-      urlRound.restart();
+      urlRound.restart((UrlRound) next.check());
     }
     schedule(firstDelay());
     snapshot();
+  }
+
+  /**
+   * Whether {@code next} may replace this target in {@link #restartSchedule(Target)}; any thread (reads only what
+   * never changes: the key, weight, policy and the kind and shape of the check).
+   *
+   * @throws IllegalArgumentException if it may not, naming what differs
+   */
+  public void checkReplacement(Target next) {
+    Target now = target;
+    if (!next.key().equals(now.key()) || next.weight() != now.weight() || !next.policy().equals(policy)
+        || next.check().getClass() != now.check().getClass() || next.agent().isPresent() != now.agent()
+        .isPresent()) {
+      throw new IllegalArgumentException("a restart takes the same target with new check settings, not " + next
+          + " for " + now);
+    }
+    if (members != null) {
+      List<IndependentChecks.Member> nextMembers = ((IndependentChecks) next.check()).members();
+      if (nextMembers.size() != members.size()) {
+        throw new IllegalArgumentException("a restart takes as many checkers (" + members.size() + ") but " + next
+            + " has " + nextMembers.size());
+      }
+      for (int i = 0; i < members.size(); i++) {
+        TargetMonitor m = members.get(i);
+        m.checkReplacement(new Target(m.target.service(), m.target.destination(), m.target.weight(),
+            nextMembers.get(i).check(), m.policy));
+      }
+    }
+    if (urlRound != null && ((UrlRound) next.check()).urls().size() != ((UrlRound) now.check()).urls().size()) {
+      throw new IllegalArgumentException("a restart takes as many urls (" + ((UrlRound) now.check()).urls().size()
+          + ") but " + next + " has " + ((UrlRound) next.check()).urls().size());
+    }
   }
 
   /** One reading of the agent beside the check; its words apply as they come, then the next is scheduled. */

@@ -20,7 +20,7 @@ final class UrlRoundState {
   /** A result's verdict and the delay until the next attempt. */
   record Step(Verdict verdict, Duration delay) {}
 
-  private final UrlRound round;
+  private UrlRound round;
   private final int retry;
   private final Duration delayLoop;
   private final Duration delayBeforeRetry;
@@ -65,7 +65,7 @@ final class UrlRoundState {
     if (!hasRun) {
       failures = retry; // keepalived: no retries after a pass until the first verdict
     }
-    return new Step(v, delayLoop);
+    return step(v, up, delayLoop);
   }
 
   /** The current url failed; {@code up} is the checker's state before it. The same url is fetched next. */
@@ -81,11 +81,34 @@ final class UrlRoundState {
     }
     Duration delay = !failedUrl ? delayBeforeRetry
         : delayBeforeRetry.compareTo(delayLoop) > 0 ? delayBeforeRetry : delayLoop;
+    return step(v, up, delay);
+  }
+
+  /**
+   * The step with its delay, or with none under {@code fast_recovery} when, after this result, no verdict has been
+   * reached yet or the checker is down with no url marked failed (keepalived's epilog looks at {@code has_run},
+   * {@code is_up} and {@code failed_url} once the result has changed them, and then runs the next attempt as an
+   * event instead of a timer).
+   */
+  private Step step(Verdict v, boolean upBefore, Duration delay) {
+    boolean upAfter = v == Verdict.UP || (upBefore && v != Verdict.DOWN);
+    if (round.fastRecovery() && (!hasRun || (!upAfter && !failedUrl))) {
+      return new Step(v, Duration.ZERO);
+    }
     return new Step(v, delay);
   }
 
-  /** Back to the first url with no failure counted, keeping whether a verdict was reached (a reload). */
-  void restart() {
+  /**
+   * Back to the first url with no failure counted, keeping whether a verdict was reached (a reload), fetching from
+   * now on the urls of {@code next} (as many as before: a reload that keeps the checker; its TLS settings or
+   * {@code fast_recovery} may differ).
+   */
+  void restart(UrlRound next) {
+    if (next.urls().size() != round.urls().size()) {
+      throw new IllegalArgumentException("a restarted url round must have as many urls (" + round.urls().size()
+          + ") but has " + next.urls().size());
+    }
+    round = next;
     index = 0;
     failedUrl = false;
     failures = 0;

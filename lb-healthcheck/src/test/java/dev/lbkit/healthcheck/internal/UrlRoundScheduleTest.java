@@ -2,6 +2,7 @@ package dev.lbkit.healthcheck.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lbkit.api.Endpoint;
@@ -17,9 +18,11 @@ import dev.lbkit.healthcheck.http.HttpCheck;
 import dev.lbkit.healthcheck.http.UrlRound;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -29,8 +32,9 @@ import org.junit.jupiter.api.Test;
 /**
  * keepalived 2.2.7's HTTP_GET url rounds ({@link UrlRound}) on the fake clock: one url per delay loop, up after a
  * whole round, retries of a failing url, the failed url fetched every delay loop while down, a fresh round once it
- * passes, and no retry after a pass before the first verdict. The same rules are compared with real keepalived in
- * lb-director's KeepalivedCheckerTimingLabIT.
+ * passes, and no retry after a pass before the first verdict; with {@code fast_recovery} no delay before the first
+ * verdict and while down with no url marked failed. The same rules are compared with real keepalived in lb-director's
+ * KeepalivedCheckerTimingLabIT.
  */
 final class UrlRoundScheduleTest {
   private static final Endpoint DEST = Endpoint.parse("10.0.0.2:80");
@@ -40,6 +44,9 @@ final class UrlRoundScheduleTest {
   private final List<DestinationEvent> events = new ArrayList<>();
   /** Paths that fail; and every attempt as "PATH@SECONDS". */
   private final Set<String> failing = new HashSet<>();
+  /** Paths that fail on some of their requests only: path to the request numbers (1 the first) that fail. */
+  private final Map<String, Set<Integer>> failingOn = new HashMap<>();
+  private final Map<String, Integer> asked = new HashMap<>();
   private final List<String> attempts = new ArrayList<>();
 
   private final Prober prober = new Prober() {
@@ -47,7 +54,9 @@ final class UrlRoundScheduleTest {
     public void probe(Check check, Duration timeout, Consumer<CheckResult> done) {
       String path = ((HttpCheck) check).path();
       attempts.add(path + "@" + String.format(Locale.ROOT, "%.2f", clock.elapsed().toMillis() / 1000.0));
-      CheckResult r = failing.contains(path) ? new CheckResult.Down(DownReason.BAD_STATUS, "status 503")
+      int n = asked.merge(path, 1, Integer::sum);
+      boolean fails = failing.contains(path) || failingOn.getOrDefault(path, Set.of()).contains(n);
+      CheckResult r = fails ? new CheckResult.Down(DownReason.BAD_STATUS, "status 503")
           : CheckResult.Up.of("status 200");
       clock.schedule(LATENCY, () -> done.accept(r));
     }
@@ -64,14 +73,22 @@ final class UrlRoundScheduleTest {
   }
 
   private TargetMonitor monitor(CheckPolicy policy, String... paths) {
+    return monitor(policy, false, paths);
+  }
+
+  private TargetMonitor monitor(CheckPolicy policy, boolean fastRecovery, String... paths) {
+    TargetMonitor m = new TargetMonitor(Target.of(DEST, 1, round(fastRecovery, paths), policy), clock, prober,
+        new SplittableRandom(1), events::add);
+    m.start();
+    return m;
+  }
+
+  private static UrlRound round(boolean fastRecovery, String... paths) {
     List<HttpCheck> urls = new ArrayList<>();
     for (String p : paths) {
       urls.add(HttpCheck.builder(DEST).path(p).build());
     }
-    TargetMonitor m = new TargetMonitor(Target.of(DEST, 1, new UrlRound(urls), policy), clock, prober,
-        new SplittableRandom(1), events::add);
-    m.start();
-    return m;
+    return new UrlRound(urls, fastRecovery);
   }
 
   private List<String> kinds() {
@@ -158,5 +175,67 @@ final class UrlRoundScheduleTest {
     m.restartSchedule(); // at 4: next check at 5, the first url
     clock.advance(s(1.5));
     assertEquals(List.of("/a@1.00", "/b@3.01", "/a@5.00"), attempts);
+  }
+
+  @Test
+  void fastRecovery_firstRound_urlAfterUrl_thenOnePerDelayLoop() {
+    monitor(policy().build(), true, "/a", "/b", "/c");
+    clock.advance(s(6));
+    // each url as soon as the one before answered (10 ms), until the first verdict; then a delay loop apart
+    assertEquals(List.of("/a@1.00", "/b@1.01", "/c@1.02", "/a@3.03", "/b@5.04"), attempts);
+    assertEquals(List.of("up@0.00"), kinds());
+  }
+
+  @Test
+  void fastRecovery_afterTheFailedUrlPasses_theFreshRoundRunsAtOnce_andAFailureInItIsFetchedAgainAtOnce() {
+    // the lab's fast_recovery server (KeepalivedCheckerTimingLabIT's FAST_ROUND): /flip fails on its 2nd and 3rd
+    // requests, /once on its 2nd
+    failingOn.put("/flip", Set.of(2, 3));
+    failingOn.put("/once", Set.of(2));
+    TargetMonitor m = monitor(policy().build(), true, "/a", "/flip", "/once");
+    clock.advance(s(10.5));
+    assertEquals(List.of("/a@1.00", "/flip@1.01", "/once@1.02", // first round at once: up (it started up)
+        "/a@3.03", "/flip@5.04", // up: a delay loop apart
+        "/flip@6.05", // fails while up: retried after delay_before_retry; fails again: down, /flip marked failed
+        "/flip@8.06", // the failed url a delay loop later (max(delay_before_retry, delay_loop)): passes
+        "/a@8.07", "/flip@8.08", "/once@8.09", // down, nothing marked failed: the fresh round at once
+        "/once@8.10", // /once fails while down, not marked failed: fetched again at once (keepalived's FAILED path)
+        "/a@10.11"), // the round passed: up at 8.11, then a delay loop apart again
+        attempts);
+    assertEquals(List.of("up@0.00", "down@6.06", "up@8.11"), kinds());
+    assertTrue(m.status().up());
+  }
+
+  @Test
+  void fastRecovery_alpha_aFirstFailureWaitsForTheFailedUrl_thenAFreshRoundAtOnce() {
+    failingOn.put("/a", Set.of(1));
+    TargetMonitor m = monitor(policy().startDown(true).build(), true, "/a", "/b", "/c");
+    clock.advance(s(4));
+    // /a fails first: final at once and marked failed, so it waits a delay loop; it passes, and a whole fresh round
+    // from the first url (/a again) follows at once
+    assertEquals(List.of("/a@1.00", "/a@3.01", "/a@3.02", "/b@3.03", "/c@3.04"), attempts);
+    assertEquals(List.of("down@0.00", "up@3.05"), kinds());
+    assertTrue(m.status().up());
+  }
+
+  @Test
+  void restartSchedule_withANewRound_fetchesItsUrls_andAppliesItsFastRecovery() {
+    failingOn.put("/a", Set.of(1));
+    TargetMonitor m = monitor(policy().build(), "/a", "/b");
+    clock.advance(s(1.5)); // /a fails at 1: down, marked failed
+    assertFalse(m.status().up());
+    m.restartSchedule(Target.of(DEST, 1, round(true, "/x", "/y"), policy().build()));
+    clock.advance(s(1.1)); // 1 s after the restart: the new round's first url passes; down and nothing marked
+    // failed, so with fast_recovery the next follows at once, and the round brings it up
+    assertEquals(List.of("/a@1.00", "/x@2.50", "/y@2.51"), attempts);
+    assertEquals(List.of("up@0.00", "down@1.01", "up@2.52"), kinds());
+  }
+
+  @Test
+  void restartSchedule_withAnotherNumberOfUrls_isRefused() {
+    TargetMonitor m = monitor(policy().build(), "/a", "/b");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> m.restartSchedule(Target.of(DEST, 1, round(false, "/a"), policy().build())));
+    assertTrue(e.getMessage().contains("as many urls (2)"), e.getMessage());
   }
 }

@@ -5,11 +5,11 @@
 # too). Used by KeepalivedCheckerTimingLabIT, which runs lbkit on the host with the same keepalived.conf and the same
 # listener, and compares when each side checks (the start delay, each checker on its own delay_loop, the default
 # warmup against warmup 0, the fresh start after a reload) and the IPVS weights its MISC_CHECKs leave.
-#   $1: a directory holding keepalived.conf;  $2: the ports to listen on (comma-separated);  $3: seconds to run;
+#   $1: a directory holding keepalived.conf (and before-reload.sh, run just before the SIGHUP if it is there);  $2: the ports to listen on (comma-separated);  $3: seconds to run;
 #   $4: seconds after the launch to reload;  $5: the port of the web server the HTTP_GET checkers ask (its answers
 #   are KeepalivedCheckerTimingLabIT's WEB);  $6: the ports of the TLS web servers, "VALID,EXPIRED,MTLS", whose keys
 #   and certificates are $1/valid.pem, $1/expired.pem and again $1/valid.pem, MTLS requiring a client certificate,
-#   the one in $1/client.pem (answers as KeepalivedCheckerTimingLabIT's TLS says);  $7: the
+#   the one in $1/client-a.pem (answers as KeepalivedCheckerTimingLabIT's TLS says);  $7: the
 #   port of the silent peer (a listener whose accept queue is full: SYNs to it are dropped);  $8: the bindto address of
 #   the TCP_CHECK that connects to it, whose SYNs are captured (section "syn", tcpdump's lines);  $9: the ports of the
 #   SMTP servers "ANY,HELO,DENY" (as KeepalivedCheckerTimingLabIT's SMTP says);  $10: the ports of the hostile web
@@ -70,12 +70,13 @@ class Web(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path.startswith("/r"):
             # KeepalivedCheckerTimingLabIT's ROUND urls: /a and /b 200, /late 200 the first time then 503, /fail 503,
-            # /flap 503 the first time then 200
+            # /flap 503 the first time then 200, /flip 503 the 2nd and 3rd times, /once 503 the 2nd time
             with lock:
                 out.write("web %s %.3f\n" % (self.path, time.clock_gettime(time.CLOCK_BOOTTIME)))
                 asked[self.path] = n = asked.get(self.path, 0) + 1
             ok = (self.path.endswith("/a") or self.path.endswith("/b") or (self.path.endswith("/late") and n == 1)
-                  or (self.path.endswith("/flap") and n > 1))
+                  or (self.path.endswith("/flap") and n > 1) or (self.path.endswith("/flip") and n not in (2, 3))
+                  or (self.path.endswith("/once") and n != 2))
             self.send_response(200 if ok else 503)
             self.send_header("Content-Length", "0")
             self.end_headers()
@@ -127,7 +128,7 @@ def serve(port, pem, client_ca=None):
     httpd.serve_forever()
 valid, expired, mtls = (int(p) for p in sys.argv[1].split(","))
 threading.Thread(target=serve, args=(expired, sys.argv[2] + "/expired.pem"), daemon=True).start()
-threading.Thread(target=serve, args=(mtls, sys.argv[2] + "/valid.pem", sys.argv[2] + "/client.pem"),
+threading.Thread(target=serve, args=(mtls, sys.argv[2] + "/valid.pem", sys.argv[2] + "/client-a.pem"),
                  daemon=True).start()
 serve(valid, sys.argv[2] + "/valid.pem")
 PY
@@ -213,7 +214,7 @@ done
 IFS=, read -r _ _ tls_mtls <<<"$tls_ports"
 for port in ${tls_ports//,/ }; do
   client=()
-  [ "$port" = "$tls_mtls" ] && client=(-cert "$dir/client.pem" -key "$dir/client-key.pem" -pass pass:lablab)
+  [ "$port" = "$tls_mtls" ] && client=(-cert "$dir/client-a.pem" -key "$dir/client-a-key.pem" -pass pass:lablab)
   warm=0
   for i in $(seq 1 100); do
     if openssl s_client -connect "127.0.0.1:$port" "${client[@]}" </dev/null >/dev/null 2>&1; then
@@ -229,6 +230,8 @@ echo "launch $(now)" >"$log/events.log"
 lab_keepalived_stamped "$dir"
 sleep "$reload_at"
 lab_section "table before reload" ipvsadm -Ln
+# KeepalivedCheckerTimingLabIT's before-reload.sh: other contents for the SSL block's files, its text unchanged
+if [ -x "$dir/before-reload.sh" ]; then "$dir/before-reload.sh"; fi
 echo "reload $(now)" >>"$log/events.log"
 kill -HUP "$keepalived"
 sleep "$((seconds - reload_at))"

@@ -28,6 +28,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.security.MessageDigest;
@@ -90,8 +91,11 @@ import org.junit.jupiter.api.Test;
  *       url retried after {@code delay_before_retry} and then asked every delay loop, no retry in the first round
  *       after a pass: the same urls in the same order at the same spacing (within 0.5 s) on both sides until the
  *       reload; with {@code alpha} ({@link #ALPHA_ROUND}) also the server added as long after its first request;
+ *       {@code fast_recovery} ({@link #FAST_ROUND}): no delay between urls before the first verdict and while down
+ *       with no url marked failed;
  *   <li>keepalived's global {@code SSL} block ({@link #MTLS_SSL_BLOCK}): the client certificate reaches a server that
- *       requires one, its {@code ca} verifies nothing;
+ *       requires one, its {@code ca} verifies nothing; a reload reads its files again, so another certificate put in
+ *       the same files just before the reload is presented after it ({@link #CERT_SWAP});
  *   <li>TCP_CHECK, HTTP_GET, UDP_CHECK, DNS_CHECK and SMTP_CHECK of an address in a network namespace that drops
  *       everything ({@link #DROPPED}, lab/kernel/drop-netns): the same attempts at the same spacing (captures), down
  *       as long after the first attempt, for TCP_CHECK and HTTP_GET for a timeout on both sides.
@@ -170,6 +174,19 @@ final class KeepalivedCheckerTimingLabIT {
       {"127.0.7.3", "/r3/a", "/r3/b"},
       {"127.0.7.4", "/r4/a", "/r4/flap"},
   };
+  /**
+   * A {@link #ROUND}-like server (same schedule) with {@code fast_recovery}: /a always passes, /flip fails (503) on
+   * its 2nd and 3rd requests, /once on its 2nd. keepalived 2.2.7's epilog (check_http.c) runs the next url at once
+   * while the checker has no verdict yet or is down with no url marked failed; so, pinned: the first round at once
+   * (a, flip, once), then up, one url per delay loop: a, flip (fails), flip a second later (fails: down, marked
+   * failed), flip a delay loop later (passes), then at once a fresh round a, flip, once (fails while down, not marked:
+   * again at once), once (passes: up), and a a delay loop later. Both sides must ask the same {@value #FAST_REQUESTS}
+   * urls in the same order at the same spacing.
+   */
+  private static final String[][] FAST_ROUND = {
+      {"127.0.7.5", "/r5/a", "/r5/flip", "/r5/once"},
+  };
+  private static final int FAST_REQUESTS = 12;
 
   /**
    * SSL_GET real servers against TLS web servers with a certificate for www.lab that is valid ({@code valid}) or
@@ -353,13 +370,29 @@ final class KeepalivedCheckerTimingLabIT {
     }
   }
 
+  /**
+   * The SSL_GET of the server that requires a client certificate and trusts only client-a.pem: the SSL block's files
+   * hold client a until the reload; just before it they get client b (before-reload.sh, the same on both sides), the
+   * block's text unchanged. keepalived 2.2.7 frees its SSL context on a reload and builds a new one from the files
+   * (check_daemon.c reload_check_thread, start_check; check_ssl.c init_ssl_ctx), so its kept SSL_GET presents b
+   * after the reload and the server leaves the table: pinned, and lbkit must agree.
+   */
+  private static final String CERT_SWAP = "127.0.8.11:80";
+
+  /** Puts client a into the SSL block's files (see {@link #CERT_SWAP}). */
+  private static void useCertificateA(Path dir) throws IOException {
+    Files.copy(dir.resolve("client-a.pem"), dir.resolve("client.pem"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(dir.resolve("client-a-key.pem"), dir.resolve("client-key.pem"), StandardCopyOption.REPLACE_EXISTING);
+  }
+
   /** The real server whose dynamic checker ends on exit 0: its weight after the reload is only printed. */
   private static final String RELOAD_QUIRK = "127.0.2.4:80";
 
   /** A {@link #ROUND} or {@link #ALPHA_ROUND} url's status on its {@code n}th request (1 the first). */
   static int roundStatus(String path, int n) {
     return path.endsWith("/a") || path.endsWith("/b") || (path.endsWith("/late") && n == 1)
-        || (path.endsWith("/flap") && n > 1) ? 200 : 503;
+        || (path.endsWith("/flap") && n > 1) || (path.endsWith("/flip") && n != 2 && n != 3)
+        || (path.endsWith("/once") && n != 2) ? 200 : 503;
   }
 
   /** Listeners on free loopback ports recording when each connection came, in seconds on one clock. */
@@ -407,7 +440,7 @@ final class KeepalivedCheckerTimingLabIT {
       }
       valid = tlsServer(certificates.resolve("valid.p12"), handlers);
       expired = tlsServer(certificates.resolve("expired.p12"), handlers);
-      mtls = tlsServer(certificates.resolve("valid.p12"), handlers, certificates.resolve("client.pem"));
+      mtls = tlsServer(certificates.resolve("valid.p12"), handlers, certificates.resolve("client-a.pem"));
       web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
       web.setExecutor(handlers); // not the dispatcher thread: one slow exchange must not hold up the other checkers'
       web.createContext("/", exchange -> {
@@ -748,12 +781,13 @@ final class KeepalivedCheckerTimingLabIT {
           + "      connect_port ").append(l.tlsPort(rs[1])).append("\n      connect_timeout 3\n      retry 0\n")
           .append(rs[2]).append("\n    }\n  }\n");
     }
-    for (String[][] group : List.of(ROUND, ALPHA_ROUND)) {
+    for (String[][] group : List.of(ROUND, ALPHA_ROUND, FAST_ROUND)) {
       for (String[] rs : group) {
         b.append("  real_server ").append(rs[0]).append(" 80 {\n    warmup 0\n")
             .append(group == ALPHA_ROUND ? "    alpha\n" : "").append("    HTTP_GET {\n      connect_ip 127.0.0.1\n"
             + "      connect_port ").append(l.web.getAddress().getPort()).append("\n      connect_timeout 2\n"
-            + "      delay_loop 2\n      retry 1\n      delay_before_retry 1\n");
+            + "      delay_loop 2\n      retry 1\n      delay_before_retry 1\n")
+            .append(group == FAST_ROUND ? "      fast_recovery\n" : "");
         for (int i = 1; i < rs.length; i++) {
           b.append("      url {\n        path ").append(rs[i]).append("\n      }\n");
         }
@@ -873,7 +907,8 @@ final class KeepalivedCheckerTimingLabIT {
 
   private static Map<String, String> miscWeights(Map<String, Integer> found) {
     List<String> servers = new ArrayList<>();
-    for (String[][] group : List.of(MISC, TABLE, HTTP, ROUND, ALPHA_ROUND, TLS, DNS, SMTP, HOSTILE, DROPPED)) {
+    for (String[][] group : List.of(MISC, TABLE, HTTP, ROUND, ALPHA_ROUND, FAST_ROUND, TLS, DNS, SMTP, HOSTILE,
+        DROPPED)) {
       for (String[] rs : group) {
         servers.add(rs[0]);
       }
@@ -922,7 +957,8 @@ final class KeepalivedCheckerTimingLabIT {
     String both = "url rounds before the reload: keepalived " + keepalived + ", lbkit " + lbkit;
     assertEquals(keepalived.keySet(), lbkit.keySet(), both);
     for (String server : keepalived.keySet()) {
-      int n = server.equals("/r1") ? 6 : 5;
+      boolean fast = server.equals("/r5");
+      int n = server.equals("/r1") ? 6 : fast ? FAST_REQUESTS : 5;
       assertTrue(keepalived.get(server).size() >= n && lbkit.get(server).size() >= n, n + " requests of " + server
           + " before the reload? " + both);
       List<String> theirs = keepalived.get(server).subList(0, n);
@@ -933,8 +969,10 @@ final class KeepalivedCheckerTimingLabIT {
         double a = Double.parseDouble(theirs.get(i).split(" ")[1])
             - Double.parseDouble(theirs.get(i - 1).split(" ")[1]);
         double b = Double.parseDouble(ours.get(i).split(" ")[1]) - Double.parseDouble(ours.get(i - 1).split(" ")[1]);
-        // the first gap ends in keepalived's start-up burst, which delays its timers (see assertSameAttempts)
-        assertTrue(i == 1 ? a >= b - ROUND_SLACK && a <= b + 1.5 : Math.abs(a - b) <= ROUND_SLACK, "request " + i
+        // the first gap ends in keepalived's start-up burst, which delays its timers (see assertSameAttempts); so do
+        // the first two of the fast_recovery server, whose first round runs at once, in that burst
+        boolean burst = i == 1 || (fast && i == 2);
+        assertTrue(burst ? a >= b - ROUND_SLACK && a <= b + 1.5 : Math.abs(a - b) <= ROUND_SLACK, "request " + i
             + " of " + server + " as long after the one before? "
             + both);
       }
@@ -945,6 +983,16 @@ final class KeepalivedCheckerTimingLabIT {
         gaps(keepalived.get("/r1").subList(0, 6)), "r1's round? " + both);
     assertEquals(List.of("/r2/a", "/r2/fail 2", "/r2/fail 2", "/r2/fail 2", "/r2/fail 2"),
         gaps(keepalived.get("/r2").subList(0, 5)), "r2's round? " + both);
+    // fast_recovery (FAST_ROUND): its first round in the start-up burst, so its first two gaps only under a second
+    // and a half (a delay loop, 2 s, without fast_recovery); the rest exact, the fresh round after the failed url
+    // passed, and the refetch of /once while down, at once
+    List<String> fast = gaps(keepalived.get("/r5").subList(0, FAST_REQUESTS));
+    assertEquals(List.of("/r5/a 2", "/r5/flip 2", "/r5/flip 1", "/r5/flip 2", "/r5/a 0", "/r5/flip 0", "/r5/once 0",
+        "/r5/once 0", "/r5/a 2"), fast.subList(3, FAST_REQUESTS), "r5's fast_recovery round? " + both);
+    assertEquals(List.of("/r5/a", "/r5/flip", "/r5/once"), keepalived.get("/r5").subList(0, 3).stream()
+        .map(x -> x.split(" ")[0]).toList(), "r5's first round? " + both);
+    assertTrue(Double.parseDouble(keepalived.get("/r5").get(2).split(" ")[1]) < 1.5, "r5's first round at once? "
+        + both);
   }
 
   /**
@@ -1254,10 +1302,18 @@ final class KeepalivedCheckerTimingLabIT {
     Files.setPosixFilePermissions(failLog, PosixFilePermissions.fromString("rwxr-xr-x"));
     certificate(dir, "valid", "-1d", 30);
     certificate(dir, "expired", "-2y", 30);
-    // the SSL block's client certificate, its key encrypted with the block's password (openssl's default PBES2)
-    run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-keyout", dir.resolve("client-key.pem").toString(),
-        "-out", dir.resolve("client.pem").toString(), "-days", "30", "-subj", "/CN=client.lab", "-passout",
-        "pass:" + CERT_PASSWORD);
+    // the SSL block's client certificates, their keys encrypted with the block's password (openssl's default PBES2):
+    // the mtls servers trust a only; the block's files hold a until the reload and b after it (CERT_SWAP)
+    for (String name : List.of("client-a", "client-b")) {
+      run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-keyout", dir.resolve(name + "-key.pem").toString(),
+          "-out", dir.resolve(name + ".pem").toString(), "-days", "30", "-subj", "/CN=" + name + ".lab", "-passout",
+          "pass:" + CERT_PASSWORD);
+    }
+    Path swap = Files.writeString(dir.resolve("before-reload.sh"), "#!/bin/sh\nset -e\ncd \"$(dirname \"$0\")\"\n"
+        + "cp client-b.pem client.pem.new && mv client.pem.new client.pem\n"
+        + "cp client-b-key.pem client-key.pem.new && mv client-key.pem.new client-key.pem\n");
+    Files.setPosixFilePermissions(swap, PosixFilePermissions.fromString("rwxr-xr-x"));
+    useCertificateA(dir);
     Path dropNetns = module.getParent().resolve("lab/kernel/drop-netns");
     run(dropNetns.toString(), "up");
     int dnsPort;
@@ -1298,6 +1354,7 @@ final class KeepalivedCheckerTimingLabIT {
         node.start();
         Thread.sleep(TimeUnit.SECONDS.toMillis(RELOAD_AT));
         oursBefore = weights(Map.copyOf(table.table));
+        run(swap.toString()); // the same SSL block names other contents now (CERT_SWAP)
         l.note("reload " + l.now());
         node.reload(KeepalivedConfigParser.parse(file).orThrow()).get(5, TimeUnit.SECONDS);
         Thread.sleep(TimeUnit.SECONDS.toMillis(SECONDS - RELOAD_AT));
@@ -1322,7 +1379,8 @@ final class KeepalivedCheckerTimingLabIT {
       String lbkit = judge("lbkit", ours, l);
       Map<String, List<String>> ourRounds = rounds(ours);
 
-      // keepalived in the VM, on the same ports of its own loopback
+      // keepalived in the VM, on the same ports of its own loopback; its script runs before-reload.sh before the SIGHUP
+      useCertificateA(dir);
       String ports = l.sockets.stream().map(s -> String.valueOf(s.getLocalPort())).collect(Collectors.joining(","));
       Path log = module.resolve("target/keepalived-timing-lab.log");
       Process p = new ProcessBuilder(lab.toString(), "--timeout", "600", "--", "bash",
@@ -1393,6 +1451,8 @@ final class KeepalivedCheckerTimingLabIT {
       dynamic.keySet().retainAll(List.of("127.0.2.1:80", "127.0.2.2:80", "127.0.2.3:80", "127.0.2.4:80"));
       assertEquals(Map.of("127.0.2.1:80", "12", "127.0.2.2:80", "0", "127.0.2.3:80", "10", "127.0.2.4:80", "3"),
           dynamic, "the lab's keepalived no longer adds dynamic weights up? " + misc);
+      assertEquals("removed", theirsAfter.get(CERT_SWAP), "keepalived read the SSL block's changed certificate file"
+          + " again on the reload (the mtls server refuses it)? " + misc);
       theirsAfter.remove(RELOAD_QUIRK);
       oursAfter.remove(RELOAD_QUIRK);
       assertEquals(theirsAfter, oursAfter, "weights kept across the reload? " + misc);

@@ -221,4 +221,34 @@ final class IndependentChecksTest {
       assertTrue(both instanceof CheckResult.Down d && d.reason() == DownReason.REFUSED, both.toString());
     }
   }
+
+  @Test
+  void restartScheduleWithTheNextTarget_checksEachMembersNewCheck_andKeepsTheState() {
+    Check other = TcpCheck.of(Endpoint.parse("10.0.0.1:8081"));
+    CheckPolicy target = CheckPolicy.keepalived().build();
+    checker.add(Target.of(RS, 1, new IndependentChecks(List.of(
+        new IndependentChecks.Member(fast, keepalived(1).build()),
+        new IndependentChecks.Member(slow, keepalived(5).build()))), target));
+    answers.put(slow, REFUSED);
+    clock.advance(s(1)); // the slow checker failed at 0: down
+    assertEquals(List.of("up @0.0", "down @0.0"), log());
+    // a reload that builds the second checker afresh (another port here; in keepalived.conf another client
+    // certificate read from the SSL block's files): from now on that check runs, and the state stays as it was
+    assertTrue(checker.restartSchedule(Target.of(RS, 1, new IndependentChecks(List.of(
+        new IndependentChecks.Member(fast, keepalived(1).build()),
+        new IndependentChecks.Member(other, keepalived(5).build()))), target)));
+    assertFalse(checker.status(new Target.Key(Optional.empty(), RS)).get().up(), "the state stays down until a check says otherwise");
+    int slowBefore = times(slow);
+    clock.advance(s(5));
+    assertEquals(slowBefore, times(slow), "the old check no longer runs");
+    assertEquals(List.of(1.0, 6.0), asked.get(other), "the new one from the restart on, a delay loop apart");
+    assertEquals(List.of("up @0.0", "down @0.0", "up @1.0"), log());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> checker.restartSchedule(
+        Target.of(RS, 2, new IndependentChecks(List.of(new IndependentChecks.Member(fast, keepalived(1).build()),
+            new IndependentChecks.Member(other, keepalived(5).build()))), target)));
+    assertTrue(e.getMessage().contains("same target"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> checker.restartSchedule(Target.of(RS, 1,
+        new IndependentChecks(List.of(new IndependentChecks.Member(fast, keepalived(1).build()))), target)),
+        "another number of checkers");
+  }
 }

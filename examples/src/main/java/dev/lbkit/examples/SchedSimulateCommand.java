@@ -1,5 +1,6 @@
 package dev.lbkit.examples;
 
+import dev.lbkit.api.io.InputFiles;
 import dev.lbkit.scheduling.sim.Change;
 import dev.lbkit.scheduling.sim.CsvWorkload;
 import dev.lbkit.scheduling.sim.SimDestination;
@@ -7,9 +8,10 @@ import dev.lbkit.scheduling.sim.SimScheduler;
 import dev.lbkit.scheduling.sim.SimulationReport;
 import dev.lbkit.scheduling.sim.Simulator;
 import dev.lbkit.scheduling.sim.Workload;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,13 @@ import java.util.List;
  * per-scheduler imbalance, disruption and response-time tail, optionally writing an SVG chart.
  */
 final class SchedSimulateCommand implements Command {
+  /**
+   * The largest --trace file read: a CSV workload is held in memory whole, and 64 MiB (the limit of a replayed trace,
+   * about two million connection lines) is more than a simulation needs. A larger regular file is refused before a
+   * line is read; a pipe or device once past it.
+   */
+  static final long MAX_TRACE_BYTES = 64L << 20;
+
   private static final String USAGE = String.join(System.lineSeparator(),
       "usage: lbkit sched simulate [options]",
       "  --servers s1=1,s2=2/16,...   destinations: NAME=WEIGHT[/WORKERS] (default s1=1,s2=1,s3=1,s4=1)",
@@ -144,7 +153,9 @@ final class SchedSimulateCommand implements Command {
         engines.add(SimScheduler.parse(s));
       }
       if (trace != null) {
-        try (Reader r = Files.newBufferedReader(trace, StandardCharsets.UTF_8)) {
+        // a decoder of its own reports bytes that are not UTF-8 (an InputStreamReader given the charset replaces them)
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(
+            InputFiles.open(trace, MAX_TRACE_BYTES, "trace"), StandardCharsets.UTF_8.newDecoder()))) {
           workload = CsvWorkload.read(r, trace.toString());
         } catch (IOException e) {
           throw IoErrors.cannotRead(trace, e);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,21 @@ final class SchedSimulateCommandTest {
     assertEquals(1, run("sched", "simulate", "--trace", dir.resolve("latin1.csv").toString()));
     assertEquals("lbkit sched: cannot read " + dir.resolve("absent.csv") + ": no such file\n"
         + "lbkit sched: cannot read " + dir.resolve("latin1.csv") + ": not UTF-8 text\n",
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void simulate_traceLargerThanTheLimit_isRefusedBeforeAnyLine_namingFileAndLimit() throws Exception {
+    // a good line, then a sparse tail past 64 MiB (the length set, no bytes written); read whole, the zero bytes
+    // would be one 64 MiB line held in memory before the CSV reader could refuse it
+    Path csv = dir.resolve("big.csv");
+    Files.writeString(csv, "conn,0,1,1,10.0.0.1\n", StandardCharsets.UTF_8);
+    try (RandomAccessFile raf = new RandomAccessFile(csv.toFile(), "rw")) {
+      raf.setLength(SchedSimulateCommand.MAX_TRACE_BYTES + 1);
+    }
+    assertEquals(1, run("sched", "simulate", "--trace", csv.toString()));
+    assertEquals("", out.toString(StandardCharsets.UTF_8), "no report from part of a trace");
+    assertEquals("lbkit sched: cannot read " + csv + ": larger than 64 MiB, more than any trace needs\n",
         err.toString(StandardCharsets.UTF_8));
   }
 

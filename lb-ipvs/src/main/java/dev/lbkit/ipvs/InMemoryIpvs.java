@@ -23,7 +23,8 @@ import java.util.Set;
  * An {@link IpvsClient} that keeps the table in memory and refuses what the kernel refuses, with the same errno
  * and exception types: a duplicate service ({@code EEXIST}), a missing service ({@code ESRCH}) or destination
  * ({@code ENOENT}), an unknown scheduler or persistence engine ({@code ENOENT}), a destination of another family
- * without tunnel forwarding ({@code EINVAL}), a multicast or unspecified destination ({@code EINVAL}), an unknown
+ * without tunnel forwarding ({@code EINVAL}), a new destination that is not unicast ({@code EINVAL}), an IPv6
+ * service's persistence prefix of 0 ({@code EINVAL}), an unknown
  * sync daemon interface ({@code ENODEV}), a second daemon of one role ({@code EEXIST}), a sync daemon beside a
  * destination of another family than its service's and such a destination while a daemon runs ({@code EINVAL}). Rules the lb-api types
  * enforce already (weights, thresholds, netmasks) fail earlier, at construction. For unit tests of control planes
@@ -49,6 +50,7 @@ public final class InMemoryIpvs implements IpvsClient {
   public static final IpvsTimeouts DEFAULT_TIMEOUTS = IpvsTimeouts.ofSeconds(900, 120, 300);
 
   private static final InetAddress DEFAULT_GROUP = Endpoint.parseAddress("224.0.0.81"); // IP_VS_SYNC_GROUP
+  private static final byte[] LIMITED_BROADCAST = {(byte) 255, (byte) 255, (byte) 255, (byte) 255};
 
   private final Set<String> schedulers;
   private final Set<String> persistenceEngines;
@@ -87,7 +89,7 @@ public final class InMemoryIpvs implements IpvsClient {
   @Override
   public synchronized void addService(VirtualService service) throws IpvsException {
     String op = "add service " + service.key();
-    checkModules(op, service);
+    checkService(op, service);
     if (services.containsKey(service.key())) {
       throw IpvsErrors.of(op, IpvsErrors.EEXIST, null, null, null, null, null);
     }
@@ -98,7 +100,7 @@ public final class InMemoryIpvs implements IpvsClient {
   public synchronized void editService(VirtualService service) throws IpvsException {
     String op = "edit service " + service.key();
     Entry e = entry(op, service.key());
-    checkModules(op, service);
+    checkService(op, service);
     e.service = service;
   }
 
@@ -129,10 +131,11 @@ public final class InMemoryIpvs implements IpvsClient {
   public synchronized void addDestination(ServiceKey service, RealServer destination) throws IpvsException {
     String op = "add destination " + destination.endpoint() + " to " + service;
     Entry e = entry(op, service);
-    checkDestination(op, e, destination);
+    checkFamily(op, e, destination);
     if (e.destinations.containsKey(destination.endpoint())) {
       throw IpvsErrors.of(op, IpvsErrors.EEXIST, null, null, null, null, null);
     }
+    checkUnicast(op, e, destination);
     e.destinations.put(destination.endpoint(), destination);
   }
 
@@ -140,7 +143,8 @@ public final class InMemoryIpvs implements IpvsClient {
   public synchronized void editDestination(ServiceKey service, RealServer destination) throws IpvsException {
     String op = "edit destination " + destination.endpoint() + " of " + service;
     Entry e = entry(op, service);
-    checkDestination(op, e, destination);
+    checkFamily(op, e, destination);
+    // the kernel checks the address only when it creates a destination: an edit of one that is not there is ENOENT
     if (!e.destinations.containsKey(destination.endpoint())) {
       throw IpvsErrors.of(op, IpvsErrors.ENOENT, "no such destination", null, null, null, null);
     }
@@ -252,25 +256,41 @@ public final class InMemoryIpvs implements IpvsClient {
     return e;
   }
 
-  private void checkModules(String op, VirtualService s) throws IpvsException {
+  private void checkService(String op, VirtualService s) throws IpvsException {
+    // ip_vs_add_service/ip_vs_edit_service: the scheduler, then the engine, then an IPv6 prefix in [1, 128]
     if (!schedulers.contains(s.scheduler())
         || s.persistenceEngine().isPresent() && !persistenceEngines.contains(s.persistenceEngine().get())) {
       throw IpvsErrors.of(op, IpvsErrors.ENOENT, NetlinkIpvsClient.schedulerNotFound(s), null, null, null, null);
     }
+    if (s.key().family() == AddressFamily.IPV6 && s.persistence().isPresent()
+        && s.persistence().get().effectivePrefixLength(AddressFamily.IPV6) < 1) {
+      throw IpvsErrors.of(op, IpvsErrors.EINVAL, null, null, NetlinkIpvsClient.serviceAttribute(s), null, null);
+    }
   }
 
-  private void checkDestination(String op, Entry e, RealServer d) throws IpvsException {
-    AddressFamily svcFamily = e.service.key().family();
+  private void checkFamily(String op, Entry e, RealServer d) throws IpvsException {
     // ip_vs_genl_set_cmd: another family only through a tunnel, and not while a sync daemon runs
-    if (d.endpoint().family() != svcFamily && (d.forwarding() != ForwardingMethod.TUNNEL || !daemons.isEmpty())) {
+    if (d.endpoint().family() != e.service.key().family()
+        && (d.forwarding() != ForwardingMethod.TUNNEL || !daemons.isEmpty())) {
       throw IpvsErrors.of(op, IpvsErrors.EINVAL, null, null, NetlinkIpvsClient.destinationAttribute(e.service.key(),
-          d), null, null);
+          d, IpvsErrors.EINVAL), null, null);
     }
-    // ip_vs_add_dest/ip_vs_edit_dest: the address must be unicast (or local)
+  }
+
+  /**
+   * ip_vs_new_dest: a new destination's address must be unicast or local. IPv4 by inet_addr_type: 0.0.0.0 and
+   * 255.255.255.255 are broadcast, 224/4 multicast, anything else unicast (a subnet's broadcast address, which only
+   * the routing table knows, is not modelled). IPv6 by ipv6_addr_type: not unspecified, multicast or link-local
+   * (a local link-local address, which only the interfaces know, is not modelled).
+   */
+  private static void checkUnicast(String op, Entry e, RealServer d) throws IpvsException {
     InetAddress a = d.endpoint().address();
-    if (a.isMulticastAddress() || a.isAnyLocalAddress()
-        || a instanceof Inet4Address && a.getAddress()[0] == (byte) 255 && a.getAddress()[3] == (byte) 255) {
-      throw IpvsErrors.of(op, IpvsErrors.EINVAL, null, null, "address", null, null);
+    boolean refused = a instanceof Inet4Address
+        ? a.isAnyLocalAddress() || a.isMulticastAddress() || java.util.Arrays.equals(a.getAddress(), LIMITED_BROADCAST)
+        : a.isAnyLocalAddress() || a.isMulticastAddress() || a.isLinkLocalAddress();
+    if (refused) {
+      throw IpvsErrors.of(op, IpvsErrors.EINVAL, null, null, NetlinkIpvsClient.destinationAttribute(e.service.key(),
+          d, IpvsErrors.EINVAL), null, null);
     }
   }
 }

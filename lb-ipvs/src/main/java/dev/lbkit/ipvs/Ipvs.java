@@ -49,8 +49,7 @@ public final class Ipvs {
     }
     try (NetlinkConnection c = NetlinkConnection.open(NetlinkProtocol.GENERIC)) {
       if (GenericNetlink.resolve(c, IpvsGenl.FAMILY_NAME).isEmpty()) {
-        return Optional.of(new IpvsUnavailableException("open IPVS", 2, "the kernel has no IPVS generic netlink"
-            + " family; load the ip_vs module (modprobe ip_vs) or use a kernel with CONFIG_IP_VS", null));
+        return Optional.of(NetlinkIpvsClient.noIpvsFamily());
       }
       return Optional.empty();
     } catch (NetlinkException e) {

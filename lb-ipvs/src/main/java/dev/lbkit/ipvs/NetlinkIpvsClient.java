@@ -76,8 +76,7 @@ public final class NetlinkIpvsClient implements IpvsClient {
     try {
       Optional<GenericNetlink.Family> family = GenericNetlink.resolve(c, IpvsGenl.FAMILY_NAME);
       if (family.isEmpty()) {
-        throw new IpvsUnavailableException("open IPVS", Errno.ENOENT, "open IPVS: the kernel has no IPVS generic"
-            + " netlink family; load the ip_vs module (modprobe ip_vs) or use a kernel with CONFIG_IP_VS", null);
+        throw noIpvsFamily();
       }
       return new NetlinkIpvsClient(c, family.get().id());
     } catch (IpvsException | NetlinkException | RuntimeException e) {
@@ -96,16 +95,22 @@ public final class NetlinkIpvsClient implements IpvsClient {
     }
   }
 
+  /** The kernel has no IPVS family: the one message {@link #open()} and {@link Ipvs#unavailabilityCause()} give. */
+  static IpvsUnavailableException noIpvsFamily() {
+    return new IpvsUnavailableException("open IPVS", Errno.ENOENT, "open IPVS: the kernel has no IPVS generic"
+        + " netlink family; load the ip_vs module (modprobe ip_vs) or use a kernel with CONFIG_IP_VS", null);
+  }
+
   @Override
   public void addService(VirtualService service) throws IpvsException {
     run("add service " + service.key(), requests.newService(service), schedulerNotFound(service), null,
-        "scheduler, flags or persistence");
+        serviceAttribute(service));
   }
 
   @Override
   public void editService(VirtualService service) throws IpvsException {
     run("edit service " + service.key(), requests.setService(service), schedulerNotFound(service), null,
-        "scheduler, flags or persistence");
+        serviceAttribute(service));
   }
 
   @Override
@@ -139,14 +144,14 @@ public final class NetlinkIpvsClient implements IpvsClient {
 
   @Override
   public void addDestination(ServiceKey service, RealServer destination) throws IpvsException {
-    run("add destination " + destination.endpoint() + " to " + service, requests.newDest(service, destination),
-        "no such destination", null, destinationAttribute(service, destination));
+    runNaming("add destination " + destination.endpoint() + " to " + service, requests.newDest(service, destination),
+        "no such destination", null, errno -> destinationAttribute(service, destination, errno));
   }
 
   @Override
   public void editDestination(ServiceKey service, RealServer destination) throws IpvsException {
-    run("edit destination " + destination.endpoint() + " of " + service, requests.setDest(service, destination),
-        "no such destination", null, destinationAttribute(service, destination));
+    runNaming("edit destination " + destination.endpoint() + " of " + service, requests.setDest(service, destination),
+        "no such destination", null, errno -> destinationAttribute(service, destination, errno));
   }
 
   @Override
@@ -331,10 +336,16 @@ public final class NetlinkIpvsClient implements IpvsClient {
 
   private void run(String operation, NetlinkMessageWriter message, String enoent, String esrch, String attribute)
       throws IpvsException {
+    runNaming(operation, message, enoent, esrch, errno -> attribute);
+  }
+
+  /** {@code attribute} names what a refusal with the given errno most likely concerns. */
+  private void runNaming(String operation, NetlinkMessageWriter message, String enoent, String esrch,
+      java.util.function.IntFunction<String> attribute) throws IpvsException {
     try {
       connection.execute(operation, message);
     } catch (NetlinkException e) {
-      throw IpvsErrors.of(e, enoent, esrch, attribute);
+      throw IpvsErrors.of(e, enoent, esrch, attribute.apply(e.errno()));
     }
   }
 
@@ -353,14 +364,32 @@ public final class NetlinkIpvsClient implements IpvsClient {
   }
 
   /**
-   * What an EINVAL to adding or editing {@code d} most likely concerns. The kernel takes a destination of another
-   * family than its service's only through a tunnel and only while no sync daemon runs (ip_vs_genl_set_cmd).
+   * What an EINVAL to adding or editing {@code s} most likely concerns. The kernel takes an IPv6 service's persistence
+   * prefix only in [1, 128] (ip_vs_add_service, ip_vs_edit_service); lb-api allows 0, as IPv4 has it.
    */
-  static String destinationAttribute(ServiceKey service, RealServer d) {
+  static String serviceAttribute(VirtualService s) {
+    if (s.key().family() == AddressFamily.IPV6 && s.persistence().isPresent()
+        && s.persistence().get().effectivePrefixLength(AddressFamily.IPV6) < 1) {
+      return "persistence prefix length (IPv6 takes 1 to 128)";
+    }
+    return "scheduler, flags or persistence";
+  }
+
+  /**
+   * What a refusal with {@code errno} of adding or editing {@code d} most likely concerns. The kernel takes a
+   * destination of another family than its service's only through a tunnel and only while no sync daemon runs
+   * (ip_vs_genl_set_cmd); it creates a destination only on a unicast or local address, EINVAL otherwise
+   * (ip_vs_new_dest), and refuses a negative weight or a lower threshold above the upper one with ERANGE
+   * (ip_vs_add_dest, ip_vs_edit_dest).
+   */
+  static String destinationAttribute(ServiceKey service, RealServer d, int errno) {
     if (d.endpoint().family() != service.family()) {
       return d.forwarding() != ForwardingMethod.TUNNEL ? "address family"
           : "address family (not while a sync daemon runs) or tunnel";
     }
-    return d.tunnel().isPresent() ? "tunnel" : "weight or thresholds";
+    if (errno == Errno.ERANGE) {
+      return "weight or thresholds";
+    }
+    return d.tunnel().isPresent() ? "address (not unicast) or tunnel" : "address (not unicast)";
   }
 }

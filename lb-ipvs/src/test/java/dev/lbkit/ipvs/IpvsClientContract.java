@@ -138,6 +138,37 @@ abstract class IpvsClientContract {
   }
 
   @Test
+  void addAndEditService_unknownPersistenceEngineIsEnoent() throws Exception {
+    VirtualService sip = VirtualService.builder(ServiceKey.of(Protocol.UDP, Endpoint.parse("192.0.2.20:5060")))
+        .scheduler("rr").persistence(Persistence.of(Duration.ofSeconds(60))).persistenceEngine("nosuchpe").build();
+    IpvsNotFoundException e = assertRefused(IpvsNotFoundException.class, 2, () -> ipvs.addService(sip));
+    assertEquals("add service UDP 192.0.2.20:5060: scheduler rr or persistence engine nosuchpe not found (no ip_vs_rr"
+        + " or ip_vs_pe_nosuchpe module) (ENOENT)", e.getMessage());
+    VirtualService known = sip.toBuilder().persistenceEngine("sip").build();
+    ipvs.addService(known);
+    assertRefused(IpvsNotFoundException.class, 2, () -> ipvs.editService(sip));
+    assertEquals(Set.of(known), services(), "the refused edit changed nothing");
+  }
+
+  @Test
+  void ipv6PersistencePrefixOfZero_isEinval_asTheKernelTakesOneTo128() throws Exception {
+    VirtualService zero = VirtualService.builder(DNS6).scheduler("rr")
+        .persistence(Persistence.of(Duration.ofSeconds(60), 0)).build();
+    IpvsInvalidArgumentException e = assertRefused(IpvsInvalidArgumentException.class, 22,
+        () -> ipvs.addService(zero));
+    assertEquals(Optional.of("persistence prefix length (IPv6 takes 1 to 128)"), e.attribute(), e.getMessage());
+    VirtualService one = zero.toBuilder().persistence(Persistence.of(Duration.ofSeconds(60), 1)).build();
+    ipvs.addService(one);
+    assertRefused(IpvsInvalidArgumentException.class, 22, () -> ipvs.editService(zero));
+    assertEquals(Set.of(one), services());
+    // IPv4 takes a zero mask: one persistence template for every client
+    VirtualService v4 = VirtualService.builder(WEB).scheduler("rr").persistence(Persistence.of(Duration.ofSeconds(60),
+        0)).build();
+    ipvs.addService(v4);
+    assertEquals(Set.of(one, v4), services());
+  }
+
+  @Test
   void editService_changesSchedulerAndPersistence() throws Exception {
     ipvs.addService(web());
     VirtualService edited = VirtualService.builder(WEB).scheduler("sh").schedulerFlag(SchedulerFlag.SH_PORT)
@@ -204,6 +235,35 @@ abstract class IpvsClientContract {
     RealServer tunnelled = RealServer.builder(Endpoint.parse("[2001:db8::2]:80")).tunnel(Tunnel.IPIP).build();
     ipvs.addDestination(WEB, tunnelled);
     assertEquals(List.of(tunnelled), destinations(WEB));
+  }
+
+  @Test
+  void destinations_thatAreNotUnicast_areEinvalNamingTheAddress() throws Exception {
+    ipvs.addService(web());
+    ipvs.addService(VirtualService.builder(DNS6).scheduler("rr").build());
+    for (String bad : List.of("224.0.0.5:80", "239.255.255.250:80", "0.0.0.0:80", "255.255.255.255:80")) {
+      IpvsInvalidArgumentException e = assertRefused(IpvsInvalidArgumentException.class, 22,
+          () -> ipvs.addDestination(WEB, server(bad, 1)));
+      assertEquals(Optional.of("address (not unicast)"), e.attribute(), e.getMessage());
+      assertEquals("add destination " + bad + " to TCP 192.0.2.10:80: invalid argument (address (not unicast))"
+          + " (EINVAL)", e.getMessage());
+    }
+    for (String bad : List.of("[ff02::1]:53", "[fe80::1]:53", "[::]:53")) {
+      IpvsInvalidArgumentException e = assertRefused(IpvsInvalidArgumentException.class, 22,
+          () -> ipvs.addDestination(DNS6, server(bad, 1)));
+      assertEquals(Optional.of("address (not unicast)"), e.attribute(), e.getMessage());
+    }
+    // the kernel checks the address only when it creates a destination: an edit of one that is not there is ENOENT
+    assertRefused(IpvsNotFoundException.class, 2, () -> ipvs.editDestination(WEB, server("224.0.0.5:80", 1)));
+    // unicast by the kernel's rule however odd they look: class E, a last octet of 255, loopback, unique local
+    List<RealServer> odd = List.of(server("240.0.0.1:80", 1), server("255.1.2.255:80", 1), server("127.0.0.9:80", 1));
+    for (RealServer rs : odd) {
+      ipvs.addDestination(WEB, rs);
+    }
+    assertEquals(new HashSet<>(odd), new HashSet<>(destinations(WEB)));
+    RealServer uniqueLocal = server("[fd00::53]:53", 1);
+    ipvs.addDestination(DNS6, uniqueLocal);
+    assertEquals(List.of(uniqueLocal), destinations(DNS6));
   }
 
   @Test

@@ -22,7 +22,9 @@ final class KernelLabIT {
       "dev.lbkit.ipvs.NetlinkIpvsClientIT",
       "dev.lbkit.ipvs.IpvsadmInteropIT",
       "dev.lbkit.ipvs.NetlinkIpvsScaleIT",
-      "dev.lbkit.ipvs.IpvsTrafficIT");
+      "dev.lbkit.ipvs.IpvsTrafficIT",
+      // last: it unloads the IPVS modules (and loads them again)
+      "dev.lbkit.ipvs.IpvsModuleAbsentIT");
 
   @Test
   void kernelTestsPassInTheLab() throws Exception {

@@ -2,10 +2,12 @@ package dev.lbkit.ipvs.internal.netlink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /** The netlink layer against the running kernel (host or lab): generic netlink controller and rtnetlink dumps. */
@@ -28,6 +30,27 @@ final class NetlinkSocketIT {
   void generic_unknownFamilyIsEmpty() throws Exception {
     try (NetlinkConnection c = NetlinkConnection.open(NetlinkProtocol.GENERIC)) {
       assertEquals(Optional.empty(), GenericNetlink.resolve(c, "lbkit-no-such"));
+    }
+  }
+
+  @Test
+  void generic_aRequestThePolicyRefuses_comesBackWithErrnoAndTheKernelsExtendedAck() throws Exception {
+    // CTRL_ATTR_FAMILY_ID is a u16 in the controller's policy; one byte of it fails the policy's length check, and
+    // the kernel says so in an extended ACK: its message and the offset of the attribute in the request
+    NetlinkMessageWriter w = new NetlinkMessageWriter(64).begin(Netlink.GENL_ID_CTRL, 0)
+        .genlHeader(Netlink.CTRL_CMD_GETFAMILY, Netlink.CTRL_VERSION)
+        .attrBytes(Netlink.CTRL_ATTR_FAMILY_ID, new byte[] {1})
+        .end();
+    int attributeOffset = Netlink.HEADER_LENGTH + 4; // nlmsghdr, then genlmsghdr, then the one attribute
+    try (NetlinkConnection c = NetlinkConnection.open(NetlinkProtocol.GENERIC)) {
+      NetlinkException e = assertThrows(NetlinkException.class, () -> c.execute("get family by a 1-byte id", w));
+      assertEquals(Errno.ERANGE, e.errno(), e.getMessage());
+      assertEquals(Optional.of("Attribute failed policy validation"), e.extAckMessage(), e.getMessage());
+      assertEquals(OptionalInt.of(attributeOffset), e.extAckOffset(), e.getMessage());
+      assertEquals("get family by a 1-byte id: out of range (ERANGE): Attribute failed policy validation",
+          e.getMessage());
+      // the connection is still in step: the next request gets its own answer
+      assertEquals("nlctrl", GenericNetlink.resolve(c, "nlctrl").orElseThrow().name());
     }
   }
 

@@ -73,11 +73,25 @@ final class IpvsadmCommand implements Command {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
     }
-    try (IpvsClient ipvs = opener.open(inMemory)) {
+    // a table that cannot be opened throws on: exit status 1, as ipvsadm's when it cannot reach IPVS
+    IpvsClient table = opener.open(inMemory);
+    try (IpvsClient ipvs = table) {
       return execute(ipvs, a, inMemory, out, err);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
+    } catch (IpvsException e) {
+      err.println("lbkit ipvsadm: " + e.getMessage());
+      return refusalStatus(a.command);
     }
+  }
+
+  /**
+   * The exit status of a command the kernel refused, as ipvsadm 1.31's (seen in the kernel lab): 255 for a change
+   * (its libipvs call returns -1, which becomes the exit status), 1 for a listing ({@code -L -t} of a missing service
+   * fails as ipvsadm's listing code does) and for {@code -R}, whose refused lines are reported by the restore itself.
+   */
+  static int refusalStatus(String command) {
+    return command.equals("-L") || command.equals("-S") || command.equals("-R") ? 1 : 255;
   }
 
   private int execute(IpvsClient ipvs, IpvsadmArgs a, boolean inMemory, PrintStream out, PrintStream err)

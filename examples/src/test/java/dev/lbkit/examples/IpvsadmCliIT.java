@@ -87,6 +87,13 @@ final class IpvsadmCliIT {
             + " && echo '[cli] edits applied'",
         "ipvsadm -Ln --thresholds > real.T; lbkit -Ln --thresholds > lbkit.T; check real.T lbkit.T '--thresholds'",
         "ipvsadm -L --timeout > real.t; lbkit -L --timeout > lbkit.t; check real.t lbkit.t '--timeout'",
+        "ipvsadm -l -n --rate > real.r; lbkit -l -n --rate > lbkit.r; check real.r lbkit.r '-l -n --rate'",
+        // refusals exit as ipvsadm's do (255 for a change, 1 for a listing); the messages are lbkit's own
+        "for c in '-A -t 200.1.1.1:80 -s rr' '-d -t 192.0.2.10:80 -r 10.99.0.1:80' '-Ln -t 10.99.9.9:80'; do"
+            + " r=$(ipvsadm $c >/dev/null 2>&1; echo $?); l=$(lbkit $c >/dev/null 2>&1; echo $?);"
+            + " [ \"$r\" = \"$l\" ] || { echo \"[cli] DIFFERENT exit status of $c: ipvsadm $r, lbkit $l\"; exit 1; };"
+            + " [ \"$r\" != 0 ] || { echo \"[cli] not refused: $c\"; exit 1; };"
+            + " echo \"[cli] same exit status $r: $c ($(at))\"; done",
         "lbkit --start-daemon master --mcast-interface lo --syncid 5",
         "ipvsadm -L --daemon > real.d; lbkit -L --daemon > lbkit.d; check real.d lbkit.d '--daemon'",
         "lbkit --stop-daemon master; test -z \"$(ipvsadm -L --daemon)\" && echo '[cli] daemon stopped'",

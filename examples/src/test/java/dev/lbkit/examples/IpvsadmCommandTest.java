@@ -99,6 +99,24 @@ final class IpvsadmCommandTest {
   }
 
   @Test
+  void aRefusedChange_exits255_andAMissingServiceListed_exits1_asIpvsadm() throws Exception {
+    // ipvsadm 1.31 in the kernel lab: "-d" of a missing service, "-D", "-Z -t", "--stop-daemon" with none running
+    // all exit 255 (libipvs's -1); "-Ln -t" of a missing service exits 1. lbkit exited 1 for all of them.
+    assertEquals(255, run("", "--in-memory", "-d", "-t", "192.0.2.1:80", "-r", "10.0.0.1:80"));
+    assertEquals(255, run("", "--in-memory", "-D", "-t", "192.0.2.1:80"));
+    assertEquals(255, run("", "--in-memory", "-Z", "-t", "192.0.2.1:80"));
+    assertEquals(255, run("", "--in-memory", "--stop-daemon", "master"));
+    assertEquals(1, run("", "--in-memory", "-Ln", "-t", "192.0.2.1:80"));
+    assertEquals(String.join("\n",
+        "lbkit ipvsadm: delete destination 10.0.0.1:80 from TCP 192.0.2.1:80: no such service (ESRCH)",
+        "lbkit ipvsadm: delete service TCP 192.0.2.1:80: no such service (ESRCH)",
+        "lbkit ipvsadm: zero counters of TCP 192.0.2.1:80: no such service (ESRCH)",
+        "lbkit ipvsadm: stop master sync daemon: no such sync daemon (ESRCH)",
+        "lbkit ipvsadm: list service TCP 192.0.2.1:80: no such service (ESRCH)") + "\n", err());
+    assertEquals("", out());
+  }
+
+  @Test
   void timeoutsDaemonsAndZero() throws Exception {
     assertEquals(0, run("--set 1000 0 200\n-L --timeout\n--start-daemon master --mcast-interface lo --syncid 7\n"
         + "-L --daemon\n-A -t 192.0.2.1:80\n-Z -t 192.0.2.1:80\n-Ln --stats --exact\n", "--in-memory", "-R"),

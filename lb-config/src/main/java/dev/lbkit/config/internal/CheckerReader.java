@@ -221,8 +221,11 @@ final class CheckerReader {
   }
 
   /**
-   * The SMTP_CHECK itself and one checker per {@code host} block, each starting from the settings written before
-   * it (keepalived 2.2.7 check_smtp.c keeps the outer checker too, since its connection is always set).
+   * The SMTP_CHECK itself and one checker per {@code host} block, each starting from the settings written before it
+   * (keepalived 2.2.7 check_smtp.c keeps the outer checker too, since its connection is always set). A host block
+   * thus takes the checker's {@code connect_timeout} written before it when it sets none; keepalived 2.2.7 leaves it
+   * with no timeout at all, so that its connection gives up within milliseconds unless the server has already
+   * answered (measured in the kernel lab, see KeepalivedCheckerTimingLabIT's SMTP servers): a difference on purpose.
    */
   List<HealthCheckConfig> smtp(Node block, Endpoint server, VirtualServerReader.Connect c) {
     String helo = HealthCheckConfig.Smtp.DEFAULT_HELO_NAME;

@@ -114,6 +114,9 @@ final class KeepalivedAhInteropIT {
 
     // keepalived restarts with a lower priority: it accepts lbkit's adverts and stays Backup
     keepalived(1, 50, 81, vip, PASS);
+    // from its start (it logs Backup first), past its Master_Down_Interval at priority 50 (3.8 s): a keepalived slow
+    // to start must not shorten the watch
+    lab.awaitKeepalivedLog(1, "Entering BACKUP STATE", 3_000);
     Lab.sleepMs(5_000);
     lab.assertSingleOwner(vip, lab.ns(2));
     String log = lab.keepalivedLog(1);
@@ -139,6 +142,7 @@ final class KeepalivedAhInteropIT {
     // lbkit's datagrams as captured: protocol 51, SPI its address, IP ID and sequence number rising, ICV valid
     List<byte[]> sent = Pcap.ipv4Datagrams(pcap, AuthenticationHeader.IPPROTO_AH);
     Files.deleteIfExists(pcap);
+    Files.deleteIfExists(Path.of(pcap + ".err"));
     assertTrue(sent.size() >= 5, "lbkit's AH datagrams captured: " + sent.size());
     byte[] key = AuthenticationHeader.key(PASS.getBytes(StandardCharsets.US_ASCII));
     long lastSequence = 0;
@@ -166,7 +170,7 @@ final class KeepalivedAhInteropIT {
     Node wrong = lbkit(2, 150, 82, vip, "other");
     wrong.awaitState("MASTER", 6_000);
     // keepalived, Master, drops lbkit's first adverts as Master (150) for their ICV instead of stepping down
-    awaitLog(1, "invalid IPSEC HMAC-MD5", 3_000);
+    lab.awaitKeepalivedLog(1, "invalid IPSEC HMAC-MD5", 3_000);
     // neither accepts the other: both Master, as two keepalived routers with different passwords would be
     awaitBoth(vip, 2_000);
     assertEquals(lab.ns(1) + " " + lab.ns(2), lab.owners(vip), "split brain, as keepalived has it");
@@ -319,11 +323,14 @@ final class KeepalivedAhInteropIT {
     Node node = lbkit(2, 150, 86, vip, PASS, "ah-counter=" + (0xFFFFFFFFL - 6)); // first advert 0xFFFFFFFA
     node.awaitState("MASTER", 6_000);
     keepalived(1, 100, 86, vip, PASS);
-    awaitLog(1, "(VI_86) Entering BACKUP STATE (init)", 3_000);
+    lab.awaitKeepalivedLog(1, "(VI_86) Entering BACKUP STATE (init)", 3_000);
     // 0xFFFFFFFE about 4 s after the takeover, repeated from the next advert on; keepalived's timer then runs out
-    awaitLog(1, "IPSEC-AH : sequence number 4294967294 already processed. Packet dropped. Local(4294967294)", 8_000);
-    awaitLog(1, "Master received advert from " + Lab.ip(2) + " with higher priority 150, ours 100", 8_000);
-    awaitLog(1, "IPSEC-AH : sequence number 4294967295 already processed. Packet dropped. Local(4294967295)", 3_000);
+    lab.awaitKeepalivedLog(1, "IPSEC-AH : sequence number 4294967294 already processed. Packet dropped."
+        + " Local(4294967294)", 8_000);
+    lab.awaitKeepalivedLog(1, "Master received advert from " + Lab.ip(2) + " with higher priority 150, ours 100",
+        8_000);
+    lab.awaitKeepalivedLog(1, "IPSEC-AH : sequence number 4294967295 already processed. Packet dropped."
+        + " Local(4294967295)", 3_000);
     awaitBoth(vip, 6_000);
     Lab.sleepMs(4_000); // longer than either Master_Down_Interval: no one goes back to Backup
     assertEquals(lab.ns(1) + " " + lab.ns(2), lab.owners(vip), "both Master, each dropping the other's adverts");
@@ -342,6 +349,7 @@ final class KeepalivedAhInteropIT {
     // 0xFFFFFFFE), repeated until it resigned; never past the top, never back to a small number
     List<Long> sent = sequences(pcap, Lab.ip(2));
     Files.deleteIfExists(pcap);
+    Files.deleteIfExists(Path.of(pcap + ".err"));
     int top = sent.indexOf(0xFFFFFFFEL);
     assertTrue(top > 0 && sent.get(0) == 0xFFFFFFFAL, sent.toString());
     for (int i = 1; i <= top; i++) {
@@ -369,7 +377,8 @@ final class KeepalivedAhInteropIT {
     lab.awaitOwner(vip, lab.ns(1), 1_000);
     // keepalived counts on from lbkit's numbers, reaches 0xFFFFFFFE and repeats it; lbkit's timer runs out
     node.awaitState("MASTER", 12_000);
-    awaitLog(1, "IPSEC-AH : sequence number 4294967294 already processed. Packet dropped. Local(4294967294)", 3_000);
+    lab.awaitKeepalivedLog(1, "IPSEC-AH : sequence number 4294967294 already processed. Packet dropped."
+        + " Local(4294967294)", 3_000);
     awaitBoth(vip, 2_000);
     Lab.sleepMs(4_000);
     assertEquals(lab.ns(1) + " " + lab.ns(2), lab.owners(vip), "both Master, each dropping the other's adverts");
@@ -380,14 +389,6 @@ final class KeepalivedAhInteropIT {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("rejected=\\{auth_ah_sequence=(\\d+)}").matcher(stats);
     assertTrue(m.find() && Long.parseLong(m.group(1)) >= 2, "the repeats, counted: " + stats);
     lab.run("stop", lab.ns(1));
-  }
-
-  private static void awaitLog(int router, String line, long timeoutMs) {
-    long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-    while (!lab.keepalivedLog(router).contains(line)) {
-      assertTrue(System.nanoTime() < deadline, "no '" + line + "' in " + lab.keepalivedLog(router));
-      Lab.sleepMs(50);
-    }
   }
 
   private static int count(String text, String what) {

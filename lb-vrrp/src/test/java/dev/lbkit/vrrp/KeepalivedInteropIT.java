@@ -1,6 +1,7 @@
 package dev.lbkit.vrrp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lbkit.vrrp.lab.Lab;
@@ -71,11 +72,13 @@ final class KeepalivedInteropIT {
     lab.awaitOwner(VIP, lab.ns(2), 1_000);
     assertTrue(master2 - stopped < 1_500_000_000L, "graceful failover");
 
-    // keepalived restarts with a lower priority now: lbkit stays Master, no flapping
+    // keepalived restarts with a lower priority now: lbkit stays Master, no flapping, for 1 s after keepalived
+    // started (its Master_Down_Interval at priority 50 is 380.5 ms)
     keepalivedV3(1, 50);
+    lab.awaitKeepalivedLog(1, "Entering BACKUP STATE", 3_000);
     Lab.sleepMs(1_000);
     lab.assertSingleOwner(VIP, lab.ns(2));
-    assertTrue(lab.keepalivedLog(1).contains("Entering BACKUP STATE"), lab.keepalivedLog(1));
+    assertFalse(lab.keepalivedLog(1).contains("Entering MASTER STATE"), lab.keepalivedLog(1));
 
     // lbkit crashes (its VIP vanishes with the host): keepalived takes over
     node.kill();
@@ -115,9 +118,9 @@ final class KeepalivedInteropIT {
     Node wrong = lab.node(2, "vrid=61", "priority=150", "version=2", "advert=1000", "vip=10.98.0.101/24",
         "pass=other");
     wrong.awaitState("MASTER", 6_000);
+    lab.awaitKeepalivedLog(1, "invalid passwd", 3_000);
     Lab.sleepMs(1_500);
     assertEquals(lab.ns(1) + " " + lab.ns(2), lab.owners("10.98.0.101"), "split brain, as keepalived has it");
-    assertTrue(lab.keepalivedLog(1).contains("invalid passwd"), lab.keepalivedLog(1));
     assertEquals(0, wrong.terminate());
     String stats = wrong.output().stream().filter(l -> l.startsWith("STATS")).findFirst().orElseThrow();
     assertTrue(stats.matches(".*auth_password=[1-9].*"), stats);
@@ -227,9 +230,9 @@ final class KeepalivedInteropIT {
     // keepalived (50) accepts lbkit's IPv6 adverts: it stays Backup behind lbkit (100)
     lab.keepalived(1, "--priority", "50", "--vrid", "81", "--vip", vip6 + "/64", "--version", "3", "--advert-int",
         "0.1");
+    lab.awaitKeepalivedLog(1, "Entering BACKUP STATE", 3_000);
     Lab.sleepMs(1_000);
     lab.assertSingleOwner(vip6, lab.ns(2));
-    assertTrue(lab.keepalivedLog(1).contains("Entering BACKUP STATE"), lab.keepalivedLog(1));
     assertTrue(!lab.keepalivedLog(1).contains("Entering MASTER STATE"), lab.keepalivedLog(1));
     assertEquals(0, node.terminate());
     lab.awaitOwner(vip6, lab.ns(1), 1_000);
@@ -278,6 +281,7 @@ final class KeepalivedInteropIT {
     // keepalived (50) hears lbkit's unicast adverts and stays Backup
     lab.keepalived(1, "--priority", "50", "--vrid", "95", "--vip", vip + "/24", "--version", "3", "--advert-int",
         "0.1", "--unicast-peer", Lab.ip(2));
+    lab.awaitKeepalivedLog(1, "Entering BACKUP STATE", 3_000);
     Lab.sleepMs(1_000);
     lab.assertSingleOwner(vip, lab.ns(2));
     assertTrue(!lab.keepalivedLog(1).contains("Entering MASTER STATE"), lab.keepalivedLog(1));

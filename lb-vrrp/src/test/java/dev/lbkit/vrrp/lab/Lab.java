@@ -142,6 +142,17 @@ public final class Lab implements AutoCloseable {
     }
   }
 
+  /** Polls keepalived's log in router i every 50 ms until it contains {@code line}; fails after {@code timeoutMs}. */
+  public void awaitKeepalivedLog(int i, String line, long timeoutMs) {
+    long deadline = System.nanoTime() + timeoutMs * MS;
+    while (!keepalivedLog(i).contains(line)) {
+      if (System.nanoTime() >= deadline) {
+        fail("after " + timeoutMs + " ms no '" + line + "' in keepalived's log of " + ns(i) + ":\n" + keepalivedLog(i));
+      }
+      sleepMs(50);
+    }
+  }
+
   /**
    * The state keepalived in router i entered last, from its log ({@code Entering MASTER STATE}): MASTER, BACKUP or
    * FAULT; empty if it entered none yet.
@@ -192,7 +203,8 @@ public final class Lab implements AutoCloseable {
 
   /**
    * Starts tcpdump of IP protocol 112 on the bridge (it sees the whole segment), nanosecond time stamps, into
-   * {@code file}; stop it with {@link Process#destroy()} (by the PID we started).
+   * {@code file} (its messages into {@code file}.err), and returns once it listens; stop it with
+   * {@link Process#destroy()} (by the PID we started).
    */
   public Process capture(Path file) {
     return capture(file, "ip proto 112");
@@ -201,10 +213,19 @@ public final class Lab implements AutoCloseable {
   /** As {@link #capture(Path)}, with a tcpdump filter of the caller's. */
   public Process capture(Path file, String filter) {
     try {
+      Path err = Path.of(file + ".err");
       Process p = new ProcessBuilder("ip", "netns", "exec", prefix + "-br", "tcpdump", "-i", "br0", "-U", "-n",
           "--time-stamp-precision=nano", "-w", file.toString(), filter)
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      sleepMs(500);
+          .redirectErrorStream(true).redirectOutput(err.toFile()).start();
+      // tcpdump says "listening on" once its filter is on the socket: a capture started before that misses packets
+      long deadline = System.nanoTime() + 10_000 * MS;
+      while (p.isAlive() && !Files.readString(err).contains("listening on") && System.nanoTime() < deadline) {
+        sleepMs(20);
+      }
+      if (!Files.readString(err).contains("listening on")) {
+        p.destroy();
+        fail("tcpdump on the lab's bridge did not start listening: " + Files.readString(err));
+      }
       return p;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

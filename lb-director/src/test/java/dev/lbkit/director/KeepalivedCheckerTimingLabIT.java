@@ -406,6 +406,13 @@ final class KeepalivedCheckerTimingLabIT {
     final List<ServerSocket> sockets = new ArrayList<>();
     final List<String> lines = new ArrayList<>();
     final long origin = System.nanoTime();
+    /**
+     * A port nobody listens on: bound here but never listening (a SYN to it is refused), and held until close, so
+     * that no listener of this class or server of the test can be given it. It was once closed again at once, and a
+     * listener opened after it got the same port: the "closed" real servers passed on both sides (a lab run of 27 Nov
+     * 2026). The VM listens only on the listeners' ports.
+     */
+    final Socket closed = new Socket();
     final int closedPort;
     final HttpServer web;
     /** The hostile servers of {@link #HOSTILE}: silent, drip, short. */
@@ -477,9 +484,8 @@ final class KeepalivedCheckerTimingLabIT {
         }
       });
       web.start();
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        closedPort = s.getLocalPort(); // closed again at once; the VM listens only on the others
-      }
+      closed.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      closedPort = closed.getLocalPort();
       for (int i = 0; i < count; i++) {
         ServerSocket s = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
         sockets.add(s);
@@ -531,6 +537,7 @@ final class KeepalivedCheckerTimingLabIT {
 
     @Override
     public void close() throws IOException {
+      closed.close();
       for (ServerSocket s : hostile.values()) {
         s.close();
       }

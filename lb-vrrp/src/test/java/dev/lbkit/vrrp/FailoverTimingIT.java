@@ -151,9 +151,12 @@ final class FailoverTimingIT {
         args.addAll(List.of(extra.trim().split("\\s+")));
       }
       node = lab.node(2, args.toArray(String[]::new));
+      node.awaitState("BACKUP", 3_000 * SCALE);
     } else {
       lab.keepalived(2, keepalivedOptions(100));
+      lab.awaitKeepalivedLog(2, "Entering BACKUP STATE", 3_000 * SCALE);
     }
+    // both Backups settle for as long from the moment they are Backup, not from their launch
     Lab.sleepMs(SETTLE_MS);
     List<Double> crash = new ArrayList<>();
     List<Double> graceful = new ArrayList<>();

@@ -102,8 +102,11 @@ final class IpvsadmArgs {
       if (netmask == null) {
         b.persistence(Persistence.of(timeout));
       } else {
-        int prefix = service.family() == AddressFamily.IPV4 && netmask.contains(".")
-            ? Persistence.prefixLengthOfNetmask(netmask) : IpvsadmParser.intNumber(netmask, "netmask", 0, 128);
+        // an IPv6 prefix is 1 to 128 in ipvsadm (exit 2 otherwise) as in the kernel, which refuses 0 with EINVAL
+        int prefix = service.family() == AddressFamily.IPV4
+            ? netmask.contains(".") ? Persistence.prefixLengthOfNetmask(netmask)
+                : IpvsadmParser.intNumber(netmask, "netmask", 0, 32)
+            : IpvsadmParser.intNumber(netmask, "netmask", 1, 128);
         b.persistence(prefix == service.family().bits() ? Persistence.of(timeout) : Persistence.of(timeout, prefix));
       }
       if (pe != null) {

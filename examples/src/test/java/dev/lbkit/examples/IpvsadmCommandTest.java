@@ -117,6 +117,17 @@ final class IpvsadmCommandTest {
   }
 
   @Test
+  void anIpv6NetmaskOfZero_isAUsageError_asIpvsadm() throws Exception {
+    // ipvsadm 1.31 in the kernel lab: "-A -u [2001:db8::1]:53 -p 60 -M 0" says "illegal ipv6 netmask specified" and
+    // exits 2; lbkit sent it to the kernel, which refuses prefix 0 for IPv6 (EINVAL)
+    UsageException e = assertThrows(UsageException.class,
+        () -> run("", "--in-memory", "-A", "-u", "[2001:db8::1]:53", "-p", "60", "-M", "0"));
+    assertEquals("netmask must be in [1, 128] but was 0", e.getMessage());
+    assertEquals(0, run("-A -u [2001:db8::1]:53 -p 60 -M 1\n-Sn\n", "--in-memory", "-R"), err());
+    assertEquals("-A -u [2001:db8::1]:53 -s wlc -p 60 -M 1\n", out());
+  }
+
+  @Test
   void timeoutsDaemonsAndZero() throws Exception {
     assertEquals(0, run("--set 1000 0 200\n-L --timeout\n--start-daemon master --mcast-interface lo --syncid 7\n"
         + "-L --daemon\n-A -t 192.0.2.1:80\n-Z -t 192.0.2.1:80\n-Ln --stats --exact\n", "--in-memory", "-R"),
@@ -177,7 +188,7 @@ final class IpvsadmCommandTest {
         refusal("-a -f 1 -r 10.0.0.2:80 -i --tun-type gue --tun-port 4294973376"));
     assertEquals("sync id must be in [0, 255] but was 4294967301",
         refusal("--start-daemon master --mcast-interface lo --syncid 4294967301"));
-    assertEquals("netmask must be in [0, 128] but was 4294967360", refusal("-A -f 1 -6 -p 60 -M 4294967360"));
+    assertEquals("netmask must be in [1, 128] but was 4294967360", refusal("-A -f 1 -6 -p 60 -M 4294967360"));
     assertEquals("weight must be a number but was '5x'", refusal("-a -f 1 -r 10.0.0.2:80 -w 5x"));
   }
 

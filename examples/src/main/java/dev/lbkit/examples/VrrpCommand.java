@@ -120,7 +120,7 @@ final class VrrpCommand implements Command {
    */
   static final int MAX_CONFIG_BYTES = 32 << 20;
 
-  private static void readConfig(Path file, List<VrrpConfig> configs, List<List<String>> groups)
+  static void readConfig(Path file, List<VrrpConfig> configs, List<List<String>> groups)
       throws IOException, UsageException {
     List<String> lines;
     try {

@@ -181,6 +181,31 @@ final class VrrpCommandTest {
   }
 
   @Test
+  void configFile_instancesWithCommentsAndASyncGroup_areReadInOrder(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("vrrp.conf");
+    Files.writeString(f, String.join("\n",
+        "# two instances that move together",
+        "instance --name ext --interface eth0 --vrid 51 --priority 150 --vip 10.0.0.100/24 --version 3"
+            + " --advert-int 0.1  # the outside",
+        "",
+        "instance --interface eth1 --vrid 52 --vip 10.1.0.100/24 --vip 10.1.0.101/24 --no-preempt",
+        "sync-group ext VI_2", ""));
+    List<VrrpConfig> configs = new java.util.ArrayList<>();
+    List<List<String>> groups = new java.util.ArrayList<>();
+    VrrpCommand.readConfig(f, configs, groups);
+    assertEquals(List.of("ext", "VI_2"), configs.stream().map(VrrpConfig::name).toList(),
+        "an unnamed instance is named after its position");
+    assertEquals("eth0", configs.get(0).interfaceName());
+    assertEquals(150, configs.get(0).priority());
+    assertEquals(Duration.ofMillis(100), configs.get(0).advertInterval());
+    assertEquals("eth1", configs.get(1).interfaceName());
+    assertEquals(52, configs.get(1).vrid());
+    assertEquals(2, configs.get(1).virtualAddresses().size());
+    assertEquals(false, configs.get(1).preempt());
+    assertEquals(List.of(List.of("ext", "VI_2")), groups);
+  }
+
+  @Test
   void configFile_syncGroupNamingUnknownInstanceIsAUsageError(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("vrrp.conf");
     Files.writeString(f, "instance --name A --interface eth0 --vrid 1 --vip 10.0.0.1/24\nsync-group A B\n");

@@ -18,12 +18,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
+import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -152,6 +159,227 @@ final class CheckCommandTest {
     int port = serve(null);
     assertEquals(1, run("check", "http", "http://127.0.0.1:" + port + "/", "--once", "--timeout", "0.3"));
     assertTrue(stdout().contains("\"reason\":\"timeout\""), stdout());
+  }
+
+  @Test
+  void onceHttp_silentServer_endsByTheGivenTimeout_notLater() throws Exception {
+    int port = serve(null);
+    long start = System.nanoTime();
+    assertEquals(1, run("check", "http", "http://127.0.0.1:" + port + "/", "--once", "--timeout", "0.5"));
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertTrue(stdout().contains("\"reason\":\"timeout\""), stdout());
+    long elapsed = Long.parseLong(stdout().replaceAll("(?s).*\"elapsed_ms\":(\\d+).*", "$1"));
+    // the deadline is the check's whole time: not cut short, and over soon after 0.5 s (1 s of grace for a loaded
+    // 2-core machine; a check that waited for the server or read-timed-out per read would take far longer)
+    assertTrue(elapsed >= 500 && elapsed <= 1500, "elapsed_ms " + elapsed + ": " + stdout());
+    assertTrue(tookMs <= 1500, "the command took " + tookMs + " ms");
+  }
+
+  /** A loopback server that records the head of each request it gets and answers {@code response} to each. */
+  private BlockingQueue<String> serveRecording(String response) throws IOException {
+    BlockingQueue<String> heads = new LinkedBlockingQueue<>();
+    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread t = new Thread(() -> {
+      while (!server.isClosed()) {
+        try (Socket s = server.accept()) {
+          s.setSoTimeout(3000);
+          InputStream in = s.getInputStream();
+          StringBuilder head = new StringBuilder();
+          int b;
+          while (head.indexOf("\r\n\r\n") < 0 && (b = in.read()) >= 0) {
+            head.append((char) b);
+          }
+          heads.add(head.toString());
+          s.getOutputStream().write(response.getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+          // next connection
+        }
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return heads;
+  }
+
+  @Test
+  void onceHttp_virtualhost_isTheHostHeader() throws Exception {
+    BlockingQueue<String> heads = serveRecording("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n");
+    String url = "http://127.0.0.1:" + server.getLocalPort() + "/health?x=1";
+    assertEquals(0, run("check", "http", url, "--once", "--virtualhost", "www.example.test"), stdout() + err);
+    String head = heads.poll(5, TimeUnit.SECONDS);
+    assertTrue(head != null && head.startsWith("GET /health?x=1 HTTP/1.0\r\n"), head);
+    assertTrue(head.contains("\r\nHost: www.example.test\r\n"), head);
+    out.reset();
+    assertEquals(0, run("check", "http", url, "--once", "--haproxy", "--method", "HEAD", "--http-version",
+        "HTTP/1.1", "--virtualhost", "www.example.test"), stdout() + err);
+    head = heads.poll(5, TimeUnit.SECONDS);
+    assertTrue(head != null && head.startsWith("HEAD /health?x=1 HTTP/1.1\r\n"), head);
+    assertTrue(head.toLowerCase(java.util.Locale.ROOT).contains("\r\nhost: www.example.test\r\n"), head);
+  }
+
+  /** An agent that answers its n-th connection (from 0) with {@code replies[n]} and records what it was sent. */
+  private BlockingQueue<String> serveAgent(String... replies) throws IOException {
+    BlockingQueue<String> sent = new LinkedBlockingQueue<>();
+    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    AtomicInteger count = new AtomicInteger();
+    Thread t = new Thread(() -> {
+      while (!server.isClosed()) {
+        try (Socket s = server.accept()) {
+          s.setSoTimeout(200);
+          byte[] buf = new byte[256];
+          int n = 0;
+          try {
+            n = Math.max(0, s.getInputStream().read(buf));
+          } catch (java.net.SocketTimeoutException e) {
+            // the agent was sent nothing
+          }
+          sent.add(new String(buf, 0, n, StandardCharsets.US_ASCII));
+          s.getOutputStream().write(replies[count.getAndIncrement()].getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+          // next connection
+        }
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return sent;
+  }
+
+  @Test
+  void onceAgent_eachReply_andItsExitStatus() throws Exception {
+    BlockingQueue<String> sent = serveAgent("up 75%\n", "drain\n", "ready\n", "down\n", "maint\n", "bogus\n");
+    String agent = "127.0.0.1:" + server.getLocalPort();
+    assertEquals(0, run("check", "agent", agent, "--once", "--send", "hello\\n"), stdout() + err);
+    assertEquals("hello\n", sent.poll(5, TimeUnit.SECONDS));
+    assertTrue(stdout().contains("\"result\":\"up\",\"weight_percent\":75,"), stdout());
+    out.reset();
+    assertEquals(0, run("check", "agent", agent, "--once"));
+    assertTrue(stdout().contains("\"result\":\"up\",\"weight_percent\":0,"), stdout()); // drain: weight 0
+    out.reset();
+    assertEquals(0, run("check", "agent", agent, "--once"));
+    assertTrue(stdout().contains("\"result\":\"up\",\"detail\":\"agent: ready\""), stdout());
+    out.reset();
+    assertEquals(1, run("check", "agent", agent, "--once"));
+    assertTrue(stdout().contains("\"result\":\"down\",\"reason\":\"agent down\""), stdout());
+    out.reset();
+    assertEquals(1, run("check", "agent", agent, "--once"));
+    assertTrue(stdout().contains("\"result\":\"down\",\"reason\":\"maintenance\""), stdout());
+    out.reset();
+    assertEquals(1, run("check", "agent", agent, "--once"));
+    assertTrue(stdout().contains("\"result\":\"down\",\"reason\":\"protocol error\""), stdout());
+  }
+
+  /**
+   * A TLS server presenting the self-signed tls/server.p12 (CN and IP SAN 127.0.0.1) that records the SNI name each
+   * client sent ("" for none) and answers 200.
+   */
+  private BlockingQueue<String> serveTlsRecordingSni() throws Exception {
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    try (InputStream in = CheckCommandTest.class.getResourceAsStream("/tls/server.p12")) {
+      keys.load(in, "changeit".toCharArray());
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, "changeit".toCharArray());
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), null, null);
+    server = ctx.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    BlockingQueue<String> names = new LinkedBlockingQueue<>();
+    Thread t = new Thread(() -> {
+      while (!server.isClosed()) {
+        try (SSLSocket s = (SSLSocket) server.accept()) {
+          s.setSoTimeout(3000);
+          s.startHandshake();
+          names.add(((ExtendedSSLSession) s.getSession()).getRequestedServerNames().stream()
+              .map(n -> ((SNIHostName) n).getAsciiName()).findFirst().orElse(""));
+          s.getInputStream().read(new byte[4096]);
+          s.getOutputStream().write("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+          // a client that refused the certificate: next connection
+        }
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return names;
+  }
+
+  /** The certificate of tls/server.p12 as a PEM file. */
+  private static String serverCertificatePem() throws Exception {
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    try (InputStream in = CheckCommandTest.class.getResourceAsStream("/tls/server.p12")) {
+      keys.load(in, "changeit".toCharArray());
+    }
+    byte[] der = keys.getCertificate(keys.aliases().nextElement()).getEncoded();
+    Path p = Files.createTempFile("lbkit-cli", "-server.pem");
+    p.toFile().deleteOnExit();
+    Files.writeString(p, "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'})
+        .encodeToString(der) + "\n-----END CERTIFICATE-----\n", StandardCharsets.US_ASCII);
+    return p.toString();
+  }
+
+  @Test
+  void onceHttps_verifiesByDefault_noVerifyAndCacertAndSni() throws Exception {
+    BlockingQueue<String> sni = serveTlsRecordingSni();
+    String url = "https://127.0.0.1:" + server.getLocalPort() + "/";
+    // verification is on by default: a self-signed certificate nobody trusts is down, for the certificate
+    assertEquals(1, run("check", "https", url, "--once", "--timeout", "3"), stdout() + err);
+    assertTrue(stdout().contains("\"result\":\"down\",\"reason\":\"certificate\""), stdout());
+    out.reset();
+    // --no-verify takes it; --sni sends the name given
+    assertEquals(0, run("check", "https", url, "--once", "--timeout", "3", "--no-verify", "--sni",
+        "backend.example.test"), stdout() + err);
+    assertEquals("backend.example.test", lastName(sni, "backend.example.test"));
+    out.reset();
+    // trusted by --cacert and checked against the URL's address (its IP SAN), with no SNI for an address
+    String ca = serverCertificatePem();
+    assertEquals(0, run("check", "https", url, "--once", "--timeout", "3", "--cacert", ca), stdout() + err);
+    assertEquals("", lastName(sni, ""));
+    out.reset();
+    // trusted, but the name checked is the SNI's, which the certificate does not hold
+    assertEquals(1, run("check", "https", url, "--once", "--timeout", "3", "--cacert", ca, "--sni",
+        "backend.example.test"), stdout() + err);
+    assertTrue(stdout().contains("\"result\":\"down\",\"reason\":\"certificate\""), stdout());
+  }
+
+  /**
+   * The SNI name of the handshake that answered, waiting for it: the server records a name only once its handshake
+   * completed, after those of failed runs, so the queue is read until {@code expected} or five seconds.
+   */
+  private static String lastName(BlockingQueue<String> names, String expected) throws InterruptedException {
+    String last = null;
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < end) {
+      String n = names.poll(100, TimeUnit.MILLISECONDS);
+      if (n != null) {
+        last = n;
+        if (n.equals(expected)) {
+          return n;
+        }
+      }
+    }
+    return last;
+  }
+
+  @Test
+  void watch_retry_retriesAFailureOfAnUpServerBeforeTakingItDown() throws Exception {
+    String url = "http://127.0.0.1:" + serveFailingOnce() + "/";
+    // control: without --retry the first 503 takes it down (fall 1), with its reason
+    assertEquals(0, run("check", "http", url, "--interval", "0.2", "--rise", "1", "--fall", "1", "--duration",
+        "1"), stdout() + err);
+    assertTrue(stdout().contains("\"event\":\"down\",\"destination\":\"127.0.0.1:" + server.getLocalPort()
+        + "\",\"weight\":0,\"reason_code\":\"bad status\",\"reason\":\""), stdout());
+    stop();
+    out.reset();
+    AtomicInteger requests = new AtomicInteger();
+    url = "http://127.0.0.1:" + serveEach(n -> {
+      requests.incrementAndGet();
+      return (n == 0 ? "HTTP/1.0 503 Busy\r\n" : "HTTP/1.0 200 OK\r\n") + "Content-Length: 0\r\n\r\n";
+    }) + "/";
+    assertEquals(0, run("check", "http", url, "--interval", "0.2", "--rise", "1", "--fall", "1", "--retry", "1",
+        "--delay-before-retry", "0.1", "--duration", "1"), stdout() + err);
+    assertTrue(requests.get() >= 2, requests + " requests: the 503 was never retried");
+    assertFalse(stdout().contains("\"event\":\"down\""), stdout());
+    assertEquals(1, stdout().lines().count(), stdout()); // the initial up line only
   }
 
   @Test

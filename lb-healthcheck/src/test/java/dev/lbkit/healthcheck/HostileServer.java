@@ -89,6 +89,15 @@ public final class HostileServer {
         // hold
       }
     });
+    // a bad certificate: self-signed, by no CA the checker trusts
+    SSLServerSocket untrusted = (SSLServerSocket) TestTls.serverContext("client", null).getServerSocketFactory()
+        .createServerSocket(0, 200, lo);
+    start("untrusted-tls", untrusted, s -> {
+      InputStream in = s.getInputStream(); // the handshake happens here
+      while (in.read() >= 0) {
+        // hold
+      }
+    });
     SSLServerSocket stallTls = (SSLServerSocket) TestTls.serverContext("server", null).getServerSocketFactory()
         .createServerSocket(0, 200, lo);
     start("tls-then-silent", stallTls, s -> {

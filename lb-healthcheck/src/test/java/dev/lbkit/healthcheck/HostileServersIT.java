@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -90,6 +91,8 @@ final class HostileServersIT {
     c.add(new Case("reset", e -> HttpCheck.builder(e).build(), DownReason.RESET));
     c.add(new Case("expired-tls", e -> HttpCheck.builder(e).tls(TestTls.trustingServer().build()).build(),
         DownReason.CERTIFICATE));
+    c.add(new Case("untrusted-tls", e -> HttpCheck.builder(e).tls(TestTls.trustingServer().build()).build(),
+        DownReason.CERTIFICATE));
     c.add(new Case("garbage-instead-of-tls", e -> HttpCheck.builder(e).tls(TestTls.trustingServer().build()).build(),
         DownReason.TLS_HANDSHAKE));
     c.add(new Case("garbage-instead-of-tls", e -> TcpCheck.of(e).withTls(TlsSettings.builder().verify(false).build()),
@@ -138,15 +141,18 @@ final class HostileServersIT {
 
   @Test
   void everyHostileServer_isDownForTheRightReason_byTheDeadline_withoutLeaks() throws Exception {
+    Thread loop;
+    Set<Thread> threadsAtTheBaseline;
     try (HealthChecker checker = HealthChecker.builder().threadName("hostile").build()) {
       runConcurrently(checker, 1); // warm up: classes loaded, jars opened, TLS and crypto initialised
       runEachAlone(checker);
-      Thread loop = Resources.thread("hostile-0");
+      loop = Resources.thread("hostile-0");
       int fdsBefore = Resources.openFds();
       int threadsBefore = Resources.threads();
       long allocatedBefore = Resources.allocatedBytes(loop);
+      threadsAtTheBaseline = Thread.getAllStackTraces().keySet();
 
-      int threadsDuring = runConcurrently(checker, 5); // 75 hostile attempts, concurrently on one loop thread
+      int threadsDuring = runConcurrently(checker, 5); // 80 hostile attempts, concurrently on one loop thread
 
       long allocated = Resources.allocatedBytes(loop) - allocatedBefore;
       assertEquals(threadsBefore, threadsDuring, "checks must not start threads");
@@ -155,5 +161,12 @@ final class HostileServersIT {
       // the floods offered hundreds of MB; the caps stop each at 32 KiB (HTTP) or 1 KiB (agent)
       assertTrue(allocated < 64L * 1024 * 1024, "the loop thread allocated " + allocated + " bytes");
     }
+    // closed: its one loop thread has ended, and no thread alive now was started after the baseline (JVM-wide ones
+    // that the warm-up's first use started, such as JNA's cleaner, are in the baseline)
+    loop.join(5000);
+    assertTrue(!loop.isAlive(), "the loop thread still runs after close");
+    Set<Thread> after = Thread.getAllStackTraces().keySet();
+    List<String> started = after.stream().filter(t -> !threadsAtTheBaseline.contains(t)).map(Thread::getName).toList();
+    assertTrue(started.isEmpty(), "threads started during the hostile checks outlive the checker: " + started);
   }
 }

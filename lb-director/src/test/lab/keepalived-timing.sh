@@ -241,5 +241,12 @@ lab_section syn cat "$log/syn.log"
 # the failing MISC_CHECK's runs (KeepalivedCheckerTimingLabIT's fail-log.sh notes them in this side's /tmp)
 lab_section "misc runs" sh -c 'cat /tmp/lbkit-misc-runs-* 2>/dev/null || true'
 lab_section drop cat "$log/drop.log"
+# the notify hooks (KeepalivedCheckerTimingLabIT's hook.sh notes them in this side's /tmp): "stop", then what
+# keepalived runs as it stops (omega); keepalived is stopped first and waited for, so its hooks have run
+hooks=$(cat "$dir/hooks-file")
+echo stop >>"$hooks"
+kill "$keepalived" 2>/dev/null || true
+wait "$keepalived" 2>/dev/null || true
+lab_section "omega hooks" cat "$hooks"
 lab_stop "$keepalived" "$listener" "$web" "$tls" "$full" "$capture" "$dns" "$smtpd" "$hostiled" "$dropcap"
 "$(dirname "${BASH_SOURCE[0]}")/../../../../lab/kernel/drop-netns" down

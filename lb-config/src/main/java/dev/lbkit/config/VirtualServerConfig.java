@@ -78,7 +78,9 @@ public record VirtualServerConfig(
 
   /**
    * The table entry once installed with every real server alive (those marked {@code alpha} left out, as they
-   * start as down): what {@code ipvsadm -Ln} shows right after start on the master.
+   * start as down): what {@code ipvsadm -Ln} shows right after start on the master. A live weight under
+   * {@code quorum + hysteresis} starts without the quorum, as keepalived does: the sorry server alone, if there is
+   * one.
    *
    * @throws IllegalArgumentException if the real servers break a rule of {@link LoadBalancedService}
    */
@@ -88,7 +90,8 @@ public record VirtualServerConfig(
         .map(RealServerConfig::realServer)
         .toList();
     long weight = servers.stream().mapToLong(RealServer::weight).sum();
-    if (weight < quorum && sorryServer.isPresent()) {
+    // keepalived starts with the quorum only at quorum + hysteresis (ipwrapper.c update_quorum_state at init)
+    if (weight < (long) quorum + hysteresis && sorryServer.isPresent()) {
       return new LoadBalancedService(service, List.of(sorryServer.get()));
     }
     return new LoadBalancedService(service, servers);

@@ -239,17 +239,70 @@ final class KeepalivedConfigParserTest {
 
   @Test
   void sortryServerReplacesAllRealServers_whenTheQuorumIsNotMetAtStart() {
+    // keepalived 2.2.7 (KeepalivedCheckerTimingLabIT, 10.10.10.6): a live weight of 2 under quorum 2 + hysteresis 1
+    // starts without the quorum, and the sorry server serves
+    ParseResult r = parse("""
+        virtual_server 192.0.2.10 80 {
+          quorum 2
+          hysteresis 1
+          sorry_server 10.9.9.9 80
+          real_server 10.0.0.2 80 {
+            weight 1
+          }
+          real_server 10.0.0.3 80 {
+            weight 1
+          }
+          real_server 10.0.0.4 80 {
+            weight 1
+            alpha
+            TCP_CHECK {
+            }
+          }
+        }
+        """);
+    assertEquals(List.of(Endpoint.parse("10.9.9.9:80")),
+        r.config().initialTable().get(0).realServers().stream().map(RealServer::endpoint).toList());
+  }
+
+  @Test
+  void quorumAboveTheTotalWeight_isLoweredToIt_andHysteresisBelowTheQuorum_asKeepalivedDoes() {
+    // keepalived 2.2.7 (KeepalivedCheckerTimingLabIT, 10.10.10.2): "quorum 3 ... exceeds total weight of real servers
+    // 2, reducing quorum to 2", and it gains that quorum at the start
     ParseResult r = parse("""
         virtual_server 192.0.2.10 80 {
           quorum 5
+          hysteresis 4
           sorry_server 10.9.9.9 80
           real_server 10.0.0.2 80 {
             weight 2
           }
         }
         """);
+    VirtualServerConfig vs = r.config().virtualServers().get(0);
+    assertEquals(2, vs.quorum());
+    assertEquals(1, vs.hysteresis());
+    assertTrue(r.warnings().stream().anyMatch(p -> p.toString().contains("quorum 5 of virtual_server")
+        && p.toString().contains("lowered to 2")), r.warnings().toString());
+    assertTrue(r.warnings().stream().anyMatch(p -> p.toString().contains("hysteresis 4 of virtual_server")
+        && p.toString().contains("lowered to 1")), r.warnings().toString());
+    // 2 < 2 + 1 at the start: the sorry server
     assertEquals(List.of(Endpoint.parse("10.9.9.9:80")),
         r.config().initialTable().get(0).realServers().stream().map(RealServer::endpoint).toList());
+    ParseResult kept = parse("""
+        virtual_server 192.0.2.10 80 {
+          quorum 3
+          sorry_server 10.9.9.9 80
+          real_server 10.0.0.2 80 {
+            weight 1
+          }
+          real_server 10.0.0.3 80 {
+            weight 1
+          }
+        }
+        """);
+    assertEquals(2, kept.config().virtualServers().get(0).quorum());
+    assertEquals(List.of(Endpoint.parse("10.0.0.2:80"), Endpoint.parse("10.0.0.3:80")),
+        kept.config().initialTable().get(0).realServers().stream().map(RealServer::endpoint).toList());
   }
 
   @Test

@@ -165,6 +165,7 @@ public final class KeepalivedDirector implements AutoCloseable {
     }
     started = true;
     director.start();
+    notify.starting(director.status());
     for (VirtualServerConfig vs : config.virtualServers()) {
       for (Target t : HealthTargets.of(vs, scriptUser, clientCertificate)) {
         targets.put(t.key(), t);
@@ -291,10 +292,14 @@ public final class KeepalivedDirector implements AutoCloseable {
         ? ic.members().stream().map(IndependentChecks.Member::policy).toList() : List.of();
   }
 
-  /** Stops the health checks and closes the director (which removes its services). */
+  /**
+   * Stops the health checks, runs the shutdown hooks of the virtual servers with {@code omega} (see
+   * {@link NotifyRunner#stopping}), and closes the director (which removes its services).
+   */
   @Override
   public synchronized void close() {
     checker.close();
+    notify.stopping(director.status());
     director.close();
     notify.close();
   }

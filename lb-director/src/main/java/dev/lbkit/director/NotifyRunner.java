@@ -2,6 +2,9 @@ package dev.lbkit.director;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lbkit.api.Endpoint;
+import dev.lbkit.api.LoadBalancedService;
+import dev.lbkit.api.ServiceKey;
 import dev.lbkit.api.event.VrrpState;
 import dev.lbkit.api.event.VrrpStateChanged;
 import dev.lbkit.api.event.VrrpStateListener;
@@ -266,6 +269,65 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
               vs.hookUsers().get(q.held() ? "quorum_up" : "quorum_down")));
         }
       }
+    }
+  }
+
+  /**
+   * The hooks keepalived runs as it starts (ipwrapper.c update_quorum_state at init, seen in keepalived 2.2.7): in the
+   * file's order, {@code quorum_up} of each virtual server that starts with its quorum, {@code quorum_down} of each
+   * that starts without it and has a sorry server. Not on a reload.
+   *
+   * @param status the director's state just after it installed its services
+   */
+  public void starting(DirectorStatus status) {
+    requireNonNull(status, "status");
+    Map<ServiceKey, DirectorStatus.Pool> pools = new HashMap<>();
+    status.pools().forEach(p -> pools.put(p.service(), p));
+    for (VirtualServerConfig vs : config.virtualServers()) {
+      DirectorStatus.Pool pool = pools.get(vs.service().key());
+      if (pool == null) {
+        continue;
+      }
+      if (pool.quorumHeld()) {
+        vs.quorumUp().ifPresent(cmd -> run(cmd, "", vs.hookUsers().get("quorum_up")));
+      } else if (vs.sorryServer().isPresent()) {
+        vs.quorumDown().ifPresent(cmd -> run(cmd, "", vs.hookUsers().get("quorum_down")));
+      }
+    }
+  }
+
+  /**
+   * The hooks keepalived runs when it shuts down (ipwrapper.c clear_services), for the virtual servers with
+   * {@code omega} only: in the file's order, {@code notify_down} of each real server that is alive and in the table
+   * (not one kept at weight 0 by {@code inhibit_on_failure}, a failed one, or one the sorry server stands in for), then
+   * the virtual server's {@code quorum_down}, whatever its quorum was. Without {@code omega} nothing runs. Call it
+   * before the table is removed; the hooks run before {@link #close()} returns.
+   *
+   * @param status the director's state just before it removes its services
+   */
+  public void stopping(DirectorStatus status) {
+    requireNonNull(status, "status");
+    Map<ServiceKey, DirectorStatus.Pool> pools = new HashMap<>();
+    status.pools().forEach(p -> pools.put(p.service(), p));
+    Map<ServiceKey, Set<Endpoint>> installed = new HashMap<>();
+    for (LoadBalancedService s : status.table()) {
+      Set<Endpoint> in = installed.computeIfAbsent(s.service().key(), k -> new HashSet<>());
+      s.realServers().forEach(r -> in.add(r.endpoint()));
+    }
+    for (VirtualServerConfig vs : config.virtualServers()) {
+      if (!vs.omega()) {
+        continue;
+      }
+      DirectorStatus.Pool pool = pools.get(vs.service().key());
+      Set<Endpoint> in = installed.getOrDefault(vs.service().key(), Set.of());
+      for (RealServerConfig rs : vs.realServers()) {
+        Endpoint e = rs.realServer().endpoint();
+        boolean alive = pool != null && pool.members().stream().anyMatch(m -> m.endpoint().equals(e) && m.alive());
+        if (alive && in.contains(e)) {
+          rs.notifyDown().ifPresent(cmd -> run(cmd, "", rs.hookUsers().get("notify_down")));
+        }
+      }
+      vs.quorumDown().ifPresent(cmd -> run(cmd, "", vs.hookUsers().get("quorum_down")));
     }
   }
 

@@ -96,6 +96,12 @@ import org.junit.jupiter.api.Test;
  *   <li>keepalived's global {@code SSL} block ({@link #MTLS_SSL_BLOCK}): the client certificate reaches a server that
  *       requires one, its {@code ca} verifies nothing; a reload reads its files again, so another certificate put in
  *       the same files just before the reload is presented after it ({@link #CERT_SWAP});
+ *   <li>{@code hysteresis}: a quorum kept while the live weight stays at or above quorum minus hysteresis, and the
+ *       quorum as keepalived sets it at the start (the same table, the same {@code quorum_up}/{@code quorum_down}
+ *       hooks);
+ *   <li>{@code omega} (OMEGA_HOOKS, {@link #assertSameHooks}): the same notify hooks run while running (the quorum
+ *       hooks at the start included), and the same on shutdown: {@code notify_down} of the live servers in the table
+ *       and {@code quorum_down}, for the virtual servers with {@code omega} only;
  *   <li>TCP_CHECK, HTTP_GET, UDP_CHECK, DNS_CHECK and SMTP_CHECK of an address in a network namespace that drops
  *       everything ({@link #DROPPED}, lab/kernel/drop-netns): the same attempts at the same spacing (captures), down
  *       as long after the first attempt, for TCP_CHECK and HTTP_GET for a timeout on both sides.
@@ -826,14 +832,72 @@ final class KeepalivedCheckerTimingLabIT {
       }
       b.append("  }\n");
     }
-    // quorum 3 with one live server of weight 1: the quorum is lost and the sorry server serves
+    // quorum 3 with one live server of weight 1: the quorum is lost and the sorry server serves; with omega
+    // (OMEGA_HOOKS) its live server, out of the table for the sorry server, gets no notify_down on shutdown
+    String hook = dir.resolve("hook.sh").toString();
     b.append("}\nvirtual_server 10.10.10.2 80 {\n  delay_loop 30\n  lb_algo rr\n  lb_kind NAT\n  protocol TCP\n"
-        + "  quorum 3\n  sorry_server 127.0.9.9 80\n");
-    b.append("  real_server 127.0.4.1 80 {\n    weight 1\n    warmup 0\n")
+        + "  quorum 3\n  sorry_server 127.0.9.9 80\n  omega\n  quorum_up \"" + hook + " sorry-quorum-up\"\n"
+        + "  quorum_down \"" + hook + " sorry-quorum-down\"\n");
+    b.append("  real_server 127.0.4.1 80 {\n    weight 1\n    warmup 0\n    notify_down \"" + hook + " sorry-1-down\"\n")
         .append(tcpCheck(l.port(OPEN_QUORUM), "      retry 0\n")).append("  }\n");
     b.append("  real_server 127.0.4.2 80 {\n    weight 1\n    warmup 0\n").append(tcpCheck(closed, "      retry 0\n"))
         .append("  }\n");
+    // OMEGA_HOOKS: omega, a live server, a failed one and an inhibited failed one; beside it a service without omega
+    b.append("}\nvirtual_server 10.10.10.7 80 {\n  delay_loop 30\n  lb_algo rr\n  lb_kind NAT\n  protocol TCP\n"
+        + "  omega\n  quorum_up \"" + hook + " omega-quorum-up\"\n  quorum_down \"" + hook + " omega-quorum-down\"\n");
+    String[][] omega = {{"127.0.14.1", "open", ""}, {"127.0.14.2", "closed", ""},
+        {"127.0.14.3", "closed", "    inhibit_on_failure\n"}};
+    for (String[] rs : omega) {
+      String n = rs[0].substring(rs[0].lastIndexOf('.') + 1);
+      b.append("  real_server ").append(rs[0]).append(" 80 {\n    weight 1\n    warmup 0\n").append(rs[2])
+          .append("    notify_up \"").append(hook).append(" omega-").append(n).append("-up\"\n")
+          .append("    notify_down \"").append(hook).append(" omega-").append(n).append("-down\"\n")
+          .append(tcpCheck(rs[1].equals("open") ? l.port(OPEN_QUORUM) : closed, "      retry 0\n")).append("  }\n");
+    }
+    b.append("}\nvirtual_server 10.10.10.8 80 {\n  delay_loop 30\n  lb_algo rr\n  lb_kind NAT\n  protocol TCP\n"
+        + "  quorum_down \"" + hook + " plain-quorum-down\"\n");
+    b.append("  real_server 127.0.14.4 80 {\n    weight 1\n    warmup 0\n    notify_down \"" + hook + " plain-4-down\"\n")
+        .append(tcpCheck(l.port(OPEN_QUORUM), "      retry 0\n")).append("  }\n");
+    // hysteresis: quorum 3 hysteresis 1 with live weight 4 at the start, 2 once the closed server of weight 2 has
+    // failed (quorum kept: lost only below 3 - 1); quorum 2 hysteresis 1 with two live servers of weight 1 (2 is
+    // under 2 + 1 at the start)
+    String[][] hysteresis = {
+        {"10.10.10.5", "3", "127.0.9.8", "hyst-a", "127.0.15.1 1 open", "127.0.15.2 1 open", "127.0.15.3 2 closed"},
+        {"10.10.10.6", "2", "127.0.9.7", "hyst-b", "127.0.15.4 1 open", "127.0.15.5 1 open"}};
+    for (String[] vs : hysteresis) {
+      b.append("}\nvirtual_server ").append(vs[0]).append(" 80 {\n  delay_loop 30\n  lb_algo rr\n  lb_kind NAT\n"
+          + "  protocol TCP\n  quorum ").append(vs[1]).append("\n  hysteresis 1\n  sorry_server ").append(vs[2])
+          .append(" 80\n  quorum_up \"").append(hook).append(' ').append(vs[3]).append("-quorum-up\"\n")
+          .append("  quorum_down \"").append(hook).append(' ').append(vs[3]).append("-quorum-down\"\n");
+      for (int i = 4; i < vs.length; i++) {
+        String[] rs = vs[i].split(" ");
+        b.append("  real_server ").append(rs[0]).append(" 80 {\n    weight ").append(rs[1]).append("\n    warmup 0\n")
+            .append(tcpCheck(rs[2].equals("open") ? l.port(OPEN_QUORUM) : closed, "      retry 0\n")).append("  }\n");
+      }
+    }
     return b.append("}\n").toString();
+  }
+
+  /**
+   * OMEGA_HOOKS: the notify hooks each side ran while running and, after its "stop" line, on shutdown, each compared
+   * in any order: keepalived starts its hooks without waiting for the one before, so the order they note themselves
+   * in is a race (seen: omega-1-down before and after omega-quorum-down); lbkit runs them one after the other in the
+   * file's order (KeepalivedDirectorTest pins that).
+   */
+  private static void assertSameHooks(List<String> theirs, List<String> ours) {
+    String both = "hooks: keepalived " + theirs + ", lbkit " + ours;
+    assertTrue(theirs.contains("stop") && ours.contains("stop"), both);
+    List<String> theirRun = new ArrayList<>(theirs.subList(0, theirs.indexOf("stop")));
+    List<String> ourRun = new ArrayList<>(ours.subList(0, ours.indexOf("stop")));
+    theirRun.sort(null);
+    ourRun.sort(null);
+    List<String> theirStop = new ArrayList<>(theirs.subList(theirs.indexOf("stop") + 1, theirs.size()));
+    List<String> ourStop = new ArrayList<>(ours.subList(ours.indexOf("stop") + 1, ours.size()));
+    theirStop.sort(null);
+    ourStop.sort(null);
+    System.out.println(both);
+    assertEquals(theirRun, ourRun, "hooks while running; " + both);
+    assertEquals(theirStop, ourStop, "hooks on shutdown; " + both);
   }
 
   /** The rules above on one side's connection log ("PORT SECONDS", "launch T", "reload T" lines). */
@@ -926,7 +990,9 @@ final class KeepalivedCheckerTimingLabIT {
         servers.add(rs[0]);
       }
     }
-    servers.addAll(List.of("127.0.4.1", "127.0.4.2", "127.0.9.9", SILENT, FAILING_MISC));
+    servers.addAll(List.of("127.0.4.1", "127.0.4.2", "127.0.9.9", SILENT, FAILING_MISC, "127.0.14.1", "127.0.14.2",
+        "127.0.14.3", "127.0.14.4", "127.0.15.1", "127.0.15.2", "127.0.15.3", "127.0.9.8", "127.0.15.4", "127.0.15.5",
+        "127.0.9.7"));
     Map<String, String> out = new TreeMap<>();
     for (String rs : servers) {
       Integer w = found.get(rs + ":80");
@@ -1317,6 +1383,11 @@ final class KeepalivedCheckerTimingLabIT {
         + "read -r stat </proc/self/stat\nset -- ${stat##*) }\nhz=$(getconf CLK_TCK)\n"
         + "printf '%d.%02d %s\\n' $((${20} / hz)) $((${20} % hz * 100 / hz)) \"$up\" >>" + miscRuns + "\nexit 1\n");
     Files.setPosixFilePermissions(failLog, PosixFilePermissions.fromString("rwxr-xr-x"));
+    // hook.sh WORD notes WORD in this side's /tmp (OMEGA_HOOKS); each side writes "stop" there just before it stops
+    Path hooks = Path.of("/tmp/lbkit-omega-hooks-" + UUID.randomUUID());
+    Path hookScript = Files.writeString(dir.resolve("hook.sh"), "#!/bin/sh\necho \"$1\" >>" + hooks + "\n");
+    Files.setPosixFilePermissions(hookScript, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(dir.resolve("hooks-file"), hooks.toString());
     certificate(dir, "valid", "-1d", 30);
     certificate(dir, "expired", "-2y", 30);
     // the SSL block's client certificates, their keys encrypted with the block's password (openssl's default PBES2):
@@ -1377,6 +1448,8 @@ final class KeepalivedCheckerTimingLabIT {
         Thread.sleep(TimeUnit.SECONDS.toMillis(SECONDS - RELOAD_AT));
         oursAfter = weights(Map.copyOf(table.table));
         Thread.sleep(500); // a last MISC_CHECK run may still be writing
+        Files.writeString(hooks, "stop\n", java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND);
       } finally {
         Files.deleteIfExists(once);
         tcpdump.destroy();
@@ -1389,6 +1462,8 @@ final class KeepalivedCheckerTimingLabIT {
       List<String> ourAttempts = attempts(Files.readString(synOut));
       List<String> ourRuns = runs(Files.exists(miscRuns) ? Files.readString(miscRuns) : "");
       Files.deleteIfExists(miscRuns);
+      List<String> ourHooks = Files.readAllLines(hooks); // the director has closed: its shutdown hooks have run
+      Files.deleteIfExists(hooks);
       List<String> ours;
       synchronized (l.lines) {
         ours = List.copyOf(l.lines);
@@ -1421,6 +1496,7 @@ final class KeepalivedCheckerTimingLabIT {
       Map<String, List<String>> theirRounds = rounds(theirLines);
       List<String> theirAttempts = attempts(between(output, "=== syn ===", "=== end ==="));
       List<String> theirRuns = runs(between(output, "=== misc runs ===", "=== end ==="));
+      List<String> theirHooks = between(output, "=== omega hooks ===", "=== end ===").lines().skip(1).toList();
       Map<Integer, List<Double>> theirDropAttempts = dropAttempts(between(output, "=== drop ===", "=== end ==="));
       String theirLog = Files.readString(dir.resolve("keepalived.log"));
       Map<String, double[]> theirTransitions = transitions(theirLog);
@@ -1448,6 +1524,7 @@ final class KeepalivedCheckerTimingLabIT {
       assertSameRounds(theirRounds, ourRounds);
       assertSameAttempts(theirAttempts, ourAttempts);
       assertSameRuns(theirRuns, ourRuns);
+      assertSameHooks(theirHooks, ourHooks);
       assertSameAlphaRounds(theirLines, theirTransitions, ours, ourTransitions);
       assertSameDrops(theirDropAttempts, ourDropAttempts, theirTransitions, ourTransitions, theirLog, ourReasons);
       Map<String, String> dynamic = new TreeMap<>(theirsBefore);

@@ -138,4 +138,90 @@ final class KeepalivedDirectorTest {
       assertEquals(2, table.table.get(web).realServers().size(), "10.0.0.1 back after its check at 5.999");
     }
   }
+
+  @Test
+  void omega_onClose_runsNotifyDownOfEachLiveServerInTheTable_thenQuorumDown_andWithoutOmegaNothing(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path log = dir.resolve("hooks.log");
+    Path hook = dir.resolve("hook.sh");
+    java.nio.file.Files.writeString(hook, "#!/bin/sh\necho \"$@\" >> '" + log + "'\n");
+    assertTrue(hook.toFile().setExecutable(true));
+    String check = "TCP_CHECK {\n delay_loop 2\n warmup 0\n retry 0\n }\n";
+    String h = hook.toString();
+    KeepalivedConfig config = parse("""
+        virtual_server 192.0.2.10 80 {
+          protocol TCP
+          omega
+          quorum_up "%1$s omega-quorum-up"
+          quorum_down "%1$s omega-quorum-down"
+          real_server 10.0.0.1 80 {
+            notify_down "%1$s omega-1-down"
+            %2$s
+          }
+          real_server 10.0.0.2 80 {
+            notify_down "%1$s omega-2-down"
+            %2$s
+          }
+          real_server 10.0.0.3 80 {
+            inhibit_on_failure
+            notify_down "%1$s omega-3-down"
+            %2$s
+          }
+          real_server 10.0.0.4 80 {
+            notify_down "%1$s omega-4-down"
+            %2$s
+          }
+        }
+        virtual_server 192.0.2.10 81 {
+          protocol TCP
+          quorum_down "%1$s plain-quorum-down"
+          real_server 10.0.0.1 81 {
+            notify_down "%1$s plain-1-down"
+            %2$s
+          }
+        }
+        virtual_server 192.0.2.10 82 {
+          protocol TCP
+          omega
+          quorum 2
+          sorry_server 10.0.0.9 82
+          quorum_down "%1$s sorry-quorum-down"
+          real_server 10.0.0.1 82 {
+            notify_down "%1$s sorry-1-down"
+            %2$s
+          }
+          real_server 10.0.0.2 82 {
+            %2$s
+          }
+        }
+        """.formatted(h, check));
+    ManualClock clock = new ManualClock();
+    Set<String> failing = Set.of("TCP connect to 10.0.0.2:80", "TCP connect to 10.0.0.3:80",
+        "TCP connect to 10.0.0.2:82");
+    CheckResponder responder = c -> failing.contains(c.describe())
+        ? new CheckResult.Down(DownReason.REFUSED, "test: refused") : CheckResult.Up.of("test: fine");
+    RecordingTableWriter table = new RecordingTableWriter();
+    try (KeepalivedDirector node = KeepalivedDirector.builder(config, table)
+        .manualClock(clock, responder, new SplittableRandom(1)).build()) {
+      node.start();
+      clock.advance(Duration.ofSeconds(3)); // checked at 1: 10.0.0.2 removed, 10.0.0.3 kept at weight 0
+      assertEquals(List.of(RealServer.builder(Endpoint.parse("10.0.0.9:82")).weight(1)
+          .forwarding(ForwardingMethod.MASQUERADE).build()),
+          table.table.get(ServiceKey.of(Protocol.TCP, Endpoint.parse("192.0.2.10:82"))).realServers(),
+          "the sorry server alone once the quorum of 2 is lost");
+    }
+    List<String> lines = java.nio.file.Files.readAllLines(log);
+    // while running: quorum_up of the omega service at the start (its quorum held), the two failures' own
+    // notify_down, and the sorry service's quorum_down when 10.0.0.2:82 failed (quorum 2 lost); on close (hooks
+    // queued after them, run in order): the omega service's live servers in the table (1 and 4; not 2, removed, nor 3,
+    // inhibited), then its quorum_down, whatever its quorum; the service with the sorry server in has none of its
+    // servers in the table: its quorum_down only; the service without omega: nothing
+    List<String> onClose = List.of("omega-1-down", "omega-4-down", "omega-quorum-down", "sorry-quorum-down");
+    assertTrue(lines.size() >= onClose.size(), lines.toString());
+    assertEquals(onClose, lines.subList(lines.size() - onClose.size(), lines.size()), lines.toString());
+    List<String> whileRunning = new ArrayList<>(lines.subList(0, lines.size() - onClose.size()));
+    java.util.Collections.sort(whileRunning);
+    assertEquals(List.of("omega-2-down", "omega-3-down", "omega-quorum-up", "sorry-quorum-down"), whileRunning,
+        lines.toString());
+  }
 }

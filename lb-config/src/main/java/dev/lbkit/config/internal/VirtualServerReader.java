@@ -219,9 +219,19 @@ final class VirtualServerReader {
       problems.error(block.location(), "virtual_server " + key + ": " + e.getMessage());
       return Optional.empty();
     }
-    if (quorum <= hysteresis) {
-      problems.warning(block.location(), "hysteresis " + hysteresis + " is not below quorum " + quorum
-          + ", so the quorum can never be lost");
+    // as keepalived checks its configuration (check_data.c): a quorum above the real servers' total weight could
+    // never be reached, so it is lowered to that total; then a hysteresis not below the quorum is lowered under it
+    long totalWeight = realServers.stream().mapToLong(r -> r.realServer().weight()).sum();
+    if (quorum > totalWeight && totalWeight >= 1) {
+      problems.warning(block.location(), "quorum " + quorum + " of virtual_server " + key + " is above the total"
+          + " weight of its real servers, " + totalWeight + ", so it could never be reached; lowered to "
+          + totalWeight + " as keepalived does");
+      quorum = (int) totalWeight;
+    }
+    if (hysteresis >= quorum) {
+      problems.warning(block.location(), "hysteresis " + hysteresis + " of virtual_server " + key + " is not below"
+          + " its quorum " + quorum + "; lowered to " + (quorum - 1) + " as keepalived does");
+      hysteresis = quorum - 1;
     }
     return Optional.of(new VirtualServerConfig(service, delayLoop, realServers, quorum, hysteresis, sorryServer,
         sorryInhibit, omega, quorumUp, quorumDown, d.virtualhost, block.location(), vsHookUsers));

@@ -24,13 +24,15 @@ public final class PoolState {
   private final Map<Endpoint, Integer> weight = new HashMap<>();
   private boolean quorumHeld;
 
-  /** A fresh pool: members alive unless they start down, quorum as the live weight says. */
+  /** A fresh pool: members alive unless they start down, the quorum held if the live weight reaches quorum + hysteresis. */
   public PoolState(ServicePool pool) {
     this.pool = pool;
     for (PoolMember m : pool.members()) {
       alive.put(m.server().endpoint(), !m.startsDown());
     }
-    quorumHeld = liveWeight() >= pool.quorum();
+    // keepalived starts each virtual server without its quorum and gains it at once only if the live weight reaches
+    // quorum + hysteresis (ipwrapper.c update_quorum_state at init), so a start between the two is without it
+    quorumHeld = liveWeight() >= (long) pool.quorum() + pool.hysteresis();
   }
 
   public ServicePool pool() {

@@ -52,6 +52,21 @@ public record VirtualAddress(InetAddress address, int prefixLength) {
     return AddressFamily.of(address);
   }
 
+  /*
+   * Written out rather than generated: a record's generated equals and hashCode run through an invokedynamic
+   * bootstrap (java.lang.runtime.ObjectMethods) whose method handles stay interpreted on a path that runs a few times
+   * in a process's life, and a takeover looks its prepared messages up by this key before the address goes in.
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof VirtualAddress other && prefixLength == other.prefixLength && address.equals(other.address);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * address.hashCode() + prefixLength;
+  }
+
   @Override
   public String toString() {
     return address.getHostAddress() + "/" + prefixLength;

@@ -77,6 +77,12 @@ public final class VrrpRouter implements AutoCloseable {
   private static final int TICKER_WARM_UP_READS = 50_000;
   /** Datagrams handled at the end of a takeover spin before the timers run (the rest wait their turn). */
   private static final int MAX_SPIN_DATAGRAMS = 64;
+  /**
+   * A takeover spin primes the takeover's system calls at its start, and the transport's again this long before the
+   * deadline (half the spin when the spin is shorter: the warm-up's 20 us spins then take both sides of that test, and
+   * C2 does not compile one of them as a trap that the real spins would hit).
+   */
+  static final long PRIME_AGAIN_NANOS = 100_000;
   /** Upper bound of {@link Builder#takeoverSpin}: the CPU a spin may burn per takeover. */
   static final Duration MAX_TAKEOVER_SPIN = Duration.ofMillis(5);
 
@@ -801,11 +807,23 @@ public final class VrrpRouter implements AutoCloseable {
   private void spinUntil(long deadline) throws IOException, InterruptedException {
     long start = ticker.read();
     long now = start;
+    // the takeover's system calls, gone through without effect: after a wait the first one costs some 25 us more on
+    // a loaded host (cold caches), so they run now, and the transport's once more shortly before the deadline
+    prime(deadline);
+    long primeAgainAt = deadline - Math.min(PRIME_AGAIN_NANOS, spinNanos / 2);
+    boolean primedAgain = false;
     // only the clock in the loop: a poll per turn ran enough Java to keep crossing JIT thresholds during the first
     // takeovers of a process, and the compiler threads it woke then took the CPU from the takeover (lab runs 18-24)
     while (!closing && commands.isEmpty() && now < deadline) {
       Thread.onSpinWait();
       now = ticker.read();
+      if (!primedAgain && now >= primeAgainAt) {
+        // the transport only: its peek and route probe take microseconds, an rtnetlink request here took 30-130 us
+        // and now and then over a millisecond (lab), which would have passed the deadline
+        primedAgain = true;
+        transport.prime();
+        now = ticker.read();
+      }
     }
     boolean cancelled = false;
     if (now >= deadline) {
@@ -833,6 +851,20 @@ public final class VrrpRouter implements AutoCloseable {
       spinOvershootLast = now - deadline;
       spinOvershootLongest = Math.max(spinOvershootLongest, now - deadline);
     }
+  }
+
+  /**
+   * Primes the transport and the address manager for the instances whose master-down deadline this is (nothing
+   * changes: see {@link VrrpTransport#prime} and {@link AddressManager#prime}).
+   */
+  private void prime(long deadline) {
+    for (VrrpInstance i : instances.values()) {
+      if (i.takeoverDeadline() == deadline) {
+        VrrpConfig c = i.config();
+        addresses.prime(c.interfaceName(), c.virtualAddresses());
+      }
+    }
+    transport.prime();
   }
 
   /**

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * The Linux transport's receive time stamps (SO_TIMESTAMPNS): advertisements a keepalived Master sends every 100 ms
  * are left queued for 450 ms, then read at once; the ages the transport reports are those of their arrival, not of
  * the read (which would make them all about 0): the oldest is at least a few adverts old and each next one is about
- * one advert interval younger.
+ * one advert interval younger. The probe primes the transport three times before reading (as the takeover spin
+ * does): had a prime taken a datagram, the oldest left would be under 250 ms old.
  */
 final class ReceiveTimestampIT {
   private static Lab lab;

@@ -36,6 +36,9 @@ final class TakeoverSpinTest {
       .pollStepNanos(US);
   private final List<Long> takeovers = new ArrayList<>();
   private final List<Integer> pollsAtTakeover = new ArrayList<>();
+  /** When the address manager was primed, and for what. */
+  private final List<Long> addressPrimesAt = new ArrayList<>();
+  private final List<String> addressPrimes = new ArrayList<>();
   private VrrpRouter router;
 
   private final AddressManager addresses = new AddressManager() {
@@ -50,6 +53,12 @@ final class TakeoverSpinTest {
 
     @Override
     public void announce(String interfaceName, VirtualAddress address) {}
+
+    @Override
+    public void prime(String interfaceName, List<VirtualAddress> addresses) {
+      addressPrimesAt.add(transport.now());
+      addressPrimes.add(interfaceName + " " + addresses);
+    }
   };
 
   static VrrpDatagram advert(int priority) {
@@ -91,6 +100,38 @@ final class TakeoverSpinTest {
     // the Backup's wait after the advert ended 500 us before the deadline (the advert was read 150 us late)
     assertTrue(transport.waits().stream().anyMatch(w -> Math.abs(w - (MDI - 150 * US - 500 * US)) < US),
         "waits " + transport.waits());
+  }
+
+  @Test
+  void spin_primesTheTakeoverPath_beforeTheDeadline_withoutMovingTheTakeover() throws Exception {
+    transport.primeStepNanos(20 * US); // a prime that costs something: the spin must still end on time
+    long arrival = START + 50 * MS;
+    transport.arriveAt(arrival, advert(150));
+    run(VrrpRouter.DEFAULT_TAKEOVER_SPIN, arrival + MDI + 1_000 * MS);
+    long deadline = arrival + MDI;
+    // the address manager once, at the spin's start (woken 350 us before the deadline), for the instance due
+    assertEquals(List.of("eth0 [10.0.0.100/24]"), addressPrimes);
+    assertEquals(deadline - 350 * US, addressPrimesAt.get(0), 2 * US);
+    // the transport at the start and once more within PRIME_AGAIN_NANOS of the deadline; both ended before it
+    List<Long> primed = transport.primedAt();
+    assertEquals(2, primed.size(), "primes at " + primed);
+    assertEquals(deadline - 350 * US, primed.get(0), 2 * US);
+    assertTrue(primed.get(1) >= deadline - VrrpRouter.PRIME_AGAIN_NANOS
+        && primed.get(1) + 20 * US <= deadline, "second prime at " + (primed.get(1) - deadline) + " ns");
+    assertEquals(1, takeovers.size());
+    long late = takeovers.get(0) - deadline;
+    assertTrue(late >= 0 && late <= 2 * US, "takeover " + late + " ns after the deadline");
+    assertEquals(0, transport.polls() - 1, "one poll, after the deadline: a prime takes nothing");
+  }
+
+  @Test
+  void noSpin_neverPrimes() throws Exception {
+    long arrival = START + 50 * MS;
+    transport.arriveAt(arrival, advert(150));
+    run(Duration.ZERO, arrival + MDI + 1_000 * MS);
+    assertEquals(1, takeovers.size());
+    assertEquals(List.of(), transport.primedAt());
+    assertEquals(List.of(), addressPrimes);
   }
 
   @Test

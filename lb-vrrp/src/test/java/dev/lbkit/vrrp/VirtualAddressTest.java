@@ -1,6 +1,7 @@
 package dev.lbkit.vrrp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.common.net.InetAddresses;
@@ -25,5 +26,17 @@ final class VirtualAddressTest {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VirtualAddress.parse(text), text);
       assertEquals("virtual address must be a numeric IP address [/prefix] but was '" + text + "'", e.getMessage());
     }
+  }
+
+  @Test
+  void equalsAndHashCode_areByValue() {
+    VirtualAddress a = VirtualAddress.parse("10.0.0.100/24");
+    assertEquals(a, VirtualAddress.parse("10.0.0.100/24"));
+    assertEquals(a.hashCode(), VirtualAddress.parse("10.0.0.100/24").hashCode());
+    assertNotEquals(a, VirtualAddress.parse("10.0.0.100/32"));
+    assertNotEquals(a, VirtualAddress.parse("10.0.0.101/24"));
+    assertNotEquals(VirtualAddress.parse("fe80::1/64"), VirtualAddress.parse("fe80::2/64"));
+    assertNotEquals(a, "10.0.0.100/24");
+    assertNotEquals(a, null);
   }
 }

@@ -3,6 +3,7 @@ package dev.lbkit.vrrp.spi;
 import dev.lbkit.vrrp.VirtualAddress;
 import java.io.IOException;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * Puts virtual addresses on interfaces and announces them (gratuitous ARP, unsolicited neighbour advertisement).
@@ -48,4 +49,11 @@ public interface AddressManager {
   default void prepare(String interfaceName, Collection<VirtualAddress> addresses) throws IOException {
     prepare(interfaceName);
   }
+
+  /**
+   * Runs through what {@link #add} of these addresses runs without changing anything: the router calls it in the last
+   * few hundred microseconds before a master-down deadline, so that the takeover does not pay for cold caches. Must
+   * not throw and must not change the interface; the default does nothing.
+   */
+  default void prime(String interfaceName, List<VirtualAddress> addresses) {}
 }

@@ -34,6 +34,8 @@ public final class ScriptedTransport implements VrrpTransport {
   private long pollStepNanos = 1_000;
   private long readStepNanos = 10;
   private int polls;
+  private long primeStepNanos;
+  private final List<Long> primedAt = new ArrayList<>();
   private Runnable onReceive = () -> {};
 
   public ScriptedTransport(long start) {
@@ -64,6 +66,23 @@ public final class ScriptedTransport implements VrrpTransport {
   public ScriptedTransport wakeLatencyNanos(long value) {
     this.wakeLatencyNanos = value;
     return this;
+  }
+
+  /** How long a {@link #prime} takes (default 0). */
+  public ScriptedTransport primeStepNanos(long value) {
+    this.primeStepNanos = value;
+    return this;
+  }
+
+  /** When each {@link #prime} began. */
+  public List<Long> primedAt() {
+    return List.copyOf(primedAt);
+  }
+
+  @Override
+  public void prime() {
+    primedAt.add(now);
+    now += primeStepNanos;
   }
 
   public ScriptedTransport pollStepNanos(long value) {

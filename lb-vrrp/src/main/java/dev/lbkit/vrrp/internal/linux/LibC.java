@@ -67,6 +67,9 @@ final class LibC {
   static final int EFD_CLOEXEC = 0x80000; // EFD_CLOEXEC (= O_CLOEXEC)
   static final short POLLIN = 1;
   static final int MSG_DONTWAIT = 0x40;
+  static final int MSG_PEEK = 0x2; // MSG_PEEK: look at a queued datagram without taking it
+  static final int MSG_PROBE = 0x10; // MSG_PROBE: with MSG_CONFIRM and no data, a send that only looks the route up
+  static final int MSG_CONFIRM = 0x800; // MSG_CONFIRM
   static final int CLOCK_REALTIME = 0; // CLOCK_REALTIME: the clock SO_TIMESTAMPNS stamps with
   static final int CLOCK_MONOTONIC = 1; // CLOCK_MONOTONIC: System.nanoTime's clock on Linux
   static final int TFD_NONBLOCK = 0x800; // TFD_NONBLOCK (= O_NONBLOCK)

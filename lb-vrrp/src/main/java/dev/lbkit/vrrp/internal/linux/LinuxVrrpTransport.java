@@ -37,6 +37,8 @@ public final class LinuxVrrpTransport implements VrrpTransport {
   /** keepalived's IPsec-AH mode: the IP protocol 51 pair by interface name (also polled, through {@link #sockets}). */
   private final Map<String, RawVrrpSocket> ahSockets = new java.util.HashMap<>();
   private final Deque<RawVrrpSocket.Received> pending = new ArrayDeque<>();
+  /** {@link #sockets}' values, for a look without waiting. */
+  private RawVrrpSocket[] polled = new RawVrrpSocket[0];
   private Memory pollfds;
   private final Memory timespec = new Memory(16);
   private final Memory itimerspec = new Memory(32);
@@ -85,6 +87,7 @@ public final class LinuxVrrpTransport implements VrrpTransport {
     senders.computeIfAbsent(interfaceName, n -> new RawVrrpSocket[2])[family == AddressFamily.IPV4 ? 0 : 1] =
         sockets.get(key(interfaceName, family));
     pollfds = new Memory(8L * (sockets.size() + 2));
+    polled = sockets.values().toArray(new RawVrrpSocket[0]);
   }
 
   @Override
@@ -98,6 +101,7 @@ public final class LinuxVrrpTransport implements VrrpTransport {
     ahSockets.put(interfaceName, s);
     sockets.put(key(interfaceName, AddressFamily.IPV4) + "/AH", s);
     pollfds = new Memory(8L * (sockets.size() + 2));
+    polled = sockets.values().toArray(new RawVrrpSocket[0]);
   }
 
   @Override
@@ -143,6 +147,9 @@ public final class LinuxVrrpTransport implements VrrpTransport {
     if (Thread.interrupted()) {
       throw new InterruptedException("VRRP receive interrupted");
     }
+    if (timeout.isZero() || timeout.isNegative()) {
+      return receiveNow();
+    }
     long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
     if (!slackSet) {
       // the engine thread's timers fire as exactly as the kernel can (default slack 50 us); once, on that thread
@@ -164,25 +171,19 @@ public final class LinuxVrrpTransport implements VrrpTransport {
       pollfds.setShort(slot + 6, (short) 0);
     }
     Pointer wait;
-    if (timeout.isZero() || timeout.isNegative()) {
-      timespec.setLong(0, 0);
-      timespec.setLong(8, 0);
-      wait = timespec; // just look
+    // an absolute CLOCK_MONOTONIC deadline (System.nanoTime's clock); setting it also clears an old expiry
+    itimerspec.setLong(0, 0);
+    itimerspec.setLong(8, 0);
+    itimerspec.setLong(16, deadline / 1_000_000_000L);
+    itimerspec.setLong(24, deadline % 1_000_000_000L);
+    if (deadline <= 0 || LibC.timerfd_settime(timerFd, LibC.TFD_TIMER_ABSTIME, itimerspec, Pointer.NULL) < 0) {
+      // not representable as an absolute time (negative monotonic reading): ppoll's own, less exact timeout
+      long nanos = Math.max(0, timeout.toNanos());
+      timespec.setLong(0, nanos / 1_000_000_000L);
+      timespec.setLong(8, nanos % 1_000_000_000L);
+      wait = timespec;
     } else {
-      // an absolute CLOCK_MONOTONIC deadline (System.nanoTime's clock); setting it also clears an old expiry
-      itimerspec.setLong(0, 0);
-      itimerspec.setLong(8, 0);
-      itimerspec.setLong(16, deadline / 1_000_000_000L);
-      itimerspec.setLong(24, deadline % 1_000_000_000L);
-      if (deadline <= 0 || LibC.timerfd_settime(timerFd, LibC.TFD_TIMER_ABSTIME, itimerspec, Pointer.NULL) < 0) {
-        // not representable as an absolute time (negative monotonic reading): ppoll's own, less exact timeout
-        long nanos = Math.max(0, timeout.toNanos());
-        timespec.setLong(0, nanos / 1_000_000_000L);
-        timespec.setLong(8, nanos % 1_000_000_000L);
-        wait = timespec;
-      } else {
-        wait = Pointer.NULL;
-      }
+      wait = Pointer.NULL;
     }
     int n = LibC.ppoll(pollfds, list.size() + 2, wait, Pointer.NULL);
     if (n < 0) {
@@ -214,6 +215,31 @@ public final class LinuxVrrpTransport implements VrrpTransport {
     return r == null ? Optional.empty() : Optional.of(handOver(r));
   }
 
+  /**
+   * A zero timeout: what has arrived, without waiting. One non-blocking read per socket and no ppoll: the takeover
+   * spin's look after the master-down deadline runs this between the deadline and the virtual addresses, and the
+   * socket reads are the code every received advertisement runs (so compiled early), where the ppoll set-up is not.
+   * The wake-up eventfd and the timerfd are left for the next waiting receive, which reads them.
+   */
+  private Optional<VrrpDatagram> receiveNow() throws IOException {
+    RawVrrpSocket[] all = polled;
+    for (RawVrrpSocket s : all) {
+      RawVrrpSocket.Received r;
+      while ((r = s.receive()) != null) {
+        pending.add(r);
+      }
+    }
+    RawVrrpSocket.Received r = pending.poll();
+    return r == null ? Optional.empty() : Optional.of(handOver(r));
+  }
+
+  @Override
+  public void prime() {
+    for (RawVrrpSocket s : polled) {
+      s.prime();
+    }
+  }
+
   /** The datagram with its age now, as the router reads it. */
   private static VrrpDatagram handOver(RawVrrpSocket.Received r) {
     long age = Math.max(0, System.nanoTime() - r.arrivalNanoTime());
@@ -242,6 +268,7 @@ public final class LinuxVrrpTransport implements VrrpTransport {
       s.close();
     }
     sockets.clear();
+    polled = new RawVrrpSocket[0];
     senders.clear();
     ahSockets.clear();
     if (timerFd >= 0) {

@@ -43,6 +43,9 @@ final class RawVrrpSocket implements AutoCloseable {
   private final Memory now = new Memory(16);
   /** sockaddr of each destination sent to, built once (a handful: the group and the unicast peers). */
   private final java.util.Map<InetAddress, byte[]> destinations = new java.util.HashMap<>();
+  private static final byte[] NOTHING = new byte[1];
+  /** The group's sockaddr, for {@link #prime}. */
+  private byte[] probeTo;
   private int ifindex;
   private volatile boolean closed;
 
@@ -100,6 +103,7 @@ final class RawVrrpSocket implements AutoCloseable {
       // the group's sockaddr ahead: a Backup's first send is its takeover
       InetAddress group = InetAddress.getByName(family == AddressFamily.IPV4 ? "224.0.0.18" : "ff02::12");
       s.destinations.put(group, sockaddr(group, ifindex));
+      s.probeTo = s.destinations.get(group);
       return s;
     } catch (IOException | RuntimeException e) {
       s.close();
@@ -200,6 +204,25 @@ final class RawVrrpSocket implements AutoCloseable {
     if (n < 0) {
       throw new SocketException("send VRRP advertisement to " + d.destination().getHostAddress() + " on "
           + interfaceName, Native.getLastError());
+    }
+  }
+
+  /**
+   * Runs through a receive and a send without taking or sending anything: a non-blocking receive that only peeks
+   * (the datagram, if any, stays queued), and a send of no bytes with MSG_PROBE | MSG_CONFIRM to the group, which the
+   * raw socket ends after its route lookup (raw_sendmsg and rawv6_sendmsg). Errors are ignored.
+   */
+  void prime() {
+    iov.setPointer(0, buffer);
+    iov.setLong(8, 1);
+    msghdr.clear();
+    msghdr.setPointer(0, name);
+    msghdr.setInt(8, 28);
+    msghdr.setPointer(16, iov);
+    msghdr.setLong(24, 1);
+    LibC.recvmsg(fd, msghdr, LibC.MSG_DONTWAIT | LibC.MSG_PEEK);
+    if (sendFd >= 0 && probeTo != null) {
+      LibC.sendto(sendFd, NOTHING, 0, LibC.MSG_PROBE | LibC.MSG_CONFIRM, probeTo, probeTo.length);
     }
   }
 

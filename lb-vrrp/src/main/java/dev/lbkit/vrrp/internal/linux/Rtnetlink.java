@@ -39,6 +39,11 @@ final class Rtnetlink implements AutoCloseable {
   private static final String WARM_UP_OPERATION = "look up the interface (warm-up)";
   private static final String REMOVE_OPERATION = "remove a virtual address";
   private final NetlinkConnection connection;
+  /** The last RTM_GETLINK request {@link #warmUp} made (a takeover's priming repeats it). */
+  private volatile LinkLookUp lastLookUp;
+
+  /** An ended RTM_GETLINK request for the interface {@code ifindex}. */
+  private record LinkLookUp(int ifindex, NetlinkMessageWriter request) {}
 
   private Rtnetlink(NetlinkConnection connection) {
     this.connection = connection;
@@ -178,9 +183,15 @@ final class Rtnetlink implements AutoCloseable {
    * @throws IOException if a request fails (no such interface)
    */
   void warmUp(int ifindex, int rounds) throws IOException {
-    NetlinkMessageWriter w = new NetlinkMessageWriter(64).begin(RTM_GETLINK, 0);
-    // struct ifinfomsg: family, pad, type, index, flags, change
-    w.u8(0).u8(0).u16(0).u32(ifindex).u32(0).u32(0).end();
+    LinkLookUp last = lastLookUp;
+    if (last == null || last.ifindex() != ifindex) {
+      NetlinkMessageWriter w = new NetlinkMessageWriter(64).begin(RTM_GETLINK, 0);
+      // struct ifinfomsg: family, pad, type, index, flags, change
+      w.u8(0).u8(0).u16(0).u32(ifindex).u32(0).u32(0).end();
+      last = new LinkLookUp(ifindex, w);
+      lastLookUp = last;
+    }
+    NetlinkMessageWriter w = last.request();
     for (int i = 0; i < rounds; i++) {
       connection.execute(WARM_UP_OPERATION, w);
     }

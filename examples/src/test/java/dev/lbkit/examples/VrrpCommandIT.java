@@ -66,6 +66,17 @@ final class VrrpCommandIT {
     return owners;
   }
 
+  /** keepalived's log in namespace {@code ns} once it holds {@code line}, or as it is after 3 s. */
+  private static String awaitLog(String ns, String line) throws Exception {
+    Path file = Path.of("/tmp/vrrp-lab-" + PREFIX, ns, "keepalived.log");
+    String log = "";
+    for (int i = 0; i < 300 && !log.contains(line); i++) {
+      log = Files.exists(file) ? Files.readString(file) : "";
+      Thread.sleep(10);
+    }
+    return log;
+  }
+
   @Test
   void preemptsKeepalived_printsJson_andResignsOnSigterm() throws Exception {
     lab("keepalived", PREFIX + "1", "--priority", "100", "--vrid", "51", "--vip", "10.98.0.100/24", "--version", "3",
@@ -98,6 +109,9 @@ final class VrrpCommandIT {
       assertEquals(0, lbkit.exitValue());
       assertEquals(PREFIX + "1", awaitOwner("10.98.0.100", PREFIX + "1"),
           "keepalived takes over, lbkit's VIP is gone");
+      // it resigned (RFC 5798 6.4.3: a priority-0 advertisement) rather than just falling silent
+      String log = awaitLog(PREFIX + "1", "Backup received priority 0 advertisement");
+      assertTrue(log.contains("Backup received priority 0 advertisement"), log);
       reader.join(5_000);
       synchronized (lines) {
         assertEquals(3, lines.size(), lines.toString());

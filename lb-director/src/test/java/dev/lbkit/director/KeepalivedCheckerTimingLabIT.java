@@ -1155,14 +1155,16 @@ final class KeepalivedCheckerTimingLabIT {
         double a = seconds(keepalived.get(i)) - seconds(keepalived.get(i - 1));
         double b = seconds(lbkit.get(i)) - seconds(lbkit.get(i - 1));
         // keepalived's first failure comes in its start-up burst (every checker at once, each table change slow
-        // under the VM's emulation), which delays its next timer by up to a second and a half
-        assertTrue(i == 1 ? a >= b - ROUND_SLACK && a <= b + 1.5 : Math.abs(a - b) <= ROUND_SLACK, "attempt " + i
+        // under the VM's emulation, and the quorum hooks it forks at the start), which delays its next timer by up
+        // to a second and a half, and by 1.98 s in a lab run on a loaded host of 27 Nov 2026 (5.98 s for lbkit's
+        // 4.00): up to 2.5 s; a retry instead of the delay loop (2 s sooner) still fails the lower bound
+        assertTrue(i == 1 ? a >= b - ROUND_SLACK && a <= b + 2.5 : Math.abs(a - b) <= ROUND_SLACK, "attempt " + i
             + " as long after the one before? " + both);
         // what keepalived 2.2.7 was seen to do: the first failure is final (down at once), the next attempt a
         // delay loop after it, then delay_before_retry apart, retried although the server is down
         // connect_timeout 1 + delay_loop 3, then connect_timeout 1 + delay_before_retry 1
         int expected = i == 1 ? 4 : 2;
-        assertTrue(i == 1 ? a >= expected - 0.1 && a < expected + 1.6 : wholeSeconds(a) == expected,
+        assertTrue(i == 1 ? a >= expected - 0.1 && a < expected + 2.6 : wholeSeconds(a) == expected,
             "keepalived's attempt " + i + " " + expected + " s after the one before? " + both);
       }
     }

@@ -854,8 +854,8 @@ final class KeepalivedCheckerTimingLabIT {
     // OMEGA_HOOKS: omega, a live server, a failed one and an inhibited failed one; beside it a service without omega
     b.append("}\nvirtual_server 10.10.10.7 80 {\n  delay_loop 30\n  lb_algo rr\n  lb_kind NAT\n  protocol TCP\n"
         + "  omega\n  quorum_up \"" + hook + " omega-quorum-up\"\n  quorum_down \"" + hook + " omega-quorum-down\"\n");
-    String[][] omega = {{"127.0.14.1", "open", ""}, {"127.0.14.2", "closed", ""},
-        {"127.0.14.3", "closed", "    inhibit_on_failure\n"}};
+    String[][] omega = {{"127.0.16.1", "open", ""}, {"127.0.16.2", "closed", ""},
+        {"127.0.16.3", "closed", "    inhibit_on_failure\n"}};
     for (String[] rs : omega) {
       String n = rs[0].substring(rs[0].lastIndexOf('.') + 1);
       b.append("  real_server ").append(rs[0]).append(" 80 {\n    weight 1\n    warmup 0\n").append(rs[2])
@@ -865,7 +865,7 @@ final class KeepalivedCheckerTimingLabIT {
     }
     b.append("}\nvirtual_server 10.10.10.8 80 {\n  delay_loop 30\n  lb_algo rr\n  lb_kind NAT\n  protocol TCP\n"
         + "  quorum_down \"" + hook + " plain-quorum-down\"\n");
-    b.append("  real_server 127.0.14.4 80 {\n    weight 1\n    warmup 0\n    notify_down \"" + hook + " plain-4-down\"\n")
+    b.append("  real_server 127.0.16.4 80 {\n    weight 1\n    warmup 0\n    notify_down \"" + hook + " plain-4-down\"\n")
         .append(tcpCheck(l.port(OPEN_QUORUM), "      retry 0\n")).append("  }\n");
     // hysteresis: quorum 3 hysteresis 1 with live weight 4 at the start, 2 once the closed server of weight 2 has
     // failed (quorum kept: lost only below 3 - 1); quorum 2 hysteresis 1 with two live servers of weight 1 (2 is
@@ -999,8 +999,8 @@ final class KeepalivedCheckerTimingLabIT {
         servers.add(rs[0]);
       }
     }
-    servers.addAll(List.of("127.0.4.1", "127.0.4.2", "127.0.9.9", SILENT, FAILING_MISC, "127.0.14.1", "127.0.14.2",
-        "127.0.14.3", "127.0.14.4", "127.0.15.1", "127.0.15.2", "127.0.15.3", "127.0.9.8", "127.0.15.4", "127.0.15.5",
+    servers.addAll(List.of("127.0.4.1", "127.0.4.2", "127.0.9.9", SILENT, FAILING_MISC, "127.0.16.1", "127.0.16.2",
+        "127.0.16.3", "127.0.16.4", "127.0.15.1", "127.0.15.2", "127.0.15.3", "127.0.9.8", "127.0.15.4", "127.0.15.5",
         "127.0.9.7"));
     Map<String, String> out = new TreeMap<>();
     for (String rs : servers) {

@@ -1374,8 +1374,28 @@ final class KeepalivedCheckerTimingLabIT {
     return text.substring(a + from.length(), b);
   }
 
+  /**
+   * One more whole run after a failed one. The comparisons hold timing windows of 0.5 to 2.5 s, keepalived's side in
+   * an emulated VM and lbkit's on a shared host; a run in which either stalls for a second can miss one window (seen
+   * in lab runs on a loaded host: keepalived 1.3 s late in a url round, lbkit's second url 1 s late). A difference in
+   * behaviour fails both runs; the first run's failure is printed and kept as suppressed.
+   */
   @Test
   void keepalivedAndLbkit_scheduleEachCheckerAlike() throws Exception {
+    try {
+      compareOneRun();
+    } catch (AssertionError first) {
+      System.out.println("KeepalivedCheckerTimingLabIT: the first run failed, running once more: " + first);
+      try {
+        compareOneRun();
+      } catch (AssertionError second) {
+        second.addSuppressed(first);
+        throw second;
+      }
+    }
+  }
+
+  private void compareOneRun() throws Exception {
     Path module = Path.of(System.getProperty("user.dir")).toAbsolutePath();
     Path lab = module.getParent().resolve("lab/kernel/run");
     assertTrue(Files.isExecutable(lab), lab + " is missing");

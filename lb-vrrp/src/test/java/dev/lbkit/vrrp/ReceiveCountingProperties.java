@@ -6,7 +6,6 @@ import dev.lbkit.api.AddressFamily;
 import dev.lbkit.vrrp.internal.codec.VrrpCodec;
 import dev.lbkit.vrrp.internal.codec.VrrpPacket;
 import dev.lbkit.vrrp.spi.VrrpDatagram;
-import dev.lbkit.vrrp.testkit.NoopSpi;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -32,14 +31,7 @@ final class ReceiveCountingProperties {
   @Property(tries = 1000)
   void anyPlainDatagram_isCountedOnceNeverThrown(@ForAll("datagrams") VrrpDatagram d) throws Exception {
     long[] now = {0};
-    VrrpRouter router = VrrpRouter.builder(NoopSpi.transport(), NoopSpi.addresses()).ticker(() -> now[0])
-        .instance(VrrpConfig.builder("V2").interfaceName("eth0").vrid(51).priority(100).version(2)
-            .advertInterval(Duration.ofSeconds(1)).authPassword("secret").virtualAddress("10.0.0.100/24").build())
-        .instance(VrrpConfig.builder("V3").interfaceName("eth0").vrid(52).priority(100).version(3)
-            .advertInterval(Duration.ofMillis(100)).virtualAddress("10.0.0.101/24").build())
-        .build();
-    router.start();
-    now[0] += 1_000_000;
+    VrrpRouter router = ReceiveCountingTest.startedBackups(now);
     router.onDatagram(d);
     long counted = router.unclaimedStats().rejectedTotal();
     for (String name : List.of("V2", "V3")) {

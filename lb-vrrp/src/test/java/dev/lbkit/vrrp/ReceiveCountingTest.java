@@ -35,14 +35,23 @@ final class ReceiveCountingTest {
 
   @BeforeEach
   void start() throws java.io.IOException {
-    router = VrrpRouter.builder(NoopSpi.transport(), NoopSpi.addresses()).ticker(() -> now[0])
+    router = startedBackups(now);
+  }
+
+  /**
+   * A started router with two Backups on eth0, one second after its start on the ticker {@code now}: "V2" (VRID 51,
+   * VRRPv2, 1 s, password "secret", VIP 10.0.0.100) and "V3" (VRID 52, VRRPv3, 100 ms, VIP 10.0.0.101).
+   */
+  static VrrpRouter startedBackups(long[] now) throws java.io.IOException {
+    VrrpRouter r = VrrpRouter.builder(NoopSpi.transport(), NoopSpi.addresses()).ticker(() -> now[0])
         .instance(VrrpConfig.builder("V2").interfaceName("eth0").vrid(51).priority(100).version(2)
             .advertInterval(Duration.ofSeconds(1)).authPassword("secret").virtualAddress("10.0.0.100/24").build())
         .instance(VrrpConfig.builder("V3").interfaceName("eth0").vrid(52).priority(100).version(3)
             .advertInterval(Duration.ofMillis(100)).virtualAddress("10.0.0.101/24").build())
         .build();
-    router.start();
+    r.start();
     now[0] += 1_000_000;
+    return r;
   }
 
   private static byte[] v2(int vrid, int interval, int authType, byte[] auth, InetAddress vip) {

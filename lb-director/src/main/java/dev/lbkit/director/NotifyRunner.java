@@ -281,8 +281,7 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
    */
   public void starting(DirectorStatus status) {
     requireNonNull(status, "status");
-    Map<ServiceKey, DirectorStatus.Pool> pools = new HashMap<>();
-    status.pools().forEach(p -> pools.put(p.service(), p));
+    Map<ServiceKey, DirectorStatus.Pool> pools = poolsByService(status);
     for (VirtualServerConfig vs : config.virtualServers()) {
       DirectorStatus.Pool pool = pools.get(vs.service().key());
       if (pool == null) {
@@ -307,8 +306,7 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
    */
   public void stopping(DirectorStatus status) {
     requireNonNull(status, "status");
-    Map<ServiceKey, DirectorStatus.Pool> pools = new HashMap<>();
-    status.pools().forEach(p -> pools.put(p.service(), p));
+    Map<ServiceKey, DirectorStatus.Pool> pools = poolsByService(status);
     Map<ServiceKey, Set<Endpoint>> installed = new HashMap<>();
     for (LoadBalancedService s : status.table()) {
       Set<Endpoint> in = installed.computeIfAbsent(s.service().key(), k -> new HashSet<>());
@@ -329,6 +327,12 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
       }
       vs.quorumDown().ifPresent(cmd -> run(cmd, "", vs.hookUsers().get("quorum_down")));
     }
+  }
+
+  private static Map<ServiceKey, DirectorStatus.Pool> poolsByService(DirectorStatus status) {
+    Map<ServiceKey, DirectorStatus.Pool> pools = new HashMap<>();
+    status.pools().forEach(p -> pools.put(p.service(), p));
+    return pools;
   }
 
   /**

@@ -24,7 +24,10 @@ public final class PoolState {
   private final Map<Endpoint, Integer> weight = new HashMap<>();
   private boolean quorumHeld;
 
-  /** A fresh pool: members alive unless they start down, the quorum held if the live weight reaches quorum + hysteresis. */
+  /**
+   * A fresh pool: members alive unless they start down, the quorum held if the live weight reaches quorum +
+   * hysteresis.
+   */
   public PoolState(ServicePool pool) {
     this.pool = pool;
     for (PoolMember m : pool.members()) {

@@ -213,17 +213,22 @@ final class RawVrrpSocket implements AutoCloseable {
    * raw socket ends after its route lookup (raw_sendmsg and rawv6_sendmsg). Errors are ignored.
    */
   void prime() {
+    aimReceive(1);
+    LibC.recvmsg(fd, msghdr, LibC.MSG_DONTWAIT | LibC.MSG_PEEK);
+    if (sendFd >= 0 && probeTo != null) {
+      LibC.sendto(sendFd, NOTHING, 0, LibC.MSG_PROBE | LibC.MSG_CONFIRM, probeTo, probeTo.length);
+    }
+  }
+
+  /** Sets the msghdr up for a receive of up to {@code length} bytes into the buffer and the sender into name. */
+  private void aimReceive(long length) {
     iov.setPointer(0, buffer);
-    iov.setLong(8, 1);
+    iov.setLong(8, length);
     msghdr.clear();
     msghdr.setPointer(0, name);
     msghdr.setInt(8, 28);
     msghdr.setPointer(16, iov);
     msghdr.setLong(24, 1);
-    LibC.recvmsg(fd, msghdr, LibC.MSG_DONTWAIT | LibC.MSG_PEEK);
-    if (sendFd >= 0 && probeTo != null) {
-      LibC.sendto(sendFd, NOTHING, 0, LibC.MSG_PROBE | LibC.MSG_CONFIRM, probeTo, probeTo.length);
-    }
   }
 
   /**
@@ -232,13 +237,7 @@ final class RawVrrpSocket implements AutoCloseable {
    * @return null if nothing was there or it was not a whole IP datagram
    */
   Received receive() throws IOException {
-    iov.setPointer(0, buffer);
-    iov.setLong(8, BUFFER);
-    msghdr.clear();
-    msghdr.setPointer(0, name);
-    msghdr.setInt(8, 28);
-    msghdr.setPointer(16, iov);
-    msghdr.setLong(24, 1);
+    aimReceive(BUFFER);
     msghdr.setPointer(32, control);
     msghdr.setLong(40, control.size());
     long n = LibC.recvmsg(fd, msghdr, LibC.MSG_DONTWAIT);

@@ -262,8 +262,7 @@ public final class InMemoryIpvs implements IpvsClient {
         || s.persistenceEngine().isPresent() && !persistenceEngines.contains(s.persistenceEngine().get())) {
       throw IpvsErrors.of(op, IpvsErrors.ENOENT, NetlinkIpvsClient.schedulerNotFound(s), null, null, null, null);
     }
-    if (s.key().family() == AddressFamily.IPV6 && s.persistence().isPresent()
-        && s.persistence().get().effectivePrefixLength(AddressFamily.IPV6) < 1) {
+    if (NetlinkIpvsClient.hasIpv6PrefixTheKernelRefuses(s)) {
       throw IpvsErrors.of(op, IpvsErrors.EINVAL, null, null, NetlinkIpvsClient.serviceAttribute(s), null, null);
     }
   }

@@ -368,11 +368,16 @@ public final class NetlinkIpvsClient implements IpvsClient {
    * prefix only in [1, 128] (ip_vs_add_service, ip_vs_edit_service); lb-api allows 0, as IPv4 has it.
    */
   static String serviceAttribute(VirtualService s) {
-    if (s.key().family() == AddressFamily.IPV6 && s.persistence().isPresent()
-        && s.persistence().get().effectivePrefixLength(AddressFamily.IPV6) < 1) {
+    if (hasIpv6PrefixTheKernelRefuses(s)) {
       return "persistence prefix length (IPv6 takes 1 to 128)";
     }
     return "scheduler, flags or persistence";
+  }
+
+  /** An IPv6 service whose persistence prefix is 0: lb-api allows it (IPv4 has it), the kernel refuses it. */
+  static boolean hasIpv6PrefixTheKernelRefuses(VirtualService s) {
+    return s.key().family() == AddressFamily.IPV6 && s.persistence().isPresent()
+        && s.persistence().get().effectivePrefixLength(AddressFamily.IPV6) < 1;
   }
 
   /**

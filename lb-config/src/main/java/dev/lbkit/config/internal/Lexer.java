@@ -313,5 +313,5 @@ final class Lexer {
       return match.toAbsolutePath().normalize().toString();
     }
     return includerParent == null ? relative.normalize().toString() : includerParent.resolve(relative).normalize().toString();
-   }
+  }
 }

@@ -2,7 +2,6 @@ package dev.lbkit.ipvs;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.lbkit.api.AddressFamily;
 import dev.lbkit.api.Endpoint;
 import dev.lbkit.api.ForwardingMethod;
 import dev.lbkit.api.RealServer;

@@ -10,7 +10,6 @@ import dev.lbkit.scheduling.sim.Simulator;
 import dev.lbkit.scheduling.sim.Workload;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -153,9 +152,7 @@ final class SchedSimulateCommand implements Command {
         engines.add(SimScheduler.parse(s));
       }
       if (trace != null) {
-        // a decoder of its own reports bytes that are not UTF-8 (an InputStreamReader given the charset replaces them)
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(
-            InputFiles.open(trace, MAX_TRACE_BYTES, "trace"), StandardCharsets.UTF_8.newDecoder()))) {
+        try (BufferedReader r = InputFiles.openUtf8(trace, MAX_TRACE_BYTES, "trace")) {
           workload = CsvWorkload.read(r, trace.toString());
         } catch (IOException e) {
           throw IoErrors.cannotRead(trace, e);

@@ -3,10 +3,13 @@ package dev.lbkit.api.io;
 import static java.util.Objects.requireNonNull;
 
 import dev.lbkit.api.Beta;
+import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -67,6 +70,19 @@ public final class InputFiles {
     checkArguments(file, limitBytes, Long.MAX_VALUE, what);
     checkSize(file, limitBytes, what);
     return new Bounded(Files.newInputStream(file), file, limitBytes, what);
+  }
+
+  /**
+   * The file as UTF-8 text, read line by line within {@code limitBytes} as {@link #open} does. Bytes that are not
+   * UTF-8 fail the read with a {@link java.nio.charset.MalformedInputException} ({@link #reason}: {@code not UTF-8
+   * text}) instead of being replaced, as a reader given only the charset would do.
+   *
+   * @throws InputTooLargeException if the file is a regular file of more than {@code limitBytes} bytes
+   * @throws IOException if it cannot be opened
+   * @throws IllegalArgumentException if {@code limitBytes} is negative
+   */
+  public static BufferedReader openUtf8(Path file, long limitBytes, String what) throws IOException {
+    return new BufferedReader(new InputStreamReader(open(file, limitBytes, what), StandardCharsets.UTF_8.newDecoder()));
   }
 
   /**

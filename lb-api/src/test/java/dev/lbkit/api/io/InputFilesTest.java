@@ -84,6 +84,22 @@ final class InputFilesTest {
   }
 
   @Test
+  void openUtf8_readsLines_refusesBytesThatAreNotUtf8_andKeepsTheLimit() throws IOException {
+    Path text = Files.writeString(dir.resolve("text"), "gr\u00fc\u00df\nzwei\n"); // writeString: UTF-8
+    try (java.io.BufferedReader r = InputFiles.openUtf8(text, 100, "trace")) {
+      assertEquals("gr\u00fc\u00df", r.readLine());
+      assertEquals("zwei", r.readLine());
+      assertEquals(null, r.readLine());
+    }
+    Path latin1 = Files.write(dir.resolve("latin1"), new byte[] {'g', 'r', (byte) 0xfc, '\n'});
+    try (java.io.BufferedReader r = InputFiles.openUtf8(latin1, 100, "trace")) {
+      IOException e = assertThrows(IOException.class, r::readLine);
+      assertEquals("not UTF-8 text", InputFiles.reason(e));
+    }
+    assertThrows(InputTooLargeException.class, () -> InputFiles.openUtf8(sparse("big", 101), 100, "trace"));
+  }
+
+  @Test
   void reason_wordsReadFailuresForAnOperator() throws IOException {
     assertEquals("no such file", InputFiles.reason(new NoSuchFileException("/x")));
     assertEquals("permission denied", InputFiles.reason(new AccessDeniedException("/x")));

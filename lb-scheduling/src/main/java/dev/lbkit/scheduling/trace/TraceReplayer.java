@@ -6,9 +6,7 @@ import dev.lbkit.api.io.InputFiles;
 import dev.lbkit.scheduling.internal.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -58,10 +56,7 @@ public final class TraceReplayer {
   public int replay(Path file, Consumer<ReplayResult> results, Consumer<TraceException> errors) {
     requireNonNull(file, "file");
     int failed = 0;
-    // a decoder of its own reports bytes that are not UTF-8, where an InputStreamReader given the charset would
-    // replace them
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(InputFiles.open(file, MAX_FILE_BYTES, "trace"),
-        StandardCharsets.UTF_8.newDecoder()))) {
+    try (BufferedReader in = InputFiles.openUtf8(file, MAX_FILE_BYTES, "trace")) {
       String line;
       int number = 0;
       while ((line = in.readLine()) != null) {

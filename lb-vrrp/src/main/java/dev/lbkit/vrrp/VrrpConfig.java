@@ -42,6 +42,13 @@ public final class VrrpConfig {
   private final List<InetAddress> unicastPeers;
   private final int garpRepeat;
   private final Duration garpDelay;
+  private final Duration garpRefresh;
+  private final int garpRefreshRepeat;
+  private final int garpLowerPrioRepeat;
+  private final Duration garpLowerPrioDelay;
+  private final Duration garpInterval;
+  private final Duration gnaInterval;
+  private final boolean lowerPrioNoAdvert;
   private final Map<String, Integer> trackWeights;
   private final boolean ownerStartsAsMaster;
 
@@ -61,9 +68,19 @@ public final class VrrpConfig {
     this.unicastPeers = List.copyOf(b.unicastPeers);
     this.garpRepeat = b.garpRepeat;
     this.garpDelay = b.garpDelay;
+    this.garpRefresh = b.garpRefresh;
+    this.garpRefreshRepeat = b.garpRefreshRepeat;
+    this.garpLowerPrioRepeat = b.garpLowerPrioRepeat != null ? b.garpLowerPrioRepeat : b.garpRepeat;
+    this.garpLowerPrioDelay = b.garpLowerPrioDelay != null ? b.garpLowerPrioDelay : b.garpDelay;
+    this.garpInterval = b.garpInterval;
+    this.gnaInterval = b.gnaInterval;
+    this.lowerPrioNoAdvert = b.lowerPrioNoAdvert;
     this.trackWeights = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.trackWeights));
     this.ownerStartsAsMaster = b.ownerStartsAsMaster;
   }
+
+  /** The longest of the gratuitous ARP delays, refresh and intervals: a day (keepalived's limit on garp_extra_if). */
+  static final Duration MAX_GARP_TIME = Duration.ofDays(1);
 
   /** A builder for the instance called {@code name} (used in logs and events). */
   public static Builder builder(String name) {
@@ -79,6 +96,10 @@ public final class VrrpConfig {
         && authType == c.authType
         && preempt == c.preempt && preemptDelay.equals(c.preemptDelay) && acceptMode == c.acceptMode
         && unicastPeers.equals(c.unicastPeers) && garpRepeat == c.garpRepeat && garpDelay.equals(c.garpDelay)
+        && garpRefresh.equals(c.garpRefresh) && garpRefreshRepeat == c.garpRefreshRepeat
+        && garpLowerPrioRepeat == c.garpLowerPrioRepeat && garpLowerPrioDelay.equals(c.garpLowerPrioDelay)
+        && garpInterval.equals(c.garpInterval) && gnaInterval.equals(c.gnaInterval)
+        && lowerPrioNoAdvert == c.lowerPrioNoAdvert
         && trackWeights.equals(c.trackWeights) && ownerStartsAsMaster == c.ownerStartsAsMaster;
   }
 
@@ -171,14 +192,70 @@ public final class VrrpConfig {
     return unicastPeers;
   }
 
-  /** Gratuitous ARPs / neighbour advertisements per burst on becoming Master (keepalived default 5). */
+  /**
+   * Gratuitous ARPs / neighbour advertisements per address per burst on becoming Master (keepalived
+   * {@code garp_master_repeat}, default 5).
+   */
   public int garpRepeat() {
     return garpRepeat;
   }
 
-  /** Delay of the second burst after becoming Master, zero for none (keepalived default 5 s). */
+  /** Delay of the second burst after becoming Master, zero for none (keepalived {@code garp_master_delay}, 5 s). */
   public Duration garpDelay() {
     return garpDelay;
+  }
+
+  /**
+   * While Master, a burst of {@link #garpRefreshRepeat()} with the first advertisement at least this long after the
+   * takeover or the last refresh; zero for none, the default (keepalived {@code garp_master_refresh}).
+   */
+  public Duration garpRefresh() {
+    return garpRefresh;
+  }
+
+  /** Announcements per address of a refresh burst (keepalived {@code garp_master_refresh_repeat}, default 1). */
+  public int garpRefreshRepeat() {
+    return garpRefreshRepeat;
+  }
+
+  /**
+   * Announcements per address when the Master hears an advertisement of lower priority, 0 for none (keepalived
+   * {@code garp_lower_prio_repeat}); default {@link #garpRepeat()}.
+   */
+  public int garpLowerPrioRepeat() {
+    return garpLowerPrioRepeat;
+  }
+
+  /**
+   * Delay of a second such burst after a lower priority was heard, zero for none (keepalived
+   * {@code garp_lower_prio_delay}); default {@link #garpDelay()}.
+   */
+  public Duration garpLowerPrioDelay() {
+    return garpLowerPrioDelay;
+  }
+
+  /**
+   * The least gap between two gratuitous ARPs of this (IPv4) instance, zero for none, the default (keepalived
+   * {@code vrrp_garp_interval}). A rate limit, as keepalived's: an address asked for while the limit holds goes out
+   * once, an interval after the previous announcement, however many its burst asked for. keepalived applies it per
+   * interface across instances, lbkit per instance.
+   */
+  public Duration garpInterval() {
+    return garpInterval;
+  }
+
+  /** As {@link #garpInterval()}, for the unsolicited neighbour advertisements of an IPv6 instance. */
+  public Duration gnaInterval() {
+    return gnaInterval;
+  }
+
+  /**
+   * Whether a Master that hears a lower priority only discards the advertisement, as RFC 5798 6.4.3 says (keepalived
+   * {@code lower_prio_no_advert}); default false: it answers at once with an advertisement of its own, as keepalived
+   * does outside strict mode.
+   */
+  public boolean lowerPrioNoAdvert() {
+    return lowerPrioNoAdvert;
   }
 
   /**
@@ -245,6 +322,13 @@ public final class VrrpConfig {
     private final List<InetAddress> unicastPeers = new ArrayList<>();
     private int garpRepeat = 5;
     private Duration garpDelay = Duration.ofSeconds(5);
+    private Duration garpRefresh = Duration.ZERO;
+    private int garpRefreshRepeat = 1;
+    private Integer garpLowerPrioRepeat;
+    private Duration garpLowerPrioDelay;
+    private Duration garpInterval = Duration.ZERO;
+    private Duration gnaInterval = Duration.ZERO;
+    private boolean lowerPrioNoAdvert;
     private final Map<String, Integer> trackWeights = new LinkedHashMap<>();
     private boolean ownerStartsAsMaster = true;
 
@@ -331,13 +415,57 @@ public final class VrrpConfig {
       return this;
     }
 
+    /** See {@link VrrpConfig#garpRepeat()}; 0 to 100, default 5. */
     public Builder garpRepeat(int value) {
       this.garpRepeat = value;
       return this;
     }
 
+    /** See {@link VrrpConfig#garpDelay()}; default 5 s. */
     public Builder garpDelay(Duration value) {
       this.garpDelay = requireNonNull(value, "garpDelay");
+      return this;
+    }
+
+    /** See {@link VrrpConfig#garpRefresh()}; at most a day, default zero (none). */
+    public Builder garpRefresh(Duration value) {
+      this.garpRefresh = requireNonNull(value, "garpRefresh");
+      return this;
+    }
+
+    /** See {@link VrrpConfig#garpRefreshRepeat()}; 1 to 100, default 1. */
+    public Builder garpRefreshRepeat(int value) {
+      this.garpRefreshRepeat = value;
+      return this;
+    }
+
+    /** See {@link VrrpConfig#garpLowerPrioRepeat()}; 0 to 100, default the {@link #garpRepeat}. */
+    public Builder garpLowerPrioRepeat(int value) {
+      this.garpLowerPrioRepeat = value;
+      return this;
+    }
+
+    /** See {@link VrrpConfig#garpLowerPrioDelay()}; at most a day, default the {@link #garpDelay}. */
+    public Builder garpLowerPrioDelay(Duration value) {
+      this.garpLowerPrioDelay = requireNonNull(value, "garpLowerPrioDelay");
+      return this;
+    }
+
+    /** See {@link VrrpConfig#garpInterval()}; at most a day, default zero. */
+    public Builder garpInterval(Duration value) {
+      this.garpInterval = requireNonNull(value, "garpInterval");
+      return this;
+    }
+
+    /** See {@link VrrpConfig#gnaInterval()}; at most a day, default zero. */
+    public Builder gnaInterval(Duration value) {
+      this.gnaInterval = requireNonNull(value, "gnaInterval");
+      return this;
+    }
+
+    /** See {@link VrrpConfig#lowerPrioNoAdvert()}; default false. */
+    public Builder lowerPrioNoAdvert(boolean value) {
+      this.lowerPrioNoAdvert = value;
       return this;
     }
 
@@ -398,12 +526,29 @@ public final class VrrpConfig {
       }
       check(!preemptDelay.isNegative(), "preempt delay must not be negative but was " + preemptDelay + in);
       check(garpRepeat >= 0 && garpRepeat <= 100, "garp repeat must be in [0, 100] but was " + garpRepeat + in);
-      check(!garpDelay.isNegative(), "garp delay must not be negative but was " + garpDelay + in);
+      checkDelay("garp delay", garpDelay, in);
+      checkDelay("garp refresh", garpRefresh, in);
+      check(garpRefreshRepeat >= 1 && garpRefreshRepeat <= 100,
+          "garp refresh repeat must be in [1, 100] but was " + garpRefreshRepeat + in);
+      if (garpLowerPrioRepeat != null) {
+        check(garpLowerPrioRepeat >= 0 && garpLowerPrioRepeat <= 100,
+            "garp lower prio repeat must be in [0, 100] but was " + garpLowerPrioRepeat + in);
+      }
+      if (garpLowerPrioDelay != null) {
+        checkDelay("garp lower prio delay", garpLowerPrioDelay, in);
+      }
+      checkDelay("garp interval", garpInterval, in);
+      checkDelay("gna interval", gnaInterval, in);
       for (InetAddress peer : unicastPeers) {
         check(AddressFamily.of(peer) == family,
             "unicast peer " + peer.getHostAddress() + " must be " + family + " like the virtual addresses" + in);
       }
       return new VrrpConfig(this);
+    }
+
+    private static void checkDelay(String what, Duration value, String in) {
+      check(!value.isNegative() && value.compareTo(MAX_GARP_TIME) <= 0,
+          what + " must be in [0 s, 1 day] but was " + value + in);
     }
 
     private static void check(boolean ok, String message) {

@@ -9,6 +9,7 @@ import dev.lbkit.vrrp.internal.codec.Decoded;
 import dev.lbkit.vrrp.internal.codec.Rejection;
 import dev.lbkit.vrrp.internal.codec.VrrpCodec;
 import dev.lbkit.vrrp.internal.codec.VrrpPacket;
+import dev.lbkit.vrrp.internal.fsm.Announcing;
 import dev.lbkit.vrrp.internal.fsm.FsmConfig;
 import dev.lbkit.vrrp.internal.fsm.FsmOutput;
 import dev.lbkit.vrrp.internal.fsm.ReceiveChecks;
@@ -50,6 +51,7 @@ public final class VrrpInstance {
   private final Map<Integer, List<VrrpDatagram>> advertisements = new HashMap<>();
   private final Output output = new Output();
   private AhSession ah; // keepalived's auth_type AH, else null
+  private long lowerPrioritySequence = -1; // the AH sequence number of the datagram being admitted, else -1
   private volatile boolean vipsHeld;
   private volatile boolean blocked;
   private boolean ownFault;
@@ -190,7 +192,7 @@ public final class VrrpInstance {
         config.virtualAddresses().stream().map(VirtualAddress::address).toList(), primary);
     this.fsm = new VrrpStateMachine(new FsmConfig(config.version(), config.priority(),
         config.advertInterval().toNanos(), config.preempt(), config.preemptDelay().toNanos(), primary,
-        config.garpRepeat(), config.garpDelay().toNanos(), !config.filtersTraffic()), output);
+        announcing(config), !config.filtersTraffic(), config.lowerPrioNoAdvert()), output);
     advertisements.clear();
     advertisements(config.priority());
     try {
@@ -198,6 +200,15 @@ public final class VrrpInstance {
     } catch (IOException e) {
       log.debug("{}: cannot look up {} ahead; will when taking over", config.name(), config.interfaceName(), e);
     }
+  }
+
+  /** The configuration's gratuitous ARP / unsolicited NA settings, with the interval of its address family. */
+  static Announcing announcing(VrrpConfig config) {
+    java.time.Duration interval = config.family() == dev.lbkit.api.AddressFamily.IPV4 ? config.garpInterval()
+        : config.gnaInterval();
+    return new Announcing(config.virtualAddresses().size(), config.garpRepeat(), config.garpDelay().toNanos(),
+        config.garpRefresh().toNanos(), config.garpRefreshRepeat(), config.garpLowerPrioRepeat(),
+        config.garpLowerPrioDelay().toNanos(), interval.toNanos());
   }
 
   /** The advertisement datagrams (one per destination) for a priority, encoded once. */
@@ -291,11 +302,13 @@ public final class VrrpInstance {
       return;
     }
     VrrpPacket packet = ((Decoded.Accepted) decoded).packet();
-    boolean wasMaster = fsm.state() == VrrpState.MASTER;
-    if (admit(packet, source, now) && wasMaster && fsm.state() == VrrpState.MASTER && packet.priority() != 0
-        && isLower(packet.priority(), source)) {
-      ah.heardLowerPriority(datagram.sequence());
-      output.sendAdvertisement(priority);
+    // a Master that hears a lower priority takes up its sequence number before answering (the state machine asks
+    // through FsmOutput.heardLowerPriority, then answers as lower_prio_no_advert says)
+    lowerPrioritySequence = datagram.sequence();
+    try {
+      admit(packet, source, now);
+    } finally {
+      lowerPrioritySequence = -1;
     }
   }
 
@@ -308,14 +321,6 @@ public final class VrrpInstance {
       throw new IllegalStateException(config.name() + " is not a started IPsec-AH instance");
     }
     ah.counterForTest(value);
-  }
-
-  /** Whether an advertisement of this priority from this source loses to ours (RFC 5798 6.4.3's comparison). */
-  private boolean isLower(int theirs, InetAddress source) {
-    if (theirs != priority) {
-      return theirs < priority;
-    }
-    return java.util.Arrays.compareUnsigned(source.getAddress(), primaryAddress.getAddress()) < 0;
   }
 
   /** The checks every advertisement goes through, then the state machine; whether it got there. */
@@ -535,6 +540,18 @@ public final class VrrpInstance {
     public void announceVirtualAddresses() {
       for (VirtualAddress a : config.virtualAddresses()) {
         announceAddress(a);
+      }
+    }
+
+    @Override
+    public void announceVirtualAddress(int index) {
+      announceAddress(config.virtualAddresses().get(index));
+    }
+
+    @Override
+    public void heardLowerPriority() {
+      if (ah != null && lowerPrioritySequence >= 0) {
+        ah.heardLowerPriority(lowerPrioritySequence);
       }
     }
 

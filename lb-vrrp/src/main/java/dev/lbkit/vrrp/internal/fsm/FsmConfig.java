@@ -12,16 +12,18 @@ import java.util.Objects;
  * @param preempt Preempt_Mode
  * @param preemptDelayNanos keepalived's preempt_delay: no preemption this long after start or leaving Fault
  * @param primaryAddress our primary address, for the tie-break
- * @param garpRepeat gratuitous ARPs sent per burst (keepalived vrrp_garp_master_repeat)
- * @param garpDelayNanos delay before the second burst, 0 for none (keepalived vrrp_garp_master_delay)
+ * @param announcing when to send gratuitous ARPs / unsolicited neighbour advertisements
  * @param addressesFirst on becoming Master, add the virtual addresses before the first advertisement (keepalived's
  *     order: the addresses serve sooner, the advertisement leaves a netlink round trip later) instead of after it
  *     (RFC 5798 6.4's list of actions names only what is sent: advertisement, then gratuitous ARP)
+ * @param lowerPrioNoAdvert keepalived's {@code lower_prio_no_advert}: a Master that hears a lower priority only
+ *     discards it (RFC 5798 6.4.3) instead of answering at once with an advertisement (keepalived's default)
  */
 public record FsmConfig(int version, int priority, long advertIntervalNanos, boolean preempt, long preemptDelayNanos,
-    InetAddress primaryAddress, int garpRepeat, long garpDelayNanos, boolean addressesFirst) {
+    InetAddress primaryAddress, Announcing announcing, boolean addressesFirst, boolean lowerPrioNoAdvert) {
   public FsmConfig {
     Objects.requireNonNull(primaryAddress, "primaryAddress");
+    Objects.requireNonNull(announcing, "announcing");
     if (priority < 1 || priority > 255) {
       throw new IllegalArgumentException("priority must be in [1, 255] but was " + priority);
     }
@@ -30,7 +32,17 @@ public record FsmConfig(int version, int priority, long advertIntervalNanos, boo
     }
   }
 
-  /** Advertisement first, then the addresses. */
+  /**
+   * One virtual address announced {@code garpRepeat} times on becoming Master and again {@code garpDelayNanos}
+   * later, nothing else ({@link Announcing#takeoverOnly}); a lower priority is discarded as RFC 5798 says.
+   */
+  public FsmConfig(int version, int priority, long advertIntervalNanos, boolean preempt, long preemptDelayNanos,
+      InetAddress primaryAddress, int garpRepeat, long garpDelayNanos, boolean addressesFirst) {
+    this(version, priority, advertIntervalNanos, preempt, preemptDelayNanos, primaryAddress,
+        Announcing.takeoverOnly(1, garpRepeat, garpDelayNanos), addressesFirst, true);
+  }
+
+  /** As the constructor above, advertisement first, then the addresses. */
   public FsmConfig(int version, int priority, long advertIntervalNanos, boolean preempt, long preemptDelayNanos,
       InetAddress primaryAddress, int garpRepeat, long garpDelayNanos) {
     this(version, priority, advertIntervalNanos, preempt, preemptDelayNanos, primaryAddress, garpRepeat,

@@ -16,6 +16,19 @@ public interface FsmOutput {
   /** Send gratuitous ARPs / unsolicited neighbour advertisements for the virtual addresses, once each. */
   void announceVirtualAddresses();
 
+  /**
+   * Send one gratuitous ARP / unsolicited neighbour advertisement for the virtual address at {@code index} (in
+   * configuration order): what a rate-limited burst sends one at a time.
+   */
+  void announceVirtualAddress(int index);
+
+  /**
+   * A Master heard an advertisement of lower priority and is about to answer it (with an advertisement unless
+   * {@link FsmConfig#lowerPrioNoAdvert()}, and with announcements): the owner may sync what the answer carries (an
+   * IPsec-AH sequence number). The default does nothing.
+   */
+  default void heardLowerPriority() {}
+
   /** The state changed. */
   void stateChanged(VrrpState from, VrrpState to, String reason);
 }

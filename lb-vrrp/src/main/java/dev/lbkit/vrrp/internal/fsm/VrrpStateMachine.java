@@ -32,9 +32,28 @@ public final class VrrpStateMachine {
    *
    * The effective priority may move between 1 and 254 with tracking; 255 is only ever the configured owner value.
    * In v3 the Backup learns Master_Adver_Interval from the Master's advertisements (RFC 5798 6.4.2).
+   *
+   * Announcements (gratuitous ARP / unsolicited NA) follow keepalived 2.2.7 (vrrp.c, vrrp_scheduler.c, vrrp_arp.c,
+   * vrrp_ndisc.c), as observed on the wire in the lab:
+   *   - on becoming Master a burst of garp_master_repeat per address, another garp_master_delay later;
+   *   - garp_master_refresh: with the first periodic advertisement at or after refresh time since the last refresh
+   *     (or the takeover), a burst of garp_master_refresh_repeat right after that advertisement;
+   *   - a Master hearing a lower priority (RFC 5798 6.4.3 discards it) answers with an advertisement unless
+   *     lower_prio_no_advert, which also restarts its advertisement timer, then a burst of garp_lower_prio_repeat and
+   *     another garp_lower_prio_delay later: every such advertisement starts its own pair;
+   *   - vrrp_garp_interval / vrrp_gna_interval: a rate limit. An announcement goes out at once when the last one is
+   *     at least the interval old; otherwise its address is marked pending, once however many are asked for, and the
+   *     pending addresses go out in order one interval apart. So keepalived's burst of 3 with an interval is 2 on
+   *     the wire (one now, one an interval later), as the lab shows; lbkit does the same. keepalived keeps that
+   *     limit per interface across instances, lbkit per instance. Leaving Master drops what is pending.
    */
   private static final long NONE = Long.MAX_VALUE;
   private static final long SECOND = 1_000_000_000L;
+  /**
+   * Second lower-priority bursts waiting at once; keepalived keeps a timer for every such advertisement. A peer that
+   * floods lower priorities gets an immediate burst for each, so dropping delayed ones past this loses nothing.
+   */
+  static final int MAX_LOWER_PRIO_PENDING = 64;
 
   private final FsmConfig config;
   private final FsmOutput out;
@@ -44,6 +63,14 @@ public final class VrrpStateMachine {
   private long masterDownDeadline = NONE;
   private long adverDeadline = NONE;
   private long garpDeadline = NONE;
+  private long refreshDeadline = NONE; // not a wake-up: checked when an advertisement goes out
+  private final boolean[] pending; // by address index, rate-limited announcements still to send
+  private int pendingCount;
+  private long announceAllowedAt = Long.MIN_VALUE;
+  // second lower-priority bursts due, oldest first: a ring, each entry now + the same delay, so in time order
+  private final long[] lowerPrioDue = new long[MAX_LOWER_PRIO_PENDING];
+  private int lowerPrioHead;
+  private int lowerPrioCount;
   private long preemptAllowedAt;
   private InetAddress masterAddress;
 
@@ -52,6 +79,7 @@ public final class VrrpStateMachine {
     this.out = requireNonNull(out, "out");
     this.priority = config.priority();
     this.masterAdverIntervalNanos = config.advertIntervalNanos();
+    this.pending = new boolean[config.announcing().addresses()];
   }
 
   public VrrpState state() {
@@ -86,7 +114,11 @@ public final class VrrpStateMachine {
 
   /** The earliest time {@link #onTimer} has work, or {@link Long#MAX_VALUE} for none. */
   public long nextDeadline() {
-    return Math.min(masterDownDeadline, Math.min(adverDeadline, garpDeadline));
+    long announcing = Math.min(garpDeadline, pendingCount > 0 ? announceAllowedAt : NONE);
+    if (lowerPrioCount > 0) {
+      announcing = Math.min(announcing, lowerPrioDue[lowerPrioHead]);
+    }
+    return Math.min(masterDownDeadline, Math.min(adverDeadline, announcing));
   }
 
   /**
@@ -149,6 +181,7 @@ public final class VrrpStateMachine {
       masterAdverIntervalNanos = config.advertIntervalNanos();
       out.sendAdvertisement(priority);
       adverDeadline = now + config.advertIntervalNanos();
+      refreshDeadline = refreshFrom(now);
     } else if (previous == VrrpState.BACKUP) {
       state = VrrpState.BACKUP;
       masterAdverIntervalNanos = config.advertIntervalNanos();
@@ -218,7 +251,7 @@ public final class VrrpStateMachine {
   public void forceBackup(long now, String reason) {
     if (state == VrrpState.MASTER) {
       adverDeadline = NONE;
-      garpDeadline = NONE;
+      stopAnnouncing();
       out.sendAdvertisement(0);
       out.removeVirtualAddresses();
       masterDownDeadline = now + masterDownIntervalNanos();
@@ -269,7 +302,7 @@ public final class VrrpStateMachine {
         || (packet.priority() == priority && compareUnsigned(source, config.primaryAddress()) > 0);
     if (higher) {
       adverDeadline = NONE;
-      garpDeadline = NONE;
+      stopAnnouncing();
       if (config.version() == 3) {
         masterAdverIntervalNanos = packet.advertInterval().toNanos();
       }
@@ -277,8 +310,22 @@ public final class VrrpStateMachine {
       masterAddress = source;
       out.removeVirtualAddresses();
       transition(VrrpState.BACKUP, "higher priority " + packet.priority() + " from " + source.getHostAddress());
+      return;
     }
-    // else: discard (RFC 5798 6.4.3)
+    // lower: RFC 5798 6.4.3 discards it; keepalived answers so the other stops claiming, and refreshes the neighbours
+    out.heardLowerPriority();
+    if (!config.lowerPrioNoAdvert()) {
+      out.sendAdvertisement(priority);
+      adverDeadline = now + config.advertIntervalNanos();
+    }
+    Announcing a = config.announcing();
+    if (a.lowerPrioRepeat() > 0) {
+      announce(now, a.lowerPrioRepeat());
+      if (a.lowerPrioDelayNanos() > 0 && lowerPrioCount < MAX_LOWER_PRIO_PENDING) {
+        lowerPrioDue[(lowerPrioHead + lowerPrioCount) % MAX_LOWER_PRIO_PENDING] = now + a.lowerPrioDelayNanos();
+        lowerPrioCount++;
+      }
+    }
   }
 
   /** Runs the timers due at {@code now}. */
@@ -288,13 +335,25 @@ public final class VrrpStateMachine {
       return;
     }
     if (state == VrrpState.MASTER) {
+      if (pendingCount > 0 && now >= announceAllowedAt) {
+        sendPending(now);
+      }
       if (now >= adverDeadline) {
         out.sendAdvertisement(priority);
         adverDeadline = now + config.advertIntervalNanos();
+        if (now >= refreshDeadline) {
+          refreshDeadline = refreshFrom(now);
+          announce(now, config.announcing().refreshRepeat());
+        }
       }
       if (now >= garpDeadline) {
         garpDeadline = NONE;
-        announce();
+        announce(now, config.announcing().repeat());
+      }
+      while (lowerPrioCount > 0 && now >= lowerPrioDue[lowerPrioHead]) {
+        lowerPrioHead = (lowerPrioHead + 1) % MAX_LOWER_PRIO_PENDING;
+        lowerPrioCount--;
+        announce(now, config.announcing().lowerPrioRepeat());
       }
     }
   }
@@ -308,24 +367,72 @@ public final class VrrpStateMachine {
       out.sendAdvertisement(priority);
       out.addVirtualAddresses();
     }
-    announce();
+    announce(now, config.announcing().repeat());
     adverDeadline = now + config.advertIntervalNanos();
-    garpDeadline = config.garpDelayNanos() > 0 ? now + config.garpDelayNanos() : NONE;
+    long delay = config.announcing().delayNanos();
+    garpDeadline = delay > 0 ? now + delay : NONE;
+    refreshDeadline = refreshFrom(now);
     masterAddress = config.primaryAddress();
     masterAdverIntervalNanos = config.advertIntervalNanos();
     transition(VrrpState.MASTER, reason);
   }
 
-  private void announce() {
-    for (int i = 0; i < config.garpRepeat(); i++) {
-      out.announceVirtualAddresses();
+  /** A burst of {@code repeat} announcements of every address, at once or through the rate limit. */
+  private void announce(long now, int repeat) {
+    if (config.announcing().intervalNanos() == 0) {
+      for (int i = 0; i < repeat; i++) {
+        out.announceVirtualAddresses();
+      }
+      return;
+    }
+    for (int r = 0; r < repeat; r++) {
+      for (int i = 0; i < pending.length; i++) {
+        if (now >= announceAllowedAt) {
+          announceOne(i, now);
+        } else if (!pending[i]) {
+          pending[i] = true; // keepalived's garp_gna_pending: one flag, however many were asked for
+          pendingCount++;
+        }
+      }
+    }
+  }
+
+  /** Sends the pending addresses in order while the rate limit allows: one, as the interval is positive. */
+  private void sendPending(long now) {
+    for (int i = 0; i < pending.length && pendingCount > 0 && now >= announceAllowedAt; i++) {
+      if (pending[i]) {
+        pending[i] = false;
+        pendingCount--;
+        announceOne(i, now);
+      }
+    }
+  }
+
+  private void announceOne(int index, long now) {
+    out.announceVirtualAddress(index);
+    announceAllowedAt = now + config.announcing().intervalNanos();
+  }
+
+  private long refreshFrom(long now) {
+    long refresh = config.announcing().refreshNanos();
+    return refresh > 0 ? now + refresh : NONE;
+  }
+
+  /** Leaving Master: no more bursts, and what the rate limit held back is dropped (keepalived likewise). */
+  private void stopAnnouncing() {
+    garpDeadline = NONE;
+    refreshDeadline = NONE;
+    lowerPrioCount = 0;
+    if (pendingCount > 0) {
+      java.util.Arrays.fill(pending, false);
+      pendingCount = 0;
     }
   }
 
   private void cancelTimers() {
     masterDownDeadline = NONE;
     adverDeadline = NONE;
-    garpDeadline = NONE;
+    stopAnnouncing();
   }
 
   private void transition(VrrpState to, String reason) {

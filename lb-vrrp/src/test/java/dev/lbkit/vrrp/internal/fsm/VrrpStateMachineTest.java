@@ -46,6 +46,11 @@ final class VrrpStateMachineTest {
     }
 
     @Override
+    public void announceVirtualAddress(int index) {
+      log.add("garp " + index);
+    }
+
+    @Override
     public void stateChanged(VrrpState from, VrrpState to, String reason) {
       log.add(from + "->" + to);
     }

@@ -16,18 +16,29 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** DNS_CHECK against a real DNS server: dnsmasq on loopback (dnsmasq-base, see .ci/install). */
+/**
+ * DNS_CHECK against a real DNS server: dnsmasq on loopback (dnsmasq-base, see .ci/install), on an address of this
+ * JVM's own at a fixed port ({@link LocalDaemon#ownLoopbackAddress}), so that no other socket can hold its UDP or TCP
+ * port before it starts or after it stopped.
+ */
 final class DnsCheckIT {
+  private static final int PORT = 10053;
+
+  /** dnsmasq's options to serve on {@code dns} alone, with no upstream and no hosts file. */
+  private static List<String> dnsmasq(Endpoint dns) {
+    return new ArrayList<>(List.of("dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
+        "--port=" + dns.port(), "--listen-address=" + dns.address().getHostAddress(), "--bind-interfaces",
+        "--no-resolv", "--no-hosts", "--pid-file", "--user=root"));
+  }
+
   @Test
   void realDnsServer_answers_refuses_andIsMissed() throws Exception {
-    int port = LocalDaemon.freeUdpPort();
-    Endpoint dns = Endpoint.parse("127.0.0.1:" + port);
+    Endpoint dns = new Endpoint(LocalDaemon.ownLoopbackAddress(), PORT);
+    List<String> argv = dnsmasq(dns);
+    argv.addAll(List.of("--address=/www.lbkit.test/192.0.2.10", "--address=/gone.lbkit.test/",
+        "--host-record=v4.lbkit.test,192.0.2.4", "--local=/lbkit.test/"));
     try (HealthChecker checker = HealthChecker.builder().build()) {
-      try (LocalDaemon dnsmasq = LocalDaemon.start("dnsmasq", List.of("dnsmasq", "--keep-in-foreground",
-          "--conf-file=/dev/null", "--port=" + port, "--listen-address=127.0.0.1", "--bind-interfaces",
-          "--no-resolv", "--no-hosts", "--pid-file", "--user=root",
-          "--address=/www.lbkit.test/192.0.2.10", "--address=/gone.lbkit.test/",
-          "--host-record=v4.lbkit.test,192.0.2.4", "--local=/lbkit.test/"))) {
+      try (LocalDaemon dnsmasq = LocalDaemon.start("dnsmasq", argv)) {
         CheckResult first = null;
         for (int i = 0; i < 100 && (first == null || !first.isUp()); i++) { // dnsmasq needs a moment to bind
           if (first != null) {
@@ -65,11 +76,8 @@ final class DnsCheckIT {
    */
   @Test
   void truncatedUdpAnswer_isAskedAgainOverTcp() throws Exception {
-    int port = LocalDaemon.freeUdpPort();
-    Endpoint dns = Endpoint.parse("127.0.0.1:" + port);
-    List<String> argv = new ArrayList<>(List.of("dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
-        "--port=" + port, "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
-        "--pid-file", "--user=root"));
+    Endpoint dns = new Endpoint(LocalDaemon.ownLoopbackAddress(), PORT);
+    List<String> argv = dnsmasq(dns);
     for (int i = 1; i <= 60; i++) {
       argv.add("--host-record=big.lbkit.test,192.0.2." + i);
     }

@@ -11,6 +11,7 @@ import dev.lbkit.healthcheck.Check;
 import dev.lbkit.healthcheck.CheckPolicy;
 import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.HealthChecker;
+import dev.lbkit.healthcheck.RefusingPort;
 import dev.lbkit.healthcheck.Target;
 import dev.lbkit.healthcheck.TargetStatus;
 import dev.lbkit.healthcheck.agent.AgentCheck;
@@ -30,7 +31,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,22 +49,55 @@ final class HaproxyChecksDifferentialIT {
   /** One server line and the lbkit check that should judge it the same way. */
   private record Scenario(String backend, String options, String server, Check lbkit) {}
 
-  private static ServerSocket agent(String reply) throws IOException {
-    ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread t = new Thread(() -> {
-      while (!s.isClosed()) {
-        try (Socket c = s.accept()) {
-          OutputStream out = c.getOutputStream();
-          out.write((reply + "\n").getBytes(StandardCharsets.US_ASCII));
-          out.flush();
-        } catch (IOException e) {
-          return;
+  /**
+   * A loopback agent: each connection gets the reply in effect, and is counted. A checker opens its next agent
+   * connection only after it has acted on the previous reply, so once a reply was written and another connection
+   * came, that reply is in the checker's state.
+   */
+  private static final class Agent implements AutoCloseable {
+    private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    private final List<String> served = new CopyOnWriteArrayList<>();
+
+    Agent(Supplier<String> reply) throws IOException {
+      Thread t = new Thread(() -> {
+        while (!server.isClosed()) {
+          try (Socket c = server.accept()) {
+            String now = reply.get();
+            OutputStream out = c.getOutputStream();
+            out.write((now + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            served.add(now);
+          } catch (IOException e) {
+            if (server.isClosed()) {
+              return;
+            } // else the checker hung up early: go on with the next
+          }
         }
-      }
-    });
-    t.setDaemon(true);
-    t.start();
-    return s;
+      }, "agent");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    /** How many connections were answered so far. */
+    int served() {
+      return served.size();
+    }
+
+    /** Whether {@code reply} was written after the first {@code from} answers and another answer followed it. */
+    boolean actedOn(String reply, int from) {
+      List<String> s = List.copyOf(served);
+      int first = s.subList(Math.min(from, s.size()), s.size()).indexOf(reply);
+      return first >= 0 && from + first + 1 < s.size();
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+    }
   }
 
   @Test
@@ -72,15 +108,13 @@ final class HaproxyChecksDifferentialIT {
     http.createContext("/warming", ex -> reply(ex, 200, "starting\n"));
     http.createContext("/empty", ex -> reply(ex, 200, ""));
     http.start();
-    int port;
-    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = closed.getLocalPort();
-    }
+    RefusingPort closed = new RefusingPort();
+    int port = closed.port();
     Endpoint web = new Endpoint(InetAddress.getLoopbackAddress(), http.getAddress().getPort());
-    Endpoint nobody = new Endpoint(InetAddress.getLoopbackAddress(), port);
-    Map<String, ServerSocket> agents = new LinkedHashMap<>();
+    Endpoint nobody = closed.endpoint();
+    Map<String, Agent> agents = new LinkedHashMap<>();
     for (String reply : List.of("50%", "drain", "down", "maint", "up 25%", "stopped # going away")) {
-      agents.put(reply, agent(reply));
+      agents.put(reply, new Agent(() -> reply));
     }
     String w = "127.0.0.1:" + web.port();
     String chk = " check inter 100 rise 1 fall 1";
@@ -140,8 +174,8 @@ final class HaproxyChecksDifferentialIT {
     scenarios.add(new Scenario("tcp_closed", "", "127.0.0.1:" + port + chk,
         dev.lbkit.healthcheck.tcp.TcpCheck.of(nobody)));
     int i = 0;
-    for (Map.Entry<String, ServerSocket> a : agents.entrySet()) {
-      Endpoint ae = new Endpoint(InetAddress.getLoopbackAddress(), a.getValue().getLocalPort());
+    for (Map.Entry<String, Agent> a : agents.entrySet()) {
+      Endpoint ae = new Endpoint(InetAddress.getLoopbackAddress(), a.getValue().port());
       scenarios.add(new Scenario("agent" + i++, "", w + " weight 100 agent-check agent-port " + ae.port()
           + " agent-inter 100", AgentCheck.of(ae)));
     }
@@ -156,16 +190,7 @@ final class HaproxyChecksDifferentialIT {
     }
     try (RealHaproxy haproxy = new RealHaproxy(cfg.toString());
         HealthChecker checker = HealthChecker.builder().build()) {
-      Map<String, String[]> stat = new LinkedHashMap<>();
-      for (int tries = 0; tries < 100; tries++) { // give HAProxy's checks (every 100 ms) time to settle
-        Thread.sleep(100);
-        if (tries >= 15) {
-          stat = haproxy.stat();
-          if (stat.size() == scenarios.size()) {
-            break;
-          }
-        }
-      }
+      Map<String, String[]> stat = haproxy.awaitJudged(scenarios.size());
       List<String> disagreements = new ArrayList<>();
       for (Scenario s : scenarios) {
         String[] row = stat.get(s.backend());
@@ -197,8 +222,9 @@ final class HaproxyChecksDifferentialIT {
       assertEquals(scenarios.size(), stat.size());
     } finally {
       http.stop(0);
-      for (ServerSocket s : agents.values()) {
-        s.close();
+      closed.close();
+      for (Agent a : agents.values()) {
+        a.close();
       }
     }
   }
@@ -211,21 +237,11 @@ final class HaproxyChecksDifferentialIT {
   @Test
   void agentAdminAndOperationalState_followTheSameSequence() throws Exception {
     AtomicReference<String> say = new AtomicReference<>("up");
-    ServerSocket agent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread t = new Thread(() -> {
-      while (!agent.isClosed()) {
-        try (Socket c = agent.accept()) {
-          c.getOutputStream().write((say.get() + "\n").getBytes(StandardCharsets.US_ASCII));
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
-    t.setDaemon(true);
-    t.start();
-    Endpoint ae = new Endpoint(InetAddress.getLoopbackAddress(), agent.getLocalPort());
-    String cfg = DEFAULTS + "backend agent_seq\n  server s 127.0.0.1:9 weight 40 agent-check agent-port " + ae.port()
-        + " agent-inter 100\n";
+    Agent theirAgent = new Agent(say::get);
+    Agent ourAgent = new Agent(say::get);
+    Endpoint ae = new Endpoint(InetAddress.getLoopbackAddress(), ourAgent.port());
+    String cfg = DEFAULTS + "backend agent_seq\n  server s 127.0.0.1:9 weight 40 agent-check agent-port "
+        + theirAgent.port() + " agent-inter 100\n";
     Target target = Target.of(Endpoint.parse("127.0.0.1:9"), 40, AgentCheck.of(ae),
         CheckPolicy.haproxy().interval(Duration.ofMillis(100)).timeout(Duration.ofSeconds(1)).build());
     List<String> disagreements = new ArrayList<>();
@@ -234,20 +250,16 @@ final class HaproxyChecksDifferentialIT {
       checker.add(target);
       for (String step : List.of("up", "maint", "75%", "ready", "drain", "down # disk full", "up", "ready 50%",
           "stopped maint", "ready", "up", "drain 0%", "ready 100%")) {
+        int theirsFrom = theirAgent.served();
+        int oursFrom = ourAgent.served();
         say.set(step);
-        String[] row = null;
-        TargetStatus ours = null;
-        String last = "";
-        int same = 0;
-        for (int i = 0; i < 60 && same < 4; i++) { // settle: four equal readings 100 ms apart
-          Thread.sleep(100);
-          row = haproxy.stat().get("agent_seq");
-          ours = checker.status(target.key()).orElseThrow();
-          String now = row == null ? "" : row[17] + "/" + row[18] + "|" + ours.admin() + "/" + ours.up() + "/"
-              + ours.weight();
-          same = now.equals(last) ? same + 1 : 0;
-          last = now;
+        long guard = System.nanoTime() + Await.HANG_GUARD.toNanos();
+        while (!(theirAgent.actedOn(step, theirsFrom) && ourAgent.actedOn(step, oursFrom))
+            && System.nanoTime() < guard) {
+          Thread.sleep(10); // until each side has read this step's reply and acted on it
         }
+        String[] row = haproxy.stat().get("agent_seq");
+        TargetStatus ours = checker.status(target.key()).orElseThrow();
         trace.append(step).append(" -> haproxy ").append(row == null ? "?" : row[17] + " w=" + row[18])
             .append(", lbkit ").append(ours).append('\n');
         String theirs = row == null ? "?" : row[17];
@@ -262,7 +274,8 @@ final class HaproxyChecksDifferentialIT {
         }
       }
     } finally {
-      agent.close();
+      theirAgent.close();
+      ourAgent.close();
     }
     assertTrue(disagreements.isEmpty(), String.join("\n", disagreements) + "\n" + trace);
   }
@@ -278,10 +291,7 @@ final class HaproxyChecksDifferentialIT {
     http.createContext("/health", ex -> reply(ex, 200, "ready\n"));
     http.createContext("/maint", ex -> reply(ex, 503, "maintenance\n"));
     http.start();
-    int closedPort;
-    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = closed.getLocalPort();
-    }
+    RefusingPort closed = new RefusingPort();
     Endpoint web = new Endpoint(InetAddress.getLoopbackAddress(), http.getAddress().getPort());
     // backend name, health path, agent reply (null: no agent listening)
     String[][] cases = {
@@ -292,19 +302,26 @@ final class HaproxyChecksDifferentialIT {
         {"ok_noagent", "/health", null},
         {"bad_up_maint", "/maint", "maint 25%"},
     };
-    List<ServerSocket> agents = new ArrayList<>();
+    List<Agent> agents = new ArrayList<>();
+    List<Agent> ourAgents = new ArrayList<>(); // each side has its own, so that each side's reading is seen
     StringBuilder cfg = new StringBuilder(DEFAULTS);
     Map<String, Target> targets = new LinkedHashMap<>();
     for (String[] c : cases) {
-      int agentPort = closedPort;
+      int theirPort = closed.port();
+      int agentPort = closed.port();
       if (c[2] != null) {
-        ServerSocket a = agent(c[2]);
-        agents.add(a);
-        agentPort = a.getLocalPort();
+        String reply = c[2];
+        Agent theirs = new Agent(() -> reply);
+        Agent ours = new Agent(() -> reply);
+        agents.add(theirs);
+        agents.add(ours);
+        ourAgents.add(ours);
+        theirPort = theirs.port();
+        agentPort = ours.port();
       }
       cfg.append("backend ").append(c[0]).append("\n  option httpchk GET ").append(c[1])
           .append("\n  server s 127.0.0.1:").append(web.port()).append(" weight 100 check inter 100 rise 1 fall 1")
-          .append(" agent-check agent-port ").append(agentPort).append(" agent-inter 100\n\n");
+          .append(" agent-check agent-port ").append(theirPort).append(" agent-inter 100\n\n");
       targets.put(c[0], new Target(Optional.empty(), Endpoint.parse("127.0.0.1:" + (10_000 + targets.size())), 100,
           HttpCheck.builder(web).path(c[1]).statusCodes(StatusCodes.SUCCESS_OR_REDIRECT).build(),
           CheckPolicy.haproxy().interval(Duration.ofMillis(100)).timeout(Duration.ofSeconds(1)).rise(1).fall(1)
@@ -316,11 +333,14 @@ final class HaproxyChecksDifferentialIT {
     try (RealHaproxy haproxy = new RealHaproxy(cfg.toString());
         HealthChecker checker = HealthChecker.builder().build()) {
       targets.values().forEach(checker::add);
-      Map<String, String[]> stat = Map.of();
-      for (int tries = 0; tries < 50 && (tries < 15 || stat.size() < cases.length); tries++) {
-        Thread.sleep(100);
-        stat = haproxy.stat();
+      // lbkit has judged every target by its check, and acted on every agent's reply (a refused agent, which
+      // neither side counts against a server, is not seen: it runs beside the others, on the same interval)
+      long guard = System.nanoTime() + Await.HANG_GUARD.toNanos();
+      while (!(targets.values().stream().allMatch(t -> checker.status(t.key()).orElseThrow().lastResult().isPresent())
+          && ourAgents.stream().allMatch(a -> a.served() >= 2)) && System.nanoTime() < guard) {
+        Thread.sleep(10);
       }
+      Map<String, String[]> stat = haproxy.awaitJudged(cases.length);
       for (String[] c : cases) {
         String[] row = stat.get(c[0]);
         TargetStatus ours = checker.status(targets.get(c[0]).key()).orElseThrow();
@@ -337,7 +357,8 @@ final class HaproxyChecksDifferentialIT {
       }
     } finally {
       http.stop(0);
-      for (ServerSocket a : agents) {
+      closed.close();
+      for (Agent a : agents) {
         a.close();
       }
     }

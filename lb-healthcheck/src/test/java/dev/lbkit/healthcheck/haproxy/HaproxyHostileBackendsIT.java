@@ -7,7 +7,7 @@ import dev.lbkit.healthcheck.Await;
 import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.DownReason;
 import dev.lbkit.healthcheck.HealthChecker;
-import dev.lbkit.healthcheck.LocalDaemon;
+import dev.lbkit.healthcheck.RefusingPort;
 import dev.lbkit.healthcheck.http.HttpCheck;
 import java.io.IOException;
 import java.io.InputStream;
@@ -143,6 +143,7 @@ final class HaproxyHostileBackendsIT {
           s.getOutputStream().write("HTTP/1.0 503 No\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         }, null));
     List<ServerSocket> servers = new ArrayList<>();
+    RefusingPort closed = new RefusingPort();
     List<Integer> ports = new ArrayList<>();
     StringBuilder cfg = new StringBuilder("defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n"
         + "  timeout server 5s\n  timeout check 1s\n\n");
@@ -152,11 +153,10 @@ final class HaproxyHostileBackendsIT {
         servers.add(s);
         ports.add(s.getLocalPort());
       }
-      int closed = LocalDaemon.freeTcpPort();
       List<String> names = new ArrayList<>();
       cases.forEach(c -> names.add(c.name()));
       names.add("closed_port");
-      ports.add(closed);
+      ports.add(closed.port());
       for (int i = 0; i < names.size(); i++) {
         String rule = i < cases.size() && cases.get(i).bodyRule() != null
             ? "\n  http-check expect " + cases.get(i).bodyRule() : "";
@@ -196,6 +196,7 @@ final class HaproxyHostileBackendsIT {
       System.out.print(trace);
       assertTrue(differences.isEmpty(), String.join("\n", differences) + "\n\n" + trace);
     } finally {
+      closed.close();
       for (ServerSocket s : servers) {
         s.close();
       }

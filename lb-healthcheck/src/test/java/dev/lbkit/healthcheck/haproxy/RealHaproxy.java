@@ -1,5 +1,6 @@
 package dev.lbkit.healthcheck.haproxy;
 
+import dev.lbkit.healthcheck.Await;
 import dev.lbkit.healthcheck.LocalDaemon;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -23,6 +24,7 @@ final class RealHaproxy implements AutoCloseable {
   static final int STATUS = 17;
   static final int WEIGHT = 18;
   static final int CHECK_STATUS = 36;
+  static final int AGENT_STATUS = 62;
 
   private final Path sock;
   private final LocalDaemon daemon;
@@ -40,9 +42,27 @@ final class RealHaproxy implements AutoCloseable {
     Map<String, String[]> rows = new LinkedHashMap<>();
     for (String line : command("show stat").split("\n")) {
       String[] f = line.split(",", -1);
-      if (f.length > CHECK_STATUS && f[1].equals("s")) {
+      if (f.length > AGENT_STATUS && f[1].equals("s")) {
         rows.put(f[0], f);
       }
+    }
+    return rows;
+  }
+
+  /**
+   * Waits until HAProxy lists {@code servers} servers and has judged each: neither its health check nor its agent
+   * still in its initial state ({@code INI}, or {@code * INI} while the first check runs), so each has finished a
+   * check of every kind it has. With {@code rise 1 fall 1} and backends that always answer the same, that state is
+   * final. Returns the rows then; after {@link Await#HANG_GUARD}, the last rows seen.
+   */
+  Map<String, String[]> awaitJudged(int servers) throws IOException, InterruptedException {
+    long guard = System.nanoTime() + Await.HANG_GUARD.toNanos();
+    Map<String, String[]> rows = stat();
+    while (!(rows.size() >= servers && rows.values().stream()
+        .noneMatch(r -> r[CHECK_STATUS].contains("INI") || r[AGENT_STATUS].contains("INI")))
+        && System.nanoTime() < guard) {
+      Thread.sleep(20);
+      rows = stat();
     }
     return rows;
   }

@@ -9,6 +9,7 @@ import dev.lbkit.api.Endpoint;
 import dev.lbkit.healthcheck.DownReason;
 import dev.lbkit.healthcheck.HealthChecker;
 import dev.lbkit.healthcheck.LocalDaemon;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,12 +18,13 @@ import org.junit.jupiter.api.Test;
 final class SmtpCheckIT {
   @Test
   void realSmtpServer_answersHelo_thenGoesAway() throws Exception {
-    int port = LocalDaemon.freeTcpPort();
-    Endpoint target = Endpoint.parse("127.0.0.1:" + port);
+    // an address of this JVM's own at a fixed port: see LocalDaemon.ownLoopbackAddress
+    InetSocketAddress address = new InetSocketAddress(LocalDaemon.ownLoopbackAddress(), 10025);
+    Endpoint target = new Endpoint(address.getAddress(), address.getPort());
     try (HealthChecker checker = HealthChecker.builder().build()) {
       try (LocalDaemon smtpd = LocalDaemon.start("smtpd", List.of("python3", "-W", "ignore", "-m", "smtpd", "-n",
-          "-c", "DebuggingServer", "127.0.0.1:" + port))) {
-        smtpd.awaitTcp(port);
+          "-c", "DebuggingServer", address.getAddress().getHostAddress() + ":" + address.getPort()))) {
+        smtpd.awaitTcp(address);
         String detail = up(result(checker.checkOnce(SmtpCheck.of(target).withHeloName("lb1.lbkit.test"),
             Duration.ofSeconds(5)))).detail();
         assertTrue(detail.startsWith("HELO answered 250"), detail);

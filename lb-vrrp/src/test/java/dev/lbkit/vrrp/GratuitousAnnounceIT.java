@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lbkit.vrrp.lab.Lab;
 import dev.lbkit.vrrp.lab.Lab.Node;
+import dev.lbkit.vrrp.testkit.Pcap;
+import dev.lbkit.vrrp.testkit.Pcap.Frame;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,8 +46,6 @@ final class GratuitousAnnounceIT {
     }
   }
 
-  private record Frame(long nanos, byte[] bytes) {}
-
   @Test
   void takeover_sendsTwoBurstsOfFive_garpForIpv4_unsolicitedNaForIpv6() throws IOException {
     Path pcap = Files.createTempFile("lbkit-garp", ".pcap");
@@ -66,7 +64,7 @@ final class GratuitousAnnounceIT {
     }
     assertEquals(0, v4.terminate());
     assertEquals(0, v6.terminate());
-    List<Frame> frames = frames(pcap);
+    List<Frame> frames = Pcap.timedFrames(pcap);
     Files.deleteIfExists(pcap);
     Files.deleteIfExists(Path.of(pcap + ".err"));
 
@@ -113,30 +111,5 @@ final class GratuitousAnnounceIT {
 
   private static int etherType(byte[] frame) {
     return frame.length < 14 ? -1 : ((frame[12] & 0xff) << 8) | (frame[13] & 0xff);
-  }
-
-  /** The frames of a classic pcap file (Ethernet), with their capture times in nanoseconds. */
-  private static List<Frame> frames(Path file) throws IOException {
-    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-    if (b.getInt(0) != 0xa1b2c3d4 && b.getInt(0) != 0xa1b23c4d) {
-      b.order(ByteOrder.BIG_ENDIAN);
-    }
-    long unit = b.getInt(0) == 0xa1b23c4d ? 1 : 1_000;
-    assertEquals(1, b.getInt(20), "link type Ethernet");
-    b.position(24);
-    List<Frame> out = new ArrayList<>();
-    while (b.remaining() >= 16) {
-      long sec = b.getInt() & 0xffffffffL;
-      long frac = b.getInt() & 0xffffffffL;
-      int caplen = b.getInt();
-      b.getInt();
-      if (caplen > b.remaining()) {
-        break; // the last record, cut by stopping tcpdump
-      }
-      byte[] frame = new byte[caplen];
-      b.get(frame);
-      out.add(new Frame(sec * S + frac * unit, frame));
-    }
-    return out;
   }
 }

@@ -181,6 +181,11 @@ public final class Lab implements AutoCloseable {
     return java(i, List.of(), LabAgeProbe.class, Long.toString(sleepMs));
   }
 
+  /** Starts a {@link LabAdvertiser} in router i; waits until it opened the transport. */
+  public Node advertiser(int i, String... args) {
+    return java(i, List.of(), LabAdvertiser.class, args);
+  }
+
   /** Starts a {@link LabSignaller} in router i; waits until it opened the transport. Commands go to its stdin. */
   public Node signaller(int i) {
     return java(i, List.of(), LabSignaller.class, true);

@@ -65,6 +65,16 @@ public final class LabNode {
         case "peer" -> b.unicastPeer(java.net.InetAddress.getByName(value));
         case "preempt" -> b.preempt(Boolean.parseBoolean(value));
         case "accept" -> b.acceptMode(Boolean.parseBoolean(value));
+        // keepalived's gratuitous ARP settings (times in milliseconds)
+        case "garp-repeat" -> b.garpRepeat(Integer.parseInt(value));
+        case "garp-delay-ms" -> b.garpDelay(Duration.ofMillis(Long.parseLong(value)));
+        case "garp-refresh-ms" -> b.garpRefresh(Duration.ofMillis(Long.parseLong(value)));
+        case "garp-refresh-repeat" -> b.garpRefreshRepeat(Integer.parseInt(value));
+        case "garp-lower-repeat" -> b.garpLowerPrioRepeat(Integer.parseInt(value));
+        case "garp-lower-delay-ms" -> b.garpLowerPrioDelay(Duration.ofMillis(Long.parseLong(value)));
+        case "garp-interval-ms" -> b.garpInterval(Duration.ofMillis(Long.parseLong(value)));
+        case "gna-interval-ms" -> b.gnaInterval(Duration.ofMillis(Long.parseLong(value)));
+        case "lower-prio-no-advert" -> b.lowerPrioNoAdvert(Boolean.parseBoolean(value));
         default -> throw new IllegalArgumentException("unknown argument " + a);
       }
     }

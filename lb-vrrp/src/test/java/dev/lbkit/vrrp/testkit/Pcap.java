@@ -78,26 +78,28 @@ public final class Pcap {
     return out;
   }
 
-  private static List<byte[]> frames(byte[] file) {
-    ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
-    if (b.getInt(0) != 0xa1b2c3d4 && b.getInt(0) != 0xa1b23c4d) {
-      b.order(ByteOrder.BIG_ENDIAN);
+  /** One captured Ethernet frame and its capture time in nanoseconds. */
+  public record Frame(long nanos, byte[] bytes) {
+    /** The EtherType, or -1 for a runt. */
+    public int etherType() {
+      return bytes.length < 14 ? -1 : ((bytes[12] & 0xff) << 8) | (bytes[13] & 0xff);
     }
-    b.position(24);
-    List<byte[]> out = new ArrayList<>();
-    while (b.remaining() >= 16) {
-      b.getInt();
-      b.getInt();
-      int caplen = b.getInt();
-      b.getInt();
-      byte[] frame = new byte[caplen];
-      b.get(frame);
-      out.add(frame);
+
+    /** The source MAC address. */
+    public byte[] sourceMac() {
+      return Arrays.copyOfRange(bytes, 6, 12);
     }
-    return out;
   }
 
-  private static List<IpDatagram> parse(byte[] file, boolean ah) throws UnknownHostException {
+  /**
+   * Every Ethernet frame of a pcap file (microsecond or nanosecond), in capture order; a last record cut short by
+   * stopping tcpdump is left out.
+   */
+  public static List<Frame> timedFrames(java.nio.file.Path file) throws IOException {
+    return timedFrames(java.nio.file.Files.readAllBytes(file));
+  }
+
+  private static List<Frame> timedFrames(byte[] file) {
     ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
     int magic = b.getInt(0);
     if (magic != 0xa1b2c3d4 && magic != 0xa1b23c4d) {
@@ -107,20 +109,36 @@ public final class Pcap {
         throw new IllegalArgumentException("not a classic pcap");
       }
     }
-    long fractionNanos = magic == 0xa1b23c4d ? 1 : 1000;
-    int linkType = b.getInt(20);
-    if (linkType != 1) {
-      throw new IllegalArgumentException("link type " + linkType + " is not Ethernet");
+    long unit = magic == 0xa1b23c4d ? 1 : 1_000;
+    if (b.getInt(20) != 1) {
+      throw new IllegalArgumentException("link type " + b.getInt(20) + " is not Ethernet");
     }
     b.position(24);
-    List<IpDatagram> out = new ArrayList<>();
+    List<Frame> out = new ArrayList<>();
     while (b.remaining() >= 16) {
       long sec = b.getInt() & 0xffffffffL;
       long frac = b.getInt() & 0xffffffffL;
       int caplen = b.getInt();
       b.getInt();
+      if (caplen > b.remaining()) {
+        break;
+      }
       byte[] frame = new byte[caplen];
       b.get(frame);
+      out.add(new Frame(sec * 1_000_000_000L + frac * unit, frame));
+    }
+    return out;
+  }
+
+  private static List<byte[]> frames(byte[] file) {
+    return timedFrames(file).stream().map(Frame::bytes).toList();
+  }
+
+  private static List<IpDatagram> parse(byte[] file, boolean ah) throws UnknownHostException {
+    List<IpDatagram> out = new ArrayList<>();
+    for (Frame timed : timedFrames(file)) {
+      long nanos = timed.nanos();
+      byte[] frame = timed.bytes();
       ByteBuffer f = ByteBuffer.wrap(frame);
       int etherType = f.getShort(12) & 0xffff;
       if (etherType == 0x0800) {
@@ -136,7 +154,7 @@ public final class Pcap {
         } else if ((frame[23] & 0xff) != 112) {
           continue;
         }
-        out.add(new IpDatagram(sec * 1_000_000_000L + frac * fractionNanos,
+        out.add(new IpDatagram(nanos,
             InetAddress.getByAddress(Arrays.copyOfRange(frame, 26, 30)),
             InetAddress.getByAddress(Arrays.copyOfRange(frame, 30, 34)), frame[22] & 0xff, frame[15] & 0xff,
             Arrays.copyOfRange(frame, start, 14 + total)));
@@ -146,7 +164,7 @@ public final class Pcap {
           continue;
         }
         int tclass = ((f.getShort(14) & 0x0ff0) >>> 4);
-        out.add(new IpDatagram(sec * 1_000_000_000L + frac * fractionNanos,
+        out.add(new IpDatagram(nanos,
             InetAddress.getByAddress(Arrays.copyOfRange(frame, 22, 38)),
             InetAddress.getByAddress(Arrays.copyOfRange(frame, 38, 54)), frame[21] & 0xff, tclass,
             Arrays.copyOfRange(frame, 54, 54 + payloadLen)));

@@ -42,10 +42,13 @@ public final class VrrpStateMachine {
    *     lower_prio_no_advert, which also restarts its advertisement timer, then a burst of garp_lower_prio_repeat and
    *     another garp_lower_prio_delay later: every such advertisement starts its own pair;
    *   - vrrp_garp_interval / vrrp_gna_interval: a rate limit. An announcement goes out at once when the last one is
-   *     at least the interval old; otherwise its address is marked pending, once however many are asked for, and the
-   *     pending addresses go out in order one interval apart. So keepalived's burst of 3 with an interval is 2 on
-   *     the wire (one now, one an interval later), as the lab shows; lbkit does the same. keepalived keeps that
-   *     limit per interface across instances, lbkit per instance. Leaving Master drops what is pending.
+   *     at least the interval old; otherwise its address is marked pending, once however many are asked for, and a
+   *     wake-up is set an interval after that request (unless one is set sooner). At the wake-up the pending
+   *     addresses go out in order, one per interval. So keepalived's burst of 3 with an interval is 2 on the wire
+   *     (one now, one an interval later), and a burst asked for 0.2 s after the last message with an interval of
+   *     0.3 s is one message 0.3 s after the request, not 0.1 s: both seen in the lab; lbkit does the same.
+   *     keepalived keeps that limit per interface across instances, lbkit per instance. Leaving Master drops what is
+   *     pending.
    */
   private static final long NONE = Long.MAX_VALUE;
   private static final long SECOND = 1_000_000_000L;
@@ -67,6 +70,7 @@ public final class VrrpStateMachine {
   private final boolean[] pending; // by address index, rate-limited announcements still to send
   private int pendingCount;
   private long announceAllowedAt = Long.MIN_VALUE;
+  private long pendingWakeAt = NONE;
   // second lower-priority bursts due, oldest first: a ring, each entry now + the same delay, so in time order
   private final long[] lowerPrioDue = new long[MAX_LOWER_PRIO_PENDING];
   private int lowerPrioHead;
@@ -114,7 +118,7 @@ public final class VrrpStateMachine {
 
   /** The earliest time {@link #onTimer} has work, or {@link Long#MAX_VALUE} for none. */
   public long nextDeadline() {
-    long announcing = Math.min(garpDeadline, pendingCount > 0 ? announceAllowedAt : NONE);
+    long announcing = Math.min(garpDeadline, pendingWakeAt);
     if (lowerPrioCount > 0) {
       announcing = Math.min(announcing, lowerPrioDue[lowerPrioHead]);
     }
@@ -335,7 +339,7 @@ public final class VrrpStateMachine {
       return;
     }
     if (state == VrrpState.MASTER) {
-      if (pendingCount > 0 && now >= announceAllowedAt) {
+      if (now >= pendingWakeAt) {
         sendPending(now);
       }
       if (now >= adverDeadline) {
@@ -389,22 +393,32 @@ public final class VrrpStateMachine {
       for (int i = 0; i < pending.length; i++) {
         if (now >= announceAllowedAt) {
           announceOne(i, now);
-        } else if (!pending[i]) {
-          pending[i] = true; // keepalived's garp_gna_pending: one flag, however many were asked for
-          pendingCount++;
+        } else {
+          if (!pending[i]) {
+            pending[i] = true; // keepalived's garp_gna_pending: one flag, however many were asked for
+            pendingCount++;
+          }
+          pendingWakeAt = Math.min(pendingWakeAt, now + config.announcing().intervalNanos());
         }
       }
     }
   }
 
-  /** Sends the pending addresses in order while the rate limit allows: one, as the interval is positive. */
+  /**
+   * The wake-up: sends the pending addresses in order while the rate limit allows (one, as the interval is positive),
+   * and wakes again when the next may go.
+   */
   private void sendPending(long now) {
+    pendingWakeAt = NONE;
     for (int i = 0; i < pending.length && pendingCount > 0 && now >= announceAllowedAt; i++) {
       if (pending[i]) {
         pending[i] = false;
         pendingCount--;
         announceOne(i, now);
       }
+    }
+    if (pendingCount > 0) {
+      pendingWakeAt = announceAllowedAt;
     }
   }
 
@@ -423,6 +437,7 @@ public final class VrrpStateMachine {
     garpDeadline = NONE;
     refreshDeadline = NONE;
     lowerPrioCount = 0;
+    pendingWakeAt = NONE;
     if (pendingCount > 0) {
       java.util.Arrays.fill(pending, false);
       pendingCount = 0;

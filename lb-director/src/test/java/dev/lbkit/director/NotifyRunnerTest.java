@@ -278,8 +278,10 @@ final class NotifyRunnerTest {
       bond0[0] = false; // RH_INT goes to Fault on its own, the group takes RH_EXT with it
       net.advance(Duration.ofSeconds(2));
     }
+    // RH_EXT's master-down timer fires first but waits for RH_INT to want Master too (keepalived's
+    // vrrp_sync_can_goto_master); RH_INT's, firing next, takes the group over and so notifies first
     assertEquals(List.of("INSTANCE RH_EXT BACKUP 100", "INSTANCE RH_INT BACKUP 100", "GROUP VG1 BACKUP 0",
-        "INSTANCE RH_EXT MASTER 100", "INSTANCE RH_INT MASTER 100", "GROUP VG1 MASTER 0",
+        "INSTANCE RH_INT MASTER 100", "INSTANCE RH_EXT MASTER 100", "GROUP VG1 MASTER 0",
         "INSTANCE RH_INT FAULT 100", "INSTANCE RH_EXT FAULT 100", "GROUP VG1 FAULT 0"),
         Files.readAllLines(dir.resolve("log")));
   }

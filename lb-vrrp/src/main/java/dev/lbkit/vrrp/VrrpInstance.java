@@ -481,6 +481,11 @@ public final class VrrpInstance {
   /** Turns the state machine's requests into transport and address-manager calls. */
   private final class Output implements FsmOutput {
     @Override
+    public boolean mayBecomeMaster() {
+      return router.syncGroupConsents(VrrpInstance.this);
+    }
+
+    @Override
     public void sendAdvertisement(int advertisedPriority) {
       List<VrrpDatagram> ready = advertisements(advertisedPriority);
       if (ah != null) {

@@ -656,6 +656,24 @@ public final class VrrpRouter implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether {@code instance}, whose master-down timer fired, may take over: yes unless it is in a sync group with a
+   * member that does not want Master (keepalived's vrrp_sync_can_goto_master: the group goes Master only when all its
+   * members want to, and prefers Backup to thrashing when one of them still hears a better Master).
+   */
+  boolean syncGroupConsents(VrrpInstance instance) {
+    for (List<VrrpInstance> group : syncGroups) {
+      if (group.contains(instance)) {
+        for (VrrpInstance other : group) {
+          if (other != instance && (other.fsm() == null || !other.fsm().wantsMaster())) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
   void stateChanged(VrrpInstance instance, VrrpState from, VrrpState to, String reason) {
     VrrpConfig c = instance.config();
     VrrpStateChanged event = new VrrpStateChanged(clock.instant(), c.name(), c.vrid(), from, to, reason);

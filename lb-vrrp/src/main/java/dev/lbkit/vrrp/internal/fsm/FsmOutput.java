@@ -31,4 +31,13 @@ public interface FsmOutput {
 
   /** The state changed. */
   void stateChanged(VrrpState from, VrrpState to, String reason);
+
+  /**
+   * Asked when the master-down timer fired: may this Backup take over now? A sync group answers no while another
+   * member does not want Master yet (keepalived's {@code vrrp_sync_can_goto_master}); the machine then waits another
+   * Master_Down_Interval. Alone, an instance always may.
+   */
+  default boolean mayBecomeMaster() {
+    return true;
+  }
 }

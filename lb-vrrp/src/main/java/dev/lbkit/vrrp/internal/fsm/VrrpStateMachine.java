@@ -49,6 +49,11 @@ public final class VrrpStateMachine {
    *     0.3 s is one message 0.3 s after the request, not 0.1 s: both seen in the lab; lbkit does the same.
    *     keepalived keeps that limit per interface across instances, lbkit per instance. Leaving Master drops what is
    *     pending.
+   *
+   * Sync groups (keepalived's vrrp_sync_group, not in the RFCs): a Backup whose timer fired wants Master, and keeps
+   * wanting it until it accepts an advertisement again or leaves Backup. It takes over only if its owner agrees
+   * (FsmOutput.mayBecomeMaster: every other member of its group wants Master too); otherwise it re-arms the timer and
+   * waits, so a group whose members disagree stays Backup rather than thrash (keepalived vrrp_sync.c).
    */
   private static final long NONE = Long.MAX_VALUE;
   private static final long SECOND = 1_000_000_000L;
@@ -77,6 +82,7 @@ public final class VrrpStateMachine {
   private int lowerPrioCount;
   private long preemptAllowedAt;
   private InetAddress masterAddress;
+  private boolean wantsMaster;
 
   public VrrpStateMachine(FsmConfig config, FsmOutput out) {
     this.config = requireNonNull(config, "config");
@@ -114,6 +120,14 @@ public final class VrrpStateMachine {
   /** Master_Down_Interval for our current priority. */
   public long masterDownIntervalNanos() {
     return 3 * masterAdverIntervalNanos + skewNanos();
+  }
+
+  /**
+   * True while Master, and while a Backup whose master-down timer fired waits for its sync group's consent (see
+   * {@link FsmOutput#mayBecomeMaster()}): keepalived's wantstate MASTER.
+   */
+  public boolean wantsMaster() {
+    return state == VrrpState.MASTER || (state == VrrpState.BACKUP && wantsMaster);
   }
 
   /** The earliest time {@link #onTimer} has work, or {@link Long#MAX_VALUE} for none. */
@@ -163,6 +177,7 @@ public final class VrrpStateMachine {
   }
 
   private void enterBackup(long now, String reason) {
+    wantsMaster = false;
     masterAdverIntervalNanos = config.advertIntervalNanos();
     masterDownDeadline = now + masterDownIntervalNanos();
     masterAddress = null;
@@ -188,6 +203,7 @@ public final class VrrpStateMachine {
       refreshDeadline = refreshFrom(now);
     } else if (previous == VrrpState.BACKUP) {
       state = VrrpState.BACKUP;
+      wantsMaster = false;
       masterAdverIntervalNanos = config.advertIntervalNanos();
       masterDownDeadline = now + masterDownIntervalNanos();
     } else {
@@ -260,6 +276,7 @@ public final class VrrpStateMachine {
       out.removeVirtualAddresses();
       masterDownDeadline = now + masterDownIntervalNanos();
       masterAddress = null;
+      wantsMaster = false;
       transition(VrrpState.BACKUP, reason);
     }
   }
@@ -291,6 +308,7 @@ public final class VrrpStateMachine {
       }
       masterDownDeadline = now + masterDownIntervalNanos();
       masterAddress = source;
+      wantsMaster = false;
     }
     // else: discard, and take over when the master-down timer fires
   }
@@ -312,6 +330,7 @@ public final class VrrpStateMachine {
       }
       masterDownDeadline = now + masterDownIntervalNanos();
       masterAddress = source;
+      wantsMaster = false;
       out.removeVirtualAddresses();
       transition(VrrpState.BACKUP, "higher priority " + packet.priority() + " from " + source.getHostAddress());
       return;
@@ -335,6 +354,12 @@ public final class VrrpStateMachine {
   /** Runs the timers due at {@code now}. */
   public void onTimer(long now) {
     if (state == VrrpState.BACKUP && now >= masterDownDeadline) {
+      wantsMaster = true;
+      if (!out.mayBecomeMaster()) {
+        // a sync group member does not want Master yet: stay Backup, wanting it, and look again an interval later
+        masterDownDeadline = now + masterDownIntervalNanos();
+        return;
+      }
       becomeMaster(now, "master down timer expired");
       return;
     }

@@ -12,7 +12,8 @@ import java.time.Duration;
  * A VRRP router process for the interop ITs, started by {@link Lab} inside a lab namespace with
  * {@code ip netns exec NS java -cp ... LabNode KEY=VALUE...}. Prints {@code STATE from to nanoTime reason} per
  * transition (System.nanoTime is CLOCK_MONOTONIC, comparable across processes) and {@code STATS ...} when it exits;
- * SIGTERM resigns, removes the VIPs and exits 0.
+ * SIGTERM resigns, removes the VIPs and exits 0. With {@code vrid2=N vip2=A/L} a second instance {@code VI2} (same
+ * priority, version, interval, password and preemption, but no tracked objects) joins {@code VI} in a sync group.
  */
 public final class LabNode {
   private LabNode() {}
@@ -28,6 +29,10 @@ public final class LabNode {
     java.time.Duration spin = null;
     Integer warmUp = null;
     Long ahCounter = null; // test-only: the AH sequence counter to start from
+    Integer vrid2 = null; // a second instance VI2 (untracked) in one sync group with VI
+    String vip2 = null;
+    String password = null;
+    boolean preempt = true;
     for (String a : args) {
       String key = a.substring(0, a.indexOf('='));
       String value = a.substring(a.indexOf('=') + 1);
@@ -57,13 +62,21 @@ public final class LabNode {
           b.track("link:" + value, 0);
         }
         case "vip" -> b.virtualAddress(value);
+        case "vrid2" -> vrid2 = Integer.parseInt(value);
+        case "vip2" -> vip2 = value;
         case "spin-us" -> spin = Duration.ofNanos(Long.parseLong(value) * 1000);
         case "warmup" -> warmUp = Integer.parseInt(value);
         case "ah-counter" -> ahCounter = Long.parseLong(value);
-        case "pass" -> b.authPassword(value);
+        case "pass" -> {
+          password = value;
+          b.authPassword(value);
+        }
         case "auth-type" -> b.authType(VrrpConfig.AuthType.valueOf(value));
         case "peer" -> b.unicastPeer(java.net.InetAddress.getByName(value));
-        case "preempt" -> b.preempt(Boolean.parseBoolean(value));
+        case "preempt" -> {
+          preempt = Boolean.parseBoolean(value);
+          b.preempt(preempt);
+        }
         case "accept" -> b.acceptMode(Boolean.parseBoolean(value));
         // keepalived's gratuitous ARP settings (times in milliseconds)
         case "garp-repeat" -> b.garpRepeat(Integer.parseInt(value));
@@ -87,7 +100,17 @@ public final class LabNode {
       rb.warmUpTakeovers(warmUp);
     }
     if (instances == 0) {
-      rb.instance(b.build());
+      VrrpConfig first = b.build();
+      rb.instance(first);
+      if (vrid2 != null) {
+        VrrpConfig.Builder b2 = VrrpConfig.builder("VI2").interfaceName(first.interfaceName()).vrid(vrid2)
+            .priority(priority).version(version).advertInterval(advert).preempt(preempt).virtualAddress(vip2);
+        if (password != null) {
+          b2.authPassword(password);
+        }
+        rb.instance(b2.build());
+        rb.syncGroup("VI", "VI2");
+      }
     } else {
       // N instances, VRID 1..N, VIP 10.97.0.i/32 each, like the lab's keepalived --instances
       for (int i = 1; i <= instances; i++) {

@@ -32,6 +32,9 @@ final class VrrpCommand implements Command {
       "                  [--version 2|3] [--auth-pass PASS [--auth-type pass|ah]] [--no-preempt]",
       "                  [--preempt-delay SECONDS]",
       "                  [--unicast-peer ADDR ...] [--accept | --no-accept] [--name NAME]",
+      "                  [--garp-master-repeat N] [--garp-master-delay S] [--garp-master-refresh S]",
+      "                  [--garp-master-refresh-repeat N] [--garp-lower-prio-repeat N] [--garp-lower-prio-delay S]",
+      "                  [--garp-interval S] [--gna-interval S] [--lower-prio-no-advert]",
       "       lbkit vrrp --config FILE",
       "",
       "FILE holds one instance per line with the same options ('instance --name VI_1 --interface eth0 ...') and",
@@ -40,6 +43,10 @@ final class VrrpCommand implements Command {
       "nftables (table inet lbkit_vrrp; needs the nft program) but still answer ARP / neighbour discovery. The",
       "default, --accept, accepts it, as keepalived does without vrrp_strict (keepalived's no_accept / vrrp_strict",
       "and RFC 5798's default correspond to --no-accept).",
+      "--garp-*, --gna-interval, --lower-prio-no-advert: keepalived's garp_master_repeat (default 5),",
+      "garp_master_delay (5 s, 0 none), garp_master_refresh (0 none), garp_master_refresh_repeat (1),",
+      "garp_lower_prio_repeat / _delay (default: the garp-master ones), vrrp_garp_interval / vrrp_gna_interval (0;",
+      "per instance here, per interface in keepalived) and lower_prio_no_advert; S in seconds.",
       "--auth-type ah: keepalived's IPsec-AH authentication (auth_type AH; VRRPv2 over IPv4 only): HMAC-MD5-96",
       "keyed with --auth-pass over the whole datagram, with a sequence number against replay. The default with",
       "--auth-pass is pass (auth_type PASS, the password in clear).",
@@ -173,7 +180,9 @@ final class VrrpCommand implements Command {
    * and --no-accept the last wins, as accept and no_accept do in keepalived.conf.
    */
   private static final Set<String> SINGLE_VALUED = Set.of("--interface", "--vrid", "--priority", "--advert-int",
-      "--version", "--auth-pass", "--auth-type", "--preempt-delay", "--name");
+      "--version", "--auth-pass", "--auth-type", "--preempt-delay", "--name", "--garp-master-repeat",
+      "--garp-master-delay", "--garp-master-refresh", "--garp-master-refresh-repeat", "--garp-lower-prio-repeat",
+      "--garp-lower-prio-delay", "--garp-interval", "--gna-interval");
 
   static VrrpConfig parseInstance(List<String> args, String defaultName) throws UsageException {
     String name = defaultName;
@@ -227,6 +236,15 @@ final class VrrpCommand implements Command {
         case "--preempt-delay" -> b.preemptDelay(seconds(value(args, ++i, flag), flag));
         case "--unicast-peer" -> b.unicastPeer(address(value(args, ++i, flag), flag));
         case "--name" -> i++;
+        case "--garp-master-repeat" -> b.garpRepeat(integer(value(args, ++i, flag), flag));
+        case "--garp-master-delay" -> b.garpDelay(seconds(value(args, ++i, flag), flag));
+        case "--garp-master-refresh" -> b.garpRefresh(seconds(value(args, ++i, flag), flag));
+        case "--garp-master-refresh-repeat" -> b.garpRefreshRepeat(integer(value(args, ++i, flag), flag));
+        case "--garp-lower-prio-repeat" -> b.garpLowerPrioRepeat(integer(value(args, ++i, flag), flag));
+        case "--garp-lower-prio-delay" -> b.garpLowerPrioDelay(seconds(value(args, ++i, flag), flag));
+        case "--garp-interval" -> b.garpInterval(seconds(value(args, ++i, flag), flag));
+        case "--gna-interval" -> b.gnaInterval(seconds(value(args, ++i, flag), flag));
+        case "--lower-prio-no-advert" -> b.lowerPrioNoAdvert(true);
         default -> throw new UsageException("unknown option '" + flag + "'; run 'lbkit vrrp --help'");
       }
     }

@@ -40,6 +40,7 @@ import java.util.OptionalInt;
  * @param trackInterfaces {@code track_interface { ... }}
  * @param trackScripts {@code track_script { ... }}, each naming a {@link VrrpScriptConfig}
  * @param notifyScripts the notify hooks
+ * @param garp the gratuitous ARP / unsolicited NA settings, completed from the instance and {@code global_defs}
  * @param location where the instance is defined
  */
 public record VrrpInstanceConfig(
@@ -62,6 +63,7 @@ public record VrrpInstanceConfig(
     List<TrackedInterface> trackInterfaces,
     List<TrackedScript> trackScripts,
     NotifyScripts notifyScripts,
+    Garp garp,
     Location location) {
 
   public VrrpInstanceConfig {
@@ -79,6 +81,7 @@ public record VrrpInstanceConfig(
     trackInterfaces = List.copyOf(trackInterfaces);
     trackScripts = List.copyOf(trackScripts);
     requireNonNull(notifyScripts, "notifyScripts");
+    requireNonNull(garp, "garp");
     requireNonNull(location, "location");
     if (virtualRouterId < 1 || virtualRouterId > 255) {
       throw new IllegalArgumentException("virtual_router_id must be in [1, 255] but was " + virtualRouterId);
@@ -102,6 +105,38 @@ public record VrrpInstanceConfig(
       return false;
     }
     return accept.orElse(!strictMode);
+  }
+
+  /**
+   * An instance's gratuitous ARP (IPv4) / unsolicited neighbour advertisement (IPv6) settings as keepalived 2.2.7
+   * completes them (vrrp.c vrrp_complete_instance, global_data.c): the instance's keyword, else {@code global_defs}'s
+   * {@code vrrp_}-prefixed one, else keepalived's default. The lower-priority ones default to the global
+   * {@code vrrp_garp_master_*} (not the instance's); in strict mode they are 0 and {@code lower_prio_no_advert} is on.
+   *
+   * @param masterRepeat {@code garp_master_repeat}, per address per burst on becoming Master (default 5)
+   * @param masterDelay {@code garp_master_delay}, the second burst after becoming Master, zero for none (5 s)
+   * @param masterRefresh {@code garp_master_refresh}, a burst this often while Master, zero for none (the default)
+   * @param masterRefreshRepeat {@code garp_master_refresh_repeat} (default 1)
+   * @param lowerPrioRepeat {@code garp_lower_prio_repeat}, when the Master hears a lower priority, 0 for none
+   * @param lowerPrioDelay {@code garp_lower_prio_delay}, a second such burst, zero for none
+   * @param garpInterval {@code vrrp_garp_interval} of {@code global_defs}: least gap between gratuitous ARPs (0)
+   * @param gnaInterval {@code vrrp_gna_interval}: the same for unsolicited neighbour advertisements (0)
+   * @param lowerPrioNoAdvert {@code lower_prio_no_advert}: a Master does not answer a lower priority (default off)
+   */
+  public record Garp(int masterRepeat, Duration masterDelay, Duration masterRefresh, int masterRefreshRepeat,
+      int lowerPrioRepeat, Duration lowerPrioDelay, Duration garpInterval, Duration gnaInterval,
+      boolean lowerPrioNoAdvert) {
+    /** keepalived's defaults outside strict mode. */
+    public static final Garp DEFAULTS = new Garp(5, Duration.ofSeconds(5), Duration.ZERO, 1, 5, Duration.ofSeconds(5),
+        Duration.ZERO, Duration.ZERO, false);
+
+    public Garp {
+      requireNonNull(masterDelay, "masterDelay");
+      requireNonNull(masterRefresh, "masterRefresh");
+      requireNonNull(lowerPrioDelay, "lowerPrioDelay");
+      requireNonNull(garpInterval, "garpInterval");
+      requireNonNull(gnaInterval, "gnaInterval");
+    }
   }
 
   /** The state a {@code vrrp_instance} starts in. */

@@ -24,7 +24,9 @@ import java.util.function.UnaryOperator;
  * lb-vrrp's accept mode ({@link VrrpConfig#acceptMode()}) as keepalived 2.2.7 decides it: on unless written
  * {@code no_accept}, but off by default under {@code vrrp_strict} / {@code strict_mode}
  * ({@link VrrpInstanceConfig#acceptMode()}); a Master without it drops traffic to its addresses through the router's
- * traffic filter. Tracked scripts and interfaces become
+ * traffic filter. The gratuitous ARP settings ({@code garp_master_*}, {@code garp_lower_prio_*},
+ * {@code lower_prio_no_advert}, {@code vrrp_garp_interval}, {@code vrrp_gna_interval}) carry over as lb-config completes
+ * them ({@link VrrpInstanceConfig.Garp}). Tracked scripts and interfaces become
  * tracked objects named after the script or interface, with keepalived's weights (the {@code track_script} override,
  * else the script's own weight). Every {@code vrrp_script} that an instance tracks is run by the router itself
  * ({@link VrrpScript}, with its interval, timeout, rise and fall; keepalived drops scripts nothing tracks), unless
@@ -46,6 +48,11 @@ public final class KeepalivedVrrp {
         .vrid(i.virtualRouterId()).priority(i.priority()).version(i.version()).advertInterval(i.advertInterval())
         .preempt(i.preempt()).preemptDelay(i.preemptDelay()).ownerStartsAsMaster(startsAsMaster(config, i))
         .acceptMode(i.acceptMode());
+    VrrpInstanceConfig.Garp g = i.garp();
+    b.garpRepeat(g.masterRepeat()).garpDelay(g.masterDelay()).garpRefresh(g.masterRefresh())
+        .garpRefreshRepeat(g.masterRefreshRepeat()).garpLowerPrioRepeat(g.lowerPrioRepeat())
+        .garpLowerPrioDelay(g.lowerPrioDelay()).garpInterval(g.garpInterval()).gnaInterval(g.gnaInterval())
+        .lowerPrioNoAdvert(g.lowerPrioNoAdvert());
     for (VrrpInstanceConfig.VirtualIpAddress a : i.virtualIpAddresses()) {
       b.virtualAddress(new VirtualAddress(a.address(), a.prefixLength()));
     }

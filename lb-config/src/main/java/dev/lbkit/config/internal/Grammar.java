@@ -130,12 +130,12 @@ final class Grammar {
   static final Grammar INSTANCE = new Grammar("vrrp_instance")
       .leaf("state", "interface", "virtual_router_id", "priority", "advert_int", "version", "nopreempt", "preempt",
           "preempt_delay", "unicast_src_ip", "notify_master", "notify_backup", "notify_fault", "notify_stop",
-          "notify", "notify_deleted", "accept", "no_accept", "strict_mode")
+          "notify", "notify_deleted", "accept", "no_accept", "strict_mode", "garp_master_delay", "garp_master_repeat",
+          "garp_master_refresh", "garp_master_refresh_repeat", "garp_lower_prio_delay", "garp_lower_prio_repeat",
+          "lower_prio_no_advert")
       .block("authentication", AUTH)
       .values("virtual_ipaddress", "virtual_ipaddress_excluded", "unicast_peer", "track_interface", "track_script")
-      .ignored("smtp_alert", "garp_master_delay", "garp_master_repeat", "garp_master_refresh",
-          "garp_master_refresh_repeat", "garp_lower_prio_delay", "garp_lower_prio_repeat", "lower_prio_no_advert",
-          "higher_prio_send_advert", "dont_track_primary", "mcast_src_ip", "native_ipv6", "use_vmac", "vmac_xmit_base", "lvs_sync_daemon_interface", "debug", "skip_check_adv_addr",
+      .ignored("smtp_alert", "higher_prio_send_advert", "dont_track_primary", "mcast_src_ip", "native_ipv6", "use_vmac", "vmac_xmit_base", "lvs_sync_daemon_interface", "debug", "skip_check_adv_addr",
           "check_unicast_src", "kernel_rx_buf_size", "notify_master_rx_lower_pri", "virtual_routes",
           "virtual_rules", "track_file", "track_process", "track_bfd", "unicast_ttl", "unicast_fault_no_peer",
           "old_unicast_checksum", "promote_secondaries", "linkbeat_use_polling");
@@ -149,12 +149,12 @@ final class Grammar {
   static final Grammar GLOBAL = new Grammar("global_defs")
       .values("notification_email")
       .leaf("notification_email_from", "smtp_server", "smtp_connect_timeout", "router_id", "vrrp_strict",
-          "vrrp_version", "script_user", "enable_script_security")
+          "vrrp_version", "script_user", "enable_script_security", "vrrp_garp_interval", "vrrp_gna_interval",
+          "vrrp_garp_master_delay", "vrrp_garp_master_repeat", "vrrp_garp_master_refresh",
+          "vrrp_garp_master_refresh_repeat", "vrrp_garp_lower_prio_delay", "vrrp_garp_lower_prio_repeat",
+          "vrrp_lower_prio_no_advert")
       .ignored("max_auto_priority", "lvs_id", "vrrp_skip_check_adv_addr",
-          "vrrp_garp_interval", "vrrp_gna_interval", "vrrp_mcast_group4", "vrrp_mcast_group6",
-          "vrrp_iptables", "vrrp_ipsets", "vrrp_garp_master_delay", "vrrp_garp_master_repeat",
-          "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat", "vrrp_garp_lower_prio_delay",
-          "vrrp_garp_lower_prio_repeat", "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert",
+          "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_iptables", "vrrp_ipsets", "vrrp_higher_prio_send_advert",
           "vrrp_priority", "checker_priority", "bfd_priority", "lvs_timeouts", "lvs_sync_daemon",
           "dynamic_interfaces", "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "smtp_helo",
           "default_interface", "vrrp_no_swap", "checker_no_swap", "process_names", "process_name",

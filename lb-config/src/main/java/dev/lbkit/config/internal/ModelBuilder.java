@@ -44,10 +44,12 @@ final class ModelBuilder {
   /** {@code vrrp_version} of {@code global_defs}: the version of instances that set none (keepalived's default 2). */
   private int globalVersion = 2;
   private Location globalVersionAt;
+  private final GarpReader garp;
 
   ModelBuilder(Problems problems) {
     this.problems = problems;
     this.values = new Values(problems);
+    this.garp = new GarpReader(values);
   }
 
   KeepalivedConfig build(List<Node> top) {
@@ -235,7 +237,12 @@ final class ModelBuilder {
             globalVersionAt = n.location();
           }
         }
-        default -> throw new AssertionError(n.name());
+        default -> {
+          if (!GarpReader.GLOBAL.contains(n.name())) {
+            throw new AssertionError(n.name());
+          }
+          garp.readGlobal(n);
+        }
       }
     }
     return new GlobalDefs(routerId, emails, from, smtp, smtpTimeout, vrrpStrict, scriptUser, scriptSecurity);
@@ -297,7 +304,12 @@ final class ModelBuilder {
     Optional<Boolean> accept = Optional.empty();
     Node acceptNode = null;
     Optional<Boolean> strictMode = Optional.empty();
+    GarpReader.Written garpWritten = new GarpReader.Written();
     for (Node n : block.children()) {
+      if (GarpReader.INSTANCE.contains(n.name())) {
+        garp.readInstance(n, garpWritten);
+        continue;
+      }
       switch (n.name()) {
         case "accept", "no_accept" -> {
           if (values.arity(n, 0, 0)) {
@@ -468,7 +480,7 @@ final class ModelBuilder {
     }
     return Optional.of(new VrrpInstanceConfig(name.get(), state, iface, vrid, priority, advert, version, auth, vips,
         excluded, preempt, preemptDelay, accept, strict, unicastSrc, peers, trackIfs, trackScripts, hooks.build(),
-        block.location()));
+        garp.complete(garpWritten, strict, block, label), block.location()));
   }
 
   /**

@@ -5,6 +5,7 @@
  * destination with a check ({@code tcp}, {@code http}, {@code misc}, {@code smtp}, {@code dns}, {@code udp},
  * {@code agent} packages) and a {@link dev.lbkit.healthcheck.CheckPolicy}; listen for lb-api destination events.
  */
+@SuppressWarnings("module") // dev.lbkit.director is built after this module
 module dev.lbkit.healthcheck {
   requires transitive dev.lbkit.api;
   requires com.google.common;
@@ -19,6 +20,7 @@ module dev.lbkit.healthcheck {
   exports dev.lbkit.healthcheck.dns;
   exports dev.lbkit.healthcheck.udp;
   exports dev.lbkit.healthcheck.agent;
+  exports dev.lbkit.healthcheck.internal.quorum to dev.lbkit.director; // one quorum rule for both paths, not API
   opens dev.lbkit.healthcheck.internal.jna to com.sun.jna; // JNA binds the native methods reflectively
   opens dev.lbkit.healthcheck.internal.linux to com.sun.jna; // JNA binds the native methods reflectively
 }

@@ -15,6 +15,7 @@ import dev.lbkit.config.ScriptUserConfig;
 import dev.lbkit.config.VirtualServerConfig;
 import dev.lbkit.config.VrrpInstanceConfig;
 import dev.lbkit.config.VrrpSyncGroupConfig;
+import dev.lbkit.healthcheck.internal.quorum.QuorumRule;
 import dev.lbkit.healthcheck.misc.ScriptUser;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -287,11 +288,9 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
       if (pool == null) {
         continue;
       }
-      if (pool.quorumHeld()) {
-        vs.quorumUp().ifPresent(cmd -> run(cmd, "", vs.hookUsers().get("quorum_up")));
-      } else if (vs.sorryServer().isPresent()) {
-        vs.quorumDown().ifPresent(cmd -> run(cmd, "", vs.hookUsers().get("quorum_down")));
-      }
+      QuorumRule.announcedAtStart(pool.quorumHeld(), vs.sorryServer().isPresent()).ifPresent(up ->
+          (up ? vs.quorumUp() : vs.quorumDown()).ifPresent(cmd -> run(cmd, "",
+              vs.hookUsers().get(up ? "quorum_up" : "quorum_down"))));
     }
   }
 

@@ -9,6 +9,7 @@ import dev.lbkit.api.ServiceKey;
 import dev.lbkit.api.VirtualService;
 import dev.lbkit.config.RealServerConfig;
 import dev.lbkit.config.VirtualServerConfig;
+import dev.lbkit.healthcheck.internal.quorum.QuorumRule;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,10 +20,13 @@ import java.util.Set;
  * A virtual service with its real servers and keepalived's pool rules: quorum, hysteresis and a sorry server.
  * Immutable.
  *
- * <p>While the live weight (the sum of the weights of live members) is at least {@code quorum}, the table holds
- * the live members, plus failed {@code inhibitOnFailure} members at weight 0. The quorum is lost when the live
- * weight falls below {@code quorum - hysteresis} and regained when it reaches {@code quorum + hysteresis}. Without
- * quorum, the sorry server (if any) replaces the real servers; with no sorry server the live members stay.
+ * <p>While the quorum is held, the table holds the live members, plus failed {@code inhibitOnFailure} members at
+ * weight 0. The quorum follows keepalived's rule, the one {@code ServiceQuorum} follows too: the pool starts with it
+ * only if the live weight (the sum of the weights of live members) reaches {@code quorum + hysteresis}, loses it when
+ * the live weight falls below {@code quorum - hysteresis} and regains it at {@code quorum + hysteresis}. Without
+ * quorum, the sorry server (if any) replaces the real servers; with no sorry server the live members stay. As
+ * keepalived's configuration check does, a {@code quorum} above the members' total weight is lowered to that total
+ * and then a {@code hysteresis} not below the quorum to {@code quorum - 1}: the record holds the values in force.
  *
  * @param service the virtual service
  * @param members its real servers, unique by endpoint
@@ -55,6 +59,10 @@ public record ServicePool(VirtualService service, List<PoolMember> members, int 
       throw new IllegalArgumentException("sorry server " + sorryServer.get().endpoint() + " is also a real server of "
           + service.key());
     }
+    QuorumRule rule = QuorumRule.lowered(quorum, hysteresis,
+        members.stream().mapToLong(m -> m.server().weight()).sum());
+    quorum = (int) rule.quorum();
+    hysteresis = (int) rule.hysteresis();
   }
 
   /** A pool with quorum 1, no hysteresis and no sorry server: every member removed on failure. */

@@ -85,6 +85,7 @@ final class HealthCheckerTest {
       try (HealthChecker checker = HealthChecker.builder().listener(q).build()) {
         checker.add(Target.of(ea, 1, TcpCheck.of(ea), policy));
         checker.add(Target.of(eb, 1, TcpCheck.of(eb), policy));
+        assertEquals("true 2", quorum.poll(0, TimeUnit.MILLISECONDS)); // announced at build, as keepalived's start
         b0.close();
         assertEquals("false 1", quorum.poll(Await.HANG_GUARD.toMillis(), TimeUnit.MILLISECONDS));
         DestinationEvent in = sorry.poll(Await.HANG_GUARD.toMillis(), TimeUnit.MILLISECONDS);

@@ -5,6 +5,7 @@ import dev.lbkit.api.LoadBalancedService;
 import dev.lbkit.api.RealServer;
 import dev.lbkit.director.PoolMember;
 import dev.lbkit.director.ServicePool;
+import dev.lbkit.healthcheck.internal.quorum.QuorumRule;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,9 +14,9 @@ import java.util.Map;
 /**
  * The live state of one pool: which members are alive at which weight, and whether the quorum is held; and the
  * table entry that follows from it. The rules are keepalived's (keepalived/check/ipwrapper.c, read in our own
- * words): the live weight is the sum of the weights of live members; the quorum is lost when it falls below
- * {@code quorum - hysteresis} and regained when it reaches {@code quorum + hysteresis}; without quorum a sorry
- * server replaces the pool, members with {@code inhibit_on_failure} stay at weight 0 instead of leaving.
+ * words): the live weight is the sum of the weights of live members; the quorum follows {@link QuorumRule}, which
+ * lb-healthcheck's {@code ServiceQuorum} runs too; without quorum a sorry server replaces the pool, members with
+ * {@code inhibit_on_failure} stay at weight 0 instead of leaving.
  * Not thread-safe: the director confines it.
  */
 public final class PoolState {
@@ -24,18 +25,18 @@ public final class PoolState {
   private final Map<Endpoint, Integer> weight = new HashMap<>();
   private boolean quorumHeld;
 
-  /**
-   * A fresh pool: members alive unless they start down, the quorum held if the live weight reaches quorum +
-   * hysteresis.
-   */
+  /** A fresh pool: members alive unless they start down, the quorum held as {@link QuorumRule#heldAtStart} says. */
   public PoolState(ServicePool pool) {
     this.pool = pool;
     for (PoolMember m : pool.members()) {
       alive.put(m.server().endpoint(), !m.startsDown());
     }
-    // keepalived starts each virtual server without its quorum and gains it at once only if the live weight reaches
-    // quorum + hysteresis (ipwrapper.c update_quorum_state at init), so a start between the two is without it
-    quorumHeld = liveWeight() >= (long) pool.quorum() + pool.hysteresis();
+    quorumHeld = rule().heldAtStart(liveWeight());
+  }
+
+  /** The pool's quorum rule (its quorum and hysteresis are already lowered as keepalived lowers them). */
+  private QuorumRule rule() {
+    return new QuorumRule(pool.quorum(), pool.hysteresis());
   }
 
   public ServicePool pool() {
@@ -90,16 +91,9 @@ public final class PoolState {
    * @return whether the quorum state changed
    */
   public boolean updateQuorum() {
-    long live = liveWeight();
-    if (quorumHeld && live < (long) pool.quorum() - pool.hysteresis()) {
-      quorumHeld = false;
-      return true;
-    }
-    if (!quorumHeld && live >= (long) pool.quorum() + pool.hysteresis()) {
-      quorumHeld = true;
-      return true;
-    }
-    return false;
+    boolean before = quorumHeld;
+    quorumHeld = rule().next(quorumHeld, liveWeight());
+    return quorumHeld != before;
   }
 
   /**

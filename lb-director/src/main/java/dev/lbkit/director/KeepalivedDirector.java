@@ -82,6 +82,7 @@ public final class KeepalivedDirector implements AutoCloseable {
   private UnaryOperator<String> interfaceMap = UnaryOperator.identity();
   private VrrpRouter router;
   private boolean started;
+  private boolean closed;
 
   private KeepalivedDirector(Builder b) {
     this.config = b.config;
@@ -293,11 +294,17 @@ public final class KeepalivedDirector implements AutoCloseable {
   }
 
   /**
-   * Stops the health checks, runs the shutdown hooks of the virtual servers with {@code omega} (see
-   * {@link NotifyRunner#stopping}), and closes the director (which removes its services).
+   * Stops the health checks, starts the shutdown hooks of the virtual servers with {@code omega} all at once (see
+   * {@link NotifyRunner#stopping}), closes the director (which removes its services), then waits for the hooks as
+   * keepalived does: one second each, then SIGKILL to the hook's process group ({@link NotifyRunner#close}). Returns
+   * within about two seconds with no hook left running. Idempotent.
    */
   @Override
   public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     checker.close();
     notify.stopping(director.status());
     director.close();

@@ -15,9 +15,11 @@ import dev.lbkit.config.ScriptUserConfig;
 import dev.lbkit.config.VirtualServerConfig;
 import dev.lbkit.config.VrrpInstanceConfig;
 import dev.lbkit.config.VrrpSyncGroupConfig;
+import dev.lbkit.director.internal.HookRun;
 import dev.lbkit.healthcheck.internal.quorum.QuorumRule;
 import dev.lbkit.healthcheck.misc.ScriptUser;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,8 +28,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +42,20 @@ import org.slf4j.LoggerFactory;
  * changes, {@code notify_up} and {@code notify_down} of real servers, {@code quorum_up} and {@code quorum_down} of
  * virtual servers. As keepalived does (vrrp_notify.c), {@code notify} gets {@code INSTANCE NAME STATE PRIORITY} or
  * {@code GROUP NAME STATE 0} appended. Commands are split on blanks (double quotes group words) and run without a
- * shell, one at a time in order on a thread of their own, so a slow hook never holds up VRRP or the director; a hook
- * that fails is logged. Hooks keepalived's script security disables when it loads the file (not found, not
+ * shell, each in a process group of its own as keepalived runs them; while running, one at a time in order on a
+ * thread of their own, so a slow hook never holds up VRRP or the director (one still running after 60 s is killed);
+ * a hook that fails is logged. Hooks keepalived's script security disables when it loads the file (not found, not
  * executable, or insecure under {@code enable_script_security}; see {@link ScriptScreen}) never run.
+ *
+ * <p>On shutdown ({@link #stopping}, then {@link #close}) it does what keepalived 2.2.7's checker does (ipwrapper.c
+ * clear_services, check_daemon.c checker_terminate_phase1; watched under strace in the kernel lab): the shutdown hooks
+ * all start at once, without waiting for one another; each has one second (keepalived's TIMER_HZ child timer) and is
+ * then killed, SIGKILL to its whole process group; all are reaped. Hooks run while running keep their order: those
+ * still queued go on for that second; then one still running gets SIGTERM, as keepalived's exit gives the hooks it
+ * left running ({@code PR_SET_PDEATHSIG}), and those not started are dropped (keepalived would have started each at
+ * its event). Unlike keepalived, which leaves a hook that ignores SIGTERM running after it exits, lbkit kills its
+ * group one second later, so {@link #close} leaves no hook running and no zombie, and returns within about two
+ * seconds.
  *
  * <p>A sync group's state is the one all its members share, as keepalived's vrrp_sync.c records it only once it has
  * moved every member (vrrp_sync_master, vrrp_sync_backup, vrrp_sync_fault): MASTER, BACKUP or FAULT once all members
@@ -73,11 +88,20 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
   private Map<String, VrrpState> statesBeforeReload;
   /** Engine thread: instances that ran their hooks since the last reload (keepalived's notifies_sent). */
   private final Set<String> notified = new HashSet<>();
+  /** keepalived gives each shutdown hook this long (its TIMER_HZ child timer), then kills its process group. */
+  static final Duration SHUTDOWN_DEADLINE = Duration.ofSeconds(1);
+  /** A hook run while running that takes longer is killed. */
+  private static final Duration HOOK_TIMEOUT = Duration.ofSeconds(60);
   private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "lbkit-notify");
     t.setDaemon(true);
     return t;
   });
+  /** Hooks the worker started and has not reaped; {@link #close} takes them over once the worker has stopped. */
+  private final Set<HookRun> inFlight = ConcurrentHashMap.newKeySet();
+  /** The shutdown hooks {@link #stopping} started; guarded by this. */
+  private final List<HookRun> shutdown = new ArrayList<>();
+  private boolean closed;
 
   /** Whom hooks run as: keepalived's default script user for the configuration (see {@link ScriptUsers}). */
   private volatile Optional<ScriptUser> user;
@@ -299,13 +323,15 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
    * {@code omega} only: in the file's order, {@code notify_down} of each real server that is alive and in the table
    * (not one kept at weight 0 by {@code inhibit_on_failure}, a failed one, or one the sorry server stands in for), then
    * the virtual server's {@code quorum_down}, whatever its quorum was. Without {@code omega} nothing runs. Call it
-   * before the table is removed; the hooks run before {@link #close()} returns.
+   * before the table is removed: it starts the hooks, all at once, and returns; {@link #close()} waits for them (one
+   * second each at most, then SIGKILL to the hook's process group, as keepalived does).
    *
    * @param status the director's state just before it removes its services
    */
   public void stopping(DirectorStatus status) {
     requireNonNull(status, "status");
     Map<ServiceKey, DirectorStatus.Pool> pools = poolsByService(status);
+    List<List<String>> hooks = new ArrayList<>();
     Map<ServiceKey, Set<Endpoint>> installed = new HashMap<>();
     for (LoadBalancedService s : status.table()) {
       Set<Endpoint> in = installed.computeIfAbsent(s.service().key(), k -> new HashSet<>());
@@ -321,10 +347,21 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
         Endpoint e = rs.realServer().endpoint();
         boolean alive = pool != null && pool.members().stream().anyMatch(m -> m.endpoint().equals(e) && m.alive());
         if (alive && in.contains(e)) {
-          rs.notifyDown().ifPresent(cmd -> run(cmd, "", rs.hookUsers().get("notify_down")));
+          rs.notifyDown().ifPresent(cmd -> argv(cmd, "", rs.hookUsers().get("notify_down")).ifPresent(hooks::add));
         }
       }
-      vs.quorumDown().ifPresent(cmd -> run(cmd, "", vs.hookUsers().get("quorum_down")));
+      vs.quorumDown().ifPresent(cmd -> argv(cmd, "", vs.hookUsers().get("quorum_down")).ifPresent(hooks::add));
+    }
+    if (!hooks.isEmpty()) {
+      log.info("starting {} shutdown hooks at once; each has {} before its process group is killed, as in keepalived",
+          hooks.size(), SHUTDOWN_DEADLINE);
+    }
+    synchronized (this) {
+      if (closed) {
+        log.warn("not starting shutdown hooks {}: the runner is closed", hooks);
+        return;
+      }
+      hooks.forEach(argv -> startInto(shutdown, argv));
     }
   }
 
@@ -336,48 +373,161 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
 
   /**
    * Runs a hook, {@code command} as written with {@code arguments} appended, as {@code own} (the user written after
-   * its command; null: none) or the default script user; not if keepalived's script security disabled it.
+   * its command; null: none) or the default script user, after the hooks queued before it; not if keepalived's script
+   * security disabled it.
    */
   private void run(String command, String arguments, ScriptUserConfig own) {
-    if (!screen.hookRuns(command, own)) {
-      log.debug("not running {}: disabled by script security when the configuration was loaded", command);
-      return;
-    }
-    List<String> words = HealthTargets.words(command + arguments);
-    if (words.isEmpty()) {
-      return;
-    }
-    Optional<ScriptUser> as = own != null ? Optional.of(new ScriptUser(own.user(), own.group())) : user;
-    executor.execute(() -> {
-      List<String> argv = words;
+    argv(command, arguments, own).ifPresent(argv -> {
       try {
-        argv = ScriptUsers.commandLine(as, words);
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-          log.warn("notify hook {} ran over 60 s; killed", argv);
-        } else if (p.exitValue() != 0) {
-          log.warn("notify hook {} exited {}", argv, p.exitValue());
-        }
-      } catch (IOException | IllegalArgumentException e) {
-        log.warn("notify hook {} could not run: {}", argv, e.getMessage().toLowerCase(Locale.ROOT));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        executor.execute(new HookTask(argv));
+      } catch (RejectedExecutionException e) {
+        log.debug("not running notify hook {}: the runner is closed", argv);
       }
     });
   }
 
-  /** Waits up to 10 s for hooks already started, then stops. */
+  /**
+   * The command line of a hook, {@code command} as written with {@code arguments} appended, as {@code own} or the
+   * default script user; empty if keepalived's script security disabled it, it is blank, or its user cannot be used.
+   */
+  private Optional<List<String>> argv(String command, String arguments, ScriptUserConfig own) {
+    if (!screen.hookRuns(command, own)) {
+      log.debug("not running {}: disabled by script security when the configuration was loaded", command);
+      return Optional.empty();
+    }
+    List<String> words = HealthTargets.words(command + arguments);
+    if (words.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<ScriptUser> as = own != null ? Optional.of(new ScriptUser(own.user(), own.group())) : user;
+    try {
+      return Optional.of(ScriptUsers.commandLine(as, words));
+    } catch (IllegalArgumentException e) {
+      log.warn("notify hook {} could not run: {}", words, e.getMessage().toLowerCase(Locale.ROOT));
+      return Optional.empty();
+    }
+  }
+
+  /** Starts a hook and adds it to {@code runs}; one that cannot start is logged. */
+  private static void startInto(List<HookRun> runs, List<String> argv) {
+    try {
+      runs.add(HookRun.start(argv));
+    } catch (IOException e) {
+      log.warn("notify hook {} could not run: {}", argv, e.getMessage());
+    }
+  }
+
+  /** A hook run while running, on the worker thread, which waits for it up to {@link #HOOK_TIMEOUT}. */
+  private final class HookTask implements Runnable {
+    private final List<String> argv;
+
+    HookTask(List<String> argv) {
+      this.argv = argv;
+    }
+
+    @Override
+    public String toString() {
+      return argv.toString();
+    }
+
+    @Override
+    public void run() {
+      HookRun r;
+      try {
+        r = HookRun.start(argv);
+      } catch (IOException e) {
+        log.warn("notify hook {} could not run: {}", argv, e.getMessage());
+        return;
+      }
+      inFlight.add(r);
+      try {
+        if (!r.awaitUntil(r.startNanos() + HOOK_TIMEOUT.toNanos())) {
+          r.kill();
+          log.warn("notify hook {} ran over {}; killed its process group", argv, HOOK_TIMEOUT);
+        } else if (!r.succeeded()) {
+          log.warn("notify hook {} {}", argv, r.ending());
+        }
+        inFlight.remove(r);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // closing: close() takes the hook over
+      }
+    }
+  }
+
+  /**
+   * Finishes as keepalived's checker does when it stops (see the class comment): each shutdown hook {@link #stopping}
+   * started gets one second from its start, then SIGKILL to its process group. Meanwhile hooks queued while running
+   * go on in order for that second; then one still running gets SIGTERM and, a second later, SIGKILL to its group, and
+   * those not started are dropped (logged). Every hook is reaped before this returns (within about two seconds).
+   * Idempotent.
+   */
   @Override
   public void close() {
+    List<HookRun> batch;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      batch = new ArrayList<>(shutdown);
+      shutdown.clear();
+    }
+    long deadline = System.nanoTime() + SHUTDOWN_DEADLINE.toNanos();
     executor.shutdown();
+    boolean interrupted = false;
+    for (HookRun r : batch) {
+      interrupted |= awaitQuietly(r, r.startNanos() + SHUTDOWN_DEADLINE.toNanos());
+      if (!r.ended()) {
+        r.kill();
+        log.warn("shutdown hook {} still running after {}: killed its process group (SIGKILL), as keepalived does",
+            r.argv(), SHUTDOWN_DEADLINE);
+      } else if (!r.succeeded()) {
+        log.warn("shutdown hook {} {}", r.argv(), r.ending());
+      }
+    }
     try {
-      if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-        executor.shutdownNow();
+      executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    List<Runnable> dropped = executor.shutdownNow();
+    if (!dropped.isEmpty()) {
+      log.warn("stopping: {} queued notify hooks not run: {}", dropped.size(), dropped);
+    }
+    try {
+      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("the notify hook thread did not stop within 5 s of an interrupt");
       }
     } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    List<HookRun> running = List.copyOf(inFlight);
+    running.forEach(r -> r.signal(HookRun.SIGTERM));
+    long until = System.nanoTime() + SHUTDOWN_DEADLINE.toNanos();
+    for (HookRun r : running) {
+      interrupted |= awaitQuietly(r, until);
+      if (!r.ended()) {
+        r.kill();
+        log.warn("notify hook {} still running {} after SIGTERM on shutdown: killed its process group", r.argv(),
+            SHUTDOWN_DEADLINE);
+      }
+      inFlight.remove(r);
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Waits for {@code r} until {@code deadlineNanos} whatever interrupts come; returns whether one came. */
+  private static boolean awaitQuietly(HookRun r, long deadlineNanos) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        r.awaitUntil(deadlineNanos);
+        return interrupted;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
     }
   }
 }

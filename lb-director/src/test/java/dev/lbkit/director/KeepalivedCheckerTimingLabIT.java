@@ -890,8 +890,8 @@ final class KeepalivedCheckerTimingLabIT {
   /**
    * OMEGA_HOOKS: the notify hooks each side ran while running and, after its "stop" line, on shutdown, each compared
    * in any order: keepalived starts its hooks without waiting for the one before, so the order they note themselves
-   * in is a race (seen: omega-1-down before and after omega-quorum-down); lbkit runs them one after the other in the
-   * file's order (KeepalivedDirectorTest pins that).
+   * in is a race (seen: omega-1-down before and after omega-quorum-down); lbkit starts its shutdown hooks at once too
+   * (ShutdownHooksTest pins that, and the one-second deadline).
    */
   private static void assertSameHooks(List<String> theirs, List<String> ours) {
     String both = "hooks: keepalived " + theirs + ", lbkit " + ours;

@@ -87,7 +87,8 @@ final class FailoverTimingIT {
   }
 
   record Side(String name, List<Double> crash, List<Double> graceful, List<Double> wireCrash,
-      List<Double> wireGraceful, List<Double> advertToVipCrash, List<Double> advertToVipGraceful) {}
+      List<Double> wireGraceful, List<Double> advertToVipCrash, List<Double> advertToVipGraceful,
+      List<Double> arrivalToVipCrash, List<Double> arrivalToVipGraceful, List<Double> signalLate) {}
 
   @Test
   void v3_100ms_crashAndGraceful_keepalivedBackupVsLbkitBackup() throws Exception {
@@ -120,6 +121,17 @@ final class FailoverTimingIT {
         + " stop %s. lbkit wire, ms: crash %s; stop %s.%n", fixed(differences(lbkit.crash(), keepalived.crash())),
         fixed(differences(lbkit.graceful(), keepalived.graceful())), fixed(lbkit.wireCrash()),
         fixed(lbkit.wireGraceful())));
+    // diagnostic: free of the phase and of the capture's clock mapping (signaller's receive stamp and VIP event are
+    // both CLOCK_MONOTONIC); what is left is the Backup's takeover plus the VIP watcher's wake-up
+    report.append(String.format(Locale.ROOT, "%nLast advert's arrival (signaller's kernel stamp) → VIP, median (min–max):"
+        + " crash keepalived %s, lbkit %s, per trial lbkit − keepalived %s; stop keepalived %s, lbkit %s, per trial %s.%n",
+        stats(keepalived.arrivalToVipCrash()), stats(lbkit.arrivalToVipCrash()),
+        fixed(differences(lbkit.arrivalToVipCrash(), keepalived.arrivalToVipCrash())),
+        stats(keepalived.arrivalToVipGraceful()), stats(lbkit.arrivalToVipGraceful()),
+        fixed(differences(lbkit.arrivalToVipGraceful(), keepalived.arrivalToVipGraceful()))));
+    // a late signal shortens that trial's "signal → VIP" by as much (the deadline runs from the last advert)
+    report.append(String.format(Locale.ROOT, "%nSignal later than arrival + offset, ms, crash then stop: keepalived's"
+        + " trials %s; lbkit's %s.%n", fixed(keepalived.signalLate()), fixed(lbkit.signalLate())));
     report.append(String.format(Locale.ROOT, "%nRFC: Master_Down_Interval(100) = %.1f ms, Skew_Time(100) = %.1f ms;"
         + " %d trials each; signal offsets after an arrived advert (ms, in trial order, seed %d): %s.%n", MDI_MS,
         SKEW_MS, TRIALS, SEED, OFFSETS_MS.stream().map(o -> String.format(Locale.ROOT, "%.1f", o)).toList()));
@@ -163,8 +175,13 @@ final class FailoverTimingIT {
     long realMinusMono = realtimeMinusMonotonic();
     List<Long> crashVipAt = new ArrayList<>();
     List<Long> gracefulVipAt = new ArrayList<>();
+    // the signaller's kernel receive stamp of the Master's last advert, on the same clock as the VIP event
+    List<Double> arrivalToVipCrash = new ArrayList<>();
+    List<Double> arrivalToVipGraceful = new ArrayList<>();
+    // how much later than the advert's arrival plus the offset kill(2) was called, trial order (crash, then stop)
+    List<Double> signalLate = new ArrayList<>();
     // per trial, CLOCK_MONOTONIC: for lining the trials up with a scheduler trace or a JIT log of the Backup
-    StringBuilder trials = new StringBuilder("trial kind offset_ms signal_ns vip_ns\n");
+    StringBuilder trials = new StringBuilder("trial kind offset_ms signal_ns vip_ns arrival_ns\n");
     for (int t = 0; t < 2 * TRIALS; t++) {
       boolean kill = t < TRIALS;
       Lab.sleepMs(300);
@@ -179,12 +196,15 @@ final class FailoverTimingIT {
       String[] signalled = signaller.awaitLine("SIGNALLED ", 7_000).split(" ");
       assertTrue(signalled[3].equals("0"), "kill(2) returned " + signalled[3]);
       long t0 = Long.parseLong(signalled[1]);
+      long arrival = Long.parseLong(signalled[2]);
+      signalLate.add((t0 - arrival - offsetNanos) / 1e6);
       long added = awaitVip(watch, "ADD", 3_000 * SCALE);
       (kill ? crash : graceful).add((added - t0) / 1e6);
       (kill ? crashVipAt : gracefulVipAt).add(added + realMinusMono);
+      (kill ? arrivalToVipCrash : arrivalToVipGraceful).add((added - arrival) / 1e6);
       trials.append(t % TRIALS + 1).append(kill ? " crash " : " stop ")
           .append(String.format(Locale.ROOT, "%.3f", OFFSETS_MS.get(t % TRIALS))).append(' ').append(t0).append(' ')
-          .append(added).append('\n');
+          .append(added).append(' ').append(arrival).append('\n');
       awaitGone(group);
       if (kill) {
         lab.deleteAddress(1, VIP + "/24"); // a dead host stops answering for its VIP
@@ -212,7 +232,7 @@ final class FailoverTimingIT {
     List<Double> wireGraceful = new ArrayList<>();
     wire(pcap, wireCrash, wireGraceful);
     return new Side(name, crash, graceful, wireCrash, wireGraceful, sinceLastAdvert(pcap, crashVipAt),
-        sinceLastAdvert(pcap, gracefulVipAt));
+        sinceLastAdvert(pcap, gracefulVipAt), arrivalToVipCrash, arrivalToVipGraceful, signalLate);
   }
 
   /** The lbkit Backup's takeover spins (LabNode prints one SPIN line per takeover): length and overshoot. */

@@ -188,7 +188,9 @@ public final class Lab implements AutoCloseable {
 
   /** Starts a {@link LabSignaller} in router i; waits until it opened the transport. Commands go to its stdin. */
   public Node signaller(int i) {
-    return java(i, List.of(), LabSignaller.class, true);
+    // as the VIP watcher: a signal sent late shortens that trial's "signal → VIP" by as much (lab runs 48-50: 1-21 ms
+    // late in either Backup's trials)
+    return java(i, List.of("setsid"), LabSignaller.class, true);
   }
 
   /** The process group of the lab's keepalived in router i (keepalived leads its own group, started by setsid). */
@@ -203,7 +205,10 @@ public final class Lab implements AutoCloseable {
 
   /** Starts a {@link LabVipWatch} in router i; waits until it subscribed. */
   public Node vipWatch(int i) {
-    return java(i, List.of(), LabVipWatch.class);
+    // a session (and so, with autogroup scheduling, a CPU share) of its own, as keepalived has, and its reading thread
+    // SCHED_FIFO (LabRealtime): it must not queue behind the harness's threads or a Backup's, or it stamps the VIP
+    // late for one Backup only (lab runs 47-50: up to 2.6 ms, mostly in lbkit's trials)
+    return java(i, List.of("setsid"), LabVipWatch.class);
   }
 
   /**

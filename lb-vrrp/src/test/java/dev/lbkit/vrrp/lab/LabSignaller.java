@@ -38,6 +38,7 @@ public final class LabSignaller {
     try (VrrpTransport t = LinuxVrrp.transport()) {
       t.open("eth0", AddressFamily.IPV4);
       t.openAuthenticationHeader("eth0");
+      LabRealtime.raiseCallingThread();
       System.out.println("READY " + System.nanoTime());
       System.out.flush();
       String line;

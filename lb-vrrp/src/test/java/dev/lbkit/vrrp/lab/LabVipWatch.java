@@ -24,6 +24,7 @@ public final class LabVipWatch {
 
   public static void main(String[] args) throws Exception {
     try (NetlinkSocket s = NetlinkSocket.open(NetlinkProtocol.ROUTE, RTMGRP_IPV4_IFADDR, Duration.ofHours(1))) {
+      LabRealtime.raiseCallingThread();
       System.out.println("READY " + System.nanoTime());
       System.out.flush();
       ByteBuffer buf = ByteBuffer.allocateDirect(65536).order(ByteOrder.nativeOrder());

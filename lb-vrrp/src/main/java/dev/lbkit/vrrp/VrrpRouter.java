@@ -83,6 +83,15 @@ public final class VrrpRouter implements AutoCloseable {
    * C2 does not compile one of them as a trap that the real spins would hit).
    */
   static final long PRIME_AGAIN_NANOS = 100_000;
+  /**
+   * How long before a takeover spin, in advertisement intervals of the instance due, the engine opens the takeover
+   * window and sleeps on inside it, so that the spin's own wake-up preempts normal threads instead of waiting for a CPU.
+   * Two intervals: a Master_Down_Interval is three and a bit, so this is about 1.6 intervals after the last
+   * advertisement, which a Master that still advertises never lets come (a priority-0 advertisement's Skew_Time opens
+   * it at once). The wake-up that opens it is a normal one and may come late on a loaded host (traced in the lab at
+   * load 10: 37 ms), which this leaves room for; one 10 ms before the spin did not.
+   */
+  static final int TAKEOVER_WINDOW_INTERVALS = 2;
   /** Upper bound of {@link Builder#takeoverSpin}: the CPU a spin may burn per takeover. */
   static final Duration MAX_TAKEOVER_SPIN = Duration.ofMillis(5);
 
@@ -116,6 +125,8 @@ public final class VrrpRouter implements AutoCloseable {
   private long tickerWarmedAt;
   /** The earliest master-down deadline, as the last {@link #nextDeadlineNanos()} found it. Engine thread only. */
   private long takeoverDeadline = Long.MAX_VALUE;
+  /** How long before the spin the takeover window opens for that deadline (TAKEOVER_WINDOW_INTERVALS). */
+  private long takeoverWindowNanos;
   // takeover spin counters: written by the engine thread only, read by any
   private volatile long spins;
   private volatile long spinsCancelled;
@@ -584,11 +595,17 @@ public final class VrrpRouter implements AutoCloseable {
   private long nextDeadline() {
     long next = Long.MAX_VALUE;
     long takeover = Long.MAX_VALUE;
+    long window = 0;
     for (VrrpInstance i : instances.values()) {
       next = Math.min(next, i.nextDeadline());
-      takeover = Math.min(takeover, i.takeoverDeadline());
+      long t = i.takeoverDeadline();
+      if (t < takeover) {
+        takeover = t;
+        window = TAKEOVER_WINDOW_INTERVALS * i.config().advertInterval().toNanos();
+      }
     }
     takeoverDeadline = takeover;
+    takeoverWindowNanos = window;
     return Math.min(next, nextCheckOrScript());
   }
 
@@ -676,6 +693,9 @@ public final class VrrpRouter implements AutoCloseable {
 
   void stateChanged(VrrpInstance instance, VrrpState from, VrrpState to, String reason) {
     VrrpConfig c = instance.config();
+    // the new Master has its addresses, advertised and announced itself: the takeover window (spinUntil) ends
+    // before the log line and the listeners, which are not the engine's to hurry
+    transport.endTakeover();
     VrrpStateChanged event = new VrrpStateChanged(clock.instant(), c.name(), c.vrid(), from, to, reason);
     // a call, not an if on "quiet": the warm-up's routers would take such a branch one way only, and C2 would compile
     // the other way as a trap that the first real state changes hit
@@ -754,13 +774,29 @@ public final class VrrpRouter implements AutoCloseable {
         // sleep until the next timer: a datagram, a command (execute) or close() ends the wait early
         long next = nextDeadline();
         long wakeAt = next;
+        boolean window = false;
         if (spinNanos > 0 && next != Long.MAX_VALUE && next == takeoverDeadline) {
           // the next timer is a takeover: wake a little early and watch the last stretch without sleeping
-          if (next - ticker.read() <= spinNanos) {
+          long left = next - ticker.read();
+          if (left <= spinNanos) {
             spinUntil(next);
             continue;
           }
-          wakeAt = next - spinNanos;
+          if (left <= spinNanos + takeoverWindowNanos) {
+            // the last sleep before the spin ends in the takeover window: its wake-up does not wait for a CPU behind
+            // the host's normal threads (VrrpTransport.beginTakeover)
+            transport.beginTakeover();
+            window = true;
+            wakeAt = next - spinNanos;
+          } else {
+            // adverts that still arrive push the deadline back before this; after a Master died the engine wakes
+            // here once, to open the window
+            wakeAt = next - spinNanos - takeoverWindowNanos;
+          }
+        }
+        if (!window) {
+          // a takeover window never outlasts its takeover: an advertisement that re-armed the timer ends it here
+          transport.endTakeover();
         }
         // (the ticker may be negative: no subtraction from Long.MAX_VALUE)
         long wait = wakeAt == Long.MAX_VALUE ? MAX_WAIT_NANOS
@@ -772,6 +808,7 @@ public final class VrrpRouter implements AutoCloseable {
       }
       drainCommands();
     } finally {
+      transport.endTakeover();
       shutdown("stopping");
       stopped.countDown();
     }
@@ -825,6 +862,8 @@ public final class VrrpRouter implements AutoCloseable {
   private void spinUntil(long deadline) throws IOException, InterruptedException {
     long start = ticker.read();
     long now = start;
+    // normally open already (the sleep before the spin ended in it), unless that sleep was the spin's own start
+    transport.beginTakeover();
     // the takeover's system calls, gone through without effect: after a wait the first one costs some 25 us more on
     // a loaded host (cold caches), so they run now, and the transport's once more shortly before the deadline
     prime(deadline);

@@ -31,11 +31,16 @@ final class TakeoverSpinTest {
   static final long MDI = 360_937_500L;
   static final long SKEW = 60_937_500L;
   private static final long START = -3_000 * MS; // System.nanoTime may be negative
+  /** The takeover window before the spin: two advertisement intervals of 100 ms. */
+  static final long WINDOW = VrrpRouter.TAKEOVER_WINDOW_INTERVALS * 100 * MS;
 
   private final ScriptedTransport transport = new ScriptedTransport(START).wakeLatencyNanos(150 * US)
       .pollStepNanos(US);
   private final List<Long> takeovers = new ArrayList<>();
   private final List<Integer> pollsAtTakeover = new ArrayList<>();
+  /** Whether the transport's takeover window was open at each address add, and at each state-change listener call. */
+  private final List<Boolean> windowAtAdd = new ArrayList<>();
+  private final List<Boolean> windowAtListener = new ArrayList<>();
   /** When the address manager was primed, and for what. */
   private final List<Long> addressPrimesAt = new ArrayList<>();
   private final List<String> addressPrimes = new ArrayList<>();
@@ -46,6 +51,7 @@ final class TakeoverSpinTest {
     public void add(String interfaceName, VirtualAddress address) {
       takeovers.add(transport.now());
       pollsAtTakeover.add(transport.polls());
+      windowAtAdd.add(transport.inTakeover());
     }
 
     @Override
@@ -77,7 +83,7 @@ final class TakeoverSpinTest {
   /** Runs the engine until the clock passes {@code until}. */
   private void run(Duration spin, long until) throws Exception {
     router = VrrpRouter.builder(transport, addresses).ticker(transport::read).takeoverSpin(spin)
-        .warmUpTakeovers(0).instance(config()).build();
+        .warmUpTakeovers(0).instance(config()).listener(e -> windowAtListener.add(transport.inTakeover())).build();
     transport.closeAfter(until, router);
     router.run();
   }
@@ -97,9 +103,16 @@ final class TakeoverSpinTest {
     assertTrue(stats.lastOvershoot().toNanos() < US, "overshoot " + stats.lastOvershoot());
     // woke 500 us early, paid 150 us to wake, polled the other 350 us
     assertEquals(350 * US, stats.last().toNanos(), 2 * US);
-    // the Backup's wait after the advert ended 500 us before the deadline (the advert was read 150 us late)
-    assertTrue(transport.waits().stream().anyMatch(w -> Math.abs(w - (MDI - 150 * US - 500 * US)) < US),
-        "waits " + transport.waits());
+    // the Backup's wait after the advert ended 200.5 ms before the deadline (the advert was read 150 us late), where
+    // it woke once to open the takeover window; the next wait ended 500 us before the deadline
+    List<Long> waits = transport.waits();
+    long toWindow = MDI - 150 * US - 500 * US - WINDOW;
+    int i = 0;
+    while (i < waits.size() && Math.abs(waits.get(i) - toWindow) >= US) {
+      i++;
+    }
+    assertTrue(i < waits.size() - 1, "waits " + waits);
+    assertEquals(WINDOW - 150 * US, waits.get(i + 1), US, "waits " + waits);
   }
 
   @Test
@@ -125,6 +138,63 @@ final class TakeoverSpinTest {
   }
 
   @Test
+  void takeoverWindow_opensForTheLastSleep_holdsTheAddresses_andClosesBeforeTheListeners() throws Exception {
+    long arrival = START + 50 * MS;
+    transport.arriveAt(arrival, advert(150));
+    run(VrrpRouter.DEFAULT_TAKEOVER_SPIN, arrival + MDI + 1_000 * MS);
+    long deadline = arrival + MDI;
+    assertEquals(1, transport.takeoverBegins().size(), "begins " + transport.takeoverBegins());
+    // opened when the engine woke TAKEOVER_WINDOW before the spin (150 us late), for the sleep into the spin
+    assertEquals(deadline - 500 * US - WINDOW + 150 * US, transport.takeoverBegins().get(0),
+        2 * US);
+    assertEquals(List.of(true), windowAtAdd, "the virtual address is added inside the window");
+    // the advertisement goes out inside it too: the window ends after the first send
+    long firstSend = transport.sentAt().get(0);
+    assertTrue(firstSend >= deadline && firstSend <= transport.takeoverEnds().get(0), "sent at "
+        + (firstSend - deadline) + " ns, window ended at " + (transport.takeoverEnds().get(0) - deadline) + " ns");
+    assertEquals(1, transport.takeoverEnds().size());
+    assertTrue(windowAtListener.size() >= 2 && !windowAtListener.contains(true),
+        "no listener runs inside the window: " + windowAtListener);
+    assertEquals(1, transport.blockingWaitsInTakeover(), "inside the window only the sleep into the spin");
+  }
+
+  @Test
+  void takeoverWindow_cancelledSpin_closesBeforeTheNextWait() throws Exception {
+    long first = START + 50 * MS;
+    long second = first + MDI - 100 * US; // inside the spin: cancels it
+    transport.arriveAt(first, advert(150));
+    transport.arriveAt(second, advert(150));
+    run(VrrpRouter.DEFAULT_TAKEOVER_SPIN, second + MDI + 1_000 * MS);
+    assertEquals(2, transport.takeoverBegins().size(), "one window per spin");
+    assertEquals(2, transport.takeoverEnds().size());
+    // the cancelled window ended before the Backup went back to sleep
+    assertTrue(transport.takeoverEnds().get(0) < second + MDI - VrrpRouter.DEFAULT_TAKEOVER_SPIN.toNanos(),
+        "first window ended " + (transport.takeoverEnds().get(0) - first - MDI) + " ns after the first deadline");
+    assertEquals(2, transport.blockingWaitsInTakeover(), "one sleep into each spin, none after the cancelled one");
+    assertEquals(List.of(true), windowAtAdd);
+  }
+
+  @Test
+  void takeoverWindow_aLostAdvert_opensIt_andTheNextAdvertClosesIt_withoutATakeover() throws Exception {
+    long t = START + 50 * MS;
+    // adverts every 100 ms, the fourth lost: the gap of 200 ms passes the window's opening (about 160 ms)
+    for (int i : new int[] {0, 1, 2, 4, 5, 6}) {
+      transport.arriveAt(t + i * 100 * MS, advert(150));
+    }
+    long last = t + 600 * MS;
+    run(VrrpRouter.DEFAULT_TAKEOVER_SPIN, last + 100 * MS);
+    assertEquals(List.of(), takeovers, "still a Backup");
+    // (the engine may open it again after the last advert, as the run ends)
+    assertEquals(1, transport.takeoverBegins().stream().filter(b -> b < last).count(), "opened once while adverts came");
+    long opened = transport.takeoverBegins().get(0);
+    assertTrue(opened > t + 200 * MS && opened < t + 400 * MS, "opened " + (opened - t) / MS + " ms after the first");
+    // closed by the advert after the gap, before the engine slept again
+    assertTrue(transport.takeoverEnds().get(0) >= t + 400 * MS && transport.takeoverEnds().get(0) < t + 401 * MS,
+        "closed " + (transport.takeoverEnds().get(0) - t) / US + " us after the first");
+    assertEquals(0, router.takeoverSpinStats().spins());
+  }
+
+  @Test
   void noSpin_neverPrimes() throws Exception {
     long arrival = START + 50 * MS;
     transport.arriveAt(arrival, advert(150));
@@ -132,6 +202,7 @@ final class TakeoverSpinTest {
     assertEquals(1, takeovers.size());
     assertEquals(List.of(), transport.primedAt());
     assertEquals(List.of(), addressPrimes);
+    assertEquals(List.of(), transport.takeoverBegins(), "no spin, no takeover window");
   }
 
   @Test
@@ -195,6 +266,7 @@ final class TakeoverSpinTest {
     assertEquals(1, takeovers.size());
     assertTrue(takeovers.get(0) >= lastAdvert + MDI);
     assertEquals(1, router.takeoverSpinStats().spins(), "one spin: the takeover's");
+    assertEquals(1, transport.takeoverBegins().size(), "one takeover window, the takeover's: none while adverts came");
     // 2 s as Master (20 advertisement timers) after it: no more polling
     assertEquals(pollsAtTakeover.get(0), transport.polls(), "a Master's timers sleep to the deadline");
     assertEquals(VrrpState.INITIALIZE, router.instance("VI").state(), "closed: resigned");

@@ -71,4 +71,20 @@ public interface VrrpTransport extends Closeable {
    * Must not throw and must not consume a datagram; the default does nothing.
    */
   default void prime() {}
+
+  /**
+   * The router's takeover window begins on the calling (engine) thread: no advertisement came for about 1.6
+   * intervals, and the engine will sleep until its takeover spin, spin, and take over, unless an advertisement comes
+   * first. A transport may ask the scheduler to run this thread ahead of ordinary ones until {@link #endTakeover()},
+   * so that its wake-up for the spin does not wait for a CPU and no thread woken meanwhile (the JIT's compiler
+   * threads, other processes) takes the CPU between the deadline and the new Master's addresses, advertisement and
+   * gratuitous ARPs. Best effort: must not throw; the default does nothing.
+   */
+  default void beginTakeover() {}
+
+  /**
+   * The takeover window ends (the router took over and announced itself, or an advertisement cancelled it): undoes
+   * {@link #beginTakeover()} on the calling thread. Must not throw; idempotent; the default does nothing.
+   */
+  default void endTakeover() {}
 }

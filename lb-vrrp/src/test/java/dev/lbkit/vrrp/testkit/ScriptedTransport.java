@@ -37,6 +37,10 @@ public final class ScriptedTransport implements VrrpTransport {
   private long primeStepNanos;
   private final List<Long> primedAt = new ArrayList<>();
   private Runnable onReceive = () -> {};
+  private boolean inTakeover;
+  private final List<Long> takeoverBegins = new ArrayList<>();
+  private final List<Long> takeoverEnds = new ArrayList<>();
+  private int blockingWaitsInTakeover;
 
   public ScriptedTransport(long start) {
     this.now = start;
@@ -161,6 +165,9 @@ public final class ScriptedTransport implements VrrpTransport {
       return take(pollAt, now);
     }
     waits.add(t);
+    if (inTakeover) {
+      blockingWaitsInTakeover++;
+    }
     Long first = arrivals.isEmpty() ? null : arrivals.firstKey();
     if (first != null && first <= now + t) {
       now = Math.max(now, first) + wakeLatencyNanos;
@@ -183,6 +190,42 @@ public final class ScriptedTransport implements VrrpTransport {
     }
     return Optional.of(new VrrpDatagram(d.interfaceName(), d.source(), d.destination(), d.ttl(), d.payload(),
         Duration.ofNanos(handedAt - first)));
+  }
+
+  @Override
+  public void beginTakeover() {
+    if (!inTakeover) {
+      inTakeover = true;
+      takeoverBegins.add(now);
+    }
+  }
+
+  @Override
+  public void endTakeover() {
+    if (inTakeover) {
+      inTakeover = false;
+      takeoverEnds.add(now);
+    }
+  }
+
+  /** Whether the router's takeover window ({@link #beginTakeover()} until {@link #endTakeover()}) is open now. */
+  public boolean inTakeover() {
+    return inTakeover;
+  }
+
+  /** When each takeover window began. */
+  public List<Long> takeoverBegins() {
+    return List.copyOf(takeoverBegins);
+  }
+
+  /** When each takeover window ended. */
+  public List<Long> takeoverEnds() {
+    return List.copyOf(takeoverEnds);
+  }
+
+  /** Blocking receives made while a takeover window was open (the router must end it before it sleeps). */
+  public int blockingWaitsInTakeover() {
+    return blockingWaitsInTakeover;
   }
 
   @Override

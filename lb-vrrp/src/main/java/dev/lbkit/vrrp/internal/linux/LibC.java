@@ -76,6 +76,9 @@ final class LibC {
   static final int TFD_CLOEXEC = 0x80000; // TFD_CLOEXEC (= O_CLOEXEC)
   static final int TFD_TIMER_ABSTIME = 1; // TFD_TIMER_ABSTIME
   static final int PR_SET_TIMERSLACK = 29; // PR_SET_TIMERSLACK
+  static final int SCHED_OTHER = 0; // SCHED_OTHER: the normal (fair) policy
+  static final int SCHED_FIFO = 1; // SCHED_FIFO: real-time, ahead of every SCHED_OTHER thread
+  static final int SCHED_RESET_ON_FORK = 0x40000000; // SCHED_RESET_ON_FORK: children start as SCHED_OTHER
   static final int EINTR = 4;
   static final int EAGAIN = 11;
 
@@ -113,4 +116,7 @@ final class LibC {
   static native int timerfd_settime(int fd, int flags, Pointer newValue, Pointer oldValue);
 
   static native int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+  /** pid 0 is the calling thread; {@code param} is a struct sched_param (one int, the priority). */
+  static native int sched_setscheduler(int pid, int policy, Pointer param);
 }

@@ -44,6 +44,13 @@ public final class LinuxVrrpTransport implements VrrpTransport {
   private final Memory itimerspec = new Memory(32);
   private int timerFd; // -1 once closed
   private boolean slackSet;
+  /** struct sched_param of the takeover window (priority 1) and of the normal policy (0). */
+  private final Memory takeoverParam = new Memory(4);
+  private final Memory normalParam = new Memory(4);
+  /** Set once sched_setscheduler refused (no CAP_SYS_NICE, no RLIMIT_RTPRIO): takeovers then keep the policy. */
+  private boolean takeoverPriorityRefused;
+  /** The thread raised by beginTakeover, until endTakeover on it; null outside a takeover window. */
+  private Thread inTakeover;
   private final byte[] counter = new byte[8];
   private final Object wakeLock = new Object();
   private int wakeFd; // guarded by wakeLock for wakeup() and close(); -1 once closed
@@ -238,6 +245,42 @@ public final class LinuxVrrpTransport implements VrrpTransport {
     for (RawVrrpSocket s : polled) {
       s.prime();
     }
+  }
+
+  /*
+   * The takeover window runs SCHED_FIFO at the lowest real-time priority (1). Traced in the lab (benchmarks.md, runs
+   * 47-52), a normal-policy engine lost its CPU in the takeover to threads it had itself woken (the JVM's compiler
+   * threads, woken when the takeover's calls crossed a compile threshold: taken within 1-3 us, for up to 2 ms), and on
+   * a host at load 10 its timer wake-up waited up to 37 ms for a CPU. A real-time thread is neither preempted by
+   * normal ones nor kept waiting by them when its timer fires. The window is the engine's last sleep before the
+   * takeover spin (asleep: no CPU), the spin and the takeover up to the gratuitous ARPs: well under a millisecond of
+   * CPU per takeover; listeners and logging run after it, and the kernel's real-time throttling bounds it anyway.
+   * Without CAP_SYS_NICE (or an RLIMIT_RTPRIO) the call fails with EPERM once and is not tried again: takeovers then
+   * run as before.
+   */
+  @Override
+  public void beginTakeover() {
+    if (takeoverPriorityRefused || inTakeover != null) {
+      return;
+    }
+    takeoverParam.setInt(0, 1);
+    if (LibC.sched_setscheduler(0, LibC.SCHED_FIFO | LibC.SCHED_RESET_ON_FORK, takeoverParam) == 0) {
+      inTakeover = Thread.currentThread();
+    } else {
+      takeoverPriorityRefused = true;
+    }
+  }
+
+  @Override
+  public void endTakeover() {
+    // only on the raised thread: pid 0 is the caller, and another thread's own policy is none of ours
+    if (inTakeover != Thread.currentThread()) {
+      return;
+    }
+    inTakeover = null;
+    normalParam.setInt(0, 0);
+    // back to the normal policy; this cannot be refused (a thread may always lower itself)
+    LibC.sched_setscheduler(0, LibC.SCHED_OTHER, normalParam);
   }
 
   /** The datagram with its age now, as the router reads it. */

@@ -11,7 +11,9 @@ import com.sun.jna.Native;
  * raised, not the instrument JVM's compiler or GC threads.
  */
 final class LabRealtime {
+  private static final int SCHED_OTHER = 0; // SCHED_OTHER
   private static final int SCHED_FIFO = 1; // SCHED_FIFO
+  private static final C LIBC = Native.load("c", C.class);
   /** Above VrrpTransport.beginTakeover's priority 1, so a watcher is never queued behind a takeover it measures. */
   static final int INSTRUMENT_PRIORITY = 2;
 
@@ -24,9 +26,13 @@ final class LabRealtime {
 
   /** Raises the calling thread, or fails: an instrument that cannot be raised would measure the old way, silently. */
   static void raiseCallingThread() {
-    C c = Native.load("c", C.class);
-    if (c.sched_setscheduler(0, SCHED_FIFO, new int[] {INSTRUMENT_PRIORITY}) != 0) {
+    if (LIBC.sched_setscheduler(0, SCHED_FIFO, new int[] {INSTRUMENT_PRIORITY}) != 0) {
       throw new IllegalStateException("sched_setscheduler(SCHED_FIFO) failed, errno " + Native.getLastError());
     }
+  }
+
+  /** Back to the normal policy (a thread may always lower itself). */
+  static void lowerCallingThread() {
+    LIBC.sched_setscheduler(0, SCHED_OTHER, new int[] {0});
   }
 }

@@ -2,6 +2,8 @@ package dev.lbkit.vrrp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.sun.jna.Library;
+import com.sun.jna.Native;
 import dev.lbkit.vrrp.spi.VrrpTransport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,6 +70,27 @@ final class TakeoverPriorityIT {
         assertEquals(SCHED_FIFO, policy()[0]);
         transport.endTakeover();
         assertEquals(SCHED_OTHER, policy()[0]);
+      });
+    }
+  }
+
+  /** sched_setscheduler(2) for the test's own threads. */
+  interface C extends Library {
+    int sched_setscheduler(int pid, int policy, int[] param);
+  }
+
+  @Test
+  void window_leavesAThreadTheApplicationMadeRealTime_asItWas() throws Exception {
+    C c = Native.load("c", C.class);
+    try (VrrpTransport transport = LinuxVrrp.transport()) {
+      onThread(() -> {
+        assertEquals(0, c.sched_setscheduler(0, SCHED_FIFO, new int[] {5}), "the test thread made FIFO 5");
+        transport.beginTakeover();
+        assertEquals(SCHED_FIFO, policy()[0]);
+        assertEquals(5, policy()[1], "not lowered to the window's priority 1");
+        transport.endTakeover();
+        assertEquals(SCHED_FIFO, policy()[0], "not returned to SCHED_OTHER by the window's end");
+        assertEquals(5, policy()[1]);
       });
     }
   }

@@ -119,4 +119,7 @@ final class LibC {
 
   /** pid 0 is the calling thread; {@code param} is a struct sched_param (one int, the priority). */
   static native int sched_setscheduler(int pid, int policy, Pointer param);
+
+  /** The calling thread's policy (pid 0), SCHED_RESET_ON_FORK or'ed in when set; -1 on error. */
+  static native int sched_getscheduler(int pid);
 }

@@ -263,6 +263,9 @@ public final class LinuxVrrpTransport implements VrrpTransport {
     if (takeoverPriorityRefused || inTakeover != null) {
       return;
     }
+    if (LibC.sched_getscheduler(0) != LibC.SCHED_OTHER) {
+      return; // the application chose this thread's policy (real-time, batch, idle): not ours to change or undo
+    }
     takeoverParam.setInt(0, 1);
     if (LibC.sched_setscheduler(0, LibC.SCHED_FIFO | LibC.SCHED_RESET_ON_FORK, takeoverParam) == 0) {
       inTakeover = Thread.currentThread();

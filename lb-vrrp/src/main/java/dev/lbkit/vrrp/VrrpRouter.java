@@ -1176,7 +1176,11 @@ public final class VrrpRouter implements AutoCloseable {
       return this;
     }
 
-    /** Instances that change state together (keepalived vrrp_sync_group). */
+    /**
+     * Instances that change state together (keepalived vrrp_sync_group): one becoming Master or Backup takes the
+     * others along, one in Fault holds them all in Fault, and, as in keepalived, the group goes Master only once every
+     * member's master-down timer has run out; while one still hears a better Master, all stay Backup.
+     */
     public Builder syncGroup(String... instanceNames) {
       syncGroups.add(List.of(instanceNames));
       return this;

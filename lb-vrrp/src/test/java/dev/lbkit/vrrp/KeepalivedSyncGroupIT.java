@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A sync group beside keepalived 2.2.7 in the project's lab: lbkit runs two instances (VRID 31 and 32) in one sync
  * group, keepalived the matching two in a {@code vrrp_sync_group}. A tracked script failing on one lbkit instance
- * takes both out of Master together and keepalived takes both VIPs; when it recovers, lbkit's group preempts both back.
- * VRRPv3 at 100 ms adverts, about 10 s. Needs root and keepalived (.ci/install).
+ * takes both out of Master together and keepalived takes both VIPs; when it recovers, lbkit's group preempts both back,
+ * or with preemption off stays Backup. VRRPv3 at 100 ms adverts, about 25 s. Needs root and keepalived (.ci/install).
  */
 final class KeepalivedSyncGroupIT {
   private static final String VIP1 = "10.98.0.120";
@@ -160,6 +160,43 @@ final class KeepalivedSyncGroupIT {
       lab.awaitOwner(VIP2, lab.ns(2), 1_000);
       assertEquals(0, node.terminate());
     } finally {
+      lab.run(List.of(0, 1), "stop", lab.ns(1));
+    }
+  }
+
+  @Test
+  void withoutPreemption_aRecoveredGroupStaysBackupBehindKeepalived() throws Exception {
+    Path conf = keepalivedConfig();
+    Path flag = Files.createTempFile("lbkit-sync-track", ".flag");
+    Files.delete(flag);
+    try {
+      // lbkit (150, preempt off) takes both VIPs only because keepalived's group is not running yet
+      Node node = lab.node(2, "vrid=31", "vip=" + VIP1 + "/24", "vrid2=32", "vip2=" + VIP2 + "/24", "priority=150",
+          "version=3", "advert=100", "preempt=false", "track-absent=" + flag);
+      lab.awaitOwner(VIP1, lab.ns(2), 3_000);
+      lab.awaitOwner(VIP2, lab.ns(2), 1_000);
+      lab.keepalived(1, "--config", conf.toString());
+      lab.awaitKeepalivedLog(1, "(VI_32) Entering BACKUP STATE", 3_000);
+      // the script fails: the group goes Fault, keepalived's group takes both
+      int before = node.output().size();
+      Files.createFile(flag);
+      awaitOutput(node, before, "STATE MASTER FAULT \\d+ VI2 sync group member in fault", 3_000);
+      lab.awaitOwner(VIP1, lab.ns(1), 2_000);
+      lab.awaitOwner(VIP2, lab.ns(1), 2_000);
+      // it passes again: both back to Backup, and without preemption they stay there behind keepalived (100)
+      int recovered = node.output().size();
+      Files.delete(flag);
+      awaitOutput(node, recovered, "STATE FAULT BACKUP \\d+ VI .*", 3_000);
+      awaitOutput(node, recovered, "STATE FAULT BACKUP \\d+ VI2 .*", 1_000);
+      Lab.sleepMs(1_000); // about three of lbkit's Master_Down_Intervals (0.34 s)
+      List<String> since = node.output().subList(recovered, node.output().size());
+      assertTrue(since.stream().noneMatch(l -> l.startsWith("STATE BACKUP MASTER")), since.toString());
+      lab.assertSingleOwner(VIP1, lab.ns(1));
+      lab.assertSingleOwner(VIP2, lab.ns(1));
+      assertEquals(0, node.terminate());
+    } finally {
+      Files.deleteIfExists(flag);
+      Files.deleteIfExists(conf);
       lab.run(List.of(0, 1), "stop", lab.ns(1));
     }
   }

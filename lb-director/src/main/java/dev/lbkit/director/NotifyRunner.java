@@ -353,8 +353,8 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
       vs.quorumDown().ifPresent(cmd -> argv(cmd, "", vs.hookUsers().get("quorum_down")).ifPresent(hooks::add));
     }
     if (!hooks.isEmpty()) {
-      log.info("starting {} shutdown hooks at once; each has {} before its process group is killed, as in keepalived",
-          hooks.size(), SHUTDOWN_DEADLINE);
+      log.info("starting {} shutdown hooks at once; each has {} ms before its process group is killed (keepalived)",
+          hooks.size(), SHUTDOWN_DEADLINE.toMillis());
     }
     synchronized (this) {
       if (closed) {
@@ -479,8 +479,8 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
       interrupted |= awaitQuietly(r, r.startNanos() + SHUTDOWN_DEADLINE.toNanos());
       if (!r.ended()) {
         r.kill();
-        log.warn("shutdown hook {} still running after {}: killed its process group (SIGKILL), as keepalived does",
-            r.argv(), SHUTDOWN_DEADLINE);
+        log.warn("shutdown hook {} still running after {} ms: killed its process group (SIGKILL), as keepalived does",
+            r.argv(), SHUTDOWN_DEADLINE.toMillis());
       } else if (!r.succeeded()) {
         log.warn("shutdown hook {} {}", r.argv(), r.ending());
       }
@@ -508,8 +508,8 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
       interrupted |= awaitQuietly(r, until);
       if (!r.ended()) {
         r.kill();
-        log.warn("notify hook {} still running {} after SIGTERM on shutdown: killed its process group", r.argv(),
-            SHUTDOWN_DEADLINE);
+        log.warn("notify hook {} still running {} ms after SIGTERM on shutdown: killed its process group", r.argv(),
+            SHUTDOWN_DEADLINE.toMillis());
       }
       inFlight.remove(r);
     }

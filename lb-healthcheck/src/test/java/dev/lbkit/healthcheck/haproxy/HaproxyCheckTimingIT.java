@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lbkit.api.Endpoint;
+import dev.lbkit.api.event.DestinationEvent;
+import dev.lbkit.api.event.DestinationUp;
+import dev.lbkit.api.event.WeightChanged;
 import dev.lbkit.healthcheck.CheckPolicy;
 import dev.lbkit.healthcheck.HealthChecker;
 import dev.lbkit.healthcheck.Target;
@@ -17,9 +20,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -29,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * {@code downinter}, {@code rise} and {@code fall}. One scripted backend per checker answers its n-th check with the
  * n-th verdict of the same script and, as each check arrives, records the checker's state (HAProxy's {@code show stat}
  * status, lbkit's {@link TargetStatus} in HAProxy's words). That places every state change between two given checks,
- * exactly and independently of load; the gaps between arrivals show which interval was used.
+ * exactly and independently of load; the gap from one answer to the next arrival shows which interval was used (and,
+ * measured so, a stall on the backends' side can only lengthen it: see {@link ScriptedBackend.Arrival}).
  *
  * <p>How HAProxy spreads first checks and {@code spread-checks} are compared in HaproxyCheckSpreadIT.
  */
@@ -111,7 +117,7 @@ final class HaproxyCheckTimingIT {
       }
       List<ScriptedBackend.Arrival> h = theirs.arrivals().subList(0, Math.min(answers.size(), theirs.arrivals().size()));
       List<ScriptedBackend.Arrival> l = ours.arrivals().subList(0, Math.min(answers.size(), ours.arrivals().size()));
-      String trace = "check  expected        haproxy (gap ms)        lbkit (gap ms)\n" + table(expectedStates, h, l);
+      String trace = "check  expected        haproxy (wait ms)       lbkit (wait ms)\n" + table(expectedStates, h, l);
       System.out.print(trace);
       assertEquals(answers.size(), h.size(), "HAProxy checks seen\n" + trace);
       assertEquals(answers.size(), l.size(), "lbkit checks seen\n" + trace);
@@ -123,9 +129,9 @@ final class HaproxyCheckTimingIT {
       assertEquals(expectedGaps, hGaps, "haproxy's intervals vs the documented rules\n" + trace);
       for (List<ScriptedBackend.Arrival> side : List.of(h, l)) {
         for (int i = 1; i < side.size(); i++) {
-          long gap = side.get(i).nanos() - side.get(i - 1).nanos();
-          // never early: a check waits at least 80% of its interval (loopback answers take well under 20%)
-          assertTrue(gap >= expectedGaps.get(i - 1).toNanos() * 8 / 10, "check " + (i + 1) + " early\n" + trace);
+          // never early: a check waits at least 80% of its interval after the answer (timers may fire a little early)
+          assertTrue(gap(side, i) >= expectedGaps.get(i - 1).toNanos() * 8 / 10, "check " + (i + 1) + " early\n"
+              + trace);
         }
       }
     }
@@ -133,16 +139,20 @@ final class HaproxyCheckTimingIT {
 
   /**
    * {@code slowstart}: after a server comes back up, the effective weight HAProxy shows ({@code show stat} weight,
-   * balance roundrobin) and lbkit's effective weight step through the same values, a step a second. HAProxy counts
-   * whole seconds of its clock since the change; so, rarely, when the change fell just before a second boundary, one
-   * of its steps is skipped: HAProxy's steps must be the model's in order with at most one missing, lbkit's exactly
-   * the model's.
+   * balance roundrobin) and lbkit's effective weight step through the same values, a step a second. lbkit's steps
+   * are its {@link WeightChanged} events, each of which must carry the model's weight for the whole seconds since
+   * its {@link DestinationUp} on its own clock (the event's time), so a sampling stall cannot lose one. HAProxy's are
+   * read from {@code show stat} every 50 ms. HAProxy counts whole seconds of its clock since the change, and lbkit
+   * rounds the seconds of a late timer, so either may skip one step (HAProxy when the change fell just before a
+   * second boundary, lbkit when its timer ran over half a second late): each side's steps must be the model's in
+   * order with at most one missing, from the first step to the full weight.
    */
   @Test
   void slowstartRamp_takesHaproxysSteps() throws Exception {
     int weight = 100;
     int slowstartSeconds = 6;
     AtomicBoolean healthy = new AtomicBoolean(false);
+    List<DestinationEvent> events = new CopyOnWriteArrayList<>();
     try (SwitchedBackend theirs = new SwitchedBackend(healthy); SwitchedBackend ours = new SwitchedBackend(healthy)) {
       String cfg = "defaults\n  mode http\n  timeout connect 2s\n  timeout client 5s\n  timeout server 5s\n"
           + "  timeout check 2s\n\nbackend ramp\n  balance roundrobin\n  option httpchk GET /t\n  server s 127.0.0.1:"
@@ -154,9 +164,10 @@ final class HaproxyCheckTimingIT {
           CheckPolicy.haproxy().interval(Duration.ofMillis(100)).rise(1).fall(1)
               .slowStart(Duration.ofSeconds(slowstartSeconds)).timeout(Duration.ofSeconds(2)).build());
       List<Integer> theirSteps = new ArrayList<>();
-      List<Integer> ourSteps = new ArrayList<>();
+      List<DestinationEvent> ourRamp;
       StringBuilder trace = new StringBuilder();
-      try (RealHaproxy haproxy = new RealHaproxy(cfg); HealthChecker checker = HealthChecker.builder().build()) {
+      try (RealHaproxy haproxy = new RealHaproxy(cfg);
+          HealthChecker checker = HealthChecker.builder().listener(events::add).build()) {
         checker.add(target);
         String[] row = null;
         for (int i = 0; i < 100 && (row == null || !row[RealHaproxy.STATUS].startsWith("DOWN")
@@ -164,36 +175,56 @@ final class HaproxyCheckTimingIT {
           Thread.sleep(100); // both see the backend fail and go down
           row = haproxy.stat().get("ramp");
         }
+        int from = events.size();
         healthy.set(true);
         long start = System.nanoTime();
-        // sample every 50 ms until both are at full weight, at most slowstart + 6 s
+        // HAProxy sampled every 50 ms until both are at full weight, at most slowstart + 6 s
         while (System.nanoTime() - start < Duration.ofSeconds(slowstartSeconds + 6).toNanos()) {
           row = haproxy.stat().get("ramp");
-          TargetStatus st = checker.status(target.key()).orElseThrow();
           int hw = row[RealHaproxy.STATUS].startsWith("UP") ? Integer.parseInt(row[RealHaproxy.WEIGHT]) : 0;
-          int lw = st.up() ? st.weight() : 0;
           add(theirSteps, hw);
-          add(ourSteps, lw);
           trace.append((System.nanoTime() - start) / 1_000_000).append(" ms: haproxy ").append(row[RealHaproxy.STATUS])
-              .append(" w=").append(hw).append(", lbkit w=").append(lw).append('\n');
-          if (hw == weight && lw == weight && !theirSteps.isEmpty() && !ourSteps.isEmpty()) {
+              .append(" w=").append(hw).append('\n');
+          if (hw == weight && events.subList(from, events.size()).stream()
+              .anyMatch(e -> e instanceof WeightChanged && ((WeightChanged) e).newWeight() == weight)) {
             break;
           }
           Thread.sleep(50);
         }
+        ourRamp = List.copyOf(events.subList(from, events.size()));
       }
-      // the model: HAProxy 2.6 server_recalc_eweight with BE_WEIGHT_SCALE 16, shown rounded up
       List<Integer> model = new ArrayList<>();
-      for (int k = 0; k < slowstartSeconds; k++) {
-        add(model, (weight * ((16 * k) / slowstartSeconds + 1) + 15) / 16);
+      for (int k = 0; k <= slowstartSeconds; k++) {
+        add(model, rampWeight(weight, slowstartSeconds, k));
       }
-      add(model, weight);
+      // lbkit: up, then each step on its own clock
+      List<Integer> ourSteps = new ArrayList<>();
+      List<String> offClock = new ArrayList<>();
+      Instant up = null;
+      for (DestinationEvent e : ourRamp) {
+        trace.append("lbkit ").append(e).append('\n');
+        if (e instanceof DestinationUp && up == null) {
+          up = e.at();
+        } else if (e instanceof WeightChanged && up != null) {
+          int w = ((WeightChanged) e).newWeight();
+          ourSteps.add(w);
+          long seconds = (Duration.between(up, e.at()).toMillis() + 500) / 1000;
+          int expected = rampWeight(weight, slowstartSeconds, seconds);
+          if (w != expected) {
+            offClock.add(w + " at " + Duration.between(up, e.at()).toMillis() + " ms after up, not " + expected);
+          }
+        }
+      }
       String why = "model " + model + ", haproxy " + theirSteps + ", lbkit " + ourSteps + "\n" + trace;
       System.out.println("slowstart steps: " + why.substring(0, why.indexOf('\n')));
-      assertEquals(model, ourSteps, why);
-      int missing = model.size() - theirSteps.size();
-      assertTrue(missing <= 1 && isSubsequence(theirSteps, model) && theirSteps.get(0).equals(model.get(0)),
-          why);
+      assertTrue(up != null, "lbkit's target came up\n" + why);
+      assertTrue(offClock.isEmpty(), "lbkit's steps against its own clock: " + offClock + "\n" + why);
+      for (List<Integer> side : List.of(theirSteps, ourSteps)) {
+        String who = (side == theirSteps ? "haproxy" : "lbkit") + "\n" + why;
+        assertTrue(!side.isEmpty() && side.get(0).equals(model.get(0))
+            && side.get(side.size() - 1).equals(weight), "first and last step, " + who);
+        assertTrue(model.size() - side.size() <= 1 && isSubsequence(side, model), "steps, " + who);
+      }
     }
   }
 
@@ -201,9 +232,10 @@ final class HaproxyCheckTimingIT {
    * {@code slowstart} with a static algorithm ({@code balance static-rr}, {@code balance source} with its default
    * map-based hashing): HAProxy 2.6 ramps the weight only for dynamic algorithms (server.c
    * {@code server_recalc_eweight}), so a server coming back up shows its full weight at once; lbkit with
-   * {@link CheckPolicy.Builder#staticAlgorithm staticAlgorithm(true)} publishes it at once too. A roundrobin
-   * backend in the same HAProxy, coming up at the same moment, shows the ramp (7 of 100 first), so the sampling
-   * would see a ramp if there were one. Sampled for 2.5 s of the 6 s slowstart.
+   * {@link CheckPolicy.Builder#staticAlgorithm staticAlgorithm(true)} publishes it at once too. HAProxy's weights are
+   * sampled for 2.5 s of the 6 s slowstart; lbkit's are its events, every one of them. A roundrobin backend in the
+   * same HAProxy and a dynamic lbkit target, coming up at the same moment, show the ramp (7 of 100 first), so the
+   * sampling and the listener would see a ramp if there were one.
    */
   @Test
   void slowstartWithAStaticAlgorithm_keepsTheFullWeight_asHaproxy() throws Exception {
@@ -212,6 +244,7 @@ final class HaproxyCheckTimingIT {
     List<String> algorithms = List.of("static-rr", "source", "roundrobin");
     List<SwitchedBackend> theirs = new ArrayList<>();
     List<SwitchedBackend> ours = new ArrayList<>();
+    List<DestinationEvent> events = new CopyOnWriteArrayList<>();
     try {
       StringBuilder cfg = new StringBuilder("defaults\n  mode http\n  timeout connect 2s\n  timeout client 5s\n"
           + "  timeout server 5s\n  timeout check 2s\n\n");
@@ -221,22 +254,20 @@ final class HaproxyCheckTimingIT {
         cfg.append("backend b").append(i).append("\n  balance ").append(algorithms.get(i))
             .append("\n  option httpchk GET /t\n  server s 127.0.0.1:").append(theirs.get(i).port())
             .append(" weight ").append(weight).append(" check inter 100 rise 1 fall 1 slowstart 6s\n\n");
-        if (i < 2) { // lbkit's static targets; the roundrobin control is HAProxy's alone
-          ours.add(new SwitchedBackend(healthy));
-          targets.add(Target.of(Endpoint.parse("127.0.0.1:" + (10090 + i)), weight,
-              HttpCheck.haproxy(new Endpoint(InetAddress.getLoopbackAddress(), ours.get(i).port())).method("GET")
-                  .path("/t").build(),
-              CheckPolicy.haproxy().interval(Duration.ofMillis(100)).rise(1).fall(1).slowStart(Duration.ofSeconds(6))
-                  .staticAlgorithm(true).timeout(Duration.ofSeconds(2)).build()));
-        }
+        ours.add(new SwitchedBackend(healthy));
+        targets.add(Target.of(Endpoint.parse("127.0.0.1:" + (10090 + i)), weight,
+            HttpCheck.haproxy(new Endpoint(InetAddress.getLoopbackAddress(), ours.get(i).port())).method("GET")
+                .path("/t").build(),
+            CheckPolicy.haproxy().interval(Duration.ofMillis(100)).rise(1).fall(1).slowStart(Duration.ofSeconds(6))
+                .staticAlgorithm(!algorithms.get(i).equals("roundrobin")).timeout(Duration.ofSeconds(2)).build()));
       }
       List<List<Integer>> seen = new ArrayList<>();
-      for (int i = 0; i < algorithms.size() + targets.size(); i++) {
+      for (int i = 0; i < 2 * algorithms.size(); i++) {
         seen.add(new ArrayList<>());
       }
       StringBuilder trace = new StringBuilder();
       try (RealHaproxy haproxy = new RealHaproxy(cfg.toString());
-          HealthChecker checker = HealthChecker.builder().build()) {
+          HealthChecker checker = HealthChecker.builder().listener(events::add).build()) {
         targets.forEach(checker::add);
         Map<String, String[]> stat = Map.of();
         for (int i = 0; i < 100 && (stat.size() < algorithms.size()
@@ -245,6 +276,7 @@ final class HaproxyCheckTimingIT {
           Thread.sleep(100); // all see their backend fail and go down
           stat = haproxy.stat();
         }
+        int from = events.size();
         healthy.set(true);
         long start = System.nanoTime();
         while (System.nanoTime() - start < Duration.ofMillis(2500).toNanos()) {
@@ -258,26 +290,40 @@ final class HaproxyCheckTimingIT {
             trace.append(' ').append(algorithms.get(i)).append(' ').append(row[RealHaproxy.STATUS]).append(" w=")
                 .append(row[RealHaproxy.WEIGHT]).append(',');
           }
-          for (int i = 0; i < targets.size(); i++) {
-            TargetStatus st = checker.status(targets.get(i).key()).orElseThrow();
-            if (st.up()) {
-              add(seen.get(algorithms.size() + i), st.weight());
-            }
-            trace.append(" lbkit ").append(algorithms.get(i)).append(" w=").append(st.up() ? st.weight() : 0);
-          }
           trace.append('\n');
           Thread.sleep(50);
         }
+        // lbkit: from the events after coming up, every weight it published; none means it kept the weight it had
+        // before going down, which its status shows
+        for (int i = 0; i < targets.size(); i++) {
+          Endpoint d = targets.get(i).destination();
+          boolean cameUp = false;
+          for (DestinationEvent e : events.subList(from, events.size())) {
+            if (!e.destination().equals(d)) {
+              continue;
+            }
+            trace.append("lbkit ").append(algorithms.get(i)).append(' ').append(e).append('\n');
+            cameUp |= e instanceof DestinationUp;
+            if (cameUp && e instanceof WeightChanged) {
+              add(seen.get(algorithms.size() + i), ((WeightChanged) e).newWeight());
+            }
+          }
+          TargetStatus st = checker.status(targets.get(i).key()).orElseThrow();
+          if (cameUp && seen.get(algorithms.size() + i).isEmpty() && st.up()) {
+            add(seen.get(algorithms.size() + i), st.weight());
+          }
+        }
       }
       String why = "weights seen once up: haproxy " + algorithms + " " + seen.subList(0, algorithms.size())
-          + ", lbkit " + algorithms.subList(0, 2) + " " + seen.subList(algorithms.size(), seen.size());
+          + ", lbkit " + algorithms + " " + seen.subList(algorithms.size(), seen.size());
       System.out.println("slowstart, static algorithms: " + why);
-      assertEquals(List.of(weight), seen.get(0), "haproxy static-rr\n" + why + "\n" + trace);
-      assertEquals(List.of(weight), seen.get(1), "haproxy source\n" + why + "\n" + trace);
-      assertTrue(!seen.get(2).isEmpty() && seen.get(2).get(0) < weight, "haproxy roundrobin ramps\n" + why + "\n"
-          + trace);
-      assertEquals(List.of(weight), seen.get(3), "lbkit static-rr\n" + why + "\n" + trace);
-      assertEquals(List.of(weight), seen.get(4), "lbkit source\n" + why + "\n" + trace);
+      for (int side = 0; side < 2; side++) {
+        String who = side == 0 ? "haproxy " : "lbkit ";
+        List<List<Integer>> w = seen.subList(side * algorithms.size(), (side + 1) * algorithms.size());
+        assertEquals(List.of(weight), w.get(0), who + "static-rr\n" + why + "\n" + trace);
+        assertEquals(List.of(weight), w.get(1), who + "source\n" + why + "\n" + trace);
+        assertTrue(!w.get(2).isEmpty() && w.get(2).get(0) < weight, who + "roundrobin ramps\n" + why + "\n" + trace);
+      }
     } finally {
       for (SwitchedBackend b : theirs) {
         b.close();
@@ -286,6 +332,17 @@ final class HaproxyCheckTimingIT {
         b.close();
       }
     }
+  }
+
+  /**
+   * The weight {@code seconds} whole seconds after coming up: HAProxy 2.6 server_recalc_eweight with BE_WEIGHT_SCALE
+   * 16, shown rounded up; the full weight from {@code slowstart} on.
+   */
+  private static int rampWeight(int weight, int slowstartSeconds, long seconds) {
+    if (seconds >= slowstartSeconds) {
+      return weight;
+    }
+    return (int) ((weight * ((16 * seconds) / slowstartSeconds + 1) + 15) / 16);
   }
 
   /** Adds a weight seen after coming up, once per step (0 means not up yet). */
@@ -365,11 +422,16 @@ final class HaproxyCheckTimingIT {
     return s;
   }
 
+  /** The wait before check {@code i}: from the answer to check {@code i - 1} to its arrival, in ns. */
+  private static long gap(List<ScriptedBackend.Arrival> side, int i) {
+    return side.get(i).nanos() - side.get(i - 1).answerNanos();
+  }
+
   /** Each gap as the nearest of the three intervals. */
   private static List<Duration> classify(List<ScriptedBackend.Arrival> arrivals) {
     List<Duration> out = new ArrayList<>();
     for (int i = 1; i < arrivals.size(); i++) {
-      long gap = arrivals.get(i).nanos() - arrivals.get(i - 1).nanos();
+      long gap = gap(arrivals, i);
       Duration best = null;
       for (Duration d : List.of(FAST, INTER, DOWN)) {
         if (best == null || Math.abs(gap - d.toNanos()) < Math.abs(gap - best.toNanos())) {
@@ -396,7 +458,7 @@ final class HaproxyCheckTimingIT {
       return "-";
     }
     ScriptedBackend.Arrival a = side.get(i);
-    String gap = i == 0 ? "" : " (" + (a.nanos() - side.get(i - 1).nanos()) / 1_000_000 + ")";
+    String gap = i == 0 ? "" : " (" + gap(side, i) / 1_000_000 + ")";
     return a.stateBefore() + (a.passed() ? " +200" : " +503") + gap;
   }
 }

@@ -20,9 +20,11 @@ import java.util.function.Supplier;
 final class ScriptedBackend implements AutoCloseable {
   /**
    * One check as the backend saw it: when it arrived, the checker's state then, the answer it got, and when the
-   * answer was written and the connection closed (where the checker's next interval starts).
+   * answer was about to be written. The checker starts its next interval only after reading the answer, so the next
+   * arrival minus {@code answerNanos} is never shorter than the interval the checker waited: a late reading of the
+   * clock on this side (a stall of the accept thread on a loaded machine) can only lengthen it.
    */
-  record Arrival(long nanos, String stateBefore, boolean passed, long answeredNanos) {}
+  record Arrival(long nanos, String stateBefore, boolean passed, long answerNanos) {}
 
   private final ServerSocket server;
   private final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
@@ -34,6 +36,7 @@ final class ScriptedBackend implements AutoCloseable {
         long now = 0;
         String state = null;
         boolean pass = false;
+        long answer = 0;
         try (Socket c = server.accept()) {
           now = System.nanoTime();
           c.setSoTimeout(3000);
@@ -41,6 +44,7 @@ final class ScriptedBackend implements AutoCloseable {
           state = observer.get();
           pass = script.get(Math.min(arrivals.size(), script.size() - 1));
           OutputStream out = c.getOutputStream();
+          answer = System.nanoTime();
           out.write((pass ? "HTTP/1.0 200 OK\r\n" : "HTTP/1.0 503 Service Unavailable\r\n")
               .getBytes(StandardCharsets.US_ASCII));
           out.write("Content-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -51,7 +55,7 @@ final class ScriptedBackend implements AutoCloseable {
           } // else one bad connection: go on with the next
         }
         if (state != null) {
-          arrivals.add(new Arrival(now, state, pass, System.nanoTime()));
+          arrivals.add(new Arrival(now, state, pass, answer));
         }
       }
     }, "scripted-backend");

@@ -98,11 +98,13 @@ final class CheckCliIT {
           + "\",\"result\":\"up\""), up.out());
       assertEquals(1, up.out().lines().count(), up.out());
 
-      int closed;
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        closed = s.getLocalPort();
+      Result refused;
+      // bound, never listening: refused, and no other socket can be given the port meanwhile (a port freed by
+      // closing a socket can be taken again before the check runs)
+      try (Socket closed = new Socket()) {
+        closed.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        refused = run("check", "tcp", "127.0.0.1:" + closed.getLocalPort(), "--once", "--timeout", "1");
       }
-      Result refused = run("check", "tcp", "127.0.0.1:" + closed, "--once", "--timeout", "1");
       assertEquals(1, refused.exit(), refused.out() + refused.err());
       assertTrue(refused.out().contains("\"result\":\"down\",\"reason\":\"refused\""), refused.out());
 

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -102,11 +103,11 @@ final class CheckCommandTest {
 
   @Test
   void onceTcp_refused_exitsOne_withTheReason() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
+    // bound, never listening: refused, and no other socket can be given the port meanwhile
+    try (Socket closed = new Socket()) {
+      closed.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      assertEquals(1, run("check", "tcp", "127.0.0.1:" + closed.getLocalPort(), "--once"));
     }
-    assertEquals(1, run("check", "tcp", "127.0.0.1:" + port, "--once"));
     assertTrue(stdout().contains("\"result\":\"down\",\"reason\":\"refused\""), stdout());
   }
 

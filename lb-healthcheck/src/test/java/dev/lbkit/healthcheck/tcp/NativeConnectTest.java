@@ -12,6 +12,7 @@ import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.DownReason;
 import dev.lbkit.healthcheck.FullListener;
 import dev.lbkit.healthcheck.HealthChecker;
+import dev.lbkit.healthcheck.RefusingPort;
 import dev.lbkit.healthcheck.Resources;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -55,17 +56,15 @@ final class NativeConnectTest {
 
   @Test
   void openAndClosedPort_giveTheSameResultsOnBothPaths() throws Exception {
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      closedPort = s.getLocalPort();
+    try (RefusingPort refusing = new RefusingPort()) {
+      try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+        TcpCheck open = TcpCheck.of(loopback(server.getLocalPort()));
+        assertEquals(up(check(false, open, TIMEOUT)), up(check(true, open, TIMEOUT)));
+      }
+      TcpCheck closed = TcpCheck.of(refusing.endpoint());
+      CheckResult.Down viaNio = down(check(false, closed, TIMEOUT), DownReason.REFUSED);
+      assertEquals(viaNio, down(check(true, closed, TIMEOUT), DownReason.REFUSED));
     }
-    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      TcpCheck open = TcpCheck.of(loopback(server.getLocalPort()));
-      assertEquals(up(check(false, open, TIMEOUT)), up(check(true, open, TIMEOUT)));
-    }
-    TcpCheck closed = TcpCheck.of(loopback(closedPort));
-    CheckResult.Down viaNio = down(check(false, closed, TIMEOUT), DownReason.REFUSED);
-    assertEquals(viaNio, down(check(true, closed, TIMEOUT), DownReason.REFUSED));
   }
 
   @Test

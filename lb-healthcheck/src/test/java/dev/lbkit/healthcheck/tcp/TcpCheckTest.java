@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import dev.lbkit.api.Endpoint;
 import dev.lbkit.healthcheck.DownReason;
 import dev.lbkit.healthcheck.HealthChecker;
+import dev.lbkit.healthcheck.RefusingPort;
 import dev.lbkit.healthcheck.TestTls;
 import dev.lbkit.healthcheck.TlsSettings;
 import java.io.InputStream;
@@ -42,11 +43,9 @@ final class TcpCheckTest {
 
   @Test
   void closedPort_isRefused() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
+    try (RefusingPort closed = new RefusingPort()) {
+      down(result(checker.checkOnce(TcpCheck.of(closed.endpoint()), Duration.ofSeconds(5))), DownReason.REFUSED);
     }
-    down(result(checker.checkOnce(TcpCheck.of(loopback(port)), Duration.ofSeconds(5))), DownReason.REFUSED);
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.lbkit.api.Endpoint;
 import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.DownReason;
 import dev.lbkit.healthcheck.HealthChecker;
+import dev.lbkit.healthcheck.LocalDaemon;
 import dev.lbkit.healthcheck.PongServer;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -46,10 +47,13 @@ final class UdpCheckTest {
     return new Endpoint(InetAddress.getLoopbackAddress(), s.getLocalPort());
   }
 
-  private static Endpoint closedPort() throws IOException {
-    try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-      return at(s);
-    }
+  /**
+   * A UDP port where nothing listens: a fixed port below the ephemeral range on a loopback address of this JVM's own
+   * ({@link LocalDaemon#ownLoopbackAddress}), which no socket bound to port 0 can be given. A port freed by closing a
+   * socket can be taken again before the check runs.
+   */
+  private static Endpoint closedPort() {
+    return new Endpoint(LocalDaemon.ownLoopbackAddress(), 10009);
   }
 
   @Test

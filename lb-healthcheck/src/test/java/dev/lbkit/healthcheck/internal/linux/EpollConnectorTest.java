@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lbkit.healthcheck.FullListener;
+import dev.lbkit.healthcheck.RefusingPort;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
@@ -67,12 +68,8 @@ final class EpollConnectorTest {
 
   @Test
   void closedPort_isRefused() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
-      port = s.getLocalPort();
-    }
-    try (EpollConnector c = EpollConnector.open()) {
-      int h = c.connect(LOOPBACK, port);
+    try (RefusingPort closed = new RefusingPort(); EpollConnector c = EpollConnector.open()) {
+      int h = c.connect(LOOPBACK, closed.port());
       if (h >= 0 && h != EpollConnector.CONNECTED) { // the RST not yet processed: epoll reports it
         Recording r = new Recording();
         assertEquals(0, c.watch(h, r));

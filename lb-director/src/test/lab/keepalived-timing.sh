@@ -247,6 +247,7 @@ hooks=$(cat "$dir/hooks-file")
 echo stop >>"$hooks"
 kill "$keepalived" 2>/dev/null || true
 wait "$keepalived" 2>/dev/null || true
+sleep 5 # a shutdown hook left running would note its end within 4 s (KeepalivedCheckerTimingLabIT's slow-hook.sh)
 lab_section "omega hooks" cat "$hooks"
 lab_stop "$keepalived" "$listener" "$web" "$tls" "$full" "$capture" "$dns" "$smtpd" "$hostiled" "$dropcap"
 "$(dirname "${BASH_SOURCE[0]}")/../../../../lab/kernel/drop-netns" down

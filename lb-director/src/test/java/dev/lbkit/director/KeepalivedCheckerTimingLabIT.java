@@ -101,7 +101,8 @@ import org.junit.jupiter.api.Test;
  *       hooks);
  *   <li>{@code omega} (OMEGA_HOOKS, {@link #assertSameHooks}): the same notify hooks run while running (the quorum
  *       hooks at the start included), and the same on shutdown: {@code notify_down} of the live servers in the table
- *       and {@code quorum_down}, for the virtual servers with {@code omega} only;
+ *       and {@code quorum_down}, for the virtual servers with {@code omega} only; a shutdown hook that would take
+ *       4 s starts on both sides and is killed on both (its last line never comes, looked for 5 s after the stop);
  *   <li>TCP_CHECK, HTTP_GET, UDP_CHECK, DNS_CHECK and SMTP_CHECK of an address in a network namespace that drops
  *       everything ({@link #DROPPED}, lab/kernel/drop-netns): the same attempts at the same spacing (captures), down
  *       as long after the first attempt, for TCP_CHECK and HTTP_GET for a timeout on both sides.
@@ -863,6 +864,12 @@ final class KeepalivedCheckerTimingLabIT {
           .append("    notify_down \"").append(hook).append(" omega-").append(n).append("-down\"\n")
           .append(tcpCheck(rs[1].equals("open") ? l.port(OPEN_QUORUM) : closed, "      retry 0\n")).append("  }\n");
     }
+    // OMEGA_HOOKS, the shutdown deadline: a live server whose notify_down would take 4 s (slow-hook.sh); keepalived
+    // kills it with its process group at its one-second child timer (or, should it exit first, its PR_SET_PDEATHSIG
+    // SIGTERM does), lbkit at one second too: on neither side does its "-end" line come
+    b.append("  real_server 127.0.16.5 80 {\n    weight 1\n    warmup 0\n    notify_down \"")
+        .append(dir.resolve("slow-hook.sh")).append(" omega-5\"\n")
+        .append(tcpCheck(l.port(OPEN_QUORUM), "      retry 0\n")).append("  }\n");
     b.append("}\nvirtual_server 10.10.10.8 80 {\n  delay_loop 30\n  lb_algo rr\n  lb_kind NAT\n  protocol TCP\n"
         + "  quorum_down \"" + hook + " plain-quorum-down\"\n");
     b.append("  real_server 127.0.16.4 80 {\n    weight 1\n    warmup 0\n    notify_down \"" + hook + " plain-4-down\"\n")
@@ -905,6 +912,10 @@ final class KeepalivedCheckerTimingLabIT {
     theirStop.sort(null);
     ourStop.sort(null);
     System.out.println(both);
+    for (List<String> side : List.of(theirStop, ourStop)) {
+      assertTrue(side.contains("omega-5-start") && !side.contains("omega-5-end"),
+          "the 4 s shutdown hook started and was killed at its deadline on both sides; " + both);
+    }
     assertEquals(theirRun, ourRun, "hooks while running; " + both);
     assertEquals(theirStop, ourStop, "hooks on shutdown; " + both);
   }
@@ -1000,8 +1011,8 @@ final class KeepalivedCheckerTimingLabIT {
       }
     }
     servers.addAll(List.of("127.0.4.1", "127.0.4.2", "127.0.9.9", SILENT, FAILING_MISC, "127.0.16.1", "127.0.16.2",
-        "127.0.16.3", "127.0.16.4", "127.0.15.1", "127.0.15.2", "127.0.15.3", "127.0.9.8", "127.0.15.4", "127.0.15.5",
-        "127.0.9.7"));
+        "127.0.16.3", "127.0.16.4", "127.0.16.5", "127.0.15.1", "127.0.15.2", "127.0.15.3", "127.0.9.8", "127.0.15.4",
+        "127.0.15.5", "127.0.9.7"));
     Map<String, String> out = new TreeMap<>();
     for (String rs : servers) {
       Integer w = found.get(rs + ":80");
@@ -1418,6 +1429,9 @@ final class KeepalivedCheckerTimingLabIT {
     Path hooks = Path.of("/tmp/lbkit-omega-hooks-" + UUID.randomUUID());
     Path hookScript = Files.writeString(dir.resolve("hook.sh"), "#!/bin/sh\necho \"$1\" >>" + hooks + "\n");
     Files.setPosixFilePermissions(hookScript, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path slowHook = Files.writeString(dir.resolve("slow-hook.sh"), "#!/bin/sh\necho \"$1-start\" >>" + hooks
+        + "\nsleep 4\necho \"$1-end\" >>" + hooks + "\n");
+    Files.setPosixFilePermissions(slowHook, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.writeString(dir.resolve("hooks-file"), hooks.toString());
     certificate(dir, "valid", "-1d", 30);
     certificate(dir, "expired", "-2y", 30);
@@ -1493,6 +1507,7 @@ final class KeepalivedCheckerTimingLabIT {
       List<String> ourAttempts = attempts(Files.readString(synOut));
       List<String> ourRuns = runs(Files.exists(miscRuns) ? Files.readString(miscRuns) : "");
       Files.deleteIfExists(miscRuns);
+      Thread.sleep(5000); // a shutdown hook left running would note its end within 4 s (slow-hook.sh)
       List<String> ourHooks = Files.readAllLines(hooks); // the director has closed: its shutdown hooks have run
       Files.deleteIfExists(hooks);
       List<String> ours;
@@ -1552,10 +1567,10 @@ final class KeepalivedCheckerTimingLabIT {
       expected.remove(DRIP);
       assertEquals(expected, pinned, "keepalived's SSL_GET, DNS_CHECK, SMTP_CHECK, hostile verdicts as before? "
           + misc);
+      assertSameHooks(theirHooks, ourHooks); // before the timing windows: a late VM must not hide a hook difference
       assertSameRounds(theirRounds, ourRounds);
       assertSameAttempts(theirAttempts, ourAttempts);
       assertSameRuns(theirRuns, ourRuns);
-      assertSameHooks(theirHooks, ourHooks);
       assertSameAlphaRounds(theirLines, theirTransitions, ours, ourTransitions);
       assertSameDrops(theirDropAttempts, ourDropAttempts, theirTransitions, ourTransitions, theirLog, ourReasons);
       Map<String, String> dynamic = new TreeMap<>(theirsBefore);

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.parallel.Isolated;
 /**
  * {@code bin/lbkit vrrp} end to end against a real keepalived in network namespaces of the project's lab script: it
  * preempts keepalived, prints one JSON line per state change, and on SIGTERM resigns, removes its VIP and exits 0;
- * --no-preempt, --preempt-delay, and a --config file with a sync group beside keepalived's vrrp_sync_group. Needs root and keepalived (.ci/install).
+ * --no-preempt, --preempt-delay, --unicast-peer with --version 2 (checked on the wire), and a --config file with a
+ * sync group beside keepalived's vrrp_sync_group. Needs root and keepalived (.ci/install).
  */
 @Isolated // VRRP timing against keepalived: never beside the kernel-lab VMs (pom.xml)
 final class VrrpCommandIT {
@@ -259,6 +260,65 @@ final class VrrpCommandIT {
     } finally {
       lab("stop", PREFIX + "1");
     }
+  }
+
+  @Test
+  void unicastPeerAndVersion2_unicastAdvertsOnly_keepalivedAcceptsThem() throws Exception {
+    Path pcap = Files.createTempFile("lbkit-vrrp-unicast", ".pcap");
+    Path capErr = Files.createTempFile("lbkit-vrrp-unicast", ".err");
+    // on lbkit's own eth0: it sees all lbkit sends. (The bridge device would not: the bridge forwards a unicast
+    // frame to a learned MAC from port to port, past br0.) --immediate-mode: without it the kernel hands packets over
+    // in blocks, and those of the last block before SIGTERM (lbkit's priority 0 in one run) were never written
+    Process capture = new ProcessBuilder("ip", "netns", "exec", PREFIX + "2", "tcpdump", "-i", "eth0", "-U", "-n",
+        "--immediate-mode", "-w", pcap.toString(), "ip proto 112").redirectErrorStream(true)
+        .redirectOutput(capErr.toFile()).start();
+    try {
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (!Files.readString(capErr).contains("listening on") && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertTrue(Files.readString(capErr).contains("listening on"), Files.readString(capErr));
+      // keepalived: VRRPv2 at 1 s, unicast_src_ip 10.98.0.1, unicast_peer 10.98.0.2
+      lab("keepalived", PREFIX + "1", "--priority", "100", "--vrid", "55", "--vip", "10.98.0.104/24", "--version", "2",
+          "--advert-int", "1", "--unicast-peer", "10.98.0.2");
+      assertEquals(PREFIX + "1", awaitOwner("10.98.0.104", PREFIX + "1", 8_000));
+      try (Lbkit lbkit = new Lbkit(PREFIX + "2", "--interface", "eth0", "--vrid", "55", "--priority", "150", "--vip",
+          "10.98.0.104/24", "--version", "2", "--advert-int", "1", "--unicast-peer", "10.98.0.1")) {
+        // lbkit (150) preempts keepalived (100) after its v2 Master_Down_Interval (3.41 s): keepalived heard it
+        lbkit.await(transition("VI_1", "BACKUP", "MASTER"), 25_000);
+        assertEquals(PREFIX + "2", awaitOwner("10.98.0.104", PREFIX + "2"));
+        String log = awaitLog(PREFIX + "1", "higher priority 150");
+        assertTrue(log.contains("higher priority 150"), log);
+        // a few of lbkit's 1 s adverts on the wire; keepalived stays Backup behind them
+        Thread.sleep(2_500);
+        assertEquals(PREFIX + "2", lab("vip-owner", "10.98.0.104"));
+        assertEquals(0, lbkit.terminate());
+        assertEquals(PREFIX + "1", awaitOwner("10.98.0.104", PREFIX + "1"));
+        log = awaitLog(PREFIX + "1", "Backup received priority 0 advertisement");
+        assertTrue(log.contains("Backup received priority 0 advertisement"), log);
+      }
+    } finally {
+      capture.destroy(); // SIGTERM by the PID we started: tcpdump flushes and ends
+      capture.waitFor(5, TimeUnit.SECONDS);
+      lab("stop", PREFIX + "1");
+    }
+    Process read = new ProcessBuilder("tcpdump", "-r", pcap.toString(), "-n").redirectErrorStream(true).start();
+    List<String> packets = new String(read.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+        .filter(l -> l.contains("VRRP")).toList();
+    read.waitFor(10, TimeUnit.SECONDS);
+    Files.deleteIfExists(pcap);
+    Files.deleteIfExists(capErr);
+    // e.g. "04:31:02.123 IP 10.98.0.2 > 10.98.0.1: VRRPv2, Advertisement, vrid 55, prio 150, authtype none, ..."
+    List<String> fromLbkit = packets.stream().filter(l -> l.contains(" IP 10.98.0.2 > ")).toList();
+    assertTrue(fromLbkit.size() >= 4, packets.toString());
+    String unicastV2 = " IP 10.98.0.2 > 10.98.0.1: VRRPv2, Advertisement, vrid 55,";
+    assertTrue(fromLbkit.stream().allMatch(l -> l.contains(unicastV2)),
+        "lbkit sent VRRPv2 to its unicast peer only: " + fromLbkit);
+    assertTrue(fromLbkit.stream().anyMatch(l -> l.contains(", prio 150,"))
+        && fromLbkit.get(fromLbkit.size() - 1).contains(", prio 0,"), fromLbkit.toString());
+    assertTrue(packets.stream().noneMatch(l -> l.contains("224.0.0.18")), "no multicast advert: " + packets);
+    assertTrue(packets.stream().anyMatch(l -> l.contains(" IP 10.98.0.1 > 10.98.0.2: VRRPv2, Advertisement, vrid 55,")),
+        "keepalived's unicast adverts reach lbkit: " + packets);
   }
 
   @Test

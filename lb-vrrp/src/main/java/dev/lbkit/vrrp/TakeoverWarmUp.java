@@ -42,9 +42,10 @@ final class TakeoverWarmUp {
 
   /**
    * Runs {@code cycles} takeovers for an instance of this version and family; returns how many took place. Stops early
-   * when {@code stop} says so.
+   * when {@code stop} says so. {@code realtime} is the real router's {@link VrrpRouter.Builder#takeoverRealtime}: the
+   * warm-up takes the same branches, so the compiled takeover path has no untaken one for the real takeovers to trap on.
    */
-  static int run(int version, AddressFamily family, int cycles, BooleanSupplier stop) {
+  static int run(int version, AddressFamily family, int cycles, boolean realtime, BooleanSupplier stop) {
     boolean v4 = family == AddressFamily.IPV4;
     VirtualAddress vip = VirtualAddress.parse(v4 ? "192.0.2.100/32" : "2001:db8::100/128");
     VrrpConfig config = VrrpConfig.builder("warm-up").interfaceName("warm0").vrid(1).priority(100).version(version)
@@ -64,7 +65,7 @@ final class TakeoverWarmUp {
         default -> new SinkC(config, adverts, cycle, stop);
       };
       VrrpRouter router = VrrpRouter.builder(sink, sink).ticker(sink)
-          .takeoverSpin(Duration.ofNanos(20_000)).warmUpTakeovers(0)
+          .takeoverSpin(Duration.ofNanos(20_000)).warmUpTakeovers(0).takeoverRealtime(realtime)
           .scriptRunner((script, done) -> done.finished(true)).stateLog(sink).listener(sink).instance(config).build();
       sink.router = router;
       try {

@@ -119,6 +119,8 @@ public final class VrrpRouter implements AutoCloseable {
   private boolean started;
   private final long spinNanos;
   private final int warmUpTakeovers;
+  /** Whether takeover windows run at real-time priority ({@link Builder#takeoverRealtime}). */
+  private final boolean takeoverRealtime;
   /** Where state changes are logged: the log, or (a private warm-up router) a sink that logs nothing. */
   private final StateLog stateLog;
   /** The ticker's last reading in the warm-up. Engine thread only. */
@@ -144,6 +146,7 @@ public final class VrrpRouter implements AutoCloseable {
     this.clock = b.clock;
     this.spinNanos = b.takeoverSpin.toNanos();
     this.warmUpTakeovers = b.warmUpTakeovers;
+    this.takeoverRealtime = b.takeoverRealtime;
     this.stateLog = b.stateLog != null ? b.stateLog : VrrpRouter::logStateChange;
     Map<String, VrrpInstance> built = new LinkedHashMap<>();
     for (VrrpConfig c : b.configs) {
@@ -785,7 +788,9 @@ public final class VrrpRouter implements AutoCloseable {
           if (left <= spinNanos + takeoverWindowNanos) {
             // the last sleep before the spin ends in the takeover window: its wake-up does not wait for a CPU behind
             // the host's normal threads (VrrpTransport.beginTakeover)
-            transport.beginTakeover();
+            if (takeoverRealtime) {
+              transport.beginTakeover();
+            }
             window = true;
             wakeAt = next - spinNanos;
           } else {
@@ -826,7 +831,7 @@ public final class VrrpRouter implements AutoCloseable {
       VrrpConfig c = i.config();
       if (done.add(c.version() + "/" + c.family())) {
         try {
-          takeovers += TakeoverWarmUp.run(c.version(), c.family(), warmUpTakeovers, () -> closing);
+          takeovers += TakeoverWarmUp.run(c.version(), c.family(), warmUpTakeovers, takeoverRealtime, () -> closing);
         } catch (RuntimeException e) {
           // only the first takeovers get slower: never let the warm-up keep the engine from starting
           log.warn("takeover warm-up for VRRPv{} {} failed; starting without it", c.version(), c.family(), e);
@@ -863,7 +868,9 @@ public final class VrrpRouter implements AutoCloseable {
     long start = ticker.read();
     long now = start;
     // normally open already (the sleep before the spin ended in it), unless that sleep was the spin's own start
-    transport.beginTakeover();
+    if (takeoverRealtime) {
+      transport.beginTakeover();
+    }
     // the takeover's system calls, gone through without effect: after a wait the first one costs some 25 us more on
     // a loaded host (cold caches), so they run now, and the transport's once more shortly before the deadline
     prime(deadline);
@@ -1099,6 +1106,7 @@ public final class VrrpRouter implements AutoCloseable {
     private ScriptRunner scriptRunner;
     private Duration takeoverSpin = DEFAULT_TAKEOVER_SPIN;
     private int warmUpTakeovers = DEFAULT_WARM_UP_TAKEOVERS;
+    private boolean takeoverRealtime = true;
     private StateLog stateLog;
 
     private Builder(VrrpTransport transport, AddressManager addresses) {
@@ -1156,6 +1164,19 @@ public final class VrrpRouter implements AutoCloseable {
         throw new IllegalArgumentException("warm-up takeovers must be in [0, 100000] but was " + value);
       }
       this.warmUpTakeovers = value;
+      return this;
+    }
+
+    /**
+     * Whether the engine thread runs at real-time priority through a takeover window: the last sleep before a
+     * master-down deadline, the {@link #takeoverSpin} and the takeover up to the gratuitous ARPs (see
+     * {@link VrrpTransport#beginTakeover()}; the Linux transport uses SCHED_FIFO priority 1 when the process has
+     * CAP_SYS_NICE, and leaves a thread whose policy the application set alone). Default true. False: the engine never
+     * changes its thread's scheduling policy, as keepalived, which runs at the normal policy unless
+     * {@code vrrp_rt_priority} is set; a takeover on a busy host may then wait for a CPU behind other threads.
+     */
+    public Builder takeoverRealtime(boolean value) {
+      this.takeoverRealtime = value;
       return this;
     }
 

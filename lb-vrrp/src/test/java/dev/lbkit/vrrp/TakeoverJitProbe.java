@@ -29,7 +29,7 @@ public final class TakeoverJitProbe {
     }
     long end = at;
     Thread warmUp = new Thread(() -> TakeoverWarmUp.run(3, dev.lbkit.api.AddressFamily.IPV4,
-        VrrpRouter.DEFAULT_WARM_UP_TAKEOVERS, () -> false), "warm-up");
+        VrrpRouter.DEFAULT_WARM_UP_TAKEOVERS, true, () -> false), "warm-up");
     warmUp.start();
     warmUp.join();
     int[] masters = {0};

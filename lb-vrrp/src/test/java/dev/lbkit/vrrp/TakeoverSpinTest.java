@@ -82,8 +82,13 @@ final class TakeoverSpinTest {
 
   /** Runs the engine until the clock passes {@code until}. */
   private void run(Duration spin, long until) throws Exception {
+    run(spin, true, until);
+  }
+
+  private void run(Duration spin, boolean realtime, long until) throws Exception {
     router = VrrpRouter.builder(transport, addresses).ticker(transport::read).takeoverSpin(spin)
-        .warmUpTakeovers(0).instance(config()).listener(e -> windowAtListener.add(transport.inTakeover())).build();
+        .takeoverRealtime(realtime).warmUpTakeovers(0).instance(config())
+        .listener(e -> windowAtListener.add(transport.inTakeover())).build();
     transport.closeAfter(until, router);
     router.run();
   }
@@ -156,6 +161,19 @@ final class TakeoverSpinTest {
     assertTrue(windowAtListener.size() >= 2 && !windowAtListener.contains(true),
         "no listener runs inside the window: " + windowAtListener);
     assertEquals(1, transport.blockingWaitsInTakeover(), "inside the window only the sleep into the spin");
+  }
+
+  @Test
+  void takeoverWindow_off_neverOpens_andTheTakeoverStillComesWithinAPollOfTheDeadline() throws Exception {
+    long arrival = START + 50 * MS;
+    transport.arriveAt(arrival, advert(150));
+    run(VrrpRouter.DEFAULT_TAKEOVER_SPIN, false, arrival + MDI + 1_000 * MS);
+    long deadline = arrival + MDI;
+    assertEquals(List.of(), transport.takeoverBegins(), "takeoverRealtime(false): the window never opens");
+    assertEquals(List.of(false), windowAtAdd);
+    assertEquals(1, takeovers.size(), "one takeover");
+    long late = takeovers.get(0) - deadline;
+    assertTrue(late >= 0 && late <= 2 * US, "takeover " + late + " ns after the deadline");
   }
 
   @Test

@@ -23,15 +23,15 @@ import org.junit.jupiter.api.Test;
 final class TakeoverWarmUpTest {
   @Test
   void warmUp_takesOverOncePerCycle_inEveryVersionAndFamily() {
-    assertEquals(300, TakeoverWarmUp.run(3, AddressFamily.IPV4, 300, () -> false));
-    assertEquals(300, TakeoverWarmUp.run(3, AddressFamily.IPV6, 300, () -> false));
-    assertEquals(300, TakeoverWarmUp.run(2, AddressFamily.IPV4, 300, () -> false));
+    assertEquals(300, TakeoverWarmUp.run(3, AddressFamily.IPV4, 300, true, () -> false));
+    assertEquals(300, TakeoverWarmUp.run(3, AddressFamily.IPV6, 300, true, () -> false));
+    assertEquals(300, TakeoverWarmUp.run(2, AddressFamily.IPV4, 300, false, () -> false));
   }
 
   @Test
   void warmUp_stopsWhenTold() {
     int[] asked = new int[1];
-    int takeovers = TakeoverWarmUp.run(3, AddressFamily.IPV4, 1_000, () -> ++asked[0] >= 10);
+    int takeovers = TakeoverWarmUp.run(3, AddressFamily.IPV4, 1_000, true, () -> ++asked[0] >= 10);
     assertEquals(10, takeovers, "stops at the first step-down after the stop flag");
   }
 

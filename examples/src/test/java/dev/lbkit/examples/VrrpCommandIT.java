@@ -77,11 +77,11 @@ final class VrrpCommandIT {
     return owners;
   }
 
-  /** keepalived's log in namespace {@code ns} once it holds {@code line}, or as it is after 3 s. */
+  /** keepalived's log in namespace {@code ns} once it holds {@code line}, or as it is after 10 s (a loaded host). */
   private static String awaitLog(String ns, String line) throws Exception {
     Path file = Path.of("/tmp/vrrp-lab-" + PREFIX, ns, "keepalived.log");
     String log = "";
-    for (int i = 0; i < 300 && !log.contains(line); i++) {
+    for (int i = 0; i < 1000 && !log.contains(line); i++) {
       log = Files.exists(file) ? Files.readString(file) : "";
       Thread.sleep(10);
     }

@@ -1,6 +1,7 @@
 package dev.lbkit.vrrp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.parallel.Isolated;
  * advertisements relative to its takeover must be what keepalived's rules give (the rate limit folds a burst into
  * two messages an interval apart), keepalived and lbkit alike within 100 ms, each lower priority answered with an
  * advertisement that restarts the advertisement timer; and tcpdump -v must print TTL / hop limit 255 for every plain
- * advertisement of both (RFC 5798 5.1.1.3 / 5.1.2.3). Namespaces 1 and 3 run keepalived (IPv4 VRRPv2, IPv6 VRRPv3),
+ * advertisement of both (RFC 5798 5.1.1.3 / 5.1.2.3), and for IPv4 no Don't Fragment flag and a changing
+ * identification, as keepalived's own IP header has. Namespaces 1 and 3 run keepalived (IPv4 VRRPv2, IPv6 VRRPv3),
  * 2 and 4 lbkit. Needs root (.ci/install). About 20 s.
  */
 @Isolated // VRRP timing: never beside the kernel-lab VMs (pom.xml)
@@ -147,13 +149,27 @@ final class GarpSettingsInteropIT {
       }
     }
 
-    // TTL / hop limit as tcpdump -v prints it, for every advertisement of each router in the capture
-    Map<Integer, List<Integer>> ttls = ttlsByVrid(verbose);
+    // the IP header as tcpdump -v prints it, for every advertisement of each router in the capture: TTL / hop limit
+    Map<Integer, List<String>> headers = headersByVrid(verbose);
     for (int vrid : List.of(81, 82, 83, 84)) {
-      List<Integer> t = ttls.getOrDefault(vrid, List.of());
-      assertTrue(t.size() >= 10, "tcpdump -v shows advertisements of vrid " + vrid + ": " + t + "\n" + verbose);
+      List<String> h = headers.getOrDefault(vrid, List.of());
+      assertTrue(h.size() >= 10, "tcpdump -v shows advertisements of vrid " + vrid + ": " + h + "\n" + verbose);
+      List<Integer> t = h.stream().map(x -> field(TTL, x)).toList();
       assertTrue(t.stream().allMatch(x -> x == 255), "TTL / hop limit of vrid " + vrid + " (81, 83 keepalived; "
           + "82, 84 lbkit): " + t);
+    }
+    // IPv4: no Don't Fragment flag (keepalived writes its own header with the fragment field 0; lbkit's kernel-built
+    // header had DF under the default path MTU discovery), and an identification that changes from datagram to
+    // datagram, as a datagram that may be fragmented needs (RFC 6864): keepalived counts per instance, Linux picks
+    // lbkit's from its per-destination generator
+    for (int vrid : List.of(81, 82)) {
+      List<String> h = headers.get(vrid);
+      assertTrue(h.stream().allMatch(x -> x.contains("flags [none]")), "IPv4 flags of vrid " + vrid
+          + " (81 keepalived, 82 lbkit), as tcpdump -v prints them:\n" + String.join("\n", h));
+      List<Integer> ids = h.stream().map(x -> field(ID, x)).toList();
+      for (int i = 1; i < ids.size(); i++) {
+        assertNotEquals(ids.get(i - 1), ids.get(i), "IP identifications of vrid " + vrid + ": " + ids);
+      }
     }
   }
 
@@ -266,9 +282,13 @@ final class GarpSettingsInteropIT {
   private static final Pattern DATAGRAM =
       Pattern.compile("^IP6? \\((.*)\\) (\\S+) > (\\S+): VRRPv\\d, Advertisement, vrid (\\d+), prio (\\d+)");
   private static final Pattern TTL = Pattern.compile("\\b(?:ttl|hlim) (\\d+)");
+  private static final Pattern ID = Pattern.compile("\\bid (\\d+)");
 
-  /** TTL / hop limit of every advertisement of non-zero priority other than the lower-priority player's, by VRID. */
-  private static Map<Integer, List<Integer>> ttlsByVrid(String verbose) {
+  /**
+   * The IP header fields (what tcpdump prints in parentheses) of every advertisement of non-zero priority other than
+   * the lower-priority player's, by VRID.
+   */
+  private static Map<Integer, List<String>> headersByVrid(String verbose) {
     List<String> joined = new ArrayList<>();
     for (String line : verbose.split("\n")) {
       if (!line.isEmpty() && Character.isWhitespace(line.charAt(0)) && !joined.isEmpty()) {
@@ -277,18 +297,23 @@ final class GarpSettingsInteropIT {
         joined.add(line);
       }
     }
-    Map<Integer, List<Integer>> out = new HashMap<>();
+    Map<Integer, List<String>> out = new HashMap<>();
     for (String line : joined) {
       Matcher m = DATAGRAM.matcher(line);
       if (!m.find() || m.group(5).equals("100") || m.group(5).equals("0")) {
         continue;
       }
-      Matcher t = TTL.matcher(m.group(1));
-      if (!t.find()) {
-        fail("no ttl / hlim in tcpdump's line: " + line);
-      }
-      out.computeIfAbsent(Integer.parseInt(m.group(4)), k -> new ArrayList<>()).add(Integer.parseInt(t.group(1)));
+      out.computeIfAbsent(Integer.parseInt(m.group(4)), k -> new ArrayList<>()).add(m.group(1));
     }
     return out;
+  }
+
+  /** A number from tcpdump's header fields; fails the test if it is not there. */
+  private static int field(Pattern p, String header) {
+    Matcher m = p.matcher(header);
+    if (!m.find()) {
+      fail("no " + p + " in tcpdump's header fields: " + header);
+    }
+    return Integer.parseInt(m.group(1));
   }
 }

@@ -153,6 +153,7 @@ final class KeepalivedAhInteropIT {
       AuthenticationHeader.Opened o = ((AuthenticationHeader.Parsed.Ok) p).opened();
       assertNull(o.verify(key, false));
       assertEquals(0xc0, d[1] & 0xff, "TOS");
+      assertEquals(0, ((d[6] & 0xff) << 8) | (d[7] & 0xff), "flags and fragment offset: no DF, as keepalived's");
       assertEquals(255, o.ttl());
       int id = ((d[4] & 0xff) << 8) | (d[5] & 0xff);
       assertTrue(o.sequence() > lastSequence, "sequence " + o.sequence() + " after " + lastSequence);

@@ -48,6 +48,8 @@ final class LibC {
   static final int IP_TOS = 1; // IP_TOS
   static final int IP_TTL = 2; // IP_TTL: unicast TTL
   static final int IP_HDRINCL = 3; // IP_HDRINCL: the sender writes the IPv4 header
+  static final int IP_MTU_DISCOVER = 10; // IP_MTU_DISCOVER: int, one of IP_PMTUDISC_*
+  static final int IP_PMTUDISC_DONT = 0; // IP_PMTUDISC_DONT: never set Don't Fragment
   static final int IP_MULTICAST_IF = 32; // IP_MULTICAST_IF: struct ip_mreqn
   static final int IP_MULTICAST_TTL = 33; // IP_MULTICAST_TTL
   static final int IP_MULTICAST_LOOP = 34; // IP_MULTICAST_LOOP

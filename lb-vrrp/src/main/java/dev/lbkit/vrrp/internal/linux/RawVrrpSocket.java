@@ -15,7 +15,8 @@ import java.util.Arrays;
 
 /**
  * Raw sockets for IP protocol 112 on one interface and family: a receiving one joined to 224.0.0.18 / ff02::12, and
- * a sending one bound to the interface's primary address with TTL / hop limit 255, TOS 0xc0 and multicast loop off.
+ * a sending one bound to the interface's primary address with TTL / hop limit 255, TOS 0xc0, multicast loop off and,
+ * over IPv4, no Don't Fragment flag.
  * Two sockets because a raw socket bound to a unicast address only receives datagrams addressed to it, and the
  * sender must be bound so the kernel sends from the very address the v3 checksum covers. Not thread-safe: the
  * engine thread uses it; {@link #close()} may come from elsewhere once the engine stopped.
@@ -152,6 +153,11 @@ final class RawVrrpSocket implements AutoCloseable {
       setInt(sendFd, "IP_TTL 255", LibC.IPPROTO_IP, LibC.IP_TTL, 255);
       setInt(sendFd, "IP_MULTICAST_LOOP 0", LibC.IPPROTO_IP, LibC.IP_MULTICAST_LOOP, 0);
       setInt(sendFd, "IP_TOS 0xc0", LibC.IPPROTO_IP, LibC.IP_TOS, 0xc0);
+      // no Don't Fragment flag, as on keepalived's adverts (its own header, fragment field 0): under the default path
+      // MTU discovery the kernel sets DF on a datagram it builds (__ip_make_skb); the identification it picks is the
+      // same either way (ip_select_ident). With IP_HDRINCL (AH, below) it sends the engine's header, fragment field 0
+      setInt(sendFd, "IP_MTU_DISCOVER IP_PMTUDISC_DONT", LibC.IPPROTO_IP, LibC.IP_MTU_DISCOVER,
+          LibC.IP_PMTUDISC_DONT);
       if (protocol == IPPROTO_AH) {
         // TOS, TTL, ID and addresses come from the header the engine built and authenticated
         setInt(sendFd, "IP_HDRINCL", LibC.IPPROTO_IP, LibC.IP_HDRINCL, 1);

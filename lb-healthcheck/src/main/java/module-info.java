@@ -20,7 +20,6 @@ module dev.lbkit.healthcheck {
   exports dev.lbkit.healthcheck.dns;
   exports dev.lbkit.healthcheck.udp;
   exports dev.lbkit.healthcheck.agent;
-  exports dev.lbkit.healthcheck.internal.quorum to dev.lbkit.director; // one quorum rule for both paths, not API
   exports dev.lbkit.healthcheck.internal.jna to dev.lbkit.director; // notify hooks start as MISC_CHECK programs do
   opens dev.lbkit.healthcheck.internal.jna to com.sun.jna; // JNA binds the native methods reflectively
   opens dev.lbkit.healthcheck.internal.linux to com.sun.jna; // JNA binds the native methods reflectively

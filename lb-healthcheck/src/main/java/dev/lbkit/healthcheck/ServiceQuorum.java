@@ -9,7 +9,7 @@ import dev.lbkit.api.event.DestinationEvent;
 import dev.lbkit.api.event.DestinationListener;
 import dev.lbkit.api.event.DestinationUp;
 import dev.lbkit.api.event.WeightChanged;
-import dev.lbkit.healthcheck.internal.quorum.QuorumRule;
+import dev.lbkit.api.internal.quorum.QuorumRule;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;

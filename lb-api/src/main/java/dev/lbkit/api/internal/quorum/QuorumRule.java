@@ -1,10 +1,11 @@
-package dev.lbkit.healthcheck.internal.quorum;
+package dev.lbkit.api.internal.quorum;
 
 import java.util.Optional;
 
 /**
- * keepalived's quorum rule for one virtual service, the one implementation behind both lbkit paths: the Java API's
- * {@code ServiceQuorum} and the director's pools (a keepalived.conf's {@code virtual_server}s). Immutable.
+ * keepalived's quorum rule for one virtual service, the one implementation behind every lbkit path: lb-config's reading
+ * of a keepalived.conf {@code virtual_server} (the values in force, the table at start), lb-healthcheck's
+ * {@code ServiceQuorum} (the Java API) and lb-director's pools. Immutable.
  *
  * <p>Source of truth, read for its facts (keepalived 2.2.7, keepalived/check): the configuration check lowers a
  * {@code quorum} above the real servers' total weight to that total and then a {@code hysteresis} not below the

@@ -1,4 +1,4 @@
-package dev.lbkit.healthcheck.internal.quorum;
+package dev.lbkit.api.internal.quorum;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

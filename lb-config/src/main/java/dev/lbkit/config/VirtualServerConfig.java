@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lbkit.api.LoadBalancedService;
 import dev.lbkit.api.RealServer;
 import dev.lbkit.api.VirtualService;
+import dev.lbkit.api.internal.quorum.QuorumRule;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,15 +14,19 @@ import java.util.Optional;
 /**
  * A {@code virtual_server}: an IPVS service, its real servers and how failures change the pool. Immutable.
  *
+ * <p>As keepalived's configuration check, the constructor lowers a {@code quorum} above the real servers' total
+ * weight to that total and then a {@code hysteresis} not below the quorum to {@code quorum - 1}: {@link #quorum()}
+ * and {@link #hysteresis()} are the values in force (the reader warns when it lowers what a file says).
+ *
  * @param service key ({@code IP PORT} with {@code protocol}, or {@code fwmark N}), {@code lb_algo},
  *     scheduler flags, {@code ops}, {@code persistence_timeout}/{@code persistence_granularity} and
  *     {@code persistence_engine}
  * @param delayLoop {@code delay_loop}: the interval between checks (default 60 s)
  * @param realServers its real servers, in file order
  * @param quorum {@code quorum}: the sum of the weights of live real servers needed for the service to be up
- *     (default 1)
+ *     (default 1), at least 1; lowered to the real servers' total weight if above it (and that total is at least 1)
  * @param hysteresis {@code hysteresis}: the service goes down below {@code quorum - hysteresis} and comes up at
- *     {@code quorum + hysteresis}
+ *     {@code quorum + hysteresis}; at least 0, lowered to {@code quorum - 1} if not below the quorum
  * @param sorryServer {@code sorry_server}: the server used while the quorum is lost
  * @param sorryServerInhibit {@code sorry_server_inhibit}: the sorry server stays in the table with weight 0
  *     instead of being removed while the quorum is met
@@ -60,12 +65,10 @@ public record VirtualServerConfig(
     requireNonNull(quorumDown, "quorumDown");
     requireNonNull(virtualhost, "virtualhost");
     requireNonNull(location, "location");
-    if (quorum < 1) {
-      throw new IllegalArgumentException("quorum must be at least 1 but was " + quorum);
-    }
-    if (hysteresis < 0) {
-      throw new IllegalArgumentException("hysteresis must not be negative but was " + hysteresis);
-    }
+    QuorumRule rule = QuorumRule.lowered(quorum, hysteresis,
+        realServers.stream().mapToLong(rs -> rs.realServer().weight()).sum());
+    quorum = (int) rule.quorum();
+    hysteresis = (int) rule.hysteresis();
   }
 
   /** A virtual server whose hooks run as the default script user. */
@@ -90,8 +93,7 @@ public record VirtualServerConfig(
         .map(RealServerConfig::realServer)
         .toList();
     long weight = servers.stream().mapToLong(RealServer::weight).sum();
-    // keepalived starts with the quorum only at quorum + hysteresis (ipwrapper.c update_quorum_state at init)
-    if (weight < (long) quorum + hysteresis && sorryServer.isPresent()) {
+    if (!new QuorumRule(quorum, hysteresis).heldAtStart(weight) && sorryServer.isPresent()) {
       return new LoadBalancedService(service, List.of(sorryServer.get()));
     }
     return new LoadBalancedService(service, servers);

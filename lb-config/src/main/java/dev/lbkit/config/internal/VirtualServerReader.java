@@ -219,22 +219,19 @@ final class VirtualServerReader {
       problems.error(block.location(), "virtual_server " + key + ": " + e.getMessage());
       return Optional.empty();
     }
-    // as keepalived checks its configuration (check_data.c): a quorum above the real servers' total weight could
-    // never be reached, so it is lowered to that total; then a hysteresis not below the quorum is lowered under it
-    long totalWeight = realServers.stream().mapToLong(r -> r.realServer().weight()).sum();
-    if (quorum > totalWeight && totalWeight >= 1) {
+    VirtualServerConfig vs = new VirtualServerConfig(service, delayLoop, realServers, quorum, hysteresis, sorryServer,
+        sorryInhibit, omega, quorumUp, quorumDown, d.virtualhost, block.location(), vsHookUsers);
+    // the config lowers them as keepalived's configuration check does (check_data.c), which warns
+    if (vs.quorum() != quorum) {
       problems.warning(block.location(), "quorum " + quorum + " of virtual_server " + key + " is above the total"
-          + " weight of its real servers, " + totalWeight + ", so it could never be reached; lowered to "
-          + totalWeight + " as keepalived does");
-      quorum = (int) totalWeight;
+          + " weight of its real servers, " + vs.quorum() + ", so it could never be reached; lowered to "
+          + vs.quorum() + " as keepalived does");
     }
-    if (hysteresis >= quorum) {
+    if (vs.hysteresis() != hysteresis) {
       problems.warning(block.location(), "hysteresis " + hysteresis + " of virtual_server " + key + " is not below"
-          + " its quorum " + quorum + "; lowered to " + (quorum - 1) + " as keepalived does");
-      hysteresis = quorum - 1;
+          + " its quorum " + vs.quorum() + "; lowered to " + vs.hysteresis() + " as keepalived does");
     }
-    return Optional.of(new VirtualServerConfig(service, delayLoop, realServers, quorum, hysteresis, sorryServer,
-        sorryInhibit, omega, quorumUp, quorumDown, d.virtualhost, block.location(), vsHookUsers));
+    return Optional.of(vs);
   }
 
   /** A notify hook's command, remembering the user written after it. */

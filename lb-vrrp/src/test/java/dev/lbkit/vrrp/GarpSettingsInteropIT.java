@@ -1,5 +1,6 @@
 package dev.lbkit.vrrp;
 
+import static dev.lbkit.vrrp.lab.LabWire.assertAbout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,11 +8,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.lbkit.vrrp.lab.Lab;
 import dev.lbkit.vrrp.lab.Lab.Node;
+import dev.lbkit.vrrp.lab.LabWire;
+import dev.lbkit.vrrp.lab.LabWire.Router;
 import dev.lbkit.vrrp.testkit.Pcap;
 import dev.lbkit.vrrp.testkit.Pcap.Frame;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +44,6 @@ import org.junit.jupiter.api.parallel.Isolated;
  */
 @Isolated // VRRP timing: never beside the kernel-lab VMs (pom.xml)
 final class GarpSettingsInteropIT {
-  private static final long MS = 1_000_000L;
   private static final String K4 = "10.98.0.181";
   private static final String L4 = "10.98.0.182";
   private static final String K6 = "2001:db8:98::183";
@@ -107,7 +108,7 @@ final class GarpSettingsInteropIT {
     assertEquals(0, v4.terminate());
     assertEquals(0, v6.terminate());
     List<Frame> frames = Pcap.timedFrames(pcap);
-    String verbose = tcpdumpVerbose(pcap);
+    String verbose = LabWire.tcpdumpVerbose(pcap, "ip proto 112 or ip6 proto 112");
     Files.deleteIfExists(pcap);
     Files.deleteIfExists(Path.of(pcap + ".err"));
 
@@ -122,30 +123,26 @@ final class GarpSettingsInteropIT {
     // advertisements: every second, and an answer to each lower priority that restarts the timer
     List<Long> adverts = List.of(0L, 1000L, 2000L, 3000L, 4000L, 5000L, 5500L, 6000L, 7000L, 8000L, 9000L);
 
-    Router k4 = Router.of(frames, 1, 81, InetAddress.getByName(K4));
-    Router l4 = Router.of(frames, 2, 82, InetAddress.getByName(L4));
-    Router k6 = Router.of(frames, 3, 83, InetAddress.getByName(K6));
-    Router l6 = Router.of(frames, 4, 84, InetAddress.getByName(L6));
-    StringBuilder report = new StringBuilder();
+    Router k4 = Router.of(frames, "keepalived IPv4", 1, 81, InetAddress.getByName(K4), 5, WINDOW_MS);
+    Router l4 = Router.of(frames, "lbkit IPv4", 2, 82, InetAddress.getByName(L4), 5, WINDOW_MS);
+    Router k6 = Router.of(frames, "keepalived IPv6", 3, 83, InetAddress.getByName(K6), 5, WINDOW_MS);
+    Router l6 = Router.of(frames, "lbkit IPv6", 4, 84, InetAddress.getByName(L6), 5, WINDOW_MS);
+    String all = LabWire.report(List.of(k4, l4, k6, l6));
     for (Router r : List.of(k4, l4, k6, l6)) {
-      report.append(r).append('\n');
-    }
-    String all = report.toString();
-    for (Router r : List.of(k4, l4, k6, l6)) {
-      assertEquals(List.of(5_500L, 6_000L), r.lowerPriorities.stream().map(t -> Math.round(t / 100.0) * 100)
+      assertEquals(List.of(5_500L, 6_000L), r.lowerPriorities().stream().map(t -> Math.round(t / 100.0) * 100)
           .toList(), "the lower priorities were sent when planned:\n" + all);
     }
-    assertAbout(expected4, k4.announcements, "keepalived's gratuitous ARPs", all);
-    assertAbout(expected4, l4.announcements, "lbkit's gratuitous ARPs", all);
-    assertAbout(expected6, k6.announcements, "keepalived's unsolicited NAs", all);
-    assertAbout(expected6, l6.announcements, "lbkit's unsolicited NAs", all);
-    assertAbout(k4.announcements, l4.announcements, "IPv4: lbkit against keepalived", all);
-    assertAbout(k6.announcements, l6.announcements, "IPv6: lbkit against keepalived", all);
+    assertAbout(expected4, k4.announcements(), TOLERANCE_MS, "keepalived's gratuitous ARPs", all);
+    assertAbout(expected4, l4.announcements(), TOLERANCE_MS, "lbkit's gratuitous ARPs", all);
+    assertAbout(expected6, k6.announcements(), TOLERANCE_MS, "keepalived's unsolicited NAs", all);
+    assertAbout(expected6, l6.announcements(), TOLERANCE_MS, "lbkit's unsolicited NAs", all);
+    assertAbout(k4.announcements(), l4.announcements(), TOLERANCE_MS, "IPv4: lbkit against keepalived", all);
+    assertAbout(k6.announcements(), l6.announcements(), TOLERANCE_MS, "IPv6: lbkit against keepalived", all);
     for (Router r : List.of(k4, l4, k6, l6)) {
-      assertAbout(adverts, r.adverts, r.name + "'s advertisements", all);
-      for (long lower : r.lowerPriorities) {
-        assertTrue(r.adverts.stream().anyMatch(a -> a >= lower && a - lower < 50),
-            r.name + " answers the lower priority at " + lower + " ms within 50 ms:\n" + all);
+      assertAbout(adverts, r.adverts(), TOLERANCE_MS, r.name() + "'s advertisements", all);
+      for (long lower : r.lowerPriorities()) {
+        assertTrue(r.adverts().stream().anyMatch(a -> a >= lower && a - lower < 50),
+            r.name() + " answers the lower priority at " + lower + " ms within 50 ms:\n" + all);
       }
     }
 
@@ -171,105 +168,6 @@ final class GarpSettingsInteropIT {
         assertNotEquals(ids.get(i - 1), ids.get(i), "IP identifications of vrid " + vrid + ": " + ids);
       }
     }
-  }
-
-  /** One router's messages in the window, in ms after its takeover (its first advertisement on the wire). */
-  private record Router(String name, List<Long> announcements, List<Long> adverts, List<Long> lowerPriorities) {
-    static Router of(List<Frame> frames, int ns, int vrid, InetAddress vip) {
-      byte[] mac = mac(ns);
-      byte[] advertiser = mac(5);
-      byte[] address = vip.getAddress();
-      boolean v6 = address.length == 16;
-      Long takeover = null;
-      List<Long> announcements = new ArrayList<>();
-      List<Long> adverts = new ArrayList<>();
-      List<Long> lower = new ArrayList<>();
-      for (Frame f : frames) {
-        byte[] b = f.bytes();
-        int vrrpAt = vrrpOffset(f);
-        if (vrrpAt > 0 && (b[vrrpAt + 1] & 0xff) == vrid && (b[vrrpAt + 2] & 0xff) != 0) {
-          if (Arrays.equals(f.sourceMac(), mac)) {
-            takeover = takeover == null ? f.nanos() : takeover;
-            adverts.add(f.nanos());
-          } else if (Arrays.equals(f.sourceMac(), advertiser)) {
-            lower.add(f.nanos());
-          }
-        } else if (Arrays.equals(f.sourceMac(), mac) && isAnnouncement(b, address, v6)) {
-          announcements.add(f.nanos());
-        }
-      }
-      if (takeover == null) {
-        return fail("no advertisement of vrid " + vrid + " from namespace " + ns + " in the capture");
-      }
-      String name = (ns % 2 == 1 ? "keepalived" : "lbkit") + (v6 ? " IPv6" : " IPv4");
-      return new Router(name, window(announcements, takeover), window(adverts, takeover), window(lower, takeover));
-    }
-
-    private static List<Long> window(List<Long> times, long takeover) {
-      return times.stream().map(t -> (t - takeover) / MS).filter(t -> t >= 0 && t <= WINDOW_MS).toList();
-    }
-
-    @Override
-    public String toString() {
-      return name + ": announcements " + announcements + ", adverts " + adverts + ", lower priorities "
-          + lowerPriorities;
-    }
-  }
-
-  /** Where the VRRP message starts in a plain IPv4 / IPv6 VRRP frame, else -1. */
-  private static int vrrpOffset(Frame f) {
-    byte[] b = f.bytes();
-    if (f.etherType() == 0x0800 && b.length > 34 && (b[23] & 0xff) == 112) {
-      return 14 + (b[14] & 0x0f) * 4;
-    }
-    if (f.etherType() == 0x86dd && b.length > 62 && (b[20] & 0xff) == 112) {
-      return 54;
-    }
-    return -1;
-  }
-
-  /** A gratuitous ARP (sender = target = the VIP) or an unsolicited NA for the VIP. */
-  private static boolean isAnnouncement(byte[] b, byte[] vip, boolean v6) {
-    int etherType = b.length < 14 ? -1 : ((b[12] & 0xff) << 8) | (b[13] & 0xff);
-    if (!v6) {
-      return etherType == 0x0806 && b.length >= 42 && Arrays.equals(Arrays.copyOfRange(b, 28, 32), vip)
-          && Arrays.equals(Arrays.copyOfRange(b, 38, 42), vip);
-    }
-    return etherType == 0x86dd && b.length >= 78 && (b[20] & 0xff) == 58 && (b[54] & 0xff) == 136
-        && Arrays.equals(Arrays.copyOfRange(b, 62, 78), vip);
-  }
-
-  /** The lab's MAC address of namespace i (vrrp-lab's up). */
-  private static byte[] mac(int i) {
-    return new byte[] {2, (byte) 0x98, 0, 0, 0, (byte) i};
-  }
-
-  private static void assertAbout(List<Long> expected, List<Long> actual, String what, String all) {
-    boolean close = expected.size() == actual.size();
-    for (int i = 0; close && i < expected.size(); i++) {
-      close = Math.abs(expected.get(i) - actual.get(i)) <= TOLERANCE_MS;
-    }
-    if (!close) {
-      fail(what + ": expected about " + expected + " (+-" + TOLERANCE_MS + " ms) but was " + actual + "\n" + all);
-    }
-  }
-
-  /** tcpdump's own reading of the capture: {@code tcpdump -r FILE -n -t -v}, its VRRP lines. */
-  private static String tcpdumpVerbose(Path pcap) throws IOException {
-    Process p = new ProcessBuilder("tcpdump", "-r", pcap.toString(), "-n", "-t", "-v", "ip proto 112 or ip6 proto 112")
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        fail("tcpdump -r did not finish");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-    return out;
   }
 
   /*

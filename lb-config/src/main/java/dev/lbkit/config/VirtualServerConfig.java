@@ -6,6 +6,7 @@ import dev.lbkit.api.LoadBalancedService;
 import dev.lbkit.api.RealServer;
 import dev.lbkit.api.VirtualService;
 import dev.lbkit.api.internal.quorum.QuorumRule;
+import dev.lbkit.api.internal.quorum.QuorumTable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -80,23 +81,20 @@ public record VirtualServerConfig(
   }
 
   /**
-   * The table entry once installed with every real server alive (those marked {@code alpha} left out, as they
-   * start as down): what {@code ipvsadm -Ln} shows right after start on the master. A live weight under
-   * {@code quorum + hysteresis} starts without the quorum, as keepalived does: the sorry server alone, if there is
-   * one.
+   * The table entry once installed with every real server alive except those marked {@code alpha} (with a check),
+   * which start as down: what {@code ipvsadm -Ln} shows right after start on the master, as keepalived does. A live
+   * weight under {@code quorum + hysteresis} starts without the quorum: then a sorry server, if there is one, replaces
+   * the real servers. Real servers with {@code inhibit_on_failure} that are down or replaced stay at weight 0, and so
+   * does a sorry server with {@code sorry_server_inhibit} that is not needed.
    *
    * @throws IllegalArgumentException if the real servers break a rule of {@link LoadBalancedService}
    */
   public LoadBalancedService initialTable() {
-    List<RealServer> servers = realServers.stream()
-        .filter(rs -> !rs.alpha() || rs.checks().isEmpty())
-        .map(RealServerConfig::realServer)
+    List<QuorumTable.Member> members = realServers.stream()
+        .map(rs -> new QuorumTable.Member(rs.realServer(), !rs.alpha() || rs.checks().isEmpty(), rs.inhibitOnFailure()))
         .toList();
-    long weight = servers.stream().mapToLong(RealServer::weight).sum();
-    if (!new QuorumRule(quorum, hysteresis).heldAtStart(weight) && sorryServer.isPresent()) {
-      return new LoadBalancedService(service, List.of(sorryServer.get()));
-    }
-    return new LoadBalancedService(service, servers);
+    boolean held = new QuorumRule(quorum, hysteresis).heldAtStart(QuorumTable.liveWeight(members));
+    return new LoadBalancedService(service, QuorumTable.servers(members, held, sorryServer, sorryServerInhibit));
   }
 
   /** The table entry with every real server at its configured weight. */

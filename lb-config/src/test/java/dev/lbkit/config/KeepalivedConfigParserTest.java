@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lbkit.api.AddressFamily;
 import dev.lbkit.api.Endpoint;
 import dev.lbkit.api.ForwardingMethod;
+import dev.lbkit.api.LoadBalancedService;
 import dev.lbkit.api.Persistence;
 import dev.lbkit.api.Protocol;
 import dev.lbkit.api.RealServer;
@@ -262,6 +263,49 @@ final class KeepalivedConfigParserTest {
         """);
     assertEquals(List.of(Endpoint.parse("10.9.9.9:80")),
         r.config().initialTable().get(0).realServers().stream().map(RealServer::endpoint).toList());
+  }
+
+  @Test
+  void initialTable_keepsInhibitedServersAtWeightZero_besideTheSorryServer_asKeepalivedDoes() {
+    // keepalived (ipwrapper.c, ipvswrapper.c): taking out a real server with inhibit_on_failure sets its weight to 0,
+    // one starting down (alpha) is added at weight 0, and sorry_server_inhibit keeps an unneeded sorry server at 0.
+    // Before, initialTable left all three out, unlike the director's table at start.
+    ParseResult without = parse("""
+        virtual_server 192.0.2.10 80 {
+          sorry_server 10.9.9.9 80
+          quorum 3
+          hysteresis 1
+          real_server 10.0.0.2 80 {
+            inhibit_on_failure
+            weight 2
+          }
+          real_server 10.0.0.3 80 {
+          }
+        }
+        """); // a live weight of 3 < 3 + 1
+    assertEquals(List.of("10.0.0.2:80 0", "10.9.9.9:80 1"), weights(without.config().initialTable().get(0)));
+    ParseResult held = parse("""
+        virtual_server 192.0.2.10 80 {
+          sorry_server 10.9.9.9 80
+          sorry_server_inhibit
+          real_server 10.0.0.2 80 {
+            weight 2
+          }
+          real_server 10.0.0.3 80 {
+            weight 3
+            inhibit_on_failure
+            alpha
+            TCP_CHECK {
+            }
+          }
+        }
+        """);
+    assertEquals(List.of("10.0.0.2:80 2", "10.0.0.3:80 0", "10.9.9.9:80 0"),
+        weights(held.config().initialTable().get(0)));
+  }
+
+  private static List<String> weights(LoadBalancedService table) {
+    return table.realServers().stream().map(s -> s.endpoint() + " " + s.weight()).toList();
   }
 
   @Test

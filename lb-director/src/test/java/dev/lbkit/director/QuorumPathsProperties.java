@@ -105,21 +105,24 @@ final class QuorumPathsProperties {
 
   /**
    * lb-config reads {@code quorum} and {@code hysteresis} as {@link QuorumRule#lowered} lowers them, and the table it
-   * says a master installs at the start ({@link VirtualServerConfig#initialTable()}) is the one the director installs.
+   * says a master installs at the start ({@link VirtualServerConfig#initialTable()}) is the one the director installs,
+   * with {@code alpha} real servers, {@code inhibit_on_failure} and {@code sorry_server_inhibit} too.
    */
   @Property(tries = 300)
   void keepalivedConf_readsTheSameRule_andItsInitialTableIsTheDirectors(
       @ForAll @Size(min = 1, max = 4) List<@IntRange(min = 0, max = 6) Integer> weights,
+      @ForAll @Size(min = 4, max = 4) List<Boolean> alpha, @ForAll @Size(min = 4, max = 4) List<Boolean> inhibit,
       @ForAll @IntRange(min = 1, max = 30) int quorum, @ForAll @IntRange(min = 0, max = 30) int hysteresis,
-      @ForAll boolean sorry) throws Exception {
+      @ForAll boolean sorry, @ForAll boolean sorryInhibit) throws Exception {
     StringBuilder conf = new StringBuilder("virtual_server 192.0.2.10 80 {\n  protocol TCP\n  lb_kind NAT\n  quorum "
         + quorum + "\n  hysteresis " + hysteresis + "\n");
     if (sorry) {
-      conf.append("  sorry_server 10.0.0.99 80\n");
+      conf.append("  sorry_server 10.0.0.99 80\n").append(sorryInhibit ? "  sorry_server_inhibit\n" : "");
     }
     for (int i = 0; i < weights.size(); i++) {
       conf.append("  real_server 10.0.0.").append(i + 1).append(" 80 {\n    weight ").append(weights.get(i))
-          .append("\n  }\n");
+          .append('\n').append(inhibit.get(i) ? "    inhibit_on_failure\n" : "")
+          .append(alpha.get(i) ? "    alpha\n    TCP_CHECK {\n    }\n" : "").append("  }\n");
     }
     KeepalivedConfig config = KeepalivedDirectorTest.parse(conf.append("}\n").toString());
     VirtualServerConfig vs = config.virtualServers().get(0);

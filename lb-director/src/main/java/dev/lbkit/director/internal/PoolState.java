@@ -2,8 +2,8 @@ package dev.lbkit.director.internal;
 
 import dev.lbkit.api.Endpoint;
 import dev.lbkit.api.LoadBalancedService;
-import dev.lbkit.api.RealServer;
 import dev.lbkit.api.internal.quorum.QuorumRule;
+import dev.lbkit.api.internal.quorum.QuorumTable;
 import dev.lbkit.director.PoolMember;
 import dev.lbkit.director.ServicePool;
 import java.util.ArrayList;
@@ -15,8 +15,9 @@ import java.util.Map;
  * The live state of one pool: which members are alive at which weight, and whether the quorum is held; and the
  * table entry that follows from it. The rules are keepalived's (keepalived/check/ipwrapper.c, read in our own
  * words): the live weight is the sum of the weights of live members; the quorum follows {@link QuorumRule}, which
- * lb-healthcheck's {@code ServiceQuorum} runs too; without quorum a sorry server replaces the pool, members with
- * {@code inhibit_on_failure} stay at weight 0 instead of leaving.
+ * lb-healthcheck's {@code ServiceQuorum} runs too; the table follows {@link QuorumTable}, as lb-config's table at
+ * start does: without quorum a sorry server replaces the pool, members with {@code inhibit_on_failure} stay at weight
+ * 0 instead of leaving.
  * Not thread-safe: the director confines it.
  */
 public final class PoolState {
@@ -116,27 +117,14 @@ public final class PoolState {
     updateQuorum();
   }
 
-  /** The table entry this state calls for. */
+  /** The table entry this state calls for ({@link QuorumTable}). */
   public LoadBalancedService desired() {
-    List<RealServer> out = new ArrayList<>();
-    boolean sorryActive = !quorumHeld && pool.sorryServer().isPresent();
+    List<QuorumTable.Member> members = new ArrayList<>();
     for (PoolMember m : pool.members()) {
-      boolean up = alive(m.server().endpoint());
-      if (sorryActive) {
-        if (m.inhibitOnFailure()) {
-          out.add(m.server().withWeight(0));
-        }
-      } else if (up) {
-        out.add(m.server().withWeight(effectiveWeight(m)));
-      } else if (m.inhibitOnFailure()) {
-        out.add(m.server().withWeight(0));
-      }
+      members.add(new QuorumTable.Member(m.server().withWeight(effectiveWeight(m)), alive(m.server().endpoint()),
+          m.inhibitOnFailure()));
     }
-    if (sorryActive) {
-      out.add(pool.sorryServer().get());
-    } else if (pool.sorryServer().isPresent() && pool.sorryServerInhibit()) {
-      out.add(pool.sorryServer().get().withWeight(0));
-    }
-    return new LoadBalancedService(pool.service(), out);
+    return new LoadBalancedService(pool.service(),
+        QuorumTable.servers(members, quorumHeld, pool.sorryServer(), pool.sorryServerInhibit()));
   }
 }

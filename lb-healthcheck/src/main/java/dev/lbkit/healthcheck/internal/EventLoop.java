@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +67,23 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
   private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Set<Runnable> closeHooks = new LinkedHashSet<>(); // loop thread only
+  private final List<Linger> lingering = new ArrayList<>(); // loop thread only, while closing
   private volatile boolean closing;
+
+  /**
+   * What a close hook leaves to end by itself, such as a program it sent SIGTERM: the closing loop polls it until
+   * it has finished or its grace is over, and then forces it, before the loop's thread ends. All of a loop's
+   * lingerers wait side by side, so the loop waits one grace at most, not one each.
+   */
+  interface Lingering {
+    /** Whether it has finished; polled a few milliseconds apart, on the loop thread. */
+    boolean finished();
+
+    /** Its grace is over and it has not finished: end it now, within a bounded time. */
+    void force();
+  }
+
+  private record Linger(Lingering what, long deadlineNanos) {}
 
   /**
    * Opens the selector and starts the thread.
@@ -234,6 +251,15 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
   }
 
   /**
+   * From a close hook: the loop waits for {@code what} to finish, up to {@code grace} from now, and forces it then.
+   * Loop thread only.
+   */
+  void linger(Lingering what, Duration grace) {
+    assert inLoop();
+    lingering.add(new Linger(what, System.nanoTime() + saturatedNanos(grace)));
+  }
+
+  /**
    * Registers a channel with the loop's selector. Loop thread only.
    *
    * @throws IOException if the channel is closed or cannot be registered
@@ -366,6 +392,7 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
       runSafely(hook);
     }
     closeHooks.clear();
+    awaitLingering();
     try {
       selector.close();
     } catch (IOException e) {
@@ -375,14 +402,52 @@ public final class EventLoop implements CheckScheduler, AutoCloseable {
     inbox.clear();
   }
 
-  /** Stops the thread, aborting pending probes, and waits up to five seconds for it. */
-  @Override
-  public void close() {
+  /** Polls what the close hooks left running until each has finished or is forced at its deadline. */
+  private void awaitLingering() {
+    long pause = TimeUnit.MILLISECONDS.toNanos(1);
+    while (!lingering.isEmpty()) {
+      long now = System.nanoTime();
+      lingering.removeIf(l -> {
+        try {
+          if (l.what().finished()) {
+            return true;
+          }
+          if (now - l.deadlineNanos() >= 0) {
+            l.what().force();
+            return true;
+          }
+          return false;
+        } catch (RuntimeException e) {
+          log.warn("{} threw while the loop closed; no longer waiting for it", l.what(), e);
+          return true;
+        }
+      });
+      if (!lingering.isEmpty()) {
+        LockSupport.parkNanos(pause);
+        pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(20));
+      }
+    }
+  }
+
+  /**
+   * Asks the thread to stop, aborting pending probes, without waiting for it; {@link #close} waits. Closing several
+   * loops this way first lets their close hooks' grace periods run side by side.
+   */
+  public void requestClose() {
     closing = true;
     selector.wakeup();
     if (connector != null) {
       connector.wakeup();
     }
+  }
+
+  /**
+   * Stops the thread, aborting pending probes, and waits up to five seconds for it (what its close hooks left
+   * lingering included).
+   */
+  @Override
+  public void close() {
+    requestClose();
     if (!inLoop()) {
       try {
         if (!stopped.await(5, TimeUnit.SECONDS)) {

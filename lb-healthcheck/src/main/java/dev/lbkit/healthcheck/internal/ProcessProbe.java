@@ -30,8 +30,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At the deadline the result is TIMEOUT at once, and the group gets SIGTERM, then SIGKILL two seconds later if
  * the program is still there (keepalived's REQUESTING then FORCING termination); a program that ends from our
- * SIGTERM has the rest of its group killed too. The loop keeps reaping until the program is gone. When the checker
- * closes first, the group gets SIGKILL.
+ * SIGTERM has the rest of its group killed too. The loop keeps reaping until the program is gone.
+ *
+ * <p>When the checker closes while the program runs, the group gets SIGTERM and, if the program is still there one
+ * second later, SIGKILL: what keepalived 2.2.7's checker does on shutdown (notify.c {@code script_killall} sends
+ * SIGTERM to each child's group and gives it {@code TIMER_HZ} with {@code child_killed_thread}, which sends the
+ * group SIGKILL if the child has not exited; check_daemon.c {@code checker_terminate_phase1}). The result is reported
+ * at once (checker closed); the closing loop waits for the program ({@link EventLoop#linger}) and reaps it, so a
+ * program that ends on SIGTERM costs the close a few milliseconds and one that ignores it a second. A program that
+ * ends within that second has the rest of its group killed, as after a timeout; keepalived's shutdown leaves that
+ * rest running.
  *
  * <p>With a script user other than the JVM's own (root needed), the program is started through util-linux
  * {@code setpriv}, which sets the group, that group alone as supplementary group, then the user, and execs the
@@ -42,6 +50,8 @@ final class ProcessProbe {
   private static final int SIGKILL = 9;
   private static final int SIGTERM = 15;
   private static final Duration TERM_GRACE = Duration.ofSeconds(2); // keepalived: 2 s from SIGTERM to SIGKILL
+  /** keepalived's shutdown: {@code TIMER_HZ} from SIGTERM to SIGKILL (script_killall, child_killed_thread). */
+  static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
   private static final long MAX_POLL_MILLIS = 20;
   private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
@@ -190,24 +200,54 @@ final class ProcessProbe {
     });
   }
 
-  /** The loop is closing: nothing will poll any more, so kill the group and reap here, briefly. */
+  /** The loop is closing: SIGTERM to the group now, and the loop waits for the program (see the class comment). */
   private void onClose() {
     if (reaped) {
       return;
     }
-    Spawner.signalGroup(pid, SIGKILL);
-    report(new CheckResult.Down(DownReason.IO_ERROR, "checker closed; " + check.command().get(0) + " killed"));
-    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-    try {
-      while (!reaped && System.nanoTime() < until) {
-        if (Spawner.reap(pid).isPresent()) {
-          reaped = true;
-        } else {
-          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
-        }
+    Spawner.signalGroup(pid, SIGTERM);
+    report(new CheckResult.Down(DownReason.IO_ERROR, "checker closed; sent SIGTERM to the process group of "
+        + check.command().get(0) + " (SIGKILL after " + Durations.format(CLOSE_GRACE) + ")"));
+    loop.linger(new EventLoop.Lingering() {
+      @Override
+      public boolean finished() {
+        return endedAtClose();
       }
+
+      @Override
+      public void force() {
+        killAtClose();
+      }
+
+      @Override
+      public String toString() {
+        return check.describe() + " (pid " + pid + ")";
+      }
+    }, CLOSE_GRACE);
+  }
+
+  /** Whether the program has ended since the close's SIGTERM; if so, what it left in its group is killed. */
+  private boolean endedAtClose() {
+    try {
+      if (Spawner.reap(pid).isEmpty()) {
+        return false;
+      }
+      Spawner.signalGroup(pid, SIGKILL);
     } catch (IOException e) {
       log.debug("reaping {} at close", pid, e);
+    }
+    reaped = true;
+    return true;
+  }
+
+  /** Still there a second after the close's SIGTERM: SIGKILL to the group, and reap it here, briefly. */
+  private void killAtClose() {
+    Spawner.signalGroup(pid, SIGKILL);
+    log.warn("{} (pid {}) still running {} after SIGTERM at close: killed its process group", check.describe(), pid,
+        Durations.format(CLOSE_GRACE));
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+    while (!endedAtClose() && System.nanoTime() < until) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
     }
     if (!reaped) {
       log.warn("{} (pid {}) did not die within 500 ms of SIGKILL; it stays a zombie until the JVM exits",

@@ -10,17 +10,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lbkit.healthcheck.CheckResult;
 import dev.lbkit.healthcheck.DownReason;
 import dev.lbkit.healthcheck.HealthChecker;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** MISC_CHECK with real programs. */
 final class MiscCheckTest {
   private final HealthChecker checker = HealthChecker.builder().build();
+  @TempDir
+  Path dir;
 
   @AfterEach
   void close() {
@@ -87,6 +95,89 @@ final class MiscCheckTest {
       Thread.sleep(50);
     }
     assertEquals(before, ProcessHandle.current().children().count(), "close must kill the program");
+  }
+
+  /** A program that writes "started" to {@code out}, then on SIGTERM "TERM", cleans up for 0.2 s and exits 0. */
+  private static MiscCheck cleansUpOnSigterm(Path out) {
+    return MiscCheck.of("sh", "-c", "trap 'echo TERM >> " + out + "; sleep 0.2; echo cleaned >> " + out
+        + "; exit 0' TERM; echo started >> " + out + "; while :; do sleep 0.05; done");
+  }
+
+  /**
+   * A program that ignores SIGTERM: it writes "started", on SIGTERM "TERM UPTIME" (the trap's /proc/uptime), and
+   * "tick UPTIME" every 50 ms until it is killed.
+   */
+  private static MiscCheck ignoresSigterm(Path out) {
+    return MiscCheck.of("sh", "-c", "trap 'read up _ < /proc/uptime; echo \"TERM $up\" >> " + out + "' TERM; "
+        + "echo started >> " + out + "; while :; do sleep 0.05; read up _ < /proc/uptime; echo \"tick $up\" >> "
+        + out + "; done");
+  }
+
+  private static void awaitStarted(Path out) throws Exception {
+    long guard = System.nanoTime() + dev.lbkit.healthcheck.Await.HANG_GUARD.toNanos();
+    while (!(Files.exists(out) && Files.readString(out).startsWith("started\n")) && System.nanoTime() < guard) {
+      Thread.sleep(10);
+    }
+  }
+
+  /** keepalived's shutdown sends SIGTERM first: a program that cleans up on it gets to finish, and exit. */
+  @Test
+  void closingTheChecker_sendsSigtermFirst_soAProgramCanCleanUp() throws Exception {
+    long before = ProcessHandle.current().children().count();
+    Path out = dir.resolve("cleanup");
+    HealthChecker other = HealthChecker.builder().build();
+    CompletableFuture<CheckResult> pending = other.checkOnce(cleansUpOnSigterm(out), Duration.ofSeconds(60));
+    awaitStarted(out);
+    other.close();
+    // before close returns: SIGTERM, the clean-up, its exit reaped (SIGKILL at once would leave "started" alone)
+    assertEquals("started\nTERM\ncleaned\n", Files.readString(out));
+    assertEquals(before, ProcessHandle.current().children().count(), "close returns once the program is reaped");
+    CheckResult.Down d = down(result(pending), DownReason.IO_ERROR);
+    assertTrue(d.detail().startsWith("checker closed; sent SIGTERM"), d.detail());
+  }
+
+  /**
+   * Programs that ignore SIGTERM get SIGKILL one second after it, as keepalived's shutdown gives them, side by side
+   * (three programs on two loops, one second for all): each outlives its SIGTERM (ticks after it), each is still
+   * ticking after every other one got its SIGTERM, and close returns only once all are reaped, not before a second
+   * has passed (a lower bound only: a slow machine makes it longer, never shorter).
+   */
+  @Test
+  void closingTheChecker_killsProgramsIgnoringSigterm_aSecondLater_allAtOnce() throws Exception {
+    long before = ProcessHandle.current().children().count();
+    HealthChecker other = HealthChecker.builder().threads(2).build();
+    List<Path> outs = List.of(dir.resolve("a"), dir.resolve("b"), dir.resolve("c"));
+    List<CompletableFuture<CheckResult>> pending = new ArrayList<>();
+    for (Path out : outs) {
+      pending.add(other.checkOnce(ignoresSigterm(out), Duration.ofSeconds(60)));
+    }
+    for (Path out : outs) {
+      awaitStarted(out);
+    }
+    long t0 = System.nanoTime();
+    other.close();
+    long took = System.nanoTime() - t0;
+    assertEquals(before, ProcessHandle.current().children().count(), "close returns once every program is reaped");
+    assertTrue(took >= Duration.ofSeconds(1).toNanos(), "SIGKILL came before a second: " + took / 1_000_000 + " ms");
+    Map<Path, Double> term = new HashMap<>();
+    Map<Path, Double> lastTick = new HashMap<>();
+    for (Path out : outs) {
+      List<String> lines = Files.readAllLines(out);
+      List<String> terms = lines.stream().filter(l -> l.startsWith("TERM ")).toList();
+      assertEquals(1, terms.size(), out + ": " + lines);
+      int at = lines.indexOf(terms.get(0));
+      assertTrue(at < lines.size() - 1, "killed at SIGTERM, without the grace: " + lines);
+      term.put(out, Double.parseDouble(terms.get(0).substring(5)));
+      lastTick.put(out, Double.parseDouble(lines.get(lines.size() - 1).substring(5)));
+    }
+    for (Path a : outs) {
+      for (Path b : outs) {
+        assertTrue(lastTick.get(a) >= term.get(b), a + " was killed before " + b + " got SIGTERM: one grace each");
+      }
+    }
+    for (CompletableFuture<CheckResult> p : pending) {
+      down(result(p), DownReason.IO_ERROR);
+    }
   }
 
   @Test

@@ -130,6 +130,11 @@ public final class KeepalivedDirector implements AutoCloseable {
     return config;
   }
 
+  /** The runner of the file's notify hooks (tests watch the order it starts them in). */
+  NotifyRunner notifyRunner() {
+    return notify;
+  }
+
   /**
    * Adds the file's VRRP instances and sync groups to a router builder, with the director as a listener.
    *

@@ -21,6 +21,7 @@ import dev.lbkit.healthcheck.misc.ScriptUser;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,10 +30,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,20 +45,24 @@ import org.slf4j.LoggerFactory;
  * changes, {@code notify_up} and {@code notify_down} of real servers, {@code quorum_up} and {@code quorum_down} of
  * virtual servers. As keepalived does (vrrp_notify.c), {@code notify} gets {@code INSTANCE NAME STATE PRIORITY} or
  * {@code GROUP NAME STATE 0} appended. Commands are split on blanks (double quotes group words) and run without a
- * shell, each in a process group of its own as keepalived runs them; while running, one at a time in order on a
- * thread of their own, so a slow hook never holds up VRRP or the director (one still running after 60 s is killed);
- * a hook that fails is logged. Hooks keepalived's script security disables when it loads the file (not found, not
- * executable, or insecure under {@code enable_script_security}; see {@link ScriptScreen}) never run.
+ * shell, each in a process group of its own as keepalived runs them. While running, each hook starts as soon as it is
+ * triggered, without waiting for the hooks before it, and runs for as long as it takes, beside them: keepalived
+ * 2.2.7 forks each notify script at its event and does not wait for it or time it (notify.c {@code notify_exec}, from
+ * ipwrapper.c {@code do_rs_notifies} and {@code do_vs_notifies} and vrrp_notify.c). One thread of the runner's own
+ * starts the hooks in the order they were triggered (so a hook never holds up VRRP or the director, and two hooks
+ * start in keepalived's order) and reaps them; a hook that fails is logged. As with keepalived, hooks that act on
+ * shared state (a file, a service) may finish in any order: two hooks triggered back to back overlap. Hooks
+ * keepalived's script security disables when it loads the file (not found, not executable, or insecure under
+ * {@code enable_script_security}; see {@link ScriptScreen}) never run.
  *
  * <p>On shutdown ({@link #stopping}, then {@link #close}) it does what keepalived 2.2.7's checker does (ipwrapper.c
  * clear_services, check_daemon.c checker_terminate_phase1; watched under strace in the kernel lab): the shutdown hooks
  * all start at once, without waiting for one another; each has one second (keepalived's TIMER_HZ child timer) and is
- * then killed, SIGKILL to its whole process group; all are reaped. Hooks run while running keep their order: those
- * still queued go on for that second; then one still running gets SIGTERM, as keepalived's exit gives the hooks it
- * left running ({@code PR_SET_PDEATHSIG}), and those not started are dropped (keepalived would have started each at
- * its event). Unlike keepalived, which leaves a hook that ignores SIGTERM running after it exits, lbkit kills its
- * group one second later, so {@link #close} leaves no hook running and no zombie, and returns within about two
- * seconds.
+ * then killed, SIGKILL to its whole process group; all are reaped. Hooks run while running go on for that second;
+ * then one still running gets SIGTERM, as keepalived's exit gives the hooks it left running
+ * ({@code PR_SET_PDEATHSIG}). Unlike keepalived, which leaves a hook that ignores SIGTERM running after it exits,
+ * lbkit kills its group one second later, so {@link #close} leaves no hook running and no zombie, and returns within
+ * about two seconds.
  *
  * <p>A sync group's state is the one all its members share, as keepalived's vrrp_sync.c records it only once it has
  * moved every member (vrrp_sync_master, vrrp_sync_backup, vrrp_sync_fault): MASTER, BACKUP or FAULT once all members
@@ -90,15 +97,20 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
   private final Set<String> notified = new HashSet<>();
   /** keepalived gives each shutdown hook this long (its TIMER_HZ child timer), then kills its process group. */
   static final Duration SHUTDOWN_DEADLINE = Duration.ofSeconds(1);
-  /** A hook run while running that takes longer is killed. */
-  private static final Duration HOOK_TIMEOUT = Duration.ofSeconds(60);
-  private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+  /** How often the worker looks for hooks that ended, while any runs. */
+  private static final long REAP_MILLIS = 20;
+  /** Starts the hooks run while running, in the order they were triggered, and reaps them; one thread. */
+  private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "lbkit-notify");
     t.setDaemon(true);
     return t;
   });
   /** Hooks the worker started and has not reaped; {@link #close} takes them over once the worker has stopped. */
   private final Set<HookRun> inFlight = ConcurrentHashMap.newKeySet();
+  /** The worker's periodic look for ended hooks while any runs; worker thread only. */
+  private ScheduledFuture<?> reaping;
+  /** Told of each hook's command line once it has started, in start order (tests). */
+  private volatile Consumer<List<String>> started = argv -> { };
   /** The shutdown hooks {@link #stopping} started; guarded by this. */
   private final List<HookRun> shutdown = new ArrayList<>();
   private boolean closed;
@@ -371,15 +383,20 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
     return pools;
   }
 
+  /** From now on tells {@code observer} of each hook's command line once the hook has started, in start order. */
+  void observeStarts(Consumer<List<String>> observer) {
+    this.started = requireNonNull(observer, "observer");
+  }
+
   /**
-   * Runs a hook, {@code command} as written with {@code arguments} appended, as {@code own} (the user written after
-   * its command; null: none) or the default script user, after the hooks queued before it; not if keepalived's script
-   * security disabled it.
+   * Starts a hook, {@code command} as written with {@code arguments} appended, as {@code own} (the user written after
+   * its command; null: none) or the default script user, right after the hooks triggered before it, without waiting
+   * for them; not if keepalived's script security disabled it.
    */
   private void run(String command, String arguments, ScriptUserConfig own) {
     argv(command, arguments, own).ifPresent(argv -> {
       try {
-        executor.execute(new HookTask(argv));
+        worker.execute(new HookStart(argv));
       } catch (RejectedExecutionException e) {
         log.debug("not running notify hook {}: the runner is closed", argv);
       }
@@ -409,19 +426,20 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
   }
 
   /** Starts a hook and adds it to {@code runs}; one that cannot start is logged. */
-  private static void startInto(List<HookRun> runs, List<String> argv) {
+  private void startInto(Collection<HookRun> runs, List<String> argv) {
     try {
       runs.add(HookRun.start(argv));
+      started.accept(argv);
     } catch (IOException e) {
       log.warn("notify hook {} could not run: {}", argv, e.getMessage());
     }
   }
 
-  /** A hook run while running, on the worker thread, which waits for it up to {@link #HOOK_TIMEOUT}. */
-  private final class HookTask implements Runnable {
+  /** A hook run while running: the worker starts it and reaps it later ({@link #reap}). */
+  private final class HookStart implements Runnable {
     private final List<String> argv;
 
-    HookTask(List<String> argv) {
+    HookStart(List<String> argv) {
       this.argv = argv;
     }
 
@@ -432,34 +450,39 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
 
     @Override
     public void run() {
-      HookRun r;
-      try {
-        r = HookRun.start(argv);
-      } catch (IOException e) {
-        log.warn("notify hook {} could not run: {}", argv, e.getMessage());
-        return;
-      }
-      inFlight.add(r);
-      try {
-        if (!r.awaitUntil(r.startNanos() + HOOK_TIMEOUT.toNanos())) {
-          r.kill();
-          log.warn("notify hook {} ran over {}; killed its process group", argv, HOOK_TIMEOUT);
-        } else if (!r.succeeded()) {
-          log.warn("notify hook {} {}", argv, r.ending());
+      startInto(inFlight, argv);
+      if (reaping == null && !inFlight.isEmpty()) {
+        try {
+          reaping = worker.scheduleWithFixedDelay(NotifyRunner.this::reap, REAP_MILLIS, REAP_MILLIS,
+              TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+          log.debug("closing: the hooks running are reaped by close()");
         }
-        inFlight.remove(r);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt(); // closing: close() takes the hook over
       }
+    }
+  }
+
+  /** On the worker: reaps the hooks that ended, logs those that failed, and stops looking once none runs. */
+  private void reap() {
+    for (HookRun r : inFlight) {
+      if (r.ended()) {
+        inFlight.remove(r);
+        if (!r.succeeded()) {
+          log.warn("notify hook {} {}", r.argv(), r.ending());
+        }
+      }
+    }
+    if (inFlight.isEmpty() && reaping != null) {
+      reaping.cancel(false);
+      reaping = null;
     }
   }
 
   /**
    * Finishes as keepalived's checker does when it stops (see the class comment): each shutdown hook {@link #stopping}
-   * started gets one second from its start, then SIGKILL to its process group. Meanwhile hooks queued while running
-   * go on in order for that second; then one still running gets SIGTERM and, a second later, SIGKILL to its group, and
-   * those not started are dropped (logged). Every hook is reaped before this returns (within about two seconds).
-   * Idempotent.
+   * started gets one second from its start, then SIGKILL to its process group. Meanwhile hooks run while running go
+   * on for that second; then one still running gets SIGTERM and, a second later, SIGKILL to its group. Every hook is
+   * reaped before this returns (within about two seconds). Idempotent.
    */
   @Override
   public void close() {
@@ -473,7 +496,7 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
       shutdown.clear();
     }
     long deadline = System.nanoTime() + SHUTDOWN_DEADLINE.toNanos();
-    executor.shutdown();
+    worker.shutdown(); // hooks already triggered still start; the periodic reaping stops, this method reaps
     boolean interrupted = false;
     for (HookRun r : batch) {
       interrupted |= awaitQuietly(r, r.startNanos() + SHUTDOWN_DEADLINE.toNanos());
@@ -486,22 +509,19 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
       }
     }
     try {
-      executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      interrupted = true;
-    }
-    List<Runnable> dropped = executor.shutdownNow();
-    if (!dropped.isEmpty()) {
-      log.warn("stopping: {} queued notify hooks not run: {}", dropped.size(), dropped);
-    }
-    try {
-      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-        log.warn("the notify hook thread did not stop within 5 s of an interrupt");
+      if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("the notify hook thread did not stop within 5 s; hooks it has yet to start are not run: {}",
+            worker.shutdownNow());
       }
     } catch (InterruptedException e) {
       interrupted = true;
+      log.warn("interrupted while the notify hook thread stopped; hooks it has yet to start are not run: {}",
+          worker.shutdownNow());
     }
     List<HookRun> running = List.copyOf(inFlight);
+    for (HookRun r : running) {
+      interrupted |= awaitQuietly(r, deadline);
+    }
     running.forEach(r -> r.signal(HookRun.SIGTERM));
     long until = System.nanoTime() + SHUTDOWN_DEADLINE.toNanos();
     for (HookRun r : running) {
@@ -510,6 +530,8 @@ public final class NotifyRunner implements VrrpStateListener, DirectorListener, 
         r.kill();
         log.warn("notify hook {} still running {} ms after SIGTERM on shutdown: killed its process group", r.argv(),
             SHUTDOWN_DEADLINE.toMillis());
+      } else if (!r.succeeded()) {
+        log.warn("notify hook {} {}", r.argv(), r.ending());
       }
       inFlight.remove(r);
     }

@@ -42,15 +42,7 @@ final class KeepalivedScriptSecurityIT {
         script "%1$s/open.sh vscript"
         interval 1
       }
-      vrrp_instance VI_1 {
-        state BACKUP
-        interface v0
-        virtual_router_id 51
-        priority 100
-        advert_int 1
-        virtual_ipaddress {
-          192.0.2.1/24
-        }
+      """ + NetnsKeepalived.VI_1_OPENING + """
         track_script {
           s_safe
           s_open

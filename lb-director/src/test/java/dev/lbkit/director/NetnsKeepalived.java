@@ -15,9 +15,26 @@ import java.util.concurrent.TimeUnit;
  * Real keepalived (VRRP only, no IPVS needed) for about 6 s in a network and mount namespace of its own, with a veth
  * pair v0/v1 (v0 198.51.100.1/24, for a {@code vrrp_instance} on {@code interface v0}), and the recording scripts
  * the tests hand it: each appends a line to one log that every user may write. Needs root, unshare and keepalived
- * (.ci/install). Used by {@link KeepalivedScriptSecurityIT} and {@link KeepalivedScriptUsersIT}.
+ * (.ci/install). Used by {@link KeepalivedScriptSecurityIT}, {@link KeepalivedScriptUsersIT} and
+ * {@link KeepalivedNotifyOverlapIT}.
  */
 final class NetnsKeepalived {
+  /**
+   * The opening of a {@code vrrp_instance VI_1} on v0, in BACKUP at the start, with its virtual address; the caller
+   * adds its own lines and the closing brace.
+   */
+  static final String VI_1_OPENING = """
+      vrrp_instance VI_1 {
+        state BACKUP
+        interface v0
+        virtual_router_id 51
+        priority 100
+        advert_int 1
+        virtual_ipaddress {
+          192.0.2.1/24
+        }
+      """;
+
   private final Path dir;
   private final Path log;
 

@@ -1,6 +1,7 @@
 package dev.lbkit.director;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lbkit.api.Endpoint;
 import dev.lbkit.api.Protocol;
@@ -14,11 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The hooks of a keepalived.conf run as real processes, in order, with keepalived's arguments. */
+/** The hooks of a keepalived.conf run as real processes, started in keepalived's order, with its arguments. */
 final class NotifyRunnerTest {
   @TempDir
   Path dir;
@@ -50,7 +54,9 @@ final class NotifyRunnerTest {
         }
         """.formatted(hook), dir).orThrow();
     ServiceKey key = ServiceKey.of(Protocol.TCP, Endpoint.parse("192.0.2.1:80"));
+    HookStarts starts;
     try (NotifyRunner runner = new NotifyRunner(config)) {
+      starts = HookStarts.watch(runner);
       runner.onStateChange(new VrrpStateChanged(Instant.EPOCH, "VI_1", 51, VrrpState.INITIALIZE, VrrpState.BACKUP, "t"));
       runner.onStateChange(new VrrpStateChanged(Instant.EPOCH, "VI_1", 51, VrrpState.BACKUP, VrrpState.MASTER, "t"));
       runner.onStateChange(new VrrpStateChanged(Instant.EPOCH, "VI_9", 52, VrrpState.BACKUP, VrrpState.MASTER, "t"));
@@ -59,7 +65,51 @@ final class NotifyRunnerTest {
       runner.onDirectorEvent(new DirectorEvent.QuorumChanged(Instant.EPOCH, key, false, 0));
     }
     assertEquals(List.of("backup", "INSTANCE VI_1 BACKUP 120", "master", "INSTANCE VI_1 MASTER 120", "rs-down",
-        "quorum-down"), Files.readAllLines(log));
+        "quorum-down"), starts.inStartOrder(log));
+  }
+
+  /**
+   * keepalived forks each notify script at its event and does not wait for it (notify.c notify_exec): two slow hooks
+   * triggered back to back run side by side. Each writes when it starts and when it ends (its /proc/uptime, a
+   * second apart): the second starts before the first ends. Run one after the other, it would start after.
+   */
+  @Test
+  void slowHooksTriggeredBackToBack_runSideBySide() throws Exception {
+    Path log = dir.resolve("log");
+    Path hook = dir.resolve("slow.sh");
+    Files.writeString(hook, "#!/bin/sh\nread up _ < /proc/uptime; echo \"$1 start $up\" >> '" + log + "'\nsleep 1\n"
+        + "read up _ < /proc/uptime; echo \"$1 end $up\" >> '" + log + "'\n");
+    hook.toFile().setExecutable(true);
+    KeepalivedConfig config = KeepalivedConfigParser.parse("slow.conf", """
+        vrrp_instance VI_1 {
+          interface eth0
+          virtual_router_id 51
+          notify_backup "%1$s backup"
+          notify_master "%1$s master"
+          virtual_ipaddress {
+            10.0.0.100
+          }
+        }
+        """.formatted(hook), dir).orThrow();
+    HookStarts starts;
+    try (NotifyRunner runner = new NotifyRunner(config)) {
+      starts = HookStarts.watch(runner);
+      runner.onStateChange(change("VI_1", VrrpState.INITIALIZE, VrrpState.BACKUP));
+      runner.onStateChange(change("VI_1", VrrpState.BACKUP, VrrpState.MASTER));
+      long guard = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while ((!Files.exists(log) || Files.readAllLines(log).size() < 4) && System.nanoTime() < guard) {
+        Thread.sleep(20); // both hooks end on their own before the runner closes
+      }
+    }
+    assertEquals(List.of(List.of(hook.toString(), "backup"), List.of(hook.toString(), "master")), starts.all(),
+        "started in the order they were triggered");
+    Map<String, Double> at = new HashMap<>();
+    for (String line : Files.readAllLines(log)) {
+      String[] w = line.split(" ");
+      at.put(w[0] + " " + w[1], Double.parseDouble(w[2]));
+    }
+    assertEquals(4, at.size(), at.toString());
+    assertTrue(at.get("master start") < at.get("backup end"), "notify_master waited for notify_backup to end: " + at);
   }
 
   private Path hook(String name) throws Exception {
@@ -104,7 +154,9 @@ final class NotifyRunnerTest {
           }
         }
         """.formatted(hook), dir).orThrow();
+    HookStarts starts;
     try (NotifyRunner runner = new NotifyRunner(config)) {
+      starts = HookStarts.watch(runner);
       runner.onStateChange(change("A", VrrpState.INITIALIZE, VrrpState.BACKUP));
       runner.onStateChange(change("B", VrrpState.INITIALIZE, VrrpState.BACKUP)); // all Backup: group BACKUP
       runner.onStateChange(change("A", VrrpState.BACKUP, VrrpState.MASTER)); // B still Backup: no change yet
@@ -118,7 +170,7 @@ final class NotifyRunnerTest {
     }
     assertEquals(List.of("group-backup", "GROUP VG1 BACKUP 0", "group-master", "GROUP VG1 MASTER 0", "group-fault",
         "GROUP VG1 FAULT 0", "group-backup", "GROUP VG1 BACKUP 0", "group-stop", "GROUP VG1 STOP 0"),
-        Files.readAllLines(dir.resolve("log")));
+        starts.inStartOrder(dir.resolve("log")));
   }
 
   @Test
@@ -166,7 +218,9 @@ final class NotifyRunnerTest {
   @Test
   void syncGroupMember_enteringTheStateItsGroupHolds_runsNoHooksOfItsOwn_afterItsFirstChange() throws Exception {
     KeepalivedConfig config = syncGroupOfTwo(hook("member.sh"));
+    HookStarts starts;
     try (NotifyRunner runner = new NotifyRunner(config)) {
+      starts = HookStarts.watch(runner);
       runner.onStateChange(change("A", VrrpState.INITIALIZE, VrrpState.BACKUP, "startup")); // group BACKUP
       // the group is BACKUP already, but B has never notified: keepalived's notifies_sent lets the first one through
       runner.onStateChange(change("B", VrrpState.INITIALIZE, VrrpState.BACKUP, "startup"));
@@ -182,7 +236,7 @@ final class NotifyRunnerTest {
     }
     assertEquals(List.of("A-backup", "INSTANCE A BACKUP 100", "B-backup", "A-fault", "INSTANCE A FAULT 100", "B-fault",
         "A-backup", "INSTANCE A BACKUP 100", "A-backup", "INSTANCE A BACKUP 100", "A-fault", "INSTANCE A FAULT 100"),
-        Files.readAllLines(dir.resolve("log")));
+        starts.inStartOrder(dir.resolve("log")));
   }
 
   /**
@@ -209,12 +263,14 @@ final class NotifyRunnerTest {
         extra.formatted(hook)) + instance.formatted("VI_2", 2, hook, ""), dir).orThrow();
     KeepalivedConfig after = KeepalivedConfigParser.parse("b.conf", instance.formatted("VI_2", 2, hook, ""), dir)
         .orThrow();
+    HookStarts starts;
     try (NotifyRunner runner = new NotifyRunner(before)) {
+      starts = HookStarts.watch(runner);
       runner.config(after);
       runner.onStateChange(change("VI_1", from, VrrpState.INITIALIZE));
       runner.onStateChange(change("VI_2", VrrpState.MASTER, VrrpState.INITIALIZE));
     }
-    return Files.readAllLines(dir.resolve("log"));
+    return starts.inStartOrder(dir.resolve("log"));
   }
 
   @Test
@@ -270,8 +326,10 @@ final class NotifyRunnerTest {
     InMemoryVrrpNetwork net = new InMemoryVrrpNetwork();
     net.addHost("lb1", "10.0.0.11", "fe80::11");
     boolean[] bond0 = {true};
+    HookStarts starts;
     try (KeepalivedDirector lb1 = KeepalivedDirector.builder(config, new RecordingTableWriter())
         .interfaceCheck(name -> () -> bond0[0], Duration.ofSeconds(1)).build()) {
+      starts = HookStarts.watch(lb1.notifyRunner());
       lb1.start();
       lb1.attach(net.start("lb1", lb1.vrrp(n -> n.startsWith("bond") ? n : InMemoryVrrpNetwork.INTERFACE)));
       net.advance(Duration.ofSeconds(10));
@@ -283,7 +341,7 @@ final class NotifyRunnerTest {
     assertEquals(List.of("INSTANCE RH_EXT BACKUP 100", "INSTANCE RH_INT BACKUP 100", "GROUP VG1 BACKUP 0",
         "INSTANCE RH_INT MASTER 100", "INSTANCE RH_EXT MASTER 100", "GROUP VG1 MASTER 0",
         "INSTANCE RH_INT FAULT 100", "INSTANCE RH_EXT FAULT 100", "GROUP VG1 FAULT 0"),
-        Files.readAllLines(dir.resolve("log")));
+        starts.inStartOrder(dir.resolve("log")));
   }
 
   /** VI_9 (priority {@code priority}, tracking {@code track}) and, if {@code withVi8}, VI_8 with notify_deleted. */
@@ -320,8 +378,10 @@ final class NotifyRunnerTest {
     String tracked = "track_interface {\n bond0\n}";
     InMemoryVrrpNetwork net = new InMemoryVrrpNetwork();
     net.addHost("lb1", "10.0.0.11", "fe80::11");
+    HookStarts starts;
     try (KeepalivedDirector lb1 = KeepalivedDirector.builder(reloaded(hook, 100, tracked, true),
         new RecordingTableWriter()).interfaceCheck(name -> () -> false, Duration.ofSeconds(1)).build()) {
+      starts = HookStarts.watch(lb1.notifyRunner());
       lb1.start();
       lb1.attach(net.start("lb1", lb1.vrrp(n -> n.startsWith("bond") ? n : InMemoryVrrpNetwork.INTERFACE)));
       net.advance(Duration.ofSeconds(10)); // VI_9 in Fault (bond0 down), VI_8 Master
@@ -335,6 +395,6 @@ final class NotifyRunnerTest {
     }
     // at startup VI_9 (bond0 down) goes straight to Fault, as keepalived's does
     assertEquals(List.of("INSTANCE VI_9 FAULT 100", "INSTANCE VI_8 BACKUP 100", "INSTANCE VI_8 MASTER 100", "INSTANCE VI_8 DELETED 100", "INSTANCE VI_9 BACKUP 110", "INSTANCE VI_9 MASTER 110"),
-        Files.readAllLines(dir.resolve("log")));
+        starts.inStartOrder(dir.resolve("log")));
   }
 }

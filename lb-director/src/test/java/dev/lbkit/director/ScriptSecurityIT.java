@@ -109,10 +109,12 @@ final class ScriptSecurityIT {
         """.formatted(security ? "enable_script_security" : "", safe, open), dir).orThrow();
   }
 
-  /** Runs every hook kind once and returns what ran, in order. */
+  /** Runs every hook kind once and returns what ran, in start order. */
   private List<String> runHooks(KeepalivedConfig c) throws Exception {
     ServiceKey key = ServiceKey.of(Protocol.TCP, Endpoint.parse("192.0.2.1:80"));
+    HookStarts starts;
     try (NotifyRunner runner = new NotifyRunner(c)) {
+      starts = HookStarts.watch(runner);
       runner.onStateChange(new VrrpStateChanged(Instant.EPOCH, "VI_1", 51, VrrpState.INITIALIZE, VrrpState.BACKUP,
           "t"));
       runner.onStateChange(new VrrpStateChanged(Instant.EPOCH, "VI_1", 51, VrrpState.BACKUP, VrrpState.MASTER, "t"));
@@ -121,7 +123,9 @@ final class ScriptSecurityIT {
           1, "t"));
       runner.onDirectorEvent(new DirectorEvent.QuorumChanged(Instant.EPOCH, key, false, 0));
     }
-    return Files.readAllLines(log);
+    // each script writes its file name and arguments
+    return starts.inStartOrder(log, argv -> (Path.of(argv.get(0)).getFileName() + " " + String.join(" ",
+        argv.subList(1, argv.size()))).strip());
   }
 
   @Test

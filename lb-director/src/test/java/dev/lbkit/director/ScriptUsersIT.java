@@ -160,7 +160,7 @@ final class ScriptUsersIT {
   void vrrpScripts_andNotifyHooks_runAsTheirScriptUser() throws Exception {
     Path log = dir.resolve("hook.log");
     Path hook = dir.resolve("hook");
-    Files.writeString(hook, "#!/bin/sh\nid -un >> '" + log + "'\n");
+    Files.writeString(hook, "#!/bin/sh\necho \"$1 $(id -un)\" >> '" + log + "'\n");
     Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.writeString(log, "");
     Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("rw-rw-rw-"));
@@ -182,8 +182,8 @@ final class ScriptUsersIT {
             as_nobody
             as_default
           }
-          notify_backup %2$s
-          notify_master "%2$s" nobody
+          notify_backup "%2$s backup"
+          notify_master "%2$s master" nobody
           virtual_ipaddress {
             10.0.0.100
           }
@@ -201,8 +201,9 @@ final class ScriptUsersIT {
       runner.onStateChange(new VrrpStateChanged(Instant.EPOCH, "VI_1", 51, VrrpState.BACKUP, VrrpState.MASTER,
           "t"));
     }
-    // notify_backup as script_user, notify_master as the user written after its command
-    assertEquals(List.of("daemon", "nobody"), Files.readAllLines(log));
+    // notify_backup as script_user, notify_master as the user written after its command (they run side by side, as
+    // keepalived's do, so their lines come in either order)
+    assertEquals(List.of("backup daemon", "master nobody"), Files.readAllLines(log).stream().sorted().toList());
     Files.delete(hook);
     Files.delete(log);
   }

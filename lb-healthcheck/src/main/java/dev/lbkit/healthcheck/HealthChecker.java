@@ -315,9 +315,10 @@ public final class HealthChecker implements AutoCloseable {
    * Stops all checks (publishing omega downs where configured), aborts attempts in flight and stops the
    * threads. Idempotent.
    *
-   * <p>A {@code MISC_CHECK} program still running is ended as keepalived 2.2.7's checker ends its scripts when it
-   * shuts down: SIGTERM to the program's process group at once, then SIGKILL to the group if the program is still
-   * there one second later. Its check completes at once (down: checker closed). This method returns once every such
+   * <p>A {@code MISC_CHECK} program still running gets SIGTERM to its process group at once, as keepalived 2.2.7's
+   * checker sends it when it stops, and one second to end, as keepalived waits about a second before it exits; then
+   * SIGKILL to the group if it is still there (keepalived 2.2.7 exits instead and leaves such a program running). Its
+   * check completes at once (down: checker closed). This method returns once every such
    * program has ended and been reaped: at once when none runs, within milliseconds when they end on SIGTERM, after
    * about a second (one for all, not one each) when one ignores it. So when it returns, no program it started is left
    * running, no zombie, and no thread of its own.

@@ -32,14 +32,17 @@ import org.slf4j.LoggerFactory;
  * the program is still there (keepalived's REQUESTING then FORCING termination); a program that ends from our
  * SIGTERM has the rest of its group killed too. The loop keeps reaping until the program is gone.
  *
- * <p>When the checker closes while the program runs, the group gets SIGTERM and, if the program is still there one
- * second later, SIGKILL: what keepalived 2.2.7's checker does on shutdown (notify.c {@code script_killall} sends
- * SIGTERM to each child's group and gives it {@code TIMER_HZ} with {@code child_killed_thread}, which sends the
- * group SIGKILL if the child has not exited; check_daemon.c {@code checker_terminate_phase1}). The result is reported
- * at once (checker closed); the closing loop waits for the program ({@link EventLoop#linger}) and reaps it, so a
- * program that ends on SIGTERM costs the close a few milliseconds and one that ignores it a second. A program that
- * ends within that second has the rest of its group killed, as after a timeout; keepalived's shutdown leaves that
- * rest running.
+ * <p>When the checker closes while the program runs, the group gets SIGTERM, as keepalived 2.2.7's checker sends
+ * it when it stops (notify.c {@code script_killall}, from check_daemon.c {@code checker_terminate_phase1}), and the
+ * program has one second to end, as keepalived waits about a second for its scripts before it exits. Watched under
+ * strace in the kernel lab, keepalived 2.2.7 then exits without sending SIGKILL: a program that ignores SIGTERM is
+ * left running, and gets SIGTERM again from {@code PR_SET_PDEATHSIG} as keepalived's processes exit (its source has
+ * a path that SIGKILLs such a child's group after that second, {@code child_killed_thread}, which the run never
+ * reached before the exit). lbkit does not exit, so it sends that SIGKILL to the group instead: nothing it started is
+ * left running or unreaped. The result is reported at once (checker closed); the closing loop waits for the program
+ * ({@link EventLoop#linger}) and reaps it, so a program that ends on SIGTERM costs the close a few milliseconds and
+ * one that ignores it a second. A program that ends within that second has the rest of its group killed, as after a
+ * timeout.
  *
  * <p>With a script user other than the JVM's own (root needed), the program is started through util-linux
  * {@code setpriv}, which sets the group, that group alone as supplementary group, then the user, and execs the
@@ -50,7 +53,7 @@ final class ProcessProbe {
   private static final int SIGKILL = 9;
   private static final int SIGTERM = 15;
   private static final Duration TERM_GRACE = Duration.ofSeconds(2); // keepalived: 2 s from SIGTERM to SIGKILL
-  /** keepalived's shutdown: {@code TIMER_HZ} from SIGTERM to SIGKILL (script_killall, child_killed_thread). */
+  /** From SIGTERM to SIGKILL at close: keepalived's shutdown waits {@code TIMER_HZ} for its scripts. */
   static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
   private static final long MAX_POLL_MILLIS = 20;
   private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();

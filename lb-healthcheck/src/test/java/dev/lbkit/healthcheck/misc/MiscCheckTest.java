@@ -137,8 +137,9 @@ final class MiscCheckTest {
   }
 
   /**
-   * Programs that ignore SIGTERM get SIGKILL one second after it, as keepalived's shutdown gives them, side by side
-   * (three programs on two loops, one second for all): each outlives its SIGTERM (ticks after it), each is still
+   * Programs that ignore SIGTERM get SIGKILL one second after it (the second keepalived's shutdown waits; keepalived
+   * 2.2.7 then exits and leaves them running, lbkit kills them), side by side (three programs on two loops, one second
+   * for all): each outlives its SIGTERM (ticks after it), each is still
    * ticking after every other one got its SIGTERM, and close returns only once all are reaped, not before a second
    * has passed (a lower bound only: a slow machine makes it longer, never shorter).
    */

@@ -16,7 +16,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -223,8 +222,7 @@ final class FailoverTimingIT {
     lab.run("stop", lab.ns(1));
     watch.kill();
     Lab.sleepMs(300);
-    capture.destroy();
-    capture.waitFor(5, TimeUnit.SECONDS);
+    Lab.stopCapture(capture);
     if (node != null) {
       Files.write(Path.of("target", "vrrp-failover-lbkit-node.log"), node.output(), StandardCharsets.UTF_8);
     }

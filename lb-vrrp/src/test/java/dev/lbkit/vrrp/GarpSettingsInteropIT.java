@@ -99,12 +99,7 @@ final class GarpSettingsInteropIT {
     adv6.awaitLine("DONE", 30_000);
     // the last lower priority went out 6 s after a takeover: the window ends 3.5 s later, plus a margin
     Lab.sleepMs(WINDOW_MS - 6_000 + 400);
-    capture.destroy();
-    try {
-      capture.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Lab.stopCapture(capture);
     assertEquals(0, v4.terminate());
     assertEquals(0, v6.terminate());
     List<Frame> frames = Pcap.timedFrames(pcap);

@@ -56,12 +56,7 @@ final class GratuitousAnnounceIT {
     v6.awaitState("MASTER", 3_000);
     // past the second burst (5 s after the takeover) with a margin for a refresh that must not come
     Lab.sleepMs(7_500);
-    capture.destroy();
-    try {
-      capture.waitFor();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Lab.stopCapture(capture);
     assertEquals(0, v4.terminate());
     assertEquals(0, v6.terminate());
     List<Frame> frames = Pcap.timedFrames(pcap);

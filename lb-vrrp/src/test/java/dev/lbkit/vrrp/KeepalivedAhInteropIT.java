@@ -122,7 +122,7 @@ final class KeepalivedAhInteropIT {
     String log = lab.keepalivedLog(1);
     assertFalse(log.contains("IPSEC-AH"), "keepalived dropped lbkit's AH adverts: " + log);
     assertFalse(log.contains("Entering MASTER STATE"), log);
-    capture.destroy();
+    Lab.stopCapture(capture);
 
     // lbkit resigns (SIGTERM, priority 0): keepalived takes over
     assertEquals(0, node.terminate());
@@ -344,7 +344,7 @@ final class KeepalivedAhInteropIT {
     String stats = stats(node);
     assertTrue(stats.matches(".*rejected=\\{(auth_ah_sequence=[0-9]+)?}.*"), stats);
     lab.run("stop", lab.ns(1));
-    capture.destroy();
+    Lab.stopCapture(capture);
 
     // lbkit's numbers on the wire: rising to 0xFFFFFFFE, repeated, then 0xFFFFFFFF (the answer to keepalived's
     // 0xFFFFFFFE), repeated until it resigned; never past the top, never back to a small number

@@ -214,7 +214,7 @@ public final class Lab implements AutoCloseable {
   /**
    * Starts tcpdump of IP protocol 112 on the bridge (it sees the whole segment), nanosecond time stamps, into
    * {@code file} (its messages into {@code file}.err), and returns once it listens; stop it with
-   * {@link Process#destroy()} (by the PID we started).
+   * {@link #stopCapture(Process)} before reading the file.
    */
   public Process capture(Path file) {
     return capture(file, "ip proto 112");
@@ -224,8 +224,12 @@ public final class Lab implements AutoCloseable {
   public Process capture(Path file, String filter) {
     try {
       Path err = Path.of(file + ".err");
+      // --immediate-mode: without it libpcap (TPACKET_V3) hands packets over in blocks, retired when full or after
+      // tcpdump's 1 s timeout, and tcpdump drops the block still open at SIGTERM: up to the last second of the
+      // capture was never written (VrrpCommandIT saw it happen to lbkit's priority-0 advert). With it each packet is
+      // handed over as it comes, and -U writes it out at once. The time stamps are the kernel's either way
       Process p = new ProcessBuilder("ip", "netns", "exec", prefix + "-br", "tcpdump", "-i", "br0", "-U", "-n",
-          "--time-stamp-precision=nano", "-w", file.toString(), filter)
+          "--immediate-mode", "--time-stamp-precision=nano", "-w", file.toString(), filter)
           .redirectErrorStream(true).redirectOutput(err.toFile()).start();
       // tcpdump says "listening on" once its filter is on the socket: a capture started before that misses packets
       long deadline = System.nanoTime() + 10_000 * MS;
@@ -239,6 +243,25 @@ public final class Lab implements AutoCloseable {
       return p;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Stops a {@link #capture}: SIGTERM to tcpdump (the PID we started; ip netns exec execs it), then waits until it
+   * has ended, so that the file holds every packet tcpdump took in and no half-written record when this returns.
+   * Only packets that reach the bridge in the last moments before the signal, while tcpdump waits for a CPU, can
+   * still be missing: stop it a little after the last event a test looks at.
+   */
+  public static void stopCapture(Process capture) {
+    capture.destroy();
+    try {
+      if (!capture.waitFor(10, TimeUnit.SECONDS)) {
+        capture.destroyForcibly();
+        fail("tcpdump did not end within 10 s of SIGTERM");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.lbkit.vrrp;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lbkit.vrrp.lab.Lab;
@@ -31,8 +32,9 @@ import org.junit.jupiter.api.Test;
  * until the Backup's first advert ("wire"); and last Master advert until the Backup holds the VIP (the VIP event
  * mapped onto the capture's CLOCK_REALTIME), which is free of the phase altogether. Writes
  * {@code target/vrrp-failover.md} with medians, the lbkit/keepalived ratio of each, and the median of the per-offset
- * differences; asserts only generous sanity bounds (numbers go to docs/benchmarks.md, not into pass/fail on a shared
- * 2-core machine).
+ * differences (numbers go to docs/benchmarks.md, not into pass/fail on a shared 2-core machine). Asserts lbkit's
+ * takeovers on the wire against the RFC's timers ({@link #assertTimers}): never before the timer ran out, by the
+ * kernel's stamps, and the median no later than keepalived's in the same run plus {@link #LATE_SLACK_MS}.
  *
  * <p>{@code -Dvrrp.failover.auth=ah} runs the same with keepalived's IPsec-AH authentication instead: VRRPv2 at 1 s
  * adverts (AH has no VRRPv3 form), offsets and timeouts scaled to the 1 s cycle; a trial then takes seconds, so this
@@ -54,6 +56,21 @@ final class FailoverTimingIT {
   private static final int SCALE = ADVERT_MS / 100;
   private static final double MDI_MS = 3 * ADVERT_MS + (256 - 100) * ADVERT_MS / 256.0; // 360.9375 at 100 ms
   private static final double SKEW_MS = (256 - 100) * ADVERT_MS / 256.0; // 60.9375 at 100 ms
+  /**
+   * How far a takeover may seem to come before its timer ran out on the wire. Both ends of a gap are the kernel's
+   * stamps on the bridge, and the Backup's timer runs from its own kernel stamp of the same advertisement, taken after
+   * the bridge's (lbkit maps it onto CLOCK_MONOTONIC within 10 us, RawVrrpSocket): a takeover cannot look early by
+   * scheduling, only by a timer that starts too soon or is too short. 1 ms covers the stamps' order and rounding.
+   */
+  private static final double EARLY_EPSILON_MS = 1;
+  /**
+   * The one allowance for lateness: how much later than the RFC's timer lbkit's median takeover may come on the wire,
+   * beyond keepalived's own median lateness in the same run. keepalived's phase runs before lbkit's, so load that
+   * starts between them is not in keepalived's number; a median of 8 needs half the trials late by this much.
+   * Quiet-host medians: both 0.3-1.3 ms late (docs/benchmarks.md, runs 10-59). A timer one term off (a Skew_Time of
+   * priority 0, +39 ms; another interval, +100 ms) is past it.
+   */
+  private static final double LATE_SLACK_MS = 25;
   private static Lab lab;
   /**
    * The shuffle's seed. The order is the same for both Backups and every run, so an offset is always the same takeover
@@ -137,10 +154,25 @@ final class FailoverTimingIT {
     Path out = Path.of("target", "vrrp-failover.md");
     Files.writeString(out, report.toString(), StandardCharsets.UTF_8);
     System.out.println(report);
-    // sanity only: lbkit's wire timing matches the RFC's timers, and its failovers complete
-    assertTrue(Math.abs(median(lbkit.wireCrash()) - MDI_MS) < 25, "wire crash median " + median(lbkit.wireCrash()));
-    assertTrue(Math.abs(median(lbkit.wireGraceful()) - SKEW_MS) < 25, "wire graceful " + median(lbkit.wireGraceful()));
-    assertTrue(lbkit.crash().size() == TRIALS && lbkit.graceful().size() == TRIALS);
+    assertTimers("after a crash, Master_Down_Interval", MDI_MS, lbkit.wireCrash(), keepalived.wireCrash());
+    assertTimers("after a stop, Skew_Time", SKEW_MS, lbkit.wireGraceful(), keepalived.wireGraceful());
+  }
+
+  /**
+   * lbkit's takeovers on the wire (last advert of the old Master until lbkit's first, one per trial) against the
+   * RFC's {@code timerMs}: every trial seen, none before the timer ran out ({@link #EARLY_EPSILON_MS}: scheduling only
+   * ever delays a takeover), and the median at most {@link #LATE_SLACK_MS} later than the timer beyond keepalived's
+   * median lateness in the same run (so a host that delays keepalived's takeovers allows lbkit's as much).
+   */
+  private static void assertTimers(String what, double timerMs, List<Double> lbkit, List<Double> keepalived) {
+    String seen = String.format(Locale.ROOT, "%s %.2f ms: lbkit %s, keepalived %s", what, timerMs, fixed(lbkit),
+        fixed(keepalived));
+    assertEquals(TRIALS, lbkit.size(), "a wire gap for each of lbkit's takeovers; " + seen);
+    assertTrue(Collections.min(lbkit) >= timerMs - EARLY_EPSILON_MS, "lbkit took over before its timer; " + seen);
+    double allowed = Math.max(0, median(keepalived) - timerMs) + LATE_SLACK_MS;
+    assertTrue(median(lbkit) - timerMs <= allowed, String.format(Locale.ROOT, "lbkit's median %.2f ms after the "
+        + "timer, allowed %.2f (keepalived's lateness + %.0f); %s", median(lbkit) - timerMs, allowed, LATE_SLACK_MS,
+        seen));
   }
 
   private Side measure(boolean lbkitBackup) throws Exception {
@@ -226,10 +258,8 @@ final class FailoverTimingIT {
     if (node != null) {
       Files.write(Path.of("target", "vrrp-failover-lbkit-node.log"), node.output(), StandardCharsets.UTF_8);
     }
-    List<Double> wireCrash = new ArrayList<>();
-    List<Double> wireGraceful = new ArrayList<>();
-    wire(pcap, wireCrash, wireGraceful);
-    return new Side(name, crash, graceful, wireCrash, wireGraceful, sinceLastAdvert(pcap, crashVipAt),
+    return new Side(name, crash, graceful, wire(pcap, crashVipAt), wire(pcap, gracefulVipAt),
+        sinceLastAdvert(pcap, crashVipAt),
         sinceLastAdvert(pcap, gracefulVipAt), arrivalToVipCrash, arrivalToVipGraceful, signalLate);
   }
 
@@ -312,26 +342,62 @@ final class FailoverTimingIT {
 
   /** For each time the Backup held the VIP (realtime ns): ms since router 1's last advert before it on the wire. */
   private static List<Double> sinceLastAdvert(Path pcap, List<Long> vipAt) throws IOException {
-    InetAddress r1 = InetAddress.getByName(Lab.ip(1));
-    List<Long> adverts = new ArrayList<>();
-    for (IpDatagram d : datagrams(pcap)) {
-      if (d.source().equals(r1)) {
-        adverts.add(d.nanos());
-      }
-    }
+    List<Long> adverts = advertTimes(pcap, 1);
     List<Double> out = new ArrayList<>();
     for (long at : vipAt) {
-      long last = Long.MIN_VALUE;
-      for (long a : adverts) {
-        if (a < at) {
-          last = Math.max(last, a);
-        }
-      }
+      long last = lastBefore(adverts, at);
       if (last != Long.MIN_VALUE) {
         out.add((at - last) / 1e6);
       }
     }
     return out;
+  }
+
+  /**
+   * Gaps on the wire, one per trial: router 1's last advert before the Backup held the VIP (realtime ns), until
+   * router 2's first advert after that. Anchored on the trial's VIP event, so that an advert router 2 sent as Master
+   * in the moment router 1 came back (keepalived's 0.3 ms "wire" in run 19) is not read as a takeover.
+   */
+  private static List<Double> wire(Path pcap, List<Long> vipAt) throws IOException {
+    List<Long> r1 = advertTimes(pcap, 1);
+    List<Long> r2 = advertTimes(pcap, 2);
+    List<Double> out = new ArrayList<>();
+    for (long at : vipAt) {
+      long last = lastBefore(r1, at);
+      long first = Long.MAX_VALUE;
+      for (long a : r2) {
+        if (a > last) {
+          first = Math.min(first, a);
+        }
+      }
+      if (last != Long.MIN_VALUE && first != Long.MAX_VALUE) {
+        out.add((first - last) / 1e6);
+      }
+    }
+    return out;
+  }
+
+  /** The capture times (realtime ns) of router i's adverts. */
+  private static List<Long> advertTimes(Path pcap, int router) throws IOException {
+    InetAddress source = InetAddress.getByName(Lab.ip(router));
+    List<Long> out = new ArrayList<>();
+    for (IpDatagram d : datagrams(pcap)) {
+      if (d.source().equals(source)) {
+        out.add(d.nanos());
+      }
+    }
+    return out;
+  }
+
+  /** The latest of {@code times} before {@code at}, or Long.MIN_VALUE. */
+  private static long lastBefore(List<Long> times, long at) {
+    long last = Long.MIN_VALUE;
+    for (long t : times) {
+      if (t < at) {
+        last = Math.max(last, t);
+      }
+    }
+    return last;
   }
 
   private static void startMaster() {
@@ -355,25 +421,6 @@ final class FailoverTimingIT {
     while (true) {
       String l = watch.awaitLine(what + " " + VIP + " ", timeoutMs);
       return Long.parseLong(l.substring(l.lastIndexOf(' ') + 1));
-    }
-  }
-
-  /** Gaps on the wire: last advert of router 1 before router 2 takes over, until router 2's first advert. */
-  private static void wire(Path pcap, List<Double> crash, List<Double> graceful) throws IOException {
-    InetAddress r1 = InetAddress.getByName(Lab.ip(1));
-    InetAddress r2 = InetAddress.getByName(Lab.ip(2));
-    IpDatagram last1 = null;
-    boolean r2Master = false;
-    for (IpDatagram d : datagrams(pcap)) {
-      if (d.source().equals(r1)) {
-        last1 = d;
-        r2Master = false;
-      } else if (d.source().equals(r2) && !r2Master && last1 != null) {
-        r2Master = true;
-        double gap = (d.nanos() - last1.nanos()) / 1e6;
-        boolean resigned = (last1.payload()[2] & 0xff) == 0;
-        (resigned ? graceful : crash).add(gap);
-      }
     }
   }
 

@@ -35,6 +35,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@code lbkit check} end to end against loopback servers. */
 final class CheckCommandTest {
@@ -163,17 +164,16 @@ final class CheckCommandTest {
   }
 
   @Test
-  void onceHttp_silentServer_endsByTheGivenTimeout_notLater() throws Exception {
+  @Timeout(30)
+  void onceHttp_silentServer_isDownByTimeout_andTheDeadlineIsTheWholeCheck() throws Exception {
     int port = serve(null);
-    long start = System.nanoTime();
     assertEquals(1, run("check", "http", "http://127.0.0.1:" + port + "/", "--once", "--timeout", "0.5"));
-    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertTrue(stdout().contains("\"reason\":\"timeout\""), stdout());
     long elapsed = Long.parseLong(stdout().replaceAll("(?s).*\"elapsed_ms\":(\\d+).*", "$1"));
-    // the deadline is the check's whole time: not cut short, and over soon after 0.5 s (1 s of grace for a loaded
-    // 2-core machine; a check that waited for the server or read-timed-out per read would take far longer)
-    assertTrue(elapsed >= 500 && elapsed <= 1500, "elapsed_ms " + elapsed + ": " + stdout());
-    assertTrue(tookMs <= 1500, "the command took " + tookMs + " ms");
+    // the deadline is the check's whole time, so it is never cut short; that it is over soon after 0.5 s is a
+    // timing claim, asserted by CheckCliIT on the real process (STYLE.md: no wall-clock bounds in unit tests).
+    // A check that waited for the silent server would not end at all: the method's @Timeout catches that.
+    assertTrue(elapsed >= 500, "elapsed_ms " + elapsed + ": " + stdout());
   }
 
   /** A loopback server that records the head of each request it gets and answers {@code response} to each. */

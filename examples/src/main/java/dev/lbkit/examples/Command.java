@@ -20,4 +20,17 @@ interface Command {
    * @throws Exception for failures of the environment; the launcher prints it and exits 1
    */
   int run(List<String> args, PrintStream out, PrintStream err) throws Exception;
+
+  /** Runs {@code command} and returns its exit status, printing a failure's message to {@code err} first. */
+  static int runReporting(Command command, List<String> args, PrintStream out, PrintStream err) {
+    try {
+      return command.run(args, out, err);
+    } catch (UsageException e) {
+      err.println("lbkit " + command.name() + ": " + e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      err.println("lbkit " + command.name() + ": " + e.getMessage());
+      return 1;
+    }
+  }
 }

@@ -46,15 +46,7 @@ public final class Main {
       err.println("lbkit: unknown subcommand '" + first + "'; run 'lbkit --help' for the list");
       return 2;
     }
-    try {
-      return command.run(args.subList(1, args.size()), out, err);
-    } catch (UsageException e) {
-      err.println("lbkit " + command.name() + ": " + e.getMessage());
-      return 2;
-    } catch (Exception e) {
-      err.println("lbkit " + command.name() + ": " + e.getMessage());
-      return 1;
-    }
+    return Command.runReporting(command, args.subList(1, args.size()), out, err);
   }
 
   private static void usage(PrintStream out, Map<String, Command> commands) {

@@ -53,11 +53,7 @@ final class KeepalivedChecksLabIT {
 
   @Test
   void keepalivedAndLbkit_judgeTheSameServersAlike() throws Exception {
-    Path module = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    Path lab = module.getParent().resolve("lab/kernel/run");
-    assertTrue(Files.isExecutable(lab), lab + " is missing");
-    Path dir = module.resolve("target/keepalived-checks-lab");
-    Files.createDirectories(dir);
+    Path dir = KernelLab.dir("keepalived-checks-lab");
     Map<String, String> scripts = Map.of("exit143.sh", "exit 143", "term-self.sh", "kill -TERM $$",
         "is-nobody.sh", "[ \"$(id -u)\" = 65534 ]", "no-args.sh", "[ $# -eq 0 ]");
     for (Map.Entry<String, String> s : scripts.entrySet()) {
@@ -125,16 +121,7 @@ final class KeepalivedChecksLabIT {
           + virtualServer("53", "UDP", udp) + virtualServer("80", "TCP", misc) + virtualServer("54", "UDP", dns)
           + virtualServer("25", "TCP", smtp));
 
-      Path log = module.resolve("target/keepalived-checks-lab.log");
-      Process p = new ProcessBuilder(lab.toString(), "--timeout", "600", "--", "bash",
-          module.resolve("src/test/lab/keepalived-checks.sh").toString(), dir.toString())
-          .directory(module.getParent().toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      boolean done = p.waitFor(700, TimeUnit.SECONDS);
-      if (!done) {
-        p.destroyForcibly();
-      }
-      String output = Files.readString(log);
-      assertTrue(done && p.exitValue() == 0, "the lab failed; see " + log + ":\n" + output);
+      String output = KernelLab.run("keepalived-checks.sh", dir);
       Map<String, Integer> table = realServers(output);
 
       List<String> disagreements = new ArrayList<>();

@@ -104,8 +104,7 @@ final class GarpSettingsInteropIT {
     assertEquals(0, v6.terminate());
     List<Frame> frames = Pcap.timedFrames(pcap);
     String verbose = LabWire.tcpdumpVerbose(pcap, "ip proto 112 or ip6 proto 112");
-    Files.deleteIfExists(pcap);
-    Files.deleteIfExists(Path.of(pcap + ".err"));
+    Lab.deleteCapture(pcap);
 
     // what keepalived's rules give with these settings, in ms after the takeover, with lower priorities at 5.5 and
     // 6 s: IPv4 (interval 0.2 s): every burst is 2 messages 200 ms apart; the second lower priority's burst starts at

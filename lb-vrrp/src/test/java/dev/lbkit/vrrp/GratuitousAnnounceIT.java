@@ -60,8 +60,7 @@ final class GratuitousAnnounceIT {
     assertEquals(0, v4.terminate());
     assertEquals(0, v6.terminate());
     List<Frame> frames = Pcap.timedFrames(pcap);
-    Files.deleteIfExists(pcap);
-    Files.deleteIfExists(Path.of(pcap + ".err"));
+    Lab.deleteCapture(pcap);
 
     byte[] vip4 = InetAddress.getByName(VIP4).getAddress();
     List<Long> garps = new ArrayList<>();

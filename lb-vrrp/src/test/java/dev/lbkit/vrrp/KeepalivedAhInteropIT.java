@@ -141,8 +141,7 @@ final class KeepalivedAhInteropIT {
 
     // lbkit's datagrams as captured: protocol 51, SPI its address, IP ID and sequence number rising, ICV valid
     List<byte[]> sent = Pcap.ipv4Datagrams(pcap, AuthenticationHeader.IPPROTO_AH);
-    Files.deleteIfExists(pcap);
-    Files.deleteIfExists(Path.of(pcap + ".err"));
+    Lab.deleteCapture(pcap);
     assertTrue(sent.size() >= 5, "lbkit's AH datagrams captured: " + sent.size());
     byte[] key = AuthenticationHeader.key(PASS.getBytes(StandardCharsets.US_ASCII));
     long lastSequence = 0;
@@ -349,8 +348,7 @@ final class KeepalivedAhInteropIT {
     // lbkit's numbers on the wire: rising to 0xFFFFFFFE, repeated, then 0xFFFFFFFF (the answer to keepalived's
     // 0xFFFFFFFE), repeated until it resigned; never past the top, never back to a small number
     List<Long> sent = sequences(pcap, Lab.ip(2));
-    Files.deleteIfExists(pcap);
-    Files.deleteIfExists(Path.of(pcap + ".err"));
+    Lab.deleteCapture(pcap);
     int top = sent.indexOf(0xFFFFFFFEL);
     assertTrue(top > 0 && sent.get(0) == 0xFFFFFFFAL, sent.toString());
     for (int i = 1; i <= top; i++) {

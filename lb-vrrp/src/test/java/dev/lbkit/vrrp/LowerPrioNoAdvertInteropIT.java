@@ -92,8 +92,7 @@ final class LowerPrioNoAdvertInteropIT {
     assertEquals(0, quiet.terminate());
     assertEquals(0, answers.terminate());
     List<Frame> frames = Pcap.timedFrames(pcap);
-    Files.deleteIfExists(pcap);
-    Files.deleteIfExists(Path.of(pcap + ".err"));
+    Lab.deleteCapture(pcap);
 
     Router kQuiet = Router.of(frames, "keepalived lower_prio_no_advert", 1, 91, InetAddress.getByName(K_QUIET), 5,
         WINDOW_MS);

@@ -265,6 +265,12 @@ public final class Lab implements AutoCloseable {
     }
   }
 
+  /** Deletes a stopped {@link #capture}'s file and the messages file tcpdump wrote beside it. */
+  public static void deleteCapture(Path file) throws IOException {
+    Files.deleteIfExists(file);
+    Files.deleteIfExists(Path.of(file + ".err"));
+  }
+
   /** Process ids of the lab's keepalived in router i (parent and VRRP child), for CPU accounting. */
   public List<Long> keepalivedPids(int i) {
     List<Long> out = new ArrayList<>();
